@@ -1,0 +1,145 @@
+// The backtest use case shared by the CLI, the API and research jobs: options in, a JSON-ready report out.
+import { ConfigError } from '../core/errors.ts';
+import { toIso } from '../core/time.ts';
+import type { BarSeries } from '../model/bar.ts';
+import type { Instrument } from '../model/instrument.ts';
+import { computeMetrics, type PerformanceMetrics } from '../analytics/metrics.ts';
+import { FractionCommission } from '../execution/commission.ts';
+import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
+import { BacktestNode, type BacktestOutput } from '../engine/backtest-node.ts';
+import { BuyAndHold } from '../strategies/builtin/buy-and-hold.ts';
+import { parseStrategyConfig } from '../strategies/registry.ts';
+import { parseSizer } from '../strategies/sizing.ts';
+import { loadStrategy } from './strategy-loader.ts';
+import { loadMarketData } from './market-data.ts';
+
+export interface BacktestRequest {
+  readonly strategy: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** `--data` specs; `synthetic` when empty. */
+  readonly data?: readonly string[];
+  readonly cash?: number;
+  readonly commission?: number;
+  readonly slippageBps?: number;
+  readonly size?: string;
+  readonly fill?: 'next-open' | 'close';
+  readonly from?: string;
+  readonly to?: string;
+  readonly skipBadRows?: boolean;
+  readonly benchmark?: boolean;
+}
+
+export interface TradeJson {
+  symbol: string;
+  side: 'long' | 'short';
+  entryTime: string;
+  entryPrice: number;
+  exitTime: string;
+  exitPrice: number;
+  qty: number;
+  pnl: number;
+  commission: number;
+}
+
+export interface BacktestReport {
+  params: Record<string, unknown>;
+  bars: number;
+  runSeconds: number;
+  finalValue: number;
+  finalCash: number;
+  metrics: PerformanceMetrics;
+  benchmark: { strategy: string; finalValue: number; metrics: PerformanceMetrics } | null;
+  trades: TradeJson[];
+  fills: { time: string; symbol: string; side: 'buy' | 'sell'; price: number; qty: number; commission: number }[];
+  rejectedOrders: { time: string; symbol: string; side: 'buy' | 'sell'; qty: number; status: 'denied' | 'rejected'; reason: string }[];
+  openPositions: { symbol: string; qty: number; avgPrice: number; lastPrice: number; marketValue: number; unrealizedPnl: number }[];
+  strategyErrors: { strategyId: string; message: string; time: string }[];
+  skippedRows: number;
+  equity: { time: string; equity: number }[];
+}
+
+export interface BacktestHooks {
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {}): Promise<BacktestReport> {
+  const loaded = await loadStrategy(req.strategy);
+  const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
+  const sizeText = req.size ?? 'pct-cash:95';
+  const sizer = parseSizer(sizeText);
+  if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
+  const cash = req.cash ?? 100_000;
+  if (!(cash > 0)) throw new ConfigError(`cash must be positive, got ${cash}`, { field: '--cash' });
+  const commission = req.commission ?? 0;
+  if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
+  const slippageBps = req.slippageBps ?? 0;
+  if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
+  const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
+
+  const venue = {
+    marketFill: req.fill ?? 'next-open',
+    commission: new FractionCommission(commission),
+    slippage: slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage(),
+  } as const;
+  const node = new BacktestNode({
+    series: market.series, instruments: market.instruments, cash, sizer, venue,
+    strategies: [{ strategy: new loaded.cls(config), id: loaded.name }],
+    onProgress: hooks.onProgress,
+  });
+  const out = node.run();
+  const bench = req.benchmark === false ? null : runBenchmark(market.series, market.instruments, cash, venue);
+
+  const fillParams = { strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps, size: sizeText, fill: venue.marketFill, from: req.from ?? null, to: req.to ?? null };
+  return buildReport(out, fillParams, bench, market.skipped);
+}
+
+function runBenchmark(series: readonly BarSeries[], instruments: readonly Instrument[], cash: number, venue: ConstructorParameters<typeof BacktestNode>[0]['venue']): { strategy: string; finalValue: number; metrics: PerformanceMetrics } {
+  const node = new BacktestNode({ series, instruments, cash, venue, strategies: [{ strategy: new BuyAndHold({}), id: 'buy-and-hold' }] });
+  const out = node.run();
+  return { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: metricsOf(out) };
+}
+
+function metricsOf(out: BacktestOutput): PerformanceMetrics {
+  const k = out.kernel;
+  let traded = 0;
+  for (const f of k.fills) traded += f.qty * f.price;
+  return computeMetrics({
+    timeMs: out.equityTime,
+    equity: out.equity,
+    exposure: out.exposure,
+    turnoverValue: traded,
+    trades: k.trades.closed.map((t) => ({
+      symbol: t.symbol, entryTimeMs: t.entryTimeMs, exitTimeMs: t.exitTimeMs, entryPrice: t.entryPrice, exitPrice: t.exitPrice,
+      qty: t.side === 'long' ? t.qty : -t.qty, pnl: t.pnl, commission: t.commission,
+    })),
+  });
+}
+
+function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): BacktestReport {
+  const k = out.kernel;
+  const p = k.portfolio;
+  const equity: BacktestReport['equity'] = new Array<BacktestReport['equity'][number]>(out.equity.length);
+  for (let i = 0; i < out.equity.length; i++) equity[i] = { time: toIso(out.equityTime[i]!), equity: out.equity[i]! };
+  return {
+    params,
+    bars: out.bars,
+    runSeconds: out.runSeconds,
+    finalValue: p.equity(),
+    finalCash: p.cash,
+    metrics: metricsOf(out),
+    benchmark,
+    trades: k.trades.closed.map((t) => ({
+      symbol: t.symbol, side: t.side, entryTime: toIso(t.entryTimeMs), entryPrice: t.entryPrice, exitTime: toIso(t.exitTimeMs),
+      exitPrice: t.exitPrice, qty: t.qty, pnl: t.pnl, commission: t.commission,
+    })),
+    fills: k.fills.map((f) => ({ time: toIso(f.tsMs), symbol: f.symbol, side: f.side, price: f.price, qty: f.qty, commission: f.commission })),
+    rejectedOrders: k.rejections.map((r) => ({ time: toIso(r.tsMs), symbol: r.symbol, side: r.side, qty: r.qty, status: r.status, reason: r.reason })),
+    openPositions: p.openPositions().map((pos) => ({
+      symbol: pos.symbol, qty: pos.qty, avgPrice: pos.avgPrice, lastPrice: pos.lastPrice,
+      marketValue: pos.marketValue(), unrealizedPnl: pos.unrealizedPnl(),
+    })),
+    strategyErrors: k.strategyErrors.map((e) => ({ strategyId: e.strategyId, message: e.message, time: toIso(e.tsMs) })),
+    skippedRows: skipped,
+    equity,
+  };
+}

@@ -1,0 +1,85 @@
+// `sextant backtest`: DESIGN §8's contract (flags, JSON schema, exit codes).
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.ts';
+import { runBacktest, type BacktestReport } from '../app/backtest.ts';
+import { bool, keyValues, num, parseArgs, str, strs } from './args.ts';
+import { ProgressBar } from './progress.ts';
+import { fmtNum, fmtPct, renderTable } from './table.ts';
+
+export const BACKTEST_FLAGS = [
+  { name: 'strategy', kind: 'string' },
+  { name: 'data', kind: 'string', repeat: true },
+  { name: 'param', kind: 'string', repeat: true },
+  { name: 'cash', kind: 'number' },
+  { name: 'commission', kind: 'number' },
+  { name: 'slippage-bps', kind: 'number' },
+  { name: 'size', kind: 'string' },
+  { name: 'fill', kind: 'string' },
+  { name: 'from', kind: 'string' },
+  { name: 'to', kind: 'string' },
+  { name: 'json', kind: 'string' },
+  { name: 'report', kind: 'string' },
+  { name: 'skip-bad-rows', kind: 'boolean' },
+  { name: 'quiet', kind: 'boolean' },
+] as const;
+
+export async function backtestCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
+  const a = parseArgs(argv, BACKTEST_FLAGS);
+  const strategy = str(a, 'strategy');
+  if (strategy === undefined) throw new ConfigError('--strategy is required (a built-in name or a path to a .ts file)', { field: '--strategy' });
+  const fill = str(a, 'fill') ?? 'next-open';
+  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${fill}"`, { field: '--fill' });
+  if (str(a, 'report') !== undefined) throw new ConfigError('--report (HTML tearsheet) is not available yet', { field: '--report' });
+  const progress = new ProgressBar('backtest');
+  const report = await runBacktest(
+    {
+      strategy,
+      params: keyValues(strs(a, 'param'), '--param'),
+      data: strs(a, 'data'),
+      cash: num(a, 'cash'),
+      commission: num(a, 'commission'),
+      slippageBps: num(a, 'slippage-bps'),
+      size: str(a, 'size'),
+      fill,
+      from: str(a, 'from'),
+      to: str(a, 'to'),
+      skipBadRows: bool(a, 'skip-bad-rows'),
+    },
+    { onProgress: (d, t) => progress.update(d, t) },
+  );
+  progress.finish();
+  const json = str(a, 'json');
+  if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
+  if (!bool(a, 'quiet')) out(summarize(report));
+  return 0;
+}
+
+export function summarize(r: BacktestReport): string {
+  const m = r.metrics;
+  const b = r.benchmark?.metrics;
+  const rows: [string, string, string][] = [
+    ['Final value', fmtNum(r.finalValue), fmtNum(r.benchmark?.finalValue)],
+    ['Total return', fmtPct(m.totalReturn), fmtPct(b?.totalReturn)],
+    ['CAGR', fmtPct(m.cagr), fmtPct(b?.cagr)],
+    ['Annual volatility', fmtPct(m.annualVolatility), fmtPct(b?.annualVolatility)],
+    ['Sharpe', fmtNum(m.sharpe), fmtNum(b?.sharpe)],
+    ['Sortino', fmtNum(m.sortino), fmtNum(b?.sortino)],
+    ['Max drawdown', fmtPct(m.maxDrawdown), fmtPct(b?.maxDrawdown)],
+    ['Max DD duration (days)', String(m.maxDrawdownDurationDays), b ? String(b.maxDrawdownDurationDays) : '-'],
+    ['Calmar', fmtNum(m.calmar), fmtNum(b?.calmar)],
+    ['Trades', String(m.tradeCount), b ? String(b.tradeCount) : '-'],
+    ['Win rate', fmtPct(m.winRate), fmtPct(b?.winRate)],
+    ['Profit factor', fmtNum(m.profitFactor), fmtNum(b?.profitFactor)],
+    ['Expectancy', fmtNum(m.expectancy), fmtNum(b?.expectancy)],
+    ['Exposure', fmtPct(m.exposure), fmtPct(b?.exposure)],
+    ['Turnover', fmtNum(m.turnover), fmtNum(b?.turnover)],
+  ];
+  const lines = [
+    `${String(r.params.strategy)} on ${(r.params.data as string[]).join(', ')}: ${r.bars} bars in ${r.runSeconds.toFixed(4)} s`,
+    renderTable(['Metric', 'Strategy', 'Buy & hold'], rows),
+  ];
+  if (r.rejectedOrders.length) lines.push(`${r.rejectedOrders.length} order(s) rejected or denied (see --json rejectedOrders)`);
+  if (r.skippedRows) lines.push(`${r.skippedRows} bad row(s) skipped`);
+  for (const e of r.strategyErrors) lines.push(`strategy error at ${e.time}: ${e.message}`);
+  return lines.join('\n');
+}

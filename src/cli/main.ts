@@ -1,0 +1,40 @@
+// The `sextant` command line: thin over app/. Exit codes: 0 done, 2 bad input, 1 internal error.
+import { isUserError } from '../core/errors.ts';
+import { backtestCommand } from './backtest-command.ts';
+import { demoCommand } from './demo-command.ts';
+import { strategiesCommand } from './strategies-command.ts';
+
+type Command = (argv: readonly string[], out: (s: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  backtest: { run: backtestCommand, help: 'backtest a strategy on history (see docs/cli.md)' },
+  strategies: { run: strategiesCommand, help: 'list strategies with their params and defaults' },
+  demo: { run: demoCommand, help: 'the built-in strategies on the synthetic market, as a comparison table' },
+};
+
+function usage(): string {
+  return ['usage: sextant <command> [flags]', '', ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(12)} ${v.help}`)].join('\n');
+}
+
+export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === 'help') {
+    out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[name];
+  if (cmd === undefined) {
+    err(`sextant: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, out);
+  } catch (e) {
+    if (isUserError(e)) {
+      err(`sextant ${name}: ${e.message}`);
+      return 2;
+    }
+    err(`sextant ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,155 @@
+// BacktestNode: the composition root for backtests. History drives a simulated clock; the kernel and
+// the simulated venue are the same ones paper trading uses.
+import { SimulatedClock } from '../core/clock.ts';
+import { ConfigError } from '../core/errors.ts';
+import { utcDay } from '../core/time.ts';
+import type { BarSeries } from '../model/bar.ts';
+import type { EngineEvent } from '../model/events.ts';
+import { makeInstrument, type Instrument } from '../model/instrument.ts';
+import { DEFAULT_VENUE_CONFIG, SimulatedVenue, type VenueConfig } from '../execution/simulated-venue.ts';
+import { Portfolio } from '../portfolio/portfolio.ts';
+import { RiskEngine, type PreTradeCheck, type RiskLimits } from '../risk/risk-engine.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import { sizers, type Sizer } from '../strategies/sizing.ts';
+import { Feed } from './feed.ts';
+import { Kernel } from './kernel.ts';
+import { FeedMerger } from './merge.ts';
+
+export interface BacktestConfig {
+  readonly series: readonly BarSeries[];
+  /** Instruments by symbol; a default equity is made for symbols not listed. */
+  readonly instruments?: readonly Instrument[];
+  readonly strategies: readonly { readonly strategy: Strategy; readonly id?: string }[];
+  readonly cash?: number;
+  readonly accountType?: 'cash' | 'margin';
+  readonly leverage?: number;
+  readonly venue?: Partial<VenueConfig>;
+  readonly risk?: RiskLimits;
+  readonly extraChecks?: readonly PreTradeCheck[];
+  readonly sizer?: Sizer;
+  readonly borrowRate?: number;
+  readonly marginRate?: number;
+  readonly onEvent?: (e: EngineEvent) => void;
+  readonly onProgress?: (barsDone: number, barsTotal: number) => void;
+  readonly log?: (strategyId: string, message: string) => void;
+}
+
+export interface BacktestOutput {
+  readonly kernel: Kernel;
+  readonly feeds: readonly Feed[];
+  /** One point per distinct bar time. */
+  readonly equityTime: Float64Array;
+  readonly equity: Float64Array;
+  /** Gross position value / equity at each point (0 when flat). */
+  readonly exposure: Float64Array;
+  readonly bars: number;
+  readonly runSeconds: number;
+}
+
+const PROGRESS_EVERY = 1 << 16;
+
+export class BacktestNode {
+  readonly kernel: Kernel;
+  readonly feeds: Feed[] = [];
+  readonly #config: BacktestConfig;
+  readonly #clock = new SimulatedClock();
+
+  constructor(config: BacktestConfig) {
+    if (config.series.length === 0) throw new ConfigError('a backtest needs at least one data series');
+    if (config.strategies.length === 0) throw new ConfigError('a backtest needs at least one strategy');
+    this.#config = config;
+    const portfolio = new Portfolio({ type: config.accountType ?? 'cash', startingCash: config.cash ?? 100_000, leverage: config.leverage });
+    this.kernel = new Kernel({
+      clock: this.#clock, portfolio, risk: new RiskEngine(config.risk, config.extraChecks), defaultSizer: config.sizer ?? sizers.pctCash(95),
+      borrowRate: config.borrowRate, marginRate: config.marginRate, onEvent: config.onEvent, log: config.log,
+    });
+    const daily = config.series.every((s) => s.timeframeMs === 0 || s.timeframeMs >= 86_400_000);
+    const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: daily, ...config.venue }, this.kernel, this.kernel);
+    this.kernel.attachVenue(venue);
+    const bySymbol = new Map((config.instruments ?? []).map((i) => [i.symbol, i]));
+    const tradedSymbols = new Set<string>();
+    config.series.forEach((series, i) => {
+      const inst = bySymbol.get(series.symbol) ?? makeInstrument(series.symbol);
+      // The first series of a symbol drives matching; further ones (other timeframes) are data only.
+      const slot = tradedSymbols.has(series.symbol) ? -1 : venue.addInstrument(inst);
+      tradedSymbols.add(series.symbol);
+      const feed = new Feed(i, series, inst, slot, portfolio.position(series.symbol, inst.multiplier));
+      this.feeds.push(feed);
+      this.kernel.addFeed(feed);
+    });
+    config.strategies.forEach((s, i) => this.kernel.addStrategy(s.strategy, s.id ?? (config.strategies.length === 1 ? s.strategy.constructor.name : `${s.strategy.constructor.name}-${i + 1}`)));
+  }
+
+  run(): BacktestOutput {
+    const kernel = this.kernel;
+    const portfolio = kernel.portfolio;
+    const total = this.feeds.reduce((n, f) => n + f.series.length, 0);
+    const single = this.feeds.length === 1;
+    const equity = new Float64Array(total);
+    const exposure = new Float64Array(total);
+    const equityTime = single ? this.feeds[0]!.series.time : new Float64Array(total);
+    const onProgress = this.#config.onProgress;
+    let points = 0;
+    let lastDay = NaN;
+    const t0 = performance.now();
+    kernel.start();
+    const close = (t: number): void => {
+      const eq = portfolio.equity();
+      equity[points] = eq;
+      if (portfolio.openPositions().length !== 0) exposure[points] = eq > 0 ? portfolio.grossExposure() / eq : 0;
+      if (!single) equityTime[points] = t;
+      points++;
+    };
+    if (single) {
+      const f = this.feeds[0]!;
+      const time = f.series.time;
+      const n = f.series.length;
+      for (let i = 0; i < n; i++) {
+        const t = time[i]!;
+        const day = utcDay(t);
+        if (day !== lastDay) {
+          if (lastDay === lastDay) kernel.accrue(day - lastDay);
+          lastDay = day;
+        }
+        this.#clock.advanceTo(t);
+        kernel.onBar(f, i);
+        close(t);
+        if (onProgress !== undefined && (i & (PROGRESS_EVERY - 1)) === 0) onProgress(i, total);
+      }
+    } else {
+      const merger = new FeedMerger(this.feeds);
+      let cur = NaN;
+      let done = 0;
+      while (!merger.isEmpty) {
+        const fi = merger.pop();
+        const f = this.feeds[fi]!;
+        const t = f.series.time[f.cursor]!;
+        if (t !== cur) {
+          if (cur === cur) close(cur);
+          cur = t;
+          const day = utcDay(t);
+          if (day !== lastDay) {
+            if (lastDay === lastDay) kernel.accrue(day - lastDay);
+            lastDay = day;
+          }
+          this.#clock.advanceTo(t);
+        }
+        kernel.onBar(f, f.cursor);
+        merger.advance(fi);
+        if (onProgress !== undefined && (++done & (PROGRESS_EVERY - 1)) === 0) onProgress(done, total);
+      }
+      if (cur === cur) close(cur);
+    }
+    kernel.stop();
+    onProgress?.(total, total);
+    const runSeconds = (performance.now() - t0) / 1000;
+    return {
+      kernel, feeds: this.feeds,
+      equityTime: single ? equityTime : equityTime.subarray(0, points),
+      equity: equity.subarray(0, points),
+      exposure: exposure.subarray(0, points),
+      bars: total,
+      runSeconds,
+    };
+  }
+}

@@ -1,0 +1,117 @@
+// The StrategyContext the kernel hands each strategy: sizing, orders and read-only views.
+import { ConfigError } from '../core/errors.ts';
+import type { Bar } from '../model/bar.ts';
+import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
+import type { BracketRequest, History, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
+import { resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
+import type { Kernel } from './kernel.ts';
+
+export class KernelContext implements StrategyContext {
+  readonly size: SizeHelpers;
+  #ocoSeq = 0;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly strategyId: string,
+    defaultSizer: Sizer,
+  ) {
+    this.size = { ...sizers, default: defaultSizer };
+  }
+
+  nowMs(): number {
+    return this.kernel.nowMs();
+  }
+  cash(): number {
+    return this.kernel.portfolio.cash;
+  }
+  equity(): number {
+    return this.kernel.portfolio.equity();
+  }
+  position(symbol: string): PositionView {
+    const feed = this.kernel.feedOf(symbol);
+    if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
+    return feed.position;
+  }
+  symbols(): readonly string[] {
+    return this.kernel.symbols();
+  }
+  history(symbol: string): History {
+    const feed = this.kernel.feedOf(symbol);
+    if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
+    return feed.history;
+  }
+  lastBar(symbol: string): Bar | null {
+    return this.kernel.lastBar(symbol);
+  }
+
+  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
+    return this.#order(symbol, 'buy', qty, opts);
+  }
+  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
+    return this.#order(symbol, 'sell', qty, opts);
+  }
+  close(symbol: string): Order | null {
+    const q = this.position(symbol).qty;
+    if (q === 0) return null;
+    return this.submit({ symbol, side: q > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(q), reduceOnly: true });
+  }
+  submit(request: OrderRequest): Order | null {
+    return this.kernel.submit(this.strategyId, request);
+  }
+
+  bracket(req: BracketRequest): { entry: Order; takeProfit: Order; stopLoss: Order } | null {
+    const qty = this.#quantity(req.symbol, req.side === 'buy' ? 1 : -1, req.qty, req.entryLimit);
+    if (qty <= 0) return null;
+    const long = req.side === 'buy';
+    const ref = req.entryLimit ?? this.kernel.lastBar(req.symbol)?.close ?? NaN;
+    if (long ? !(req.stopLoss < ref && req.takeProfit > ref) : !(req.stopLoss > ref && req.takeProfit < ref)) {
+      throw new ConfigError(`bracket on ${req.symbol}: stop-loss ${req.stopLoss} and take-profit ${req.takeProfit} must straddle the entry ${ref}`);
+    }
+    const entry = this.kernel.submit(this.strategyId, {
+      symbol: req.symbol, side: req.side, qty, tif: req.tif,
+      ...(req.entryLimit === undefined ? { type: 'market' as const } : { type: 'limit' as const, limitPrice: req.entryLimit }),
+    });
+    if (entry === null || entry.status === 'denied' || entry.status === 'rejected') return null;
+    const exitSide: OrderSide = long ? 'sell' : 'buy';
+    const group = `${this.strategyId}-oco-${++this.#ocoSeq}`;
+    const links = { parentId: entry.id, ocoGroup: group };
+    const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'limit', qty, limitPrice: req.takeProfit, reduceOnly: true, tag: 'take-profit' }, links)!;
+    const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'stop', qty, stopPrice: req.stopLoss, reduceOnly: true, tag: 'stop-loss' }, links)!;
+    return { entry, takeProfit, stopLoss };
+  }
+
+  cancel(orderId: string): void {
+    this.kernel.cancel(orderId);
+  }
+  cancelAll(symbol?: string): void {
+    for (const o of this.openOrders(symbol)) this.kernel.cancel(o.id);
+  }
+  openOrders(symbol?: string): readonly Order[] {
+    return this.kernel.venue.workingOrders(symbol).filter((o) => o.strategyId === this.strategyId);
+  }
+  log(message: string): void {
+    this.kernel.log(this.strategyId, message);
+  }
+
+  #order(symbol: string, side: OrderSide, qty: number | Sizer | undefined, opts: OrderOptions = {}): Order | null {
+    const units = this.#quantity(symbol, side === 'buy' ? 1 : -1, qty, opts.limitPrice ?? opts.stopPrice);
+    if (units <= 0) return null;
+    return this.submit({
+      symbol, side, qty: units, type: opts.type ?? 'market', limitPrice: opts.limitPrice, stopPrice: opts.stopPrice,
+      trailing: opts.trailing, tif: opts.tif, expireTimeMs: opts.expireTimeMs, reduceOnly: opts.reduceOnly, tag: opts.tag,
+    });
+  }
+
+  /** Units for an order, from a number or a sizer priced at `price` (the last close by default). */
+  #quantity(symbol: string, sign: 1 | -1, qty: number | Sizer | undefined, price?: number): number {
+    if (typeof qty === 'number') {
+      if (!(qty > 0) || !Number.isFinite(qty)) throw new ConfigError(`order quantity must be a positive number, got ${qty}`, { field: 'qty' });
+      return qty;
+    }
+    const sizer = qty ?? this.size.default;
+    const px = price ?? this.kernel.lastBar(symbol)?.close ?? NaN;
+    if (!(px > 0)) return 0;
+    const pos = this.position(symbol).qty;
+    return Math.abs(resolveSize(sizer, sign, px, this.kernel.portfolio.cash, this.kernel.portfolio.equity(), pos));
+  }
+}

@@ -1,0 +1,344 @@
+// The deterministic kernel: one event loop shared by backtest, paper and live. It routes orders
+// Strategy -> RiskEngine -> ExecutionClient, books fills into the portfolio and tells strategies.
+// Data arrives through `onBar` from whichever DataClient drives the run.
+import { ConfigError, StrategyError } from '../core/errors.ts';
+import { IdGenerator } from '../core/ids.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Bar } from '../model/bar.ts';
+import type { EngineEvent, OrderEvent } from '../model/events.ts';
+import type { Instrument } from '../model/instrument.ts';
+import { roundPrice, roundQty } from '../model/instrument.ts';
+import { Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
+import type { ExecutionSink } from '../execution/execution-client.ts';
+import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
+import { Portfolio } from '../portfolio/portfolio.ts';
+import { TradeTracker } from '../portfolio/trade-tracker.ts';
+import { exposureIncreasingQty, type RiskEngine, type RiskView } from '../risk/risk-engine.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import type { Sizer } from '../strategies/sizing.ts';
+import { KernelContext } from './context-impl.ts';
+import type { Feed } from './feed.ts';
+
+export interface FillRecord {
+  readonly orderId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly qty: number;
+  readonly price: number;
+  readonly commission: number;
+  readonly tsMs: number;
+}
+
+export interface RejectionRecord {
+  readonly orderId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly qty: number;
+  /** denied = stopped by pre-trade risk; rejected = refused by the venue (e.g. cash at fill time). */
+  readonly status: 'denied' | 'rejected';
+  readonly reason: string;
+  readonly tsMs: number;
+}
+
+export interface KernelOptions {
+  readonly clock: Clock;
+  readonly portfolio: Portfolio;
+  readonly risk: RiskEngine;
+  readonly defaultSizer: Sizer;
+  /** Annual rates for shorts' borrow fee and negative cash. */
+  readonly borrowRate?: number;
+  readonly marginRate?: number;
+  /** Receives every event (the store, monitors). */
+  readonly onEvent?: (e: EngineEvent) => void;
+  readonly log?: (strategyId: string, message: string) => void;
+}
+
+interface Slot {
+  readonly strategy: Strategy;
+  readonly ctx: KernelContext;
+  running: boolean;
+}
+
+export class Kernel implements ExecutionSink, FillGuard, RiskView {
+  readonly portfolio: Portfolio;
+  readonly trades: TradeTracker;
+  readonly fills: FillRecord[] = [];
+  readonly rejections: RejectionRecord[] = [];
+  readonly orders: Order[] = [];
+  readonly strategyErrors: { strategyId: string; message: string; tsMs: number }[] = [];
+  venue!: SimulatedVenue;
+  readonly #clock: Clock;
+  readonly #risk: RiskEngine;
+  readonly #ids = new IdGenerator('O');
+  readonly #slots: Slot[] = [];
+  readonly #byId = new Map<string, Slot>();
+  readonly #feedsBySymbol = new Map<string, Feed>();
+  readonly #opts: KernelOptions;
+  #pendingExposure = 0;
+  #barIndex = 0;
+
+  constructor(opts: KernelOptions) {
+    this.#opts = opts;
+    this.#clock = opts.clock;
+    this.portfolio = opts.portfolio;
+    this.#risk = opts.risk;
+    this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
+  }
+
+  attachVenue(venue: SimulatedVenue): void {
+    this.venue = venue;
+  }
+
+  addFeed(feed: Feed): void {
+    if (!this.#feedsBySymbol.has(feed.symbol) || feed.venueSlot >= 0) this.#feedsBySymbol.set(feed.symbol, feed);
+  }
+
+  addStrategy(strategy: Strategy, id: string): void {
+    if (this.#byId.has(id)) throw new ConfigError(`two strategies share the id "${id}"`);
+    strategy.id = id;
+    const slot: Slot = { strategy, ctx: new KernelContext(this, id, this.#opts.defaultSizer), running: true };
+    this.#slots.push(slot);
+    this.#byId.set(id, slot);
+  }
+
+  get strategies(): readonly Strategy[] {
+    return this.#slots.map((s) => s.strategy);
+  }
+
+  nowMs(): number {
+    return this.#clock.nowMs();
+  }
+
+  start(): void {
+    for (const s of this.#slots) this.#guarded(s, () => s.strategy.onStart?.(s.ctx));
+  }
+
+  stop(): void {
+    for (const s of this.#slots) if (s.running) this.#guarded(s, () => s.strategy.onStop?.(s.ctx));
+  }
+
+  /** One bar of one feed: match working orders, mark, then let strategies act on it. */
+  onBar(feed: Feed, index: number): void {
+    const view = feed.view;
+    view.moveTo(index);
+    feed.history.cursor = index;
+    feed.cursor = index;
+    this.#barIndex = index;
+    if (feed.venueSlot >= 0) this.venue.onBar(feed.venueSlot, view);
+    feed.position.lastPrice = view.close;
+    const slots = this.#slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      if (!s.running) continue;
+      try {
+        s.strategy.onBar(view, s.ctx);
+      } catch (e) {
+        this.#fail(s, e);
+      }
+    }
+  }
+
+  /** Charges financing when the calendar day moves on. */
+  accrue(days: number): void {
+    const borrow = this.#opts.borrowRate ?? 0;
+    const margin = this.#opts.marginRate ?? 0;
+    if (borrow !== 0 || margin !== 0) this.portfolio.accrueFinancing(days, borrow, margin);
+  }
+
+  // ---- order path: Strategy -> RiskEngine -> ExecutionClient ----
+
+  symbols(): readonly string[] {
+    return [...this.#feedsBySymbol.keys()];
+  }
+
+  feedOf(symbol: string): Feed | undefined {
+    return this.#feedsBySymbol.get(symbol);
+  }
+
+  lastBar(symbol: string): Bar | null {
+    const f = this.#feedsBySymbol.get(symbol);
+    return f === undefined || f.history.cursor < 0 ? null : f.view;
+  }
+
+  /** Makes, risk-checks and sends an order. Returns null when the quantity rounds to nothing. */
+  submit(strategyId: string, request: OrderRequest, links: OrderLinks = {}): Order | null {
+    const feed = this.#feedsBySymbol.get(request.symbol);
+    if (feed === undefined) throw new ConfigError(`unknown symbol "${request.symbol}"`, { field: 'symbol' });
+    const inst = feed.instrument;
+    const qty = roundQty(inst, request.qty);
+    if (qty <= 0) return null;
+    const normalized: OrderRequest = {
+      ...request,
+      qty,
+      limitPrice: request.limitPrice === undefined ? undefined : roundPrice(inst, request.limitPrice),
+      stopPrice: request.stopPrice === undefined ? undefined : roundPrice(inst, request.stopPrice),
+    };
+    validatePrices(normalized);
+    const now = this.#clock.nowMs();
+    const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
+    this.orders.push(order);
+    const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : NaN);
+    // Children of a bracket are exits: they are checked against the position their parent will leave.
+    const reason = links.parentId === undefined ? this.#risk.check(order, ref, this) : null;
+    if (reason !== null) {
+      order.transition('denied', now, reason);
+      this.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId, symbol: order.symbol, tsEventMs: now, reason }, order);
+      return order;
+    }
+    if (links.parentId === undefined) this.#pendingExposure += exposureIncreasingQty(order, this.positionQty(order.symbol)) * ref * inst.multiplier;
+    this.venue.submit(order, now);
+    return order;
+  }
+
+  cancel(orderId: string): void {
+    this.venue.cancel(orderId, this.#clock.nowMs());
+  }
+
+  // ---- ExecutionSink ----
+
+  onOrderEvent(event: OrderEvent, order: Order): void {
+    switch (event.type) {
+      case 'OrderFilled': {
+        const f = event.fill;
+        const mult = this.#feedsBySymbol.get(f.symbol)?.instrument.multiplier ?? 1;
+        const signed = f.side === 'buy' ? f.qty : -f.qty;
+        this.portfolio.applyFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, mult);
+        this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
+        this.fills.push({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsEventMs });
+        if (!order.isOpen) this.#releaseExposure(order);
+        break;
+      }
+      case 'OrderDenied':
+      case 'OrderRejected':
+        this.rejections.push({
+          orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, side: order.side, qty: order.qty,
+          status: event.type === 'OrderDenied' ? 'denied' : 'rejected', reason: event.reason, tsMs: event.tsEventMs,
+        });
+        if (event.type === 'OrderRejected') this.#releaseExposure(order);
+        break;
+      case 'OrderCanceled':
+      case 'OrderExpired':
+        this.#releaseExposure(order);
+        break;
+      case 'OrderSubmitted':
+      case 'OrderAccepted':
+      case 'OrderTriggered':
+      case 'OrderUpdated':
+        break;
+    }
+    this.#opts.onEvent?.(event);
+    const slot = this.#byId.get(event.strategyId);
+    if (slot !== undefined && slot.running && slot.strategy.onOrderEvent !== undefined) {
+      const handler = slot.strategy.onOrderEvent.bind(slot.strategy);
+      this.#guarded(slot, () => handler(event, slot.ctx));
+    }
+  }
+
+  #releaseExposure(order: Order): void {
+    if (order.links.parentId !== undefined) return;
+    const feed = this.#feedsBySymbol.get(order.symbol);
+    if (feed === undefined) return;
+    // Recompute from what is still working rather than subtracting, so rounding never accumulates.
+    let total = 0;
+    for (const o of this.venue.workingOrders()) {
+      if (o.links.parentId !== undefined) continue;
+      const f = this.#feedsBySymbol.get(o.symbol);
+      if (f === undefined) continue;
+      const ref = refPrice(o.request, f.view.close);
+      total += Math.min(o.leavesQty, exposureIncreasingQty(o, this.positionQty(o.symbol))) * ref * f.instrument.multiplier;
+    }
+    this.#pendingExposure = total;
+  }
+
+  // ---- FillGuard (asked by the venue at fill time) ----
+
+  rejectReason(order: Order, qty: number, price: number, commission: number): string | null {
+    const mult = this.#feedsBySymbol.get(order.symbol)?.instrument.multiplier ?? 1;
+    const pos = this.positionQty(order.symbol);
+    const p = this.portfolio;
+    if (p.type === 'cash') {
+      if (order.side === 'sell') return qty > Math.max(0, pos) + 1e-9 ? 'short sale in a cash account' : null;
+      const cost = qty * price * mult + commission;
+      return cost > p.cash ? `insufficient cash: fill costs ${cost.toFixed(2)}, cash ${p.cash.toFixed(2)}` : null;
+    }
+    const adding = Math.max(0, Math.abs(pos + order.sign * qty) - Math.abs(pos));
+    if (adding === 0) return null;
+    const needed = adding * price * mult + commission;
+    const available = p.buyingPower();
+    return needed > available ? `insufficient margin: needs ${needed.toFixed(2)}, buying power ${available.toFixed(2)}` : null;
+  }
+
+  positionQty(symbol: string): number {
+    return this.#feedsBySymbol.get(symbol)?.position.qty ?? 0;
+  }
+
+  // ---- RiskView ----
+
+  get accountType(): 'cash' | 'margin' {
+    return this.portfolio.type;
+  }
+  cash(): number {
+    return this.portfolio.cash;
+  }
+  equity(): number {
+    return this.portfolio.equity();
+  }
+  buyingPower(): number {
+    return this.portfolio.buyingPower();
+  }
+  lastPrice(symbol: string): number {
+    return this.#feedsBySymbol.get(symbol)?.position.lastPrice ?? NaN;
+  }
+  multiplier(symbol: string): number {
+    return this.#feedsBySymbol.get(symbol)?.instrument.multiplier ?? 1;
+  }
+  pendingExposure(): number {
+    return this.#pendingExposure;
+  }
+
+  instrument(symbol: string): Instrument | undefined {
+    return this.#feedsBySymbol.get(symbol)?.instrument;
+  }
+
+  log(strategyId: string, message: string): void {
+    this.#opts.log?.(strategyId, message);
+  }
+
+  // ---- strategy isolation ----
+
+  #guarded(slot: Slot, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#fail(slot, e);
+    }
+  }
+
+  /** A strategy that throws is stopped (its working orders canceled); the others go on. */
+  #fail(slot: Slot, e: unknown): void {
+    if (!slot.running) return;
+    slot.running = false;
+    const err = new StrategyError(slot.strategy.id, e);
+    const tsMs = this.#clock.nowMs();
+    this.strategyErrors.push({ strategyId: slot.strategy.id, message: err.message, tsMs });
+    this.#opts.onEvent?.({ type: 'StrategyError', strategyId: slot.strategy.id, tsEventMs: tsMs, message: err.message });
+    for (const o of this.venue.workingOrders()) if (o.strategyId === slot.strategy.id) this.venue.cancel(o.id, tsMs, 'strategy stopped after an error');
+  }
+}
+
+function refPrice(req: OrderRequest, last: number): number {
+  if ((req.type === 'limit' || req.type === 'stop-limit') && req.limitPrice !== undefined) return req.limitPrice;
+  if (req.type === 'stop' && req.stopPrice !== undefined) return req.stopPrice;
+  return last;
+}
+
+function validatePrices(req: OrderRequest): void {
+  const needLimit = req.type === 'limit' || req.type === 'stop-limit';
+  const needStop = req.type === 'stop' || req.type === 'stop-limit';
+  if (needLimit && !(req.limitPrice! > 0)) throw new ConfigError(`${req.type} order needs a positive limit price`, { field: 'limitPrice' });
+  if (needStop && !(req.stopPrice! > 0)) throw new ConfigError(`${req.type} order needs a positive stop price`, { field: 'stopPrice' });
+  if (req.type === 'trailing-stop' && !(req.trailing && req.trailing.value > 0)) throw new ConfigError('trailing-stop order needs a positive trailing offset', { field: 'trailing' });
+  if (req.tif === 'GTD' && req.expireTimeMs === undefined) throw new ConfigError('GTD order needs expireTimeMs', { field: 'expireTimeMs' });
+}

@@ -1,0 +1,349 @@
+// The simulated venue: matches working orders against bars under the rules of docs/fill-assumptions.md.
+// Orders live per symbol slot so a bar with nothing working costs one length check.
+import { utcDay } from '../core/time.ts';
+import { InvariantError } from '../core/errors.ts';
+import type { Bar } from '../model/bar.ts';
+import type { Fill } from '../model/fill.ts';
+import type { Instrument } from '../model/instrument.ts';
+import { roundQty } from '../model/instrument.ts';
+import type { Order } from '../model/order.ts';
+import type { CommissionModel } from './commission.ts';
+import { NO_COMMISSION } from './commission.ts';
+import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
+import { clampToBar, limitFillPrice, stopLimitFillPrice, stopTriggerPrice, trailStop, triggersAtOpen, type LimitFillMode } from './fill-rules.ts';
+import { NoSlippage, type SlippageModel } from './slippage.ts';
+
+export interface VenueConfig {
+  /** Market orders fill at the next bar's open (default) or at the signal bar's close. */
+  readonly marketFill: 'next-open' | 'close';
+  readonly limitFill: LimitFillMode;
+  /** Max fraction of a bar's volume one symbol's fills may take; null = no cap. */
+  readonly volumeCap: number | null;
+  readonly commission: CommissionModel;
+  readonly slippage: SlippageModel;
+  /** Bars of one day or longer: DAY orders expire after the first bar they meet. */
+  readonly dailyBars: boolean;
+}
+
+export const DEFAULT_VENUE_CONFIG: VenueConfig = {
+  marketFill: 'next-open',
+  limitFill: 'through',
+  volumeCap: null,
+  commission: NO_COMMISSION,
+  slippage: new NoSlippage(),
+  dailyBars: true,
+};
+
+/** Account-side checks the venue asks at fill time. */
+export interface FillGuard {
+  /** Why a fill of `qty` at `price` cannot be booked (insufficient cash or margin), or null. */
+  rejectReason(order: Order, qty: number, price: number, commission: number): string | null;
+  /** Current signed position, for reduce-only orders. */
+  positionQty(symbol: string): number;
+}
+
+interface Slot {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  working: Order[];
+  /** The latest bar seen (for fills at the close of the signal bar). */
+  lastBar: Bar | null;
+  /** EWMA variance of log returns, for volatility-aware slippage. */
+  ewVar: number;
+  lastClose: number;
+}
+
+interface Extra {
+  /** Trading day the order first met (DAY orders). */
+  day: number;
+  /** Best price since submission (trailing stops). */
+  best: number;
+  /** Children wait for their parent's fill. */
+  active: boolean;
+  /** Bars this order has met. */
+  barsSeen: number;
+  /** Armed or triggered inside the current bar: the rest of this bar's path is unknown to it. */
+  waitNextBar: boolean;
+}
+
+export class SimulatedVenue implements ExecutionClient {
+  readonly #slots: Slot[] = [];
+  readonly #slotOf = new Map<string, number>();
+  readonly #orders = new Map<string, Order>();
+  readonly #extra = new Map<string, Extra>();
+  readonly #children = new Map<string, Order[]>();
+  readonly #trackVol: boolean;
+  #fillSeq = 0;
+  /** Matching pass in progress: 0 at the open, 1 stops, 2 limits; -1 outside matching. */
+  #pass = -1;
+
+  constructor(
+    readonly config: VenueConfig,
+    private readonly sink: ExecutionSink,
+    private readonly guard: FillGuard,
+  ) {
+    this.#trackVol = config.slippage.name === 'sqrt-impact';
+  }
+
+  /** Registers a tradable instrument and returns its slot. */
+  addInstrument(inst: Instrument): number {
+    const known = this.#slotOf.get(inst.symbol);
+    if (known !== undefined) return known;
+    const slot = this.#slots.length;
+    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, ewVar: NaN, lastClose: NaN });
+    this.#slotOf.set(inst.symbol, slot);
+    return slot;
+  }
+
+  slotOf(symbol: string): number | undefined {
+    return this.#slotOf.get(symbol);
+  }
+
+  workingOrders(symbol?: string): Order[] {
+    if (symbol === undefined) return this.#slots.flatMap((s) => s.working);
+    const slot = this.#slotOf.get(symbol);
+    return slot === undefined ? [] : [...this.#slots[slot]!.working];
+  }
+
+  submit(order: Order, nowMs: number): void {
+    const slotIdx = this.#slotOf.get(order.symbol);
+    order.transition('submitted', nowMs);
+    this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+    if (slotIdx === undefined) {
+      this.#reject(order, nowMs, `no market data for ${order.symbol} at this venue`);
+      return;
+    }
+    const slot = this.#slots[slotIdx]!;
+    this.#orders.set(order.id, order);
+    const parentId = order.links.parentId;
+    const parent = parentId === undefined ? undefined : this.#orders.get(parentId);
+    const active = parent === undefined || parent.status === 'filled';
+    this.#extra.set(order.id, { day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: false });
+    if (parentId !== undefined) {
+      const list = this.#children.get(parentId) ?? [];
+      list.push(order);
+      this.#children.set(parentId, list);
+    }
+    order.transition('accepted', nowMs);
+    this.sink.onOrderEvent({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+    if (order.type === 'trailing-stop') this.#initTrailing(order, slot);
+    slot.working.push(order);
+    const atClose = order.type === 'market' && (order.request.fillAtClose ?? this.config.marketFill === 'close');
+    if (atClose && active && slot.lastBar !== null) this.#fillAtClose(order, slot, slot.lastBar, nowMs);
+  }
+
+  cancel(orderId: string, nowMs: number, reason = 'canceled by request'): void {
+    const order = this.#orders.get(orderId);
+    if (order === undefined || !order.isOpen) return;
+    this.#finish(order, 'canceled', nowMs, reason);
+  }
+
+  /**
+   * Matches this symbol's working orders against a new bar. Call before strategies see the bar.
+   */
+  onBar(slotIdx: number, bar: Bar): void {
+    const slot = this.#slots[slotIdx]!;
+    if (this.#trackVol) this.#updateVol(slot, bar.close);
+    if (slot.working.length !== 0) this.#match(slot, bar);
+    slot.lastBar = bar;
+  }
+
+  #match(slot: Slot, bar: Bar): void {
+    const nowMs = bar.tsEventMs;
+    const day = utcDay(nowMs);
+    let capacity = this.config.volumeCap === null || !(bar.volume > 0) ? Infinity : Math.floor(this.config.volumeCap * bar.volume);
+    // Expiry first: GTD past its time, DAY orders from an earlier trading day.
+    for (const o of [...slot.working]) {
+      const x = this.#extra.get(o.id)!;
+      if (!x.active) continue;
+      if (o.tif === 'GTD' && o.request.expireTimeMs !== undefined && nowMs >= o.request.expireTimeMs) this.#finish(o, 'expired', nowMs, 'good-till-date passed');
+      else if (o.tif === 'DAY' && x.day !== -1 && day > x.day) this.#finish(o, 'expired', nowMs, 'day order not filled');
+    }
+    // Two passes: what happens at the open (market orders, gaps) before what happens inside the bar;
+    // inside the bar, stops before limits (the conservative order when both could have hit).
+    for (let pass = 0; pass < 3; pass++) {
+      this.#pass = pass;
+      for (const o of [...slot.working]) {
+        if (!o.isOpen || capacity <= 0) continue;
+        const x = this.#extra.get(o.id)!;
+        if (!x.active || x.waitNextBar) continue;
+        const price = this.#priceFor(o, bar, x, pass);
+        if (Number.isNaN(price)) continue;
+        capacity -= this.#fill(o, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
+      }
+    }
+    this.#pass = -1;
+    // Bookkeeping after the bar: trailing stops move, IOC/FOK/DAY end, children arm.
+    for (const o of [...slot.working]) {
+      const x = this.#extra.get(o.id)!;
+      if (!x.active) continue;
+      if (x.waitNextBar) {
+        x.waitNextBar = false;
+        continue;
+      }
+      x.barsSeen++;
+      if (x.day === -1) x.day = day;
+      if (o.type === 'trailing-stop' && o.isOpen) {
+        x.best = o.side === 'sell' ? Math.max(x.best, bar.high) : Math.min(x.best, bar.low);
+        o.stopPrice = trailStop(o.side, o.stopPrice ?? NaN, x.best, o.request.trailing!);
+      }
+      if (!o.isOpen) continue;
+      if (o.tif === 'IOC' || o.tif === 'FOK') this.#finish(o, 'canceled', nowMs, `${o.tif} not filled on arrival`);
+      else if (o.tif === 'DAY' && this.config.dailyBars) this.#finish(o, 'expired', nowMs, 'day order not filled');
+    }
+  }
+
+  /** Fill price of `o` in pass 0 (open), 1 (stops inside the bar) or 2 (limits inside the bar). */
+  #priceFor(o: Order, bar: Bar, x: Extra, pass: number): number {
+    switch (o.type) {
+      case 'market':
+        return pass === 0 ? bar.open : NaN;
+      case 'limit': {
+        const p = limitFillPrice(o.side, o.limitPrice!, bar, this.config.limitFill);
+        const atOpen = p === bar.open && (o.side === 'buy' ? bar.open <= o.limitPrice! : bar.open >= o.limitPrice!);
+        return (pass === 0) === atOpen && pass !== 1 ? p : NaN;
+      }
+      case 'stop':
+      case 'trailing-stop': {
+        if (Number.isNaN(o.stopPrice ?? NaN)) return NaN;
+        const gap = triggersAtOpen(o.side, o.stopPrice!, bar);
+        return (pass === 0 && gap) || (pass === 1 && !gap) ? stopTriggerPrice(o.side, o.stopPrice!, bar) : NaN;
+      }
+      case 'stop-limit': {
+        if (o.triggered) {
+          const p = limitFillPrice(o.side, o.limitPrice!, bar, this.config.limitFill);
+          return pass === 2 || (pass === 0 && p === bar.open) ? p : NaN;
+        }
+        if (pass !== 1 && !(pass === 0 && triggersAtOpen(o.side, o.stopPrice!, bar))) return NaN;
+        const trig = stopTriggerPrice(o.side, o.stopPrice!, bar);
+        if (Number.isNaN(trig)) return NaN;
+        o.triggered = true;
+        x.waitNextBar = true;
+        o.transition('triggered', bar.tsEventMs);
+        this.sink.onOrderEvent({ type: 'OrderTriggered', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: bar.tsEventMs }, o);
+        return stopLimitFillPrice(o.side, o.stopPrice!, o.limitPrice!, bar, this.config.limitFill);
+      }
+      default: {
+        const never: never = o.type;
+        throw new InvariantError(`unknown order type ${String(never)}`);
+      }
+    }
+  }
+
+  #fillAtClose(order: Order, slot: Slot, bar: Bar, nowMs: number): void {
+    const cap = this.config.volumeCap === null || !(bar.volume > 0) ? Infinity : Math.floor(this.config.volumeCap * bar.volume);
+    this.#fill(order, slot, bar, bar.close, cap, nowMs, 'taker');
+    if (order.isOpen && (order.tif === 'IOC' || order.tif === 'FOK')) this.#finish(order, 'canceled', nowMs, `${order.tif} not filled on arrival`);
+  }
+
+  /** Fills as much of `o` as capacity allows at `rawPrice` (+ slippage for takers). Returns qty filled. */
+  #fill(o: Order, slot: Slot, bar: Bar, rawPrice: number, capacity: number, nowMs: number, liquidity: 'maker' | 'taker'): number {
+    const inst = slot.instrument;
+    let qty = Math.min(o.leavesQty, capacity);
+    if (o.request.reduceOnly) {
+      const pos = this.guard.positionQty(o.symbol);
+      const reducible = o.side === 'sell' ? Math.max(0, pos) : Math.max(0, -pos);
+      qty = Math.min(qty, reducible);
+      if (qty <= 0) {
+        this.#finish(o, 'canceled', nowMs, 'reduce-only order would not reduce the position');
+        return 0;
+      }
+    }
+    qty = roundQty(inst, qty);
+    if (qty <= 0) return 0;
+    if (o.tif === 'FOK' && qty < o.leavesQty) return 0;
+    let price = rawPrice;
+    if (liquidity === 'taker') {
+      const slip = this.config.slippage.slip({ price: rawPrice, qty, barVolume: bar.volume, volatility: Math.sqrt(slot.ewVar) });
+      if (slip !== 0) {
+        price = clampToBar(rawPrice + (o.side === 'buy' ? slip : -slip), bar);
+        if (o.limitPrice !== undefined && (o.type === 'limit' || o.type === 'stop-limit')) {
+          price = o.side === 'buy' ? Math.min(price, o.limitPrice) : Math.max(price, o.limitPrice);
+        }
+      }
+    }
+    const commission = this.config.commission.commission(qty, price, liquidity, inst.multiplier);
+    const reason = this.guard.rejectReason(o, qty, price, commission);
+    if (reason !== null) {
+      if (o.filledQty > 0) this.#finish(o, 'canceled', nowMs, reason);
+      else this.#reject(o, nowMs, reason);
+      return 0;
+    }
+    o.applyFill(qty, price, commission, nowMs);
+    const fill: Fill = {
+      orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty, price, commission, liquidity, tsEventMs: nowMs,
+    };
+    this.#fillSeq++;
+    if (!o.isOpen) this.#remove(o);
+    this.sink.onOrderEvent({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
+    this.#afterFill(o, nowMs);
+    return qty;
+  }
+
+  /** Arms bracket children when their parent is done; cancels OCO siblings. */
+  #afterFill(o: Order, nowMs: number): void {
+    if (o.status === 'filled') {
+      for (const child of this.#children.get(o.id) ?? []) {
+        const x = this.#extra.get(child.id);
+        if (x !== undefined && child.isOpen) {
+          x.active = true;
+          // Filled inside a bar (not at its open): the children start with the next bar.
+          x.waitNextBar = this.#pass > 0;
+          const slot = this.#slots[this.#slotOf.get(child.symbol)!]!;
+          if (child.type === 'trailing-stop') this.#initTrailing(child, slot, o.avgFillPrice);
+        }
+      }
+    }
+    const group = o.links.ocoGroup;
+    if (group === undefined) return;
+    for (const other of this.#orders.values()) {
+      if (other !== o && other.isOpen && other.links.ocoGroup === group) this.#finish(other, 'canceled', nowMs, `OCO sibling ${o.id} filled`);
+    }
+  }
+
+  #initTrailing(o: Order, slot: Slot, ref?: number): void {
+    const x = this.#extra.get(o.id)!;
+    const price = ref ?? slot.lastBar?.close ?? NaN;
+    x.best = price;
+    if (!Number.isNaN(price)) o.stopPrice = trailStop(o.side, o.stopPrice ?? NaN, price, o.request.trailing!);
+  }
+
+  #reject(o: Order, nowMs: number, reason: string): void {
+    o.transition('rejected', nowMs, reason);
+    this.#remove(o);
+    this.sink.onOrderEvent({ type: 'OrderRejected', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, reason }, o);
+    this.#cancelChildren(o, nowMs);
+  }
+
+  #finish(o: Order, status: 'canceled' | 'expired', nowMs: number, reason: string): void {
+    o.transition(status, nowMs, reason);
+    this.#remove(o);
+    const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs };
+    this.sink.onOrderEvent(status === 'canceled' ? { ...base, type: 'OrderCanceled', reason } : { ...base, type: 'OrderExpired' }, o);
+    if (o.filledQty === 0) this.#cancelChildren(o, nowMs);
+  }
+
+  #cancelChildren(o: Order, nowMs: number): void {
+    for (const child of this.#children.get(o.id) ?? []) {
+      if (child.isOpen) this.#finish(child, 'canceled', nowMs, `parent ${o.id} ${o.status}`);
+    }
+  }
+
+  #remove(o: Order): void {
+    const slot = this.#slots[this.#slotOf.get(o.symbol)!]!;
+    const i = slot.working.indexOf(o);
+    if (i >= 0) slot.working.splice(i, 1);
+  }
+
+  #updateVol(slot: Slot, close: number): void {
+    if (slot.lastClose > 0) {
+      const r = Math.log(close / slot.lastClose);
+      slot.ewVar = Number.isNaN(slot.ewVar) ? r * r : 0.94 * slot.ewVar + 0.06 * r * r;
+    }
+    slot.lastClose = close;
+  }
+
+  get fillCount(): number {
+    return this.#fillSeq;
+  }
+}

@@ -1,0 +1,110 @@
+// Pre-trade risk: every check sees the order and the account, and a failure is a denial with a reason
+// (an OrderDenied event upstream), never an exception.
+import type { AccountType } from '../model/account.ts';
+import type { Order } from '../model/order.ts';
+
+/** What the checks may ask about the account and market. */
+export interface RiskView {
+  readonly accountType: AccountType;
+  cash(): number;
+  equity(): number;
+  buyingPower(): number;
+  positionQty(symbol: string): number;
+  /** Last traded price of the symbol (NaN when unknown). */
+  lastPrice(symbol: string): number;
+  multiplier(symbol: string): number;
+  /** Notional already committed by open orders that add exposure. */
+  pendingExposure(): number;
+}
+
+export interface PreTradeCheck {
+  readonly name: string;
+  /** Reason to deny, or null to pass. */
+  check(order: Order, refPrice: number, view: RiskView): string | null;
+}
+
+export interface RiskLimits {
+  /** Deny orders whose notional exceeds this (account currency). */
+  readonly maxOrderNotional?: number;
+  /** Deny orders that would leave a position worth more than this (absolute). */
+  readonly maxPositionValue?: number;
+  /** Deny orders that would leave a position larger than this (absolute quantity). */
+  readonly maxPositionQty?: number;
+}
+
+/** Quantity of `order` that adds to exposure (the rest only reduces the current position). */
+export function exposureIncreasingQty(order: Order, positionQty: number): number {
+  const after = positionQty + order.sign * order.qty;
+  return Math.max(0, Math.abs(after) - Math.abs(positionQty));
+}
+
+export const buyingPowerCheck: PreTradeCheck = {
+  name: 'buying-power',
+  check(order, refPrice, view) {
+    const pos = view.positionQty(order.symbol);
+    if (view.accountType === 'cash' && order.side === 'sell' && order.qty > Math.max(0, pos) + 1e-9) {
+      return `short selling is not allowed in a cash account (position ${pos}, sell ${order.qty})`;
+    }
+    const adding = exposureIncreasingQty(order, pos);
+    if (adding === 0) return null;
+    const needed = adding * refPrice * view.multiplier(order.symbol);
+    const available = view.buyingPower() - view.pendingExposure();
+    return needed > available + 1e-9 ? `insufficient buying power: needs ${needed.toFixed(2)}, available ${available.toFixed(2)}` : null;
+  },
+};
+
+export function maxOrderNotionalCheck(limit: number): PreTradeCheck {
+  return {
+    name: 'max-order-notional',
+    check(order, refPrice, view) {
+      const notional = order.qty * refPrice * view.multiplier(order.symbol);
+      return notional > limit ? `order notional ${notional.toFixed(2)} exceeds max ${limit.toFixed(2)}` : null;
+    },
+  };
+}
+
+export function maxPositionCheck(limits: { value?: number; qty?: number }): PreTradeCheck {
+  return {
+    name: 'max-position',
+    check(order, refPrice, view) {
+      const pos = view.positionQty(order.symbol);
+      if (exposureIncreasingQty(order, pos) === 0) return null;
+      const after = Math.abs(pos + order.sign * order.qty);
+      if (limits.qty !== undefined && after > limits.qty) return `position ${after} would exceed max quantity ${limits.qty}`;
+      const value = after * refPrice * view.multiplier(order.symbol);
+      if (limits.value !== undefined && value > limits.value) return `position value ${value.toFixed(2)} would exceed max ${limits.value.toFixed(2)}`;
+      return null;
+    },
+  };
+}
+
+export const reduceOnlyCheck: PreTradeCheck = {
+  name: 'reduce-only',
+  check(order, _refPrice, view) {
+    if (!order.request.reduceOnly) return null;
+    return exposureIncreasingQty(order, view.positionQty(order.symbol)) > 0 ? 'reduce-only order would increase the position' : null;
+  },
+};
+
+export class RiskEngine {
+  readonly checks: PreTradeCheck[];
+
+  constructor(limits: RiskLimits = {}, extra: readonly PreTradeCheck[] = []) {
+    this.checks = [reduceOnlyCheck, buyingPowerCheck];
+    if (limits.maxOrderNotional !== undefined) this.checks.push(maxOrderNotionalCheck(limits.maxOrderNotional));
+    if (limits.maxPositionValue !== undefined || limits.maxPositionQty !== undefined) {
+      this.checks.push(maxPositionCheck({ value: limits.maxPositionValue, qty: limits.maxPositionQty }));
+    }
+    this.checks.push(...extra);
+  }
+
+  /** The first failing check's reason, or null when the order may go to the venue. */
+  check(order: Order, refPrice: number, view: RiskView): string | null {
+    if (!(refPrice > 0)) return `no reference price for ${order.symbol}`;
+    for (const c of this.checks) {
+      const reason = c.check(order, refPrice, view);
+      if (reason !== null) return `${c.name}: ${reason}`;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,29 @@
+// Dual moving-average crossover (DESIGN §8): buy when SMA(fast) crosses above SMA(slow) while flat,
+// close when it crosses below while long. Long only.
+import { z } from 'zod';
+import type { Bar } from '../../model/bar.ts';
+import { CrossOver } from '../../indicators/crossover.ts';
+import { SMA } from '../../indicators/sma.ts';
+import type { StrategyContext } from '../context.ts';
+import { PerSymbol, Strategy } from '../strategy.ts';
+
+const schema = z
+  .object({
+    fast: z.number().int().positive().default(10).describe('fast SMA period'),
+    slow: z.number().int().positive().default(30).describe('slow SMA period'),
+  })
+  .refine((c) => c.fast < c.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
+
+export class SmaCross extends Strategy<z.infer<typeof schema>> {
+  static readonly schema = schema;
+  static readonly description = 'Buys when SMA(fast) crosses above SMA(slow); closes on the cross below. Long only.';
+  readonly #state = new PerSymbol(() => ({ fast: new SMA(this.config.fast), slow: new SMA(this.config.slow), cross: new CrossOver() }));
+
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    const s = this.#state.get(bar.symbol);
+    const cross = s.cross.step(s.fast.update(bar.close), s.slow.update(bar.close));
+    if (cross === 1) {
+      if (ctx.position(bar.symbol).isFlat) ctx.buy(bar.symbol);
+    } else if (cross === -1 && ctx.position(bar.symbol).isLong) ctx.close(bar.symbol);
+  }
+}

@@ -1,0 +1,46 @@
+// The built-in strategies by name, with their schemas and descriptions.
+import { ConfigError } from '../core/errors.ts';
+import type { StrategyClass } from './strategy.ts';
+import { BuyAndHold } from './builtin/buy-and-hold.ts';
+import { RsiStrategy } from './builtin/rsi.ts';
+import { SmaCross } from './builtin/sma-cross.ts';
+
+const BUILTINS = new Map<string, StrategyClass<object>>([
+  ['sma-cross', SmaCross as unknown as StrategyClass<object>],
+  ['rsi', RsiStrategy as unknown as StrategyClass<object>],
+  ['buy-and-hold', BuyAndHold as unknown as StrategyClass<object>],
+]);
+
+export function registerStrategy(name: string, cls: StrategyClass<object>): void {
+  BUILTINS.set(name, cls);
+}
+
+export function builtinStrategy(name: string): StrategyClass<object> | undefined {
+  return BUILTINS.get(name);
+}
+
+export function builtinStrategyNames(): string[] {
+  return [...BUILTINS.keys()];
+}
+
+/** Validates raw params (strings from the CLI are coerced to numbers/booleans) against the schema. */
+export function parseStrategyConfig(name: string, cls: StrategyClass<object>, raw: Record<string, unknown>): object {
+  const result = cls.schema.safeParse(coerce(raw));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.join('.') || '(params)';
+    throw new ConfigError(`strategy ${name}: ${issue.message}`, { field: `param ${field}` });
+  }
+  return result.data;
+}
+
+function coerce(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') out[k] = v;
+    else if (v === 'true' || v === 'false') out[k] = v === 'true';
+    else if (v.trim() !== '' && Number.isFinite(Number(v))) out[k] = Number(v);
+    else out[k] = v;
+  }
+  return out;
+}
