@@ -3,15 +3,13 @@
 /** Rounds `x` to the nearest multiple of `step` (step > 0), cleaning binary noise. */
 export function roundToStep(x: number, step: number): number {
   if (step <= 0) return x;
-  const n = Math.round(x / step);
-  return cleanFloat(n * step, step);
+  return multiple(Math.round(x / step), step);
 }
 
 /** Rounds `x` down (towards zero) to a multiple of `step`. */
 export function floorToStep(x: number, step: number): number {
   if (step <= 0) return x;
-  const n = Math.trunc(x / step + 1e-9 * Math.sign(x));
-  return cleanFloat(n * step, step);
+  return multiple(Math.trunc(x / step + 1e-9 * Math.sign(x)), step);
 }
 
 /** Number of decimals of a step such as 0.01 -> 2, 1 -> 0. */
@@ -22,9 +20,11 @@ export function decimalsOf(step: number): number {
   return d;
 }
 
-function cleanFloat(x: number, step: number): number {
-  const d = decimalsOf(step);
-  return d === 0 ? x : Number(x.toFixed(d));
+/** n x step without binary noise: divides by 1/step when that is a whole number (0.01 -> /100). */
+function multiple(n: number, step: number): number {
+  if (step === 1) return n;
+  const inv = Math.round(1 / step);
+  return Math.abs(inv * step - 1) < 1e-12 ? n / inv : n * step;
 }
 
 /** Rounds money to a currency's minor unit (2 decimals unless told). */

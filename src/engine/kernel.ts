@@ -76,6 +76,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
   readonly #byId = new Map<string, Slot>();
   readonly #feedsBySymbol = new Map<string, Feed>();
   readonly #opts: KernelOptions;
+  /** Exposure each working order may still add (pre-trade buying-power reservations). */
+  readonly #committed = new Map<Order, number>();
   #pendingExposure = 0;
   #barIndex = 0;
 
@@ -169,12 +171,15 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     const inst = feed.instrument;
     const qty = roundQty(inst, request.qty);
     if (qty <= 0) return null;
-    const normalized: OrderRequest = {
-      ...request,
-      qty,
-      limitPrice: request.limitPrice === undefined ? undefined : roundPrice(inst, request.limitPrice),
-      stopPrice: request.stopPrice === undefined ? undefined : roundPrice(inst, request.stopPrice),
-    };
+    const normalized: OrderRequest =
+      qty === request.qty && request.limitPrice === undefined && request.stopPrice === undefined
+        ? request
+        : {
+            ...request,
+            qty,
+            limitPrice: request.limitPrice === undefined ? undefined : roundPrice(inst, request.limitPrice),
+            stopPrice: request.stopPrice === undefined ? undefined : roundPrice(inst, request.stopPrice),
+          };
     validatePrices(normalized);
     const now = this.#clock.nowMs();
     const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
@@ -187,7 +192,13 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
       this.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId, symbol: order.symbol, tsEventMs: now, reason }, order);
       return order;
     }
-    if (links.parentId === undefined) this.#pendingExposure += exposureIncreasingQty(order, this.positionQty(order.symbol)) * ref * inst.multiplier;
+    if (links.parentId === undefined) {
+      const committed = exposureIncreasingQty(order, this.positionQty(order.symbol)) * ref * inst.multiplier;
+      if (committed > 0) {
+        this.#committed.set(order, committed);
+        this.#pendingExposure += committed;
+      }
+    }
     this.venue.submit(order, now);
     return order;
   }
@@ -207,7 +218,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
         this.portfolio.applyFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, mult);
         this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
         this.fills.push({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsEventMs });
-        if (!order.isOpen) this.#releaseExposure(order);
+        this.#releaseExposure(order);
         break;
       }
       case 'OrderDenied':
@@ -231,25 +242,22 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     this.#opts.onEvent?.(event);
     const slot = this.#byId.get(event.strategyId);
     if (slot !== undefined && slot.running && slot.strategy.onOrderEvent !== undefined) {
-      const handler = slot.strategy.onOrderEvent.bind(slot.strategy);
-      this.#guarded(slot, () => handler(event, slot.ctx));
+      try {
+        slot.strategy.onOrderEvent(event, slot.ctx);
+      } catch (e) {
+        this.#fail(slot, e);
+      }
     }
   }
 
+  /** Shrinks an order's reservation to what it may still add; drops it when the order is done. */
   #releaseExposure(order: Order): void {
-    if (order.links.parentId !== undefined) return;
-    const feed = this.#feedsBySymbol.get(order.symbol);
-    if (feed === undefined) return;
-    // Recompute from what is still working rather than subtracting, so rounding never accumulates.
-    let total = 0;
-    for (const o of this.venue.workingOrders()) {
-      if (o.links.parentId !== undefined) continue;
-      const f = this.#feedsBySymbol.get(o.symbol);
-      if (f === undefined) continue;
-      const ref = refPrice(o.request, f.view.close);
-      total += Math.min(o.leavesQty, exposureIncreasingQty(o, this.positionQty(o.symbol))) * ref * f.instrument.multiplier;
-    }
-    this.#pendingExposure = total;
+    const committed = this.#committed.get(order);
+    if (committed === undefined) return;
+    const remaining = order.isOpen ? (committed * order.leavesQty) / order.qty : 0;
+    if (remaining > 0) this.#committed.set(order, remaining);
+    else this.#committed.delete(order);
+    this.#pendingExposure = this.#committed.size === 0 ? 0 : this.#pendingExposure - committed + remaining;
   }
 
   // ---- FillGuard (asked by the venue at fill time) ----

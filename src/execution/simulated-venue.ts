@@ -329,10 +329,19 @@ export class SimulatedVenue implements ExecutionClient {
     }
   }
 
+  /** Takes a finished order off the book and forgets its matching state. */
   #remove(o: Order): void {
     const slot = this.#slots[this.#slotOf.get(o.symbol)!]!;
     const i = slot.working.indexOf(o);
     if (i >= 0) slot.working.splice(i, 1);
+    this.#orders.delete(o.id);
+    this.#extra.delete(o.id);
+    const parentId = o.links.parentId;
+    if (parentId !== undefined && !this.#orders.has(parentId)) {
+      const siblings = this.#children.get(parentId);
+      if (siblings !== undefined && siblings.every((c) => !c.isOpen)) this.#children.delete(parentId);
+    }
+    if (o.links.parentId === undefined && (this.#children.get(o.id)?.every((c) => !c.isOpen) ?? false)) this.#children.delete(o.id);
   }
 
   #updateVol(slot: Slot, close: number): void {

@@ -1,14 +1,15 @@
 // Exponential smoothing seeded with a simple average: the shared core of EMA, SMMA/RMA and RSI.
-// prev * (1 - alpha) + x * alpha, after `period` inputs seed it with their mean.
+// prev * (1 - alpha) + x * alpha, after `period` inputs seed it with their exact (fsum) mean.
+import { ExactSum } from './exact-sum.ts';
 
 export class SeededSmoothing {
   value: number | null = null;
   #count = 0;
-  #seedSum = 0;
+  readonly #seed = new ExactSum();
   #prev = NaN;
   // State before the latest update, so `replace` can redo it.
   #lastCount = 0;
-  #lastSeedSum = 0;
+  #lastSeedInput = NaN;
   #lastPrev = NaN;
   readonly #alpha1: number;
 
@@ -25,35 +26,36 @@ export class SeededSmoothing {
 
   update(x: number): number | null {
     this.#lastCount = this.#count;
-    this.#lastSeedSum = this.#seedSum;
+    this.#lastSeedInput = this.#count < this.period ? x : NaN;
     this.#lastPrev = this.#prev;
     return this.#apply(x);
   }
 
   replace(x: number): number | null {
     if (this.#count === 0) return this.update(x);
+    if (this.#lastCount < this.period) this.#seed.remove(this.#lastSeedInput);
     this.#count = this.#lastCount;
-    this.#seedSum = this.#lastSeedSum;
     this.#prev = this.#lastPrev;
+    this.#lastSeedInput = this.#count < this.period ? x : NaN;
     return this.#apply(x);
   }
 
   reset(): void {
     this.#count = 0;
-    this.#seedSum = 0;
+    this.#seed.reset();
     this.#prev = NaN;
     this.#lastCount = 0;
-    this.#lastSeedSum = 0;
+    this.#lastSeedInput = NaN;
     this.#lastPrev = NaN;
     this.value = null;
   }
 
   #apply(x: number): number | null {
     if (this.#count < this.period) {
-      this.#seedSum += x;
+      this.#seed.add(x);
       this.#count++;
       if (this.#count < this.period) return (this.value = null);
-      this.#prev = this.#seedSum / this.period;
+      this.#prev = this.#seed.value() / this.period;
       return (this.value = this.#prev);
     }
     this.#prev = this.#prev * this.#alpha1 + x * this.alpha;

@@ -38,8 +38,13 @@ const LEGAL: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   expired: [],
 };
 
+// A lookup set per state: transitions happen several times per order on the hot path.
+const LEGAL_SETS: Readonly<Record<OrderStatus, ReadonlySet<OrderStatus>>> = Object.fromEntries(
+  ORDER_STATUSES.map((s) => [s, new Set(LEGAL[s])]),
+) as unknown as Record<OrderStatus, ReadonlySet<OrderStatus>>;
+
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return LEGAL[from].includes(to);
+  return LEGAL_SETS[from].has(to);
 }
 
 export function assertTransition(orderId: string, from: OrderStatus, to: OrderStatus): void {

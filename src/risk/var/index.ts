@@ -1,0 +1,38 @@
+// Portfolio risk: value at risk, expected shortfall and stress scenarios.
+export { choleskyPsd, mean, meanVector, sampleCovariance, sampleStd, type Matrix } from './linalg.ts';
+export {
+  empiricalVarCvar,
+  historicalVar,
+  monteCarloVar,
+  normalVarCvar,
+  parametricVar,
+  portfolioPnl,
+  type MonteCarloVarOptions,
+  type ParametricVarOptions,
+  type ReturnHistories,
+  type RiskEstimate,
+  type VarMethod,
+  type VarOptions,
+  type VarPosition,
+} from './var.ts';
+export {
+  applyStress,
+  BUILTIN_SCENARIOS,
+  COVID_2020,
+  CRASH_1987,
+  defineScenario,
+  GFC_2007_2009,
+  GFC_2008,
+  RATES_2022,
+  SECTORS,
+  shockFor,
+  stressAll,
+  validateScenario,
+  type AssetClassShock,
+  type Sector,
+  type ShockSource,
+  type StressPosition,
+  type StressPositionResult,
+  type StressResult,
+  type StressScenario,
+} from './stress.ts';
