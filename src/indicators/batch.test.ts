@@ -1,0 +1,106 @@
+// Property tests: each tight batch loop equals folding its streaming indicator, bit for bit.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { atrBatch, bollingerBatch, emaBatch, foldBars, foldScalar, foldScalarMulti, macdBatch, rsiBatch, smaBatch, smmaBatch } from './batch.ts';
+import { EMA, SMMA } from './ema.ts';
+import { MACD } from './momentum.ts';
+import { RSI } from './rsi.ts';
+import { SMA } from './sma.ts';
+import { ATR, Bollinger } from './volatility.ts';
+
+/** Bit-level equality, NaN equal to NaN. */
+function expectSame(a: Float64Array, b: Float64Array): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (!(Object.is(a[i], b[i]) || (a[i] === 0 && b[i] === 0))) {
+      throw new Error(`index ${i}: ${a[i]} vs ${b[i]}`);
+    }
+  }
+}
+
+/** Price-like series (a random walk) and adversarial ones (wide magnitudes, exact ties, zeros). */
+const prices = fc
+  .tuple(fc.double({ min: 1, max: 1e5, noNaN: true }), fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 0, maxLength: 200 }))
+  .map(([p0, rs]) => {
+    const xs = new Float64Array(rs.length + 1);
+    xs[0] = p0;
+    for (let i = 0; i < rs.length; i++) xs[i + 1] = xs[i]! * (1 + rs[i]!);
+    return xs;
+  });
+const wild = fc
+  .array(fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.constantFrom(0, 1e-9, 0.1, 0.2, 0.3, 1e8, -1e8)), { maxLength: 150 })
+  .map((a) => Float64Array.from(a));
+const series = fc.oneof(prices, wild);
+const period = fc.integer({ min: 1, max: 40 });
+const RUNS = { numRuns: 200 };
+
+describe('batch loops equal the streaming fold', () => {
+  it('smaBatch equals folding SMA', () => {
+    fc.assert(fc.property(series, period, (xs, p) => expectSame(smaBatch(xs, p), foldScalar(new SMA(p), xs))), RUNS);
+  });
+
+  it('emaBatch equals folding EMA', () => {
+    fc.assert(fc.property(series, period, (xs, p) => expectSame(emaBatch(xs, p), foldScalar(new EMA(p), xs))), RUNS);
+  });
+
+  it('smmaBatch equals folding SMMA', () => {
+    fc.assert(fc.property(series, period, (xs, p) => expectSame(smmaBatch(xs, p), foldScalar(new SMMA(p), xs))), RUNS);
+  });
+
+  it('rsiBatch equals folding RSI', () => {
+    fc.assert(fc.property(series, period, (xs, p) => expectSame(rsiBatch(xs, p), foldScalar(new RSI(p), xs))), RUNS);
+  });
+
+  it('macdBatch equals folding MACD', () => {
+    fc.assert(
+      fc.property(series, fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 12 }), (xs, f, d, g) => {
+        const b = macdBatch(xs, f, f + d, g);
+        const s = foldScalarMulti(new MACD(f, f + d, g), xs, ['macd', 'signal', 'histogram'] as const);
+        expectSame(b.macd, s.macd);
+        expectSame(b.signal, s.signal);
+        expectSame(b.histogram, s.histogram);
+      }),
+      RUNS,
+    );
+  });
+
+  it('atrBatch equals folding ATR', () => {
+    fc.assert(
+      fc.property(prices, fc.array(fc.double({ min: 0, max: 0.03, noNaN: true }), { minLength: 201, maxLength: 201 }), period, (close, spread, p) => {
+        const n = close.length;
+        const high = close.map((c, i) => c * (1 + spread[i]!));
+        const low = close.map((c, i) => c * (1 - spread[(i + 7) % n]!));
+        const cols = { high, low, close, volume: new Float64Array(n) };
+        expectSame(atrBatch(high, low, close, p), foldBars(new ATR(p), cols));
+      }),
+      RUNS,
+    );
+  });
+
+  it('bollingerBatch equals folding Bollinger', () => {
+    fc.assert(
+      fc.property(series, period, fc.double({ min: 0, max: 4, noNaN: true }), (xs, p, k) => {
+        const b = bollingerBatch(xs, p, k);
+        const s = foldScalarMulti(new Bollinger(p, k), xs, ['upper', 'middle', 'lower'] as const);
+        expectSame(b.upper, s.upper);
+        expectSame(b.middle, s.middle);
+        expectSame(b.lower, s.lower);
+      }),
+      RUNS,
+    );
+  });
+
+  it('smaBatch stays exact where the running sum loses digits (fsum fallback)', () => {
+    const xs = Float64Array.from([1e16, 1, 1, -1e16, 3, 1e-3, 0.1, 0.2, 0.3, 1e300, -1e300, 7, 0, 0, 0]);
+    for (const p of [1, 2, 3, 4]) expectSame(smaBatch(xs, p), foldScalar(new SMA(p), xs));
+    expect(smaBatch(Float64Array.from([0.1, 0.2, 0.3]), 3)[2]).toBe(0.6 / 3);
+  });
+
+  it('handles series shorter than the warm-up with all-NaN output', () => {
+    const xs = Float64Array.from([1, 2, 3]);
+    for (const out of [smaBatch(xs, 5), emaBatch(xs, 5), rsiBatch(xs, 3), macdBatch(xs, 2, 3, 2).signal]) {
+      expect(Array.from(out).every(Number.isNaN)).toBe(true);
+    }
+    expect(smaBatch(new Float64Array(0), 3).length).toBe(0);
+  });
+});
