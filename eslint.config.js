@@ -16,4 +16,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Strategies and indicators must be deterministic: no wall clock, no unseeded randomness.
+    files: ['src/strategies/**/*.ts', 'src/indicators/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'use ctx.nowMs(): strategies run on the engine clock' },
+        { object: 'Math', property: 'random', message: 'use a seeded Rng from src/core/rng.ts' },
+        { object: 'performance', property: 'now', message: 'use ctx.nowMs(): strategies run on the engine clock' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'use ctx.nowMs()' }],
+    },
+  },
 );

@@ -27,6 +27,9 @@ export interface BacktestRequest {
   readonly to?: string;
   readonly skipBadRows?: boolean;
   readonly benchmark?: boolean;
+  /** cash (default: no shorting, no borrowing) or margin (shorts and leverage). */
+  readonly account?: string;
+  readonly leverage?: number;
 }
 
 export interface TradeJson {
@@ -74,6 +77,10 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
   if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
   const slippageBps = req.slippageBps ?? 0;
   if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
+  const account = req.account ?? 'cash';
+  if (account !== 'cash' && account !== 'margin') throw new ConfigError(`--account must be cash or margin, got "${account}"`, { field: '--account' });
+  const leverage = req.leverage ?? 2;
+  if (!(leverage >= 1)) throw new ConfigError(`--leverage must be >= 1, got ${leverage}`, { field: '--leverage' });
   const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
 
   const venue = {
@@ -82,15 +89,18 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
     slippage: slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage(),
   } as const;
   const node = new BacktestNode({
-    series: market.series, instruments: market.instruments, cash, sizer, venue,
+    series: market.series, instruments: market.instruments, cash, sizer, venue, accountType: account, leverage,
     strategies: [{ strategy: new loaded.cls(config), id: loaded.name }],
     onProgress: hooks.onProgress,
   });
   const out = node.run();
   const bench = req.benchmark === false ? null : runBenchmark(market.series, market.instruments, cash, venue);
 
-  const fillParams = { strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps, size: sizeText, fill: venue.marketFill, from: req.from ?? null, to: req.to ?? null };
-  return buildReport(out, fillParams, bench, market.skipped);
+  const params = {
+    strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps,
+    size: sizeText, fill: venue.marketFill, from: req.from ?? null, to: req.to ?? null, account, leverage: account === 'margin' ? leverage : 1,
+  };
+  return buildReport(out, params, bench, market.skipped);
 }
 
 function runBenchmark(series: readonly BarSeries[], instruments: readonly Instrument[], cash: number, venue: ConstructorParameters<typeof BacktestNode>[0]['venue']): { strategy: string; finalValue: number; metrics: PerformanceMetrics } {
@@ -99,20 +109,36 @@ function runBenchmark(series: readonly BarSeries[], instruments: readonly Instru
   return { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: metricsOf(out) };
 }
 
+/**
+ * Metrics of a run. A run whose equity reached zero or below (a margin account can) is measured up to
+ * the bar before ruin, and its total return is the true one (<= -100%).
+ */
 function metricsOf(out: BacktestOutput): PerformanceMetrics {
   const k = out.kernel;
   let traded = 0;
   for (const f of k.fills) traded += f.qty * f.price;
-  return computeMetrics({
-    timeMs: out.equityTime,
-    equity: out.equity,
-    exposure: out.exposure,
+  let end = out.equity.length;
+  for (let i = 0; i < out.equity.length; i++) {
+    if (!(out.equity[i]! > 0)) {
+      end = i;
+      break;
+    }
+  }
+  const ruined = end < out.equity.length;
+  const cut = Math.max(end, 1);
+  const m = computeMetrics({
+    timeMs: out.equityTime.subarray(0, cut),
+    equity: ruined && end === 0 ? Float64Array.of(Number.MIN_VALUE) : out.equity.subarray(0, cut),
+    exposure: out.exposure.subarray(0, cut),
     turnoverValue: traded,
     trades: k.trades.closed.map((t) => ({
       symbol: t.symbol, entryTimeMs: t.entryTimeMs, exitTimeMs: t.exitTimeMs, entryPrice: t.entryPrice, exitPrice: t.exitPrice,
       qty: t.side === 'long' ? t.qty : -t.qty, pnl: t.pnl, commission: t.commission,
     })),
   });
+  if (!ruined) return m;
+  const first = out.equity[0]!;
+  return { ...m, totalReturn: (out.equity[end]! - first) / first, cagr: null, maxDrawdown: -1, calmar: null };
 }
 
 function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): BacktestReport {

@@ -21,6 +21,8 @@ export const BACKTEST_FLAGS = [
   { name: 'report', kind: 'string' },
   { name: 'skip-bad-rows', kind: 'boolean' },
   { name: 'quiet', kind: 'boolean' },
+  { name: 'account', kind: 'string' },
+  { name: 'leverage', kind: 'number' },
 ] as const;
 
 export async function backtestCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
@@ -44,6 +46,8 @@ export async function backtestCommand(argv: readonly string[], out: (s: string) 
       from: str(a, 'from'),
       to: str(a, 'to'),
       skipBadRows: bool(a, 'skip-bad-rows'),
+      account: str(a, 'account'),
+      leverage: num(a, 'leverage'),
     },
     { onProgress: (d, t) => progress.update(d, t) },
   );

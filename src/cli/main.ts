@@ -1,6 +1,8 @@
 // The `sextant` command line: thin over app/. Exit codes: 0 done, 2 bad input, 1 internal error.
 import { isUserError } from '../core/errors.ts';
 import { backtestCommand } from './backtest-command.ts';
+import { cointCommand } from './coint-command.ts';
+import { optionCommand } from './option-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { strategiesCommand } from './strategies-command.ts';
 
@@ -9,6 +11,8 @@ type Command = (argv: readonly string[], out: (s: string) => void) => Promise<nu
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   backtest: { run: backtestCommand, help: 'backtest a strategy on history (see docs/cli.md)' },
   strategies: { run: strategiesCommand, help: 'list strategies with their params and defaults' },
+  coint: { run: cointCommand, help: 'ADF of each log-price series and the Engle-Granger test of the pair' },
+  option: { run: optionCommand, help: 'Black-Scholes-Merton price, Greeks and implied volatility' },
   demo: { run: demoCommand, help: 'the built-in strategies on the synthetic market, as a comparison table' },
 };
 

@@ -1,13 +1,17 @@
 // The built-in strategies by name, with their schemas and descriptions.
 import { ConfigError } from '../core/errors.ts';
 import type { StrategyClass } from './strategy.ts';
+import { BollingerReversion } from './builtin/bollinger.ts';
 import { BuyAndHold } from './builtin/buy-and-hold.ts';
+import { MacdStrategy } from './builtin/macd.ts';
 import { RsiStrategy } from './builtin/rsi.ts';
 import { SmaCross } from './builtin/sma-cross.ts';
 
 const BUILTINS = new Map<string, StrategyClass<object>>([
   ['sma-cross', SmaCross as unknown as StrategyClass<object>],
   ['rsi', RsiStrategy as unknown as StrategyClass<object>],
+  ['bollinger', BollingerReversion as unknown as StrategyClass<object>],
+  ['macd', MacdStrategy as unknown as StrategyClass<object>],
   ['buy-and-hold', BuyAndHold as unknown as StrategyClass<object>],
 ]);
 
@@ -25,11 +29,17 @@ export function builtinStrategyNames(): string[] {
 
 /** Validates raw params (strings from the CLI are coerced to numbers/booleans) against the schema. */
 export function parseStrategyConfig(name: string, cls: StrategyClass<object>, raw: Record<string, unknown>): object {
-  const result = cls.schema.safeParse(coerce(raw));
+  const input = coerce(raw);
+  const result = cls.schema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.join('.') || '(params)';
     throw new ConfigError(`strategy ${name}: ${issue.message}`, { field: `param ${field}` });
+  }
+  const known = new Set(Object.keys(result.data as Record<string, unknown>));
+  const unknown = Object.keys(input).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new ConfigError(`strategy ${name} has no parameter "${unknown[0]}"; it takes: ${[...known].join(', ') || 'none'}`, { field: `param ${unknown[0]}` });
   }
   return result.data;
 }
