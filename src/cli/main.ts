@@ -2,6 +2,7 @@
 import { isUserError } from '../core/errors.ts';
 import { backtestCommand } from './backtest-command.ts';
 import { cointCommand } from './coint-command.ts';
+import { indicatorCommand } from './indicator-command.ts';
 import { optionCommand } from './option-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { strategiesCommand } from './strategies-command.ts';
@@ -11,6 +12,7 @@ type Command = (argv: readonly string[], out: (s: string) => void) => Promise<nu
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   backtest: { run: backtestCommand, help: 'backtest a strategy on history (see docs/cli.md)' },
   strategies: { run: strategiesCommand, help: 'list strategies with their params and defaults' },
+  indicator: { run: indicatorCommand, help: 'an indicator over a data source, values aligned with the bars (--list)' },
   coint: { run: cointCommand, help: 'ADF of each log-price series and the Engle-Granger test of the pair' },
   option: { run: optionCommand, help: 'Black-Scholes-Merton price, Greeks and implied volatility' },
   demo: { run: demoCommand, help: 'the built-in strategies on the synthetic market, as a comparison table' },
