@@ -1,11 +1,11 @@
 // Seeded, platform-independent random numbers: the same seed gives the same stream everywhere.
 
-/** xoshiro128** over 32-bit ints, seeded by splitmix32. Period 2^128 - 1. */
+/**
+ * xoshiro128** over 32-bit ints, seeded by splitmix32. Period 2^128 - 1. The state lives in an
+ * Int32Array so the hot path works on untagged int32 values and never allocates heap numbers.
+ */
 export class Rng {
-  #a: number;
-  #b: number;
-  #c: number;
-  #d: number;
+  readonly #s = new Int32Array(4);
   #spare = NaN;
 
   constructor(seed: number) {
@@ -17,26 +17,23 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.#a = next();
-    this.#b = next();
-    this.#c = next();
-    this.#d = next();
+    for (let i = 0; i < 4; i++) this.#s[i] = next() | 0;
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.#b, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.#b << 9) >>> 0;
-    this.#c ^= this.#a;
-    this.#d ^= this.#b;
-    this.#b ^= this.#c;
-    this.#a ^= this.#d;
-    this.#c ^= t;
-    this.#d = rotl(this.#d >>> 0, 11);
-    this.#a >>>= 0;
-    this.#b >>>= 0;
-    this.#c >>>= 0;
-    return result;
+    const st = this.#s;
+    const s0 = st[0]!;
+    const s1 = st[1]!;
+    const s2 = st[2]! ^ s0;
+    const s3 = st[3]! ^ s1;
+    const x = Math.imul(s1, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9);
+    st[0] = s0 ^ s3;
+    st[1] = s1 ^ s2;
+    st[2] = s2 ^ (s1 << 9);
+    st[3] = (s3 << 11) | (s3 >>> 21);
+    return result >>> 0;
   }
 
   /** Uniform in [0, 1) with 53 bits of precision. */
@@ -86,6 +83,3 @@ export class Rng {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}

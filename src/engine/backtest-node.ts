@@ -19,7 +19,8 @@ export interface BacktestConfig {
   readonly series: readonly BarSeries[];
   /** Instruments by symbol; a default equity is made for symbols not listed. */
   readonly instruments?: readonly Instrument[];
-  readonly strategies: readonly { readonly strategy: Strategy; readonly id?: string }[];
+  /** Strategies with an optional allocation each (cash they may commit; default: the whole account). */
+  readonly strategies: readonly { readonly strategy: Strategy; readonly id?: string; readonly allocation?: number }[];
   readonly cash?: number;
   readonly accountType?: 'cash' | 'margin';
   readonly leverage?: number;
@@ -77,7 +78,9 @@ export class BacktestNode {
       this.feeds.push(feed);
       this.kernel.addFeed(feed);
     });
-    config.strategies.forEach((s, i) => this.kernel.addStrategy(s.strategy, s.id ?? (config.strategies.length === 1 ? s.strategy.constructor.name : `${s.strategy.constructor.name}-${i + 1}`)));
+    config.strategies.forEach((s, i) =>
+      this.kernel.addStrategy(s.strategy, s.id ?? (config.strategies.length === 1 ? s.strategy.constructor.name : `${s.strategy.constructor.name}-${i + 1}`), s.allocation),
+    );
   }
 
   run(): BacktestOutput {

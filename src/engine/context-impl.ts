@@ -4,6 +4,7 @@ import type { Bar } from '../model/bar.ts';
 import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
 import type { BracketRequest, History, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
 import { resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
+import type { Portfolio } from '../portfolio/portfolio.ts';
 import type { Kernel } from './kernel.ts';
 
 export class KernelContext implements StrategyContext {
@@ -21,17 +22,27 @@ export class KernelContext implements StrategyContext {
   nowMs(): number {
     return this.kernel.nowMs();
   }
+  /** The strategy's own cash (its allocation after its fills). */
   cash(): number {
-    return this.kernel.portfolio.cash;
+    return this.kernel.book(this.strategyId).cash;
   }
+  /** The strategy's own equity: its cash plus its positions at the latest prices. */
   equity(): number {
-    return this.kernel.portfolio.equity();
+    return this.kernel.book(this.strategyId).equity();
   }
+  /** The strategy's own position in `symbol` (other strategies' fills are not in it). */
   position(symbol: string): PositionView {
     const feed = this.kernel.feedOf(symbol);
     if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
-    return feed.position;
+    const own = this.#book.position(symbol, feed.instrument.multiplier);
+    own.lastPrice = feed.position.lastPrice;
+    return own;
   }
+
+  get #book(): Portfolio {
+    return (this.#bookCache ??= this.kernel.book(this.strategyId));
+  }
+  #bookCache: Portfolio | undefined;
   symbols(): readonly string[] {
     return this.kernel.symbols();
   }
@@ -112,6 +123,7 @@ export class KernelContext implements StrategyContext {
     const px = price ?? this.kernel.lastBar(symbol)?.close ?? NaN;
     if (!(px > 0)) return 0;
     const pos = this.position(symbol).qty;
-    return Math.abs(resolveSize(sizer, sign, px, this.kernel.portfolio.cash, this.kernel.portfolio.equity(), pos));
+    const book = this.kernel.book(this.strategyId);
+    return Math.abs(resolveSize(sizer, sign, px, book.cash, book.equity(), pos));
   }
 }

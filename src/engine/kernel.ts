@@ -59,6 +59,12 @@ interface Slot {
   readonly strategy: Strategy;
   readonly ctx: KernelContext;
   running: boolean;
+  /** The strategy's own sub-account: its allocation, its positions and PnL. */
+  readonly book: Portfolio;
+  /** Checked pre-trade when several strategies share the account or an allocation was set. */
+  readonly enforceAllocation: boolean;
+  /** Exposure its working orders may still add. */
+  pending: number;
 }
 
 export class Kernel implements ExecutionSink, FillGuard, RiskView {
@@ -77,7 +83,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
   readonly #feedsBySymbol = new Map<string, Feed>();
   readonly #opts: KernelOptions;
   /** Exposure each working order may still add (pre-trade buying-power reservations). */
-  readonly #committed = new Map<Order, number>();
+  readonly #committed = new Map<Order, { readonly perUnit: number; reserved: number }>();
   #pendingExposure = 0;
   #barIndex = 0;
 
@@ -97,12 +103,27 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     if (!this.#feedsBySymbol.has(feed.symbol) || feed.venueSlot >= 0) this.#feedsBySymbol.set(feed.symbol, feed);
   }
 
-  addStrategy(strategy: Strategy, id: string): void {
+  /**
+   * Adds a strategy with its allocation (cash it may commit; the whole account when omitted). Its
+   * context sees its own cash, equity and positions; the account's risk checks still apply.
+   */
+  addStrategy(strategy: Strategy, id: string, allocation?: number): void {
     if (this.#byId.has(id)) throw new ConfigError(`two strategies share the id "${id}"`);
+    if (allocation !== undefined && !(allocation > 0)) throw new ConfigError(`strategy ${id}: allocation must be positive, got ${allocation}`, { field: 'allocation' });
     strategy.id = id;
-    const slot: Slot = { strategy, ctx: new KernelContext(this, id, this.#opts.defaultSizer), running: true };
+    const p = this.portfolio;
+    const book = new Portfolio({ type: p.type, startingCash: allocation ?? p.cash, leverage: p.leverage, currency: p.currency });
+    const slot: Slot = { strategy, ctx: new KernelContext(this, id, this.#opts.defaultSizer), running: true, book, enforceAllocation: allocation !== undefined, pending: 0 };
     this.#slots.push(slot);
     this.#byId.set(id, slot);
+  }
+
+  /** A strategy's sub-account, marked to the latest prices. */
+  book(strategyId: string): Portfolio {
+    const slot = this.#byId.get(strategyId);
+    if (slot === undefined) throw new ConfigError(`unknown strategy "${strategyId}"`);
+    for (const pos of slot.book.openPositions()) pos.lastPrice = this.lastPrice(pos.symbol);
+    return slot.book;
   }
 
   get strategies(): readonly Strategy[] {
@@ -186,7 +207,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     this.orders.push(order);
     const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : NaN);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
-    const reason = links.parentId === undefined ? this.#risk.check(order, ref, this) : null;
+    const slot = this.#byId.get(strategyId);
+    const reason = links.parentId !== undefined ? null : (this.#allocationReason(slot, order, ref, inst.multiplier) ?? this.#risk.check(order, ref, this));
     if (reason !== null) {
       order.transition('denied', now, reason);
       this.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId, symbol: order.symbol, tsEventMs: now, reason }, order);
@@ -195,8 +217,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     if (links.parentId === undefined) {
       const committed = exposureIncreasingQty(order, this.positionQty(order.symbol)) * ref * inst.multiplier;
       if (committed > 0) {
-        this.#committed.set(order, committed);
+        this.#committed.set(order, { perUnit: committed / order.qty, reserved: committed });
         this.#pendingExposure += committed;
+        if (slot !== undefined) slot.pending += committed;
       }
     }
     this.venue.submit(order, now);
@@ -215,7 +238,17 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
         const f = event.fill;
         const mult = this.#feedsBySymbol.get(f.symbol)?.instrument.multiplier ?? 1;
         const signed = f.side === 'buy' ? f.qty : -f.qty;
+        const position = this.portfolio.position(f.symbol, mult);
+        const mark = position.lastPrice;
         this.portfolio.applyFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, mult);
+        // Positions are marked at the market's last close, not at a (slipped) fill price.
+        if (!Number.isNaN(mark)) position.lastPrice = mark;
+        const owner = this.#byId.get(f.strategyId);
+        if (owner !== undefined) {
+          const own = owner.book.position(f.symbol, mult);
+          owner.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, mult);
+          if (!Number.isNaN(mark)) own.lastPrice = mark;
+        }
         this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
         this.fills.push({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsEventMs });
         this.#releaseExposure(order);
@@ -252,12 +285,28 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
 
   /** Shrinks an order's reservation to what it may still add; drops it when the order is done. */
   #releaseExposure(order: Order): void {
-    const committed = this.#committed.get(order);
-    if (committed === undefined) return;
-    const remaining = order.isOpen ? (committed * order.leavesQty) / order.qty : 0;
-    if (remaining > 0) this.#committed.set(order, remaining);
+    const c = this.#committed.get(order);
+    if (c === undefined) return;
+    // Scale the original reservation by what is left (not the already-shrunk one, which compounded).
+    const remaining = order.isOpen ? c.perUnit * order.leavesQty : 0;
+    const before = c.reserved;
+    if (remaining > 0) c.reserved = remaining;
     else this.#committed.delete(order);
-    this.#pendingExposure = this.#committed.size === 0 ? 0 : this.#pendingExposure - committed + remaining;
+    this.#pendingExposure = this.#committed.size === 0 ? 0 : this.#pendingExposure - before + remaining;
+    const slot = this.#byId.get(order.strategyId);
+    if (slot !== undefined) slot.pending = Math.max(0, slot.pending - before + remaining);
+  }
+
+  /** Denies an order that would commit more than the strategy's own allocation. */
+  #allocationReason(slot: Slot | undefined, order: Order, ref: number, multiplier: number): string | null {
+    if (slot === undefined || !slot.enforceAllocation && this.#slots.length === 1) return null;
+    const own = slot.book.position(order.symbol, multiplier).qty;
+    const adding = exposureIncreasingQty(order, own);
+    if (adding === 0) return null;
+    for (const pos of slot.book.openPositions()) pos.lastPrice = this.lastPrice(pos.symbol);
+    const needed = adding * ref * multiplier;
+    const available = slot.book.buyingPower() - slot.pending;
+    return needed > available + 1e-9 ? `allocation: strategy ${slot.strategy.id} needs ${needed.toFixed(2)}, has ${available.toFixed(2)}` : null;
   }
 
   // ---- FillGuard (asked by the venue at fill time) ----

@@ -154,6 +154,8 @@ export class SimulatedVenue implements ExecutionClient {
     let capacity = this.config.volumeCap === null || !(bar.volume > 0) ? Infinity : Math.floor(this.config.volumeCap * bar.volume);
     // Expiry first: GTD past its time, DAY orders from an earlier trading day.
     for (const o of [...slot.working]) {
+      // Ending a parent ends its children too: skip what an earlier iteration already took off the book.
+      if (!o.isOpen) continue;
       const x = this.#extra.get(o.id)!;
       if (!x.active) continue;
       if (o.tif === 'GTD' && o.request.expireTimeMs !== undefined && nowMs >= o.request.expireTimeMs) this.#finish(o, 'expired', nowMs, 'good-till-date passed');
@@ -175,6 +177,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.#pass = -1;
     // Bookkeeping after the bar: trailing stops move, IOC/FOK/DAY end, children arm.
     for (const o of [...slot.working]) {
+      if (!o.isOpen) continue;
       const x = this.#extra.get(o.id)!;
       if (!x.active) continue;
       if (x.waitNextBar) {
@@ -282,22 +285,25 @@ export class SimulatedVenue implements ExecutionClient {
 
   /** Arms bracket children when their parent is done; cancels OCO siblings. */
   #afterFill(o: Order, nowMs: number): void {
-    if (o.status === 'filled') {
-      for (const child of this.#children.get(o.id) ?? []) {
-        const x = this.#extra.get(child.id);
-        if (x !== undefined && child.isOpen) {
-          x.active = true;
-          // Filled inside a bar (not at its open): the children start with the next bar.
-          x.waitNextBar = this.#pass > 0;
-          const slot = this.#slots[this.#slotOf.get(child.symbol)!]!;
-          if (child.type === 'trailing-stop') this.#initTrailing(child, slot, o.avgFillPrice);
-        }
-      }
-    }
+    if (o.status === 'filled') this.#armChildren(o);
     const group = o.links.ocoGroup;
     if (group === undefined) return;
     for (const other of this.#orders.values()) {
       if (other !== o && other.isOpen && other.links.ocoGroup === group) this.#finish(other, 'canceled', nowMs, `OCO sibling ${o.id} filled`);
+    }
+  }
+
+  /** Activates the exits of a parent that is done with a position (filled, or partly filled and then ended). */
+  #armChildren(o: Order): void {
+    for (const child of this.#children.get(o.id) ?? []) {
+      const x = this.#extra.get(child.id);
+      if (x !== undefined && child.isOpen) {
+        x.active = true;
+        // Filled inside a bar (not at its open): the children start with the next bar.
+        x.waitNextBar = this.#pass > 0;
+        const slot = this.#slots[this.#slotOf.get(child.symbol)!]!;
+        if (child.type === 'trailing-stop') this.#initTrailing(child, slot, o.avgFillPrice);
+      }
     }
   }
 
@@ -320,7 +326,9 @@ export class SimulatedVenue implements ExecutionClient {
     this.#remove(o);
     const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs };
     this.sink.onOrderEvent(status === 'canceled' ? { ...base, type: 'OrderCanceled', reason } : { ...base, type: 'OrderExpired' }, o);
+    // A parent ended after a partial fill left a position: its exits protect that part (reduce-only caps them).
     if (o.filledQty === 0) this.#cancelChildren(o, nowMs);
+    else this.#armChildren(o);
   }
 
   #cancelChildren(o: Order, nowMs: number): void {

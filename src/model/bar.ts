@@ -11,18 +11,21 @@ export interface Bar {
   readonly volume: number;
 }
 
-/** Columnar OHLCV history of one symbol: 48 bytes a bar, no object per bar. */
+/**
+ * Columnar OHLCV history of one symbol: 48 bytes a bar, no object per bar. Loaded history is built
+ * at its final length; a live series grows with `append` (capacity doubles, views stay valid).
+ */
 export class BarSeries {
-  readonly time: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
 
   constructor(
     readonly symbol: string,
-    readonly length: number,
+    public length: number,
     /** Nominal bar length in ms (86_400_000 for daily), 0 when unknown. */
     readonly timeframeMs = 0,
     columns?: { time: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array },
@@ -33,6 +36,41 @@ export class BarSeries {
     this.low = columns?.low ?? new Float64Array(length);
     this.close = columns?.close ?? new Float64Array(length);
     this.volume = columns?.volume ?? new Float64Array(length);
+  }
+
+  /** Appends a bar (live feeds); grows the columns when full. */
+  append(tsMs: number, open: number, high: number, low: number, close: number, volume: number): number {
+    const i = this.length;
+    if (i === this.time.length) this.#grow(Math.max(16, i * 2));
+    this.time[i] = tsMs;
+    this.open[i] = open;
+    this.high[i] = high;
+    this.low[i] = low;
+    this.close[i] = close;
+    this.volume[i] = volume;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** An empty series with room for `capacity` bars before it grows. */
+  static empty(symbol: string, timeframeMs = 0, capacity = 1024): BarSeries {
+    const s = new BarSeries(symbol, capacity, timeframeMs);
+    s.length = 0;
+    return s;
+  }
+
+  #grow(capacity: number): void {
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(capacity);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.time = grow(this.time);
+    this.open = grow(this.open);
+    this.high = grow(this.high);
+    this.low = grow(this.low);
+    this.close = grow(this.close);
+    this.volume = grow(this.volume);
   }
 
   /** A plain object for bar i (allocates: for tests and boundaries, not the hot path). */

@@ -34,6 +34,10 @@ export interface RiskEvent {
   readonly kind: string;
   readonly tsEventMs: number;
   readonly reason: string;
+  /** Circuit-breaker events ('breaker-tripped', 'breaker-reset'): the breaker's name. */
+  readonly breaker?: string;
+  /** Circuit-breaker events: what the breaker does while tripped. */
+  readonly action?: 'halt' | 'reduce-only' | 'flatten';
 }
 
 export type EngineEvent = OrderEvent | StrategyErrorEvent | RiskEvent;
