@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Bar } from '../model/bar.ts';
 import type { EngineEvent, OrderEvent } from '../model/events.ts';
 import type { Instrument } from '../model/instrument.ts';
+import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { roundPrice, roundQty } from '../model/instrument.ts';
 import { Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
 import type { ExecutionSink } from '../execution/execution-client.ts';
@@ -157,6 +158,57 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
       if (!s.running) continue;
       try {
         s.strategy.onBar(view, s.ctx);
+      } catch (e) {
+        this.#fail(s, e);
+      }
+    }
+  }
+
+  /** A quote: the venue matches against it (paper trading), the position is marked at the mid, strategies see it. */
+  onQuote(q: QuoteTick): void {
+    const feed = this.#feedsBySymbol.get(q.symbol);
+    if (feed === undefined) return;
+    if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, q);
+    feed.position.lastPrice = (q.bid + q.ask) / 2;
+    for (const s of this.#slots) {
+      if (!s.running || s.strategy.onQuote === undefined) continue;
+      try {
+        s.strategy.onQuote(q, s.ctx);
+      } catch (e) {
+        this.#fail(s, e);
+      }
+    }
+  }
+
+  /** A trade print: marks the position at the trade price; strategies see it. */
+  onTrade(t: TradeTick): void {
+    const feed = this.#feedsBySymbol.get(t.symbol);
+    if (feed === undefined) return;
+    feed.position.lastPrice = t.price;
+    for (const s of this.#slots) {
+      if (!s.running || s.strategy.onTrade === undefined) continue;
+      try {
+        s.strategy.onTrade(t, s.ctx);
+      } catch (e) {
+        this.#fail(s, e);
+      }
+    }
+  }
+
+  /** An L2 snapshot: its top of book is a quote for the venue; strategies see the whole book. */
+  onBook(book: OrderBookSnapshot): void {
+    const feed = this.#feedsBySymbol.get(book.symbol);
+    if (feed === undefined) return;
+    const bid = book.bids[0];
+    const ask = book.asks[0];
+    if (bid !== undefined && ask !== undefined) {
+      if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, { symbol: book.symbol, tsEventMs: book.tsEventMs, bid: bid.price, ask: ask.price, bidSize: bid.size, askSize: ask.size });
+      feed.position.lastPrice = (bid.price + ask.price) / 2;
+    }
+    for (const s of this.#slots) {
+      if (!s.running || s.strategy.onBook === undefined) continue;
+      try {
+        s.strategy.onBook(book, s.ctx);
       } catch (e) {
         this.#fail(s, e);
       }

@@ -5,6 +5,7 @@ import { InvariantError } from '../core/errors.ts';
 import type { Bar } from '../model/bar.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Instrument } from '../model/instrument.ts';
+import type { QuoteTick } from '../model/market.ts';
 import { roundQty } from '../model/instrument.ts';
 import type { Order } from '../model/order.ts';
 import type { CommissionModel } from './commission.ts';
@@ -48,6 +49,8 @@ interface Slot {
   working: Order[];
   /** The latest bar seen (for fills at the close of the signal bar). */
   lastBar: Bar | null;
+  /** The latest quote seen (paper trading). */
+  lastQuote: QuoteTick | null;
   /** EWMA variance of log returns, for volatility-aware slippage. */
   ewVar: number;
   lastClose: number;
@@ -90,7 +93,7 @@ export class SimulatedVenue implements ExecutionClient {
     const known = this.#slotOf.get(inst.symbol);
     if (known !== undefined) return known;
     const slot = this.#slots.length;
-    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, ewVar: NaN, lastClose: NaN });
+    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN });
     this.#slotOf.set(inst.symbol, slot);
     return slot;
   }
@@ -148,10 +151,25 @@ export class SimulatedVenue implements ExecutionClient {
     slot.lastBar = bar;
   }
 
-  #match(slot: Slot, bar: Bar): void {
+  /**
+   * Matches working orders against a quote (paper trading on live data): buys see the ask, sells the
+   * bid, each as a one-price bar whose volume is the quoted size, so a fill never exceeds what is shown.
+   * Limits fill on touch here: a quote at the limit is an executable price, not a traded-through bar.
+   */
+  onQuote(slotIdx: number, q: QuoteTick): void {
+    const slot = this.#slots[slotIdx]!;
+    slot.lastQuote = q;
+    if (slot.working.length === 0) return;
+    const side = (price: number, size: number): Bar => ({ symbol: q.symbol, tsEventMs: q.tsEventMs, open: price, high: price, low: price, close: price, volume: size });
+    this.#match(slot, side(q.ask, q.askSize), 'buy', 'touch', q.askSize);
+    if (slot.working.length !== 0) this.#match(slot, side(q.bid, q.bidSize), 'sell', 'touch', q.bidSize);
+  }
+
+  #match(slot: Slot, bar: Bar, onlySide?: 'buy' | 'sell', limitMode: LimitFillMode = this.config.limitFill, shownSize = Infinity): void {
     const nowMs = bar.tsEventMs;
     const day = utcDay(nowMs);
     let capacity = this.config.volumeCap === null || !(bar.volume > 0) ? Infinity : Math.floor(this.config.volumeCap * bar.volume);
+    capacity = Math.min(capacity, shownSize);
     // Expiry first: GTD past its time, DAY orders from an earlier trading day.
     for (const o of [...slot.working]) {
       // Ending a parent ends its children too: skip what an earlier iteration already took off the book.
@@ -166,10 +184,10 @@ export class SimulatedVenue implements ExecutionClient {
     for (let pass = 0; pass < 3; pass++) {
       this.#pass = pass;
       for (const o of [...slot.working]) {
-        if (!o.isOpen || capacity <= 0) continue;
+        if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
         const x = this.#extra.get(o.id)!;
         if (!x.active || x.waitNextBar) continue;
-        const price = this.#priceFor(o, bar, x, pass);
+        const price = this.#priceFor(o, bar, x, pass, limitMode);
         if (Number.isNaN(price)) continue;
         capacity -= this.#fill(o, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
       }
@@ -177,7 +195,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.#pass = -1;
     // Bookkeeping after the bar: trailing stops move, IOC/FOK/DAY end, children arm.
     for (const o of [...slot.working]) {
-      if (!o.isOpen) continue;
+      if (!o.isOpen || (onlySide !== undefined && o.side !== onlySide)) continue;
       const x = this.#extra.get(o.id)!;
       if (!x.active) continue;
       if (x.waitNextBar) {
@@ -197,12 +215,12 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   /** Fill price of `o` in pass 0 (open), 1 (stops inside the bar) or 2 (limits inside the bar). */
-  #priceFor(o: Order, bar: Bar, x: Extra, pass: number): number {
+  #priceFor(o: Order, bar: Bar, x: Extra, pass: number, limitMode: LimitFillMode): number {
     switch (o.type) {
       case 'market':
         return pass === 0 ? bar.open : NaN;
       case 'limit': {
-        const p = limitFillPrice(o.side, o.limitPrice!, bar, this.config.limitFill);
+        const p = limitFillPrice(o.side, o.limitPrice!, bar, limitMode);
         const atOpen = p === bar.open && (o.side === 'buy' ? bar.open <= o.limitPrice! : bar.open >= o.limitPrice!);
         return (pass === 0) === atOpen && pass !== 1 ? p : NaN;
       }
@@ -214,7 +232,7 @@ export class SimulatedVenue implements ExecutionClient {
       }
       case 'stop-limit': {
         if (o.triggered) {
-          const p = limitFillPrice(o.side, o.limitPrice!, bar, this.config.limitFill);
+          const p = limitFillPrice(o.side, o.limitPrice!, bar, limitMode);
           return pass === 2 || (pass === 0 && p === bar.open) ? p : NaN;
         }
         if (pass !== 1 && !(pass === 0 && triggersAtOpen(o.side, o.stopPrice!, bar))) return NaN;
@@ -224,7 +242,7 @@ export class SimulatedVenue implements ExecutionClient {
         x.waitNextBar = true;
         o.transition('triggered', bar.tsEventMs);
         this.sink.onOrderEvent({ type: 'OrderTriggered', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: bar.tsEventMs }, o);
-        return stopLimitFillPrice(o.side, o.stopPrice!, o.limitPrice!, bar, this.config.limitFill);
+        return stopLimitFillPrice(o.side, o.stopPrice!, o.limitPrice!, bar, limitMode);
       }
       default: {
         const never: never = o.type;

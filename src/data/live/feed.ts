@@ -1,0 +1,16 @@
+// The DataClient port for paper and live trading: a source that pushes market data as it happens.
+import type { QuoteTick, TradeTick } from '../../model/market.ts';
+
+export interface MarketSink {
+  /** A completed bar (open time `tsMs`); only sent once the bar's period has closed. */
+  onBar(symbol: string, tsMs: number, open: number, high: number, low: number, close: number, volume: number): void;
+  onQuote(q: QuoteTick): void;
+  onTrade(t: TradeTick): void;
+}
+
+export interface LiveFeed {
+  readonly name: string;
+  /** Starts pushing data into `sink`; resolves when the feed has ended by itself (replays) or was stopped. */
+  start(sink: MarketSink): Promise<void>;
+  stop(): void;
+}
