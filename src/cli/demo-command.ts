@@ -10,7 +10,9 @@ export async function demoCommand(argv: readonly string[], out: (s: string) => v
   const data = [`synthetic:${seed}`];
   const rows: string[][] = [];
   for (const name of builtinStrategyNames()) {
-    const r = await runBacktest({ strategy: name, data, commission: 0.001, benchmark: false });
+    // Pairs and stat-arb short one side: they need a margin account.
+    const account = name === 'pairs' || name === 'stat-arb' ? 'margin' : 'cash';
+    const r = await runBacktest({ strategy: name, data, commission: 0.001, benchmark: false, account });
     const m = r.metrics;
     rows.push([name, fmtNum(r.finalValue), fmtPct(m.totalReturn), fmtPct(m.cagr), fmtNum(m.sharpe), fmtPct(m.maxDrawdown), String(m.tradeCount), fmtPct(m.winRate), r.runSeconds.toFixed(3)]);
   }

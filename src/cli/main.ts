@@ -3,6 +3,9 @@ import { isUserError } from '../core/errors.ts';
 import { backtestCommand } from './backtest-command.ts';
 import { cointCommand } from './coint-command.ts';
 import { indicatorCommand } from './indicator-command.ts';
+import { killCommand } from './kill-command.ts';
+import { paperCommand } from './paper-command.ts';
+import { statusCommand } from './status-command.ts';
 import { optionCommand } from './option-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { strategiesCommand } from './strategies-command.ts';
@@ -11,6 +14,9 @@ type Command = (argv: readonly string[], out: (s: string) => void) => Promise<nu
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   backtest: { run: backtestCommand, help: 'backtest a strategy on history (see docs/cli.md)' },
+  paper: { run: paperCommand, help: 'paper trading on the live synthetic market or a replay (see docs/paper.md)' },
+  status: { run: statusCommand, help: 'stored state of a paper run: positions, open orders, counts, equity' },
+  kill: { run: killCommand, help: 'kill switch of a running paper process: halt, cancel all, optionally flatten' },
   strategies: { run: strategiesCommand, help: 'list strategies with their params and defaults' },
   indicator: { run: indicatorCommand, help: 'an indicator over a data source, values aligned with the bars (--list)' },
   coint: { run: cointCommand, help: 'ADF of each log-price series and the Engle-Granger test of the pair' },

@@ -10,7 +10,7 @@ import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { roundPrice, roundQty } from '../model/instrument.ts';
 import { Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
-import type { ExecutionSink } from '../execution/execution-client.ts';
+import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { TradeTracker } from '../portfolio/trade-tracker.ts';
@@ -51,8 +51,11 @@ export interface KernelOptions {
   /** Annual rates for shorts' borrow fee and negative cash. */
   readonly borrowRate?: number;
   readonly marginRate?: number;
-  /** Receives every event (the store, monitors). */
-  readonly onEvent?: (e: EngineEvent) => void;
+  /** Receives every event (the store, monitors), with the order it concerns. */
+  readonly onEvent?: (e: EngineEvent, order?: Order) => void;
+  /** Client order ids are `${idPrefix}-${n}`; continue `n` from `idStart` after a restart. */
+  readonly idPrefix?: string;
+  readonly idStart?: number;
   readonly log?: (strategyId: string, message: string) => void;
 }
 
@@ -78,7 +81,13 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
   venue!: SimulatedVenue;
   readonly #clock: Clock;
   readonly #risk: RiskEngine;
-  readonly #ids = new IdGenerator('O');
+  #ids: IdGenerator;
+  /** Where orders are sent: the venue itself, or a durable client that persists intents first. */
+  #client: ExecutionClient | undefined;
+  /** Operator kill switch: deny every new order except reduce-only ones. */
+  halted = false;
+  /** Bars drive order matching (backtests, replays); false when quotes do (live synthetic market). */
+  matchOnBars = true;
   readonly #slots: Slot[] = [];
   readonly #byId = new Map<string, Slot>();
   readonly #feedsBySymbol = new Map<string, Feed>();
@@ -93,11 +102,18 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     this.#clock = opts.clock;
     this.portfolio = opts.portfolio;
     this.#risk = opts.risk;
+    this.#ids = new IdGenerator(opts.idPrefix ?? 'O', opts.idStart ?? 1);
     this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
   }
 
-  attachVenue(venue: SimulatedVenue): void {
+  /** The venue matches orders against market data; `client` (default: the venue) receives sends and cancels. */
+  attachVenue(venue: SimulatedVenue, client?: ExecutionClient): void {
     this.venue = venue;
+    this.#client = client;
+  }
+
+  get client(): ExecutionClient {
+    return this.#client ?? this.venue;
   }
 
   addFeed(feed: Feed): void {
@@ -150,7 +166,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     feed.history.cursor = index;
     feed.cursor = index;
     this.#barIndex = index;
-    if (feed.venueSlot >= 0) this.venue.onBar(feed.venueSlot, view);
+    if (feed.venueSlot >= 0 && this.matchOnBars) this.venue.onBar(feed.venueSlot, view);
     feed.position.lastPrice = view.close;
     const slots = this.#slots;
     for (let i = 0; i < slots.length; i++) {
@@ -260,7 +276,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : NaN);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);
-    const reason = links.parentId !== undefined ? null : (this.#allocationReason(slot, order, ref, inst.multiplier) ?? this.#risk.check(order, ref, this));
+    const halted = this.halted && !normalized.reduceOnly ? 'kill switch: trading is halted' : null;
+    const reason = halted ?? (links.parentId !== undefined ? null : (this.#allocationReason(slot, order, ref, inst.multiplier) ?? this.#risk.check(order, ref, this)));
     if (reason !== null) {
       order.transition('denied', now, reason);
       this.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId, symbol: order.symbol, tsEventMs: now, reason }, order);
@@ -274,12 +291,35 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
         if (slot !== undefined) slot.pending += committed;
       }
     }
-    this.venue.submit(order, now);
+    this.client.submit(order, now);
     return order;
   }
 
   cancel(orderId: string): void {
-    this.venue.cancel(orderId, this.#clock.nowMs());
+    this.client.cancel(orderId, this.#clock.nowMs());
+  }
+
+  // ---- restart recovery (live runtimes) ----
+
+  /** Books a fill recorded before a restart: portfolio, strategy book and trades, without events. */
+  restoreFill(f: FillRecord & { readonly multiplier?: number }): void {
+    const mult = f.multiplier ?? this.#feedsBySymbol.get(f.symbol)?.instrument.multiplier ?? 1;
+    const signed = f.side === 'buy' ? f.qty : -f.qty;
+    this.portfolio.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);
+    this.#byId.get(f.strategyId)?.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);
+    this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsMs, this.#barIndex);
+    this.fills.push(f);
+  }
+
+  /** Continues client order ids from `next` (after a restart, past every stored order). */
+  resetIds(next: number): void {
+    this.#ids = new IdGenerator(this.#opts.idPrefix ?? 'O', next);
+  }
+
+  /** Re-creates a working order from before a restart and sends it again (same client order id). */
+  resubmit(order: Order): void {
+    this.orders.push(order);
+    this.client.submit(order, this.#clock.nowMs());
   }
 
   // ---- ExecutionSink ----
@@ -324,7 +364,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
       case 'OrderUpdated':
         break;
     }
-    this.#opts.onEvent?.(event);
+    this.#opts.onEvent?.(event, order);
     const slot = this.#byId.get(event.strategyId);
     if (slot !== undefined && slot.running && slot.strategy.onOrderEvent !== undefined) {
       try {
@@ -433,7 +473,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     const tsMs = this.#clock.nowMs();
     this.strategyErrors.push({ strategyId: slot.strategy.id, message: err.message, tsMs });
     this.#opts.onEvent?.({ type: 'StrategyError', strategyId: slot.strategy.id, tsEventMs: tsMs, message: err.message });
-    for (const o of this.venue.workingOrders()) if (o.strategyId === slot.strategy.id) this.venue.cancel(o.id, tsMs, 'strategy stopped after an error');
+    for (const o of this.venue.workingOrders()) if (o.strategyId === slot.strategy.id) this.client.cancel(o.id, tsMs, 'strategy stopped after an error');
   }
 }
 

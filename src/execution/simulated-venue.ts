@@ -327,7 +327,8 @@ export class SimulatedVenue implements ExecutionClient {
 
   #initTrailing(o: Order, slot: Slot, ref?: number): void {
     const x = this.#extra.get(o.id)!;
-    const price = ref ?? slot.lastBar?.close ?? NaN;
+    const q = slot.lastQuote;
+    const price = ref ?? slot.lastBar?.close ?? (q === null ? NaN : (q.bid + q.ask) / 2);
     x.best = price;
     if (!Number.isNaN(price)) o.stopPrice = trailStop(o.side, o.stopPrice ?? NaN, price, o.request.trailing!);
   }

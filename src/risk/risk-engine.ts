@@ -15,12 +15,29 @@ export interface RiskView {
   multiplier(symbol: string): number;
   /** Notional already committed by open orders that add exposure. */
   pendingExposure(): number;
+
+  // Optional extensions used by the checks in ./checks (a check that needs a missing one denies and
+  // names it, it never guesses). See docs/risk.md, "What the kernel provides".
+  /** Current time, epoch ms (simulated in backtests). Order-rate limit, circuit-breaker cool-downs. */
+  nowMs?(): number;
+  /** Sector of the symbol (Instrument.sector). Sector exposure limit. */
+  sectorOf?(symbol: string): string;
+  /** Orders working at the venue now (submitted and not yet terminal). Max open orders. */
+  openOrderCount?(): number;
+  /** Σ |qty × last price × multiplier| over open positions. Gross leverage (else summed over symbols()). */
+  grossExposure?(): number;
+  /** Σ |qty × last price × multiplier| over open positions in the sector (else summed over symbols()). */
+  sectorExposure?(sector: string): number;
+  /** Every symbol that may hold a position: the fallback for grossExposure and sectorExposure. */
+  symbols?(): readonly string[];
 }
 
 export interface PreTradeCheck {
   readonly name: string;
   /** Reason to deny, or null to pass. */
   check(order: Order, refPrice: number, view: RiskView): string | null;
+  /** Market data for checks that keep price state (the short-sale uptick rule); via RiskEngine.onMarketData. */
+  onMarketData?(symbol: string, tsMs: number, price: number): void;
 }
 
 export interface RiskLimits {
@@ -96,6 +113,12 @@ export class RiskEngine {
       this.checks.push(maxPositionCheck({ value: limits.maxPositionValue, qty: limits.maxPositionQty }));
     }
     this.checks.push(...extra);
+  }
+
+  /** Passes a price update to every check that keeps market state (call once per bar close or trade). */
+  onMarketData(symbol: string, tsMs: number, price: number): void {
+    const checks = this.checks;
+    for (let i = 0; i < checks.length; i++) checks[i]!.onMarketData?.(symbol, tsMs, price);
   }
 
   /** The first failing check's reason, or null when the order may go to the venue. */

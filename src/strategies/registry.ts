@@ -3,9 +3,16 @@ import { ConfigError } from '../core/errors.ts';
 import type { StrategyClass } from './strategy.ts';
 import { BollingerReversion } from './builtin/bollinger.ts';
 import { BuyAndHold } from './builtin/buy-and-hold.ts';
+import { DonchianBreakout } from './builtin/donchian-breakout.ts';
+import { Ensemble } from './builtin/ensemble.ts';
 import { MacdStrategy } from './builtin/macd.ts';
+import { MtfTrend } from './builtin/mtf-trend.ts';
+import { PairsTrading } from './builtin/pairs.ts';
+import { RsiEnhanced } from './builtin/rsi-enhanced.ts';
 import { RsiStrategy } from './builtin/rsi.ts';
 import { SmaCross } from './builtin/sma-cross.ts';
+import { StatArb } from './builtin/stat-arb.ts';
+import { ZScoreReversion } from './builtin/zscore-reversion.ts';
 
 const BUILTINS = new Map<string, StrategyClass<object>>([
   ['sma-cross', SmaCross as unknown as StrategyClass<object>],
@@ -13,6 +20,13 @@ const BUILTINS = new Map<string, StrategyClass<object>>([
   ['bollinger', BollingerReversion as unknown as StrategyClass<object>],
   ['macd', MacdStrategy as unknown as StrategyClass<object>],
   ['buy-and-hold', BuyAndHold as unknown as StrategyClass<object>],
+  ['donchian-breakout', DonchianBreakout as unknown as StrategyClass<object>],
+  ['zscore-reversion', ZScoreReversion as unknown as StrategyClass<object>],
+  ['rsi-enhanced', RsiEnhanced as unknown as StrategyClass<object>],
+  ['ensemble', Ensemble as unknown as StrategyClass<object>],
+  ['pairs', PairsTrading as unknown as StrategyClass<object>],
+  ['stat-arb', StatArb as unknown as StrategyClass<object>],
+  ['mtf-trend', MtfTrend as unknown as StrategyClass<object>],
 ]);
 
 export function registerStrategy(name: string, cls: StrategyClass<object>): void {

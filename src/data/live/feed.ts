@@ -6,6 +6,11 @@ export interface MarketSink {
   onBar(symbol: string, tsMs: number, open: number, high: number, low: number, close: number, volume: number): void;
   onQuote(q: QuoteTick): void;
   onTrade(t: TradeTick): void;
+  /**
+   * Resolves when what the last data caused (orders being persisted and sent) is done. A replay
+   * awaits it before the next bar, so replay speed never changes what a strategy sees or does.
+   */
+  settled?(): Promise<void> | null;
 }
 
 export interface LiveFeed {

@@ -46,6 +46,8 @@ export class ReplayFeed implements LiveFeed {
       const s = series[k]!;
       const i = cursors[k]!++;
       sink.onBar(s.symbol, s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
+      const pending = sink.settled?.();
+      if (pending) await pending;
     }
   }
 

@@ -1,0 +1,63 @@
+// `sextant status`: the stored state of a paper/live run: positions, open orders, order and fill
+// counts, equity and the last event time. With the embedded store in use by a running paper process
+// (PGlite is single-process), the process's own status snapshot is reported instead.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore, resolveStoreTarget } from '../store/open.ts';
+import { DEFAULT_STATE_DIR } from './paper.ts';
+
+export interface StatusReport {
+  source: 'store' | 'running-process';
+  store: string;
+  runId: string | null;
+  runStatus: string | null;
+  equity: number | null;
+  cash: number | null;
+  lastEventTime: string | null;
+  orders: number;
+  fills: number;
+  openOrders: { id: string; strategyId: string; symbol: string; side: string; type: string; qty: number; filledQty: number; status: string }[];
+  positions: { strategyId: string; symbol: string; qty: number; avgPrice: number; realizedPnl: number }[];
+}
+
+function processAlive(pidFile: string): boolean {
+  if (!existsSync(pidFile)) return false;
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function readStatus(opts: { runId?: string; stateDir?: string } = {}): Promise<StatusReport> {
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  const target = resolveStoreTarget({ dir: join(stateDir, 'db') });
+  if (target.kind === 'pglite' && processAlive(join(stateDir, 'paper.pid')) && existsSync(join(stateDir, 'status.json'))) {
+    const s = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as {
+      runId: string; equity: number; cash: number; nowMs: number; orders: number; fills: number; openOrders: number; store: string;
+      positions: { symbol: string; qty: number; avgPrice: number }[];
+    };
+    return {
+      source: 'running-process', store: s.store, runId: s.runId, runStatus: 'running', equity: s.equity, cash: s.cash, lastEventTime: new Date(s.nowMs).toISOString(),
+      orders: s.orders, fills: s.fills, openOrders: [], positions: s.positions.map((p) => ({ strategyId: '*', symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: 0 })),
+    };
+  }
+  const store = await openStore({ dir: join(stateDir, 'db') });
+  try {
+    const runs = await store.listRuns();
+    const run = opts.runId === undefined ? runs.sort((a, b) => b.startedMs - a.startedMs)[0] : runs.find((r) => r.id === opts.runId);
+    const runId = run?.id ?? null;
+    const counts = await store.counts();
+    const byRun = counts.byRun.find((r) => r.runId === runId);
+    const [open, positions, equity, last] = runId === null ? [[], [], null, null] : await Promise.all([store.loadOpenOrders(runId), store.positionsFromFills(runId), store.latestEquity(runId), store.lastEventTime(runId)]);
+    return {
+      source: 'store', store: store.location, runId, runStatus: run?.status ?? null, equity: equity?.equity ?? null, cash: equity?.cash ?? null,
+      lastEventTime: last === null ? null : new Date(last).toISOString(), orders: byRun?.orders ?? 0, fills: byRun?.fills ?? 0,
+      openOrders: open.map((o) => ({ id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status })),
+      positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
+    };
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,383 @@
+// LiveNode: the composition root for paper trading (and, with a broker adapter, live). The same
+// kernel as backtests on a real (or replay) clock, fed by a LiveFeed, with every order intent
+// persisted before it is sent and every event written to the store. On start it restores positions
+// and working orders from the store and reconciles them before it trades.
+import type { Clock } from '../core/clock.ts';
+import { SimulatedClock } from '../core/clock.ts';
+import { ConfigError } from '../core/errors.ts';
+import { BarSeries } from '../model/bar.ts';
+import type { EngineEvent } from '../model/events.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { QuoteTick, TradeTick } from '../model/market.ts';
+import { Order } from '../model/order.ts';
+import type { LiveFeed, MarketSink } from '../data/live/feed.ts';
+import { DEFAULT_VENUE_CONFIG, SimulatedVenue, type VenueConfig } from '../execution/simulated-venue.ts';
+import { Portfolio } from '../portfolio/portfolio.ts';
+import { RiskEngine, type PreTradeCheck, type RiskLimits } from '../risk/risk-engine.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import { sizers, type Sizer } from '../strategies/sizing.ts';
+import type { JsonValue, OrderRecord, Store } from '../store/store.ts';
+import { DurableExecutionClient, orderInput } from './durable-client.ts';
+import { Feed } from './feed.ts';
+import { Kernel } from './kernel.ts';
+
+export interface LiveStrategySpec {
+  readonly strategy: Strategy;
+  readonly id: string;
+  /** Cash this strategy may commit. */
+  readonly allocation?: number;
+  /** Built-in name or file, recorded in the store. */
+  readonly name?: string;
+  readonly config?: JsonValue;
+}
+
+export interface LiveNodeConfig {
+  readonly runId: string;
+  readonly instruments: readonly Instrument[];
+  readonly strategies: readonly LiveStrategySpec[];
+  /** The market data source, or a factory given where a replay should resume (NaN when fresh). */
+  readonly feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
+  readonly store: Store;
+  /** Real clock for live feeds; omitted for replays, whose clock follows the data. */
+  readonly clock?: Clock;
+  readonly cash?: number;
+  readonly accountType?: 'cash' | 'margin';
+  readonly leverage?: number;
+  readonly venue?: Partial<VenueConfig>;
+  readonly risk?: RiskLimits;
+  readonly extraChecks?: readonly PreTradeCheck[];
+  readonly sizer?: Sizer;
+  /** 'bars' for replays of bar history, 'quotes' for live tick feeds. */
+  readonly matchOn?: 'bars' | 'quotes';
+  readonly barMs?: number;
+  /** How often buffered events are committed (ms). */
+  readonly flushEveryMs?: number;
+  /** How often an equity snapshot is stored (ms of wall time). */
+  readonly equityEveryMs?: number;
+  readonly onError?: (e: unknown) => void;
+  readonly runConfig?: JsonValue;
+}
+
+export interface LiveStatus {
+  readonly runId: string;
+  readonly nowMs: number;
+  readonly equity: number;
+  readonly cash: number;
+  readonly pnl: number;
+  readonly positions: { symbol: string; qty: number; avgPrice: number; lastPrice: number; unrealizedPnl: number }[];
+  readonly openOrders: number;
+  readonly orders: number;
+  readonly fills: number;
+  readonly halted: boolean;
+  readonly barsSeen: number;
+  readonly restored: { fills: number; openOrders: number; mismatches: number } | null;
+}
+
+export class LiveNode implements MarketSink {
+  readonly kernel: Kernel;
+  readonly venue: SimulatedVenue;
+  readonly #cfg: LiveNodeConfig;
+  readonly #clock: Clock;
+  readonly #sim: SimulatedClock | null;
+  readonly #feeds = new Map<string, Feed>();
+  readonly #eventSeq = new Map<string, number>();
+  readonly #fillSeq = new Map<string, number>();
+  readonly #client: DurableExecutionClient;
+  readonly #startingCash: number;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #equityTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | null = null;
+  #barsSeen = 0;
+  #cursorMs = NaN;
+  #savedCursorMs = NaN;
+  #restored: LiveStatus['restored'] = null;
+  #stopped = false;
+  #failure: unknown = null;
+  #feed: LiveFeed | null = null;
+  #stopping: Promise<void> | null = null;
+
+  constructor(cfg: LiveNodeConfig) {
+    if (cfg.strategies.length === 0) throw new ConfigError('paper trading needs at least one strategy');
+    if (cfg.instruments.length === 0) throw new ConfigError('paper trading needs at least one instrument');
+    this.#cfg = cfg;
+    this.#sim = cfg.clock === undefined ? new SimulatedClock() : null;
+    this.#clock = cfg.clock ?? this.#sim!;
+    this.#startingCash = cfg.cash ?? 100_000;
+    const portfolio = new Portfolio({ type: cfg.accountType ?? 'cash', startingCash: this.#startingCash, leverage: cfg.leverage });
+    this.kernel = new Kernel({
+      clock: this.#clock, portfolio, risk: new RiskEngine(cfg.risk, cfg.extraChecks), defaultSizer: cfg.sizer ?? sizers.pctCash(95),
+      onEvent: (e, o) => this.#persist(e, o), idPrefix: cfg.runId, idStart: 1,
+    });
+    this.kernel.matchOnBars = (cfg.matchOn ?? 'bars') === 'bars';
+    this.venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: (cfg.barMs ?? 0) >= 86_400_000, ...cfg.venue }, this.kernel, this.kernel);
+    this.#client = new DurableExecutionClient(this.venue, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e));
+    this.kernel.attachVenue(this.venue, this.#client);
+    cfg.instruments.forEach((inst, i) => {
+      const slot = this.venue.addInstrument(inst);
+      const feed = new Feed(i, BarSeries.empty(inst.symbol, cfg.barMs ?? 0), inst, slot, portfolio.position(inst.symbol, inst.multiplier));
+      this.#feeds.set(inst.symbol, feed);
+      this.kernel.addFeed(feed);
+    });
+    const split = cfg.strategies.length > 1 ? this.#startingCash / cfg.strategies.length : undefined;
+    for (const s of cfg.strategies) this.kernel.addStrategy(s.strategy, s.id, s.allocation ?? split);
+  }
+
+  /** Restores from the store, reconciles, then trades until the feed ends or `stop()` is called. */
+  async run(): Promise<void> {
+    await this.restore();
+    await this.trade();
+  }
+
+  /** Trades (after `restore`) until the feed ends or `stop()` is called. */
+  async trade(): Promise<void> {
+    const f = this.#cfg.feed;
+    this.#feed = typeof f === 'function' ? f(this.#cursorMs) : f;
+    if (this.#stopped) return;
+    this.kernel.start();
+    this.#flushTimer = setInterval(() => void this.#flush(), this.#cfg.flushEveryMs ?? 25);
+    this.#equityTimer = setInterval(() => this.#snapshotEquity(), this.#cfg.equityEveryMs ?? 1000);
+    try {
+      await this.#feed.start(this);
+    } finally {
+      await this.stop('completed');
+    }
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  /**
+   * Rebuilds the account from the stored fills, re-sends the working orders (same client order ids)
+   * and records any disagreement between stored position snapshots and the fills (the fills win).
+   */
+  async restore(): Promise<void> {
+    const { store, runId } = this.#cfg;
+    const existing = await store.getRun(runId);
+    if (existing === null) {
+      await store.startRun({ id: runId, kind: 'paper', config: this.#cfg.runConfig ?? null, startedMs: Date.now() });
+      await store.putInstruments(this.#cfg.instruments);
+      for (const s of this.#cfg.strategies) await store.putStrategy({ id: s.id, name: s.name ?? s.strategy.constructor.name, config: s.config ?? null });
+      this.#restored = { fills: 0, openOrders: 0, mismatches: 0 };
+      return;
+    }
+    const fills = await store.loadFills(runId);
+    for (const f of fills) {
+      this.kernel.restoreFill({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsMs });
+      this.#fillSeq.set(f.orderId, Math.max(this.#fillSeq.get(f.orderId) ?? 0, f.seq));
+      const feed = this.#feeds.get(f.symbol);
+      if (feed !== undefined && Number.isNaN(feed.position.lastPrice)) feed.position.lastPrice = f.price;
+    }
+    const counts = await store.counts();
+    const orderCount = counts.byRun.find((r) => r.runId === runId)?.orders ?? 0;
+    this.kernel.resetIds(orderCount + 1);
+    const cursor = await store.getSetting<number>(`cursor:${runId}`);
+    if (typeof cursor === 'number') this.#cursorMs = cursor;
+    const mismatches = await this.#reconcilePositions();
+    const open = await store.loadOpenOrders(runId);
+    for (const rec of open) {
+      this.#eventSeq.set(rec.clientOrderId, rec.lastSeq);
+      this.kernel.resubmit(restoreOrder(rec));
+    }
+    const halted = await store.getSetting<boolean>(`halted:${runId}`);
+    this.kernel.halted = halted === true;
+    this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
+  }
+
+  /** Where a replay should resume (the last bar time processed before a restart), NaN when fresh. */
+  get resumeAfterMs(): number {
+    return this.#cursorMs;
+  }
+
+  async #reconcilePositions(): Promise<number> {
+    const { store, runId } = this.#cfg;
+    const [snapshots, fromFills] = await Promise.all([store.loadPositions(runId), store.positionsFromFills(runId)]);
+    const key = (p: { strategyId: string; symbol: string }): string => `${p.strategyId}\u0000${p.symbol}`;
+    const truth = new Map(fromFills.map((p) => [key(p), p.qty]));
+    let mismatches = 0;
+    for (const snap of snapshots) {
+      const q = truth.get(key(snap)) ?? 0;
+      if (Math.abs(q - snap.qty) > 1e-9) {
+        mismatches++;
+        store.appendRiskEvents([{ runId, tsMs: Date.now(), kind: 'reconcile', reason: `position ${snap.strategyId}/${snap.symbol}: snapshot ${snap.qty}, fills ${q}; fills win` }]);
+      }
+    }
+    return mismatches;
+  }
+
+  // ---- MarketSink ----
+
+  onBar(symbol: string, tsMs: number, open: number, high: number, low: number, close: number, volume: number): void {
+    if (this.#stopped) return;
+    const feed = this.#feeds.get(symbol);
+    if (feed === undefined) return;
+    if (tsMs <= this.#cursorMs && this.kernel.matchOnBars) return;
+    const i = feed.series.append(tsMs, open, high, low, close, volume);
+    this.#sim?.advanceTo(tsMs);
+    this.kernel.onBar(feed, i);
+    this.#barsSeen++;
+    if (!(tsMs <= this.#cursorMs)) this.#cursorMs = tsMs;
+  }
+
+  onQuote(q: QuoteTick): void {
+    if (!this.#stopped) this.kernel.onQuote(q);
+  }
+
+  onTrade(t: TradeTick): void {
+    if (!this.#stopped) this.kernel.onTrade(t);
+  }
+
+  /** Null when nothing is in flight; otherwise resolves once every queued intent has been sent. */
+  settled(): Promise<void> | null {
+    if (this.#client.pending === 0) return null;
+    return (async () => {
+      while (this.#client.pending > 0 && this.#failure === null) await this.#client.drained();
+    })();
+  }
+
+  // ---- operator controls ----
+
+  /** Halts trading: denies new orders, cancels working ones and, on request, flattens every position. */
+  async kill(opts: { flatten?: boolean; reason?: string } = {}): Promise<void> {
+    const { store, runId } = this.#cfg;
+    this.kernel.halted = true;
+    await store.putSetting(`halted:${runId}`, true);
+    store.appendRiskEvents([{ runId, tsMs: this.#clock.nowMs(), kind: 'kill-switch', reason: opts.reason ?? `operator halt${opts.flatten ? ' and flatten' : ''}` }]);
+    for (const o of this.venue.workingOrders()) this.kernel.cancel(o.id);
+    if (opts.flatten) {
+      for (const s of this.#cfg.strategies) {
+        const book = this.kernel.book(s.id);
+        for (const p of [...book.openPositions()]) this.kernel.submit(s.id, { symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(p.qty), reduceOnly: true, tag: 'flatten' });
+      }
+    }
+    await this.#flushAll();
+  }
+
+  async resume(): Promise<void> {
+    this.kernel.halted = false;
+    await this.#cfg.store.putSetting(`halted:${this.#cfg.runId}`, false);
+  }
+
+  status(): LiveStatus {
+    const p = this.kernel.portfolio;
+    const equity = p.equity();
+    return {
+      runId: this.#cfg.runId,
+      nowMs: this.#clock.nowMs(),
+      equity,
+      cash: p.cash,
+      pnl: equity - this.#startingCash,
+      positions: p.openPositions().map((pos) => ({ symbol: pos.symbol, qty: pos.qty, avgPrice: pos.avgPrice, lastPrice: pos.lastPrice, unrealizedPnl: pos.unrealizedPnl() })),
+      openOrders: this.venue.workingOrders().length + this.#client.pending,
+      orders: this.kernel.orders.length,
+      fills: this.kernel.fills.length,
+      halted: this.kernel.halted,
+      barsSeen: this.#barsSeen,
+      restored: this.#restored,
+    };
+  }
+
+  /** Graceful stop: no more data, queued intents sent, everything committed, the run closed. Idempotent. */
+  stop(status: 'completed' | 'stopped' = 'stopped'): Promise<void> {
+    this.#stopping ??= this.#stop(status);
+    return this.#stopping;
+  }
+
+  async #stop(status: 'completed' | 'stopped'): Promise<void> {
+    this.#feed?.stop();
+    while (this.#client.pending > 0) await this.#client.drained();
+    this.#stopped = true;
+    clearInterval(this.#flushTimer);
+    clearInterval(this.#equityTimer);
+    this.kernel.stop();
+    this.#snapshotEquity();
+    await this.#flushAll();
+    await this.#cfg.store.endRun(this.#cfg.runId, this.#failure === null ? status : 'failed');
+  }
+
+  // ---- persistence ----
+
+  #persist(e: EngineEvent, order?: Order): void {
+    const { store, runId } = this.#cfg;
+    if (e.type === 'StrategyError') {
+      store.appendRiskEvents([{ runId, tsMs: e.tsEventMs, kind: 'strategy-error', reason: `${e.strategyId}: ${e.message}` }]);
+      return;
+    }
+    if (e.type === 'RiskEvent') {
+      store.appendRiskEvents([{ runId, tsMs: e.tsEventMs, kind: e.kind, reason: e.reason }]);
+      return;
+    }
+    if (order === undefined) return;
+    // Denied orders never reach the durable client: record the intent with its denial.
+    if (e.type === 'OrderDenied') store.appendOrders([orderInput(order, runId)]);
+    const seq = (this.#eventSeq.get(order.id) ?? 0) + 1;
+    this.#eventSeq.set(order.id, seq);
+    store.appendOrderEvents([{
+      orderId: order.id, seq, type: e.type, status: order.status, reason: 'reason' in e ? e.reason : '', filledQty: order.filledQty,
+      avgFillPrice: order.avgFillPrice, tsMs: e.tsEventMs,
+    }]);
+    if (e.type !== 'OrderFilled') return;
+    const f = e.fill;
+    const fseq = (this.#fillSeq.get(order.id) ?? 0) + 1;
+    this.#fillSeq.set(order.id, fseq);
+    store.appendFills([{
+      fillId: `${order.id}#${fseq}`, orderId: order.id, seq: fseq, runId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty,
+      price: f.price, commission: f.commission, liquidity: f.liquidity, tsMs: f.tsEventMs,
+    }]);
+    const pos = this.kernel.book(f.strategyId).position(f.symbol);
+    store.appendPositions([{ runId, strategyId: f.strategyId, symbol: f.symbol, qty: pos.qty, avgPrice: pos.avgPrice, realizedPnl: pos.realizedPnl, commission: pos.commission, updatedMs: f.tsEventMs }]);
+  }
+
+  #snapshotEquity(): void {
+    const p = this.kernel.portfolio;
+    const eq = p.equity();
+    if (Number.isFinite(eq)) this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), equity: eq, cash: p.cash }]);
+  }
+
+  /** Flushes until nothing is buffered or in flight (or the store has failed). */
+  async #flushAll(): Promise<void> {
+    do await this.#flush();
+    while (this.#failure === null && (this.#cfg.store.bufferedRows > 0 || this.#flushing !== null));
+  }
+
+  /** Commits buffered rows, then records how far a replay got (so a restart resumes after it). */
+  #flush(): Promise<void> {
+    const cursorDue = this.kernel.matchOnBars && this.#cursorMs === this.#cursorMs && this.#cursorMs !== this.#savedCursorMs;
+    if (this.#flushing !== null || (this.#cfg.store.bufferedRows === 0 && !cursorDue)) return this.#flushing ?? Promise.resolve();
+    const cursor = this.#cursorMs;
+    const store = this.#cfg.store;
+    this.#flushing = store
+      .flush()
+      .then(async () => {
+        if (cursorDue) {
+          await store.putSetting(`cursor:${this.#cfg.runId}`, cursor);
+          this.#savedCursorMs = cursor;
+        }
+      })
+      .catch((e: unknown) => this.#fail(e))
+      .finally(() => {
+        this.#flushing = null;
+      });
+    return this.#flushing;
+  }
+
+  #fail(e: unknown): void {
+    if (this.#failure !== null) return;
+    this.#failure = e;
+    this.#cfg.onError?.(e);
+    this.#feed?.stop();
+  }
+}
+
+/** An Order object for a stored working order, with its fills so far. */
+export function restoreOrder(rec: OrderRecord): Order {
+  const order = new Order(
+    rec.clientOrderId, rec.strategyId,
+    {
+      symbol: rec.symbol, side: rec.side, type: rec.type, qty: rec.qty, limitPrice: rec.limitPrice ?? undefined, stopPrice: rec.stopPrice ?? undefined,
+      tif: rec.tif, expireTimeMs: rec.expireTimeMs ?? undefined, reduceOnly: rec.reduceOnly, tag: rec.tag ?? undefined,
+    },
+    rec.createdMs,
+    { parentId: rec.parentId ?? undefined, ocoGroup: rec.ocoGroup ?? undefined },
+  );
+  order.filledQty = rec.filledQty;
+  order.avgFillPrice = rec.avgFillPrice;
+  return order;
+}
