@@ -3,8 +3,9 @@
 import { SimulatedClock } from '../core/clock.ts';
 import { ConfigError } from '../core/errors.ts';
 import { utcDay } from '../core/time.ts';
-import type { BarSeries } from '../model/bar.ts';
+import { BarSeries } from '../model/bar.ts';
 import type { EngineEvent } from '../model/events.ts';
+import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { makeInstrument, type Instrument } from '../model/instrument.ts';
 import { DEFAULT_VENUE_CONFIG, SimulatedVenue, type VenueConfig } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
@@ -31,9 +32,19 @@ export interface BacktestConfig {
   readonly borrowRate?: number;
   readonly marginRate?: number;
   readonly onEvent?: (e: EngineEvent) => void;
+  /**
+   * Tick-level data (quotes, trades, L2 books), sorted by time, merged with the bars. At equal
+   * times ticks come first. The venue matches against quotes and book tops (paper-style).
+   */
+  readonly ticks?: readonly TickEvent[];
   readonly onProgress?: (barsDone: number, barsTotal: number) => void;
   readonly log?: (strategyId: string, message: string) => void;
 }
+
+export type TickEvent =
+  | { readonly kind: 'quote'; readonly tsEventMs: number; readonly quote: QuoteTick }
+  | { readonly kind: 'trade'; readonly tsEventMs: number; readonly trade: TradeTick }
+  | { readonly kind: 'book'; readonly tsEventMs: number; readonly book: OrderBookSnapshot };
 
 export interface BacktestOutput {
   readonly kernel: Kernel;
@@ -56,7 +67,7 @@ export class BacktestNode {
   readonly #clock = new SimulatedClock();
 
   constructor(config: BacktestConfig) {
-    if (config.series.length === 0) throw new ConfigError('a backtest needs at least one data series');
+    if (config.series.length === 0 && (config.ticks?.length ?? 0) === 0) throw new ConfigError('a backtest needs at least one data series');
     if (config.strategies.length === 0) throw new ConfigError('a backtest needs at least one strategy');
     this.#config = config;
     const portfolio = new Portfolio({ type: config.accountType ?? 'cash', startingCash: config.cash ?? 100_000, leverage: config.leverage });
@@ -78,6 +89,14 @@ export class BacktestNode {
       this.feeds.push(feed);
       this.kernel.addFeed(feed);
     });
+    // Instruments with tick data but no bars still need a feed (venue slot, position, history).
+    for (const inst of config.instruments ?? []) {
+      if (tradedSymbols.has(inst.symbol)) continue;
+      tradedSymbols.add(inst.symbol);
+      const feed = new Feed(this.feeds.length, BarSeries.empty(inst.symbol), inst, venue.addInstrument(inst), portfolio.position(inst.symbol, inst.multiplier));
+      this.feeds.push(feed);
+      this.kernel.addFeed(feed);
+    }
     config.strategies.forEach((s, i) =>
       this.kernel.addStrategy(s.strategy, s.id ?? (config.strategies.length === 1 ? s.strategy.constructor.name : `${s.strategy.constructor.name}-${i + 1}`), s.allocation),
     );
@@ -86,8 +105,9 @@ export class BacktestNode {
   run(): BacktestOutput {
     const kernel = this.kernel;
     const portfolio = kernel.portfolio;
-    const total = this.feeds.reduce((n, f) => n + f.series.length, 0);
-    const single = this.feeds.length === 1;
+    const ticks = this.#config.ticks ?? [];
+    const total = this.feeds.reduce((n, f) => n + f.series.length, 0) + ticks.length;
+    const single = this.feeds.length === 1 && ticks.length === 0;
     const equity = new Float64Array(total);
     const exposure = new Float64Array(total);
     const equityTime = single ? this.feeds[0]!.series.time : new Float64Array(total);
@@ -123,10 +143,10 @@ export class BacktestNode {
       const merger = new FeedMerger(this.feeds);
       let cur = NaN;
       let done = 0;
-      while (!merger.isEmpty) {
-        const fi = merger.pop();
-        const f = this.feeds[fi]!;
-        const t = f.series.time[f.cursor]!;
+      let tick = 0;
+      while (!merger.isEmpty || tick < ticks.length) {
+        const tickFirst = tick < ticks.length && ticks[tick]!.tsEventMs <= merger.peekTime();
+        const t = tickFirst ? ticks[tick]!.tsEventMs : merger.peekTime();
         if (t !== cur) {
           if (cur === cur) close(cur);
           cur = t;
@@ -137,6 +157,16 @@ export class BacktestNode {
           }
           this.#clock.advanceTo(t);
         }
+        if (tickFirst) {
+          const e = ticks[tick++]!;
+          if (e.kind === 'quote') kernel.onQuote(e.quote);
+          else if (e.kind === 'trade') kernel.onTrade(e.trade);
+          else kernel.onBook(e.book);
+          if (onProgress !== undefined && (++done & (PROGRESS_EVERY - 1)) === 0) onProgress(done, total);
+          continue;
+        }
+        const fi = merger.pop();
+        const f = this.feeds[fi]!;
         kernel.onBar(f, f.cursor);
         merger.advance(fi);
         if (onProgress !== undefined && (++done & (PROGRESS_EVERY - 1)) === 0) onProgress(done, total);

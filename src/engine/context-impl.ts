@@ -120,7 +120,7 @@ export class KernelContext implements StrategyContext {
       return qty;
     }
     const sizer = qty ?? this.size.default;
-    const px = price ?? this.kernel.lastBar(symbol)?.close ?? NaN;
+    const px = price ?? this.kernel.lastBar(symbol)?.close ?? this.kernel.lastPrice(symbol);
     if (!(px > 0)) return 0;
     const pos = this.position(symbol).qty;
     const book = this.kernel.book(this.strategyId);

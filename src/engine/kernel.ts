@@ -273,7 +273,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     const now = this.#clock.nowMs();
     const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
     this.orders.push(order);
-    const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : NaN);
+    const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : feed.position.lastPrice);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);
     const halted = this.halted && !normalized.reduceOnly ? 'kill switch: trading is halted' : null;
