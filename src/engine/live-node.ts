@@ -89,7 +89,6 @@ export class LiveNode implements MarketSink {
   #flushing: Promise<void> | null = null;
   #barsSeen = 0;
   #cursorMs = NaN;
-  #savedCursorMs = NaN;
   #restored: LiveStatus['restored'] = null;
   #stopped = false;
   #failure: unknown = null;
@@ -135,7 +134,8 @@ export class LiveNode implements MarketSink {
     if (this.#stopped) return;
     this.kernel.start();
     this.#flushTimer = setInterval(() => void this.#flush(), this.#cfg.flushEveryMs ?? 25);
-    this.#equityTimer = setInterval(() => this.#snapshotEquity(), this.#cfg.equityEveryMs ?? 1000);
+    // Live feeds snapshot equity on a timer; replays write one row per bar (see onBar).
+    if (!this.kernel.matchOnBars) this.#equityTimer = setInterval(() => this.#snapshotEquity(), this.#cfg.equityEveryMs ?? 1000);
     try {
       await this.#feed.start(this);
     } finally {
@@ -168,8 +168,11 @@ export class LiveNode implements MarketSink {
     const counts = await store.counts();
     const orderCount = counts.byRun.find((r) => r.runId === runId)?.orders ?? 0;
     this.kernel.resetIds(orderCount + 1);
-    const cursor = await store.getSetting<number>(`cursor:${runId}`);
-    if (typeof cursor === 'number') this.#cursorMs = cursor;
+    // A replay resumes after the last bar it started: each bar's marker row precedes that bar's intents.
+    if (this.kernel.matchOnBars) {
+      const last = await store.latestEquity(runId);
+      if (last !== null) this.#cursorMs = last.tsMs;
+    }
     const mismatches = await this.#reconcilePositions();
     const open = await store.loadOpenOrders(runId);
     for (const rec of open) {
@@ -211,6 +214,13 @@ export class LiveNode implements MarketSink {
     if (tsMs <= this.#cursorMs && this.kernel.matchOnBars) return;
     const i = feed.series.append(tsMs, open, high, low, close, volume);
     this.#sim?.advanceTo(tsMs);
+    // Replays write a marker (the equity as the bar starts) before the bar can cause any order: it is
+    // committed with or before those intents, so a restart resumes after it and never re-sends them.
+    if (this.kernel.matchOnBars && !(tsMs <= this.#cursorMs)) {
+      const p = this.kernel.portfolio;
+      const eq = p.equity();
+      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs, equity: Number.isFinite(eq) ? eq : p.cash, cash: p.cash }]);
+    }
     this.kernel.onBar(feed, i);
     this.#barsSeen++;
     if (!(tsMs <= this.#cursorMs)) this.#cursorMs = tsMs;
@@ -287,7 +297,12 @@ export class LiveNode implements MarketSink {
     clearInterval(this.#flushTimer);
     clearInterval(this.#equityTimer);
     this.kernel.stop();
-    this.#snapshotEquity();
+    if (!this.kernel.matchOnBars) this.#snapshotEquity();
+    else if (this.#cursorMs === this.#cursorMs) {
+      // The closing equity of a replay, just after its last bar.
+      const p = this.kernel.portfolio;
+      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#cursorMs + 1, equity: p.equity(), cash: p.cash }]);
+    }
     await this.#flushAll();
     await this.#cfg.store.endRun(this.#cfg.runId, this.#failure === null ? status : 'failed');
   }
@@ -332,25 +347,17 @@ export class LiveNode implements MarketSink {
   }
 
   /** Flushes until nothing is buffered or in flight (or the store has failed). */
+  // (Replays need no separate cursor write: the per-bar equity rows are the cursor.)
   async #flushAll(): Promise<void> {
     do await this.#flush();
     while (this.#failure === null && (this.#cfg.store.bufferedRows > 0 || this.#flushing !== null));
   }
 
-  /** Commits buffered rows, then records how far a replay got (so a restart resumes after it). */
+  /** Commits buffered rows. */
   #flush(): Promise<void> {
-    const cursorDue = this.kernel.matchOnBars && this.#cursorMs === this.#cursorMs && this.#cursorMs !== this.#savedCursorMs;
-    if (this.#flushing !== null || (this.#cfg.store.bufferedRows === 0 && !cursorDue)) return this.#flushing ?? Promise.resolve();
-    const cursor = this.#cursorMs;
-    const store = this.#cfg.store;
-    this.#flushing = store
+    if (this.#flushing !== null || this.#cfg.store.bufferedRows === 0) return this.#flushing ?? Promise.resolve();
+    this.#flushing = this.#cfg.store
       .flush()
-      .then(async () => {
-        if (cursorDue) {
-          await store.putSetting(`cursor:${this.#cfg.runId}`, cursor);
-          this.#savedCursorMs = cursor;
-        }
-      })
       .catch((e: unknown) => this.#fail(e))
       .finally(() => {
         this.#flushing = null;
