@@ -14,6 +14,8 @@ export class BuyAndHold extends Strategy<z.infer<typeof schema>> {
   override onBar(bar: Bar, ctx: StrategyContext): void {
     if (this.#bought.has(bar.symbol)) return;
     this.#bought.add(bar.symbol);
+    // After a restart the position is restored but this set is not: never buy twice.
+    if (!ctx.position(bar.symbol).isFlat) return;
     const n = ctx.symbols().length;
     if (n === 1) ctx.buy(bar.symbol);
     else ctx.buy(bar.symbol, ctx.size.pctEquity(95 / n));
