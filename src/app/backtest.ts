@@ -12,6 +12,9 @@ import { parseStrategyConfig } from '../strategies/registry.ts';
 import { parseSizer } from '../strategies/sizing.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { loadMarketData } from './market-data.ts';
+import { loadRiskConfig } from './risk-config.ts';
+import type { BacktestAnalysis } from '../analytics/report/analysis.ts';
+import { analyzeBacktest } from './report.ts';
 
 export interface BacktestRequest {
   readonly strategy: string;
@@ -30,6 +33,10 @@ export interface BacktestRequest {
   /** cash (default: no shorting, no borrowing) or margin (shorts and leverage). */
   readonly account?: string;
   readonly leverage?: number;
+  /** Compute the `analysis` block (drawdowns, monthly returns, attribution, ...); default true. */
+  readonly analysis?: boolean;
+  /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */
+  readonly riskFile?: string;
 }
 
 export interface TradeJson {
@@ -57,8 +64,11 @@ export interface BacktestReport {
   rejectedOrders: { time: string; symbol: string; side: 'buy' | 'sell'; qty: number; status: 'denied' | 'rejected'; reason: string }[];
   openPositions: { symbol: string; qty: number; avgPrice: number; lastPrice: number; marketValue: number; unrealizedPnl: number }[];
   strategyErrors: { strategyId: string; message: string; time: string }[];
+  riskEvents: { time: string; kind: string; breaker: string | null; action: string | null; reason: string }[];
   skippedRows: number;
   equity: { time: string; equity: number }[];
+  /** Drawdowns, monthly returns, rolling Sharpe, return distribution, attribution (docs/tearsheet.md); null when not asked. */
+  analysis: BacktestAnalysis | null;
 }
 
 export interface BacktestHooks {
@@ -89,24 +99,28 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
     slippage: slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage(),
   } as const;
   const node = new BacktestNode({
-    series: market.series, instruments: market.instruments, cash, sizer, venue, accountType: account, leverage,
+    series: market.series, instruments: market.instruments, cash, sizer, venue, accountType: account, leverage, ...loadRiskConfig(req.riskFile),
     strategies: [{ strategy: new loaded.cls(config), id: loaded.name }],
     onProgress: hooks.onProgress,
   });
   const out = node.run();
-  const bench = req.benchmark === false ? null : runBenchmark(market.series, market.instruments, cash, venue);
+  const benchRun = req.benchmark === false ? null : runBenchmark(market.series, market.instruments, cash, venue);
+  const bench = benchRun === null ? null : benchRun.json;
 
   const params = {
     strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps,
     size: sizeText, fill: venue.marketFill, from: req.from ?? null, to: req.to ?? null, account, leverage: account === 'margin' ? leverage : 1,
   };
-  return buildReport(out, params, bench, market.skipped);
+  const analysis = req.analysis === false ? null : analyzeBacktest(out, { startingCash: cash, marketFill: venue.marketFill, benchmarkEquity: benchRun?.equity ?? null });
+  return { ...buildReport(out, params, bench, market.skipped), analysis };
 }
 
-function runBenchmark(series: readonly BarSeries[], instruments: readonly Instrument[], cash: number, venue: ConstructorParameters<typeof BacktestNode>[0]['venue']): { strategy: string; finalValue: number; metrics: PerformanceMetrics } {
+function runBenchmark(
+  series: readonly BarSeries[], instruments: readonly Instrument[], cash: number, venue: ConstructorParameters<typeof BacktestNode>[0]['venue'],
+): { json: { strategy: string; finalValue: number; metrics: PerformanceMetrics }; equity: Float64Array } {
   const node = new BacktestNode({ series, instruments, cash, venue, strategies: [{ strategy: new BuyAndHold({}), id: 'buy-and-hold' }] });
   const out = node.run();
-  return { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: metricsOf(out) };
+  return { json: { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: metricsOf(out) }, equity: out.equity };
 }
 
 /**
@@ -141,7 +155,7 @@ function metricsOf(out: BacktestOutput): PerformanceMetrics {
   return { ...m, totalReturn: (out.equity[end]! - first) / first, cagr: null, maxDrawdown: -1, calmar: null };
 }
 
-function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): BacktestReport {
+function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis'> {
   const k = out.kernel;
   const p = k.portfolio;
   const equity: BacktestReport['equity'] = new Array<BacktestReport['equity'][number]>(out.equity.length);
@@ -165,6 +179,7 @@ function buildReport(out: BacktestOutput, params: Record<string, unknown>, bench
       marketValue: pos.marketValue(), unrealizedPnl: pos.unrealizedPnl(),
     })),
     strategyErrors: k.strategyErrors.map((e) => ({ strategyId: e.strategyId, message: e.message, time: toIso(e.tsMs) })),
+    riskEvents: k.riskEvents.map((e) => ({ time: toIso(e.tsEventMs), kind: e.kind, breaker: e.breaker ?? null, action: e.action ?? null, reason: e.reason })),
     skippedRows: skipped,
     equity,
   };

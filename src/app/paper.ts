@@ -15,6 +15,7 @@ import type { Store } from '../store/store.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
 import { parseSizer } from '../strategies/sizing.ts';
 import { loadMarketData } from './market-data.ts';
+import { loadRiskConfig } from './risk-config.ts';
 import { loadStrategy } from './strategy-loader.ts';
 
 export interface PaperRequest {
@@ -38,6 +39,8 @@ export interface PaperRequest {
   /** State folder for the embedded store, status snapshot and control file. */
   readonly stateDir?: string;
   readonly alwaysOpen?: boolean;
+  /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */
+  readonly riskFile?: string;
 }
 
 export const DEFAULT_STATE_DIR = '.sextant';
@@ -98,7 +101,7 @@ export async function startPaper(req: PaperRequest, onStatus?: (s: LiveStatus) =
     const node = new LiveNode({
       runId, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash: req.cash ?? 100_000, sizer,
       venue: { commission: new FractionCommission(req.commission ?? 0.001), marketFill: 'next-open' },
-      matchOn: clockless ? 'bars' : 'quotes', barMs,
+      matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(req.riskFile),
       runConfig: { strategies: [...req.strategies], symbols: instruments.map((i) => i.symbol), replay: req.replay ?? null, speed: Number.isFinite(speed) ? speed : 'max', barMs },
     });
     await node.restore();

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
+import { writeBacktestReport } from '../app/report.ts';
 import { bool, keyValues, num, parseArgs, str, strs } from './args.ts';
 import { ProgressBar } from './progress.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
@@ -23,6 +24,7 @@ export const BACKTEST_FLAGS = [
   { name: 'quiet', kind: 'boolean' },
   { name: 'account', kind: 'string' },
   { name: 'leverage', kind: 'number' },
+  { name: 'risk', kind: 'string' },
 ] as const;
 
 export async function backtestCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
@@ -31,7 +33,7 @@ export async function backtestCommand(argv: readonly string[], out: (s: string) 
   if (strategy === undefined) throw new ConfigError('--strategy is required (a built-in name or a path to a .ts file)', { field: '--strategy' });
   const fill = str(a, 'fill') ?? 'next-open';
   if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${fill}"`, { field: '--fill' });
-  if (str(a, 'report') !== undefined) throw new ConfigError('--report (HTML tearsheet) is not available yet', { field: '--report' });
+  const reportPath = str(a, 'report');
   const progress = new ProgressBar('backtest');
   const report = await runBacktest(
     {
@@ -48,12 +50,14 @@ export async function backtestCommand(argv: readonly string[], out: (s: string) 
       skipBadRows: bool(a, 'skip-bad-rows'),
       account: str(a, 'account'),
       leverage: num(a, 'leverage'),
+      riskFile: str(a, 'risk'),
     },
     { onProgress: (d, t) => progress.update(d, t) },
   );
   progress.finish();
   const json = str(a, 'json');
   if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
+  if (reportPath !== undefined) writeBacktestReport(report, reportPath);
   if (!bool(a, 'quiet')) out(summarize(report));
   return 0;
 }

@@ -6,6 +6,11 @@ import { indicatorCommand } from './indicator-command.ts';
 import { killCommand } from './kill-command.ts';
 import { paperCommand } from './paper-command.ts';
 import { statusCommand } from './status-command.ts';
+import { taxCommand } from './tax-command.ts';
+import { montecarloCommand } from './montecarlo-command.ts';
+import { stressCommand } from './stress-command.ts';
+import { lookaheadCommand } from './lookahead-command.ts';
+import { recursiveCommand } from './recursive-command.ts';
 import { optionCommand } from './option-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { strategiesCommand } from './strategies-command.ts';
@@ -17,6 +22,11 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   paper: { run: paperCommand, help: 'paper trading on the live synthetic market or a replay (see docs/paper.md)' },
   status: { run: statusCommand, help: 'stored state of a paper run: positions, open orders, counts, equity' },
   kill: { run: killCommand, help: 'kill switch of a running paper process: halt, cancel all, optionally flatten' },
+  tax: { run: taxCommand, help: 'tax lots of a backtest run: realized short/long-term gains, wash sales, open lots, loss harvesting' },
+  montecarlo: { run: montecarloCommand, help: 'Monte Carlo of a backtest --json run: bands for final equity, drawdown, Sharpe; ruin probability' },
+  stress: { run: stressCommand, help: 'the strategy through the worst windows of its data and injected shocks, vs the baseline' },
+  lookahead: { run: lookaheadCommand, help: 'look-ahead check: re-run on data cut right after signal bars' },
+  recursive: { run: recursiveCommand, help: 'start-point check: signals under different warm-up lengths' },
   strategies: { run: strategiesCommand, help: 'list strategies with their params and defaults' },
   indicator: { run: indicatorCommand, help: 'an indicator over a data source, values aligned with the bars (--list)' },
   coint: { run: cointCommand, help: 'ADF of each log-price series and the Engle-Granger test of the pair' },

@@ -9,7 +9,7 @@ export const PAPER_FLAGS = [
   { name: 'replay', kind: 'string' }, { name: 'speed', kind: 'string' }, { name: 'run', kind: 'string' }, { name: 'cash', kind: 'number' },
   { name: 'commission', kind: 'number' }, { name: 'size', kind: 'string' }, { name: 'bar-ms', kind: 'number' }, { name: 'tick-ms', kind: 'number' },
   { name: 'seed', kind: 'number' }, { name: 'duration', kind: 'number' }, { name: 'state-dir', kind: 'string' }, { name: 'always-open', kind: 'boolean' },
-  { name: 'quiet', kind: 'boolean' },
+  { name: 'quiet', kind: 'boolean' }, { name: 'risk', kind: 'string' },
 ] as const;
 
 function line(s: LiveStatus): string {
@@ -27,7 +27,7 @@ export async function paperCommand(argv: readonly string[], out: (s: string) => 
     {
       strategies: strs(a, 'strategy'), params: keyValues(strs(a, 'param'), '--param'), symbols: strs(a, 'symbols'), replay: str(a, 'replay'), speed,
       runId: str(a, 'run'), cash: num(a, 'cash'), commission: num(a, 'commission'), size: str(a, 'size'), barMs: num(a, 'bar-ms'), tickMs: num(a, 'tick-ms'),
-      seed: num(a, 'seed'), durationSec: num(a, 'duration'), stateDir: str(a, 'state-dir'), alwaysOpen: bool(a, 'always-open'),
+      seed: num(a, 'seed'), durationSec: num(a, 'duration'), stateDir: str(a, 'state-dir'), alwaysOpen: bool(a, 'always-open'), riskFile: str(a, 'risk'),
     },
     (s) => {
       if (quiet) return;

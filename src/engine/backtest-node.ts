@@ -10,6 +10,8 @@ import { makeInstrument, type Instrument } from '../model/instrument.ts';
 import { DEFAULT_VENUE_CONFIG, SimulatedVenue, type VenueConfig } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { RiskEngine, type PreTradeCheck, type RiskLimits } from '../risk/risk-engine.ts';
+import { breakerCheck, circuitBreakerSetFromConfig, type CircuitBreakerConfig, type CircuitBreakerSet } from '../risk/breakers/index.ts';
+import { riskChecksFromConfig, type RiskConfig } from '../risk/checks/index.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { sizers, type Sizer } from '../strategies/sizing.ts';
 import { Feed } from './feed.ts';
@@ -28,6 +30,10 @@ export interface BacktestConfig {
   readonly venue?: Partial<VenueConfig>;
   readonly risk?: RiskLimits;
   readonly extraChecks?: readonly PreTradeCheck[];
+  /** The configurable pre-trade checks (docs/risk.md); none when omitted. */
+  readonly riskConfig?: RiskConfig;
+  /** Circuit breakers (docs/risk.md); none when omitted. */
+  readonly breakers?: CircuitBreakerConfig;
   readonly sizer?: Sizer;
   readonly borrowRate?: number;
   readonly marginRate?: number;
@@ -60,6 +66,17 @@ export interface BacktestOutput {
 
 const PROGRESS_EVERY = 1 << 16;
 
+/** Pre-trade checks from config (breakers' own check first), and the breaker set. */
+export function riskSetup(
+  riskConfig: RiskConfig | undefined,
+  breakerConfig: CircuitBreakerConfig | undefined,
+  extra: readonly PreTradeCheck[] = [],
+): { checks: PreTradeCheck[]; breakers: CircuitBreakerSet | undefined } {
+  const breakers = breakerConfig === undefined ? undefined : circuitBreakerSetFromConfig(breakerConfig);
+  const checks = [...(breakers === undefined ? [] : [breakerCheck(breakers)]), ...(riskConfig === undefined ? [] : riskChecksFromConfig(riskConfig)), ...extra];
+  return { checks, breakers };
+}
+
 export class BacktestNode {
   readonly kernel: Kernel;
   readonly feeds: Feed[] = [];
@@ -71,8 +88,9 @@ export class BacktestNode {
     if (config.strategies.length === 0) throw new ConfigError('a backtest needs at least one strategy');
     this.#config = config;
     const portfolio = new Portfolio({ type: config.accountType ?? 'cash', startingCash: config.cash ?? 100_000, leverage: config.leverage });
+    const { checks, breakers } = riskSetup(config.riskConfig, config.breakers, config.extraChecks);
     this.kernel = new Kernel({
-      clock: this.#clock, portfolio, risk: new RiskEngine(config.risk, config.extraChecks), defaultSizer: config.sizer ?? sizers.pctCash(95),
+      clock: this.#clock, portfolio, risk: new RiskEngine(config.risk, checks), defaultSizer: config.sizer ?? sizers.pctCash(95), breakers,
       borrowRate: config.borrowRate, marginRate: config.marginRate, onEvent: config.onEvent, log: config.log,
     });
     const daily = config.series.every((s) => s.timeframeMs === 0 || s.timeframeMs >= 86_400_000);
@@ -116,7 +134,9 @@ export class BacktestNode {
     let lastDay = NaN;
     const t0 = performance.now();
     kernel.start();
+    const withBreakers = kernel.hasBreakers;
     const close = (t: number): void => {
+      if (withBreakers) kernel.afterStep(t);
       const eq = portfolio.equity();
       equity[points] = eq;
       if (portfolio.openPositions().length !== 0) exposure[points] = eq > 0 ? portfolio.grossExposure() / eq : 0;

@@ -5,7 +5,8 @@ import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
 import type { BracketRequest, History, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
 import { resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
-import type { Kernel } from './kernel.ts';
+import { exitPricesProblem, validateExits } from '../risk/exits/levels.ts';
+import type { KernelPort as Kernel } from './kernel-port.ts';
 
 export class KernelContext implements StrategyContext {
   readonly size: SizeHelpers;
@@ -105,12 +106,22 @@ export class KernelContext implements StrategyContext {
   }
 
   #order(symbol: string, side: OrderSide, qty: number | Sizer | undefined, opts: OrderOptions = {}): Order | null {
+    if (opts.exits !== undefined) this.#checkExits(symbol, side, opts);
     const units = this.#quantity(symbol, side === 'buy' ? 1 : -1, qty, opts.limitPrice ?? opts.stopPrice);
     if (units <= 0) return null;
     return this.submit({
       symbol, side, qty: units, type: opts.type ?? 'market', limitPrice: opts.limitPrice, stopPrice: opts.stopPrice,
       trailing: opts.trailing, tif: opts.tif, expireTimeMs: opts.expireTimeMs, reduceOnly: opts.reduceOnly, tag: opts.tag,
+      ...(opts.exits === undefined ? {} : { exits: opts.exits }),
     });
+  }
+
+  /** Exits must be well formed, and absolute exit prices on the right side of the expected entry price. */
+  #checkExits(symbol: string, side: OrderSide, opts: OrderOptions): void {
+    validateExits(opts.exits!, side, opts.reduceOnly ?? false);
+    const ref = opts.limitPrice ?? opts.stopPrice ?? this.kernel.lastBar(symbol)?.close ?? this.kernel.lastPrice(symbol);
+    const p = exitPricesProblem(opts.exits!, side, ref);
+    if (p !== null) throw new ConfigError(`${side} ${symbol}: ${p.message}`, { field: p.field });
   }
 
   /** Units for an order, from a number or a sizer priced at `price` (the last close by default). */

@@ -5,7 +5,8 @@ import { ConfigError, StrategyError } from '../core/errors.ts';
 import { IdGenerator } from '../core/ids.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Bar } from '../model/bar.ts';
-import type { EngineEvent, OrderEvent } from '../model/events.ts';
+import type { EngineEvent, OrderEvent, RiskEvent } from '../model/events.ts';
+import type { BreakerEvent, CircuitBreakerSet } from '../risk/breakers/index.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { roundPrice, roundQty } from '../model/instrument.ts';
@@ -18,6 +19,7 @@ import { exposureIncreasingQty, type RiskEngine, type RiskView } from '../risk/r
 import type { Strategy } from '../strategies/strategy.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { KernelContext } from './context-impl.ts';
+import type { KernelPort } from './kernel-port.ts';
 import type { Feed } from './feed.ts';
 
 export interface FillRecord {
@@ -56,6 +58,8 @@ export interface KernelOptions {
   /** Client order ids are `${idPrefix}-${n}`; continue `n` from `idStart` after a restart. */
   readonly idPrefix?: string;
   readonly idStart?: number;
+  /** Circuit breakers fed by the kernel (equity, trades, market data, venue results); their trips act here. */
+  readonly breakers?: CircuitBreakerSet;
   readonly log?: (strategyId: string, message: string) => void;
 }
 
@@ -71,13 +75,17 @@ interface Slot {
   pending: number;
 }
 
-export class Kernel implements ExecutionSink, FillGuard, RiskView {
+export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly portfolio: Portfolio;
   readonly trades: TradeTracker;
   readonly fills: FillRecord[] = [];
   readonly rejections: RejectionRecord[] = [];
   readonly orders: Order[] = [];
   readonly strategyErrors: { strategyId: string; message: string; tsMs: number }[] = [];
+  readonly riskEvents: RiskEvent[] = [];
+  readonly #breakers: CircuitBreakerSet | null;
+  /** Some pre-trade check or breaker keeps price state: feed it every bar. */
+  readonly #marketHooks: boolean;
   venue!: SimulatedVenue;
   readonly #clock: Clock;
   readonly #risk: RiskEngine;
@@ -103,6 +111,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     this.portfolio = opts.portfolio;
     this.#risk = opts.risk;
     this.#ids = new IdGenerator(opts.idPrefix ?? 'O', opts.idStart ?? 1);
+    this.#breakers = opts.breakers ?? null;
+    this.#marketHooks = this.#breakers !== null || opts.risk.checks.some((c) => c.onMarketData !== undefined);
+    this.#breakers?.subscribe((e) => this.#onBreaker(e));
     this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
   }
 
@@ -168,6 +179,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
     this.#barIndex = index;
     if (feed.venueSlot >= 0 && this.matchOnBars) this.venue.onBar(feed.venueSlot, view);
     feed.position.lastPrice = view.close;
+    if (this.#marketHooks) {
+      this.#risk.onMarketData(feed.symbol, view.tsEventMs, view.close);
+      this.#breakers?.onMarketData(feed.symbol, view.tsEventMs, view.close);
+    }
     const slots = this.#slots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
@@ -227,6 +242,31 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
         s.strategy.onBook(book, s.ctx);
       } catch (e) {
         this.#fail(s, e);
+      }
+    }
+  }
+
+  get hasBreakers(): boolean {
+    return this.#breakers !== null;
+  }
+
+  /** After all bars of one timestamp: breakers see the equity and may trip or cool down. */
+  afterStep(tsMs: number): void {
+    const b = this.#breakers;
+    if (b === null) return;
+    b.onEquity(tsMs, this.portfolio.equity());
+    b.check(tsMs);
+  }
+
+  /** A breaker tripped or reset: record it; a flatten trip cancels everything and closes every position. */
+  #onBreaker(e: BreakerEvent): void {
+    this.riskEvents.push(e);
+    this.#opts.onEvent?.(e);
+    if (e.kind !== 'breaker-tripped' || e.action !== 'flatten') return;
+    for (const o of this.venue.workingOrders()) this.cancel(o.id);
+    for (const s of this.#slots) {
+      for (const p of [...s.book.openPositions()]) {
+        this.submit(s.strategy.id, { symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(p.qty), reduceOnly: true, tag: `flatten: ${e.breaker}` });
       }
     }
   }
@@ -341,7 +381,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
           owner.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, mult);
           if (!Number.isNaN(mark)) own.lastPrice = mark;
         }
+        const closedBefore = this.trades.closed.length;
         this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
+        if (this.#breakers !== null) for (let i = closedBefore; i < this.trades.closed.length; i++) this.#breakers.onTradeClosed(this.trades.closed[i]!.pnl, f.tsEventMs);
         this.fills.push({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsEventMs });
         this.#releaseExposure(order);
         break;
@@ -352,14 +394,19 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
           orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, side: order.side, qty: order.qty,
           status: event.type === 'OrderDenied' ? 'denied' : 'rejected', reason: event.reason, tsMs: event.tsEventMs,
         });
-        if (event.type === 'OrderRejected') this.#releaseExposure(order);
+        if (event.type === 'OrderRejected') {
+          this.#releaseExposure(order);
+          this.#breakers?.onOrderResult(false, event.tsEventMs);
+        }
         break;
       case 'OrderCanceled':
       case 'OrderExpired':
         this.#releaseExposure(order);
         break;
-      case 'OrderSubmitted':
       case 'OrderAccepted':
+        this.#breakers?.onOrderResult(true, event.tsEventMs);
+        break;
+      case 'OrderSubmitted':
       case 'OrderTriggered':
       case 'OrderUpdated':
         break;
@@ -445,6 +492,20 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView {
   }
   pendingExposure(): number {
     return this.#pendingExposure;
+  }
+  sectorOf(symbol: string): string {
+    return this.#feedsBySymbol.get(symbol)?.instrument.sector ?? 'unknown';
+  }
+  openOrderCount(): number {
+    return this.venue.workingOrders().length;
+  }
+  grossExposure(): number {
+    return this.portfolio.grossExposure();
+  }
+  sectorExposure(sector: string): number {
+    let v = 0;
+    for (const p of this.portfolio.openPositions()) if (this.sectorOf(p.symbol) === sector) v += Math.abs(p.qty * p.lastPrice * p.multiplier);
+    return v;
   }
 
   instrument(symbol: string): Instrument | undefined {

@@ -14,6 +14,9 @@ import type { LiveFeed, MarketSink } from '../data/live/feed.ts';
 import { DEFAULT_VENUE_CONFIG, SimulatedVenue, type VenueConfig } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { RiskEngine, type PreTradeCheck, type RiskLimits } from '../risk/risk-engine.ts';
+import type { CircuitBreakerConfig } from '../risk/breakers/index.ts';
+import type { RiskConfig } from '../risk/checks/index.ts';
+import { riskSetup } from './backtest-node.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { sizers, type Sizer } from '../strategies/sizing.ts';
 import type { JsonValue, OrderRecord, Store } from '../store/store.ts';
@@ -46,6 +49,8 @@ export interface LiveNodeConfig {
   readonly venue?: Partial<VenueConfig>;
   readonly risk?: RiskLimits;
   readonly extraChecks?: readonly PreTradeCheck[];
+  readonly riskConfig?: RiskConfig;
+  readonly breakers?: CircuitBreakerConfig;
   readonly sizer?: Sizer;
   /** 'bars' for replays of bar history, 'quotes' for live tick feeds. */
   readonly matchOn?: 'bars' | 'quotes';
@@ -103,8 +108,9 @@ export class LiveNode implements MarketSink {
     this.#clock = cfg.clock ?? this.#sim!;
     this.#startingCash = cfg.cash ?? 100_000;
     const portfolio = new Portfolio({ type: cfg.accountType ?? 'cash', startingCash: this.#startingCash, leverage: cfg.leverage });
+    const { checks, breakers } = riskSetup(cfg.riskConfig, cfg.breakers, cfg.extraChecks);
     this.kernel = new Kernel({
-      clock: this.#clock, portfolio, risk: new RiskEngine(cfg.risk, cfg.extraChecks), defaultSizer: cfg.sizer ?? sizers.pctCash(95),
+      clock: this.#clock, portfolio, risk: new RiskEngine(cfg.risk, checks), defaultSizer: cfg.sizer ?? sizers.pctCash(95), breakers,
       onEvent: (e, o) => this.#persist(e, o), idPrefix: cfg.runId, idStart: 1,
     });
     this.kernel.matchOnBars = (cfg.matchOn ?? 'bars') === 'bars';
@@ -135,7 +141,12 @@ export class LiveNode implements MarketSink {
     this.kernel.start();
     this.#flushTimer = setInterval(() => void this.#flush(), this.#cfg.flushEveryMs ?? 25);
     // Live feeds snapshot equity on a timer; replays write one row per bar (see onBar).
-    if (!this.kernel.matchOnBars) this.#equityTimer = setInterval(() => this.#snapshotEquity(), this.#cfg.equityEveryMs ?? 1000);
+    if (!this.kernel.matchOnBars) {
+      this.#equityTimer = setInterval(() => {
+        this.kernel.afterStep(this.#clock.nowMs());
+        this.#snapshotEquity();
+      }, this.#cfg.equityEveryMs ?? 1000);
+    }
     try {
       await this.#feed.start(this);
     } finally {
@@ -222,6 +233,7 @@ export class LiveNode implements MarketSink {
       this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs, equity: Number.isFinite(eq) ? eq : p.cash, cash: p.cash }]);
     }
     this.kernel.onBar(feed, i);
+    this.kernel.afterStep(tsMs);
     this.#barsSeen++;
     if (!(tsMs <= this.#cursorMs)) this.#cursorMs = tsMs;
   }

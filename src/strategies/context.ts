@@ -1,7 +1,7 @@
 // What a strategy may do and see. Everything goes through this context; a strategy never touches
 // the venue, the store, the wall clock or randomness directly.
 import type { Bar } from '../model/bar.ts';
-import type { OrderRequest, TrailingOffset, TimeInForce } from '../model/order.ts';
+import type { ExitAttachments, OrderRequest, TrailingOffset, TimeInForce } from '../model/order.ts';
 import type { Order } from '../model/order.ts';
 import type { Sizer } from './sizing.ts';
 
@@ -39,6 +39,11 @@ export interface OrderOptions {
   readonly expireTimeMs?: number;
   readonly reduceOnly?: boolean;
   readonly tag?: string;
+  /**
+   * Protective exits the venue places once this entry has filled (stop-loss, take-profit, trailing
+   * stop, time exit, break-even): reduce-only, one OCO group. See docs/fill-assumptions.md.
+   */
+  readonly exits?: ExitAttachments;
 }
 
 export interface BracketRequest {

@@ -2,6 +2,11 @@
 import { ConfigError } from '../core/errors.ts';
 import type { StrategyClass } from './strategy.ts';
 import { BollingerReversion } from './builtin/bollinger.ts';
+import { BookImbalance } from './builtin/book-imbalance.ts';
+import { CorrelationRegime } from './builtin/correlation-regime.ts';
+import { LiquiditySweep } from './builtin/liquidity-sweep.ts';
+import { SmartMoneyDivergence } from './builtin/smart-money-divergence.ts';
+import { VolumeProfileReversion } from './builtin/volume-profile.ts';
 import { BuyAndHold } from './builtin/buy-and-hold.ts';
 import { DonchianBreakout } from './builtin/donchian-breakout.ts';
 import { Ensemble } from './builtin/ensemble.ts';
@@ -27,6 +32,11 @@ const BUILTINS = new Map<string, StrategyClass<object>>([
   ['pairs', PairsTrading as unknown as StrategyClass<object>],
   ['stat-arb', StatArb as unknown as StrategyClass<object>],
   ['mtf-trend', MtfTrend as unknown as StrategyClass<object>],
+  ['volume-profile', VolumeProfileReversion as unknown as StrategyClass<object>],
+  ['liquidity-sweep', LiquiditySweep as unknown as StrategyClass<object>],
+  ['smart-money-divergence', SmartMoneyDivergence as unknown as StrategyClass<object>],
+  ['correlation-regime', CorrelationRegime as unknown as StrategyClass<object>],
+  ['book-imbalance', BookImbalance as unknown as StrategyClass<object>],
 ]);
 
 export function registerStrategy(name: string, cls: StrategyClass<object>): void {

@@ -1,0 +1,175 @@
+// Strategy diagnostics that re-run a backtest many times on altered data: look-ahead, recursive
+// (start-point) and stress analysis. This module is the composition root for them: it loads the
+// strategy and the data once, and hands research/ runners that build a fresh BacktestNode per run.
+import { ConfigError } from '../core/errors.ts';
+import type { BarSeries } from '../model/bar.ts';
+import { computeMetrics, type PerformanceMetrics } from '../analytics/metrics.ts';
+import { FractionCommission } from '../execution/commission.ts';
+import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
+import { BacktestNode, type BacktestOutput } from '../engine/backtest-node.ts';
+import { analyzeLookahead, type LookaheadReport, type RunTrace } from '../research/lookahead-analysis.ts';
+import { analyzeRecursive, WarmupGate, type RecursiveReport } from '../research/recursive-analysis.ts';
+import type { StressRunResult } from '../research/stress.ts';
+import { parseStrategyConfig } from '../strategies/registry.ts';
+import { parseSizer, type Sizer } from '../strategies/sizing.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import { loadMarketData, type MarketData } from './market-data.ts';
+import { loadStrategy } from './strategy-loader.ts';
+
+/** The backtest settings every analysis shares (the `backtest` flags that shape a run). */
+export interface StrategyRunRequest {
+  readonly strategy: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  readonly data?: readonly string[];
+  readonly cash?: number;
+  readonly commission?: number;
+  readonly slippageBps?: number;
+  readonly size?: string;
+  readonly fill?: 'next-open' | 'close';
+  readonly from?: string;
+  readonly to?: string;
+  readonly skipBadRows?: boolean;
+  readonly account?: string;
+  readonly leverage?: number;
+}
+
+/** Makes a fresh strategy for the data it is about to see (research and tests; the CLI ignores the data). */
+export type StrategyFactory = (series: readonly BarSeries[]) => Strategy;
+
+export interface RunOverrides {
+  /** Max fraction of a bar's volume the strategy's fills may take. */
+  readonly volumeCap?: number | null;
+  /** Wraps the fresh strategy (e.g. a warm-up gate). */
+  readonly wrap?: (s: Strategy) => Strategy;
+}
+
+export interface PreparedStrategyRun {
+  readonly strategyId: string;
+  readonly market: MarketData;
+  /** The settings as used, for reports. */
+  readonly params: Record<string, unknown>;
+  run(series: readonly BarSeries[], overrides?: RunOverrides): BacktestOutput;
+}
+
+/** Validates the settings, loads strategy and data, and returns a runner of fresh backtests. */
+export async function prepareStrategyRun(req: StrategyRunRequest, factory?: StrategyFactory): Promise<PreparedStrategyRun> {
+  const loaded = await loadStrategy(req.strategy);
+  const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
+  const make: StrategyFactory = factory ?? (() => new loaded.cls(config));
+  const sizeText = req.size ?? 'pct-cash:95';
+  const sizer: Sizer | null = parseSizer(sizeText);
+  if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
+  const cash = req.cash ?? 100_000;
+  if (!(cash > 0)) throw new ConfigError(`cash must be positive, got ${cash}`, { field: '--cash' });
+  const commission = req.commission ?? 0;
+  if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
+  const slippageBps = req.slippageBps ?? 0;
+  if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
+  const fill = req.fill ?? 'next-open';
+  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${String(fill)}"`, { field: '--fill' });
+  const account = req.account ?? 'cash';
+  if (account !== 'cash' && account !== 'margin') throw new ConfigError(`--account must be cash or margin, got "${account}"`, { field: '--account' });
+  const leverage = req.leverage ?? 2;
+  if (!(leverage >= 1)) throw new ConfigError(`--leverage must be >= 1, got ${leverage}`, { field: '--leverage' });
+  const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
+  const commissionModel = new FractionCommission(commission);
+  const slippage = slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage();
+  const params = {
+    strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps,
+    size: sizeText, fill, from: req.from ?? null, to: req.to ?? null, account, leverage: account === 'margin' ? leverage : 1,
+  };
+  return {
+    strategyId: loaded.name,
+    market,
+    params,
+    run(series, o = {}) {
+      const fresh = make(series);
+      const node = new BacktestNode({
+        series, instruments: market.instruments, cash, sizer, accountType: account, leverage,
+        venue: { marketFill: fill, commission: commissionModel, slippage, volumeCap: o.volumeCap ?? null },
+        strategies: [{ strategy: o.wrap ? o.wrap(fresh) : fresh, id: loaded.name }],
+      });
+      return node.run();
+    },
+  };
+}
+
+/** The strategy's order intents and the fills of a run. */
+export function traceOf(out: BacktestOutput): RunTrace {
+  const k = out.kernel;
+  return {
+    signals: k.orders.map((o) => ({
+      timeMs: o.createdMs, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.request.limitPrice, stopPrice: o.request.stopPrice,
+    })),
+    fills: k.fills,
+  };
+}
+
+/**
+ * Metrics of a run as `backtest` reports them. A run whose equity reached zero or below is measured
+ * up to the bar before ruin, and its total return is the true one (<= -100%).
+ */
+export function runMetrics(out: BacktestOutput): PerformanceMetrics {
+  const k = out.kernel;
+  let traded = 0;
+  for (const f of k.fills) traded += f.qty * f.price;
+  let end = out.equity.length;
+  for (let i = 0; i < out.equity.length; i++) {
+    if (!(out.equity[i]! > 0)) {
+      end = i;
+      break;
+    }
+  }
+  const ruined = end < out.equity.length;
+  const cut = Math.max(end, 1);
+  const m = computeMetrics({
+    timeMs: out.equityTime.subarray(0, cut),
+    equity: ruined && end === 0 ? Float64Array.of(Number.MIN_VALUE) : out.equity.subarray(0, cut),
+    exposure: out.exposure.subarray(0, cut),
+    turnoverValue: traded,
+    trades: k.trades.closed.map((t) => ({
+      symbol: t.symbol, entryTimeMs: t.entryTimeMs, exitTimeMs: t.exitTimeMs, entryPrice: t.entryPrice, exitPrice: t.exitPrice,
+      qty: t.side === 'long' ? t.qty : -t.qty, pnl: t.pnl, commission: t.commission,
+    })),
+  });
+  if (!ruined) return m;
+  const first = out.equity[0]!;
+  return { ...m, totalReturn: (out.equity[end]! - first) / first, cagr: null, maxDrawdown: -1, calmar: null };
+}
+
+/** What a stress scenario needs from one run. */
+export function stressResultOf(out: BacktestOutput): StressRunResult {
+  const k = out.kernel;
+  let ordered = 0;
+  for (const o of k.orders) ordered += o.qty;
+  let filled = 0;
+  for (const f of k.fills) filled += f.qty;
+  return {
+    timeMs: out.equityTime, equity: out.equity, exposure: out.exposure, metrics: runMetrics(out), finalValue: k.portfolio.equity(),
+    fillTimesMs: k.fills.map((f) => f.tsMs), orderedQty: ordered, filledQty: filled, rejected: k.rejections.length,
+  };
+}
+
+export interface LookaheadAnalysisReport extends LookaheadReport {
+  params: Record<string, unknown>;
+}
+
+/** `sextant lookahead`: the look-ahead analysis of a strategy on the given data. */
+export async function runLookaheadAnalysis(req: StrategyRunRequest & { readonly samples?: number }, factory?: StrategyFactory): Promise<LookaheadAnalysisReport> {
+  const prep = await prepareStrategyRun(req, factory);
+  const report = analyzeLookahead(prep.market.series, (series) => traceOf(prep.run(series)), { samples: req.samples });
+  return { params: prep.params, ...report };
+}
+
+export interface RecursiveAnalysisReport extends RecursiveReport {
+  params: Record<string, unknown>;
+}
+
+/** `sextant recursive`: the start-point analysis of a strategy on the given data. */
+export async function runRecursiveAnalysis(req: StrategyRunRequest & { readonly startups?: readonly number[] }, factory?: StrategyFactory): Promise<RecursiveAnalysisReport> {
+  const prep = await prepareStrategyRun(req, factory);
+  const report = analyzeRecursive(prep.market.series, (series, fromMs) => traceOf(prep.run(series, { wrap: (s) => new WarmupGate(s, fromMs) })), {
+    startups: req.startups,
+  });
+  return { params: prep.params, ...report };
+}

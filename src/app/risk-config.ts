@@ -1,0 +1,33 @@
+// `--risk <file.json>`: the pre-trade checks and circuit breakers of a run, from one JSON file
+// `{ "checks": { ... }, "breakers": { ... } }` (keys and defaults in docs/risk.md).
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.ts';
+import { parseCircuitBreakerConfig, type CircuitBreakerConfig } from '../risk/breakers/index.ts';
+import { parseRiskConfig, type RiskConfig } from '../risk/checks/index.ts';
+
+export interface RunRiskConfig {
+  readonly riskConfig?: RiskConfig;
+  readonly breakers?: CircuitBreakerConfig;
+}
+
+export function loadRiskConfig(path: string | undefined): RunRiskConfig {
+  if (path === undefined) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read risk config: ${e instanceof Error ? e.message : String(e)}`, { file: path, field: '--risk' });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('risk config must be an object { "checks": {...}, "breakers": {...} }', { file: path });
+  const { checks, breakers, ...rest } = raw as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new ConfigError(`unknown key "${unknown[0]}" (expected "checks" and/or "breakers")`, { file: path, field: unknown[0] });
+  try {
+    return {
+      riskConfig: checks === undefined ? undefined : (parseRiskConfig(checks as RiskConfig) as RiskConfig),
+      breakers: breakers === undefined ? undefined : (parseCircuitBreakerConfig(breakers as CircuitBreakerConfig) as CircuitBreakerConfig),
+    };
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : String(e), { file: path });
+  }
+}

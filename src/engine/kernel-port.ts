@@ -1,0 +1,20 @@
+// What a strategy context needs from the kernel. The kernel implements it; the context depends on this
+// interface only, which keeps the two files free of an import cycle.
+import type { Bar } from '../model/bar.ts';
+import type { Order, OrderLinks, OrderRequest } from '../model/order.ts';
+import type { SimulatedVenue } from '../execution/simulated-venue.ts';
+import type { Portfolio } from '../portfolio/portfolio.ts';
+import type { Feed } from './feed.ts';
+
+export interface KernelPort {
+  readonly venue: SimulatedVenue;
+  nowMs(): number;
+  book(strategyId: string): Portfolio;
+  feedOf(symbol: string): Feed | undefined;
+  symbols(): readonly string[];
+  lastBar(symbol: string): Bar | null;
+  lastPrice(symbol: string): number;
+  submit(strategyId: string, request: OrderRequest, links?: OrderLinks): Order | null;
+  cancel(orderId: string): void;
+  log(strategyId: string, message: string): void;
+}
