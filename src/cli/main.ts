@@ -7,6 +7,7 @@ import { killCommand } from './kill-command.ts';
 import { paperCommand } from './paper-command.ts';
 import { statusCommand } from './status-command.ts';
 import { taxCommand } from './tax-command.ts';
+import { riskCommand } from './risk-command.ts';
 import { montecarloCommand } from './montecarlo-command.ts';
 import { stressCommand } from './stress-command.ts';
 import { lookaheadCommand } from './lookahead-command.ts';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   paper: { run: paperCommand, help: 'paper trading on the live synthetic market or a replay (see docs/paper.md)' },
   status: { run: statusCommand, help: 'stored state of a paper run: positions, open orders, counts, equity' },
   kill: { run: killCommand, help: 'kill switch of a running paper process: halt, cancel all, optionally flatten' },
+  risk: { run: riskCommand, help: 'VaR/CVaR, stress and limit usage of a saved backtest run (see docs/risk-report.md)' },
   tax: { run: taxCommand, help: 'tax lots of a backtest run: realized short/long-term gains, wash sales, open lots, loss harvesting' },
   montecarlo: { run: montecarloCommand, help: 'Monte Carlo of a backtest --json run: bands for final equity, drawdown, Sharpe; ruin probability' },
   stress: { run: stressCommand, help: 'the strategy through the worst windows of its data and injected shocks, vs the baseline' },

@@ -102,6 +102,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly #opts: KernelOptions;
   /** Exposure each working order may still add (pre-trade buying-power reservations). */
   readonly #committed = new Map<Order, { readonly perUnit: number; reserved: number }>();
+  readonly #known = new Set<string>();
   #pendingExposure = 0;
   #barIndex = 0;
 
@@ -313,6 +314,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     const now = this.#clock.nowMs();
     const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
     this.orders.push(order);
+    this.#known.add(order.id);
     const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : feed.position.lastPrice);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);
@@ -359,12 +361,18 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   /** Re-creates a working order from before a restart and sends it again (same client order id). */
   resubmit(order: Order): void {
     this.orders.push(order);
+    this.#known.add(order.id);
     this.client.submit(order, this.#clock.nowMs());
   }
 
   // ---- ExecutionSink ----
 
   onOrderEvent(event: OrderEvent, order: Order): void {
+    // Orders the venue creates itself (exit attachments) are recorded the first time they show up.
+    if (event.type === 'OrderSubmitted' && !this.#known.has(order.id)) {
+      this.#known.add(order.id);
+      this.orders.push(order);
+    }
     switch (event.type) {
       case 'OrderFilled': {
         const f = event.fill;

@@ -332,8 +332,9 @@ export class LiveNode implements MarketSink {
       return;
     }
     if (order === undefined) return;
-    // Denied orders never reach the durable client: record the intent with its denial.
-    if (e.type === 'OrderDenied') store.appendOrders([orderInput(order, runId)]);
+    // Denied orders never reach the durable client, and exit attachments are created by the venue:
+    // record their order rows when they first show up (inserts are idempotent on the client order id).
+    if (e.type === 'OrderDenied' || (e.type === 'OrderSubmitted' && order.links.parentId !== undefined)) store.appendOrders([orderInput(order, runId)]);
     const seq = (this.#eventSeq.get(order.id) ?? 0) + 1;
     this.#eventSeq.set(order.id, seq);
     store.appendOrderEvents([{

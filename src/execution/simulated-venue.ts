@@ -6,8 +6,9 @@ import type { Bar } from '../model/bar.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { QuoteTick } from '../model/market.ts';
-import { roundQty } from '../model/instrument.ts';
-import type { Order } from '../model/order.ts';
+import { roundPrice, roundQty } from '../model/instrument.ts';
+import { Order, oppositeSide, type OrderRequest, type OrderSide } from '../model/order.ts';
+import { exitLevels, exitsProblem, tighterStop, type ExitLevels } from '../risk/exits/levels.ts';
 import type { CommissionModel } from './commission.ts';
 import { NO_COMMISSION } from './commission.ts';
 import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
@@ -54,6 +55,32 @@ interface Slot {
   /** EWMA variance of log returns, for volatility-aware slippage. */
   ewVar: number;
   lastClose: number;
+  /** Exit attachments of filled entries in this symbol that are still managed. */
+  exits: ExitGroup[];
+}
+
+/** The exits of one filled entry (docs/fill-assumptions.md, "Exit attachments"): one OCO group. */
+interface ExitGroup {
+  /** The OCO group of its orders. */
+  readonly id: string;
+  readonly entry: Order;
+  /** Direction of the position it protects: +1 long, -1 short. */
+  readonly dir: 1 | -1;
+  readonly exitSide: OrderSide;
+  readonly qty: number;
+  readonly levels: ExitLevels;
+  /** Orders placed so far (stop-loss, take-profit, trailing, time exit, break-even stop). */
+  readonly members: Order[];
+  /** The stop that break-even moves (the stop-loss, or the one break-even placed). */
+  stop: Order | null;
+  /** Bars of the symbol matched since the entry filled, the bar of the fill included. */
+  barsHeld: number;
+  /** Most favourable price since the fill (break-even). */
+  best: number;
+  breakEvenDone: boolean;
+  timeExitPlaced: boolean;
+  /** The entry filled inside the current bar: its path before the fill does not count for break-even. */
+  skipBar: boolean;
 }
 
 interface Extra {
@@ -75,6 +102,8 @@ export class SimulatedVenue implements ExecutionClient {
   readonly #orders = new Map<string, Order>();
   readonly #extra = new Map<string, Extra>();
   readonly #children = new Map<string, Order[]>();
+  /** Managed exit attachments by OCO group. */
+  readonly #exitGroups = new Map<string, ExitGroup>();
   readonly #trackVol: boolean;
   #fillSeq = 0;
   /** Matching pass in progress: 0 at the open, 1 stops, 2 limits; -1 outside matching. */
@@ -93,7 +122,7 @@ export class SimulatedVenue implements ExecutionClient {
     const known = this.#slotOf.get(inst.symbol);
     if (known !== undefined) return known;
     const slot = this.#slots.length;
-    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN });
+    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, exits: [] });
     this.#slotOf.set(inst.symbol, slot);
     return slot;
   }
@@ -109,11 +138,22 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   submit(order: Order, nowMs: number): void {
+    this.#place(order, nowMs);
+  }
+
+  /** Accepts an order onto the book; a trailing stop starts from `trailRef` when given (else the last price). */
+  #place(order: Order, nowMs: number, trailRef?: number): void {
     const slotIdx = this.#slotOf.get(order.symbol);
     order.transition('submitted', nowMs);
     this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (slotIdx === undefined) {
       this.#reject(order, nowMs, `no market data for ${order.symbol} at this venue`);
+      return;
+    }
+    const exits = order.request.exits;
+    const problem = exits === undefined ? null : exitsProblem(exits, order.side, order.request.reduceOnly ?? false);
+    if (problem !== null) {
+      this.#reject(order, nowMs, `${problem.field}: ${problem.message}`);
       return;
     }
     const slot = this.#slots[slotIdx]!;
@@ -129,7 +169,7 @@ export class SimulatedVenue implements ExecutionClient {
     }
     order.transition('accepted', nowMs);
     this.sink.onOrderEvent({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
-    if (order.type === 'trailing-stop') this.#initTrailing(order, slot);
+    if (order.type === 'trailing-stop') this.#initTrailing(order, slot, trailRef);
     slot.working.push(order);
     const atClose = order.type === 'market' && (order.request.fillAtClose ?? this.config.marketFill === 'close');
     if (atClose && active && slot.lastBar !== null) this.#fillAtClose(order, slot, slot.lastBar, nowMs);
@@ -139,6 +179,9 @@ export class SimulatedVenue implements ExecutionClient {
     const order = this.#orders.get(orderId);
     if (order === undefined || !order.isOpen) return;
     this.#finish(order, 'canceled', nowMs, reason);
+    // Exits are one attachment: canceling one of them removes the entry's other exits too.
+    const group = order.links.ocoGroup === undefined ? undefined : this.#exitGroups.get(order.links.ocoGroup);
+    if (group !== undefined) this.#endGroup(group, nowMs, `exit ${order.id} canceled`);
   }
 
   /**
@@ -147,8 +190,11 @@ export class SimulatedVenue implements ExecutionClient {
   onBar(slotIdx: number, bar: Bar): void {
     const slot = this.#slots[slotIdx]!;
     if (this.#trackVol) this.#updateVol(slot, bar.close);
+    if (slot.exits.length !== 0) this.#orderStops(slot);
     if (slot.working.length !== 0) this.#match(slot, bar);
     slot.lastBar = bar;
+    // After matching: groups of entries that filled in this bar count it too.
+    if (slot.exits.length !== 0) this.#manageExits(slot, bar);
   }
 
   /**
@@ -159,10 +205,20 @@ export class SimulatedVenue implements ExecutionClient {
   onQuote(slotIdx: number, q: QuoteTick): void {
     const slot = this.#slots[slotIdx]!;
     slot.lastQuote = q;
-    if (slot.working.length === 0) return;
-    const side = (price: number, size: number): Bar => ({ symbol: q.symbol, tsEventMs: q.tsEventMs, open: price, high: price, low: price, close: price, volume: size });
-    this.#match(slot, side(q.ask, q.askSize), 'buy', 'touch', q.askSize);
-    if (slot.working.length !== 0) this.#match(slot, side(q.bid, q.bidSize), 'sell', 'touch', q.bidSize);
+    if (slot.exits.length !== 0) this.#orderStops(slot);
+    if (slot.working.length !== 0) {
+      const side = (price: number, size: number): Bar => ({ symbol: q.symbol, tsEventMs: q.tsEventMs, open: price, high: price, low: price, close: price, volume: size });
+      this.#match(slot, side(q.ask, q.askSize), 'buy', 'touch', q.askSize);
+      if (slot.working.length !== 0) this.#match(slot, side(q.bid, q.bidSize), 'sell', 'touch', q.bidSize);
+    }
+    // Quotes move break-even stops (a long exits at the bid, a short at the ask); only bars count for time exits.
+    for (const g of [...slot.exits]) {
+      if (!this.#exitGroups.has(g.id) || this.#positionGone(g, slot, q.tsEventMs)) continue;
+      g.skipBar = false;
+      if (g.breakEvenDone) continue;
+      g.best = g.dir > 0 ? Math.max(g.best, q.bid) : Math.min(g.best, q.ask);
+      this.#checkBreakEven(g, slot, q.tsEventMs);
+    }
   }
 
   #match(slot: Slot, bar: Bar, onlySide?: 'buy' | 'sell', limitMode: LimitFillMode = this.config.limitFill, shownSize = Infinity): void {
@@ -301,14 +357,129 @@ export class SimulatedVenue implements ExecutionClient {
     return qty;
   }
 
-  /** Arms bracket children when their parent is done; cancels OCO siblings. */
+  /** Arms bracket children and places exit attachments when their parent is done; cancels OCO siblings. */
   #afterFill(o: Order, nowMs: number): void {
-    if (o.status === 'filled') this.#armChildren(o);
+    if (o.status === 'filled') {
+      this.#armChildren(o);
+      this.#attachExits(o, nowMs);
+    }
     const group = o.links.ocoGroup;
     if (group === undefined) return;
+    const exitGroup = this.#exitGroups.get(group);
+    if (exitGroup !== undefined) this.#forgetGroup(exitGroup);
     for (const other of this.#orders.values()) {
       if (other !== o && other.isOpen && other.links.ocoGroup === group) this.#finish(other, 'canceled', nowMs, `OCO sibling ${o.id} filled`);
     }
+  }
+
+  // ---- exit attachments (docs/fill-assumptions.md, "Exit attachments") ----
+
+  /** Places the exits of an entry that is done with its fills: reduce-only orders in one OCO group. */
+  #attachExits(entry: Order, nowMs: number): void {
+    const exits = entry.request.exits;
+    if (exits === undefined || !(entry.filledQty > 0)) return;
+    const slot = this.#slots[this.#slotOf.get(entry.symbol)!]!;
+    const inst = slot.instrument;
+    const levels = exitLevels(exits, entry.side, entry.avgFillPrice, (p) => roundPrice(inst, p));
+    const g: ExitGroup = {
+      id: `${entry.id}-exits`, entry, dir: entry.sign, exitSide: oppositeSide(entry.side), qty: entry.filledQty, levels, members: [], stop: null,
+      barsHeld: 0, best: entry.avgFillPrice, breakEvenDone: levels.breakEven === undefined, timeExitPlaced: levels.timeExitBars === undefined,
+      skipBar: this.#pass > 0,
+    };
+    this.#exitGroups.set(g.id, g);
+    slot.exits.push(g);
+    if (levels.stopLoss !== undefined) g.stop = this.#placeExit(g, 'sl', { type: 'stop', stopPrice: levels.stopLoss, tag: 'stop-loss' }, nowMs);
+    if (levels.takeProfit !== undefined) this.#placeExit(g, 'tp', { type: 'limit', limitPrice: levels.takeProfit, tag: 'take-profit' }, nowMs);
+    if (levels.trailing !== undefined) this.#placeExit(g, 'trail', { type: 'trailing-stop', trailing: levels.trailing, tag: 'trailing-stop' }, nowMs, entry.avgFillPrice);
+  }
+
+  /**
+   * Places one exit of a group. Placed while an entry fills at the open it works for the rest of the
+   * bar; placed inside a bar, or after a bar (time exit, break-even stop), it works from the next bar.
+   */
+  #placeExit(g: ExitGroup, suffix: string, fields: Pick<OrderRequest, 'type' | 'stopPrice' | 'limitPrice' | 'trailing' | 'tag'>, nowMs: number, trailRef?: number): Order {
+    const request: OrderRequest = { symbol: g.entry.symbol, side: g.exitSide, qty: g.qty, reduceOnly: true, ...fields };
+    const child = new Order(`${g.entry.id}-${suffix}`, g.entry.strategyId, request, nowMs, { parentId: g.entry.id, ocoGroup: g.id });
+    g.members.push(child);
+    this.#place(child, nowMs, trailRef);
+    const x = this.#extra.get(child.id);
+    if (x !== undefined) x.waitNextBar = this.#pass > 0;
+    return child;
+  }
+
+  /** After a bar: ends groups whose position is gone, counts the bar, moves break-even stops, places time exits. */
+  #manageExits(slot: Slot, bar: Bar): void {
+    const nowMs = bar.tsEventMs;
+    for (const g of [...slot.exits]) {
+      if (!this.#exitGroups.has(g.id) || this.#positionGone(g, slot, nowMs)) continue;
+      g.barsHeld++;
+      if (g.skipBar) g.skipBar = false;
+      else if (!g.breakEvenDone) {
+        g.best = g.dir > 0 ? Math.max(g.best, bar.high) : Math.min(g.best, bar.low);
+        this.#checkBreakEven(g, slot, nowMs);
+      }
+      if (!g.timeExitPlaced && g.barsHeld >= g.levels.timeExitBars!) {
+        g.timeExitPlaced = true;
+        // A market order: at the next bar's open, or at this bar's close when market orders fill at the close.
+        this.#placeExit(g, 'time', { type: 'market', tag: 'time-exit' }, nowMs);
+      }
+    }
+  }
+
+  /** Ends a group whose position is flat or on the other side (closed by hand or by other orders). */
+  #positionGone(g: ExitGroup, slot: Slot, nowMs: number): boolean {
+    if (this.guard.positionQty(slot.symbol) * g.dir > 0) return false;
+    this.#endGroup(g, nowMs, 'the position the exits protect is closed');
+    return true;
+  }
+
+  /** Moves the stop to break-even once the best price has reached the trigger; it never loosens. */
+  #checkBreakEven(g: ExitGroup, slot: Slot, nowMs: number): void {
+    const be = g.levels.breakEven!;
+    if (g.dir > 0 ? g.best < be.trigger : g.best > be.trigger) return;
+    g.breakEvenDone = true;
+    const stop = g.stop;
+    if (stop === null) {
+      g.stop = this.#placeExit(g, 'be', { type: 'stop', stopPrice: be.stop, tag: 'break-even' }, nowMs);
+      this.#orderStops(slot);
+      return;
+    }
+    if (!stop.isOpen) return;
+    const next = tighterStop(g.exitSide, stop.stopPrice, be.stop);
+    if (next === stop.stopPrice) return;
+    stop.stopPrice = next;
+    stop.updatedMs = nowMs;
+    this.sink.onOrderEvent({ type: 'OrderUpdated', orderId: stop.id, strategyId: stop.strategyId, symbol: stop.symbol, tsEventMs: nowMs }, stop);
+  }
+
+  /**
+   * Within each exit group, the tightest stop comes first on the book: when a bar falls through two
+   * stops of one position, it reaches the tighter one first, and that one fills.
+   */
+  #orderStops(slot: Slot): void {
+    for (const g of slot.exits) {
+      if (g.members.length < 2) continue;
+      const stops = g.members.filter((m) => m.isOpen && (m.type === 'stop' || m.type === 'trailing-stop') && m.stopPrice !== undefined);
+      if (stops.length < 2) continue;
+      const at = stops.map((m) => slot.working.indexOf(m)).sort((a, b) => a - b);
+      stops.sort((a, b) => (g.exitSide === 'sell' ? b.stopPrice! - a.stopPrice! : a.stopPrice! - b.stopPrice!));
+      at.forEach((i, k) => {
+        slot.working[i] = stops[k]!;
+      });
+    }
+  }
+
+  /** Cancels what is left of a group and stops managing it. */
+  #endGroup(g: ExitGroup, nowMs: number, reason: string): void {
+    this.#forgetGroup(g);
+    for (const m of g.members) if (m.isOpen) this.#finish(m, 'canceled', nowMs, reason);
+  }
+
+  #forgetGroup(g: ExitGroup): void {
+    if (!this.#exitGroups.delete(g.id)) return;
+    const slot = this.#slots[this.#slotOf.get(g.entry.symbol)!]!;
+    const i = slot.exits.indexOf(g);
+    if (i >= 0) slot.exits.splice(i, 1);
   }
 
   /** Activates the exits of a parent that is done with a position (filled, or partly filled and then ended). */
@@ -347,7 +518,10 @@ export class SimulatedVenue implements ExecutionClient {
     this.sink.onOrderEvent(status === 'canceled' ? { ...base, type: 'OrderCanceled', reason } : { ...base, type: 'OrderExpired' }, o);
     // A parent ended after a partial fill left a position: its exits protect that part (reduce-only caps them).
     if (o.filledQty === 0) this.#cancelChildren(o, nowMs);
-    else this.#armChildren(o);
+    else {
+      this.#armChildren(o);
+      this.#attachExits(o, nowMs);
+    }
   }
 
   #cancelChildren(o: Order, nowMs: number): void {

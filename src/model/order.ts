@@ -17,6 +17,33 @@ export interface OrderLinks {
   readonly ocoGroup?: string;
 }
 
+/** An exit level: an absolute price, or a percent (5 = 5%) of the entry's average fill price. */
+export interface ExitLevel {
+  readonly price?: number;
+  readonly pct?: number;
+}
+
+/**
+ * Exits attached to an entry order (docs/fill-assumptions.md, "Exit attachments"). When the entry
+ * has filled, the venue places them as reduce-only orders in one OCO group. Percentages are in
+ * percent of the entry's average fill price, measured in the position's favour or against it.
+ */
+export interface ExitAttachments {
+  /** A stop below a long's entry (above a short's). */
+  readonly stopLoss?: ExitLevel;
+  /** A limit above a long's entry (below a short's). */
+  readonly takeProfit?: ExitLevel;
+  /** A trailing stop that starts from the entry price, by an amount or a percent. */
+  readonly trailing?: { readonly amount?: number; readonly pct?: number };
+  /** Close with a market order after the position has lived this many of the symbol's bars. */
+  readonly timeExitBars?: number;
+  /**
+   * Once the price has moved `triggerPct` in the position's favour, the stop moves to the entry
+   * price plus `offsetPct` in the position's favour (default 0). It never loosens.
+   */
+  readonly breakEven?: { readonly triggerPct: number; readonly offsetPct?: number };
+}
+
 export interface OrderRequest {
   readonly symbol: string;
   readonly side: OrderSide;
@@ -33,6 +60,8 @@ export interface OrderRequest {
   /** Fill at the signal bar's close instead of the next bar's open (market orders in backtests). */
   readonly fillAtClose?: boolean;
   readonly tag?: string;
+  /** Protective exits the venue places when this (entry) order has filled. */
+  readonly exits?: ExitAttachments;
 }
 
 export class Order {
