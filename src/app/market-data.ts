@@ -1,8 +1,9 @@
 // Loads `--data` sources and applies the --from/--to window.
 import { ConfigError } from '../core/errors.ts';
 import type { BarSeries } from '../model/bar.ts';
-import type { Instrument } from '../model/instrument.ts';
-import { loadDataSource, parseDataSource } from '../data/source.ts';
+import { makeInstrument, type Instrument } from '../model/instrument.ts';
+import { loadDataSource, parseDataSource, type LoadedData } from '../data/source.ts';
+import { loadStoredSeries, parseStoreSpec } from './warehouse.ts';
 
 export interface MarketData {
   readonly series: BarSeries[];
@@ -25,7 +26,7 @@ export function loadMarketData(specs: readonly string[], opts: { skipBadRows: bo
   const instruments: Instrument[] = [];
   let skipped = 0;
   for (const spec of specs.length ? specs : ['synthetic']) {
-    const loaded = loadDataSource(parseDataSource(spec), { skipBadRows: opts.skipBadRows });
+    const loaded = loadSource(spec, opts.skipBadRows);
     skipped += loaded.skipped;
     instruments.push(...loaded.instruments);
     for (const s of loaded.series) {
@@ -38,4 +39,12 @@ export function loadMarketData(specs: readonly string[], opts: { skipBadRows: bo
     }
   }
   return { series, instruments, skipped };
+}
+
+/** One `--data` spec: `store:<SYMBOL>` from the warehouse (docs/warehouse.md), anything else by src/data. */
+function loadSource(spec: string, skipBadRows: boolean): LoadedData {
+  const symbol = parseStoreSpec(spec);
+  if (symbol === undefined) return loadDataSource(parseDataSource(spec), { skipBadRows });
+  const series = loadStoredSeries(symbol, { field: '--data' });
+  return { instruments: [makeInstrument(series.symbol, { assetClass: 'equity' })], series: [series], skipped: 0, skippedRows: [] };
 }

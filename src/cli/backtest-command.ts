@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
+import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
 import { bool, keyValues, num, parseArgs, str, strs } from './args.ts';
 import { ProgressBar } from './progress.ts';
@@ -25,6 +26,7 @@ export const BACKTEST_FLAGS = [
   { name: 'account', kind: 'string' },
   { name: 'leverage', kind: 'number' },
   { name: 'risk', kind: 'string' },
+  { name: 'save', kind: 'boolean' },
 ] as const;
 
 export async function backtestCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
@@ -58,6 +60,10 @@ export async function backtestCommand(argv: readonly string[], out: (s: string) 
   const json = str(a, 'json');
   if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
   if (reportPath !== undefined) writeBacktestReport(report, reportPath);
+  if (bool(a, 'save')) {
+    const saved = await recordBacktest(report);
+    if (!bool(a, 'quiet')) out(`saved as run ${saved.runId} in the warehouse (sextant sql "select * from runs")`);
+  }
   if (!bool(a, 'quiet')) out(summarize(report));
   return 0;
 }

@@ -8,6 +8,8 @@ import { paperCommand } from './paper-command.ts';
 import { statusCommand } from './status-command.ts';
 import { taxCommand } from './tax-command.ts';
 import { riskCommand } from './risk-command.ts';
+import { sqlCommand } from './sql-command.ts';
+import { dataCommand } from './data-command.ts';
 import { montecarloCommand } from './montecarlo-command.ts';
 import { stressCommand } from './stress-command.ts';
 import { lookaheadCommand } from './lookahead-command.ts';
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   paper: { run: paperCommand, help: 'paper trading on the live synthetic market or a replay (see docs/paper.md)' },
   status: { run: statusCommand, help: 'stored state of a paper run: positions, open orders, counts, equity' },
   kill: { run: killCommand, help: 'kill switch of a running paper process: halt, cancel all, optionally flatten' },
+  data: { run: dataCommand, help: 'import bars into the Parquet warehouse (data import csv:<path> --symbol X) and list them' },
+  sql: { run: sqlCommand, help: 'SQL over the warehouse: bars, runs, trades, fills, equity (DuckDB)' },
   risk: { run: riskCommand, help: 'VaR/CVaR, stress and limit usage of a saved backtest run (see docs/risk-report.md)' },
   tax: { run: taxCommand, help: 'tax lots of a backtest run: realized short/long-term gains, wash sales, open lots, loss harvesting' },
   montecarlo: { run: montecarloCommand, help: 'Monte Carlo of a backtest --json run: bands for final equity, drawdown, Sharpe; ruin probability' },

@@ -24,7 +24,7 @@ describe('parseDataSource', () => {
     for (const bad of ['parquet:x', 'yahoo', 'synthetic:abc', 'synthetic:-1', 'synthetic:', 'synthetic:99999999999', 'csv:', '']) {
       expect(() => parseDataSource(bad), bad).toThrow(ConfigError);
     }
-    expect(() => parseDataSource('parquet:x')).toThrow(/unknown data source "parquet:x": expected synthetic, synthetic:<seed> or csv:<path>/);
+    expect(() => parseDataSource('parquet:x')).toThrow(/unknown data source "parquet:x": expected synthetic, synthetic:<seed>, csv:<path> or store:<symbol>/);
   });
 });
 

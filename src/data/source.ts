@@ -12,7 +12,7 @@ export type DataSourceSpec =
 /** The seed of a bare `synthetic`. */
 export const DEFAULT_SYNTHETIC_SEED = 42;
 
-const USAGE = 'expected synthetic, synthetic:<seed> or csv:<path>';
+const USAGE = 'expected synthetic, synthetic:<seed>, csv:<path> or store:<symbol>';
 
 /** Parses one `--data` value: `synthetic`, `synthetic:<seed>` or `csv:<path>`. */
 export function parseDataSource(spec: string): DataSourceSpec {

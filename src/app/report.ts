@@ -1,0 +1,90 @@
+// Backtest reports beyond the headline metrics: the `analysis` block (drawdowns, monthly returns,
+// rolling Sharpe, return distribution, attribution) and the HTML tearsheet of `--report`.
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.ts';
+import { attribute } from '../analytics/attribution.ts';
+import { buildAnalysis, type BacktestAnalysis } from '../analytics/report/analysis.ts';
+import { renderTearsheet, type RenderOptions } from '../analytics/report/html.ts';
+import type { TearsheetSource } from '../analytics/report/model.ts';
+import type { BacktestOutput } from '../engine/backtest-node.ts';
+import type { Feed } from '../engine/feed.ts';
+
+export interface AnalyzeOptions {
+  /** The account's starting cash. */
+  readonly startingCash: number;
+  /** The venue's market-order fill rule (where a market order's reference price is). */
+  readonly marketFill: 'next-open' | 'close';
+  /** Buy-and-hold equity on the same bar grid, or null. */
+  readonly benchmarkEquity: Float64Array | null;
+}
+
+/**
+ * The price each fill would have had without slippage: for a market order, the open of the bar it
+ * filled in, or the close it was submitted at (fill at close). Other order types get NaN (their raw
+ * price, a limit or a stop or a gap open, is not recorded), so they count no slippage.
+ */
+export function referencePrices(out: BacktestOutput, marketFill: 'next-open' | 'close'): Float64Array {
+  const k = out.kernel;
+  const orders = new Map(k.orders.map((o) => [o.id, o]));
+  const feeds = new Map<string, Feed>();
+  for (const f of out.feeds) if (f.venueSlot >= 0 && !feeds.has(f.symbol)) feeds.set(f.symbol, f);
+  const refs = new Float64Array(k.fills.length).fill(NaN);
+  k.fills.forEach((f, j) => {
+    const order = orders.get(f.orderId);
+    const feed = feeds.get(f.symbol);
+    if (order === undefined || order.type !== 'market' || feed === undefined) return;
+    const s = feed.series;
+    const atClose = (order.request.fillAtClose ?? marketFill === 'close') && order.createdMs === f.tsMs;
+    if (atClose) {
+      const i = s.lowerBound(f.tsMs + 1) - 1;
+      if (i >= 0) refs[j] = s.close[i]!;
+    } else {
+      const i = s.lowerBound(f.tsMs);
+      if (i < s.length && s.time[i] === f.tsMs) refs[j] = s.open[i]!;
+    }
+  });
+  return refs;
+}
+
+/**
+ * The analysis block of a run. The engine charges no financing in `runBacktest` (no borrow or
+ * margin rate is set), so financing is 0 there; were it charged, it would show as `unexplained`
+ * because the kernel keeps only its total.
+ */
+export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): BacktestAnalysis {
+  const k = out.kernel;
+  const attribution = attribute({
+    timeMs: out.equityTime,
+    fills: k.fills,
+    marks: out.feeds.map((f) => f.series),
+    instruments: out.feeds.map((f) => f.instrument),
+    startingEquity: opts.startingCash,
+    equity: out.equity,
+    referencePrices: referencePrices(out, opts.marketFill),
+  });
+  return buildAnalysis({
+    timeMs: out.equityTime,
+    equity: out.equity,
+    benchmarkEquity: opts.benchmarkEquity,
+    trades: k.trades.closed.map((t) => ({
+      symbol: t.symbol, entryTimeMs: t.entryTimeMs, exitTimeMs: t.exitTimeMs, entryPrice: t.entryPrice, exitPrice: t.exitPrice,
+      qty: t.side === 'long' ? t.qty : -t.qty, pnl: t.pnl, commission: t.commission,
+    })),
+    attribution,
+  });
+}
+
+/** The tearsheet HTML of a backtest report (one self-contained page). */
+export function renderBacktestReport(report: TearsheetSource, opts: RenderOptions = {}): string {
+  return renderTearsheet(report, opts);
+}
+
+/** Writes the tearsheet of `report` to `path` (`sextant backtest --report <path>`). */
+export function writeBacktestReport(report: TearsheetSource, path: string, opts: RenderOptions = {}): void {
+  const html = renderTearsheet(report, opts);
+  try {
+    writeFileSync(path, html);
+  } catch (e) {
+    throw new ConfigError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`, { file: path, field: '--report' });
+  }
+}
