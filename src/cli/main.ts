@@ -8,6 +8,8 @@ import { paperCommand } from './paper-command.ts';
 import { statusCommand } from './status-command.ts';
 import { taxCommand } from './tax-command.ts';
 import { riskCommand } from './risk-command.ts';
+import { optimizeCommand } from './optimize-command.ts';
+import { walkforwardCommand } from './walkforward-command.ts';
 import { sqlCommand } from './sql-command.ts';
 import { dataCommand } from './data-command.ts';
 import { montecarloCommand } from './montecarlo-command.ts';
@@ -29,6 +31,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sql: { run: sqlCommand, help: 'SQL over the warehouse: bars, runs, trades, fills, equity (DuckDB)' },
   risk: { run: riskCommand, help: 'VaR/CVaR, stress and limit usage of a saved backtest run (see docs/risk-report.md)' },
   tax: { run: taxCommand, help: 'tax lots of a backtest run: realized short/long-term gains, wash sales, open lots, loss harvesting' },
+  optimize: { run: optimizeCommand, help: 'grid, random or TPE search over params with deflated Sharpe and PBO (see docs/research.md)' },
+  walkforward: { run: walkforwardCommand, help: 'rolling or anchored walk-forward: re-optimize per fold, stitched out-of-sample results' },
   montecarlo: { run: montecarloCommand, help: 'Monte Carlo of a backtest --json run: bands for final equity, drawdown, Sharpe; ruin probability' },
   stress: { run: stressCommand, help: 'the strategy through the worst windows of its data and injected shocks, vs the baseline' },
   lookahead: { run: lookaheadCommand, help: 'look-ahead check: re-run on data cut right after signal bars' },

@@ -1,0 +1,123 @@
+// `sextant optimize`: parameter search (grid, random, TPE) with the deflated Sharpe ratio of the best
+// set and the probability of backtest overfitting (CSCV).
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.ts';
+import { runOptimize, type EngineChoice, type OptimizeRequest, type OptimizeResult } from '../app/research.ts';
+import type { TrialRow } from '../research/optimize.ts';
+import { bool, keyValues, num, parseArgs, str, strs, type FlagSpec, type ParsedArgs } from './args.ts';
+import { ProgressBar } from './progress.ts';
+import { fmtNum, fmtPct, renderTable } from './table.ts';
+
+export const RESEARCH_FLAGS: readonly FlagSpec[] = [
+  { name: 'strategy', kind: 'string' },
+  { name: 'data', kind: 'string', repeat: true },
+  { name: 'space', kind: 'string' },
+  { name: 'objective', kind: 'string' },
+  { name: 'method', kind: 'string' },
+  { name: 'trials', kind: 'number' },
+  { name: 'seed', kind: 'number' },
+  { name: 'param', kind: 'string', repeat: true },
+  { name: 'constraint', kind: 'string', repeat: true },
+  { name: 'cash', kind: 'number' },
+  { name: 'commission', kind: 'number' },
+  { name: 'slippage-bps', kind: 'number' },
+  { name: 'size', kind: 'string' },
+  { name: 'fill', kind: 'string' },
+  { name: 'from', kind: 'string' },
+  { name: 'to', kind: 'string' },
+  { name: 'skip-bad-rows', kind: 'boolean' },
+  { name: 'account', kind: 'string' },
+  { name: 'leverage', kind: 'number' },
+  { name: 'engine', kind: 'string' },
+  { name: 'threads', kind: 'number' },
+  { name: 'json', kind: 'string' },
+  { name: 'quiet', kind: 'boolean' },
+];
+
+const OPTIMIZE_FLAGS: readonly FlagSpec[] = [...RESEARCH_FLAGS, { name: 'pbo-blocks', kind: 'number' }, { name: 'top', kind: 'number' }];
+
+/** The request fields shared by optimize and walkforward. */
+export function researchRequest(a: ParsedArgs): OptimizeRequest {
+  const strategy = str(a, 'strategy');
+  if (strategy === undefined) throw new ConfigError('--strategy is required (a built-in name or a path to a .ts file)', { field: '--strategy' });
+  const space = str(a, 'space');
+  if (space === undefined) throw new ConfigError("--space is required, e.g. --space 'fast=5:50:5,slow=20:200:10'", { field: '--space' });
+  const fill = str(a, 'fill') ?? 'next-open';
+  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${fill}"`, { field: '--fill' });
+  const trials = num(a, 'trials');
+  if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1)) throw new ConfigError(`--trials must be a positive integer, got ${trials}`, { field: '--trials' });
+  const seed = num(a, 'seed');
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new ConfigError(`--seed must be a whole number, got ${seed}`, { field: '--seed' });
+  return {
+    strategy, space, fill, trials, seed,
+    objective: str(a, 'objective'),
+    method: str(a, 'method'),
+    params: keyValues(strs(a, 'param'), '--param'),
+    constraints: strs(a, 'constraint'),
+    data: strs(a, 'data'),
+    cash: num(a, 'cash'),
+    commission: num(a, 'commission'),
+    slippageBps: num(a, 'slippage-bps'),
+    size: str(a, 'size'),
+    from: str(a, 'from'),
+    to: str(a, 'to'),
+    skipBadRows: bool(a, 'skip-bad-rows'),
+    account: str(a, 'account'),
+    leverage: num(a, 'leverage'),
+    engine: str(a, 'engine') as EngineChoice | undefined,
+    threads: num(a, 'threads'),
+  };
+}
+
+export function fmtParams(p: Readonly<Record<string, unknown>>, names: readonly string[]): string {
+  return names.map((n) => `${n}=${String(p[n])}`).join(' ');
+}
+
+export async function optimizeCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
+  const a = parseArgs(argv, OPTIMIZE_FLAGS);
+  const top = num(a, 'top') ?? 10;
+  if (!(Number.isInteger(top) && top >= 0)) throw new ConfigError(`--top must be a whole number, got ${top}`, { field: '--top' });
+  const progress = new ProgressBar('optimize');
+  const result = await runOptimize({ ...researchRequest(a), pboBlocks: num(a, 'pbo-blocks') }, { onProgress: (d, t) => progress.update(d, t) });
+  progress.finish();
+  const json = str(a, 'json');
+  if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
+  if (!bool(a, 'quiet')) out(summarizeOptimization(result, top));
+  return 0;
+}
+
+function row(t: TrialRow, rank: number, names: readonly string[]): string[] {
+  const m = t.metrics;
+  return [String(rank), ...names.map((n) => String(t.params[n])), fmtNum(t.score, 4), fmtNum(m.sharpe), fmtPct(m.totalReturn), fmtPct(m.maxDrawdown), String(m.tradeCount)];
+}
+
+export function summarizeOptimization(r: OptimizeResult, top: number): string {
+  const names = r.space.split(',').map((p) => p.slice(0, p.indexOf('=')));
+  const engine = r.engine === 'fast' ? `fast kernel, ${r.threads === 0 ? 'in-process' : `${r.threads} thread(s)`}` : 'event engine';
+  const lines = [
+    `${r.strategy} on ${r.data.join(', ')} (${r.bars} bars): ${r.method} search over ${r.space}, objective ${r.objective}`,
+    `${r.evaluated} parameter set(s) evaluated, ${r.skipped} skipped by constraints, in ${r.seconds.toFixed(2)} s (${engine})`,
+  ];
+  for (const [reason, n] of Object.entries(r.skippedReasons)) lines.push(`  skipped ${n}: ${reason}`);
+  if (top > 0 && r.trials.length > 0) {
+    lines.push('', renderTable(['#', ...names, r.objective, 'Sharpe', 'Return', 'Max DD', 'Trades'], r.trials.slice(0, top).map((t, i) => row(t, i + 1, names))));
+  }
+  lines.push('');
+  if (r.best === null) lines.push('No parameter set has a score (see the objective; e.g. no trades or every drawdown above the cap).');
+  else lines.push(`Best: ${fmtParams(r.best.params, names)} (${r.objective} ${fmtNum(r.best.score, 4)})`);
+  const d = r.deflatedSharpe;
+  if (d !== null) {
+    lines.push(
+      `Deflated Sharpe ratio of the best: ${fmtNum(d.dsr, 3)} (Sharpe ${fmtNum(d.sharpe)} against an expected maximum of ${fmtNum(d.expectedMaxSharpe)} ` +
+        `over ${d.numTrials} trial(s), Sharpe variance ${fmtNum(d.trialSharpeVariance, 4)})`,
+    );
+  }
+  const p = r.pbo;
+  if (p !== null) {
+    lines.push(
+      `Probability of backtest overfitting (CSCV, ${p.blocks} blocks, ${p.combinations} combinations): ${fmtPct(p.pbo, 1)}; ` +
+        `out-of-sample loss in ${fmtPct(p.probOosLoss, 1)} of them`,
+    );
+  } else if (r.best !== null) lines.push('Probability of backtest overfitting: needs at least 2 trials');
+  return lines.join('\n');
+}

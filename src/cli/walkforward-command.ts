@@ -1,0 +1,61 @@
+// `sextant walkforward`: re-optimize on each fold's training window, trade its test window, stitch the
+// out-of-sample equity and report how stable the chosen params are.
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.ts';
+import { runWalkForward, type WalkForwardResult } from '../app/research.ts';
+import { bool, num, parseArgs, str, type FlagSpec } from './args.ts';
+import { fmtParams, RESEARCH_FLAGS, researchRequest } from './optimize-command.ts';
+import { ProgressBar } from './progress.ts';
+import { fmtNum, fmtPct, renderTable } from './table.ts';
+
+const WALKFORWARD_FLAGS: readonly FlagSpec[] = [
+  ...RESEARCH_FLAGS,
+  { name: 'folds', kind: 'number' },
+  { name: 'train', kind: 'number' },
+  { name: 'anchored', kind: 'boolean' },
+];
+
+export async function walkforwardCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
+  const a = parseArgs(argv, WALKFORWARD_FLAGS);
+  const folds = num(a, 'folds') ?? 5;
+  if (!(Number.isInteger(folds) && folds >= 1)) throw new ConfigError(`--folds must be a positive integer, got ${folds}`, { field: '--folds' });
+  const train = num(a, 'train') ?? 0.75;
+  if (!(train > 0 && train < 1)) throw new ConfigError(`--train is the training share of each fold, in (0, 1); got ${train}`, { field: '--train' });
+  const progress = new ProgressBar('walk-forward');
+  const result = await runWalkForward(
+    { ...researchRequest(a), folds, trainFraction: train, anchored: bool(a, 'anchored') },
+    { onProgress: (d, t) => progress.update(d, t) },
+  );
+  progress.finish();
+  const json = str(a, 'json');
+  if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
+  if (!bool(a, 'quiet')) out(summarizeWalkForward(result));
+  return 0;
+}
+
+export function summarizeWalkForward(r: WalkForwardResult): string {
+  const names = r.stability.map((s) => s.name);
+  const engine = r.engine === 'fast' ? `fast kernel, ${r.threads === 0 ? 'in-process' : `${r.threads} thread(s)`}` : 'event engine';
+  const lines = [
+    `${r.strategy} on ${r.data.join(', ')} (${r.bars} bars): ${r.folds.length} ${r.anchored ? 'anchored' : 'rolling'} folds, ` +
+      `${Math.round(r.trainFraction * 100)}/${Math.round((1 - r.trainFraction) * 100)} train/test, ${r.method} search, objective ${r.objective}, ` +
+      `${r.seconds.toFixed(2)} s (${engine})`,
+    '',
+    renderTable(
+      ['Fold', 'Train', 'Test', 'Params', 'Train score', 'Test score', 'Test return', 'Trades'],
+      r.folds.map((f) => [
+        String(f.fold), `${f.train.from.slice(0, 10)}..${f.train.to.slice(0, 10)}`, `${f.test.from.slice(0, 10)}..${f.test.to.slice(0, 10)}`,
+        fmtParams(f.params, names) + (f.scored ? '' : ' (unscored)'), fmtNum(f.trainScore, 3), fmtNum(f.testScore, 3), fmtPct(f.testMetrics.totalReturn), String(f.testMetrics.tradeCount),
+      ]),
+    ),
+    '',
+    `Out of sample (stitched test windows): return ${fmtPct(r.metrics.totalReturn)}, CAGR ${fmtPct(r.metrics.cagr)}, Sharpe ${fmtNum(r.metrics.sharpe)}, ` +
+      `max drawdown ${fmtPct(r.metrics.maxDrawdown)}, ${r.metrics.tradeCount} trade(s); efficiency (mean test / mean train score) ${fmtNum(r.efficiency)}`,
+    '',
+    renderTable(
+      ['Param', 'Per fold', 'Mean', 'Std', 'Std / range', 'Mode share', 'Changes'],
+      r.stability.map((s) => [s.name, s.values.join(' '), fmtNum(s.mean), fmtNum(s.std), fmtNum(s.stdOfRange, 3), fmtPct(s.modeShare, 0), String(s.changes)]),
+    ),
+  ];
+  return lines.join('\n');
+}
