@@ -1,0 +1,11 @@
+// The ordered list of migrations. Append new ones (002_..., 003_...); never edit an applied one:
+// the runner records a checksum and refuses a database whose applied migration text changed.
+import * as m001 from './001_initial.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001];

@@ -1,0 +1,62 @@
+// Picks the store implementation: Postgres for postgres:// URLs (or DATABASE_URL), PGlite otherwise.
+import { ConfigError } from '../core/errors.ts';
+import { openPglite } from './pglite-driver.ts';
+import { openPostgres, redactUrl } from './postgres-driver.ts';
+import { SCHEMA_NAME } from './sql.ts';
+import { createSqlStore, type SqlStoreOptions } from './sql-store.ts';
+import type { Store } from './store.ts';
+
+export const DEFAULT_STORE_DIR = './.sextant/db';
+
+export interface OpenStoreOptions extends SqlStoreOptions {
+  /** `postgres://...` / `postgresql://...` for a server, `memory://` for an in-memory PGlite. */
+  readonly url?: string;
+  /** PGlite folder when no URL applies (default `./.sextant/db`). */
+  readonly dir?: string;
+  /** Work inside this schema (created if missing): isolates tests and tenants sharing a database. */
+  readonly schema?: string;
+  /** Environment to read DATABASE_URL from (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export type StoreTarget =
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'pglite'; readonly dir: string | undefined };
+
+/** Precedence: the `url` option, then DATABASE_URL, then `dir`, then ./.sextant/db. */
+export function resolveStoreTarget(opts: OpenStoreOptions = {}): StoreTarget {
+  const env = opts.env ?? process.env;
+  const fromEnv = env.DATABASE_URL !== undefined && env.DATABASE_URL !== '';
+  const url = opts.url ?? (fromEnv ? env.DATABASE_URL : undefined);
+  const where = opts.url !== undefined ? { field: 'url' } : { field: 'DATABASE_URL' };
+  if (url !== undefined) {
+    if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+    if (url === 'memory://') return { kind: 'pglite', dir: undefined };
+    throw new ConfigError(`unsupported database URL "${redactUrl(url)}": use postgres://user@host:5432/db or memory://`, where);
+  }
+  const dir = opts.dir ?? DEFAULT_STORE_DIR;
+  if (dir === '') throw new ConfigError('the database folder must not be empty', { field: 'dir' });
+  return { kind: 'pglite', dir };
+}
+
+/** Opens (and migrates) the store the options and environment point at. */
+export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
+  const target = resolveStoreTarget(opts);
+  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
+    throw new ConfigError(`schema "${opts.schema}" must be lower-case letters, digits and _ (at most 63)`, { field: 'schema' });
+  }
+  const storeOpts: SqlStoreOptions = {
+    ...(opts.maxBufferRows === undefined ? {} : { maxBufferRows: opts.maxBufferRows }),
+    ...(opts.flushIntervalMs === undefined ? {} : { flushIntervalMs: opts.flushIntervalMs }),
+  };
+  if (target.kind === 'postgres') {
+    let driver;
+    try {
+      driver = await openPostgres(target.url, opts.schema);
+    } catch (e) {
+      throw new ConfigError(`cannot open Postgres at ${redactUrl(target.url)}: ${e instanceof Error ? e.message : String(e)}`, { field: 'DATABASE_URL' });
+    }
+    return createSqlStore(driver, storeOpts);
+  }
+  return createSqlStore(await openPglite(target.dir, opts.schema), storeOpts);
+}

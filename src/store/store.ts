@@ -1,0 +1,278 @@
+// The Store port: the system of record (runs, orders, order events, fills, positions, equity, risk
+// events, settings). One SQL dialect, two implementations: PGlite (embedded, a folder on disk) and
+// Postgres (`DATABASE_URL`). See docs/store.md.
+import type { OrderEventType } from '../model/events.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { OrderSide, OrderType, TimeInForce } from '../model/order.ts';
+import type { OrderStatus } from '../model/order-status.ts';
+
+/** A value that survives JSON.stringify / JSON.parse unchanged (stored as jsonb). */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export type RunKind = 'backtest' | 'paper' | 'live';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'stopped';
+export const RUN_KINDS: readonly RunKind[] = ['backtest', 'paper', 'live'];
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'stopped'];
+
+export interface NewRun {
+  /** Defaults to a random UUID. */
+  readonly id?: string;
+  readonly kind: RunKind;
+  readonly config?: JsonValue;
+  /** Defaults to the wall clock. */
+  readonly startedMs?: number;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly kind: RunKind;
+  readonly config: JsonValue;
+  readonly status: RunStatus;
+  readonly startedMs: number;
+  readonly endedMs: number | null;
+}
+
+export interface StrategyInput {
+  readonly id: string;
+  /** Built-in name or module path of the strategy class. */
+  readonly name: string;
+  readonly config?: JsonValue;
+}
+
+/** An order intent; written before it is sent. `clientOrderId` is the idempotency key. */
+export interface OrderInput {
+  readonly clientOrderId: string;
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly qty: number;
+  readonly limitPrice?: number | null;
+  readonly stopPrice?: number | null;
+  /** Defaults to GTC. */
+  readonly tif?: TimeInForce;
+  readonly expireTimeMs?: number | null;
+  readonly parentId?: string | null;
+  readonly ocoGroup?: string | null;
+  readonly tag?: string | null;
+  readonly reduceOnly?: boolean;
+  /** Defaults to 'initialized'. Later states arrive as order events. */
+  readonly status?: OrderStatus;
+  readonly createdMs: number;
+}
+
+export interface OrderRecord {
+  readonly clientOrderId: string;
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly qty: number;
+  readonly limitPrice: number | null;
+  readonly stopPrice: number | null;
+  readonly tif: TimeInForce;
+  readonly expireTimeMs: number | null;
+  readonly parentId: string | null;
+  readonly ocoGroup: string | null;
+  readonly tag: string | null;
+  readonly reduceOnly: boolean;
+  readonly status: OrderStatus;
+  readonly filledQty: number;
+  readonly avgFillPrice: number;
+  readonly reason: string;
+  /** Sequence number of the last order event applied to this row (0 = none). */
+  readonly lastSeq: number;
+  readonly createdMs: number;
+  readonly updatedMs: number;
+}
+
+/**
+ * One state change of an order. `(orderId, seq)` is the idempotency key; `seq` counts from 1 per
+ * order. The order row takes the status (and fill totals, when given) of its highest seq.
+ */
+export interface OrderEventInput {
+  /** The client order id. */
+  readonly orderId: string;
+  readonly seq: number;
+  readonly type: OrderEventType;
+  readonly status: OrderStatus;
+  readonly reason?: string;
+  /** Cumulative filled quantity after this event. */
+  readonly filledQty?: number;
+  /** Average fill price after this event. */
+  readonly avgFillPrice?: number;
+  readonly tsMs: number;
+}
+
+export interface OrderEventRecord {
+  readonly orderId: string;
+  readonly seq: number;
+  readonly type: OrderEventType;
+  readonly status: OrderStatus;
+  readonly reason: string;
+  readonly filledQty: number | null;
+  readonly avgFillPrice: number | null;
+  readonly tsMs: number;
+}
+
+/** An execution. `fillId` (venue execution id, or `${orderId}#${seq}`) and `(orderId, seq)` are unique. */
+export interface FillInput {
+  readonly fillId: string;
+  /** The client order id; must belong to `runId`. */
+  readonly orderId: string;
+  /** 1, 2, ... per order. */
+  readonly seq: number;
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  /** Positive; the side gives the sign. */
+  readonly qty: number;
+  readonly price: number;
+  readonly commission: number;
+  readonly liquidity: 'maker' | 'taker';
+  readonly tsMs: number;
+}
+
+export type FillRecord = FillInput;
+
+/** A position snapshot per (run, strategy, symbol); the newest `updatedMs` wins. */
+export interface PositionInput {
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  /** Signed: > 0 long, < 0 short. */
+  readonly qty: number;
+  readonly avgPrice: number;
+  readonly realizedPnl: number;
+  readonly commission?: number;
+  readonly updatedMs: number;
+}
+
+export interface PositionRecord {
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly qty: number;
+  readonly avgPrice: number;
+  readonly realizedPnl: number;
+  readonly commission: number;
+  readonly updatedMs: number;
+}
+
+/** One snapshot per (run, ts); replays of the same timestamp are ignored (first write wins). */
+export interface EquityInput {
+  readonly runId: string;
+  readonly tsMs: number;
+  readonly equity: number;
+  readonly cash: number;
+}
+export type EquityRecord = EquityInput;
+
+export interface RiskEventInput {
+  readonly runId: string;
+  readonly tsMs: number;
+  readonly kind: string;
+  readonly reason: string;
+}
+export type RiskEventRecord = RiskEventInput;
+
+/** Rows written together in one transaction (in this order: orders, events, fills, positions, equity, risk). */
+export interface WriteBatch {
+  readonly orders?: readonly OrderInput[];
+  readonly orderEvents?: readonly OrderEventInput[];
+  readonly fills?: readonly FillInput[];
+  readonly positions?: readonly PositionInput[];
+  readonly equity?: readonly EquityInput[];
+  readonly riskEvents?: readonly RiskEventInput[];
+}
+
+export interface RunCounts {
+  readonly runId: string;
+  readonly orders: number;
+  readonly orderEvents: number;
+  readonly fills: number;
+  readonly equity: number;
+  readonly riskEvents: number;
+}
+
+export interface StoreCounts {
+  readonly runs: number;
+  readonly orders: number;
+  readonly orderEvents: number;
+  readonly fills: number;
+  readonly equity: number;
+  readonly riskEvents: number;
+  readonly byRun: readonly RunCounts[];
+}
+
+export interface AppliedMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly checksum: string;
+}
+
+export type StoreKind = 'pglite' | 'postgres';
+
+/**
+ * The persistence port. Appends are synchronous and validated on the spot (a bad row throws
+ * InputError naming the field, and nothing of that call is buffered); rows are written in
+ * multi-row INSERTs, one transaction per batch, when `flush()` is called or the buffer fills.
+ * Inserts are idempotent on their natural keys, so a replay after a crash never duplicates.
+ * Queries read committed rows only: flush first to see your own appends.
+ */
+export interface Store {
+  readonly kind: StoreKind;
+  /** Where the data lives: a directory, `memory://`, or the Postgres URL without its password. */
+  readonly location: string;
+
+  // ---- runs and reference data (written at once) ----
+  startRun(run: NewRun): Promise<RunRecord>;
+  endRun(id: string, status: Exclude<RunStatus, 'running'>, endedMs?: number): Promise<void>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listRuns(): Promise<RunRecord[]>;
+  putInstruments(instruments: readonly Instrument[]): Promise<void>;
+  loadInstruments(): Promise<Instrument[]>;
+  putStrategy(strategy: StrategyInput): Promise<void>;
+  getSetting<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined>;
+  putSetting(key: string, value: JsonValue): Promise<void>;
+
+  // ---- buffered appends ----
+  appendOrders(rows: readonly OrderInput[]): void;
+  appendOrderEvents(rows: readonly OrderEventInput[]): void;
+  appendFills(rows: readonly FillInput[]): void;
+  appendPositions(rows: readonly PositionInput[]): void;
+  appendEquity(rows: readonly EquityInput[]): void;
+  appendRiskEvents(rows: readonly RiskEventInput[]): void;
+  /** Rows appended but not yet handed to a write. */
+  readonly bufferedRows: number;
+  /**
+   * Resolves once every row appended before the call is committed (see docs/store.md for what
+   * committed means on each implementation); rejects if any of them could not be written.
+   */
+  flush(): Promise<void>;
+  /** Validates the whole batch, then writes it in one transaction after the rows already queued. */
+  write(batch: WriteBatch): Promise<void>;
+
+  // ---- queries (status and restart recovery) ----
+  /** Orders not in a terminal state (including 'initialized': persisted intents that may not have been sent). */
+  loadOpenOrders(runId?: string): Promise<OrderRecord[]>;
+  getOrder(clientOrderId: string): Promise<OrderRecord | null>;
+  loadOrderEvents(clientOrderId: string): Promise<OrderEventRecord[]>;
+  loadFills(runId: string): Promise<FillRecord[]>;
+  loadPositions(runId: string): Promise<PositionRecord[]>;
+  /** Positions recomputed from the run's fills (in time, then arrival order); flat ones included. */
+  positionsFromFills(runId: string): Promise<PositionRecord[]>;
+  loadEquity(runId: string): Promise<EquityRecord[]>;
+  loadRiskEvents(runId: string): Promise<RiskEventRecord[]>;
+  counts(): Promise<StoreCounts>;
+  /** Latest event timestamp (order events, fills, equity, risk events), or null when there is none. */
+  lastEventTime(runId?: string): Promise<number | null>;
+  latestEquity(runId?: string): Promise<EquityRecord | null>;
+  migrations(): Promise<AppliedMigration[]>;
+
+  /** Flushes, then releases the database. Idempotent. */
+  close(): Promise<void>;
+}
