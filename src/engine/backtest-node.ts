@@ -135,24 +135,37 @@ export class BacktestNode {
     const t0 = performance.now();
     kernel.start();
     const withBreakers = kernel.hasBreakers;
+    const open = portfolio.openPositions();
     const close = (t: number): void => {
       if (withBreakers) kernel.afterStep(t);
-      const eq = portfolio.equity();
+      // Equity and gross exposure in one pass over the open positions.
+      let value = 0;
+      let gross = 0;
+      for (let k = 0; k < open.length; k++) {
+        const p = open[k]!;
+        const v = p.qty * p.lastPrice * p.multiplier;
+        value += v;
+        gross += v < 0 ? -v : v;
+      }
+      const eq = portfolio.cash + value;
       equity[points] = eq;
-      if (portfolio.openPositions().length !== 0) exposure[points] = eq > 0 ? portfolio.grossExposure() / eq : 0;
+      if (open.length !== 0) exposure[points] = eq > 0 ? gross / eq : 0;
       if (!single) equityTime[points] = t;
       points++;
     };
+    const financing = (this.#config.borrowRate ?? 0) !== 0 || (this.#config.marginRate ?? 0) !== 0;
     if (single) {
       const f = this.feeds[0]!;
       const time = f.series.time;
       const n = f.series.length;
       for (let i = 0; i < n; i++) {
         const t = time[i]!;
-        const day = utcDay(t);
-        if (day !== lastDay) {
-          if (lastDay === lastDay) kernel.accrue(day - lastDay);
-          lastDay = day;
+        if (financing) {
+          const day = utcDay(t);
+          if (day !== lastDay) {
+            if (lastDay === lastDay) kernel.accrue(day - lastDay);
+            lastDay = day;
+          }
         }
         this.#clock.advanceTo(t);
         kernel.onBar(f, i);
@@ -170,10 +183,12 @@ export class BacktestNode {
         if (t !== cur) {
           if (cur === cur) close(cur);
           cur = t;
-          const day = utcDay(t);
-          if (day !== lastDay) {
-            if (lastDay === lastDay) kernel.accrue(day - lastDay);
-            lastDay = day;
+          if (financing) {
+            const day = utcDay(t);
+            if (day !== lastDay) {
+              if (lastDay === lastDay) kernel.accrue(day - lastDay);
+              lastDay = day;
+            }
           }
           this.#clock.advanceTo(t);
         }
@@ -185,10 +200,9 @@ export class BacktestNode {
           if (onProgress !== undefined && (++done & (PROGRESS_EVERY - 1)) === 0) onProgress(done, total);
           continue;
         }
-        const fi = merger.pop();
-        const f = this.feeds[fi]!;
+        const f = this.feeds[merger.top()]!;
         kernel.onBar(f, f.cursor);
-        merger.advance(fi);
+        merger.advanceTop();
         if (onProgress !== undefined && (++done & (PROGRESS_EVERY - 1)) === 0) onProgress(done, total);
       }
       if (cur === cur) close(cur);

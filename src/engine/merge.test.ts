@@ -20,10 +20,10 @@ function drain(feeds: Feed[]): [number, number][] {
   const m = new FeedMerger(feeds);
   const out: [number, number][] = [];
   while (!m.isEmpty) {
-    const fi = m.pop();
+    const fi = m.top();
     const f = feeds[fi]!;
     out.push([fi, f.series.time[f.cursor]!]);
-    m.advance(fi);
+    m.advanceTop();
   }
   return out;
 }
@@ -47,8 +47,8 @@ describe('FeedMerger', () => {
     const feeds = [feedOf(0, 'A', []), feedOf(1, 'B', [7])];
     const m = new FeedMerger(feeds);
     expect(m.peekTime()).toBe(7);
-    expect(m.pop()).toBe(1);
-    m.advance(1);
+    expect(m.top()).toBe(1);
+    m.advanceTop();
     expect(m.isEmpty).toBe(true);
     expect(m.peekTime()).toBe(Infinity);
   });

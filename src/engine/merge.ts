@@ -1,81 +1,73 @@
 // Time-ordered merge of many feeds: a binary min-heap keyed by (next bar time, feed index), so bars
-// with equal times come in feed order and every run is deterministic.
+// with equal times come in feed order and every run is deterministic. The feed on top is consumed
+// in place and re-sifted (one sift per bar, no allocation).
 import type { Feed } from './feed.ts';
 
 export class FeedMerger {
-  readonly #heap: number[] = [];
+  readonly #heap: Int32Array;
+  #size = 0;
   readonly #time: Float64Array[];
+  /** Time of each feed's next bar, cached so comparisons read one array. */
+  readonly #key: Float64Array;
 
   constructor(private readonly feeds: readonly Feed[]) {
     this.#time = feeds.map((f) => f.series.time);
-    for (let i = 0; i < feeds.length; i++) if (feeds[i]!.series.length > 0) this.#push(i);
+    this.#key = new Float64Array(feeds.length);
+    this.#heap = new Int32Array(feeds.length);
+    for (let i = 0; i < feeds.length; i++) {
+      if (feeds[i]!.series.length === 0) continue;
+      this.#key[i] = this.#time[i]![feeds[i]!.cursor]!;
+      this.#heap[this.#size++] = i;
+    }
+    for (let k = (this.#size >> 1) - 1; k >= 0; k--) this.#siftDown(k);
   }
 
   get isEmpty(): boolean {
-    return this.#heap.length === 0;
+    return this.#size === 0;
   }
 
   /** Time of the next bar (Infinity when done). */
   peekTime(): number {
-    const h = this.#heap;
-    return h.length === 0 ? Infinity : this.#key(h[0]!);
+    return this.#size === 0 ? Infinity : this.#key[this.#heap[0]!]!;
   }
 
-  /** Removes and returns the feed with the earliest next bar; call `advance` after consuming it. */
-  pop(): number {
-    const h = this.#heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      this.#down(0);
-    }
-    return top;
+  /** The feed with the earliest next bar (its cursor points at that bar); call `advanceTop` after. */
+  top(): number {
+    return this.#heap[0]!;
   }
 
-  /** Puts a feed back if it has bars left. */
-  advance(feedIdx: number): void {
-    const f = this.feeds[feedIdx]!;
+  /** Moves the top feed to its next bar, or drops it when it has none. */
+  advanceTop(): void {
+    const i = this.#heap[0]!;
+    const f = this.feeds[i]!;
     if (f.cursor + 1 < f.series.length) {
       f.cursor++;
-      this.#push(feedIdx);
+      this.#key[i] = this.#time[i]![f.cursor]!;
+    } else {
+      this.#heap[0] = this.#heap[--this.#size]!;
     }
-  }
-
-  #key(i: number): number {
-    return this.#time[i]![this.feeds[i]!.cursor]!;
+    if (this.#size > 1) this.#siftDown(0);
   }
 
   #less(a: number, b: number): boolean {
-    const ka = this.#key(a);
-    const kb = this.#key(b);
+    const ka = this.#key[a]!;
+    const kb = this.#key[b]!;
     return ka < kb || (ka === kb && a < b);
   }
 
-  #push(i: number): void {
+  #siftDown(start: number): void {
     const h = this.#heap;
-    h.push(i);
-    let k = h.length - 1;
-    while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!this.#less(h[k]!, h[p]!)) break;
-      [h[k], h[p]] = [h[p]!, h[k]!];
-      k = p;
-    }
-  }
-
-  #down(k: number): void {
-    const h = this.#heap;
-    const n = h.length;
+    const n = this.#size;
+    const item = h[start]!;
+    let k = start;
     for (;;) {
-      const l = 2 * k + 1;
-      const r = l + 1;
-      let m = k;
-      if (l < n && this.#less(h[l]!, h[m]!)) m = l;
-      if (r < n && this.#less(h[r]!, h[m]!)) m = r;
-      if (m === k) return;
-      [h[k], h[m]] = [h[m]!, h[k]!];
-      k = m;
+      let c = 2 * k + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.#less(h[c + 1]!, h[c]!)) c++;
+      if (!this.#less(h[c]!, item)) break;
+      h[k] = h[c]!;
+      k = c;
     }
+    h[k] = item;
   }
 }

@@ -64,10 +64,11 @@ export class WindowSum {
   sum(): number {
     const hi = this.#hi;
     const lo = this.#lo;
-    // hi = fl(hi + lo) after renormalization, so hi is the correct rounding whenever the exact sum
-    // stays strictly inside hi's rounding interval: |lo| + err < ulp(hi) / 2.
+    // hi = fl(hi + lo) after renormalization (ties to even). With no error (hi + lo is the exact sum)
+    // that is the correct rounding, ties included; otherwise hi is correct whenever the exact sum stays
+    // strictly inside hi's rounding interval: |lo| + err < ulp(hi) / 2.
+    if (this.#err === 0 && Number.isFinite(hi)) return hi;
     if (LITTLE_ENDIAN && Number.isFinite(hi) && hi !== 0 && halfUlp(hi) - Math.abs(lo) > this.#err) return hi;
-    if (hi === 0 && lo === 0 && this.#err === 0) return 0;
     this.#resync();
     return this.#hi;
   }
@@ -87,12 +88,17 @@ export class WindowSum {
     const s = hi + x;
     const bb = s - hi;
     const e = hi - (s - bb) + (x - bb);
-    const lo = this.#lo + e;
+    const lo0 = this.#lo;
+    const lo = lo0 + e;
+    // Renormalize with a full TwoSum (exact even when an exact cancellation left |s| < |lo|).
     const h2 = s + lo;
-    this.#lo = lo - (h2 - s);
+    const b2 = h2 - s;
+    this.#lo = s - (h2 - b2) + (lo - b2);
     this.#hi = h2;
-    // lo + e rounds once (<= ulp(lo)/2 <= |s| 2^-104 since |lo| <= ulp(s)); the rest is exact.
-    this.#err += (Math.abs(s) + Math.abs(x)) * TWO_POW_M104;
+    // lo0 + e is the one step that may round (by <= ulp(lo)/2 <= |s| 2^-104, as |lo| <= ulp(s));
+    // the bound grows only when it did (its TwoSum error is non-zero).
+    const lb = lo - lo0;
+    if (lo0 - (lo - lb) + (e - lb) !== 0) this.#err += (Math.abs(s) + Math.abs(x)) * TWO_POW_M104;
   }
 
   /** Exact sum of the window: hi = fsum, lo = the rounded remainder. */
@@ -108,9 +114,11 @@ export class WindowSum {
     const hi = ex.value();
     ex.add(-hi);
     const lo = ex.value();
+    ex.add(-lo);
     this.#hi = hi;
     this.#lo = lo;
-    this.#err = Math.abs(hi) * TWO_POW_M104;
+    // hi + lo is exact when nothing is left over.
+    this.#err = ex.value() === 0 ? 0 : Math.abs(hi) * TWO_POW_M104;
     this.#sinceSync = 0;
   }
 }
