@@ -3,7 +3,8 @@ import { ConfigError } from '../core/errors.ts';
 import { toIso } from '../core/time.ts';
 import type { BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
-import { computeMetrics, type PerformanceMetrics } from '../analytics/metrics.ts';
+import type { PerformanceMetrics } from '../analytics/metrics.ts';
+import { runMetrics } from './run-metrics.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
 import { BacktestNode, type BacktestOutput } from '../engine/backtest-node.ts';
@@ -120,40 +121,9 @@ function runBenchmark(
 ): { json: { strategy: string; finalValue: number; metrics: PerformanceMetrics }; equity: Float64Array } {
   const node = new BacktestNode({ series, instruments, cash, venue, strategies: [{ strategy: new BuyAndHold({}), id: 'buy-and-hold' }] });
   const out = node.run();
-  return { json: { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: metricsOf(out) }, equity: out.equity };
+  return { json: { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: runMetrics(out) }, equity: out.equity };
 }
 
-/**
- * Metrics of a run. A run whose equity reached zero or below (a margin account can) is measured up to
- * the bar before ruin, and its total return is the true one (<= -100%).
- */
-function metricsOf(out: BacktestOutput): PerformanceMetrics {
-  const k = out.kernel;
-  let traded = 0;
-  for (const f of k.fills) traded += f.qty * f.price;
-  let end = out.equity.length;
-  for (let i = 0; i < out.equity.length; i++) {
-    if (!(out.equity[i]! > 0)) {
-      end = i;
-      break;
-    }
-  }
-  const ruined = end < out.equity.length;
-  const cut = Math.max(end, 1);
-  const m = computeMetrics({
-    timeMs: out.equityTime.subarray(0, cut),
-    equity: ruined && end === 0 ? Float64Array.of(Number.MIN_VALUE) : out.equity.subarray(0, cut),
-    exposure: out.exposure.subarray(0, cut),
-    turnoverValue: traded,
-    trades: k.trades.closed.map((t) => ({
-      symbol: t.symbol, entryTimeMs: t.entryTimeMs, exitTimeMs: t.exitTimeMs, entryPrice: t.entryPrice, exitPrice: t.exitPrice,
-      qty: t.side === 'long' ? t.qty : -t.qty, pnl: t.pnl, commission: t.commission,
-    })),
-  });
-  if (!ruined) return m;
-  const first = out.equity[0]!;
-  return { ...m, totalReturn: (out.equity[end]! - first) / first, cagr: null, maxDrawdown: -1, calmar: null };
-}
 
 function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis'> {
   const k = out.kernel;
@@ -166,7 +136,7 @@ function buildReport(out: BacktestOutput, params: Record<string, unknown>, bench
     runSeconds: out.runSeconds,
     finalValue: p.equity(),
     finalCash: p.cash,
-    metrics: metricsOf(out),
+    metrics: runMetrics(out),
     benchmark,
     trades: k.trades.closed.map((t) => ({
       symbol: t.symbol, side: t.side, entryTime: toIso(t.entryTimeMs), entryPrice: t.entryPrice, exitTime: toIso(t.exitTimeMs),

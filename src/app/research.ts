@@ -22,6 +22,11 @@ import { domainSize, domainValue, parseSpace, type ParamSpace } from '../researc
 import { TradeGate } from '../research/trade-gate.ts';
 import type { EvaluateRequest, ParamValue, Params, ProgressFn, Runner, TrialMetrics, TrialOutcome } from '../research/types.ts';
 import { walkForward, type WalkForwardReport } from '../research/walk-forward.ts';
+import { ResearchQueueClient } from '../research/queue-client.ts';
+import { fromWire, toWire, type Wire } from '../research/queue-codec.ts';
+import { DEFAULT_QUEUE_NAME } from '../research/queue-redis.ts';
+import { openStore } from '../store/open.ts';
+import type { JsonValue } from '../store/store.ts';
 import { loadMarketData, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
 
@@ -69,6 +74,8 @@ export interface ResearchContext {
   readonly data: string[];
   readonly bars: number;
   readonly settings: { cash: number; commission: number; slippageBps: number; size: string; fill: string; account: string };
+  /** Queued runs only: the queue and the jobs each worker finished. */
+  readonly queue?: QueueSummary;
 }
 
 export type OptimizeResult = ResearchContext & OptimizationReport;
@@ -216,7 +223,16 @@ function trialMetrics(timeMs: Float64Array, equity: Float64Array, tradeCount: nu
   };
 }
 
-async function prepare(req: OptimizeRequest): Promise<Prepared> {
+interface SearchPlan {
+  readonly loaded: Awaited<ReturnType<typeof loadStrategy>>;
+  readonly space: ParamSpace;
+  readonly fixed: Params;
+  readonly constraint: Constraint;
+  readonly method: SearchMethod;
+}
+
+/** The search half of a request (strategy, space, fixed params, constraints, method): no data needed. */
+async function prepareSearch(req: OptimizeRequest): Promise<SearchPlan> {
   const loaded = await loadStrategy(req.strategy);
   const space = parseSpace(req.space);
   const known = schemaParams(loaded.cls);
@@ -234,7 +250,24 @@ async function prepare(req: OptimizeRequest): Promise<Prepared> {
   const constraint = allOf([...(req.constraints ?? []).map((c) => parseConstraint(c, names)), schemaConstraint(loaded.cls)]);
   const method = (req.method ?? 'grid') as SearchMethod;
   if (!SEARCH_METHODS.includes(method)) throw new ConfigError(`unknown method "${req.method}"; use ${SEARCH_METHODS.join(', ')}`, { field: '--method' });
+  return { loaded, space, fixed, constraint, method };
+}
 
+interface RunSettings {
+  readonly sizeText: string;
+  readonly sizer: Sizer;
+  readonly cash: number;
+  readonly commission: number;
+  readonly slippageBps: number;
+  readonly account: 'cash' | 'margin';
+  readonly leverage: number;
+  readonly fill: 'next-open' | 'close';
+  readonly engine: EngineChoice;
+  readonly threads: number | undefined;
+}
+
+/** The backtest settings of a request, checked (ConfigError naming the flag). */
+function settingsOf(req: OptimizeRequest): RunSettings {
   const sizeText = req.size ?? 'pct-cash:95';
   const sizer = parseSizer(sizeText);
   if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
@@ -253,7 +286,12 @@ async function prepare(req: OptimizeRequest): Promise<Prepared> {
   if (!['auto', 'fast', 'event'].includes(engine)) throw new ConfigError(`--engine must be auto, fast or event, got "${engine}"`, { field: '--engine' });
   const threads = req.threads;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new ConfigError(`--threads must be a whole number >= 0, got ${threads}`, { field: '--threads' });
+  return { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill, engine: engine as EngineChoice, threads };
+}
 
+async function prepare(req: OptimizeRequest): Promise<Prepared> {
+  const { loaded, space, fixed, constraint, method } = await prepareSearch(req);
+  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill, engine, threads } = settingsOf(req);
   const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
   const blocker = engine === 'event' ? 'event engine asked for' : fastBlocker(loaded.name, loaded.cls, market, req, sizer, space);
   if (engine === 'fast' && blocker !== null) throw new ConfigError(`the fast kernel cannot run this: ${blocker}; use --engine event`, { field: '--engine' });
@@ -273,31 +311,158 @@ async function prepare(req: OptimizeRequest): Promise<Prepared> {
   return { ctx: { ...ctxBase, engine: 'event', threads: 1, bars: runner.timeline.length }, runner, space, fixed, constraint, method };
 }
 
-export async function runOptimize(req: OptimizeRequest, hooks: { onProgress?: ProgressFn } = {}): Promise<OptimizeResult> {
-  const objective = parseObjective(req.objective ?? 'sharpe');
-  const p = await prepare(req);
+/** Distributed runs: the parameter sets go to BullMQ workers (`sextant worker`) over Redis. */
+export interface QueueRunOptions {
+  /** `redis://host:port[/db]`. */
+  readonly url: string;
+  /** Queue name (default `sextant-research`); workers must listen on the same one. */
+  readonly name?: string;
+  /** Parameter sets per job (default: up to 256 on the fast kernel, 4 on the event engine). */
+  readonly chunk?: number;
+}
+
+export interface ResearchHooks {
+  readonly onProgress?: ProgressFn;
+  /** Run through a BullMQ queue instead of this machine's cores. */
+  readonly queue?: QueueRunOptions;
+  /** Something the user should know while waiting (e.g. no worker connected yet). */
+  readonly onNotice?: (message: string) => void;
+}
+
+/** What a queued run reports about its transport (`queue` in the JSON report). */
+export interface QueueSummary {
+  /** The Redis URL without its password. */
+  readonly url: string;
+  readonly name: string;
+  /** Jobs finished (the describe job included). */
+  readonly jobs: number;
+  /** Jobs finished per worker (`host:pid`). */
+  readonly workers: Record<string, number>;
+}
+
+/** The request a worker reproduces: everything but the local thread count. */
+function queueSpec(req: OptimizeRequest): Wire {
+  const spec: Record<string, unknown> = { ...req };
+  delete spec.threads;
+  return toWire(spec);
+}
+
+interface QueuedRun {
+  readonly client: ResearchQueueClient;
+  readonly prepared: Prepared;
+  summary(): QueueSummary;
+}
+
+/**
+ * Checks the request here (strategy, space, constraints, settings: a bad flag is exit 2 before any
+ * job exists), then has one worker load the data and describe the run (bars, engine), and returns a
+ * runner whose parameter sets the queue's workers evaluate.
+ */
+async function prepareQueued(req: OptimizeRequest, q: QueueRunOptions, hooks: ResearchHooks, onChunk: (done: number, size: number) => void): Promise<QueuedRun> {
+  if (req.threads !== undefined) throw new ConfigError('--threads sets the threads of a local run; with --queue give it to `sextant worker`', { field: '--threads' });
+  if (q.chunk !== undefined && !(Number.isInteger(q.chunk) && q.chunk >= 1)) throw new ConfigError(`--chunk must be a positive integer, got ${q.chunk}`, { field: '--chunk' });
+  const { space, fixed, constraint, method } = await prepareSearch(req);
+  settingsOf(req);
+  const client = await ResearchQueueClient.open({ url: q.url, name: q.name });
   try {
-    const report = await optimize(p.runner, {
-      space: p.space, objective, method: p.method, trials: req.trials, seed: req.seed,
-      constraint: p.constraint, fixed: p.fixed, pboBlocks: req.pboBlocks, onProgress: hooks.onProgress,
-    });
-    return { ...p.ctx, ...report };
-  } finally {
-    await p.runner.close?.();
+    const t = client.target;
+    if ((await client.workerCount()) === 0) {
+      hooks.onNotice?.(`no worker is connected to queue "${t.name}" at ${t.display} yet; the jobs wait until one starts: ` +
+        `sextant worker --queue ${t.display}${t.name === DEFAULT_QUEUE_NAME ? '' : ` --queue-name ${t.name}`}`);
+    }
+    const spec = queueSpec(req);
+    const d = await client.describe(spec);
+    if (!d.ok) throw new ConfigError(`on worker ${d.worker}: ${d.error}`);
+    const ctx = fromWire(d.context) as ResearchContext;
+    const timeline = fromWire(d.timeline) as Float64Array;
+    const runner = client.runner(spec, timeline, { chunk: q.chunk, defaultChunk: ctx.engine === 'fast' ? 256 : 4, onChunk });
+    const summary = (): QueueSummary => ({ url: t.display, name: t.name, jobs: client.jobs, workers: client.jobsByWorker() });
+    return { client, prepared: { ctx, runner, space, fixed, constraint, method }, summary };
+  } catch (e) {
+    await client.close();
+    throw e;
   }
 }
 
-export async function runWalkForward(req: WalkForwardRequest, hooks: { onProgress?: ProgressFn } = {}): Promise<WalkForwardResult> {
+/**
+ * Records a finished optimize or walk-forward report in the store (DATABASE_URL, `db`, or
+ * ./.sextant/db): a run of kind 'backtest' whose config is `{ research, request, report }`, status
+ * completed. Returns the run id and where it was written.
+ */
+export async function recordResearch(
+  research: 'optimize' | 'walkforward', req: OptimizeRequest, result: OptimizeResult | WalkForwardResult, o: { db?: string; startedMs?: number } = {},
+): Promise<{ runId: string; location: string }> {
+  const target = o.db === undefined ? {} : /^[a-z][a-z0-9+.-]*:\/\//i.test(o.db) ? { url: o.db } : { dir: o.db };
+  const store = await openStore(target);
+  try {
+    // JSON drops undefined and turns non-finite numbers into null, as the --json report does.
+    const config = JSON.parse(JSON.stringify({ research, request: req, report: result })) as JsonValue;
+    const run = await store.startRun({ kind: 'backtest', config, startedMs: o.startedMs });
+    await store.endRun(run.id, 'completed');
+    return { runId: run.id, location: store.location };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runOptimize(req: OptimizeRequest, hooks: ResearchHooks = {}): Promise<OptimizeResult> {
   const objective = parseObjective(req.objective ?? 'sharpe');
-  const p = await prepare(req);
+  // Queued runs report every finished job: sets done so far plus those of the call in flight.
+  let base = 0;
+  let total = 0;
+  // (A finished call is reported by optimize itself.)
+  const onChunk = (done: number, size: number): void => {
+    if (done < size) hooks.onProgress?.(base + done, Math.max(total, base + size));
+  };
+  const onProgress = (done: number, t: number): void => {
+    base = done;
+    total = t;
+    hooks.onProgress?.(done, t);
+  };
+  const queued = hooks.queue === undefined ? null : await prepareQueued(req, hooks.queue, hooks, onChunk);
+  const p = queued?.prepared ?? (await prepare(req));
+  try {
+    const report = await optimize(p.runner, {
+      space: p.space, objective, method: p.method, trials: req.trials, seed: req.seed,
+      constraint: p.constraint, fixed: p.fixed, pboBlocks: req.pboBlocks, onProgress,
+    });
+    return queued === null ? { ...p.ctx, ...report } : { ...p.ctx, queue: queued.summary(), ...report };
+  } finally {
+    await (queued?.client.close() ?? p.runner.close?.());
+  }
+}
+
+export async function runWalkForward(req: WalkForwardRequest, hooks: ResearchHooks = {}): Promise<WalkForwardResult> {
+  const objective = parseObjective(req.objective ?? 'sharpe');
+  const folds = req.folds ?? 5;
+  // Progress in folds; a queued run also moves within the fold as its jobs finish.
+  let at = 0;
+  const onChunk = (done: number, size: number): void => {
+    if (done < size) hooks.onProgress?.(Math.min(Math.floor(at) + done / size, folds), folds);
+  };
+  const onProgress = (done: number, t: number): void => {
+    at = done;
+    hooks.onProgress?.(done, t);
+  };
+  const queued = hooks.queue === undefined ? null : await prepareQueued(req, hooks.queue, hooks, onChunk);
+  const p = queued?.prepared ?? (await prepare(req));
   try {
     const report = await walkForward(p.runner, {
       space: p.space, objective, method: p.method, trials: req.trials, seed: req.seed,
-      constraint: p.constraint, fixed: p.fixed, folds: req.folds ?? 5, trainFraction: req.trainFraction, anchored: req.anchored,
-      onProgress: hooks.onProgress,
+      constraint: p.constraint, fixed: p.fixed, folds, trainFraction: req.trainFraction, anchored: req.anchored,
+      onProgress,
     });
-    return { ...p.ctx, ...report };
+    return queued === null ? { ...p.ctx, ...report } : { ...p.ctx, queue: queued.summary(), ...report };
   } finally {
-    await p.runner.close?.();
+    await (queued?.client.close() ?? p.runner.close?.());
   }
+}
+
+/**
+ * What a research worker runs for a request: the same runner as a local run (fast kernel or event
+ * engine) with the worker's own thread count, and the run's context (engine, bars, settings).
+ */
+export async function prepareResearchRunner(req: OptimizeRequest): Promise<{ ctx: ResearchContext; runner: Runner }> {
+  const p = await prepare(req);
+  return { ctx: p.ctx, runner: p.runner };
 }

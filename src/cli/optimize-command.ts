@@ -2,7 +2,8 @@
 // set and the probability of backtest overfitting (CSCV).
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
-import { runOptimize, type EngineChoice, type OptimizeRequest, type OptimizeResult } from '../app/research.ts';
+import { recordResearch, runOptimize, type EngineChoice, type OptimizeRequest, type OptimizeResult, type QueueRunOptions, type WalkForwardResult } from '../app/research.ts';
+import { ResearchJobError } from '../research/queue-client.ts';
 import type { TrialRow } from '../research/optimize.ts';
 import { bool, keyValues, num, parseArgs, str, strs, type FlagSpec, type ParsedArgs } from './args.ts';
 import { ProgressBar } from './progress.ts';
@@ -32,6 +33,12 @@ export const RESEARCH_FLAGS: readonly FlagSpec[] = [
   { name: 'threads', kind: 'number' },
   { name: 'json', kind: 'string' },
   { name: 'quiet', kind: 'boolean' },
+  // Distributed runs (docs/research.md "Distributed runs").
+  { name: 'queue', kind: 'string' },
+  { name: 'queue-name', kind: 'string' },
+  { name: 'chunk', kind: 'number' },
+  { name: 'record', kind: 'boolean' },
+  { name: 'db', kind: 'string' },
 ];
 
 const OPTIMIZE_FLAGS: readonly FlagSpec[] = [...RESEARCH_FLAGS, { name: 'pbo-blocks', kind: 'number' }, { name: 'top', kind: 'number' }];
@@ -69,6 +76,48 @@ export function researchRequest(a: ParsedArgs): OptimizeRequest {
   };
 }
 
+/** `--queue`, `--queue-name`, `--chunk`: where a distributed run sends its jobs (undefined: run locally). */
+export function queueOptions(a: ParsedArgs): QueueRunOptions | undefined {
+  const url = str(a, 'queue');
+  const name = str(a, 'queue-name');
+  const chunk = num(a, 'chunk');
+  if (url === undefined) {
+    if (name !== undefined) throw new ConfigError('--queue-name needs --queue redis://host:port', { field: '--queue-name' });
+    if (chunk !== undefined) throw new ConfigError('--chunk needs --queue redis://host:port', { field: '--chunk' });
+    return undefined;
+  }
+  if (chunk !== undefined && !(Number.isInteger(chunk) && chunk >= 1)) throw new ConfigError(`--chunk must be a positive integer, got ${chunk}`, { field: '--chunk' });
+  return { url, name, chunk };
+}
+
+/** Prints notices (e.g. no worker connected yet) on stderr, above the progress bar. */
+export function notice(s: string): void {
+  process.stderr.write(`${s}\n`);
+}
+
+/**
+ * Runs a research command; a job that failed on a worker is exit 1 with its message (the parameter
+ * set and the error) on stderr instead of an internal-error stack.
+ */
+export async function orJobFailure(command: string, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof ResearchJobError)) throw e;
+    process.stderr.write(`\nsextant ${command}: ${e.message}\n`);
+    return 1;
+  }
+}
+
+/** `--record [--db X]`: writes the report into the store as a completed run and says where. */
+export async function recordIfAsked(
+  a: ParsedArgs, research: 'optimize' | 'walkforward', req: OptimizeRequest, result: OptimizeResult | WalkForwardResult, startedMs: number, out: (s: string) => void,
+): Promise<void> {
+  if (!bool(a, 'record')) return;
+  const r = await recordResearch(research, req, result, { db: str(a, 'db'), startedMs });
+  if (!bool(a, 'quiet')) out(`Recorded as run ${r.runId} in ${r.location}`);
+}
+
 export function fmtParams(p: Readonly<Record<string, unknown>>, names: readonly string[]): string {
   return names.map((n) => `${n}=${String(p[n])}`).join(' ');
 }
@@ -77,13 +126,24 @@ export async function optimizeCommand(argv: readonly string[], out: (s: string) 
   const a = parseArgs(argv, OPTIMIZE_FLAGS);
   const top = num(a, 'top') ?? 10;
   if (!(Number.isInteger(top) && top >= 0)) throw new ConfigError(`--top must be a whole number, got ${top}`, { field: '--top' });
-  const progress = new ProgressBar('optimize');
-  const result = await runOptimize({ ...researchRequest(a), pboBlocks: num(a, 'pbo-blocks') }, { onProgress: (d, t) => progress.update(d, t) });
-  progress.finish();
-  const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
-  if (!bool(a, 'quiet')) out(summarizeOptimization(result, top));
-  return 0;
+  const queue = queueOptions(a);
+  const req: OptimizeRequest = { ...researchRequest(a), pboBlocks: num(a, 'pbo-blocks') };
+  if (!bool(a, 'record') && str(a, 'db') !== undefined) throw new ConfigError('--db needs --record', { field: '--db' });
+  const startedMs = Date.now();
+  return orJobFailure('optimize', async () => {
+    const progress = new ProgressBar('optimize');
+    let result: OptimizeResult;
+    try {
+      result = await runOptimize(req, { onProgress: (d, t) => progress.update(d, t), queue, onNotice: notice });
+    } finally {
+      progress.finish();
+    }
+    const json = str(a, 'json');
+    if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
+    if (!bool(a, 'quiet')) out(summarizeOptimization(result, top));
+    await recordIfAsked(a, 'optimize', req, result, startedMs, out);
+    return 0;
+  });
 }
 
 function row(t: TrialRow, rank: number, names: readonly string[]): string[] {
@@ -91,14 +151,27 @@ function row(t: TrialRow, rank: number, names: readonly string[]): string[] {
   return [String(rank), ...names.map((n) => String(t.params[n])), fmtNum(t.score, 4), fmtNum(m.sharpe), fmtPct(m.totalReturn), fmtPct(m.maxDrawdown), String(m.tradeCount)];
 }
 
+export function engineLabel(r: OptimizeResult | WalkForwardResult): string {
+  const kind = r.engine === 'fast' ? 'fast kernel' : 'event engine';
+  if (r.queue !== undefined) return `${kind} on ${Object.keys(r.queue.workers).length} queue worker(s)`;
+  return r.engine === 'fast' ? `fast kernel, ${r.threads === 0 ? 'in-process' : `${r.threads} thread(s)`}` : kind;
+}
+
+/** `12 job(s) on queue "q" at redis://h:6379 by 2 worker(s): a:1 (7), b:2 (5)`. */
+export function queueLine(q: NonNullable<OptimizeResult['queue']>): string {
+  const ws = Object.entries(q.workers);
+  return `${q.jobs} job(s) on queue "${q.name}" at ${q.url} by ${ws.length} worker(s): ${ws.map(([w, n]) => `${w} (${n})`).join(', ')}`;
+}
+
 export function summarizeOptimization(r: OptimizeResult, top: number): string {
   const names = r.space.split(',').map((p) => p.slice(0, p.indexOf('=')));
-  const engine = r.engine === 'fast' ? `fast kernel, ${r.threads === 0 ? 'in-process' : `${r.threads} thread(s)`}` : 'event engine';
+  const engine = engineLabel(r);
   const lines = [
     `${r.strategy} on ${r.data.join(', ')} (${r.bars} bars): ${r.method} search over ${r.space}, objective ${r.objective}`,
     `${r.evaluated} parameter set(s) evaluated, ${r.skipped} skipped by constraints, in ${r.seconds.toFixed(2)} s (${engine})`,
   ];
   for (const [reason, n] of Object.entries(r.skippedReasons)) lines.push(`  skipped ${n}: ${reason}`);
+  if (r.queue !== undefined) lines.push(queueLine(r.queue));
   if (top > 0 && r.trials.length > 0) {
     lines.push('', renderTable(['#', ...names, r.objective, 'Sharpe', 'Return', 'Max DD', 'Trades'], r.trials.slice(0, top).map((t, i) => row(t, i + 1, names))));
   }

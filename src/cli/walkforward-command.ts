@@ -2,9 +2,9 @@
 // out-of-sample equity and report how stable the chosen params are.
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
-import { runWalkForward, type WalkForwardResult } from '../app/research.ts';
+import { runWalkForward, type WalkForwardRequest, type WalkForwardResult } from '../app/research.ts';
 import { bool, num, parseArgs, str, type FlagSpec } from './args.ts';
-import { fmtParams, RESEARCH_FLAGS, researchRequest } from './optimize-command.ts';
+import { engineLabel, fmtParams, notice, orJobFailure, queueLine, queueOptions, recordIfAsked, RESEARCH_FLAGS, researchRequest } from './optimize-command.ts';
 import { ProgressBar } from './progress.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
@@ -21,25 +21,34 @@ export async function walkforwardCommand(argv: readonly string[], out: (s: strin
   if (!(Number.isInteger(folds) && folds >= 1)) throw new ConfigError(`--folds must be a positive integer, got ${folds}`, { field: '--folds' });
   const train = num(a, 'train') ?? 0.75;
   if (!(train > 0 && train < 1)) throw new ConfigError(`--train is the training share of each fold, in (0, 1); got ${train}`, { field: '--train' });
-  const progress = new ProgressBar('walk-forward');
-  const result = await runWalkForward(
-    { ...researchRequest(a), folds, trainFraction: train, anchored: bool(a, 'anchored') },
-    { onProgress: (d, t) => progress.update(d, t) },
-  );
-  progress.finish();
-  const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
-  if (!bool(a, 'quiet')) out(summarizeWalkForward(result));
-  return 0;
+  const queue = queueOptions(a);
+  const req: WalkForwardRequest = { ...researchRequest(a), folds, trainFraction: train, anchored: bool(a, 'anchored') };
+  if (!bool(a, 'record') && str(a, 'db') !== undefined) throw new ConfigError('--db needs --record', { field: '--db' });
+  const startedMs = Date.now();
+  return orJobFailure('walkforward', async () => {
+    const progress = new ProgressBar('walk-forward');
+    let result: WalkForwardResult;
+    try {
+      result = await runWalkForward(req, { onProgress: (d, t) => progress.update(d, t), queue, onNotice: notice });
+    } finally {
+      progress.finish();
+    }
+    const json = str(a, 'json');
+    if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
+    if (!bool(a, 'quiet')) out(summarizeWalkForward(result));
+    await recordIfAsked(a, 'walkforward', req, result, startedMs, out);
+    return 0;
+  });
 }
 
 export function summarizeWalkForward(r: WalkForwardResult): string {
   const names = r.stability.map((s) => s.name);
-  const engine = r.engine === 'fast' ? `fast kernel, ${r.threads === 0 ? 'in-process' : `${r.threads} thread(s)`}` : 'event engine';
+  const engine = engineLabel(r);
   const lines = [
     `${r.strategy} on ${r.data.join(', ')} (${r.bars} bars): ${r.folds.length} ${r.anchored ? 'anchored' : 'rolling'} folds, ` +
       `${Math.round(r.trainFraction * 100)}/${Math.round((1 - r.trainFraction) * 100)} train/test, ${r.method} search, objective ${r.objective}, ` +
       `${r.seconds.toFixed(2)} s (${engine})`,
+    ...(r.queue === undefined ? [] : [queueLine(r.queue)]),
     '',
     renderTable(
       ['Fold', 'Train', 'Test', 'Params', 'Train score', 'Test score', 'Test return', 'Trades'],

@@ -144,7 +144,9 @@ describe('MacKinnon tables agree with statsmodels', () => {
     expect(worst).toBeLessThanOrEqual(1e-12);
   });
 
-  it('computes the normal distribution function as scipy.stats.norm.cdf to 1e-13 relative', () => {
+  // The project's normal CDF (src/core/normal.ts, Cody's ANORM) is within 2e-15 of 50-digit mpmath;
+  // in the far tail scipy's own error reaches about 1.2e-13, so that is the agreement asserted here.
+  it('computes the normal distribution function as scipy.stats.norm.cdf to 2e-13 relative', () => {
     let worst = 0;
     for (const [x, p] of golden.normcdf) {
       const want = num(p);
@@ -152,6 +154,6 @@ describe('MacKinnon tables agree with statsmodels', () => {
       // Below 1e-300 scipy returns subnormals where Cody's erfc underflows to 0.
       worst = Math.max(worst, want < 1e-300 ? Math.abs(got - want) : Math.abs(got - want) / want);
     }
-    expect(worst).toBeLessThanOrEqual(1e-13);
+    expect(worst).toBeLessThanOrEqual(2e-13);
   });
 });

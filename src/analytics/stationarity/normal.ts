@@ -69,9 +69,5 @@ export function erfc(x: number): number {
   return x < 0 ? 2 - r : r;
 }
 
-/** Standard normal cumulative distribution function Phi(x). */
-export function normalCdf(x: number): number {
-  const z = x * Math.SQRT1_2;
-  // For x > 0 use 1 - Phi(-x) so the small tail keeps its relative accuracy on the other side.
-  return x < 0 ? 0.5 * erfc(-z) : 1 - 0.5 * erfc(z);
-}
+/** Standard normal cumulative distribution function Phi(x): the project's one implementation. */
+export { normCdf as normalCdf } from '../../core/normal.ts';

@@ -1,7 +1,7 @@
 // Black-Scholes-Merton prices and Greeks of European options on an asset with a continuous dividend
 // yield q (Merton 1973). Units and conventions are in docs/options.md.
 import { InputError } from '../../core/errors.ts';
-import { normCdf, normPdf } from './normal.ts';
+import { normCdf, normPdf } from '../../core/normal.ts';
 
 export type OptionRight = 'call' | 'put';
 

@@ -2,7 +2,7 @@
 // Safeguarded Newton-Raphson on vega inside a shrinking bracket, bisecting whenever a Newton step
 // would leave the bracket or vega is too small to trust (the "rtsafe" scheme).
 import { bsmBounds, type BsmParams } from './bsm.ts';
-import { normCdf, normPdf } from './normal.ts';
+import { normCdf, normPdf } from '../../core/normal.ts';
 
 export interface ImpliedVolOptions {
   /** Lowest volatility searched (default 1e-6). */

@@ -1,5 +1,5 @@
 // Options math: the standard normal distribution, Black-Scholes-Merton, implied volatility, portfolio Greeks.
-export { normCdf, normInv, normPdf, normSf } from './normal.ts';
+export { normCdf, normInv, normPdf, normSf } from '../../core/normal.ts';
 export {
   bsmBounds,
   bsmDelta,

@@ -3,7 +3,7 @@
 // Definitions and examples: docs/risk-math.md.
 import { InputError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
-import { normInv, normPdf } from '../options/normal.ts';
+import { normInv, normPdf } from '../../core/normal.ts';
 import { choleskyPsd, mean, meanVector, sampleCovariance, sampleStd } from './linalg.ts';
 
 /** A position by its signed market value (short < 0), in the portfolio currency. */

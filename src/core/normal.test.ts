@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import golden from '../../../test/golden/options/bsm.json' with { type: 'json' };
+import golden from '../../test/golden/options/bsm.json' with { type: 'json' };
 import { normCdf, normInv, normPdf, normSf } from './normal.ts';
 
 const relErr = (a: number, b: number): number => (b === 0 ? Math.abs(a) : Math.abs(a - b) / Math.abs(b));
