@@ -10,6 +10,7 @@ import { taxCommand } from './tax-command.ts';
 import { riskCommand } from './risk-command.ts';
 import { optimizeCommand } from './optimize-command.ts';
 import { walkforwardCommand } from './walkforward-command.ts';
+import { workerCommand } from './worker-command.ts';
 import { sqlCommand } from './sql-command.ts';
 import { dataCommand } from './data-command.ts';
 import { montecarloCommand } from './montecarlo-command.ts';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   tax: { run: taxCommand, help: 'tax lots of a backtest run: realized short/long-term gains, wash sales, open lots, loss harvesting' },
   optimize: { run: optimizeCommand, help: 'grid, random or TPE search over params with deflated Sharpe and PBO (see docs/research.md)' },
   walkforward: { run: walkforwardCommand, help: 'rolling or anchored walk-forward: re-optimize per fold, stitched out-of-sample results' },
+  worker: { run: workerCommand, help: 'serve distributed optimize/walkforward jobs from a BullMQ queue (--queue redis://...)' },
   montecarlo: { run: montecarloCommand, help: 'Monte Carlo of a backtest --json run: bands for final equity, drawdown, Sharpe; ruin probability' },
   stress: { run: stressCommand, help: 'the strategy through the worst windows of its data and injected shocks, vs the baseline' },
   lookahead: { run: lookaheadCommand, help: 'look-ahead check: re-run on data cut right after signal bars' },
