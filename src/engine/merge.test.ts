@@ -8,6 +8,10 @@ import { flat, series, T0 } from '../../test/helpers/bars.ts';
 import { runScript } from '../../test/helpers/scenario.ts';
 import { Feed } from './feed.ts';
 import { FeedMerger } from './merge.ts';
+import { BacktestNode } from './backtest-node.ts';
+import { Rng } from '../core/rng.ts';
+import { SmaCross } from '../strategies/builtin/sma-cross.ts';
+import { sizers } from '../strategies/sizing.ts';
 
 function feedOf(i: number, symbol: string, times: readonly number[]): Feed {
   const s = new BarSeries(symbol, times.length);
@@ -103,5 +107,26 @@ describe('multi-symbol runs', () => {
     // Equity marks A at the latest bar of either timeframe.
     const final = r.kernel.portfolio.equity();
     expect(final).toBeCloseTo(100_000 - 11 - 55 + 12 + 60, 9);
+  });
+});
+
+describe('BacktestNode time merge', () => {
+  it('gives the same run on a shared calendar with and without the heap (fills, equity, final value)', () => {
+    const rng = new Rng(3);
+    const series = Array.from({ length: 6 }, (_, k) => {
+      let p = 50 + k;
+      return BarSeries.fromBars(`S${k}`, Array.from({ length: 400 }, (_, i) => {
+        const o = p;
+        p = Math.max(1, p * Math.exp(0.02 * rng.normal()));
+        return { tsEventMs: i * 86_400_000, open: o, high: Math.max(o, p) + 0.1, low: Math.min(o, p) - 0.1, close: p, volume: 1000 };
+      }));
+    });
+    const run = (merge: 'auto' | 'heap') => new BacktestNode({ series, merge, sizer: sizers.pctEquity(15), strategies: [{ strategy: new SmaCross({ fast: 5, slow: 20 }) }] }).run();
+    const a = run('auto');
+    const b = run('heap');
+    expect(a.kernel.fills.length).toBeGreaterThan(10);
+    expect(a.kernel.fills).toEqual(b.kernel.fills);
+    expect(Array.from(a.equity)).toEqual(Array.from(b.equity));
+    expect(Array.from(a.equityTime)).toEqual(Array.from(b.equityTime));
   });
 });
