@@ -1,21 +1,36 @@
 // Relative Strength Index with Wilder smoothing seeded by a simple average (as TA-Lib and backtrader).
 // Gains/losses start at the second input, so the first value comes after period + 1 inputs.
+// Arithmetic, kept bit-identical to backtrader (and to the batch form in batch.ts): each average is
+// seeded with fsum(first `period` moves) / period, then prev * (1 - 1/period) + move * (1/period).
+// The state is held in plain fields (no per-update object or call) because RSI sits on hot paths.
+import { ExactSum } from './exact-sum.ts';
 import { checkPeriod, type Indicator } from './indicator.ts';
-import { SeededSmoothing } from './smoothing.ts';
 
 export class RSI implements Indicator {
   readonly warmupPeriod: number;
   value: number | null = null;
-  readonly #up: SeededSmoothing;
-  readonly #down: SeededSmoothing;
+  readonly #alpha: number;
+  readonly #alpha1: number;
+  /** Moves seen so far (inputs - 1), capped at `period` once seeded. */
+  #moves = 0;
   #prev = NaN;
-  #prevBefore = NaN;
+  #up = 0;
+  #down = 0;
+  readonly #seedUp = new ExactSum();
+  readonly #seedDown = new ExactSum();
+  // State before the latest update, so `replace` can redo it.
+  #lastPrev = NaN;
+  #lastMoves = 0;
+  #lastUp = 0;
+  #lastDown = 0;
+  #lastGain = 0;
+  #lastLoss = 0;
 
   constructor(readonly period: number) {
     checkPeriod('RSI', period);
     this.warmupPeriod = period + 1;
-    this.#up = new SeededSmoothing(period, 1 / period);
-    this.#down = new SeededSmoothing(period, 1 / period);
+    this.#alpha = 1 / period;
+    this.#alpha1 = 1 - this.#alpha;
   }
 
   get isReady(): boolean {
@@ -23,33 +38,61 @@ export class RSI implements Indicator {
   }
 
   update(x: number): number | null {
-    this.#prevBefore = this.#prev;
+    this.#lastPrev = this.#prev;
+    this.#lastMoves = this.#moves;
+    this.#lastUp = this.#up;
+    this.#lastDown = this.#down;
+    return this.#apply(x);
+  }
+
+  replace(x: number): number | null {
+    if (Number.isNaN(this.#prev)) return this.update(x);
+    // Undo the latest move (including its part of the seed sums), then apply the replacement.
+    if (!Number.isNaN(this.#lastPrev) && this.#lastMoves < this.period) {
+      this.#seedUp.remove(this.#lastGain);
+      this.#seedDown.remove(this.#lastLoss);
+    }
+    this.#prev = this.#lastPrev;
+    this.#moves = this.#lastMoves;
+    this.#up = this.#lastUp;
+    this.#down = this.#lastDown;
+    return this.#apply(x);
+  }
+
+  reset(): void {
+    this.value = null;
+    this.#moves = 0;
+    this.#prev = NaN;
+    this.#up = 0;
+    this.#down = 0;
+    this.#seedUp.reset();
+    this.#seedDown.reset();
+    this.#lastPrev = NaN;
+    this.#lastMoves = 0;
+    this.#lastUp = 0;
+    this.#lastDown = 0;
+  }
+
+  #apply(x: number): number | null {
     const prev = this.#prev;
     this.#prev = x;
     if (Number.isNaN(prev)) return (this.value = null);
     const d = x - prev;
-    return this.#combine(this.#up.update(d > 0 ? d : 0), this.#down.update(d < 0 ? -d : 0));
-  }
-
-  replace(x: number): number | null {
-    const prev = this.#prevBefore;
-    this.#prev = x;
-    if (Number.isNaN(prev)) return (this.value = null);
-    const d = x - prev;
-    return this.#combine(this.#up.replace(d > 0 ? d : 0), this.#down.replace(d < 0 ? -d : 0));
-  }
-
-  reset(): void {
-    this.#up.reset();
-    this.#down.reset();
-    this.#prev = NaN;
-    this.#prevBefore = NaN;
-    this.value = null;
-  }
-
-  #combine(up: number | null, down: number | null): number | null {
-    if (up === null || down === null) return (this.value = null);
+    const gain = d > 0 ? d : 0;
+    const loss = d < 0 ? -d : 0;
+    this.#lastGain = gain;
+    this.#lastLoss = loss;
+    if (this.#moves < this.period) {
+      this.#seedUp.add(gain);
+      this.#seedDown.add(loss);
+      if (++this.#moves < this.period) return (this.value = null);
+      this.#up = this.#seedUp.value() / this.period;
+      this.#down = this.#seedDown.value() / this.period;
+    } else {
+      this.#up = this.#up * this.#alpha1 + gain * this.#alpha;
+      this.#down = this.#down * this.#alpha1 + loss * this.#alpha;
+    }
     // No losses in the window: RSI is 100 (rs = +inf), as backtrader without safediv.
-    return (this.value = 100 - 100 / (1 + up / down));
+    return (this.value = 100 - 100 / (1 + this.#up / this.#down));
   }
 }
