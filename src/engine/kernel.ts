@@ -67,8 +67,11 @@ interface Slot {
   readonly strategy: Strategy;
   readonly ctx: KernelContext;
   running: boolean;
-  /** The strategy's own sub-account: its allocation, its positions and PnL. */
-  readonly book: Portfolio;
+  /**
+   * The strategy's own sub-account: its allocation, its positions and PnL. A lone strategy without an
+   * allocation trades the whole account, so from `start()` its book is the account itself.
+   */
+  book: Portfolio;
   /** Checked pre-trade when several strategies share the account or an allocation was set. */
   readonly enforceAllocation: boolean;
   /** Exposure its working orders may still add. */
@@ -151,7 +154,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   book(strategyId: string): Portfolio {
     const slot = this.#byId.get(strategyId);
     if (slot === undefined) throw new ConfigError(`unknown strategy "${strategyId}"`);
-    for (const pos of slot.book.openPositions()) pos.lastPrice = this.lastPrice(pos.symbol);
+    // The account's positions are marked by the feeds; a separate book's are marked here.
+    if (slot.book !== this.portfolio) for (const pos of slot.book.openPositions()) pos.lastPrice = this.lastPrice(pos.symbol);
     return slot.book;
   }
 
@@ -164,6 +168,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   }
 
   start(): void {
+    const only = this.#slots.length === 1 ? this.#slots[0]! : undefined;
+    if (only !== undefined && !only.enforceAllocation) only.book = this.portfolio;
     for (const s of this.#slots) this.#guarded(s, () => s.strategy.onStart?.(s.ctx));
   }
 
@@ -348,7 +354,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     const mult = f.multiplier ?? this.#feedsBySymbol.get(f.symbol)?.instrument.multiplier ?? 1;
     const signed = f.side === 'buy' ? f.qty : -f.qty;
     this.portfolio.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);
-    this.#byId.get(f.strategyId)?.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);
+    const owner = this.#byId.get(f.strategyId);
+    if (owner !== undefined && owner.book !== this.portfolio) owner.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);
     this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsMs, this.#barIndex);
     this.fills.push(f);
   }
@@ -384,7 +391,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         // Positions are marked at the market's last close, not at a (slipped) fill price.
         if (!Number.isNaN(mark)) position.lastPrice = mark;
         const owner = this.#byId.get(f.strategyId);
-        if (owner !== undefined) {
+        if (owner !== undefined && owner.book !== this.portfolio) {
           const own = owner.book.position(f.symbol, mult);
           owner.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, mult);
           if (!Number.isNaN(mark)) own.lastPrice = mark;
