@@ -1,7 +1,6 @@
 // Strategy diagnostics that re-run a backtest many times on altered data: look-ahead, recursive
 // (start-point) and stress analysis. This module is the composition root for them: it loads the
 // strategy and the data once, and hands research/ runners that build a fresh BacktestNode per run.
-import { ConfigError } from '../core/errors.ts';
 import type { BarSeries } from '../model/bar.ts';
 import { runMetrics } from './run-metrics.ts';
 import { FractionCommission } from '../execution/commission.ts';
@@ -11,10 +10,10 @@ import { analyzeLookahead, type LookaheadReport, type RunTrace } from '../resear
 import { analyzeRecursive, WarmupGate, type RecursiveReport } from '../research/recursive-analysis.ts';
 import type { StressRunResult } from '../research/stress.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
-import { parseSizer, type Sizer } from '../strategies/sizing.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { loadMarketData, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { checkRunSettings } from './run-settings.ts';
 
 /** The backtest settings every analysis shares (the `backtest` flags that shape a run). */
 export interface StrategyRunRequest {
@@ -56,21 +55,7 @@ export async function prepareStrategyRun(req: StrategyRunRequest, factory?: Stra
   const loaded = await loadStrategy(req.strategy);
   const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
   const make: StrategyFactory = factory ?? (() => new loaded.cls(config));
-  const sizeText = req.size ?? 'pct-cash:95';
-  const sizer: Sizer | null = parseSizer(sizeText);
-  if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
-  const cash = req.cash ?? 100_000;
-  if (!(cash > 0)) throw new ConfigError(`cash must be positive, got ${cash}`, { field: '--cash' });
-  const commission = req.commission ?? 0;
-  if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
-  const slippageBps = req.slippageBps ?? 0;
-  if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
-  const fill = req.fill ?? 'next-open';
-  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${String(fill)}"`, { field: '--fill' });
-  const account = req.account ?? 'cash';
-  if (account !== 'cash' && account !== 'margin') throw new ConfigError(`--account must be cash or margin, got "${account}"`, { field: '--account' });
-  const leverage = req.leverage ?? 2;
-  if (!(leverage >= 1)) throw new ConfigError(`--leverage must be >= 1, got ${leverage}`, { field: '--leverage' });
+  const { sizeText, sizer, cash, commission, slippageBps, fill, account, leverage } = checkRunSettings(req);
   const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
   const commissionModel = new FractionCommission(commission);
   const slippage = slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage();

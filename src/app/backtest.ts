@@ -1,5 +1,4 @@
 // The backtest use case shared by the CLI, the API and research jobs: options in, a JSON-ready report out.
-import { ConfigError } from '../core/errors.ts';
 import { toIso } from '../core/time.ts';
 import type { BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
@@ -10,10 +9,10 @@ import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
 import { BacktestNode, type BacktestOutput } from '../engine/backtest-node.ts';
 import { BuyAndHold } from '../strategies/builtin/buy-and-hold.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
-import { parseSizer } from '../strategies/sizing.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { loadMarketData } from './market-data.ts';
 import { loadRiskConfig } from './risk-config.ts';
+import { checkRunSettings } from './run-settings.ts';
 import type { BacktestAnalysis } from '../analytics/report/analysis.ts';
 import { analyzeBacktest } from './report.ts';
 
@@ -79,23 +78,11 @@ export interface BacktestHooks {
 export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {}): Promise<BacktestReport> {
   const loaded = await loadStrategy(req.strategy);
   const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
-  const sizeText = req.size ?? 'pct-cash:95';
-  const sizer = parseSizer(sizeText);
-  if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
-  const cash = req.cash ?? 100_000;
-  if (!(cash > 0)) throw new ConfigError(`cash must be positive, got ${cash}`, { field: '--cash' });
-  const commission = req.commission ?? 0;
-  if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
-  const slippageBps = req.slippageBps ?? 0;
-  if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
-  const account = req.account ?? 'cash';
-  if (account !== 'cash' && account !== 'margin') throw new ConfigError(`--account must be cash or margin, got "${account}"`, { field: '--account' });
-  const leverage = req.leverage ?? 2;
-  if (!(leverage >= 1)) throw new ConfigError(`--leverage must be >= 1, got ${leverage}`, { field: '--leverage' });
+  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = checkRunSettings(req);
   const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
 
   const venue = {
-    marketFill: req.fill ?? 'next-open',
+    marketFill: fill,
     commission: new FractionCommission(commission),
     slippage: slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage(),
   } as const;

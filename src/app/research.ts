@@ -10,7 +10,7 @@ import { BacktestNode } from '../engine/backtest-node.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
 import { builtinStrategy } from '../strategies/registry.ts';
-import { parseSizer, type Sizer } from '../strategies/sizing.ts';
+import type { Sizer } from '../strategies/sizing.ts';
 import type { StrategyClass } from '../strategies/strategy.ts';
 import { allOf, parseConstraint, schemaConstraint, type Constraint } from '../research/constraints.ts';
 import { createFastRunner } from '../research/fast-runner.ts';
@@ -29,6 +29,7 @@ import { openStore } from '../store/open.ts';
 import type { JsonValue } from '../store/store.ts';
 import { loadMarketData, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { checkRunSettings } from './run-settings.ts';
 
 export type EngineChoice = 'auto' | 'fast' | 'event';
 
@@ -268,20 +269,7 @@ interface RunSettings {
 
 /** The backtest settings of a request, checked (ConfigError naming the flag). */
 function settingsOf(req: OptimizeRequest): RunSettings {
-  const sizeText = req.size ?? 'pct-cash:95';
-  const sizer = parseSizer(sizeText);
-  if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
-  const cash = req.cash ?? 100_000;
-  if (!(cash > 0)) throw new ConfigError(`cash must be positive, got ${cash}`, { field: '--cash' });
-  const commission = req.commission ?? 0;
-  if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
-  const slippageBps = req.slippageBps ?? 0;
-  if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
-  const account = req.account ?? 'cash';
-  if (account !== 'cash' && account !== 'margin') throw new ConfigError(`--account must be cash or margin, got "${account}"`, { field: '--account' });
-  const leverage = req.leverage ?? 2;
-  if (!(leverage >= 1)) throw new ConfigError(`--leverage must be >= 1, got ${leverage}`, { field: '--leverage' });
-  const fill = req.fill ?? 'next-open';
+  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = checkRunSettings(req);
   const engine = req.engine ?? 'auto';
   if (!['auto', 'fast', 'event'].includes(engine)) throw new ConfigError(`--engine must be auto, fast or event, got "${engine}"`, { field: '--engine' });
   const threads = req.threads;
