@@ -102,6 +102,22 @@ describe('paper trading', () => {
     await store.close();
   });
 
+  it('resumes a stored run from its id alone: the same strategies, allocations and symbols', async () => {
+    const stateDir = join(dir, 'resume-run');
+    const first = await startPaper({ strategies: ['buy-and-hold:20000'], symbols: ['BTC-USD', 'SOL-USD'], barMs: 50, tickMs: 10, durationSec: 1, stateDir, runId: 'again' });
+    await first.done;
+    const second = await startPaper({ strategies: [], durationSec: 0.5, stateDir, runId: 'again', tickMs: 10 });
+    expect(second.node.status().restored?.fills).toBe(2);
+    await second.done;
+    const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
+    const fills = await store.loadFills('again');
+    // buy-and-hold sees its restored positions and does not buy again.
+    expect(fills.map((f) => f.symbol).sort()).toEqual(['BTC-USD', 'SOL-USD']);
+    expect(new Set(fills.map((f) => f.strategyId))).toEqual(new Set(['buy-and-hold']));
+    await store.close();
+    await expect(startPaper({ strategies: [], stateDir: join(dir, 'nothing-stored'), runId: 'none' })).rejects.toThrow(/--strategy is required/);
+  });
+
   it('the kill switch halts new orders, cancels working ones and flattens positions', async () => {
     const store = await openStore({ url: 'memory://' });
     const instruments = [instrumentFor('BTC-USD', 0)];

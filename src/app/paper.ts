@@ -60,22 +60,50 @@ export interface PaperSession {
   stop(): Promise<void>;
 }
 
-export async function startPaper(req: PaperRequest, onStatus?: (s: LiveStatus) => void): Promise<PaperSession> {
-  const stateDir = req.stateDir ?? DEFAULT_STATE_DIR;
+/** What a run stored about itself, so a restart without flags resumes it as it was. */
+interface StoredPaperConfig {
+  readonly strategies?: string[];
+  readonly params?: Record<string, string>;
+  readonly symbols?: string[];
+  readonly replay?: string | null;
+  readonly barMs?: number;
+}
+
+/**
+ * Fills what the command line leaves out from the stored run: `sextant paper --run X` alone resumes
+ * run X with its strategies (allocations and params), symbols or replay source, and bar length.
+ */
+async function withStoredRun(req: PaperRequest, store: Store, runId: string): Promise<PaperRequest> {
+  if (req.strategies.length > 0) return req;
+  const run = await store.getRun(runId);
+  const stored = (run?.config ?? null) as StoredPaperConfig | null;
+  if (!stored?.strategies?.length) throw new ConfigError(`--strategy is required (repeat it for several strategies); run "${runId}" has none stored to resume`, { field: '--strategy' });
+  return {
+    ...req,
+    strategies: stored.strategies,
+    params: req.params && Object.keys(req.params).length > 0 ? req.params : (stored.params ?? {}),
+    symbols: req.symbols?.length ? req.symbols : req.replay === undefined && stored.replay == null ? stored.symbols : req.symbols,
+    replay: req.replay ?? stored.replay ?? undefined,
+    barMs: req.barMs ?? stored.barMs,
+  };
+}
+
+export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void): Promise<PaperSession> {
+  const stateDir = request.stateDir ?? DEFAULT_STATE_DIR;
   mkdirSync(stateDir, { recursive: true });
-  const sizer = parseSizer(req.size ?? 'pct-cash:95');
-  if (sizer === null) throw new ConfigError(`bad size "${req.size}"`, { field: '--size' });
-  if (req.strategies.length === 0) throw new ConfigError('--strategy is required (repeat it for several strategies)', { field: '--strategy' });
-  const speed = req.speed ?? 1;
+  const sizer = parseSizer(request.size ?? 'pct-cash:95');
+  if (sizer === null) throw new ConfigError(`bad size "${request.size}"`, { field: '--size' });
+  const speed = request.speed ?? 1;
   if (!(speed >= 1) && speed !== Infinity) throw new ConfigError(`--speed must be >= 1, got ${speed}`, { field: '--speed' });
 
   let instruments: Instrument[];
   let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
-  let barMs = req.barMs ?? 1000;
-  const clockless = req.replay !== undefined;
   const store = await openStore({ dir: join(stateDir, 'db') });
   try {
-    const runId = req.runId ?? 'paper';
+    const runId = request.runId ?? 'paper';
+    const req = await withStoredRun(request, store, runId);
+    let barMs = req.barMs ?? 1000;
+    const clockless = req.replay !== undefined;
     const strategies = await Promise.all(
       req.strategies.map(async (spec, i) => {
         const [name, alloc] = spec.split(':') as [string, string | undefined];
@@ -102,7 +130,10 @@ export async function startPaper(req: PaperRequest, onStatus?: (s: LiveStatus) =
       runId, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash: req.cash ?? 100_000, sizer,
       venue: { commission: new FractionCommission(req.commission ?? 0.001), marketFill: 'next-open' },
       matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(req.riskFile),
-      runConfig: { strategies: [...req.strategies], symbols: instruments.map((i) => i.symbol), replay: req.replay ?? null, speed: Number.isFinite(speed) ? speed : 'max', barMs },
+      runConfig: {
+        strategies: [...req.strategies], params: { ...(req.params ?? {}) }, symbols: instruments.map((i) => i.symbol), replay: req.replay ?? null,
+        speed: Number.isFinite(speed) ? speed : 'max', barMs,
+      },
     });
     await node.restore();
     const control = join(stateDir, 'control.json');
