@@ -320,7 +320,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     const now = this.#clock.nowMs();
     const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
     this.orders.push(order);
-    this.#known.add(order.id);
+    if (links.parentId !== undefined) this.#known.add(order.id);
     const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : feed.position.lastPrice);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);
@@ -368,15 +368,16 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   /** Re-creates a working order from before a restart and sends it again (same client order id). */
   resubmit(order: Order): void {
     this.orders.push(order);
-    this.#known.add(order.id);
+    if (order.links.parentId !== undefined) this.#known.add(order.id);
     this.client.submit(order, this.#clock.nowMs());
   }
 
   // ---- ExecutionSink ----
 
   onOrderEvent(event: OrderEvent, order: Order): void {
-    // Orders the venue creates itself (exit attachments) are recorded the first time they show up.
-    if (event.type === 'OrderSubmitted' && !this.#known.has(order.id)) {
+    // Orders the venue creates itself (exit attachments, which always have a parent) are recorded the
+    // first time they show up; `#known` holds only child orders, so it stays small.
+    if (event.type === 'OrderSubmitted' && order.links.parentId !== undefined && !this.#known.has(order.id)) {
       this.#known.add(order.id);
       this.orders.push(order);
     }
@@ -512,7 +513,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     return this.#feedsBySymbol.get(symbol)?.instrument.sector ?? 'unknown';
   }
   openOrderCount(): number {
-    return this.venue.workingOrders().length;
+    return this.venue.workingCount;
   }
   grossExposure(): number {
     return this.portfolio.grossExposure();

@@ -287,7 +287,7 @@ export class LiveNode implements MarketSink {
       cash: p.cash,
       pnl: equity - this.#startingCash,
       positions: p.openPositions().map((pos) => ({ symbol: pos.symbol, qty: pos.qty, avgPrice: pos.avgPrice, lastPrice: pos.lastPrice, unrealizedPnl: pos.unrealizedPnl() })),
-      openOrders: this.venue.workingOrders().length + this.#client.pending,
+      openOrders: this.venue.workingCount + this.#client.pending,
       orders: this.kernel.orders.length,
       fills: this.kernel.fills.length,
       halted: this.kernel.halted,

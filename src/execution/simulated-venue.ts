@@ -106,6 +106,7 @@ export class SimulatedVenue implements ExecutionClient {
   readonly #exitGroups = new Map<string, ExitGroup>();
   readonly #trackVol: boolean;
   #fillSeq = 0;
+  #workingCount = 0;
   /** Matching pass in progress: 0 at the open, 1 stops, 2 limits; -1 outside matching. */
   #pass = -1;
 
@@ -129,6 +130,11 @@ export class SimulatedVenue implements ExecutionClient {
 
   slotOf(symbol: string): number | undefined {
     return this.#slotOf.get(symbol);
+  }
+
+  /** Orders working at the venue now (kept as a count, so risk checks ask without allocating). */
+  get workingCount(): number {
+    return this.#workingCount;
   }
 
   workingOrders(symbol?: string): Order[] {
@@ -171,6 +177,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.sink.onOrderEvent({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (order.type === 'trailing-stop') this.#initTrailing(order, slot, trailRef);
     slot.working.push(order);
+    this.#workingCount++;
     const atClose = order.type === 'market' && (order.request.fillAtClose ?? this.config.marketFill === 'close');
     if (atClose && active && slot.lastBar !== null) this.#fillAtClose(order, slot, slot.lastBar, nowMs);
   }
@@ -534,7 +541,10 @@ export class SimulatedVenue implements ExecutionClient {
   #remove(o: Order): void {
     const slot = this.#slots[this.#slotOf.get(o.symbol)!]!;
     const i = slot.working.indexOf(o);
-    if (i >= 0) slot.working.splice(i, 1);
+    if (i >= 0) {
+      slot.working.splice(i, 1);
+      this.#workingCount--;
+    }
     this.#orders.delete(o.id);
     this.#extra.delete(o.id);
     const parentId = o.links.parentId;

@@ -18,8 +18,8 @@ export class SMA implements Indicator {
   }
 
   update(x: number): number | null {
-    this.#win.push(x);
-    return (this.value = this.#win.count < this.period ? null : this.#win.sum() / this.period);
+    const sum = this.#win.pushSum(x);
+    return (this.value = this.#win.count < this.period ? null : sum / this.period);
   }
 
   replace(x: number): number | null {

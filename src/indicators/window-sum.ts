@@ -48,6 +48,46 @@ export class WindowSum {
     if (++this.#sinceSync === RESYNC_EVERY) this.#resync();
   }
 
+  /**
+   * Pushes x and returns the window's fsum: `push` + `sum` as one flat method (the removal and the
+   * addition inlined), so the hot path of SMA makes one call and passes no intermediate doubles.
+   */
+  pushSum(x: number): number {
+    let hi = this.#hi;
+    let lo = this.#lo;
+    let err = this.#err;
+    if (this.#count === this.size) {
+      const v = -this.#buf[this.#head]!;
+      const s = hi + v;
+      const bb = s - hi;
+      const e = hi - (s - bb) + (v - bb);
+      const l = lo + e;
+      const lb = l - lo;
+      if (lo - (l - lb) + (e - lb) !== 0) err += (Math.abs(s) + Math.abs(v)) * TWO_POW_M104;
+      hi = s + l;
+      const b2 = hi - s;
+      lo = s - (hi - b2) + (l - b2);
+    } else this.#count++;
+    this.#buf[this.#head] = x;
+    {
+      const s = hi + x;
+      const bb = s - hi;
+      const e = hi - (s - bb) + (x - bb);
+      const l = lo + e;
+      const lb = l - lo;
+      if (lo - (l - lb) + (e - lb) !== 0) err += (Math.abs(s) + Math.abs(x)) * TWO_POW_M104;
+      hi = s + l;
+      const b2 = hi - s;
+      lo = s - (hi - b2) + (l - b2);
+    }
+    this.#hi = hi;
+    this.#lo = lo;
+    this.#err = err;
+    this.#head = this.#head + 1 === this.size ? 0 : this.#head + 1;
+    if (++this.#sinceSync === RESYNC_EVERY) this.#resync();
+    return this.sum();
+  }
+
   /** Replaces the newest value. */
   replaceLast(x: number): void {
     if (this.#count === 0) {
