@@ -13,24 +13,9 @@ import { parseStrategyConfig } from '../strategies/registry.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { loadMarketData, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
-import { checkRunSettings } from './run-settings.ts';
+import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 
-/** The backtest settings every analysis shares (the `backtest` flags that shape a run). */
-export interface StrategyRunRequest {
-  readonly strategy: string;
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
-  readonly data?: readonly string[];
-  readonly cash?: number;
-  readonly commission?: number;
-  readonly slippageBps?: number;
-  readonly size?: string;
-  readonly fill?: 'next-open' | 'close';
-  readonly from?: string;
-  readonly to?: string;
-  readonly skipBadRows?: boolean;
-  readonly account?: string;
-  readonly leverage?: number;
-}
+export type { StrategyRunRequest } from './run-settings.ts';
 
 /** Makes a fresh strategy for the data it is about to see (research and tests; the CLI ignores the data). */
 export type StrategyFactory = (series: readonly BarSeries[]) => Strategy;

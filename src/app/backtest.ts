@@ -12,27 +12,12 @@ import { parseStrategyConfig } from '../strategies/registry.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { loadMarketData } from './market-data.ts';
 import { loadRiskConfig } from './risk-config.ts';
-import { checkRunSettings } from './run-settings.ts';
+import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 import type { BacktestAnalysis } from '../analytics/report/analysis.ts';
 import { analyzeBacktest } from './report.ts';
 
-export interface BacktestRequest {
-  readonly strategy: string;
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
-  /** `--data` specs; `synthetic` when empty. */
-  readonly data?: readonly string[];
-  readonly cash?: number;
-  readonly commission?: number;
-  readonly slippageBps?: number;
-  readonly size?: string;
-  readonly fill?: 'next-open' | 'close';
-  readonly from?: string;
-  readonly to?: string;
-  readonly skipBadRows?: boolean;
+export interface BacktestRequest extends StrategyRunRequest {
   readonly benchmark?: boolean;
-  /** cash (default: no shorting, no borrowing) or margin (shorts and leverage). */
-  readonly account?: string;
-  readonly leverage?: number;
   /** Compute the `analysis` block (drawdowns, monthly returns, attribution, ...); default true. */
   readonly analysis?: boolean;
   /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */

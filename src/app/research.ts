@@ -29,32 +29,19 @@ import { openStore } from '../store/open.ts';
 import type { JsonValue } from '../store/store.ts';
 import { loadMarketData, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
-import { checkRunSettings } from './run-settings.ts';
+import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 
 export type EngineChoice = 'auto' | 'fast' | 'event';
 
-export interface OptimizeRequest {
-  readonly strategy: string;
+/** A run request (`--param` holds the fixed params, not searched) plus what the search needs. */
+export interface OptimizeRequest extends StrategyRunRequest {
   readonly space: string;
   readonly objective?: string;
   readonly method?: string;
   readonly trials?: number;
   readonly seed?: number;
-  /** Fixed params (`--param`), not searched. */
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
   /** Extra constraints such as `fast*2<slow`. */
   readonly constraints?: readonly string[];
-  readonly data?: readonly string[];
-  readonly cash?: number;
-  readonly commission?: number;
-  readonly slippageBps?: number;
-  readonly size?: string;
-  readonly fill?: 'next-open' | 'close';
-  readonly from?: string;
-  readonly to?: string;
-  readonly skipBadRows?: boolean;
-  readonly account?: string;
-  readonly leverage?: number;
   /** auto (default): the fast kernel when the strategy and settings allow it. */
   readonly engine?: EngineChoice;
   /** Worker threads of the fast kernel (default: the machine's parallelism). */

@@ -13,6 +13,17 @@ export interface RunSettingsInput {
   readonly leverage?: number;
 }
 
+/** Everything that defines one run of a strategy on data (the `backtest` flags), shared by every use case. */
+export interface StrategyRunRequest extends RunSettingsInput {
+  readonly strategy: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** `--data` specs; `synthetic` when empty. */
+  readonly data?: readonly string[];
+  readonly from?: string;
+  readonly to?: string;
+  readonly skipBadRows?: boolean;
+}
+
 export interface RunSettings {
   readonly sizeText: string;
   readonly sizer: Sizer;

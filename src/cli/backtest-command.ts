@@ -1,59 +1,28 @@
 // `sextant backtest`: DESIGN §8's contract (flags, JSON schema, exit codes).
 import { writeFileSync } from 'node:fs';
-import { ConfigError } from '../core/errors.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
-import { bool, keyValues, num, parseArgs, str, strs } from './args.ts';
+import { bool, parseArgs, str, type FlagSpec } from './args.ts';
+import { RUN_FLAGS, runRequest } from './run-flags.ts';
 import { ProgressBar } from './progress.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
-export const BACKTEST_FLAGS = [
-  { name: 'strategy', kind: 'string' },
-  { name: 'data', kind: 'string', repeat: true },
-  { name: 'param', kind: 'string', repeat: true },
-  { name: 'cash', kind: 'number' },
-  { name: 'commission', kind: 'number' },
-  { name: 'slippage-bps', kind: 'number' },
-  { name: 'size', kind: 'string' },
-  { name: 'fill', kind: 'string' },
-  { name: 'from', kind: 'string' },
-  { name: 'to', kind: 'string' },
+export const BACKTEST_FLAGS: readonly FlagSpec[] = [
+  ...RUN_FLAGS,
   { name: 'json', kind: 'string' },
   { name: 'report', kind: 'string' },
-  { name: 'skip-bad-rows', kind: 'boolean' },
   { name: 'quiet', kind: 'boolean' },
-  { name: 'account', kind: 'string' },
-  { name: 'leverage', kind: 'number' },
   { name: 'risk', kind: 'string' },
   { name: 'save', kind: 'boolean' },
-] as const;
+];
 
 export async function backtestCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
   const a = parseArgs(argv, BACKTEST_FLAGS);
-  const strategy = str(a, 'strategy');
-  if (strategy === undefined) throw new ConfigError('--strategy is required (a built-in name or a path to a .ts file)', { field: '--strategy' });
-  const fill = str(a, 'fill') ?? 'next-open';
-  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${fill}"`, { field: '--fill' });
   const reportPath = str(a, 'report');
   const progress = new ProgressBar('backtest');
   const report = await runBacktest(
-    {
-      strategy,
-      params: keyValues(strs(a, 'param'), '--param'),
-      data: strs(a, 'data'),
-      cash: num(a, 'cash'),
-      commission: num(a, 'commission'),
-      slippageBps: num(a, 'slippage-bps'),
-      size: str(a, 'size'),
-      fill,
-      from: str(a, 'from'),
-      to: str(a, 'to'),
-      skipBadRows: bool(a, 'skip-bad-rows'),
-      account: str(a, 'account'),
-      leverage: num(a, 'leverage'),
-      riskFile: str(a, 'risk'),
-    },
+    { ...runRequest(a), riskFile: str(a, 'risk') },
     { onProgress: (d, t) => progress.update(d, t) },
   );
   progress.finish();

@@ -3,38 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { runLookaheadAnalysis, type StrategyRunRequest } from '../app/analysis.ts';
-import { bool, keyValues, num, parseArgs, str, strs, type FlagSpec, type ParsedArgs } from './args.ts';
+import { num, parseArgs, str, type FlagSpec, type ParsedArgs } from './args.ts';
 import { renderTable } from './table.ts';
+import { RUN_FLAGS, runRequest } from './run-flags.ts';
 
-/** The `backtest` flags that shape a run, shared by lookahead, recursive and stress. */
-export const STRATEGY_RUN_FLAGS: readonly FlagSpec[] = [
-  { name: 'strategy', kind: 'string' },
-  { name: 'data', kind: 'string', repeat: true },
-  { name: 'param', kind: 'string', repeat: true },
-  { name: 'cash', kind: 'number' },
-  { name: 'commission', kind: 'number' },
-  { name: 'slippage-bps', kind: 'number' },
-  { name: 'size', kind: 'string' },
-  { name: 'fill', kind: 'string' },
-  { name: 'from', kind: 'string' },
-  { name: 'to', kind: 'string' },
-  { name: 'skip-bad-rows', kind: 'boolean' },
-  { name: 'account', kind: 'string' },
-  { name: 'leverage', kind: 'number' },
-  { name: 'json', kind: 'string' },
-];
+/** The `backtest` flags that shape a run, plus --json: shared by lookahead, recursive and stress. */
+export const STRATEGY_RUN_FLAGS: readonly FlagSpec[] = [...RUN_FLAGS, { name: 'json', kind: 'string' }];
 
-export function strategyRunRequest(a: ParsedArgs): StrategyRunRequest {
-  const strategy = str(a, 'strategy');
-  if (strategy === undefined) throw new ConfigError('--strategy is required (a built-in name or a path to a .ts file)', { field: '--strategy' });
-  const fill = str(a, 'fill') ?? 'next-open';
-  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${fill}"`, { field: '--fill' });
-  return {
-    strategy, params: keyValues(strs(a, 'param'), '--param'), data: strs(a, 'data'), cash: num(a, 'cash'), commission: num(a, 'commission'),
-    slippageBps: num(a, 'slippage-bps'), size: str(a, 'size'), fill, from: str(a, 'from'), to: str(a, 'to'), skipBadRows: bool(a, 'skip-bad-rows'),
-    account: str(a, 'account'), leverage: num(a, 'leverage'),
-  };
-}
+export const strategyRunRequest: (a: ParsedArgs) => StrategyRunRequest = runRequest;
 
 export function writeJson(path: string | undefined, value: unknown): void {
   if (path !== undefined) writeFileSync(path, `${JSON.stringify(value, null, 1)}\n`);

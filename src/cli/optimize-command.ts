@@ -5,30 +5,19 @@ import { ConfigError } from '../core/errors.ts';
 import { recordResearch, runOptimize, type EngineChoice, type OptimizeRequest, type OptimizeResult, type QueueRunOptions, type WalkForwardResult } from '../app/research.ts';
 import { ResearchJobError } from '../research/queue-client.ts';
 import type { TrialRow } from '../research/optimize.ts';
-import { bool, keyValues, num, parseArgs, str, strs, type FlagSpec, type ParsedArgs } from './args.ts';
+import { bool, num, parseArgs, str, strs, type FlagSpec, type ParsedArgs } from './args.ts';
 import { ProgressBar } from './progress.ts';
+import { RUN_FLAGS, runRequest } from './run-flags.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
 export const RESEARCH_FLAGS: readonly FlagSpec[] = [
-  { name: 'strategy', kind: 'string' },
-  { name: 'data', kind: 'string', repeat: true },
+  ...RUN_FLAGS,
   { name: 'space', kind: 'string' },
   { name: 'objective', kind: 'string' },
   { name: 'method', kind: 'string' },
   { name: 'trials', kind: 'number' },
   { name: 'seed', kind: 'number' },
-  { name: 'param', kind: 'string', repeat: true },
   { name: 'constraint', kind: 'string', repeat: true },
-  { name: 'cash', kind: 'number' },
-  { name: 'commission', kind: 'number' },
-  { name: 'slippage-bps', kind: 'number' },
-  { name: 'size', kind: 'string' },
-  { name: 'fill', kind: 'string' },
-  { name: 'from', kind: 'string' },
-  { name: 'to', kind: 'string' },
-  { name: 'skip-bad-rows', kind: 'boolean' },
-  { name: 'account', kind: 'string' },
-  { name: 'leverage', kind: 'number' },
   { name: 'engine', kind: 'string' },
   { name: 'threads', kind: 'number' },
   { name: 'json', kind: 'string' },
@@ -45,32 +34,18 @@ const OPTIMIZE_FLAGS: readonly FlagSpec[] = [...RESEARCH_FLAGS, { name: 'pbo-blo
 
 /** The request fields shared by optimize and walkforward. */
 export function researchRequest(a: ParsedArgs): OptimizeRequest {
-  const strategy = str(a, 'strategy');
-  if (strategy === undefined) throw new ConfigError('--strategy is required (a built-in name or a path to a .ts file)', { field: '--strategy' });
+  const run = runRequest(a);
   const space = str(a, 'space');
   if (space === undefined) throw new ConfigError("--space is required, e.g. --space 'fast=5:50:5,slow=20:200:10'", { field: '--space' });
-  const fill = str(a, 'fill') ?? 'next-open';
-  if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${fill}"`, { field: '--fill' });
   const trials = num(a, 'trials');
   if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1)) throw new ConfigError(`--trials must be a positive integer, got ${trials}`, { field: '--trials' });
   const seed = num(a, 'seed');
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new ConfigError(`--seed must be a whole number, got ${seed}`, { field: '--seed' });
   return {
-    strategy, space, fill, trials, seed,
+    ...run, space, trials, seed,
     objective: str(a, 'objective'),
     method: str(a, 'method'),
-    params: keyValues(strs(a, 'param'), '--param'),
     constraints: strs(a, 'constraint'),
-    data: strs(a, 'data'),
-    cash: num(a, 'cash'),
-    commission: num(a, 'commission'),
-    slippageBps: num(a, 'slippage-bps'),
-    size: str(a, 'size'),
-    from: str(a, 'from'),
-    to: str(a, 'to'),
-    skipBadRows: bool(a, 'skip-bad-rows'),
-    account: str(a, 'account'),
-    leverage: num(a, 'leverage'),
     engine: str(a, 'engine') as EngineChoice | undefined,
     threads: num(a, 'threads'),
   };
