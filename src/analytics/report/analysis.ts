@@ -92,7 +92,8 @@ export function histogram(x: Series, bins: number): { edges: number[]; counts: n
   if (!(hi > lo)) return { edges: [lo, hi], counts: [n] };
   const k = Math.max(1, Math.floor(bins));
   const width = (hi - lo) / k;
-  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : lo + i * width));
+  // A width rounded up (subnormal ranges) could carry an inner edge past hi; clamp so edges never decrease.
+  const edges = Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : Math.min(hi, lo + i * width)));
   const counts = new Array<number>(k).fill(0);
   for (let i = 0; i < n; i++) {
     let b = Math.floor((x[i]! - lo) / width);
