@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { atrBatch, bollingerBatch, emaBatch, foldBars, foldScalar, foldScalarMulti, macdBatch, rsiBatch, smaBatch, smmaBatch } from './batch.ts';
 import { EMA, SMMA } from './ema.ts';
+import { ExactSum } from './exact-sum.ts';
 import { MACD } from './momentum.ts';
 import { RSI } from './rsi.ts';
 import { SMA } from './sma.ts';
@@ -88,6 +89,23 @@ describe('batch loops equal the streaming fold', () => {
       }),
       RUNS,
     );
+  });
+
+  it('smaBatch equals fsum(window) / period, computed independently, on every kind of series', () => {
+    const reference = (xs: Float64Array, p: number): Float64Array =>
+      xs.map((_, i) => {
+        if (i + 1 < p) return NaN;
+        const e = new ExactSum();
+        for (let j = i + 1 - p; j <= i; j++) e.add(xs[j]!);
+        return e.value() / p;
+      });
+    const mixed = fc
+      .array(fc.oneof(fc.double({ min: 1e-300, max: 1e-290, noNaN: true }), fc.double({ min: 1, max: 1e4, noNaN: true }), fc.constantFrom(0, -0, -5.5, 1e250, NaN, Infinity)), { maxLength: 120 })
+      .map((a) => Float64Array.from(a));
+    fc.assert(fc.property(fc.oneof(series, mixed), period, (xs, p) => expectSame(smaBatch(xs, p), reference(xs, p))), RUNS);
+    // A price that grows a thousandfold and falls back re-scales on the way, in both directions.
+    const swing = Float64Array.from({ length: 1400 }, (_, i) => Math.round(100 * 1.01 ** (700 - Math.abs(700 - i)) * 100) / 100);
+    for (const p of [1, 3, 20, 33]) expectSame(smaBatch(swing, p), reference(swing, p));
   });
 
   it('smaBatch stays exact where the running sum loses digits (fsum fallback)', () => {

@@ -3,6 +3,11 @@
 // per element), proven bit-identical to the fold by property tests (batch.test.ts). NaN marks warm-up.
 import { ExactSum } from './exact-sum.ts';
 import type { BarInput, Indicator } from './indicator.ts';
+import { REANCHOR_EVERY, spreadVariance } from './rolling-spread.ts';
+import { gainOf, lossOf } from './rsi.ts';
+import { smaBatch } from './sma-batch.ts';
+
+export { smaBatch };
 
 /** Columnar OHLCV(+time) input of a batch computation (a model BarSeries fits). */
 export interface Columns {
@@ -116,72 +121,6 @@ function exactSum(xs: ArrayLike<number>, from: number, to: number): number {
   return e.value();
 }
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const TWO_POW_M53 = 1.1102230246251565e-16;
-const TWO_POW_M104 = 4.930380657631324e-32;
-
-/**
- * SMA over a series: fsum(window)/period, bit-identical to folding `new SMA(period)` (whose WindowSum
- * returns fsum too). The window sum runs in double-double, hi + lo, both renormalized by TwoSum.
- * While every step is provably exact (the one rounding step, lo + e, leaves no residual, which holds
- * for ordinary prices), hi + lo IS the exact sum and hi = fl(hi + lo) its correct rounding, ties to
- * even included. Otherwise WindowSum's error bound decides, and failing that the window is summed
- * exactly (ExactSum), which re-anchors the running sum.
- */
-export function smaBatch(xs: Float64Array, period: number): Float64Array {
-  const n = xs.length;
-  const out = new Float64Array(n);
-  const ex = new ExactSum();
-  let hi = 0;
-  let lo = 0;
-  let err = 0;
-  let exact = true;
-  let sinceSync = 0;
-  for (let i = 0; i < n; i++) {
-    for (let pass = i >= period ? 0 : 1; pass < 2; pass++) {
-      // pass 0 removes the value leaving the window, pass 1 adds the new one.
-      const x = pass === 0 ? -xs[i - period]! : xs[i]!;
-      const s = hi + x;
-      const sb = s - hi;
-      const e = hi - (s - sb) + (x - sb);
-      const l = lo + e;
-      const lb = l - lo;
-      if (lo - (l - lb) + (e - lb) !== 0) exact = false;
-      const h = s + l;
-      const hb = h - s;
-      lo = s - (h - hb) + (l - hb);
-      hi = h;
-      err += (Math.abs(s) + Math.abs(x)) * TWO_POW_M104;
-    }
-    if (i < period - 1) {
-      out[i] = NaN;
-      continue;
-    }
-    let ok = exact && Number.isFinite(hi);
-    if (!ok && LITTLE_ENDIAN && Number.isFinite(hi) && ++sinceSync < 4096) {
-      F64[0] = hi;
-      U32[0] = 0;
-      U32[1]! &= 0x7ff00000;
-      ok = F64[0]! * TWO_POW_M53 - Math.abs(lo) > err;
-    }
-    if (!ok) {
-      ex.reset();
-      for (let j = i - period + 1; j <= i; j++) ex.add(xs[j]!);
-      hi = ex.value();
-      ex.add(-hi);
-      lo = ex.value();
-      ex.add(-lo);
-      exact = ex.value() === 0 && Number.isFinite(lo);
-      err = Math.abs(hi) * TWO_POW_M104;
-      sinceSync = 0;
-    }
-    out[i] = hi / period;
-  }
-  return out;
-}
-
 /** SMA-seeded exponential smoothing (EMA: alpha 2/(p+1), SMMA: 1/p) into `out`, from input `from` on. */
 function smoothInto(xs: Float64Array, from: number, period: number, alpha: number, out: Float64Array): void {
   const n = xs.length;
@@ -209,9 +148,10 @@ export function smmaBatch(xs: Float64Array, period: number): Float64Array {
 }
 
 /** RSI over a series; bit-identical to folding `new RSI(period)`. */
-export function rsiBatch(xs: Float64Array, period: number): Float64Array {
+export function rsiBatch(xs: Float64Array, period: number, out: Float64Array = new Float64Array(xs.length)): Float64Array {
   const n = xs.length;
-  const out = new Float64Array(n).fill(NaN);
+  if (out.length !== n) throw new RangeError(`rsiBatch: out has ${out.length} elements, xs has ${n}`);
+  out.fill(NaN, 0, Math.min(period + 1, n));
   if (n <= period) return out;
   const alpha = 1 / period;
   const a1 = 1 - alpha;
@@ -219,16 +159,16 @@ export function rsiBatch(xs: Float64Array, period: number): Float64Array {
   const downs = new ExactSum();
   for (let i = 1; i <= period; i++) {
     const d = xs[i]! - xs[i - 1]!;
-    ups.add(d > 0 ? d : 0);
-    downs.add(d < 0 ? -d : 0);
+    ups.add(gainOf(d));
+    downs.add(lossOf(d));
   }
   let up = ups.value() / period;
   let down = downs.value() / period;
   out[period] = 100 - 100 / (1 + up / down);
   for (let i = period + 1; i < n; i++) {
     const d = xs[i]! - xs[i - 1]!;
-    up = up * a1 + (d > 0 ? d : 0) * alpha;
-    down = down * a1 + (d < 0 ? -d : 0) * alpha;
+    up = up * a1 + gainOf(d) * alpha;
+    down = down * a1 + lossOf(d) * alpha;
     out[i] = 100 - 100 / (1 + up / down);
   }
   return out;
@@ -308,62 +248,73 @@ function tr(h: number, l: number, pc: number): number {
   return r;
 }
 
-/** Bollinger Bands over a series; bit-identical to folding `new Bollinger(period, mult)`. */
-export function bollingerBatch(
-  xs: Float64Array,
-  period: number,
-  mult: number,
-): { upper: Float64Array; middle: Float64Array; lower: Float64Array } {
+/** The three bands of a batch computation (a type alias, so it also fits `Record<string, Float64Array>`). */
+export type Bands = { upper: Float64Array; middle: Float64Array; lower: Float64Array };
+
+/**
+ * Bollinger Bands over a series, bit-identical to folding `new Bollinger(period, mult)`: the middle band
+ * is smaBatch, the spread repeats RollingSpread's operations in its order (running sums about an
+ * anchor re-set every REANCHOR_EVERY inputs). Writes into `out` when given (arrays as long as xs).
+ */
+export function bollingerBatch(xs: Float64Array, period: number, mult: number, out?: Bands): Bands {
   const n = xs.length;
-  const middle = smaBatch(xs, period);
-  const upper = new Float64Array(n).fill(NaN);
-  const lower = new Float64Array(n).fill(NaN);
-  const p = period;
-  let i = p - 1;
-  for (; i + 3 < n; i += 4) {
-    // Four windows interleaved, each summed oldest to newest like the streaming two-pass variance.
-    const b = i - p + 1;
-    const m0 = middle[i]!;
-    const m1 = middle[i + 1]!;
-    const m2 = middle[i + 2]!;
-    const m3 = middle[i + 3]!;
-    let s0 = 0;
+  const middle = smaBatch(xs, period, out?.middle);
+  const upper = out?.upper ?? new Float64Array(n);
+  const lower = out?.lower ?? new Float64Array(n);
+  if (upper.length !== n || lower.length !== n) throw new RangeError(`bollingerBatch: output arrays must have ${n} elements`);
+  bandsAround(xs, middle, upper, lower, period, mult);
+  return { upper, middle, lower };
+}
+
+/** upper/lower = middle ± mult·σ, σ from RollingSpread's running sums (same operations, same order). */
+function bandsAround(xs: Float64Array, middle: Float64Array, upper: Float64Array, lower: Float64Array, p: number, mult: number): void {
+  const n = xs.length;
+  const invN = 1 / p;
+  // Blocks of REANCHOR_EVERY inputs: the first input of a block moves the anchor to itself and
+  // re-sums the window; the others slide the running sums.
+  for (let b = 0; b < n; b += REANCHOR_EVERY) {
+    const x0 = xs[b]!;
+    const c = Number.isFinite(x0) ? x0 : 0;
     let s1 = 0;
     let s2 = 0;
-    let s3 = 0;
-    for (let j = b; j <= i; j++) {
-      const d0 = xs[j]! - m0;
-      const d1 = xs[j + 1]! - m1;
-      const d2 = xs[j + 2]! - m2;
-      const d3 = xs[j + 3]! - m3;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
+    for (let j = b < p ? 0 : b - p + 1; j <= b; j++) {
+      const d = xs[j]! - c;
+      s1 += d;
+      s2 += d * d;
     }
-    const dev0 = Math.sqrt(s0 / p) * mult;
-    const dev1 = Math.sqrt(s1 / p) * mult;
-    const dev2 = Math.sqrt(s2 / p) * mult;
-    const dev3 = Math.sqrt(s3 / p) * mult;
-    upper[i] = m0 + dev0;
-    lower[i] = m0 - dev0;
-    upper[i + 1] = m1 + dev1;
-    lower[i + 1] = m1 - dev1;
-    upper[i + 2] = m2 + dev2;
-    lower[i + 2] = m2 - dev2;
-    upper[i + 3] = m3 + dev3;
-    lower[i + 3] = m3 - dev3;
-  }
-  for (; i < n; i++) {
-    const m = middle[i]!;
-    let s = 0;
-    for (let j = i - p + 1; j <= i; j++) {
-      const d = xs[j]! - m;
-      s += d * d;
+    const end = Math.min(b + REANCHOR_EVERY, n);
+    let i = b;
+    // Warm-up inputs (the window not yet full) of this block, the block's first input included.
+    for (; i < end && i < p; i++) {
+      if (i > b) {
+        const d = xs[i]! - c;
+        s1 = s1 + d;
+        s2 = s2 + d * d;
+      }
+      if (i < p - 1) {
+        upper[i] = NaN;
+        lower[i] = NaN;
+        continue;
+      }
+      const dev = Math.sqrt(spreadVariance(s1, s2, invN)) * mult;
+      upper[i] = middle[i]! + dev;
+      lower[i] = middle[i]! - dev;
     }
-    const dev = Math.sqrt(s / p) * mult;
-    upper[i] = m + dev;
-    lower[i] = m - dev;
+    if (i === b && i < end) {
+      const dev = Math.sqrt(spreadVariance(s1, s2, invN)) * mult;
+      upper[i] = middle[i]! + dev;
+      lower[i] = middle[i]! - dev;
+      i++;
+    }
+    for (; i < end; i++) {
+      const d = xs[i]! - c;
+      const e = xs[i - p]! - c;
+      s1 = s1 + (d - e);
+      s2 = s2 + (d * d - e * e);
+      const dev = Math.sqrt(spreadVariance(s1, s2, invN)) * mult;
+      const m = middle[i]!;
+      upper[i] = m + dev;
+      lower[i] = m - dev;
+    }
   }
-  return { upper, middle, lower };
 }

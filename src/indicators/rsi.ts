@@ -8,7 +8,9 @@ import { checkPeriod, type Indicator } from './indicator.ts';
 
 export class RSI implements Indicator {
   readonly warmupPeriod: number;
-  value: number | null = null;
+  // The latest value as a plain double (a `number | null` field would box every update).
+  #value = 0;
+  #ready = false;
   readonly #alpha: number;
   readonly #alpha1: number;
   /** Moves seen so far (inputs - 1), capped at `period` once seeded. */
@@ -34,7 +36,11 @@ export class RSI implements Indicator {
   }
 
   get isReady(): boolean {
-    return this.value !== null;
+    return this.#ready;
+  }
+
+  get value(): number | null {
+    return this.#ready ? this.#value : null;
   }
 
   update(x: number): number | null {
@@ -60,7 +66,7 @@ export class RSI implements Indicator {
   }
 
   reset(): void {
-    this.value = null;
+    this.#ready = false;
     this.#moves = 0;
     this.#prev = NaN;
     this.#up = 0;
@@ -76,16 +82,22 @@ export class RSI implements Indicator {
   #apply(x: number): number | null {
     const prev = this.#prev;
     this.#prev = x;
-    if (Number.isNaN(prev)) return (this.value = null);
+    if (Number.isNaN(prev)) {
+      this.#ready = false;
+      return null;
+    }
     const d = x - prev;
-    const gain = d > 0 ? d : 0;
-    const loss = d < 0 ? -d : 0;
+    const gain = gainOf(d);
+    const loss = lossOf(d);
     this.#lastGain = gain;
     this.#lastLoss = loss;
     if (this.#moves < this.period) {
       this.#seedUp.add(gain);
       this.#seedDown.add(loss);
-      if (++this.#moves < this.period) return (this.value = null);
+      if (++this.#moves < this.period) {
+        this.#ready = false;
+        return null;
+      }
       this.#up = this.#seedUp.value() / this.period;
       this.#down = this.#seedDown.value() / this.period;
     } else {
@@ -93,6 +105,25 @@ export class RSI implements Indicator {
       this.#down = this.#down * this.#alpha1 + loss * this.#alpha;
     }
     // No losses in the window: RSI is 100 (rs = +inf), as backtrader without safediv.
-    return (this.value = 100 - 100 / (1 + this.#up / this.#down));
+    this.#ready = true;
+    return (this.#value = 100 - 100 / (1 + this.#up / this.#down));
   }
+}
+
+// max(d, 0) and max(-d, 0) without a branch on the sign of d, which is a coin flip for prices and
+// costs a mispredicted jump half the time: (d + |d|) / 2 and (|d| - d) / 2 are exact while |d| < 2^1023
+// (d + |d| cannot overflow). Anything else (huge, infinite, NaN) takes the plain comparisons; NaN
+// counts as no move.
+const TWO_POW_1023 = 2 ** 1023;
+
+/** The gain of a move: d when d > 0, else 0. */
+export function gainOf(d: number): number {
+  const a = Math.abs(d);
+  return a < TWO_POW_1023 ? (d + a) * 0.5 : d > 0 ? d : 0;
+}
+
+/** The loss of a move: -d when d < 0, else 0. */
+export function lossOf(d: number): number {
+  const a = Math.abs(d);
+  return a < TWO_POW_1023 ? (a - d) * 0.5 : d < 0 ? -d : 0;
 }

@@ -5,8 +5,10 @@ import { WindowSum } from './window-sum.ts';
 
 export class SMA implements Indicator {
   readonly warmupPeriod: number;
-  value: number | null = null;
   readonly #win: WindowSum;
+  // The latest value as a plain double (a `number | null` field would box every update).
+  #value = 0;
+  #ready = false;
 
   constructor(readonly period: number) {
     this.warmupPeriod = checkPeriod('SMA', period);
@@ -14,21 +16,29 @@ export class SMA implements Indicator {
   }
 
   get isReady(): boolean {
-    return this.#win.count >= this.period;
+    return this.#ready;
+  }
+
+  get value(): number | null {
+    return this.#ready ? this.#value : null;
   }
 
   update(x: number): number | null {
     const sum = this.#win.pushSum(x);
-    return (this.value = this.#win.count < this.period ? null : sum / this.period);
+    if (this.#win.count < this.period) return null;
+    this.#ready = true;
+    return (this.#value = sum / this.period);
   }
 
   replace(x: number): number | null {
     this.#win.replaceLast(x);
-    return (this.value = this.#win.count < this.period ? null : this.#win.sum() / this.period);
+    if (this.#win.count < this.period) return null;
+    this.#ready = true;
+    return (this.#value = this.#win.sum() / this.period);
   }
 
   reset(): void {
     this.#win.reset();
-    this.value = null;
+    this.#ready = false;
   }
 }

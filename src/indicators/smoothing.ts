@@ -3,7 +3,6 @@
 import { ExactSum } from './exact-sum.ts';
 
 export class SeededSmoothing {
-  value: number | null = null;
   #count = 0;
   readonly #seed = new ExactSum();
   #prev = NaN;
@@ -22,6 +21,11 @@ export class SeededSmoothing {
 
   get isReady(): boolean {
     return this.#count >= this.period;
+  }
+
+  /** The latest value; kept in #prev, a plain double, as a `number | null` field would box every update. */
+  get value(): number | null {
+    return this.#count >= this.period ? this.#prev : null;
   }
 
   update(x: number): number | null {
@@ -47,18 +51,15 @@ export class SeededSmoothing {
     this.#lastCount = 0;
     this.#lastSeedInput = NaN;
     this.#lastPrev = NaN;
-    this.value = null;
   }
 
   #apply(x: number): number | null {
     if (this.#count < this.period) {
       this.#seed.add(x);
       this.#count++;
-      if (this.#count < this.period) return (this.value = null);
-      this.#prev = this.#seed.value() / this.period;
-      return (this.value = this.#prev);
+      if (this.#count < this.period) return null;
+      return (this.#prev = this.#seed.value() / this.period);
     }
-    this.#prev = this.#prev * this.#alpha1 + x * this.alpha;
-    return (this.value = this.#prev);
+    return (this.#prev = this.#prev * this.#alpha1 + x * this.alpha);
   }
 }

@@ -5,6 +5,7 @@ import { checkPeriod, feed, type HL, type HLC } from './indicator.ts';
 import { SMA } from './sma.ts';
 import { SeededSmoothing } from './smoothing.ts';
 import { RingWindow } from './window.ts';
+import { RollingSpread } from './rolling-spread.ts';
 
 /** max(high − low, |high − prevClose|, |low − prevClose|), in TA-Lib's order of comparisons. */
 export function trueRange(high: number, low: number, prevClose: number): number {
@@ -174,7 +175,7 @@ export interface BandsValue {
 export class Bollinger extends StreamingIndicator<number, BandsValue> {
   readonly warmupPeriod: number;
   readonly #sma: SMA;
-  readonly #w: RingWindow;
+  readonly #spread: RollingSpread;
 
   constructor(
     readonly period = 20,
@@ -183,20 +184,20 @@ export class Bollinger extends StreamingIndicator<number, BandsValue> {
     super();
     this.#sma = new SMA(period);
     this.warmupPeriod = this.#sma.warmupPeriod;
-    this.#w = new RingWindow(period);
+    this.#spread = new RollingSpread(period);
   }
 
   protected step(x: number, replace: boolean): BandsValue | null {
     const mid = feed(this.#sma, x, replace);
-    this.#w.put(x, replace);
+    this.#spread.put(x, replace);
     if (mid === null) return null;
-    const dev = Math.sqrt(windowVariance(this.#w, mid)) * this.mult;
+    const dev = Math.sqrt(this.#spread.variance()) * this.mult;
     return { upper: mid + dev, middle: mid, lower: mid - dev };
   }
 
   protected clear(): void {
     this.#sma.reset();
-    this.#w.clear();
+    this.#spread.reset();
   }
 }
 

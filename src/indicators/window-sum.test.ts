@@ -70,4 +70,49 @@ describe('WindowSum', () => {
     b.push(5.5);
     expect(a.sum()).toBe(b.sum());
   });
+
+  /** Pushes (and sometimes replaces) values, checking fsum of the window after each step. */
+  function checkAgainstFsum(xs: readonly number[], size: number, replaceEvery = 0): void {
+    const w = new WindowSum(size);
+    const window: number[] = [];
+    xs.forEach((x, i) => {
+      if (replaceEvery > 0 && i % replaceEvery === replaceEvery - 1 && window.length > 0) {
+        w.replaceLast(x);
+        window[window.length - 1] = x;
+      } else {
+        w.push(x);
+        window.push(x);
+        if (window.length > size) window.shift();
+      }
+      expect(w.sum()).toBe(fsum(window));
+    });
+  }
+
+  it('stays exact across tiny values beside large ones, zeros, sign changes and replacements', () => {
+    const magnitude = fc.oneof(
+      fc.double({ min: 1e-300, max: 1e-290, noNaN: true }),
+      fc.double({ min: 1e-20, max: 1, noNaN: true }),
+      fc.double({ min: 1, max: 1e6, noNaN: true }),
+      fc.double({ min: 1e250, max: 1e300, noNaN: true }),
+      fc.constantFrom(0, -0, 5e-324, Number.MIN_VALUE * 3),
+    );
+    const value = fc.tuple(magnitude, fc.boolean()).map(([m, neg]) => (neg ? -m : m));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 5 }), (xs, size, every) =>
+        checkAgainstFsum(xs, size, every),
+      ),
+    );
+  });
+
+  it('re-scales as a price grows by orders of magnitude and as it falls back', () => {
+    const up = Array.from({ length: 2000 }, (_, i) => Math.round(100 * 1.01 ** i * 100) / 100);
+    checkAgainstFsum([...up, ...up.slice().reverse()], 20);
+    checkAgainstFsum([...up, ...up.slice().reverse()], 7, 3);
+  });
+
+  it('carries NaN and infinities like fsum of the window, and recovers once they leave', () => {
+    const w = new WindowSum(3);
+    const sums = [1.5, Infinity, 2.25, 3, 4, NaN, 1, 2, 3].map((x) => w.pushSum(x));
+    expect(sums).toEqual([1.5, Infinity, Infinity, Infinity, 9.25, NaN, NaN, NaN, 6]);
+  });
 });

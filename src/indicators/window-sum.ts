@@ -1,33 +1,82 @@
-// Sliding-window sum that always returns fsum(window) (the correctly rounded exact sum) at the cost
-// of a few flops: a double-double running sum (hi + lo) with a rigorous bound on its error. When
-// the bound cannot prove that hi is the correct rounding, the window is summed exactly (ExactSum),
-// which re-anchors the running sum. In practice the fallback almost never runs.
+// Sliding-window sum that always returns fsum(window), the correctly rounded exact sum (as Python's
+// math.fsum, which backtrader uses), at the cost of a naive running sum.
+//
+// Each value x is split exactly against a power-of-two scale sigma = 1.5 * 2^k (Rump's
+// error-free "ExtractScalar"): q = (x + sigma) - sigma is x on the grid 2^(k-52), r = x - q the rest.
+// While every value in the window obeys floor <= |x| <= limit (or is zero), with 2^k >= (n + 1) * max,
+// the q's and the r's each sum without any rounding, so H = sum(q) and L = sum(r) are exact and
+// fl(H + L) is the correctly rounded window sum, ties to even included. Removing a value recomputes
+// its split (it is deterministic), so the window keeps only the raw values.
+//
+// A value outside those bounds (a tiny one next to large ones, NaN, infinities, a price that grew past
+// the limit) re-chooses the scale from the window; when no scale fits, the window is summed exactly
+// (ExactSum) until the odd value has left. In practice prices never leave the fast path.
 import { ExactSum } from './exact-sum.ts';
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const TWO_POW_M53 = 1.1102230246251565e-16;
-const TWO_POW_M104 = 4.930380657631324e-32;
-const RESYNC_EVERY = 4096;
+export interface SplitScale {
+  readonly sigma: number;
+  /** Largest |x| the scale takes. */
+  readonly limit: number;
+  /** Smallest non-zero |x| it takes. */
+  readonly floor: number;
+}
 
-/** Half an ulp of x (x finite and normal): 2^(exponent - 53). */
-function halfUlp(x: number): number {
-  F64[0] = x;
-  U32[0] = 0;
-  U32[1]! &= 0x7ff00000;
-  return F64[0]! * TWO_POW_M53;
+/** The scale of the split for `size` values whose largest magnitude is `max`, or null if none fits. */
+export function splitScale(size: number, max: number): SplitScale | null {
+  if (!Number.isFinite(max)) return null;
+  // One power of two of headroom, so a slowly rising price re-scales only when it doubles.
+  let k = Math.max(Math.ceil(Math.log2((size + 1) * max)) + 1, -960);
+  if (!(k <= 960)) return null;
+  while (2 ** k < (size + 1) * max) k++;
+  const p = 2 ** k;
+  // limit: every |q| <= limit keeps each partial sum of q's below 2^(k+1), the grid's exact range.
+  // floor: a value this large has an ulp that keeps the r's of a window within 53 bits.
+  return { sigma: 1.5 * p, limit: p / (size + 1), floor: (size + 1) * 2 ** (k - 52) };
+}
+
+/** The scale that takes every value of xs[from, to) (a window of `size`), or null (NaN, infinities, too wide a range). */
+export function scaleFor(xs: Float64Array, from: number, to: number, size: number): SplitScale | null {
+  let max = 0;
+  for (let j = from; j < to; j++) {
+    const a = Math.abs(xs[j]!);
+    // NaN sticks: once max is NaN, no comparison replaces it.
+    if (a > max || a !== a) max = a;
+  }
+  const s = splitScale(size, max);
+  if (s === null) return null;
+  for (let j = from; j < to; j++) {
+    const a = Math.abs(xs[j]!);
+    if (!(a >= s.floor) && a !== 0) return null;
+  }
+  return s;
+}
+
+/** The exact sums of the q parts and of the r parts of xs[from, to) under `sigma` (values the scale takes). */
+export function splitSums(xs: Float64Array, from: number, to: number, sigma: number): { hi: number; lo: number } {
+  let hi = 0;
+  let lo = 0;
+  for (let j = from; j < to; j++) {
+    const x = xs[j]!;
+    const q = x + sigma - sigma;
+    hi += q;
+    lo += x - q;
+  }
+  return { hi, lo };
 }
 
 export class WindowSum {
   readonly #buf: Float64Array;
   #count = 0;
   #head = 0;
+  /** Exact sum of the q parts and of the r parts of the window (fast path). */
   #hi = 0;
   #lo = 0;
-  /** Bound on |exact window sum - (hi + lo)|. */
-  #err = 0;
-  #sinceSync = 0;
+  #sigma = 0;
+  /** -1 (nothing fits) while off the fast path, so the hot check needs no separate flag. */
+  #limit = -1;
+  #floor = 0;
+  /** Pushes left before the fast path is tried again; 0 while on it. */
+  #slow = 0;
   readonly #exact = new ExactSum();
 
   constructor(readonly size: number) {
@@ -40,51 +89,39 @@ export class WindowSum {
 
   /** Pushes x; once full, the oldest value leaves the window. */
   push(x: number): void {
-    if (this.#count === this.size) this.#add(-this.#buf[this.#head]!);
-    else this.#count++;
-    this.#buf[this.#head] = x;
-    this.#add(x);
-    this.#head = this.#head + 1 === this.size ? 0 : this.#head + 1;
-    if (++this.#sinceSync === RESYNC_EVERY) this.#resync();
+    this.pushSum(x);
   }
 
-  /**
-   * Pushes x and returns the window's fsum: `push` + `sum` as one flat method (the removal and the
-   * addition inlined), so the hot path of SMA makes one call and passes no intermediate doubles.
-   */
+  /** Pushes x and returns the window's fsum. */
   pushSum(x: number): number {
-    let hi = this.#hi;
-    let lo = this.#lo;
-    let err = this.#err;
-    if (this.#count === this.size) {
-      const v = -this.#buf[this.#head]!;
-      const s = hi + v;
-      const bb = s - hi;
-      const e = hi - (s - bb) + (v - bb);
-      const l = lo + e;
-      const lb = l - lo;
-      if (lo - (l - lb) + (e - lb) !== 0) err += (Math.abs(s) + Math.abs(v)) * TWO_POW_M104;
-      hi = s + l;
-      const b2 = hi - s;
-      lo = s - (hi - b2) + (l - b2);
-    } else this.#count++;
-    this.#buf[this.#head] = x;
-    {
-      const s = hi + x;
-      const bb = s - hi;
-      const e = hi - (s - bb) + (x - bb);
-      const l = lo + e;
-      const lb = l - lo;
-      if (lo - (l - lb) + (e - lb) !== 0) err += (Math.abs(s) + Math.abs(x)) * TWO_POW_M104;
-      hi = s + l;
-      const b2 = hi - s;
-      lo = s - (hi - b2) + (l - b2);
+    const a = Math.abs(x);
+    const head = this.#head;
+    const buf = this.#buf;
+    if (a <= this.#limit && (a >= this.#floor || a === 0)) {
+      const sig = this.#sigma;
+      const q = x + sig - sig;
+      let hi = this.#hi;
+      let lo = this.#lo;
+      if (this.#count === this.size) {
+        const old = buf[head]!;
+        const qo = old + sig - sig;
+        hi += q - qo;
+        lo += x - q - (old - qo);
+      } else {
+        this.#count++;
+        hi += q;
+        lo += x - q;
+      }
+      buf[head] = x;
+      this.#head = head + 1 === this.size ? 0 : head + 1;
+      this.#hi = hi;
+      this.#lo = lo;
+      return hi + lo;
     }
-    this.#hi = hi;
-    this.#lo = lo;
-    this.#err = err;
-    this.#head = this.#head + 1 === this.size ? 0 : this.#head + 1;
-    if (++this.#sinceSync === RESYNC_EVERY) this.#resync();
+    if (this.#count < this.size) this.#count++;
+    buf[head] = x;
+    this.#head = head + 1 === this.size ? 0 : head + 1;
+    this.#offPath();
     return this.sum();
   }
 
@@ -95,22 +132,29 @@ export class WindowSum {
       return;
     }
     const last = this.#head === 0 ? this.size - 1 : this.#head - 1;
-    this.#add(-this.#buf[last]!);
+    const a = Math.abs(x);
+    if (a <= this.#limit && (a >= this.#floor || a === 0)) {
+      const sig = this.#sigma;
+      const old = this.#buf[last]!;
+      const q = x + sig - sig;
+      const qo = old + sig - sig;
+      this.#hi += q - qo;
+      this.#lo += x - q - (old - qo);
+      this.#buf[last] = x;
+      return;
+    }
     this.#buf[last] = x;
-    this.#add(x);
+    if (this.#slow === 0) this.#rescale();
   }
 
   /** fsum of the values in the window. */
   sum(): number {
-    const hi = this.#hi;
-    const lo = this.#lo;
-    // hi = fl(hi + lo) after renormalization (ties to even). With no error (hi + lo is the exact sum)
-    // that is the correct rounding, ties included; otherwise hi is correct whenever the exact sum stays
-    // strictly inside hi's rounding interval: |lo| + err < ulp(hi) / 2.
-    if (this.#err === 0 && Number.isFinite(hi)) return hi;
-    if (LITTLE_ENDIAN && Number.isFinite(hi) && hi !== 0 && halfUlp(hi) - Math.abs(lo) > this.#err) return hi;
-    this.#resync();
-    return this.#hi;
+    if (this.#slow === 0) return this.#hi + this.#lo;
+    const ex = this.#exact;
+    ex.reset();
+    const n = this.#count;
+    for (let k = 0; k < n; k++) ex.add(this.#buf[(this.#head - n + k + this.size) % this.size]!);
+    return ex.value();
   }
 
   reset(): void {
@@ -119,46 +163,41 @@ export class WindowSum {
     this.#head = 0;
     this.#hi = 0;
     this.#lo = 0;
-    this.#err = 0;
-    this.#sinceSync = 0;
+    this.#sigma = 0;
+    this.#limit = -1;
+    this.#floor = 0;
+    this.#slow = 0;
   }
 
-  #add(x: number): void {
-    const hi = this.#hi;
-    const s = hi + x;
-    const bb = s - hi;
-    const e = hi - (s - bb) + (x - bb);
-    const lo0 = this.#lo;
-    const lo = lo0 + e;
-    // Renormalize with a full TwoSum (exact even when an exact cancellation left |s| < |lo|).
-    const h2 = s + lo;
-    const b2 = h2 - s;
-    this.#lo = s - (h2 - b2) + (lo - b2);
-    this.#hi = h2;
-    // lo0 + e is the one step that may round (by <= ulp(lo)/2 <= |s| 2^-104, as |lo| <= ulp(s));
-    // the bound grows only when it did (its TwoSum error is non-zero).
-    const lb = lo - lo0;
-    if (lo0 - (lo - lb) + (e - lb) !== 0) this.#err += (Math.abs(s) + Math.abs(x)) * TWO_POW_M104;
+  /**
+   * The newest value is outside the fast path's bounds, or the window is waiting for an odd value to
+   * leave: re-scale now, or (exact-only) after `size` pushes. Re-scaling checks every value, so the
+   * countdown only decides how often that O(n) check runs.
+   */
+  #offPath(): void {
+    if (this.#slow > 1) {
+      this.#slow--;
+      return;
+    }
+    this.#rescale();
   }
 
-  /** Exact sum of the window: hi = fsum, lo = the rounded remainder. */
-  #resync(): void {
-    const ex = this.#exact;
-    ex.reset();
+  /** Re-chooses the scale from the window and re-sums it; when no scale fits, stays exact-only for a window. */
+  #rescale(): void {
     const n = this.#count;
     const buf = this.#buf;
-    for (let k = 0; k < n; k++) {
-      const idx = (this.#head - n + k + this.size) % this.size;
-      ex.add(buf[idx]!);
+    const scale = scaleFor(buf, 0, n, this.size);
+    if (scale === null) {
+      this.#slow = this.size;
+      this.#limit = -1;
+      return;
     }
-    const hi = ex.value();
-    ex.add(-hi);
-    const lo = ex.value();
-    ex.add(-lo);
+    const { hi, lo } = splitSums(buf, 0, n, scale.sigma);
     this.#hi = hi;
     this.#lo = lo;
-    // hi + lo is exact when nothing is left over.
-    this.#err = ex.value() === 0 ? 0 : Math.abs(hi) * TWO_POW_M104;
-    this.#sinceSync = 0;
+    this.#sigma = scale.sigma;
+    this.#limit = scale.limit;
+    this.#floor = scale.floor;
+    this.#slow = 0;
   }
 }
