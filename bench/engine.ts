@@ -1,4 +1,6 @@
 // Engine throughput: SMA cross over 1M bars of one symbol; 100 symbols x 10k bars; memory per loaded bar.
+// Two more lines break the one-symbol figure down: the engine's own cost per bar (a strategy that does
+// nothing) and the cost of one order round trip (market buy, filled next open, closed later).
 import { BacktestNode } from '../src/engine/backtest-node.ts';
 import { FractionCommission } from '../src/execution/commission.ts';
 import { SmaCross } from '../src/strategies/builtin/sma-cross.ts';
@@ -6,6 +8,29 @@ import { randomWalk } from './random-walk.ts';
 import { bestOf, peakRssMb, type BenchResult } from './types.ts';
 import type { BarSeries } from '../src/model/bar.ts';
 import { sizers, type Sizer } from '../src/strategies/sizing.ts';
+import { Strategy } from '../src/strategies/strategy.ts';
+import type { Bar } from '../src/model/bar.ts';
+import type { StrategyContext } from '../src/strategies/context.ts';
+
+/** Buys 100 units every `every` bars and closes them `every / 2` bars later (every = NEVER: no trades). */
+const NEVER = 2 ** 30;
+class Cycle extends Strategy<Record<string, never>> {
+  #n = 0;
+  constructor(readonly every: number) {
+    super({});
+  }
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    const k = this.#n++ % this.every;
+    if (k === 0) ctx.buy(bar.symbol, 100);
+    else if (k === this.every >> 1) ctx.close(bar.symbol);
+  }
+}
+
+function runCycle(series: BarSeries[], every: number): { seconds: number; fills: number } {
+  const node = new BacktestNode({ series, cash: 1e9, venue: { commission: new FractionCommission(0.001) }, strategies: [{ strategy: new Cycle(every) }] });
+  const out = node.run();
+  return { seconds: out.runSeconds, fills: out.kernel.fills.length };
+}
 
 function runOnce(series: BarSeries[], sizer?: Sizer): number {
   const node = new BacktestNode({
@@ -22,6 +47,20 @@ export async function run(): Promise<BenchResult[]> {
   bestOf(1, () => undefined);
   for (let i = 0; i < 6; i++) engine = Math.min(engine, runOnce(one));
   out.push({ name: 'engine.sma-cross.1-symbol', work: '1,000,000 bars', seconds: engine, rate: 1e6 / engine, peakRssMb: peakRssMb(), target: '>= 10M bars/s' });
+
+  // Breakdown, interleaved so both see the same machine state: the engine alone, and per order.
+  let idle = Infinity;
+  let trading = Infinity;
+  let fills = 0;
+  for (let i = 0; i < 6; i++) {
+    idle = Math.min(idle, runCycle(one, NEVER).seconds);
+    const c = runCycle(one, 20);
+    trading = Math.min(trading, c.seconds);
+    fills = c.fills;
+  }
+  out.push({ name: 'engine.floor.1-symbol', work: '1,000,000 bars, a strategy that does nothing', seconds: idle, rate: 1e6 / idle, nsPerBar: Math.round(idle * 1e4) / 10, peakRssMb: peakRssMb() });
+  const perOrder = (trading - idle) / fills;
+  out.push({ name: 'engine.order-round-trip', work: `${fills} market orders filled at the next open (buy, then close)`, seconds: trading - idle, rate: 1 / perOrder, unit: 'orders/s', usPerOrder: Math.round(perOrder * 1e8) / 100, peakRssMb: peakRssMb() });
 
   const many = Array.from({ length: 100 }, (_, i) => randomWalk(`S${i}`, 10_000, 100 + i));
   let multi = Infinity;

@@ -3,6 +3,10 @@
 // marshalling 1M JS numbers in and out (estimated with trivial TA-Lib functions of the same shape and
 // reported separately), and (2) when a C compiler is present, by a small C program linked against the
 // TA-Lib static libraries that the `talib` package built: TA-Lib C's own time on the same data.
+// The C harness writes into output arrays allocated once; SMA, RSI and BBANDS are timed the same way (their
+// batch forms take output arrays), and also allocating their outputs on every call (`secondsAllocating`).
+// Every figure is the best of 15 runs after a warm-up: the JIT needs a few calls to settle, and on a
+// shared VM the same loop runs up to ~1.8x slower in some runs than in others.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -55,6 +59,26 @@ function streamRsi(xs: Float64Array): number {
   let sink = 0;
   for (let i = 0; i < xs.length; i++) sink += ind.update(xs[i]!) ?? 0;
   return sink;
+}
+
+/**
+ * TA-Lib's SMA loop written in JS (a plain running sum, not exact): a same-run gauge of how fast this
+ * machine runs JS loops at the moment, next to the C time. On a shared VM the same JS code varies by
+ * up to ~1.8x between runs while the short C harness does not, so `vsNaiveJs` shows what the exact sum
+ * itself costs.
+ */
+function naiveSma(xs: Float64Array, period: number, out: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < period; i++) {
+    s += xs[i]!;
+    out[i] = NaN;
+  }
+  out[period - 1] = s / period;
+  for (let i = period; i < xs.length; i++) {
+    s += xs[i]!;
+    s -= xs[i - period]!;
+    out[i] = s / period;
+  }
 }
 
 // ---- TA-Lib C harness -----------------------------------------------------------------------------
@@ -130,7 +154,7 @@ export async function run(): Promise<BenchResult[]> {
     ['ema(20)', streamEma],
     ['rsi(14)', streamRsi],
   ] as const) {
-    const seconds = bestOf(5, () => (sink += fn(close)));
+    const seconds = bestOf(15, () => (sink += fn(close)));
     out.push({
       name: `indicators.stream.${name.slice(0, name.indexOf('('))}`,
       work: `1,000,000 updates of ${name.toUpperCase()}`,
@@ -155,10 +179,12 @@ export async function run(): Promise<BenchResult[]> {
   const perExtraOutput = ta({ name: 'MINMAX', inReal: jc, optInTimePeriod: 2 }) - oneInOneOut;
   const overhead = { one: oneInOneOut, three: threeInOneOut, multi: oneInOneOut + 2 * perExtraOutput };
 
-  const cases: { key: string; name: string; ours: () => unknown; binding: Record<string, unknown>; shape: keyof typeof overhead }[] = [
-    { key: 'sma', name: 'SMA(20)', ours: () => smaBatch(close, 20), binding: { name: 'SMA', inReal: jc, optInTimePeriod: 20 }, shape: 'one' },
+  const o1 = new Float64Array(N);
+  const bands = { upper: new Float64Array(N), middle: new Float64Array(N), lower: new Float64Array(N) };
+  const cases: { key: string; name: string; ours: () => unknown; allocating?: () => unknown; binding: Record<string, unknown>; shape: keyof typeof overhead }[] = [
+    { key: 'sma', name: 'SMA(20)', ours: () => smaBatch(close, 20, o1), allocating: () => smaBatch(close, 20), binding: { name: 'SMA', inReal: jc, optInTimePeriod: 20 }, shape: 'one' },
     { key: 'ema', name: 'EMA(20)', ours: () => emaBatch(close, 20), binding: { name: 'EMA', inReal: jc, optInTimePeriod: 20 }, shape: 'one' },
-    { key: 'rsi', name: 'RSI(14)', ours: () => rsiBatch(close, 14), binding: { name: 'RSI', inReal: jc, optInTimePeriod: 14 }, shape: 'one' },
+    { key: 'rsi', name: 'RSI(14)', ours: () => rsiBatch(close, 14, o1), allocating: () => rsiBatch(close, 14), binding: { name: 'RSI', inReal: jc, optInTimePeriod: 14 }, shape: 'one' },
     {
       key: 'macd', name: 'MACD(12,26,9)', ours: () => macdBatch(close, 12, 26, 9),
       binding: { name: 'MACD', inReal: jc, optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 }, shape: 'multi',
@@ -168,12 +194,15 @@ export async function run(): Promise<BenchResult[]> {
       binding: { name: 'ATR', high: jh, low: jl, close: jc, optInTimePeriod: 14 }, shape: 'three',
     },
     {
-      key: 'bollinger', name: 'BBANDS(20,2)', ours: () => bollingerBatch(close, 20, 2),
+      key: 'bollinger', name: 'BBANDS(20,2)', ours: () => bollingerBatch(close, 20, 2, bands), allocating: () => bollingerBatch(close, 20, 2),
       binding: { name: 'BBANDS', inReal: jc, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 }, shape: 'multi',
     },
   ];
   for (const k of cases) {
-    const seconds = bestOf(5, () => void k.ours());
+    const seconds = bestOf(15, () => void k.ours());
+    const allocating = k.allocating;
+    const secondsAllocating = allocating === undefined ? undefined : bestOf(15, () => void allocating());
+    const naiveJs = k.key === 'sma' ? bestOf(15, () => naiveSma(close, 20, o1)) : undefined;
     const binding = ta(k.binding);
     const cSeconds = c?.[k.key] ?? null;
     const estimate = Math.max(binding - overhead[k.shape], 0);
@@ -182,6 +211,8 @@ export async function run(): Promise<BenchResult[]> {
       name: `indicators.batch.${k.key}`,
       work: `${work}, ${k.name}`,
       seconds,
+      ...(secondsAllocating === undefined ? {} : { secondsAllocating }),
+      ...(naiveJs === undefined ? {} : { naiveJsSeconds: naiveJs, vsNaiveJs: Math.round((seconds / naiveJs) * 100) / 100 }),
       rate: N / seconds,
       talibCSeconds: cSeconds,
       talibBindingSeconds: talib ? binding : null,
