@@ -71,7 +71,7 @@ export function traceOf(out: BacktestOutput): RunTrace {
     signals: k.orders.map((o) => ({
       timeMs: o.createdMs, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.request.limitPrice, stopPrice: o.request.stopPrice,
     })),
-    fills: k.fills,
+    fills: k.fills.toArray(),
   };
 }
 

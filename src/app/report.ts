@@ -55,7 +55,7 @@ export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): Back
   const k = out.kernel;
   const attribution = attribute({
     timeMs: out.equityTime,
-    fills: k.fills,
+    fills: k.fills.toArray(),
     marks: out.feeds.map((f) => f.series),
     instruments: out.feeds.map((f) => f.instrument),
     startingEquity: opts.startingCash,

@@ -119,7 +119,7 @@ describe('order path', () => {
 
   it('trades fractional quantities of an instrument with a fine lot size', () => {
     const r = runScript(series(flat(3), { symbol: 'BTC' }), { 0: (ctx) => void ctx.buy('BTC', 0.123456789) }, { instruments: [makeInstrument('BTC', { assetClass: 'crypto' })] });
-    expect(r.kernel.fills[0]!.qty).toBe(0.12345678);
+    expect(r.kernel.fills.at(0)!.qty).toBe(0.12345678);
   });
 
   it.each([
@@ -163,7 +163,7 @@ describe('order path', () => {
     const r = runScript(series([[100, 102, 98, 100], [100, 102, 98, 101]]), { 0: (ctx) => void ctx.buy('X', 10) }, {
       venue: { marketFill: 'close', slippage: new FixedBpsSlippage(100) },
     });
-    expect(r.kernel.fills[0]!.price).toBe(101);
+    expect(r.kernel.fills.at(0)!.price).toBe(101);
     // Bar 0: paid 1010 for 10 shares marked at the close of 100.
     expect(r.out.equity[0]).toBeCloseTo(100_000 - 1010 + 1000, 9);
     expect(r.out.equity[1]).toBeCloseTo(100_000 - 1010 + 1010, 9);
@@ -173,7 +173,7 @@ describe('order path', () => {
     const data = randomWalk(20, 11);
     const r = runScript(data, { 0: (ctx) => void ctx.buy('X', 10), 10: (ctx) => void ctx.close('X') });
     expect(r.out.equity).toHaveLength(20);
-    const entry = r.kernel.fills[0]!.price;
+    const entry = r.kernel.fills.at(0)!.price;
     expect(r.out.equity[0]).toBe(100_000);
     expect(r.out.equity[5]).toBeCloseTo(100_000 + 10 * (data.close[5]! - entry), 6);
     expect(r.out.exposure[5]).toBeCloseTo((10 * data.close[5]!) / r.out.equity[5]!, 12);

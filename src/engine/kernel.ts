@@ -10,7 +10,7 @@ import type { BreakerEvent, CircuitBreakerSet } from '../risk/breakers/index.ts'
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { roundPrice, roundQty } from '../model/instrument.ts';
-import { Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
+import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
 import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
@@ -21,17 +21,10 @@ import type { Sizer } from '../strategies/sizing.ts';
 import { KernelContext } from './context-impl.ts';
 import type { KernelPort } from './kernel-port.ts';
 import type { Feed } from './feed.ts';
+import { FillLog, type FillRecord } from './fill-log.ts';
 
-export interface FillRecord {
-  readonly orderId: string;
-  readonly strategyId: string;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  readonly qty: number;
-  readonly price: number;
-  readonly commission: number;
-  readonly tsMs: number;
-}
+export type { FillRecord } from './fill-log.ts';
+
 
 export interface RejectionRecord {
   readonly orderId: string;
@@ -81,7 +74,7 @@ interface Slot {
 export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly portfolio: Portfolio;
   readonly trades: TradeTracker;
-  readonly fills: FillRecord[] = [];
+  readonly fills = new FillLog();
   readonly rejections: RejectionRecord[] = [];
   readonly orders: Order[] = [];
   readonly strategyErrors: { strategyId: string; message: string; tsMs: number }[] = [];
@@ -301,7 +294,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   }
 
   /** Makes, risk-checks and sends an order. Returns null when the quantity rounds to nothing. */
-  submit(strategyId: string, request: OrderRequest, links: OrderLinks = {}): Order | null {
+  submit(strategyId: string, request: OrderRequest, links: OrderLinks = NO_LINKS): Order | null {
     const feed = this.#feedsBySymbol.get(request.symbol);
     if (feed === undefined) throw new ConfigError(`unknown symbol "${request.symbol}"`, { field: 'symbol' });
     const inst = feed.instrument;
@@ -400,7 +393,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         const closedBefore = this.trades.closed.length;
         this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
         if (this.#breakers !== null) for (let i = closedBefore; i < this.trades.closed.length; i++) this.#breakers.onTradeClosed(this.trades.closed[i]!.pnl, f.tsEventMs);
-        this.fills.push({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsEventMs });
+        this.fills.append(f.orderId, f.strategyId, f.symbol, f.side, f.qty, f.price, f.commission, f.tsEventMs);
         this.#releaseExposure(order);
         break;
       }

@@ -125,7 +125,7 @@ describe('BacktestNode time merge', () => {
     const a = run('auto');
     const b = run('heap');
     expect(a.kernel.fills.length).toBeGreaterThan(10);
-    expect(a.kernel.fills).toEqual(b.kernel.fills);
+    expect(a.kernel.fills.toArray()).toEqual(b.kernel.fills.toArray());
     expect(Array.from(a.equity)).toEqual(Array.from(b.equity));
     expect(Array.from(a.equityTime)).toEqual(Array.from(b.equityTime));
   });

@@ -249,7 +249,7 @@ describe('short entries mirror long ones', () => {
 describe('lifecycle', () => {
   it('attaches nothing when the entry is rejected', () => {
     const r = run([SIGNAL, [101, 102, 100, 101], [90, 91, 80, 85]], long({ stopLoss: { pct: 5 }, timeExitBars: 1 }), { cash: 1000 });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.events.filter((e) => 'orderId' in e && e.orderId.startsWith('O-1-'))).toEqual([]);
   });
 
@@ -324,7 +324,7 @@ describe('validation', () => {
       0: (ctx) => void ctx.submit({ symbol: X, side: 'buy', type: 'market', qty: 10, exits: { trailing: { amount: 0 } } }),
     });
     expect(r.kernel.rejections.map((x) => x.reason)).toEqual(['exits.trailing.amount: must be a positive number, got 0']);
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
   });
 
   it('exits on an instrument with a coarser tick round to that tick', () => {

@@ -45,14 +45,14 @@ describe('market orders', () => {
 
   it('never fill on the bar that produced them', () => {
     const r = runScript(series(bars), { 2: buy10 });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1').status).toBe('accepted');
     expect(r.kernel.venue.workingOrders(X).map((o) => o.id)).toEqual(['O-1']);
   });
 
   it('pay commission on the fill and book it in cash', () => {
     const r = runScript(series(bars), { 0: buy10 }, { venue: { commission: new FractionCommission(0.001) } });
-    expect(r.kernel.fills[0]!.commission).toBeCloseTo(1.02, 12);
+    expect(r.kernel.fills.at(0)!.commission).toBeCloseTo(1.02, 12);
     expect(r.kernel.portfolio.cash).toBeCloseTo(100_000 - 1020 - 1.02, 9);
     expect(r.kernel.portfolio.commissionPaid).toBeCloseTo(1.02, 12);
   });
@@ -66,7 +66,7 @@ describe('stop orders', () => {
   ] as const)('%s', (_name, side, stop, bar1, expected) => {
     const r = runScript(series([[100, 100, 100, 100], bar1]), { 0: (ctx) => void ctx.submit({ symbol: X, side, type: 'stop', qty: 10, stopPrice: stop }) });
     if (Number.isNaN(expected)) {
-      expect(r.kernel.fills).toEqual([]);
+      expect(r.kernel.fills.toArray()).toEqual([]);
       expect(r.order('O-1').status).toBe('accepted');
     } else expect(fillRows(r)).toEqual([['O-1', side, 10, expected, dayMs(1)]]);
   });
@@ -148,7 +148,7 @@ describe('slippage never leaves the bar', () => {
       0: (ctx) => void ctx.submit({ symbol: X, side: 'buy', type: 'market', qty: 10, fillAtClose: true }),
       1: (ctx) => void ctx.submit({ symbol: X, side, type: 'market', qty: 5 }),
     }, { venue: { slippage: new FixedBpsSlippage(100) } });
-    expect(r.kernel.fills[1]!.price).toBeCloseTo(expected, 12);
+    expect(r.kernel.fills.at(1)!.price).toBeCloseTo(expected, 12);
   });
 
   it('a stop slips below its level but not below the low', () => {
@@ -157,21 +157,21 @@ describe('slippage never leaves the bar', () => {
       1: (ctx) => void ctx.sell(X, 10, { type: 'stop', stopPrice: 95 }),
     }, { venue: { slippage: new FixedBpsSlippage(100) } });
     // 95 - 0.95 = 94.05 is below the low 94.5.
-    expect(r.kernel.fills[1]!.price).toBe(94.5);
+    expect(r.kernel.fills.at(1)!.price).toBe(94.5);
   });
 
   it('a limit taking at the open slips but never past its limit or the high', () => {
     const r = runScript(series([[100, 100, 100, 100], [98.5, 99.2, 98, 99]]), {
       0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99 }),
     }, { venue: { slippage: new FixedBpsSlippage(100) } });
-    expect(r.kernel.fills[0]!.price).toBe(99);
+    expect(r.kernel.fills.at(0)!.price).toBe(99);
   });
 
   it('a resting limit filled inside the bar pays no slippage', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 98, 100]]), {
       0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99 }),
     }, { venue: { slippage: new HalfSpreadSlippage(50) } });
-    expect(r.kernel.fills[0]!.price).toBe(99);
+    expect(r.kernel.fills.at(0)!.price).toBe(99);
   });
 
   it('square-root impact uses the EWMA volatility of closes and the bar volume', () => {
@@ -181,13 +181,13 @@ describe('slippage never leaves the bar', () => {
       1: (ctx) => void ctx.buy(X, 100),
     }, { venue: { slippage: new SqrtImpactSlippage(1) } });
     const sigma = Math.sqrt(0.94 * Math.log(1.1) ** 2);
-    expect(r.kernel.fills[0]!.price).toBeCloseTo(110 + sigma * 0.1 * 110, 10);
-    expect(r.kernel.fills[0]!.price).toBeCloseTo(111.0165, 4);
+    expect(r.kernel.fills.at(0)!.price).toBeCloseTo(110 + sigma * 0.1 * 110, 10);
+    expect(r.kernel.fills.at(0)!.price).toBeCloseTo(111.0165, 4);
   });
 
   it('a market order at the close pays half the spread', () => {
     const r = runScript(series([[100, 101, 99, 100]]), { 0: buy10 }, { venue: { marketFill: 'close', slippage: new HalfSpreadSlippage(20) } });
-    expect(r.kernel.fills[0]!.price).toBeCloseTo(100.1, 12);
+    expect(r.kernel.fills.at(0)!.price).toBeCloseTo(100.1, 12);
   });
 });
 
@@ -215,7 +215,7 @@ describe('stop-limit orders', () => {
 
   it('do nothing while the stop is not reached', () => {
     const r = runScript(series([[100, 100, 100, 100], [101, 104, 100, 103]]), { 0: stopLimit(105, 106) });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1').status).toBe('accepted');
     expect(r.typesOf('O-1')).toEqual(['OrderSubmitted', 'OrderAccepted']);
   });
@@ -322,7 +322,7 @@ describe('volume participation cap', () => {
   it('caps a fill at the close too', () => {
     const r = runScript(capped, { 0: (ctx) => void ctx.buy(X, 25) }, { venue: { volumeCap: 0.1, marketFill: 'close' } });
     expect(fillRows(r)[0]).toEqual(['O-1', 'buy', 10, 100, dayMs(0)]);
-    expect(r.kernel.fills.reduce((n, f) => n + f.qty, 0)).toBe(25);
+    expect(r.kernel.fills.toArray().reduce((n, f) => n + f.qty, 0)).toBe(25);
   });
 });
 
@@ -337,7 +337,7 @@ describe('time in force', () => {
 
   it('FOK fills nothing unless it can fill everything', () => {
     const r = runScript(capped, { 0: (ctx) => void ctx.buy(X, 25, { tif: 'FOK' }) }, { venue: { volumeCap: 0.1 } });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1')).toMatchObject({ status: 'canceled', reason: 'FOK not filled on arrival' });
     const ok = runScript(capped, { 0: (ctx) => void ctx.buy(X, 10, { tif: 'FOK' }) }, { venue: { volumeCap: 0.1 } });
     expect(fillRows(ok)).toEqual([['O-1', 'buy', 10, 101, dayMs(1)]]);
@@ -347,7 +347,7 @@ describe('time in force', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 99.5, 100], [98, 99, 97, 98]]), {
       0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99, tif: 'IOC' }),
     });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1').status).toBe('canceled');
   });
 
@@ -355,7 +355,7 @@ describe('time in force', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 99.5, 100], [98, 99, 97, 98]]), {
       0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99, tif: 'DAY' }),
     });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1')).toMatchObject({ status: 'expired', reason: 'day order not filled', updatedMs: dayMs(1) });
     expect(r.typesOf('O-1')).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderExpired']);
   });
@@ -364,7 +364,7 @@ describe('time in force', () => {
     const times = [T0 + 14 * MS_PER_HOUR, T0 + 15 * MS_PER_HOUR, T0 + 16 * MS_PER_HOUR, dayMs(1) + 14 * MS_PER_HOUR];
     const s = series([[100, 100, 100, 100], [100, 101, 99.5, 100], [100, 101, 99.2, 100], [98, 99, 97, 98]], { stepMs: MS_PER_HOUR, times });
     const r = runScript(s, { 0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99, tif: 'DAY' }) });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1')).toMatchObject({ status: 'expired', updatedMs: times[3] });
     // The same order fills when the limit is crossed within its day.
     const s2 = series([[100, 100, 100, 100], [100, 101, 99.5, 100], [100, 101, 98, 100], [98, 99, 97, 98]], { stepMs: MS_PER_HOUR, times });
@@ -375,7 +375,7 @@ describe('time in force', () => {
   it('a GTD order expires at its time, before the bar at that time can fill it', () => {
     const bars: Ohlc[] = [[100, 100, 100, 100], [100, 101, 99.5, 100], [100, 101, 99.5, 100], [98, 99, 97, 98]];
     const r = runScript(series(bars), { 0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99, tif: 'GTD', expireTimeMs: dayMs(3) }) });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1')).toMatchObject({ status: 'expired', reason: 'good-till-date passed', updatedMs: dayMs(3) });
     const later = runScript(series(bars), { 0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99, tif: 'GTD', expireTimeMs: dayMs(3) + 1 }) });
     expect(fillRows(later)).toEqual([['O-1', 'buy', 10, 98, dayMs(3)]]);
@@ -496,7 +496,7 @@ describe('brackets', () => {
 
   it('a rejected entry cancels its children', () => {
     const r = runScript(series([[100, 100, 100, 100], [101, 102, 100, 101], [90, 91, 80, 85]]), { 0: bracket() }, { cash: 1000 });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1')).toMatchObject({ status: 'rejected', reason: 'insufficient cash: fill costs 1010.00, cash 1000.00' });
     expect(r.order('O-2')).toMatchObject({ status: 'canceled', reason: 'parent O-1 rejected' });
     expect(r.order('O-3')).toMatchObject({ status: 'canceled', reason: 'parent O-1 rejected' });
@@ -523,7 +523,7 @@ describe('brackets', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 99, 100], [97, 98, 96, 97]]), {
       0: (ctx) => void ctx.bracket({ symbol: X, side: 'buy', qty: 10, entryLimit: 98, takeProfit: 110, stopLoss: 95, tif }),
     });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.orders.map((o) => o.status)).toEqual([tif === 'DAY' ? 'expired' : 'canceled', 'canceled', 'canceled']);
     expect(r.order('O-2').reason).toBe(`parent O-1 ${tif === 'DAY' ? 'expired' : 'canceled'}`);
   });
@@ -533,7 +533,7 @@ describe('brackets', () => {
     const s = series([[100, 100, 100, 100], [100, 101, 99, 100], [97, 98, 96, 97]], { stepMs: MS_PER_HOUR, times });
     const r = runScript(s, { 0: (ctx) => void ctx.bracket({ symbol: X, side: 'buy', qty: 10, entryLimit: 98, takeProfit: 110, stopLoss: 95, tif: 'DAY' }) });
     expect(r.orders.map((o) => o.status)).toEqual(['expired', 'canceled', 'canceled']);
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
   });
 
   it('an entry canceled after a partial fill arms its exits for the part that filled', () => {
@@ -585,7 +585,7 @@ describe('brackets', () => {
 describe('cash check at fill', () => {
   it('rejects an order whose cost exceeds cash at the fill price, lists it, and does not resize or retry it', () => {
     const r = runScript(series([[99, 99, 99, 99], [101, 102, 100, 101], [90, 91, 89, 90]]), { 0: buy10 }, { cash: 1000 });
-    expect(r.kernel.fills).toEqual([]);
+    expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.kernel.rejections).toEqual([
       { orderId: 'O-1', strategyId: 'script', symbol: X, side: 'buy', qty: 10, status: 'rejected', reason: 'insufficient cash: fill costs 1010.00, cash 1000.00', tsMs: dayMs(1) },
     ]);

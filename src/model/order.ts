@@ -17,6 +17,9 @@ export interface OrderLinks {
   readonly ocoGroup?: string;
 }
 
+/** The links of an order that has none: one shared frozen object, not one per order. */
+export const NO_LINKS: OrderLinks = Object.freeze({});
+
 /** An exit level: an absolute price, or a percent (5 = 5%) of the entry's average fill price. */
 export interface ExitLevel {
   readonly price?: number;
@@ -84,7 +87,7 @@ export class Order {
     readonly strategyId: string,
     readonly request: OrderRequest,
     readonly createdMs: number,
-    links: OrderLinks = {},
+    links: OrderLinks = NO_LINKS,
   ) {
     if (!(request.qty > 0)) throw new InvariantError(`order ${id}: quantity must be positive, got ${request.qty}`);
     this.stopPrice = request.stopPrice;

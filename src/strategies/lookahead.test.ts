@@ -15,7 +15,7 @@ function runner(make: (series: readonly BarSeries[]) => Strategy): FillRunner {
   return (series) => {
     const out = new BacktestNode({ series, strategies: [{ strategy: make(series) }], accountType: 'margin' }).run();
     expect(out.kernel.strategyErrors).toEqual([]);
-    return out.kernel.fills;
+    return out.kernel.fills.toArray();
   };
 }
 

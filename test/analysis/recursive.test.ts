@@ -142,7 +142,7 @@ describe('WarmupGate', () => {
     // The first order is sent at bar 10, fills at bar 11's open; the strategy keeps its id.
     expect(out.kernel.orders[0]!.createdMs).toBe(s.time[10]);
     expect(out.kernel.orders[0]!.strategyId).toBe('g');
-    expect(out.kernel.fills[0]!.tsMs).toBe(s.time[11]);
+    expect(out.kernel.fills.at(0)!.tsMs).toBe(s.time[11]);
   });
 });
 

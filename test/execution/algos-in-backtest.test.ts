@@ -55,7 +55,7 @@ describe('execution algorithms in a backtest', () => {
       spec: (startMs) => ({ ...(extra as object), parent: { id: 'P1', symbol: 'XYZ', side: 'buy', qty: 1000, startMs, endMs: startMs + 10 * MIN }, participationCap: 0.1 }) as AlgoSpec,
     });
     const out = new BacktestNode({ series: [minuteBars(30, 5_000)], cash: 1_000_000, strategies: [{ strategy, id: 'algo' }] }).run();
-    const fills = out.kernel.fills;
+    const fills = out.kernel.fills.toArray();
     expect(fills.reduce((s, f) => s + f.qty, 0)).toBe(1000);
     expect(out.kernel.portfolio.position('XYZ').qty).toBe(1000);
     // Spread over several bars, never more than 10% of a bar's 5,000 volume in one bar.
@@ -75,7 +75,7 @@ describe('execution algorithms in a backtest', () => {
       series: [], ticks: l2.events, instruments: [makeInstrument('XYZ', { assetClass: 'crypto', tickSize: 0.01, lotSize: 1, minQty: 1 })],
       cash: 1_000_000, strategies: [{ strategy, id: 'algo' }],
     }).run();
-    expect(out.kernel.fills.reduce((s, f) => s + f.qty, 0)).toBe(50);
+    expect(out.kernel.fills.toArray().reduce((s, f) => s + f.qty, 0)).toBe(50);
     expect(new Set(out.kernel.fills.map((f) => f.tsMs)).size).toBeGreaterThanOrEqual(2);
   });
 });

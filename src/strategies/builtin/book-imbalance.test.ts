@@ -51,11 +51,11 @@ describe('book-imbalance', () => {
   it('needs the microprice to lean the same way as the deeper imbalance', () => {
     // Over 3 levels the bids dominate (imbalance 0.56), but the touch leans to the ask (5 vs 10).
     const ticks = [book(0, 100, [5, 50, 50], 100.01, [10, 10, 10]), book(1, 100, [5, 50, 50], 100.01, [10, 10, 10])];
-    expect(run(ticks, { depth: 3 }).fills).toEqual([]);
+    expect(run(ticks, { depth: 3 }).fills.toArray()).toEqual([]);
     // With the touch leaning up as well it buys.
     const up = [book(0, 100, [20, 50, 50], 100.01, [10, 10, 10]), book(1, 100, [20, 50, 50], 100.01, [10, 10, 10])];
     expect(fillsAt(run(up, { depth: 3 }))).toEqual([['buy', 1, 100.01, 1]]);
-    expect(run(up, { depth: 3, microTicks: 0.2 }).fills).toEqual([]); // lean is 1/6 tick
+    expect(run(up, { depth: 3, microTicks: 0.2 }).fills.toArray()).toEqual([]); // lean is 1/6 tick
   });
 
   it('exits maxUpdates book updates after the entry signal even while the imbalance holds', () => {
@@ -80,7 +80,7 @@ describe('book-imbalance', () => {
       ['sell', 1, 100, 1],
       ['buy', 3, 100, 1],
     ]);
-    expect(run(ticks, { depth: 1 }, 'margin').fills).toEqual([]);
+    expect(run(ticks, { depth: 1 }, 'margin').fills.toArray()).toEqual([]);
   });
 
   describe('on the synthetic L2 market (a tick-only run: books and trades, no bars)', () => {
@@ -132,10 +132,10 @@ describe('book-imbalance', () => {
     });
 
     it('does not look ahead: on the first n events it makes the same fills as on all of them', () => {
-      const all = k.fills;
+      const all = k.fills.toArray();
       for (const n of [1500, 4100, 7777]) {
         const last = market.events[n - 1]!.tsEventMs;
-        const prefix = run(market.events.slice(0, n), { depth: 5 }, 'cash', 'L2SYN').fills;
+        const prefix = run(market.events.slice(0, n), { depth: 5 }, 'cash', 'L2SYN').fills.toArray();
         expect(prefix.length).toBeGreaterThan(10);
         expect(prefix).toEqual(all.filter((f) => f.tsMs <= last));
       }

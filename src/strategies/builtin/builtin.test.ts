@@ -50,7 +50,7 @@ describe('sma-cross', () => {
   it('lists an order the cash cannot pay at the fill, without resizing or retrying it', () => {
     // The open after the signal gaps to 12: 863 x 12 = 10,356 > 10,000.
     const k = run(new SmaCross({ fast: 2, slow: 3 }), fromCloses(CLOSES, { 7: 12 }));
-    expect(k.fills).toEqual([]);
+    expect(k.fills.toArray()).toEqual([]);
     expect(k.rejections).toEqual([expect.objectContaining({ status: 'rejected', qty: 863, side: 'buy', tsMs: dayMs(7) })]);
     expect(k.orders).toHaveLength(1);
   });

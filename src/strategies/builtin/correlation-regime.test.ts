@@ -131,7 +131,7 @@ describe('correlation-regime', () => {
     const sells = kernel.fills.filter((f) => f.side === 'sell');
     expect(sells.map((f) => bar(f.tsMs))).toEqual([tOff + 1, tOff + 1, tOff + 1]);
     for (const s of sells) {
-      const held = kernel.fills.find((f) => f.symbol === s.symbol && f.side === 'buy')!.qty;
+      const held = kernel.fills.toArray().find((f) => f.symbol === s.symbol && f.side === 'buy')!.qty;
       expect(held - s.qty).toBeGreaterThan(0.25 * held);
       expect(held - s.qty).toBeLessThan(0.4 * held);
     }

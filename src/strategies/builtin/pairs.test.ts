@@ -117,7 +117,7 @@ describe('pairs', () => {
     // Leverage 1 and legs of 60% of equity: the second leg exceeds what the first left of the buying power.
     const strategy = new PairsTrading(parseStrategyConfig('pairs', builtinStrategy('pairs')!, { ...P, legPct: 60 }) as PairsTrading['config']);
     const out = new BacktestNode({ series: pair(), strategies: [{ strategy }], accountType: 'margin', leverage: 1 }).run();
-    expect(out.kernel.fills).toEqual([]);
+    expect(out.kernel.fills.toArray()).toEqual([]);
     expect(out.kernel.rejections.map((x) => [x.symbol, x.side, x.status])).toEqual([['X', 'buy', 'denied']]);
     expect(out.kernel.orders.map((o) => [o.symbol, o.status])).toEqual([
       ['Y', 'canceled'],
