@@ -47,6 +47,12 @@ export interface BacktestConfig {
   readonly merge?: 'auto' | 'heap';
   readonly onProgress?: (barsDone: number, barsTotal: number) => void;
   readonly log?: (strategyId: string, message: string) => void;
+  /**
+   * Indicator lines (StrategyContext.indicator) computed over each whole series before the run
+   * (default), or folded bar by bar as live runs do. Both give the same values; 'streaming' is for
+   * comparing the two and for measuring the difference.
+   */
+  readonly lines?: 'whole-series' | 'streaming';
 }
 
 export type TickEvent =
@@ -106,6 +112,7 @@ export class BacktestNode {
       clock: this.#clock, portfolio, risk: new RiskEngine(config.risk, checks), defaultSizer: config.sizer ?? sizers.pctCash(95), breakers,
       borrowRate: config.borrowRate, marginRate: config.marginRate, onEvent: config.onEvent, log: config.log,
     });
+    this.kernel.wholeSeries = config.lines !== 'streaming';
     const daily = config.series.every((s) => s.timeframeMs === 0 || s.timeframeMs >= 86_400_000);
     const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: daily, ...config.venue }, this.kernel, this.kernel);
     this.kernel.attachVenue(venue);

@@ -2,11 +2,12 @@
 import { ConfigError } from '../core/errors.ts';
 import type { Bar } from '../model/bar.ts';
 import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
-import type { BracketRequest, History, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
+import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
 import { resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { exitPricesProblem, validateExits } from '../risk/exits/levels.ts';
 import type { KernelPort as Kernel } from './kernel-port.ts';
+import { indicatorLine } from './lines.ts';
 
 export class KernelContext implements StrategyContext {
   readonly size: SizeHelpers;
@@ -54,6 +55,11 @@ export class KernelContext implements StrategyContext {
   }
   lastBar(symbol: string): Bar | null {
     return this.kernel.lastBar(symbol);
+  }
+  indicator(symbol: string, name: string, params: Readonly<Record<string, unknown>> = {}, output?: string): Line {
+    const feed = this.kernel.feedOf(symbol);
+    if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
+    return indicatorLine(feed, name, params, output, this.kernel.wholeSeries);
   }
 
   buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {

@@ -3,11 +3,14 @@ import { BarView, type BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { Position } from '../model/position.ts';
 import { SeriesHistory } from './history.ts';
+import type { BarDrivenLine } from './lines.ts';
 
 export class Feed {
   readonly view: BarView;
   readonly history: SeriesHistory;
   cursor = 0;
+  /** Indicator lines that fold each new bar (live feeds; backtest lines are computed up front). */
+  readonly lines: BarDrivenLine[] = [];
 
   constructor(
     readonly index: number,

@@ -8,6 +8,8 @@ import type { Feed } from './feed.ts';
 
 export interface KernelPort {
   readonly venue: SimulatedVenue;
+  /** Every bar is known before the run (backtests), so indicator lines can be computed up front. */
+  readonly wholeSeries: boolean;
   nowMs(): number;
   book(strategyId: string): Portfolio;
   feedOf(symbol: string): Feed | undefined;

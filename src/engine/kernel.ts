@@ -92,6 +92,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   halted = false;
   /** Bars drive order matching (backtests, replays); false when quotes do (live synthetic market). */
   matchOnBars = true;
+  /** Every bar of every feed is known before the run (backtests): indicator lines are computed up front. */
+  wholeSeries = false;
   readonly #slots: Slot[] = [];
   readonly #byId = new Map<string, Slot>();
   readonly #feedsBySymbol = new Map<string, Feed>();
@@ -179,6 +181,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#barIndex = index;
     if (feed.venueSlot >= 0 && this.matchOnBars) this.venue.onBar(feed.venueSlot, view);
     feed.position.lastPrice = view.close;
+    const lines = feed.lines;
+    for (let i = 0; i < lines.length; i++) lines[i]!.onBar(index);
     if (this.#marketHooks) {
       this.#risk.onMarketData(feed.symbol, view.tsEventMs, view.close);
       this.#breakers?.onMarketData(feed.symbol, view.tsEventMs, view.close);

@@ -28,7 +28,7 @@ export function foldScalar(ind: Indicator<number, number>, xs: Float64Array): Fl
 }
 
 /** A reusable bar object re-pointed at row i of the columns (indicators never keep their input). */
-class Cursor implements BarInput {
+export class Cursor implements BarInput {
   high = 0;
   low = 0;
   close = 0;

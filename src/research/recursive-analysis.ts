@@ -12,7 +12,7 @@ import type { Bar, BarSeries } from '../model/bar.ts';
 import type { OrderEvent } from '../model/events.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import type { Order, OrderRequest } from '../model/order.ts';
-import type { BracketRequest, History, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
+import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
 import { barTimes } from '../strategies/lookahead.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { Strategy } from '../strategies/strategy.ts';
@@ -53,6 +53,9 @@ class WarmupContext implements StrategyContext {
   }
   lastBar(symbol: string): Bar | null {
     return this.ctx.lastBar(symbol);
+  }
+  indicator(symbol: string, name: string, params?: Readonly<Record<string, unknown>>, output?: string): Line {
+    return this.ctx.indicator(symbol, name, params, output);
   }
   buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
     return this.#open() ? this.ctx.buy(symbol, qty, opts) : null;

@@ -5,7 +5,7 @@ import type { Bar } from '../model/bar.ts';
 import type { OrderEvent } from '../model/events.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import type { Order, OrderRequest } from '../model/order.ts';
-import type { BracketRequest, History, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
+import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { Strategy } from '../strategies/strategy.ts';
 
@@ -38,6 +38,9 @@ class MutedContext implements StrategyContext {
   }
   lastBar(symbol: string): Bar | null {
     return this.inner.lastBar(symbol);
+  }
+  indicator(symbol: string, name: string, params?: Readonly<Record<string, unknown>>, output?: string): Line {
+    return this.inner.indicator(symbol, name, params, output);
   }
   buy(_symbol: string, _qty?: number | Sizer, _opts?: OrderOptions): Order | null {
     return null;

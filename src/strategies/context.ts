@@ -30,6 +30,20 @@ export interface History {
   closes(n: number): Float64Array;
 }
 
+/**
+ * One output of a library indicator on a symbol's bars, kept current by the engine: at each bar the
+ * line already includes it. It never reads past the current bar. In a backtest the engine computes
+ * it over the whole series at once (the batch form, as Freqtrade's populate_indicators does) and
+ * reads it at the cursor; live, it folds the streaming form bar by bar. The two give the same values
+ * (the indicator contract suite checks batch = streaming).
+ */
+export interface Line {
+  /** The value at the current bar; null while the indicator warms up or before the symbol's first bar. */
+  readonly value: number | null;
+  /** The value `ago` bars back (0 = current bar); null before the indicator's first value. */
+  ago(ago: number): number | null;
+}
+
 export interface OrderOptions {
   readonly type?: 'market' | 'limit' | 'stop' | 'stop-limit' | 'trailing-stop';
   readonly limitPrice?: number;
@@ -75,6 +89,13 @@ export interface StrategyContext {
   /** Symbols with data in this run, in feed order. */
   symbols(): readonly string[];
   history(symbol: string): History;
+  /**
+   * A registered indicator (`sextant indicator --list` names them) on the symbol's bars, with params
+   * as on the command line; `output` picks one of a multi-output indicator's outputs (MACD: macd,
+   * signal, histogram). Create it once per symbol (in onStart, or on a symbol's first bar) and read
+   * `.value` on every bar. Indicators on two series (correlation, beta) are not available here.
+   */
+  indicator(symbol: string, name: string, params?: Readonly<Record<string, unknown>>, output?: string): Line;
   /** The latest bar of a symbol (null before its first bar). */
   lastBar(symbol: string): Bar | null;
   readonly size: SizeHelpers;

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import type { Bar } from '../../model/bar.ts';
 import { CrossOver } from '../../indicators/crossover.ts';
-import { SMA } from '../../indicators/sma.ts';
 import type { StrategyContext } from '../context.ts';
 import { PerSymbol, Strategy } from '../strategy.ts';
 
@@ -17,11 +16,18 @@ const schema = z
 export class SmaCross extends Strategy<z.infer<typeof schema>> {
   static readonly schema = schema;
   static readonly description = 'Buys when SMA(fast) crosses above SMA(slow); closes on the cross below. Long only.';
-  readonly #state = new PerSymbol(() => ({ fast: new SMA(this.config.fast), slow: new SMA(this.config.slow), cross: new CrossOver() }));
+  /** The context of the bar being handled: per-symbol state is made on a symbol's first bar. */
+  #ctx: StrategyContext | undefined;
+  readonly #state = new PerSymbol((symbol) => ({
+    fast: this.#ctx!.indicator(symbol, 'sma', { period: this.config.fast }),
+    slow: this.#ctx!.indicator(symbol, 'sma', { period: this.config.slow }),
+    cross: new CrossOver(),
+  }));
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
+    this.#ctx = ctx;
     const s = this.#state.get(bar.symbol);
-    const cross = s.cross.step(s.fast.update(bar.close), s.slow.update(bar.close));
+    const cross = s.cross.step(s.fast.value, s.slow.value);
     if (cross === 1) {
       if (ctx.position(bar.symbol).isFlat) ctx.buy(bar.symbol);
     } else if (cross === -1 && ctx.position(bar.symbol).isLong) ctx.close(bar.symbol);
