@@ -25,7 +25,6 @@ import { FillLog, type FillRecord } from './fill-log.ts';
 
 export type { FillRecord } from './fill-log.ts';
 
-
 export interface RejectionRecord {
   readonly orderId: string;
   readonly strategyId: string;
