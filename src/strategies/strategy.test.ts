@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import { builtinStrategy, builtinStrategyNames, parseStrategyConfig } from './registry.ts';
@@ -16,6 +17,29 @@ describe('PerSymbol', () => {
     expect(ps.get('A')).toBe(a);
     expect(ps.get('B')).toBe(b);
     expect(made).toEqual(['A', 'B']);
+  });
+
+  it('serves the right state in any order of symbols (round robin, repeats, new symbols late), like a map', () => {
+    const symbols = ['A', 'B', 'C', 'D', 'E'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...symbols), { maxLength: 200 }), (order) => {
+        const made: string[] = [];
+        const ps = new PerSymbol((s) => {
+          made.push(s);
+          return { s };
+        });
+        const reference = new Map<string, { s: string }>();
+        for (const s of order) {
+          const v = ps.get(s);
+          expect(v.s).toBe(s);
+          if (!reference.has(s)) reference.set(s, v);
+          expect(v).toBe(reference.get(s));
+        }
+        expect(made).toEqual([...reference.keys()]);
+      }),
+    );
+    const ps = new PerSymbol((s) => ({ s }));
+    for (let round = 0; round < 3; round++) for (const s of symbols) expect(ps.get(s).s).toBe(s);
   });
 });
 

@@ -27,21 +27,36 @@ export interface StrategyClass<C extends object = object> {
   readonly description?: string;
 }
 
-/** Per-symbol state with a one-entry cache: single-symbol runs pay no map lookup per bar. */
+/**
+ * Per-symbol state. Bars come symbol after symbol in the same order at every time step, so the
+ * entry after the last one served is tried before the map: single-symbol and round-robin
+ * multi-symbol runs pay no map lookup per bar.
+ */
 export class PerSymbol<T> {
-  readonly #map = new Map<string, T>();
-  #lastKey = '';
-  #last: T | undefined;
+  readonly #map = new Map<string, number>();
+  readonly #keys: string[] = [];
+  readonly #values: T[] = [];
+  /** Index of the entry served last; -1 before the first. */
+  #last = -1;
   constructor(private readonly make: (symbol: string) => T) {}
   get(symbol: string): T {
-    if (symbol === this.#lastKey && this.#last !== undefined) return this.#last;
-    let v = this.#map.get(symbol);
-    if (v === undefined) {
-      v = this.make(symbol);
-      this.#map.set(symbol, v);
+    const keys = this.#keys;
+    let i = this.#last;
+    if (i >= 0 && keys[i] === symbol) return this.#values[i]!;
+    i = i + 1 === keys.length ? 0 : i + 1;
+    if (i < keys.length && keys[i] === symbol) {
+      this.#last = i;
+      return this.#values[i]!;
     }
-    this.#lastKey = symbol;
-    this.#last = v;
-    return v;
+    let k = this.#map.get(symbol);
+    if (k === undefined) {
+      const v = this.make(symbol);
+      k = keys.length;
+      keys.push(symbol);
+      this.#values.push(v);
+      this.#map.set(symbol, k);
+    }
+    this.#last = k;
+    return this.#values[k]!;
   }
 }
