@@ -146,9 +146,13 @@ export class BacktestNode {
     const ticks = this.#config.ticks ?? [];
     const total = this.feeds.reduce((n, f) => n + f.series.length, 0) + ticks.length;
     const single = this.feeds.length === 1 && ticks.length === 0;
-    const equity = new Float64Array(total);
-    const exposure = new Float64Array(total);
-    const equityTime = single ? this.feeds[0]!.series.time : new Float64Array(total);
+    // Feeds on one calendar step through their shared times; the curve has a point per time, not per bar.
+    const shared = !single && ticks.length === 0 && this.#config.merge !== 'heap' && sharedClock(this.feeds);
+    const oneCalendar = single || shared;
+    const points0 = oneCalendar ? this.feeds[0]!.series.length : total;
+    const equity = new Float64Array(points0);
+    const exposure = new Float64Array(points0);
+    const equityTime = oneCalendar ? this.feeds[0]!.series.time : new Float64Array(total);
     const onProgress = this.#config.onProgress;
     let points = 0;
     let lastDay = NaN;
@@ -170,7 +174,7 @@ export class BacktestNode {
       const eq = portfolio.cash + value;
       equity[points] = eq;
       if (open.length !== 0) exposure[points] = eq > 0 ? gross / eq : 0;
-      if (!single) equityTime[points] = t;
+      if (!oneCalendar) equityTime[points] = t;
       points++;
     };
     const financing = (this.#config.borrowRate ?? 0) !== 0 || (this.#config.marginRate ?? 0) !== 0;
@@ -192,7 +196,7 @@ export class BacktestNode {
         close(t);
         if (onProgress !== undefined && (i & (PROGRESS_EVERY - 1)) === 0) onProgress(i, total);
       }
-    } else if (ticks.length === 0 && this.#config.merge !== 'heap' && sharedClock(this.feeds)) {
+    } else if (shared) {
       // Every feed has the same bar times (one calendar): step through the times and visit the feeds
       // in feed order, which is exactly the order the heap merge gives, without the heap.
       const feeds = this.feeds;
@@ -254,7 +258,7 @@ export class BacktestNode {
     const runSeconds = (performance.now() - t0) / 1000;
     return {
       kernel, feeds: this.feeds,
-      equityTime: single ? equityTime : equityTime.subarray(0, points),
+      equityTime: equityTime.subarray(0, points),
       equity: equity.subarray(0, points),
       exposure: exposure.subarray(0, points),
       bars: total,
