@@ -149,9 +149,9 @@ export class BacktestNode {
     // Feeds on one calendar step through their shared times; the curve has a point per time, not per bar.
     const shared = !single && ticks.length === 0 && this.#config.merge !== 'heap' && sharedClock(this.feeds);
     const oneCalendar = single || shared;
-    const points0 = oneCalendar ? this.feeds[0]!.series.length : total;
-    const equity = new Float64Array(points0);
-    const exposure = new Float64Array(points0);
+    const capacity = oneCalendar ? this.feeds[0]!.series.length : total;
+    const equity = new Float64Array(capacity);
+    const exposure = new Float64Array(capacity);
     const equityTime = oneCalendar ? this.feeds[0]!.series.time : new Float64Array(total);
     const onProgress = this.#config.onProgress;
     let points = 0;

@@ -9,7 +9,7 @@ import type { BarSeries } from '../model/bar.ts';
 import { Cursor, type Columns } from '../indicators/batch.ts';
 import type { Indicator } from '../indicators/indicator.ts';
 import { createIndicator, getIndicator, parseParams, type IndicatorDef, type Params, type Source } from '../indicators/registry.ts';
-import { computeIndicator } from '../indicators/run.ts';
+import { computeParsed, sourceValue } from '../indicators/run.ts';
 import type { Line } from '../strategies/context.ts';
 import type { SeriesHistory } from './history.ts';
 
@@ -95,28 +95,10 @@ class StreamingLine implements Line, BarDrivenLine {
   #fold(i: number): number {
     const s = this.series;
     let r: unknown;
-    if (this.def.inputs === 'close') r = (this.indicator as Indicator<number, unknown>).update(sourceAt(s, this.params['source'] as Source, i));
+    if (this.def.inputs === 'close') r = (this.indicator as Indicator<number, unknown>).update(sourceValue(s, this.params['source'] as Source, i));
     else r = (this.indicator as Indicator<Cursor, unknown>).update(this.#cursor.at(i));
     if (r === null) return NaN;
     return typeof r === 'number' ? r : (r as Record<string, number>)[this.output]!;
-  }
-}
-
-/** One bar of a `close`-kind indicator's source, computed as `selectSource` computes the whole column. */
-function sourceAt(s: BarSeries, source: Source, i: number): number {
-  switch (source) {
-    case 'open':
-    case 'high':
-    case 'low':
-    case 'close':
-    case 'volume':
-      return s[source][i]!;
-    case 'hl2':
-      return (s.high[i]! + s.low[i]!) / 2;
-    case 'hlc3':
-      return (s.high[i]! + s.low[i]! + s.close[i]!) / 3;
-    case 'ohlc4':
-      return (s.open[i]! + s.high[i]! + s.low[i]! + s.close[i]!) / 4;
   }
 }
 
@@ -134,11 +116,8 @@ export function indicatorLine(feed: LineFeed, name: string, rawParams: Readonly<
   if (def.inputs === 'pair') throw new ConfigError(`${def.name} reads two series; a strategy line reads one symbol`, { field: 'indicator' });
   const key = output ?? def.outputs[0]!;
   if (!def.outputs.includes(key)) throw new ConfigError(`${def.name} has no output "${key}"; it has ${def.outputs.join(', ')}`, { field: 'output' });
-  const params = parseParams(def, { ...rawParams });
-  if (wholeSeries) {
-    const { columns } = computeIndicator(def.name, params, knownColumns(feed.series));
-    return new PrecomputedLine(columns[key]!, feed.history);
-  }
+  const params = parseParams(def, rawParams);
+  if (wholeSeries) return new PrecomputedLine(computeParsed(def, params, knownColumns(feed.series))[key]!, feed.history);
   const line = new StreamingLine(def, params, createIndicator(def, params), key, feed.series);
   for (let i = 0; i <= feed.history.cursor; i++) line.onBar(i);
   feed.lines.push(line);

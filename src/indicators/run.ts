@@ -5,8 +5,30 @@ import { foldBars, foldBarsMulti, foldMulti, foldPair, foldScalar, foldScalarMul
 import type { BarInput, Indicator } from './indicator.ts';
 import { createIndicator, getIndicator, parseParams, type BatchInput, type IndicatorDef, type Params, type Source } from './registry.ts';
 
+/** One bar of a `close`-kind indicator's source: a column's value, or hl2/hlc3/ohlc4 derived from them. */
+export function sourceValue(cols: Columns, source: Source, i: number): number {
+  switch (source) {
+    case 'high':
+    case 'low':
+    case 'close':
+    case 'volume':
+      return cols[source][i]!;
+    case 'open':
+      return cols.open![i]!;
+    case 'hl2':
+      return (cols.high[i]! + cols.low[i]!) / 2;
+    case 'hlc3':
+      return (cols.high[i]! + cols.low[i]! + cols.close[i]!) / 3;
+    case 'ohlc4':
+      return (cols.open![i]! + cols.high[i]! + cols.low[i]! + cols.close[i]!) / 4;
+  }
+}
+
 /** The series an indicator of kind `close` reads: a column, or hl2/hlc3/ohlc4 derived from them. */
 export function selectSource(cols: Columns, source: Source): Float64Array {
+  if ((source === 'open' || source === 'ohlc4') && cols.open === undefined) {
+    throw new ConfigError(`source "${source}" needs an open column`, { field: 'source' });
+  }
   switch (source) {
     case 'high':
     case 'low':
@@ -14,17 +36,11 @@ export function selectSource(cols: Columns, source: Source): Float64Array {
     case 'volume':
       return cols[source];
     case 'open':
-      if (cols.open === undefined) throw new ConfigError('source "open" needs an open column', { field: 'source' });
-      return cols.open;
+      return cols.open!;
     case 'hl2':
-      return cols.close.map((_, i) => (cols.high[i]! + cols.low[i]!) / 2);
     case 'hlc3':
-      return cols.close.map((c, i) => (cols.high[i]! + cols.low[i]! + c) / 3);
-    case 'ohlc4': {
-      const o = cols.open;
-      if (o === undefined) throw new ConfigError('source "ohlc4" needs an open column', { field: 'source' });
-      return cols.close.map((c, i) => (o[i]! + cols.high[i]! + cols.low[i]! + c) / 4);
-    }
+    case 'ohlc4':
+      return cols.close.map((_, i) => sourceValue(cols, source, i));
   }
 }
 
@@ -80,10 +96,14 @@ export function computeIndicator(
 ): { def: IndicatorDef; params: Params; columns: Record<string, Float64Array> } {
   const def = getIndicator(name);
   const params = parseParams(def, rawParams);
+  return { def, params, columns: computeParsed(def, params, cols, other) };
+}
+
+/** computeIndicator for a definition and params already parsed. */
+export function computeParsed(def: IndicatorDef, params: Params, cols: Columns, other?: Columns): Record<string, Float64Array> {
   createIndicator(def, params); // validates combinations (e.g. fast < slow) before any fast loop runs
   const input = batchInput(def, params, cols, other);
-  const columns = def.fastBatch ? def.fastBatch(params, input) : foldIndicator(def, params, input);
-  return { def, params, columns };
+  return def.fastBatch ? def.fastBatch(params, input) : foldIndicator(def, params, input);
 }
 
 export type IndicatorValues = (number | null)[];
