@@ -3,6 +3,17 @@
 import { ConfigError } from '../core/errors.ts';
 import { parseSizer, type Sizer } from '../strategies/sizing.ts';
 
+/** One set of defaults for every command that runs a strategy (backtest, research, paper, replay). */
+export const RUN_DEFAULTS = {
+  cash: 100_000,
+  commission: 0,
+  slippageBps: 0,
+  size: 'pct-cash:95',
+  fill: 'next-open',
+  account: 'cash',
+  leverage: 2,
+} as const;
+
 export interface RunSettingsInput {
   readonly cash?: number;
   readonly commission?: number;
@@ -36,20 +47,20 @@ export interface RunSettings {
 }
 
 export function checkRunSettings(req: RunSettingsInput): RunSettings {
-  const sizeText = req.size ?? 'pct-cash:95';
+  const sizeText = req.size ?? RUN_DEFAULTS.size;
   const sizer = parseSizer(sizeText);
   if (sizer === null) throw new ConfigError(`bad size "${sizeText}": use pct-cash:<p>, qty:<n> or pct-equity:<p>`, { field: '--size' });
-  const cash = req.cash ?? 100_000;
+  const cash = req.cash ?? RUN_DEFAULTS.cash;
   if (!(cash > 0)) throw new ConfigError(`cash must be positive, got ${cash}`, { field: '--cash' });
-  const commission = req.commission ?? 0;
+  const commission = req.commission ?? RUN_DEFAULTS.commission;
   if (!(commission >= 0 && commission < 1)) throw new ConfigError(`commission is a fraction of traded value in [0, 1), got ${commission}`, { field: '--commission' });
-  const slippageBps = req.slippageBps ?? 0;
+  const slippageBps = req.slippageBps ?? RUN_DEFAULTS.slippageBps;
   if (!(slippageBps >= 0)) throw new ConfigError(`slippage must be >= 0 bps, got ${slippageBps}`, { field: '--slippage-bps' });
-  const fill = req.fill ?? 'next-open';
+  const fill = req.fill ?? RUN_DEFAULTS.fill;
   if (fill !== 'next-open' && fill !== 'close') throw new ConfigError(`--fill must be next-open or close, got "${String(fill)}"`, { field: '--fill' });
-  const account = req.account ?? 'cash';
+  const account = req.account ?? RUN_DEFAULTS.account;
   if (account !== 'cash' && account !== 'margin') throw new ConfigError(`--account must be cash or margin, got "${account}"`, { field: '--account' });
-  const leverage = req.leverage ?? 2;
+  const leverage = req.leverage ?? RUN_DEFAULTS.leverage;
   if (!(leverage >= 1)) throw new ConfigError(`--leverage must be >= 1, got ${leverage}`, { field: '--leverage' });
   return { sizeText, sizer, cash, commission, slippageBps, fill, account, leverage };
 }

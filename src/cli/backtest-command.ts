@@ -1,5 +1,5 @@
 // `sextant backtest`: DESIGN §8's contract (flags, JSON schema, exit codes).
-import { writeFileSync } from 'node:fs';
+import { writeBacktestJson } from '../app/backtest-json.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
@@ -27,7 +27,7 @@ export async function backtestCommand(argv: readonly string[], out: (s: string) 
   );
   progress.finish();
   const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
+  if (json !== undefined) writeBacktestJson(report, json);
   if (reportPath !== undefined) writeBacktestReport(report, reportPath);
   if (bool(a, 'save')) {
     const saved = await recordBacktest(report);
