@@ -50,7 +50,11 @@ export class SweepResult {
   }
 }
 
-const BOOT = new URL('./sweep-worker-boot.mjs', import.meta.url).href;
+// Worker threads do not inherit the main thread's TypeScript loader: built (dist/), they load the
+// compiled worker directly; from sources, a plain boot module registers tsx first.
+const BOOT = import.meta.url.endsWith('.ts')
+  ? new URL('./sweep-worker-boot.mjs', import.meta.url).href
+  : new URL('./sweep-worker.js', import.meta.url).href;
 
 function lowerBound(a: Float64Array, x: number): number {
   let lo = 0;

@@ -1,0 +1,32 @@
+// `npm run build` (and `prepare`, so `npm install` builds): dist/ from src/ with tsc (JS + .d.ts, no
+// tests), plus the plain-JavaScript files that run as they are (worker and hook modules), copied
+// beside the compiled code that loads them by URL. dist/ is rebuilt from scratch, so no file of a
+// deleted source lingers.
+/* global process, console */
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src');
+const dist = join(root, 'dist');
+/** Files under src/ that are not compiled but needed at run time. */
+const COPIED = /\.(mjs|cjs|json|sql|html|css|txt)$/;
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (r.status !== 0) {
+  console.error('sextant build: tsc failed (see above); dist/ is incomplete.');
+  process.exit(r.status ?? 1);
+}
+let copied = 0;
+for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !COPIED.test(entry.name)) continue;
+  const from = join(entry.parentPath ?? entry.path, entry.name); // .path before Node 20.12
+  cpSync(from, join(dist, relative(src, from)));
+  copied++;
+}
+console.log(`sextant build: dist/ compiled from src/ (+${copied} runtime files copied)`);
