@@ -5,6 +5,7 @@ import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
 import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
 import { resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
+import { marginPerUnit } from '../model/instrument.ts';
 import { exitPricesProblem, validateExits } from '../risk/exits/levels.ts';
 import type { KernelPort as Kernel } from './kernel-port.ts';
 import { indicatorLine } from './lines.ts';
@@ -24,9 +25,9 @@ export class KernelContext implements StrategyContext {
   nowMs(): number {
     return this.kernel.nowMs();
   }
-  /** The strategy's own cash (its allocation after its fills). */
+  /** The strategy's own cash (its allocation after its fills; margin blocked by futures-style positions excluded). */
   cash(): number {
-    return this.kernel.book(this.strategyId).cash;
+    return this.kernel.book(this.strategyId).freeCash();
   }
   /** The strategy's own equity: its cash plus its positions at the latest prices. */
   equity(): number {
@@ -79,7 +80,10 @@ export class KernelContext implements StrategyContext {
 
   bracket(req: BracketRequest): { entry: Order; takeProfit: Order; stopLoss: Order } | null {
     const qty = this.#quantity(req.symbol, req.side === 'buy' ? 1 : -1, req.qty, req.entryLimit);
-    if (qty <= 0) return null;
+    if (qty <= 0) {
+      this.kernel.zeroSized++;
+      return null;
+    }
     const long = req.side === 'buy';
     const ref = req.entryLimit ?? this.kernel.lastBar(req.symbol)?.close ?? NaN;
     if (long ? !(req.stopLoss < ref && req.takeProfit > ref) : !(req.stopLoss > ref && req.takeProfit < ref)) {
@@ -114,7 +118,10 @@ export class KernelContext implements StrategyContext {
   #order(symbol: string, side: OrderSide, qty: number | Sizer | undefined, opts: OrderOptions = {}): Order | null {
     if (opts.exits !== undefined) this.#checkExits(symbol, side, opts);
     const units = this.#quantity(symbol, side === 'buy' ? 1 : -1, qty, opts.limitPrice ?? opts.stopPrice);
-    if (units <= 0) return null;
+    if (units <= 0) {
+      this.kernel.zeroSized++;
+      return null;
+    }
     return this.submit({
       symbol, side, qty: units, type: opts.type ?? 'market', limitPrice: opts.limitPrice, stopPrice: opts.stopPrice,
       trailing: opts.trailing, tif: opts.tif, expireTimeMs: opts.expireTimeMs, reduceOnly: opts.reduceOnly, tag: opts.tag,
@@ -141,6 +148,9 @@ export class KernelContext implements StrategyContext {
     if (!(px > 0)) return 0;
     const pos = this.position(symbol).qty;
     const book = this.kernel.book(this.strategyId);
-    return Math.abs(resolveSize(sizer, sign, px, book.cash, book.equity(), pos));
+    const inst = this.kernel.feedOf(symbol)?.instrument;
+    const margin = inst === undefined ? 0 : marginPerUnit(inst);
+    const unitCost = margin > 0 ? margin : px * (inst?.multiplier ?? 1);
+    return Math.abs(resolveSize(sizer, sign, px, book.freeCash(), book.equity(), pos, unitCost, inst?.lotSize ?? 1));
   }
 }

@@ -10,6 +10,8 @@ export interface KernelPort {
   readonly venue: SimulatedVenue;
   /** Every bar is known before the run (backtests), so indicator lines can be computed up front. */
   readonly wholeSeries: boolean;
+  /** Orders sized or rounded to zero units (nothing sent); counted for run warnings. */
+  zeroSized: number;
   nowMs(): number;
   book(strategyId: string): Portfolio;
   feedOf(symbol: string): Feed | undefined;

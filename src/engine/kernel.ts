@@ -9,7 +9,7 @@ import type { EngineEvent, OrderEvent, RiskEvent } from '../model/events.ts';
 import type { BreakerEvent, CircuitBreakerSet } from '../risk/breakers/index.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
-import { roundPrice, roundQty } from '../model/instrument.ts';
+import { marginPerUnit, roundPrice, roundQty } from '../model/instrument.ts';
 import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
 import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
@@ -78,6 +78,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly orders: Order[] = [];
   readonly strategyErrors: { strategyId: string; message: string; tsMs: number }[] = [];
   readonly riskEvents: RiskEvent[] = [];
+  /** Orders a strategy asked for that sized or rounded to zero units (nothing sent); for run warnings. */
+  zeroSized = 0;
   readonly #breakers: CircuitBreakerSet | null;
   /** Some pre-trade check or breaker keeps price state: feed it every bar. */
   readonly #marketHooks: boolean;
@@ -127,6 +129,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
 
   addFeed(feed: Feed): void {
     if (!this.#feedsBySymbol.has(feed.symbol) || feed.venueSlot >= 0) this.#feedsBySymbol.set(feed.symbol, feed);
+    const margin = marginPerUnit(feed.instrument);
+    if (margin > 0) this.portfolio.setMargin(feed.symbol, margin);
   }
 
   /**
@@ -138,7 +142,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (allocation !== undefined && !(allocation > 0)) throw new ConfigError(`strategy ${id}: allocation must be positive, got ${allocation}`, { field: 'allocation' });
     strategy.id = id;
     const p = this.portfolio;
-    const book = new Portfolio({ type: p.type, startingCash: allocation ?? p.cash, leverage: p.leverage, currency: p.currency });
+    const book = new Portfolio({ type: p.type, startingCash: allocation ?? p.cash, leverage: p.leverage, currency: p.currency, margins: p.margins });
     const slot: Slot = { strategy, ctx: new KernelContext(this, id, this.#opts.defaultSizer), running: true, book, enforceAllocation: allocation !== undefined, pending: 0 };
     this.#slots.push(slot);
     this.#byId.set(id, slot);
@@ -302,7 +306,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (feed === undefined) throw new ConfigError(`unknown symbol "${request.symbol}"`, { field: 'symbol' });
     const inst = feed.instrument;
     const qty = roundQty(inst, request.qty);
-    if (qty <= 0) return null;
+    if (qty <= 0) {
+      this.zeroSized++;
+      return null;
+    }
     const normalized: OrderRequest =
       qty === request.qty && request.limitPrice === undefined && request.stopPrice === undefined
         ? request
@@ -321,14 +328,14 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);
     const halted = this.halted && !normalized.reduceOnly ? 'kill switch: trading is halted' : null;
-    const reason = halted ?? (links.parentId !== undefined ? null : (this.#allocationReason(slot, order, ref, inst.multiplier) ?? this.#risk.check(order, ref, this)));
+    const reason = halted ?? (links.parentId !== undefined ? null : (this.#allocationReason(slot, order, ref, inst) ?? this.#risk.check(order, ref, this)));
     if (reason !== null) {
       order.transition('denied', now, reason);
       this.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId, symbol: order.symbol, tsEventMs: now, reason }, order);
       return order;
     }
     if (links.parentId === undefined) {
-      const committed = exposureIncreasingQty(order, this.positionQty(order.symbol)) * ref * inst.multiplier;
+      const committed = exposureIncreasingQty(order, this.positionQty(order.symbol)) * commitPerUnit(inst, ref);
       if (committed > 0) {
         this.#committed.set(order, { perUnit: committed / order.qty, reserved: committed });
         this.#pendingExposure += committed;
@@ -449,13 +456,13 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   }
 
   /** Denies an order that would commit more than the strategy's own allocation. */
-  #allocationReason(slot: Slot | undefined, order: Order, ref: number, multiplier: number): string | null {
+  #allocationReason(slot: Slot | undefined, order: Order, ref: number, inst: Instrument): string | null {
     if (slot === undefined || !slot.enforceAllocation && this.#slots.length === 1) return null;
-    const own = slot.book.position(order.symbol, multiplier).qty;
+    const own = slot.book.position(order.symbol, inst.multiplier).qty;
     const adding = exposureIncreasingQty(order, own);
     if (adding === 0) return null;
     for (const pos of slot.book.openPositions()) pos.lastPrice = this.lastPrice(pos.symbol);
-    const needed = adding * ref * multiplier;
+    const needed = adding * commitPerUnit(inst, ref);
     const available = slot.book.buyingPower() - slot.pending;
     return needed > available + 1e-9 ? `allocation: strategy ${slot.strategy.id} needs ${needed.toFixed(2)}, has ${available.toFixed(2)}` : null;
   }
@@ -463,9 +470,20 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   // ---- FillGuard (asked by the venue at fill time) ----
 
   rejectReason(order: Order, qty: number, price: number, commission: number): string | null {
-    const mult = this.#feedsBySymbol.get(order.symbol)?.instrument.multiplier ?? 1;
+    const inst = this.#feedsBySymbol.get(order.symbol)?.instrument;
+    const mult = inst?.multiplier ?? 1;
     const pos = this.positionQty(order.symbol);
     const p = this.portfolio;
+    const margin = inst === undefined ? 0 : marginPerUnit(inst);
+    if (margin > 0) {
+      // Futures style (backtrader's stocklike=False): opening blocks margin per contract; longs and
+      // shorts alike; the opening part's margin plus the commission must fit in free cash.
+      const adding = Math.max(0, Math.abs(pos + order.sign * qty) - Math.abs(pos));
+      if (adding === 0) return null;
+      const needed = adding * margin + commission;
+      const free = p.freeCash();
+      return needed > free ? `insufficient cash for margin: needs ${needed.toFixed(2)} (margin ${margin} x ${adding} + commission), free cash ${free.toFixed(2)}` : null;
+    }
     if (p.type === 'cash') {
       if (order.side === 'sell') return qty > Math.max(0, pos) + 1e-9 ? 'short sale in a cash account' : null;
       const cost = qty * price * mult + commission;
@@ -488,7 +506,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     return this.portfolio.type;
   }
   cash(): number {
-    return this.portfolio.cash;
+    return this.portfolio.freeCash();
   }
   equity(): number {
     return this.portfolio.equity();
@@ -501,6 +519,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   }
   multiplier(symbol: string): number {
     return this.#feedsBySymbol.get(symbol)?.instrument.multiplier ?? 1;
+  }
+  marginPerUnit(symbol: string): number {
+    const inst = this.#feedsBySymbol.get(symbol)?.instrument;
+    return inst === undefined ? 0 : marginPerUnit(inst);
   }
   pendingExposure(): number {
     return this.#pendingExposure;
@@ -548,6 +570,12 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#opts.onEvent?.({ type: 'StrategyError', strategyId: slot.strategy.id, tsEventMs: tsMs, message: err.message });
     for (const o of this.venue.workingOrders()) if (o.strategyId === slot.strategy.id) this.client.cancel(o.id, tsMs, 'strategy stopped after an error');
   }
+}
+
+/** Buying power one unit commits: its margin when margined futures-style, else its notional at `ref`. */
+function commitPerUnit(inst: Instrument, ref: number): number {
+  const m = marginPerUnit(inst);
+  return m > 0 ? m : ref * inst.multiplier;
 }
 
 function refPrice(req: OrderRequest, last: number): number {

@@ -1,5 +1,6 @@
 // Commission models: what a fill costs. All return a non-negative amount in the account currency.
 import { ConfigError } from '../core/errors.ts';
+import type { Instrument } from '../model/instrument.ts';
 
 export interface CommissionModel {
   readonly name: string;
@@ -58,3 +59,20 @@ export class MakerTakerCommission implements CommissionModel {
 }
 
 export const NO_COMMISSION: CommissionModel = new FractionCommission(0);
+
+/**
+ * The commission of one fill: the venue's model (a fraction of value by default) plus the instrument's
+ * per-unit commission, and at least the instrument's minimum:
+ * max(minCommission, model(qty, price) + |qty| x commissionPerUnit). Both parts add up.
+ */
+export function fillCommission(
+  model: CommissionModel, qty: number, price: number, liquidity: 'maker' | 'taker',
+  inst: Pick<Instrument, 'multiplier' | 'commissionPerUnit' | 'minCommission'>,
+): number {
+  const base = model.commission(qty, price, liquidity, inst.multiplier);
+  const perUnit = inst.commissionPerUnit;
+  const min = inst.minCommission;
+  if (perUnit === undefined && min === undefined) return base;
+  const total = base + Math.abs(qty) * (perUnit ?? 0);
+  return min !== undefined && total < min ? min : total;
+}

@@ -10,7 +10,7 @@ import { roundPrice, roundQty } from '../model/instrument.ts';
 import { Order, oppositeSide, type OrderRequest, type OrderSide } from '../model/order.ts';
 import { exitLevels, exitsProblem, tighterStop, type ExitLevels } from '../risk/exits/levels.ts';
 import type { CommissionModel } from './commission.ts';
-import { NO_COMMISSION } from './commission.ts';
+import { fillCommission, NO_COMMISSION } from './commission.ts';
 import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
 import { clampToBar, limitFillPrice, stopLimitFillPrice, stopTriggerPrice, trailStop, triggersAtOpen, type LimitFillMode } from './fill-rules.ts';
 import { NoSlippage, type SlippageModel } from './slippage.ts';
@@ -346,7 +346,7 @@ export class SimulatedVenue implements ExecutionClient {
         }
       }
     }
-    const commission = this.config.commission.commission(qty, price, liquidity, inst.multiplier);
+    const commission = fillCommission(this.config.commission, qty, price, liquidity, inst);
     const reason = this.guard.rejectReason(o, qty, price, commission);
     if (reason !== null) {
       if (o.filledQty > 0) this.#finish(o, 'canceled', nowMs, reason);

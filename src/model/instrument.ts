@@ -27,6 +27,16 @@ export interface Instrument {
   readonly multiplier: number;
   readonly sector: string;
   readonly calendar: TradingCalendar;
+  /**
+   * Initial margin per unit (per contract), futures style: opening blocks margin x |qty| of cash instead
+   * of the whole notional, and the position's P&L settles into cash (docs/fill-assumptions.md).
+   * Absent or 0: the whole notional is paid, as for shares.
+   */
+  readonly margin?: number;
+  /** Commission per unit (per share / per contract) on every fill, beside the run's fraction of value. */
+  readonly commissionPerUnit?: number;
+  /** Least commission of one fill (applies to the fill's whole commission). */
+  readonly minCommission?: number;
 }
 
 export const NYSE_SESSIONS: TradingCalendar = {
@@ -50,6 +60,11 @@ export function makeInstrument(symbol: string, partial: Partial<Omit<Instrument,
     option: { currency: 'USD', tickSize: 0.01, lotSize: 1, minQty: 1, multiplier: 100, sector: 'options', calendar: NYSE_SESSIONS },
   };
   return { symbol, assetClass, ...defaults[assetClass], ...partial };
+}
+
+/** Margin per unit when the instrument is margined futures-style, else 0 (whole notional paid). */
+export function marginPerUnit(inst: Instrument): number {
+  return inst.margin !== undefined && inst.margin > 0 ? inst.margin : 0;
 }
 
 export function roundPrice(inst: Instrument, price: number): number {

@@ -13,6 +13,8 @@ export class Position {
   constructor(
     readonly symbol: string,
     readonly multiplier = 1,
+    /** Initial margin per unit when margined futures-style (Instrument.margin); 0 = whole notional paid. */
+    public margin = 0,
   ) {}
 
   get isFlat(): boolean {

@@ -13,6 +13,8 @@ export interface RiskView {
   /** Last traded price of the symbol (NaN when unknown). */
   lastPrice(symbol: string): number;
   multiplier(symbol: string): number;
+  /** Initial margin per unit of a symbol margined futures-style (0 or absent: the whole notional is paid). */
+  marginPerUnit?(symbol: string): number;
   /** Notional already committed by open orders that add exposure. */
   pendingExposure(): number;
 
@@ -59,12 +61,14 @@ export const buyingPowerCheck: PreTradeCheck = {
   name: 'buying-power',
   check(order, refPrice, view) {
     const pos = view.positionQty(order.symbol);
-    if (view.accountType === 'cash' && order.side === 'sell' && order.qty > Math.max(0, pos) + 1e-9) {
+    // A futures-style contract is sold short on margin in any account; it commits its margin per unit.
+    const margin = view.marginPerUnit?.(order.symbol) ?? 0;
+    if (view.accountType === 'cash' && margin === 0 && order.side === 'sell' && order.qty > Math.max(0, pos) + 1e-9) {
       return `short selling is not allowed in a cash account (position ${pos}, sell ${order.qty})`;
     }
     const adding = exposureIncreasingQty(order, pos);
     if (adding === 0) return null;
-    const needed = adding * refPrice * view.multiplier(order.symbol);
+    const needed = adding * (margin > 0 ? margin : refPrice * view.multiplier(order.symbol));
     const available = view.buyingPower() - view.pendingExposure();
     return needed > available + 1e-9 ? `insufficient buying power: needs ${needed.toFixed(2)}, available ${available.toFixed(2)}` : null;
   },
