@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 /** Files under src/ that are not compiled but needed at run time. */
-const COPIED = /\.(mjs|cjs|json|sql|html|css|txt)$/;
+const COPIED = /\.(mjs|cjs|json|sql|html|css|txt|tmpl)$/;
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

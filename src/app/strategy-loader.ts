@@ -31,8 +31,9 @@ let typescriptLoaderRegistered = FROM_SOURCE;
 /**
  * Makes user files importable from anywhere: a TypeScript loader when `typescript` and none runs yet,
  * then our hooks. Node runs the hook registered last first, so ours (which maps 'sextant') go on top.
+ * Also used by src/register.ts (`node --import <sextant>/dist/register.js`).
  */
-async function prepareImport(typescript: boolean): Promise<void> {
+export async function registerStrategyHooks(typescript: boolean): Promise<void> {
   if (typescript && !typescriptLoaderRegistered) {
     const { register: registerTsx } = await import('tsx/esm/api');
     registerTsx();
@@ -60,7 +61,7 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   if (!existsSync(path)) throw new ConfigError(`strategy file not found`, { file: spec, field: '--strategy' });
   let mod: Record<string, unknown>;
   try {
-    await prepareImport(TYPESCRIPT_FILE.test(path));
+    await registerStrategyHooks(TYPESCRIPT_FILE.test(path));
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     throw new ConfigError(`cannot load strategy file: ${e instanceof Error ? e.message : String(e)}`, { file: spec, field: '--strategy' });
