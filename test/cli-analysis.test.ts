@@ -61,7 +61,7 @@ describe('sextant indicator', () => {
 
 describe('sextant option', () => {
   it("prices Hull's example (S=42, K=40, r=10%, sigma=20%, 6 months)", async () => {
-    const r = await run(['option', '--type', 'call', '--spot', '42', '--strike', '40', '--days', '182.5', '--rate', '0.1', '--vol', '0.2', '--json']);
+    const r = await run(['option', '--type', 'call', '--spot', '42', '--strike', '40', '--days', '182.5', '--rate', '0.1', '--vol', '0.2', '--json', '-']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { greeks: { price: number; delta: number } };
     expect(j.greeks.price).toBeCloseTo(4.76, 2);
@@ -69,7 +69,7 @@ describe('sextant option', () => {
   });
 
   it('solves the implied volatility of a price and round-trips it', async () => {
-    const r = await run(['option', '--type', 'put', '--spot', '42', '--strike', '40', '--days', '182.5', '--rate', '0.1', '--price', '0.8086', '--json']);
+    const r = await run(['option', '--type', 'put', '--spot', '42', '--strike', '40', '--days', '182.5', '--rate', '0.1', '--price', '0.8086', '--json', '-']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { impliedVol: number; greeks: { price: number } };
     expect(j.impliedVol).toBeCloseTo(0.2, 3);

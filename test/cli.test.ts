@@ -61,7 +61,7 @@ describe('sextant backtest', () => {
     [['backtest'], '--strategy'],
     [['backtest', '--strategy', 'nope'], 'unknown strategy'],
     [['backtest', '--strategy', 'sma-cross', '--bogus', '1'], 'unknown flag --bogus'],
-    [['backtest', '--strategy', 'sma-cross', '--cash', 'abc'], '--cash must be a number'],
+    [['backtest', '--strategy', 'sma-cross', '--cash', 'abc'], '--cash must be a decimal number'],
     [['backtest', '--strategy', 'sma-cross', '--param', 'fast=50', '--param', 'slow=10'], 'fast must be shorter than slow'],
     [['backtest', '--strategy', 'sma-cross', '--param', 'fsat=5'], 'no parameter "fsat"'],
     [['backtest', '--strategy', 'sma-cross', '--size', 'pct-cash:0'], 'bad size'],

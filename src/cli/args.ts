@@ -1,49 +1,20 @@
-// A small, strict flag parser: every command declares its flags; anything else is a ConfigError (exit 2).
+// The parsed and validated arguments a command's implementation receives (commander parses, src/cli/validate.ts
+// checks), and the accessors the commands read them with.
 import { ConfigError } from '../core/errors.ts';
 
-export interface FlagSpec {
-  readonly name: string;
-  readonly kind: 'string' | 'number' | 'boolean';
-  readonly repeat?: boolean;
-}
+export type FlagValue = string | number | boolean;
 
 export interface ParsedArgs {
+  /** Positional arguments, in order. */
   readonly positional: string[];
-  readonly flags: Map<string, (string | number | boolean)[]>;
+  /** Every flag given (command line over --config), its values in order; numbers are numbers. */
+  readonly flags: Map<string, FlagValue[]>;
 }
 
-export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  const flags = new Map<string, (string | number | boolean)[]>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    const spec = byName.get(name);
-    if (spec === undefined) throw new ConfigError(`unknown flag --${name}; known: ${specs.map((s) => `--${s.name}`).join(' ')}`, { field: `--${name}` });
-    let value: string | number | boolean;
-    if (spec.kind === 'boolean') {
-      value = eq > 0 ? arg.slice(eq + 1) !== 'false' : true;
-    } else {
-      const raw = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (raw === undefined) throw new ConfigError(`--${name} needs a value`, { field: `--${name}` });
-      if (spec.kind === 'number') {
-        const n = Number(raw);
-        if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`--${name} must be a number, got "${raw}"`, { field: `--${name}` });
-        value = n;
-      } else value = raw;
-    }
-    const list = flags.get(name) ?? [];
-    if (list.length > 0 && !spec.repeat) throw new ConfigError(`--${name} given twice`, { field: `--${name}` });
-    list.push(value);
-    flags.set(name, list);
-  }
-  return { positional, flags };
+/** Where a command writes: `out` is stdout, `err` is stderr (tests pass collectors). */
+export interface CommandIO {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
 }
 
 export function str(a: ParsedArgs, name: string): string | undefined {
@@ -61,7 +32,7 @@ export function strs(a: ParsedArgs, name: string): string[] {
   return (a.flags.get(name) ?? []).map(String);
 }
 
-/** `key=value` pairs of repeated --param flags. */
+/** `key=value` pairs of a repeated flag such as --param (the validator has checked their shape). */
 export function keyValues(list: readonly string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of list) {

@@ -1,40 +1,45 @@
-// `sextant backtest`: DESIGN §8's contract (flags, JSON schema, exit codes).
+// `sextant backtest`: DESIGN §8's contract (flags, JSON schema, exit codes); a strategy that threw makes exit 3.
 import { writeBacktestJson } from '../app/backtest-json.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
-import { bool, parseArgs, str, type FlagSpec } from './args.ts';
-import { RUN_FLAGS, runRequest } from './run-flags.ts';
+import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { invoke } from './program.ts';
+import { runRequest } from './run-flags.ts';
 import { ProgressBar } from './progress.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
-export const BACKTEST_FLAGS: readonly FlagSpec[] = [
-  ...RUN_FLAGS,
-  { name: 'json', kind: 'string' },
-  { name: 'report', kind: 'string' },
-  { name: 'quiet', kind: 'boolean' },
-  { name: 'risk', kind: 'string' },
-  { name: 'save', kind: 'boolean' },
-];
+/** Exit code of a run that finished but in which a strategy threw. */
+export const EXIT_STRATEGY_FAILED = 3;
 
-export async function backtestCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, BACKTEST_FLAGS);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const reportPath = str(a, 'report');
+  const json = str(a, 'json');
+  const quiet = bool(a, 'quiet') || json === '-';
   const progress = new ProgressBar('backtest');
   const report = await runBacktest(
     { ...runRequest(a), riskFile: str(a, 'risk') },
     { onProgress: (d, t) => progress.update(d, t) },
   );
   progress.finish();
-  const json = str(a, 'json');
   if (json !== undefined) writeBacktestJson(report, json);
   if (reportPath !== undefined) writeBacktestReport(report, reportPath);
   if (bool(a, 'save')) {
     const saved = await recordBacktest(report);
-    if (!bool(a, 'quiet')) out(`saved as run ${saved.runId} in the warehouse (sextant sql "select * from runs")`);
+    if (!quiet) io.out(`saved as run ${saved.runId} in the warehouse (sextant sql "select * from runs")`);
   }
-  if (!bool(a, 'quiet')) out(summarize(report));
+  if (!quiet) io.out(summarize(report));
+  if (report.strategyErrors.length > 0) {
+    const first = report.strategyErrors[0]!;
+    io.err(`sextant backtest: the strategy failed ${report.strategyErrors.length} time(s); first at ${first.time}: ${first.message} (exit ${EXIT_STRATEGY_FAILED})`);
+    return EXIT_STRATEGY_FAILED;
+  }
   return 0;
+}
+
+/** `sextant backtest <argv>` in-process (tests, scripts). */
+export function backtestCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['backtest'], argv, out, err);
 }
 
 export function summarize(r: BacktestReport): string {

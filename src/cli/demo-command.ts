@@ -1,11 +1,10 @@
-// `npm start` for now: the built-in strategies backtested on the embedded synthetic market, compared.
+// `sextant demo`: the built-in strategies backtested on the embedded synthetic market, compared.
 import { runBacktest } from '../app/backtest.ts';
 import { builtinStrategyNames } from '../strategies/registry.ts';
-import { num, parseArgs } from './args.ts';
+import { num, type CommandIO, type ParsedArgs } from './args.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
-export async function demoCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, [{ name: 'seed', kind: 'number' }]);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const seed = num(a, 'seed') ?? 42;
   const data = [`synthetic:${seed}`];
   const rows: string[][] = [];
@@ -16,7 +15,7 @@ export async function demoCommand(argv: readonly string[], out: (s: string) => v
     const m = r.metrics;
     rows.push([name, fmtNum(r.finalValue), fmtPct(m.totalReturn), fmtPct(m.cagr), fmtNum(m.sharpe), fmtPct(m.maxDrawdown), String(m.tradeCount), fmtPct(m.winRate), r.runSeconds.toFixed(3)]);
   }
-  out(`Sextant demo: built-in strategies on the synthetic market (seed ${seed}), $100,000, 0.1% commission, next-open fills`);
-  out(renderTable(['Strategy', 'Final value', 'Return', 'CAGR', 'Sharpe', 'Max DD', 'Trades', 'Win rate', 'Engine s'], rows));
+  io.out(`Sextant demo: built-in strategies on the synthetic market (seed ${seed}), $100,000, 0.1% commission, next-open fills`);
+  io.out(renderTable(['Strategy', 'Final value', 'Return', 'CAGR', 'Sharpe', 'Max DD', 'Trades', 'Win rate', 'Engine s'], rows));
   return 0;
 }

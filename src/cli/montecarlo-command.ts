@@ -3,8 +3,9 @@
 import { ConfigError } from '../core/errors.ts';
 import { runMonteCarlo } from '../app/montecarlo.ts';
 import type { Distribution, MonteCarloMethod } from '../research/montecarlo.ts';
-import { num, parseArgs, str } from './args.ts';
-import { writeJson } from './lookahead-command.ts';
+import { num, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -22,21 +23,8 @@ function parsePercentiles(text: string | undefined): number[] | undefined {
   });
 }
 
-export async function montecarloCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, [
-    { name: 'run', kind: 'string' },
-    { name: 'method', kind: 'string' },
-    { name: 'paths', kind: 'number' },
-    { name: 'block', kind: 'number' },
-    { name: 'block-kind', kind: 'string' },
-    { name: 'trade-unit', kind: 'string' },
-    { name: 'seed', kind: 'number' },
-    { name: 'ruin', kind: 'number' },
-    { name: 'percentiles', kind: 'string' },
-    { name: 'json', kind: 'string' },
-  ]);
-  const file = str(a, 'run') ?? a.positional[0];
-  if (file === undefined) throw new ConfigError('--run <backtest.json> is required (the output of `sextant backtest --json`)', { field: '--run' });
+export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const file = str(a, 'run')!;
   const method: MonteCarloMethod = oneOf(str(a, 'method'), ['trades', 'shuffle', 'returns'] as const, '--method') ?? 'trades';
   const r = runMonteCarlo(file, {
     method,
@@ -48,7 +36,9 @@ export async function montecarloCommand(argv: readonly string[], out: (s: string
     ruin: num(a, 'ruin'),
     percentiles: parsePercentiles(str(a, 'percentiles')),
   });
-  writeJson(str(a, 'json'), r);
+  writeJsonFlag(a, r, io);
+  if (jsonOnStdout(a)) return Promise.resolve(0);
+  const out = io.out;
   const keys = Object.keys(r.finalEquity.percentiles);
   const row = (name: string, d: Distribution, f: (x: number | null) => string): string[] => [name, f(d.historical), ...keys.map((k) => f(d.percentiles[k] ?? null)), d.historicalRank === null ? '-' : fmtPct(d.historicalRank, 1)];
   const what = r.method === 'returns' ? `${r.steps} bar returns, ${r.scheme} blocks of ${r.block}` : `${r.steps} trades (${r.additive ? 'cash PnL' : 'returns'}), ${r.method === 'trades' ? 'bootstrap' : 'shuffled order'}`;
@@ -61,5 +51,10 @@ export async function montecarloCommand(argv: readonly string[], out: (s: string
   ]));
   out(`Probability of ruin (equity at or below ${fmtPct(r.ruin.level, 0)} of the start, ${fmtNum(r.ruin.equity)}): ${fmtPct(r.ruin.probability)} (${r.ruin.ruinedPaths} of ${r.paths} paths)`);
   if (r.sharpe.defined < r.paths) out(`Sharpe undefined on ${r.paths - r.sharpe.defined} path(s) without volatility`);
-  return 0;
+  return Promise.resolve(0);
+}
+
+/** `sextant montecarlo <argv>` in-process (tests, scripts). */
+export function montecarloCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['montecarlo'], argv, out, err);
 }

@@ -1,48 +1,20 @@
 // `sextant optimize`: parameter search (grid, random, TPE) with the deflated Sharpe ratio of the best
 // set and the probability of backtest overfitting (CSCV).
-import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { recordResearch, runOptimize, type EngineChoice, type OptimizeRequest, type OptimizeResult, type QueueRunOptions, type WalkForwardResult } from '../app/research.ts';
 import { ResearchJobError } from '../research/queue-client.ts';
 import type { TrialRow } from '../research/optimize.ts';
-import { bool, num, parseArgs, str, strs, type FlagSpec, type ParsedArgs } from './args.ts';
+import { bool, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
 import { ProgressBar } from './progress.ts';
-import { RUN_FLAGS, runRequest } from './run-flags.ts';
+import { runRequest } from './run-flags.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
-
-export const RESEARCH_FLAGS: readonly FlagSpec[] = [
-  ...RUN_FLAGS,
-  { name: 'space', kind: 'string' },
-  { name: 'objective', kind: 'string' },
-  { name: 'method', kind: 'string' },
-  { name: 'trials', kind: 'number' },
-  { name: 'seed', kind: 'number' },
-  { name: 'constraint', kind: 'string', repeat: true },
-  { name: 'engine', kind: 'string' },
-  { name: 'threads', kind: 'number' },
-  { name: 'json', kind: 'string' },
-  { name: 'quiet', kind: 'boolean' },
-  // Distributed runs (docs/research.md "Distributed runs").
-  { name: 'queue', kind: 'string' },
-  { name: 'queue-name', kind: 'string' },
-  { name: 'chunk', kind: 'number' },
-  { name: 'record', kind: 'boolean' },
-  { name: 'db', kind: 'string' },
-];
-
-const OPTIMIZE_FLAGS: readonly FlagSpec[] = [...RESEARCH_FLAGS, { name: 'pbo-blocks', kind: 'number' }, { name: 'top', kind: 'number' }];
 
 /** The request fields shared by optimize and walkforward. */
 export function researchRequest(a: ParsedArgs): OptimizeRequest {
-  const run = runRequest(a);
-  const space = str(a, 'space');
-  if (space === undefined) throw new ConfigError("--space is required, e.g. --space 'fast=5:50:5,slow=20:200:10'", { field: '--space' });
-  const trials = num(a, 'trials');
-  if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1)) throw new ConfigError(`--trials must be a positive integer, got ${trials}`, { field: '--trials' });
-  const seed = num(a, 'seed');
-  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new ConfigError(`--seed must be a whole number, got ${seed}`, { field: '--seed' });
   return {
-    ...run, space, trials, seed,
+    ...runRequest(a), space: str(a, 'space')!, trials: num(a, 'trials'), seed: num(a, 'seed'),
     objective: str(a, 'objective'),
     method: str(a, 'method'),
     constraints: strs(a, 'constraint'),
@@ -61,7 +33,6 @@ export function queueOptions(a: ParsedArgs): QueueRunOptions | undefined {
     if (chunk !== undefined) throw new ConfigError('--chunk needs --queue redis://host:port', { field: '--chunk' });
     return undefined;
   }
-  if (chunk !== undefined && !(Number.isInteger(chunk) && chunk >= 1)) throw new ConfigError(`--chunk must be a positive integer, got ${chunk}`, { field: '--chunk' });
   return { url, name, chunk };
 }
 
@@ -97,10 +68,9 @@ export function fmtParams(p: Readonly<Record<string, unknown>>, names: readonly 
   return names.map((n) => `${n}=${String(p[n])}`).join(' ');
 }
 
-export async function optimizeCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, OPTIMIZE_FLAGS);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const out = io.out;
   const top = num(a, 'top') ?? 10;
-  if (!(Number.isInteger(top) && top >= 0)) throw new ConfigError(`--top must be a whole number, got ${top}`, { field: '--top' });
   const queue = queueOptions(a);
   const req: OptimizeRequest = { ...researchRequest(a), pboBlocks: num(a, 'pbo-blocks') };
   if (!bool(a, 'record') && str(a, 'db') !== undefined) throw new ConfigError('--db needs --record', { field: '--db' });
@@ -113,12 +83,16 @@ export async function optimizeCommand(argv: readonly string[], out: (s: string) 
     } finally {
       progress.finish();
     }
-    const json = str(a, 'json');
-    if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
-    if (!bool(a, 'quiet')) out(summarizeOptimization(result, top));
+    writeJsonFlag(a, result, io);
+    if (!bool(a, 'quiet') && !jsonOnStdout(a)) out(summarizeOptimization(result, top));
     await recordIfAsked(a, 'optimize', req, result, startedMs, out);
     return 0;
   });
+}
+
+/** `sextant optimize <argv>` in-process (tests, scripts). */
+export function optimizeCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['optimize'], argv, out, err);
 }
 
 function row(t: TrialRow, rank: number, names: readonly string[]): string[] {

@@ -2,30 +2,24 @@
 // paper trading with a live status line; SIGINT/SIGTERM stop it gracefully.
 import { startPaper } from '../app/paper.ts';
 import type { LiveStatus } from '../engine/live-node.ts';
-import { bool, keyValues, num, parseArgs, str, strs } from './args.ts';
-
-export const PAPER_FLAGS = [
-  { name: 'strategy', kind: 'string', repeat: true }, { name: 'param', kind: 'string', repeat: true }, { name: 'symbols', kind: 'string', repeat: true },
-  { name: 'replay', kind: 'string' }, { name: 'speed', kind: 'string' }, { name: 'run', kind: 'string' }, { name: 'cash', kind: 'number' },
-  { name: 'commission', kind: 'number' }, { name: 'size', kind: 'string' }, { name: 'bar-ms', kind: 'number' }, { name: 'tick-ms', kind: 'number' },
-  { name: 'seed', kind: 'number' }, { name: 'duration', kind: 'number' }, { name: 'state-dir', kind: 'string' }, { name: 'always-open', kind: 'boolean' },
-  { name: 'quiet', kind: 'boolean' }, { name: 'risk', kind: 'string' },
-] as const;
+import { bool, keyValues, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
+import { instrumentFlags } from './run-flags.ts';
 
 function line(s: LiveStatus): string {
   const pos = s.positions.map((p) => `${p.symbol} ${+p.qty.toFixed(4)}`).join(' ') || 'flat';
   return `${new Date(s.nowMs).toISOString().slice(0, 19)}Z equity ${s.equity.toFixed(2)} pnl ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)} | ${pos} | open orders ${s.openOrders} | orders ${s.orders} fills ${s.fills}${s.halted ? ' | HALTED' : ''}`;
 }
 
-export async function paperCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, PAPER_FLAGS);
-  const speedText = str(a, 'speed');
-  const speed = speedText === undefined ? 1 : speedText === 'max' ? Infinity : Number(speedText);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const out = io.out;
+  const replay = str(a, 'replay');
+  const instrument = instrumentFlags(a);
+  const speed = num(a, 'speed') ?? 1;
   const quiet = bool(a, 'quiet');
   const tty = process.stderr.isTTY;
   const session = await startPaper(
     {
-      strategies: strs(a, 'strategy'), params: keyValues(strs(a, 'param'), '--param'), symbols: strs(a, 'symbols'), replay: str(a, 'replay'), speed,
+      strategies: strs(a, 'strategy'), params: keyValues(strs(a, 'param'), '--param'), symbols: strs(a, 'symbols'), replay, speed, ...instrument,
       runId: str(a, 'run'), cash: num(a, 'cash'), commission: num(a, 'commission'), size: str(a, 'size'), barMs: num(a, 'bar-ms'), tickMs: num(a, 'tick-ms'),
       seed: num(a, 'seed'), durationSec: num(a, 'duration'), stateDir: str(a, 'state-dir'), alwaysOpen: bool(a, 'always-open'), riskFile: str(a, 'risk'),
     },

@@ -2,8 +2,10 @@
 // warm-up lengths before a common start and reports how the signals differ from the longest warm-up's.
 import { ConfigError } from '../core/errors.ts';
 import { runRecursiveAnalysis } from '../app/analysis.ts';
-import { parseArgs, str } from './args.ts';
-import { STRATEGY_RUN_FLAGS, strategyRunRequest, writeJson } from './lookahead-command.ts';
+import { str, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
+import { runRequest } from './run-flags.ts';
 import { renderTable } from './table.ts';
 
 export function parseIntList(text: string | undefined, flag: string): number[] | undefined {
@@ -16,11 +18,12 @@ export function parseIntList(text: string | undefined, flag: string): number[] |
   });
 }
 
-export async function recursiveCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, [...STRATEGY_RUN_FLAGS, { name: 'startups', kind: 'string' }]);
-  if (a.positional.length) throw new ConfigError(`unexpected argument "${a.positional[0]}"`, { field: a.positional[0] });
-  const r = await runRecursiveAnalysis({ ...strategyRunRequest(a), startups: parseIntList(str(a, 'startups'), '--startups') });
-  writeJson(str(a, 'json'), r);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const startups = parseIntList(str(a, 'startups'), '--startups');
+  const r = await runRecursiveAnalysis({ ...runRequest(a), startups });
+  writeJsonFlag(a, r, io);
+  if (jsonOnStdout(a)) return 0;
+  const out = io.out;
   out(`${String(r.params.strategy)}: trading from ${r.evaluationFrom.slice(0, 19)} (${r.evaluationBars} bars); reference = ${r.referenceStartup} bars of warm-up, ${r.referenceSignals} signal(s)`);
   out(renderTable(['Warm-up bars', 'Data from', 'Signals', 'Matching', 'Differing', 'Differing %', 'Other size', 'First difference'], r.results.map((x) => [
     String(x.startup), x.dataFrom.slice(0, 10), String(x.signals), String(x.matching), String(x.differing), `${(x.differingShare * 100).toFixed(1)}%`,
@@ -33,4 +36,9 @@ export async function recursiveCommand(argv: readonly string[], out: (s: string)
     for (const d of first.differences.slice(0, 5)) out(`  warm-up ${first.startup}: only in ${d.onlyIn}: ${d.signal}`);
   }
   return 0;
+}
+
+/** `sextant recursive <argv>` in-process (tests, scripts). */
+export function recursiveCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['recursive'], argv, out, err);
 }

@@ -1,28 +1,21 @@
 // `sextant risk --run run.json [--json out.json] [--confidence 0.99] [--horizon 1]`: VaR, CVaR,
 // stress scenarios and limit usage of the book a backtest ended with (work in app/risk-report.ts).
-import { writeFileSync } from 'node:fs';
-import { ConfigError } from '../core/errors.ts';
 import { runRiskReport, type LimitLine, type RiskReport } from '../app/risk-report.ts';
-import { num, parseArgs, str } from './args.ts';
+import { num, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
-export const RISK_FLAGS = [
-  { name: 'run', kind: 'string' },
-  { name: 'json', kind: 'string' },
-  { name: 'confidence', kind: 'number' },
-  { name: 'horizon', kind: 'number' },
-] as const;
-
-export async function riskCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, RISK_FLAGS);
-  if (a.positional.length > 0) throw new ConfigError(`unexpected argument "${a.positional[0]}"`);
-  const run = str(a, 'run');
-  if (run === undefined) throw new ConfigError('--run is required: a file written by `sextant backtest --json`', { field: '--run' });
-  const report = runRiskReport({ run, confidence: num(a, 'confidence'), horizon: num(a, 'horizon') });
-  const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
-  for (const line of renderRiskReport(report)) out(line);
+export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const report = runRiskReport({ run: str(a, 'run')!, confidence: num(a, 'confidence'), horizon: num(a, 'horizon') });
+  writeJsonFlag(a, report, io);
+  if (!jsonOnStdout(a)) for (const line of renderRiskReport(report)) io.out(line);
   return Promise.resolve(0);
+}
+
+/** `sextant risk <argv>` in-process (tests, scripts). */
+export function riskCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['risk'], argv, out, err);
 }
 
 function limitRow(l: LimitLine, unit: '%' | 'x'): string[] {

@@ -3,36 +3,33 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, InputError } from '../core/errors.ts';
 import { runSql, warehouseDir, type QueryResult } from '../app/warehouse.ts';
-import { bool, num, parseArgs, str } from './args.ts';
+import { bool, num, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout } from './output.ts';
+import { invoke } from './program.ts';
 import { renderTable } from './table.ts';
-
-export const SQL_FLAGS = [
-  { name: 'json', kind: 'string' },
-  { name: 'csv', kind: 'string' },
-  { name: 'file', kind: 'string' },
-  { name: 'max-rows', kind: 'number' },
-  { name: 'warehouse', kind: 'string' },
-  { name: 'quiet', kind: 'boolean' },
-] as const;
 
 const DEFAULT_MAX_ROWS = 100;
 
-export async function sqlCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, SQL_FLAGS);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const file = str(a, 'file');
   if (file !== undefined && a.positional.length > 0) throw new ConfigError('give the query as an argument or with --file, not both', { field: '--file' });
   const sql = file !== undefined ? readQueryFile(file) : a.positional.join(' ');
   if (sql.trim() === '') throw new ConfigError('usage: sextant sql "select ... from bars" [--json out.json] [--csv out.csv] (views: bars, runs, trades, fills, equity)', { field: 'sql' });
   const maxRows = num(a, 'max-rows') ?? DEFAULT_MAX_ROWS;
-  if (!(Number.isInteger(maxRows) && maxRows >= 0)) throw new ConfigError(`--max-rows must be a whole number >= 0, got ${maxRows}`, { field: '--max-rows' });
 
   const result = await runSql(sql, { dir: warehouseDir({ dir: str(a, 'warehouse') }) });
   const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(result.json, null, 1)}\n`);
+  if (json === '-') io.out(JSON.stringify(result.json, null, 1));
+  else if (json !== undefined) writeFileSync(json, `${JSON.stringify(result.json, null, 1)}\n`);
   const csv = str(a, 'csv');
   if (csv !== undefined) writeFileSync(csv, toCsv(result));
-  if (!bool(a, 'quiet')) out(formatResult(result, maxRows));
+  if (!bool(a, 'quiet') && !jsonOnStdout(a)) io.out(formatResult(result, maxRows));
   return 0;
+}
+
+/** `sextant sql <argv>` in-process (tests, scripts). */
+export function sqlCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['sql'], argv, out, err);
 }
 
 function readQueryFile(path: string): string {

@@ -1,8 +1,8 @@
 // `sextant strategies`: every strategy with its params and defaults.
-import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
-import { parseArgs, str } from './args.ts';
+import type { CommandIO, ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
 import { renderTable } from './table.ts';
 
 export interface StrategyInfo {
@@ -20,12 +20,11 @@ export function describeStrategies(): StrategyInfo[] {
   });
 }
 
-export async function strategiesCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, [{ name: 'json', kind: 'string' }]);
+export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const list = describeStrategies();
-  const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(list, null, 1)}\n`);
+  writeJsonFlag(a, list, io);
+  if (jsonOnStdout(a)) return Promise.resolve(0);
   const rows = list.map((s) => [s.name, s.params.map((p) => `${p.name}=${JSON.stringify(p.default)}`).join(' ') || '-', s.description]);
-  out(renderTable(['Strategy', 'Params (defaults)', 'Rules'], rows));
+  io.out(renderTable(['Strategy', 'Params (defaults)', 'Rules'], rows));
   return Promise.resolve(0);
 }

@@ -2,12 +2,14 @@
 // worst windows of its data and through injected shocks, each against the baseline.
 import { ConfigError } from '../core/errors.ts';
 import { runStress } from '../app/stress.ts';
-import { num, parseArgs, str, strs } from './args.ts';
-import { STRATEGY_RUN_FLAGS, strategyRunRequest, writeJson } from './lookahead-command.ts';
+import { num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
+import { runRequest } from './run-flags.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
 /** A number flag that `--no-<name>` turns off (null). */
-function optional(a: ReturnType<typeof parseArgs>, name: string): number | null | undefined {
+function optional(a: ParsedArgs, name: string): number | null | undefined {
   if (a.flags.has(`no-${name}`)) {
     if (a.flags.has(name)) throw new ConfigError(`--${name} and --no-${name} together`, { field: `--${name}` });
     return null;
@@ -15,27 +17,14 @@ function optional(a: ReturnType<typeof parseArgs>, name: string): number | null 
   return num(a, name);
 }
 
-export async function stressCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, [
-    ...STRATEGY_RUN_FLAGS,
-    { name: 'window', kind: 'string', repeat: true },
-    { name: 'windows', kind: 'number' },
-    { name: 'gap', kind: 'number' },
-    { name: 'vol-k', kind: 'number' },
-    { name: 'drought-volume', kind: 'number' },
-    { name: 'no-gap', kind: 'boolean' },
-    { name: 'no-vol-k', kind: 'boolean' },
-    { name: 'no-drought-volume', kind: 'boolean' },
-    { name: 'participation', kind: 'number' },
-    { name: 'shock-bars', kind: 'number' },
-    { name: 'shock-at', kind: 'string' },
-  ]);
-  if (a.positional.length) throw new ConfigError(`unexpected argument "${a.positional[0]}"`, { field: a.positional[0] });
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const r = await runStress({
-    ...strategyRunRequest(a), windows: strs(a, 'window'), autoWindows: num(a, 'windows'), gap: optional(a, 'gap'), volK: optional(a, 'vol-k'),
+    ...runRequest(a), windows: strs(a, 'window'), autoWindows: num(a, 'windows'), gap: optional(a, 'gap'), volK: optional(a, 'vol-k'),
     droughtVolume: optional(a, 'drought-volume'), participation: num(a, 'participation'), shockBars: num(a, 'shock-bars'), shockAt: str(a, 'shock-at'),
   });
-  writeJson(str(a, 'json'), r);
+  writeJsonFlag(a, r, io);
+  if (jsonOnStdout(a)) return 0;
+  const out = io.out;
   out(`${String(r.params.strategy)} on ${(r.params.data as string[]).join(', ')}`);
   // Crisis windows are measured on the baseline run: they appear only in the window table.
   const runs = r.scenarios.filter((s) => s.kind !== 'crisis-window');
@@ -53,4 +42,9 @@ export async function stressCommand(argv: readonly string[], out: (s: string) =>
   }
   if (r.shock) out(`shocks start ${r.shock.at.slice(0, 10)} (${r.shock.reason}); windows after a shock span ${r.shock.bars} bars from the close before it`);
   return 0;
+}
+
+/** `sextant stress <argv>` in-process (tests, scripts). */
+export function stressCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['stress'], argv, out, err);
 }

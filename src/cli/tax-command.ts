@@ -1,10 +1,10 @@
 // `sextant tax --run run.json [--method fifo|lifo|hifo|specific] [--select <fill>=<lot>[@qty],...]
 //   [--marks run.json] [--as-of YYYY-MM-DD] [--short-rate 0.37] [--long-rate 0.2] [--min-loss 0]
 //   [--no-wash-sales] [--json out.json]`: realized gains by term, wash sales, open lots, harvesting.
-import { writeFileSync } from 'node:fs';
-import { ConfigError } from '../core/errors.ts';
 import { runTax, type TaxReport } from '../app/tax.ts';
-import { bool, num, parseArgs, str, strs } from './args.ts';
+import { bool, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
 const MAX_ROWS = 30;
@@ -42,21 +42,17 @@ export function renderTaxReport(r: TaxReport, out: (s: string) => void): void {
   for (const w of r.warnings) out(`warning: ${w}`);
 }
 
-export async function taxCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, [
-    { name: 'run', kind: 'string' }, { name: 'method', kind: 'string' }, { name: 'select', kind: 'string', repeat: true }, { name: 'marks', kind: 'string' },
-    { name: 'as-of', kind: 'string' }, { name: 'short-rate', kind: 'number' }, { name: 'long-rate', kind: 'number' }, { name: 'min-loss', kind: 'number' },
-    { name: 'no-wash-sales', kind: 'boolean' }, { name: 'json', kind: 'string' },
-  ]);
-  if (a.positional.length > 0) throw new ConfigError(`unexpected argument "${a.positional[0]}"`, { field: a.positional[0] });
-  const run = str(a, 'run');
-  if (run === undefined) throw new ConfigError('--run <backtest.json> is required', { field: '--run' });
+export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const report = runTax({
-    run, method: str(a, 'method'), selections: strs(a, 'select'), marks: str(a, 'marks'), asOf: str(a, 'as-of'),
+    run: str(a, 'run')!, method: str(a, 'method'), selections: strs(a, 'select'), marks: str(a, 'marks'), asOf: str(a, 'as-of'),
     shortTermRate: num(a, 'short-rate'), longTermRate: num(a, 'long-rate'), minLoss: num(a, 'min-loss'), washSales: !bool(a, 'no-wash-sales'),
   });
-  const json = str(a, 'json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 1)}\n`);
-  renderTaxReport(report, out);
+  writeJsonFlag(a, report, io);
+  if (!jsonOnStdout(a)) renderTaxReport(report, io.out);
   return Promise.resolve(0);
+}
+
+/** `sextant tax <argv>` in-process (tests, scripts). */
+export function taxCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['tax'], argv, out, err);
 }

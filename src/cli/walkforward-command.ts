@@ -1,26 +1,18 @@
 // `sextant walkforward`: re-optimize on each fold's training window, trade its test window, stitch the
 // out-of-sample equity and report how stable the chosen params are.
-import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { runWalkForward, type WalkForwardRequest, type WalkForwardResult } from '../app/research.ts';
-import { bool, num, parseArgs, str, type FlagSpec } from './args.ts';
-import { engineLabel, fmtParams, notice, orJobFailure, queueLine, queueOptions, recordIfAsked, RESEARCH_FLAGS, researchRequest } from './optimize-command.ts';
+import { bool, num, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { engineLabel, fmtParams, notice, orJobFailure, queueLine, queueOptions, recordIfAsked, researchRequest } from './optimize-command.ts';
+import { jsonOnStdout, writeJsonFlag } from './output.ts';
+import { invoke } from './program.ts';
 import { ProgressBar } from './progress.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
-const WALKFORWARD_FLAGS: readonly FlagSpec[] = [
-  ...RESEARCH_FLAGS,
-  { name: 'folds', kind: 'number' },
-  { name: 'train', kind: 'number' },
-  { name: 'anchored', kind: 'boolean' },
-];
-
-export async function walkforwardCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, WALKFORWARD_FLAGS);
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const out = io.out;
   const folds = num(a, 'folds') ?? 5;
-  if (!(Number.isInteger(folds) && folds >= 1)) throw new ConfigError(`--folds must be a positive integer, got ${folds}`, { field: '--folds' });
   const train = num(a, 'train') ?? 0.75;
-  if (!(train > 0 && train < 1)) throw new ConfigError(`--train is the training share of each fold, in (0, 1); got ${train}`, { field: '--train' });
   const queue = queueOptions(a);
   const req: WalkForwardRequest = { ...researchRequest(a), folds, trainFraction: train, anchored: bool(a, 'anchored') };
   if (!bool(a, 'record') && str(a, 'db') !== undefined) throw new ConfigError('--db needs --record', { field: '--db' });
@@ -33,12 +25,16 @@ export async function walkforwardCommand(argv: readonly string[], out: (s: strin
     } finally {
       progress.finish();
     }
-    const json = str(a, 'json');
-    if (json !== undefined) writeFileSync(json, `${JSON.stringify(result, null, 1)}\n`);
-    if (!bool(a, 'quiet')) out(summarizeWalkForward(result));
+    writeJsonFlag(a, result, io);
+    if (!bool(a, 'quiet') && !jsonOnStdout(a)) out(summarizeWalkForward(result));
     await recordIfAsked(a, 'walkforward', req, result, startedMs, out);
     return 0;
   });
+}
+
+/** `sextant walkforward <argv>` in-process (tests, scripts). */
+export function walkforwardCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
+  return invoke(['walkforward'], argv, out, err);
 }
 
 export function summarizeWalkForward(r: WalkForwardResult): string {

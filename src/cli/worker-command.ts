@@ -1,23 +1,12 @@
 // `sextant worker --queue redis://host:port [--queue-name X] [--concurrency N] [--threads N]`: serves
 // the jobs of distributed `optimize` / `walkforward` runs until SIGINT or SIGTERM (then finishes the
 // jobs in flight and exits 0). See docs/research.md "Distributed runs".
-import { ConfigError } from '../core/errors.ts';
 import { startResearchWorker } from '../app/queue.ts';
-import { num, parseArgs, str, type FlagSpec } from './args.ts';
+import { num, str, type CommandIO, type ParsedArgs } from './args.ts';
 
-const WORKER_FLAGS: readonly FlagSpec[] = [
-  { name: 'queue', kind: 'string' },
-  { name: 'queue-name', kind: 'string' },
-  { name: 'concurrency', kind: 'number' },
-  { name: 'threads', kind: 'number' },
-  { name: 'lock-ms', kind: 'number' },
-];
-
-export async function workerCommand(argv: readonly string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, WORKER_FLAGS);
-  if (a.positional.length > 0) throw new ConfigError(`unexpected argument "${a.positional[0]}"`, { field: a.positional[0] });
-  const url = str(a, 'queue');
-  if (url === undefined) throw new ConfigError('--queue is required, e.g. --queue redis://127.0.0.1:6379', { field: '--queue' });
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+  const out = io.out;
+  const url = str(a, 'queue')!;
   const log = (s: string): void => {
     process.stderr.write(`${s}\n`);
   };

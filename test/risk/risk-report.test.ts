@@ -198,7 +198,7 @@ describe('sextant risk', () => {
   it.each([
     [[], /--run is required/],
     [['--run', 'x.json', '--level', '2'], /unknown flag --level/],
-    [['--run', 'x.json', '--confidence', 'high'], /--confidence must be a number/],
+    [['--run', 'x.json', '--confidence', 'high'], /--confidence must be a decimal number/],
   ])('%j is a ConfigError', async (argv, message) => {
     await expect(riskCommand(argv, () => {})).rejects.toThrow(ConfigError);
     await expect(riskCommand(argv, () => {})).rejects.toThrow(message);

@@ -1,0 +1,303 @@
+// Every `sextant` command as a light definition: name, summary, arguments, flags (type, default, allowed
+// values), examples. Nothing here imports an app, engine or store module: each implementation is loaded with a
+// dynamic import() only when its command runs (test/cli/lazy.test.ts checks this).
+import {
+  count, DATA_FLAG, flag, INSTRUMENT_FLAGS, JSON_FLAG, PARAM_FLAG, QUIET_FLAG, RESEARCH_FLAGS, RISK_FILE_FLAG, RUN_FLAGS, SEED_RANGE,
+  SKIP_BAD_ROWS_FLAG, STATE_DIR_FLAG, WAREHOUSE_FLAG,
+} from './flags.ts';
+import type { CommandDef, FlagDef, GroupDef } from './spec.ts';
+
+/** Ten years in seconds: the longest --duration. */
+const TEN_YEARS_S = 10 * 365.25 * 86_400;
+const runJsonFlag = (what: string): FlagDef => flag.input('run', `a file written by \`sextant backtest --json\`${what}`, { required: true });
+
+export const GROUPS: readonly GroupDef[] = [
+  { name: 'data', summary: 'import bars into the Parquet warehouse and list them' },
+  { name: 'new', summary: 'write a new strategy from a commented template, with a test' },
+];
+
+export const COMMANDS: readonly CommandDef[] = [
+  {
+    path: ['backtest'],
+    summary: 'backtest a strategy on history (DESIGN §8 contract)',
+    flags: [
+      ...RUN_FLAGS,
+      flag.output('json', 'write the result as JSON to <file> (schema: docs/backtest-json.md); "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),
+      flag.output('report', 'write an HTML tearsheet to <file>', { arg: '<file.html>', sample: 'report.html' }),
+      QUIET_FLAG,
+      RISK_FILE_FLAG,
+      flag.bool('save', 'store the run in the warehouse (query it with `sextant sql`)'),
+    ],
+    examples: ['sextant backtest --strategy sma-cross --data csv:prices.csv --param fast=10 --param slow=30 --commission 0.001 --json out.json'],
+    load: async () => (await import('./backtest-command.ts')).run,
+  },
+  {
+    path: ['paper'],
+    summary: 'paper trading on the live synthetic market or a replay (docs/paper.md)',
+    flags: [
+      flag.str('strategy', '<name[:allocation]>', 'a strategy and optionally its cash allocation; repeat for several', 'sma-cross', { repeat: true, default: 'the strategies stored with --run' }),
+      PARAM_FLAG,
+      flag.str('symbols', '<A,B|n>', 'symbols of the live synthetic market (names or a count)', 'AAPL,MSFT', { repeat: true }),
+      flag.str('replay', '<source>', 'replay a history source instead of the live market: csv:<path>, synthetic:<seed>', 'synthetic:1'),
+      flag.num('speed', '<x>', 'replay speed: bars per second of history time per second, or max', { min: 1, max: 1e9, word: 'max' }, 'max', { default: '1' }),
+      flag.str('run', '<id>', 'the run id (resumes a stored run of that id)', 'demo', { default: 'paper (live) or a new id (replay)' }),
+      flag.num('cash', '<n>', 'starting cash', { min: 0, minExclusive: true, max: 1e15 }, '100000', { default: '100000' }),
+      flag.num('commission', '<fraction>', 'commission as a fraction of traded value per fill', { min: 0, max: 1, maxExclusive: true }, '0.001', { default: '0' }),
+      flag.str('size', '<sizer>', 'default order size: pct-cash:<p>, qty:<n> or pct-equity:<p>', 'pct-cash:95', { default: 'pct-cash:95' }),
+      flag.num('bar-ms', '<ms>', 'bar length of the live market in milliseconds', { min: 1, max: 86_400_000, integer: true }, '1000', { default: '1000' }),
+      flag.num('tick-ms', '<ms>', 'tick interval of the live market in milliseconds', { min: 1, max: 86_400_000, integer: true }, '100', { default: '100' }),
+      flag.num('seed', '<n>', 'seed of the live synthetic market', SEED_RANGE, '42', { default: '42' }),
+      flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '60', { default: 'until Ctrl-C or the replay ends' }),
+      STATE_DIR_FLAG,
+      flag.bool('always-open', 'trade equities around the clock (demos)'),
+      QUIET_FLAG,
+      RISK_FILE_FLAG,
+      ...INSTRUMENT_FLAGS,
+    ],
+    examples: ['sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --strategy sma-cross --strategy rsi:25000 --duration 60'],
+    load: async () => (await import('./paper-command.ts')).run,
+  },
+  {
+    path: ['status'],
+    summary: 'stored state of a paper run: positions, open orders, counts, equity',
+    flags: [flag.str('run', '<id>', 'the run to show', 'paper', { default: 'the latest' }), JSON_FLAG, STATE_DIR_FLAG],
+    examples: ['sextant status --json -'],
+    load: async () => (await import('./status-command.ts')).run,
+  },
+  {
+    path: ['kill'],
+    summary: 'kill switch of a running paper process: halt, cancel all, optionally flatten',
+    flags: [flag.bool('flatten', 'also close every position'), flag.bool('resume', 'resume trading after a kill'), STATE_DIR_FLAG],
+    examples: ['sextant kill --flatten'],
+    load: async () => (await import('./kill-command.ts')).run,
+  },
+  {
+    path: ['data', 'import'],
+    summary: 'import bars into the warehouse (docs/warehouse.md)',
+    args: [{ name: 'source', required: true, description: 'csv:<path> or synthetic[:seed]', sample: 'synthetic:1' }],
+    flags: [
+      flag.str('symbol', '<name>', 'the symbol to store a one-symbol source as', 'ACME', { default: "the file's name" }),
+      SKIP_BAD_ROWS_FLAG,
+      flag.bool('replace', 'replace the stored bars of the symbol instead of merging'),
+      WAREHOUSE_FLAG,
+    ],
+    examples: ['sextant data import csv:prices.csv --symbol ACME'],
+    load: async () => (await import('./data-command.ts')).runImport,
+  },
+  {
+    path: ['data', 'list'],
+    summary: 'list the symbols stored in the warehouse',
+    flags: [JSON_FLAG, WAREHOUSE_FLAG],
+    examples: ['sextant data list'],
+    load: async () => (await import('./data-command.ts')).runList,
+  },
+  {
+    path: ['sql'],
+    summary: 'SQL over the warehouse: bars, runs, trades, fills, equity (DuckDB)',
+    args: [{ name: 'query', required: false, variadic: true, description: 'the query (or --file)', sample: 'select 1' }],
+    flags: [
+      JSON_FLAG,
+      flag.output('csv', 'write every row as CSV to <file>', { sample: 'out.csv' }),
+      flag.input('file', 'read the query from <file>'),
+      flag.num('max-rows', '<n>', 'rows shown in the terminal', { min: 0, max: 1e9, integer: true }, '10', { default: '100' }),
+      WAREHOUSE_FLAG,
+      QUIET_FLAG,
+    ],
+    examples: ['sextant sql "select symbol, count(*) from bars group by symbol"'],
+    load: async () => (await import('./sql-command.ts')).run,
+  },
+  {
+    path: ['risk'],
+    summary: 'VaR/CVaR, stress and limit usage of a saved backtest run (docs/risk-report.md)',
+    flags: [
+      runJsonFlag(''),
+      JSON_FLAG,
+      flag.num('confidence', '<p>', 'VaR confidence level', { min: 0, max: 1, minExclusive: true, maxExclusive: true }, '0.99', { default: '0.99' }),
+      flag.num('horizon', '<bars>', 'VaR horizon in bars', count(10_000), '1', { default: '1' }),
+    ],
+    examples: ['sextant risk --run out.json --confidence 0.99'],
+    load: async () => (await import('./risk-command.ts')).run,
+  },
+  {
+    path: ['tax'],
+    summary: 'tax lots of a backtest run: realized short/long-term gains, wash sales, open lots, loss harvesting',
+    flags: [
+      runJsonFlag(''),
+      flag.choice('method', ['fifo', 'lifo', 'hifo', 'specific'], 'lot relief method', { default: 'fifo' }),
+      flag.str('select', '<fill>=<lot>[@qty],...', 'lots a sale relieves (method specific); repeat for several', '2=A#1', { repeat: true }),
+      flag.input('marks', 'a backtest --json file whose last closes mark the open lots', { default: 'the run itself' }),
+      flag.date('as-of', 'the date of the harvesting view', { default: 'the last bar' }),
+      flag.num('short-rate', '<fraction>', 'short-term tax rate', { min: 0, max: 1 }, '0.37', { default: '0.37' }),
+      flag.num('long-rate', '<fraction>', 'long-term tax rate', { min: 0, max: 1 }, '0.2', { default: '0.2' }),
+      flag.num('min-loss', '<amount>', 'smallest loss worth harvesting', { min: 0, max: 1e15 }, '100', { default: '0' }),
+      flag.bool('no-wash-sales', 'ignore the wash-sale rule'),
+      JSON_FLAG,
+    ],
+    examples: ['sextant tax --run out.json --method hifo --json tax.json'],
+    load: async () => (await import('./tax-command.ts')).run,
+  },
+  {
+    path: ['optimize'],
+    summary: 'grid, random or TPE search over params with deflated Sharpe and PBO (docs/research.md)',
+    flags: [
+      ...RESEARCH_FLAGS,
+      flag.num('pbo-blocks', '<n>', 'CSCV blocks of the overfitting probability (even)', { min: 2, max: 64, integer: true }, '8', { default: 'chosen from the data' }),
+      flag.num('top', '<n>', 'rows of the best-trials table', { min: 0, max: 1_000_000, integer: true }, '5', { default: '10' }),
+    ],
+    examples: ["sextant optimize --strategy sma-cross --data csv:prices.csv --space 'fast=5:50:5,slow=20:200:10' --constraint 'fast<slow'"],
+    load: async () => (await import('./optimize-command.ts')).run,
+  },
+  {
+    path: ['walkforward'],
+    summary: 'rolling or anchored walk-forward: re-optimize per fold, stitched out-of-sample results',
+    flags: [
+      ...RESEARCH_FLAGS,
+      flag.num('folds', '<n>', 'number of folds', count(1000), '5', { default: '5' }),
+      flag.num('train', '<fraction>', 'training share of each fold', { min: 0, max: 1, minExclusive: true, maxExclusive: true }, '0.75', { default: '0.75' }),
+      flag.bool('anchored', 'training windows all start at the first bar'),
+    ],
+    examples: ["sextant walkforward --strategy sma-cross --data csv:prices.csv --space 'fast=5:50:5,slow=20:200:10' --folds 5"],
+    load: async () => (await import('./walkforward-command.ts')).run,
+  },
+  {
+    path: ['worker'],
+    summary: 'serve distributed optimize/walkforward jobs from a BullMQ queue',
+    flags: [
+      flag.str('queue', '<redis-url>', 'the Redis of the queue', 'redis://127.0.0.1:6379', { required: true }),
+      flag.str('queue-name', '<name>', 'the queue name', 'sextant-research', { default: 'sextant-research' }),
+      flag.num('concurrency', '<n>', 'jobs served at once', count(1024), '1', { default: '1' }),
+      flag.num('threads', '<n>', 'threads of the fast kernel (0 = in-process)', { min: 0, max: 256, integer: true }, '0', { default: "the machine's cores" }),
+      flag.num('lock-ms', '<ms>', 'job lock duration in milliseconds', { min: 1000, max: 86_400_000, integer: true }, '30000', { default: '30000' }),
+    ],
+    examples: ['sextant worker --queue redis://127.0.0.1:6379'],
+    load: async () => (await import('./worker-command.ts')).run,
+  },
+  {
+    path: ['montecarlo'],
+    summary: 'Monte Carlo of a backtest --json run: bands for final equity, drawdown, Sharpe; ruin probability',
+    flags: [
+      runJsonFlag(''),
+      flag.choice('method', ['trades', 'shuffle', 'returns'], 'bootstrap trades, shuffle their order, or block-bootstrap bar returns', { default: 'trades' }),
+      flag.num('paths', '<n>', 'simulated paths', count(10_000_000), '1000', { default: '10000' }),
+      flag.num('block', '<bars>', 'mean block length (returns)', { min: 1, max: 1e6 }, '20', { default: '20' }),
+      flag.choice('block-kind', ['stationary', 'fixed'], 'block bootstrap kind (returns)', { default: 'stationary' }),
+      flag.choice('trade-unit', ['return', 'pnl'], 'resample trade returns or cash PnL', { default: 'return' }),
+      flag.num('seed', '<n>', 'random seed', SEED_RANGE, '1', { default: '1' }),
+      flag.num('ruin', '<fraction>', 'ruin level as a fraction of the starting equity', { min: 0, max: 1, maxExclusive: true }, '0.5', { default: '0.5' }),
+      flag.str('percentiles', '<p,p,...>', 'percentiles of the bands, in (0, 100)', '5,50,95', { default: '5,50,95' }),
+      JSON_FLAG,
+    ],
+    examples: ['sextant montecarlo --run out.json --paths 10000 --method returns'],
+    load: async () => (await import('./montecarlo-command.ts')).run,
+  },
+  {
+    path: ['stress'],
+    summary: 'the strategy through the worst windows of its data and injected shocks, vs the baseline',
+    flags: [
+      ...RUN_FLAGS,
+      JSON_FLAG,
+      flag.str('window', '<from:to>', 'a crisis window YYYY-MM-DD:YYYY-MM-DD; repeat for several', '2020-02-01:2020-04-30', { repeat: true }),
+      flag.num('windows', '<n>', 'worst-drawdown windows found automatically', { min: 0, max: 100, integer: true }, '3', { default: '3' }),
+      flag.num('gap', '<fraction>', 'gap-down shock size', { min: 0, max: 1, minExclusive: true, maxExclusive: true }, '0.1', { default: '0.1' }),
+      flag.num('vol-k', '<k>', 'volatility spike multiplier', { min: 0, max: 1000, minExclusive: true }, '3', { default: '3' }),
+      flag.num('drought-volume', '<fraction>', 'volume factor of the liquidity drought', { min: 0, max: 1, maxExclusive: true }, '0.05', { default: '0.05' }),
+      flag.bool('no-gap', 'no gap-down shock'),
+      flag.bool('no-vol-k', 'no volatility spike'),
+      flag.bool('no-drought-volume', 'no liquidity drought'),
+      flag.num('participation', '<fraction>', 'max share of a bar volume filled', { min: 0, max: 1, minExclusive: true }, '0.1', { default: '0.1' }),
+      flag.num('shock-bars', '<n>', 'bars a shock lasts', count(1_000_000), '20', { default: '20' }),
+      flag.date('shock-at', 'when the shocks start', { default: 'after the strongest run-up' }),
+    ],
+    examples: ['sextant stress --strategy sma-cross --data csv:prices.csv --window 2020-02-15:2020-04-15'],
+    load: async () => (await import('./stress-command.ts')).run,
+  },
+  {
+    path: ['lookahead'],
+    summary: 'look-ahead check: re-run on data cut right after signal bars',
+    flags: [...RUN_FLAGS, JSON_FLAG, flag.num('samples', '<n>', 'signal bars to cut after', count(1_000_000), '20', { default: '20' })],
+    examples: ['sextant lookahead --strategy my-strategy.ts --data csv:prices.csv'],
+    load: async () => (await import('./lookahead-command.ts')).run,
+  },
+  {
+    path: ['recursive'],
+    summary: 'start-point check: signals under different warm-up lengths',
+    flags: [...RUN_FLAGS, JSON_FLAG, flag.str('startups', '<n,n,...>', 'warm-up lengths in bars', '50,100,200', { default: 'chosen from the data' })],
+    examples: ['sextant recursive --strategy rsi --data csv:prices.csv --startups 50,100,200'],
+    load: async () => (await import('./recursive-command.ts')).run,
+  },
+  {
+    path: ['strategies'],
+    summary: 'list strategies with their params and defaults',
+    flags: [JSON_FLAG],
+    examples: ['sextant strategies'],
+    load: async () => (await import('./strategies-command.ts')).run,
+  },
+  {
+    path: ['indicator'],
+    summary: 'an indicator over a data source, values aligned with the bars (--list lists them)',
+    args: [{ name: 'name', required: false, description: 'the indicator (see --list)', sample: 'sma' }],
+    flags: [
+      flag.str('data', '<source>', 'bars: synthetic[:seed], csv:<path> or store:<symbol>', 'synthetic', { default: 'synthetic' }),
+      PARAM_FLAG,
+      flag.str('other', '<source>', 'a second series for two-series indicators', 'synthetic:2'),
+      JSON_FLAG,
+      flag.bool('list', 'list the indicators'),
+      SKIP_BAD_ROWS_FLAG,
+    ],
+    examples: ['sextant indicator sma --data csv:prices.csv --param period=20 --json sma.json'],
+    load: async () => (await import('./indicator-command.ts')).run,
+  },
+  {
+    path: ['coint'],
+    summary: 'ADF of each log-price series and the Engle-Granger test of the pair',
+    flags: [{ ...DATA_FLAG, description: 'one series; give exactly two', default: undefined }, JSON_FLAG, SKIP_BAD_ROWS_FLAG],
+    examples: ['sextant coint --data csv:a.csv --data csv:b.csv'],
+    load: async () => (await import('./coint-command.ts')).run,
+  },
+  {
+    path: ['option'],
+    summary: 'Black-Scholes-Merton price, Greeks and implied volatility',
+    flags: [
+      flag.choice('type', ['call', 'put'], 'option type', { required: true }),
+      flag.num('spot', '<S>', 'price of the underlying', { min: 0, minExclusive: true, max: 1e15 }, '42', { required: true }),
+      flag.num('strike', '<K>', 'strike price', { min: 0, minExclusive: true, max: 1e15 }, '40', { required: true }),
+      flag.num('days', '<d>', 'calendar days to expiry', { min: 0, max: 36_525 }, '182.5', { required: true }),
+      flag.num('rate', '<r>', 'continuously compounded risk-free rate (0.05 = 5%)', { min: -1, max: 1 }, '0.1', { default: '0' }),
+      flag.num('vol', '<sigma>', 'annual volatility (0.2 = 20%)', { min: 0, max: 100, minExclusive: true }, '0.2'),
+      flag.num('div', '<q>', 'continuous dividend yield', { min: -1, max: 1 }, '0', { default: '0' }),
+      flag.num('price', '<P>', 'a market price: solve for the implied volatility', { min: 0, minExclusive: true, max: 1e15 }, '4.76'),
+      JSON_FLAG,
+    ],
+    examples: ['sextant option --type call --spot 42 --strike 40 --days 182.5 --rate 0.1 --vol 0.2'],
+    load: async () => (await import('./option-command.ts')).run,
+  },
+  {
+    path: ['demo'],
+    summary: 'the built-in strategies on the synthetic market, as a comparison table',
+    flags: [flag.num('seed', '<n>', 'seed of the synthetic market', SEED_RANGE, '42', { default: '42' })],
+    examples: ['sextant demo --seed 7'],
+    load: async () => (await import('./demo-command.ts')).run,
+  },
+  {
+    path: ['new', 'strategy'],
+    summary: 'write a commented template strategy <name>.ts and a test for it',
+    args: [{ name: 'name', required: true, description: 'the strategy name (letters, digits, "-")', sample: 'my-strategy' }],
+    flags: [
+      flag.dir('dir', 'the folder to write into', { default: '.' }),
+      flag.bool('force', 'overwrite existing files'),
+    ],
+    examples: ['sextant new strategy my-strategy --dir strategies'],
+    load: async () => (await import('./new-command.ts')).run,
+  },
+];
+
+/** `--config <file.json>`: every command takes it. */
+export const CONFIG_FLAG: FlagDef = flag.input('config', 'read flags from a JSON object { "flag-name": value }; flags on the command line override it', { sample: 'sextant.json' });
+
+export function commandName(def: CommandDef): string {
+  return def.path.join(' ');
+}
+
+export function findCommand(path: readonly string[]): CommandDef | undefined {
+  return COMMANDS.find((c) => c.path.length === path.length && c.path.every((p, i) => p === path[i]));
+}
