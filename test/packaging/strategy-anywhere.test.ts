@@ -1,12 +1,14 @@
 // A user strategy file anywhere on disk (here os.tmpdir(), no node_modules near it) that imports the
 // API from 'sextant' loads and trades through the app layer, sharing the engine's classes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/app/backtest.ts';
 import { loadStrategy } from '../../src/app/strategy-loader.ts';
 import { Strategy } from '../../src/index.ts';
+import { buildProblem, builtEnv, ROOT } from './built.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-anywhere-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,4 +65,21 @@ describe('strategy files outside the checkout', () => {
     writeFileSync(join(dir, 'broken.ts'), "import { Nope } from 'sextant-nope';\nexport const x = Nope;\n");
     await expect(loadStrategy(join(dir, 'broken.ts'))).rejects.toThrow(/cannot load strategy file.*sextant-nope/);
   });
+
+  // The built CLI (dist/) loads it with the resolve hook and tsx loaded on demand, from another cwd.
+  const problem = buildProblem();
+  it.skipIf(problem !== '')(`the built CLI backtests it from another directory${problem ? ` (skipped: ${problem})` : ''}`, () => {
+    writeFileSync(join(dir, 'helper.ts'), 'export const every: number = 20;\n');
+    writeFileSync(join(dir, 'every-nth.ts'), TS);
+    const json = join(dir, 'out.json');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/sextant.js'), 'backtest', '--strategy', 'every-nth.ts', '--data', 'synthetic:7', '--json', json, '--quiet'], {
+      cwd: dir, encoding: 'utf8', env: builtEnv(),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { fills: { side: string; qty: number }[] };
+    expect(report.fills.length).toBeGreaterThan(10);
+    expect(report.fills[0]).toMatchObject({ side: 'buy', qty: 3 });
+  });
 });
+
