@@ -13,8 +13,11 @@ import { loadStrategy } from './strategy-loader.ts';
 import { loadMarketData } from './market-data.ts';
 import { loadRiskConfig } from './risk-config.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
+import { instrumentParams } from './instrument-flags.ts';
+import { runWarnings, type RunWarning } from './run-warnings.ts';
 import type { BacktestAnalysis } from '../analytics/report/analysis.ts';
 import { analyzeBacktest } from './report.ts';
+import { defineLazyEquity } from './equity-points.ts';
 
 export interface BacktestRequest extends StrategyRunRequest {
   readonly benchmark?: boolean;
@@ -54,6 +57,8 @@ export interface BacktestReport {
   equity: { time: string; equity: number }[];
   /** Drawdowns, monthly returns, rolling Sharpe, return distribution, attribution (docs/tearsheet.md); null when not asked. */
   analysis: BacktestAnalysis | null;
+  /** Why the run did nothing useful, each with its fix (docs/backtest-json.md); empty when nothing is amiss. */
+  warnings: RunWarning[];
 }
 
 export interface BacktestHooks {
@@ -63,8 +68,9 @@ export interface BacktestHooks {
 export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {}): Promise<BacktestReport> {
   const loaded = await loadStrategy(req.strategy);
   const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
-  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = checkRunSettings(req);
-  const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
+  const settings = checkRunSettings(req);
+  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = settings;
+  const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to, instrument: settings.instrument, timeframe: settings.timeframe });
 
   const venue = {
     marketFill: fill,
@@ -83,9 +89,16 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
   const params = {
     strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps,
     size: sizeText, fill: venue.marketFill, from: req.from ?? null, to: req.to ?? null, account, leverage: account === 'margin' ? leverage : 1,
+    asset: settings.instrument.asset, instrument: market.instruments[0] === undefined ? null : instrumentParams(market.instruments[0]), timeframe: req.timeframe ?? null,
+    defaulted: settings.defaulted,
   };
+  const warnings = runWarnings({ strategy: loaded.name, cls: loaded.cls, config, out, series: market.series, instruments: market.instruments, account, sizeText, cash });
   const analysis = req.analysis === false ? null : analyzeBacktest(out, { startingCash: cash, marketFill: venue.marketFill, benchmarkEquity: benchRun?.equity ?? null });
-  return { ...buildReport(out, params, bench, market.skipped), analysis };
+  // Not a spread: that would read (and so build) the lazy `equity` array.
+  const report = buildReport(out, params, bench, market.skipped) as BacktestReport;
+  report.analysis = analysis;
+  report.warnings = warnings;
+  return report;
 }
 
 function runBenchmark(
@@ -97,17 +110,15 @@ function runBenchmark(
 }
 
 
-function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis'> {
+function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis' | 'warnings'> {
   const k = out.kernel;
   const p = k.portfolio;
-  const equity: BacktestReport['equity'] = new Array<BacktestReport['equity'][number]>(out.equity.length);
-  for (let i = 0; i < out.equity.length; i++) equity[i] = { time: toIso(out.equityTime[i]!), equity: out.equity[i]! };
-  return {
+  const report = {
     params,
     bars: out.bars,
     runSeconds: out.runSeconds,
     finalValue: p.equity(),
-    finalCash: p.cash,
+    finalCash: p.freeCash(),
     metrics: runMetrics(out),
     benchmark,
     trades: k.trades.closed.map((t) => ({
@@ -123,6 +134,9 @@ function buildReport(out: BacktestOutput, params: Record<string, unknown>, bench
     strategyErrors: k.strategyErrors.map((e) => ({ strategyId: e.strategyId, message: e.message, time: toIso(e.tsMs) })),
     riskEvents: k.riskEvents.map((e) => ({ time: toIso(e.tsEventMs), kind: e.kind, breaker: e.breaker ?? null, action: e.action ?? null, reason: e.reason })),
     skippedRows: skipped,
-    equity,
+    equity: [] as BacktestReport['equity'],
   };
+  // Built when first read (200k points in a 200k-bar run); the JSON writer reads the columns instead.
+  defineLazyEquity(report, out.equityTime, out.equity);
+  return report;
 }
