@@ -19,7 +19,8 @@ import type { RiskConfig } from '../risk/checks/index.ts';
 import { riskSetup } from './backtest-node.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { sizers, type Sizer } from '../strategies/sizing.ts';
-import type { JsonValue, OrderRecord, Store } from '../store/store.ts';
+import { foldFills } from '../store/positions.ts';
+import type { FillRecord, JsonValue, OrderRecord, PositionRecord, Store } from '../store/store.ts';
 import { DurableExecutionClient, orderInput } from './durable-client.ts';
 import { Feed } from './feed.ts';
 import { Kernel } from './kernel.ts';
@@ -99,6 +100,7 @@ export class LiveNode implements MarketSink {
   #failure: unknown = null;
   #feed: LiveFeed | null = null;
   #stopping: Promise<void> | null = null;
+  #endStatus: 'completed' | 'stopped' | null = null;
 
   constructor(cfg: LiveNodeConfig) {
     if (cfg.strategies.length === 0) throw new ConfigError('paper trading needs at least one strategy');
@@ -169,30 +171,37 @@ export class LiveNode implements MarketSink {
       this.#restored = { fills: 0, openOrders: 0, mismatches: 0 };
       return;
     }
-    const fills = await store.loadFills(runId);
+    // One read of the fills serves the account, the order count and the reconciliation; the queries
+    // that follow are index lookups, so a restart costs one pass over the run's fills.
+    const [fills, orderCount, snapshots, last, open, halted] = await Promise.all([
+      store.loadFills(runId), store.countOrders(runId), store.loadPositions(runId), this.kernel.matchOnBars ? store.latestEquity(runId) : null,
+      store.loadOpenOrders(runId), store.getSetting<boolean>(`halted:${runId}`),
+    ]);
     for (const f of fills) {
       this.kernel.restoreFill({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsMs });
       this.#fillSeq.set(f.orderId, Math.max(this.#fillSeq.get(f.orderId) ?? 0, f.seq));
       const feed = this.#feeds.get(f.symbol);
       if (feed !== undefined && Number.isNaN(feed.position.lastPrice)) feed.position.lastPrice = f.price;
     }
-    const counts = await store.counts();
-    const orderCount = counts.byRun.find((r) => r.runId === runId)?.orders ?? 0;
     this.kernel.resetIds(orderCount + 1);
-    // A replay resumes after the last bar it started: each bar's marker row precedes that bar's intents.
-    if (this.kernel.matchOnBars) {
-      const last = await store.latestEquity(runId);
-      if (last !== null) this.#cursorMs = last.tsMs;
+    // A replay resumes after the last bar it started (each bar's marker row precedes that bar's
+    // intents), on the clock of that bar.
+    if (last !== null) {
+      this.#cursorMs = last.tsMs;
+      this.#sim?.advanceTo(last.tsMs);
     }
-    const mismatches = await this.#reconcilePositions();
-    const open = await store.loadOpenOrders(runId);
+    const mismatches = this.#reconcilePositions(snapshots, fills);
     for (const rec of open) {
       this.#eventSeq.set(rec.clientOrderId, rec.lastSeq);
       this.kernel.resubmit(restoreOrder(rec));
     }
-    const halted = await store.getSetting<boolean>(`halted:${runId}`);
     this.kernel.halted = halted === true;
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
+  }
+
+  /** True once the feed has ended by itself (a replay's last bar), false while running or when stopped. */
+  get finished(): boolean {
+    return this.#endStatus === 'completed';
   }
 
   /** Where a replay should resume (the last bar time processed before a restart), NaN when fresh. */
@@ -200,11 +209,12 @@ export class LiveNode implements MarketSink {
     return this.#cursorMs;
   }
 
-  async #reconcilePositions(): Promise<number> {
+  /** Stored position snapshots against the positions the fills add up to (the fills win). */
+  #reconcilePositions(snapshots: readonly PositionRecord[], fills: readonly FillRecord[]): number {
     const { store, runId } = this.#cfg;
-    const [snapshots, fromFills] = await Promise.all([store.loadPositions(runId), store.positionsFromFills(runId)]);
+    const multiplier = (symbol: string): number => this.#feeds.get(symbol)?.instrument.multiplier ?? 1;
     const key = (p: { strategyId: string; symbol: string }): string => `${p.strategyId}\u0000${p.symbol}`;
-    const truth = new Map(fromFills.map((p) => [key(p), p.qty]));
+    const truth = new Map(foldFills(runId, fills, multiplier).map((p) => [key(p), p.qty]));
     let mismatches = 0;
     for (const snap of snapshots) {
       const q = truth.get(key(snap)) ?? 0;
@@ -298,6 +308,7 @@ export class LiveNode implements MarketSink {
 
   /** Graceful stop: no more data, queued intents sent, everything committed, the run closed. Idempotent. */
   stop(status: 'completed' | 'stopped' = 'stopped'): Promise<void> {
+    this.#endStatus ??= status;
     this.#stopping ??= this.#stop(status);
     return this.#stopping;
   }

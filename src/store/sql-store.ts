@@ -451,6 +451,11 @@ class SqlStore implements Store {
     };
   }
 
+  async countOrders(runId: string): Promise<number> {
+    const r = await this.#db.query('SELECT count(*) AS n FROM orders WHERE run_id = $1', [runId]);
+    return num(r.rows[0]?.n);
+  }
+
   async lastEventTime(runId?: string): Promise<number | null> {
     const r = await this.#db.query(
       `SELECT greatest(

@@ -141,6 +141,8 @@ function contract(name: string, make: () => Harness): void {
 
       const c = (await store.counts()).byRun.find((x) => x.runId === run);
       expect(c).toEqual({ runId: run, orders: 300, orderEvents: 900, fills: 300, equity: 500, riskEvents: 1 });
+      expect(await store.countOrders(run)).toBe(300);
+      expect(await store.countOrders(`${run}-none`)).toBe(0);
       const fills = await store.loadFills(run);
       expect(fills).toEqual(orders.map((o) => fill(run, o.clientOrderId, 1, { side: o.side, qty: o.qty, price: 100 + o.qty / 8 })));
       const o7 = await store.getOrder(`${run}-o7`);
@@ -179,6 +181,7 @@ function contract(name: string, make: () => Harness): void {
       await store.flush();
       const c = (await store.counts()).byRun.find((x) => x.runId === run);
       expect(c).toEqual({ runId: run, orders: 1, orderEvents: 2, fills: 1, equity: 1, riskEvents: 1 });
+      expect(await store.countOrders(run)).toBe(1);
       expect(await store.getOrder(o.clientOrderId)).toMatchObject({ status: 'accepted', lastSeq: 2, limitPrice: 99.5, tif: 'DAY', tag: 'entry' });
     });
 

@@ -268,6 +268,8 @@ export interface Store {
   loadEquity(runId: string): Promise<EquityRecord[]>;
   loadRiskEvents(runId: string): Promise<RiskEventRecord[]>;
   counts(): Promise<StoreCounts>;
+  /** Orders stored for one run (an index lookup; counts() scans every run's tables). */
+  countOrders(runId: string): Promise<number>;
   /** Latest event timestamp (order events, fills, equity, risk events), or null when there is none. */
   lastEventTime(runId?: string): Promise<number | null>;
   latestEquity(runId?: string): Promise<EquityRecord | null>;
