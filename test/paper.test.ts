@@ -1,5 +1,7 @@
-// Paper trading in process: a replay gives exactly the backtest's result; the live synthetic market
-// trades several strategies with their allocations; the kill switch halts, cancels and flattens.
+// Paper trading in process: a replay gives exactly the backtest's result (with the same default
+// settings); a replay without --run never touches the live run; a resumed run must be asked for as it
+// was started; the live synthetic market trades several strategies with their allocations; the kill
+// switch halts, cancels and flattens; a --duration above setTimeout's limit does not fire at once.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,9 @@ import { RealClock } from '../src/core/clock.ts';
 import { Rng } from '../src/core/rng.ts';
 import { runBacktest } from '../src/app/backtest.ts';
 import { instrumentFor, startPaper } from '../src/app/paper.ts';
+import { runPaper } from '../src/app/paper-console.ts';
+import { planPaperRun, type PaperRunAsk } from '../src/app/paper-runs.ts';
+import { ConfigError } from '../src/core/errors.ts';
 import { loadMarketData } from '../src/app/market-data.ts';
 import { ReplayFeed } from '../src/data/live/replay.ts';
 import { SyntheticLiveFeed } from '../src/data/live/synthetic-live.ts';
@@ -137,5 +142,111 @@ describe('paper trading', () => {
     expect((await store.loadRiskEvents('kill')).some((e) => e.kind === 'kill-switch')).toBe(true);
     expect(await store.getSetting('halted:kill')).toBe(true);
     await store.close();
+  });
+
+  it('a default replay ends where a default backtest ends: one set of defaults, printed on the start line', async () => {
+    const path = csv('defaults.csv', 500, 21);
+    const bt = await runBacktest({ strategy: 'sma-cross', data: [`csv:${path}`], benchmark: false });
+    expect(bt.fills.length).toBeGreaterThan(4);
+    const stateDir = join(dir, 'defaults');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runPaper({ strategies: ['sma-cross'], replay: `csv:${path}`, speed: Infinity, stateDir }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(out[0]).toMatch(/^new paper run "replay-\d{8}-\d{6}"/);
+    expect(out[0]).toContain('cash 100000, commission 0, size pct-cash:95, market orders fill at the next open');
+    expect(out[1]).toMatch(/^no bar yet equity 100000\.00 pnl \+0\.00 \| flat \| bars 0 /);
+    expect(out.at(-1)).toMatch(/^run "replay-\d{8}-\d{6}" completed: 500 bars processed$/);
+    const runId = /"(replay-[^"]+)"/.exec(out[0]!)![1]!;
+    const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
+    const fills = await store.loadFills(runId);
+    expect(fills.map((f) => [f.side, f.qty, f.price, f.commission])).toEqual(bt.fills.map((f) => [f.side, f.qty, f.price, f.commission]));
+    const equity = await store.loadEquity(runId);
+    expect(equity.at(-1)?.equity).toBe(bt.finalValue);
+    expect((await store.getRun(runId))?.config).toMatchObject({ cash: 100_000, commission: 0, size: 'pct-cash:95', replay: `csv:${path}` });
+    await store.close();
+  });
+
+  it('a replay without --run gets a new run of its own and leaves the live run alone', async () => {
+    const path = csv('own-run.csv', 300, 5);
+    const stateDir = join(dir, 'own-run');
+    const live = await startPaper({ strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 50, tickMs: 10, durationSec: 0.6, stateDir });
+    expect(live.plan.runId).toBe('paper');
+    await live.done;
+    const liveFills = live.node.status().fills;
+    expect(liveFills).toBe(1);
+    const ids: string[] = [];
+    for (let k = 0; k < 2; k++) {
+      const r = await startPaper({ strategies: ['rsi'], replay: `csv:${path}`, speed: Infinity, stateDir });
+      expect(r.plan.resumed).toBeNull();
+      await r.done;
+      expect(r.node.status().barsSeen).toBe(300);
+      ids.push(r.plan.runId);
+    }
+    expect(ids[0]).toMatch(/^replay-\d{8}-\d{6}(-\d+)?$/);
+    expect(new Set(ids).size).toBe(2);
+    const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
+    const paper = await store.getRun('paper');
+    expect(paper?.status).toBe('stopped');
+    expect((paper?.config as { replay: unknown }).replay).toBeNull();
+    expect(await store.loadFills('paper')).toHaveLength(liveFills);
+    await store.close();
+  });
+
+  it('resuming a run with other data, strategies or money settings is an error naming the flag; an exhausted replay warns', async () => {
+    const path = csv('mismatch.csv', 200, 9);
+    const other = csv('other.csv', 200, 10);
+    const stateDir = join(dir, 'mismatch');
+    const first = await startPaper({ strategies: ['rsi'], replay: `csv:${path}`, speed: Infinity, stateDir, runId: 'r1', commission: 0.002 });
+    await first.done;
+    const asks: [Partial<PaperRunAsk>, string, RegExp][] = [
+      [{ replay: `csv:${other}` }, '--replay', /run "r1" was started with --replay csv:.*mismatch\.csv; this command asks for --replay csv:.*other\.csv/],
+      [{ strategies: ['sma-cross'] }, '--strategy', /started with --strategy rsi; this command asks for --strategy sma-cross/],
+      [{ params: { period: '7' } }, '--param', /started with no --param; this command asks for --param period=7/],
+      [{ commission: 0 }, '--commission', /started with --commission 0\.002/],
+      [{ cash: 5000 }, '--cash', /started with --cash 100000/],
+      [{ symbols: ['BTC-USD'] }, '--symbols', /--symbols applies to the live synthetic market/],
+    ];
+    const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
+    await store.startRun({ id: 'paper', kind: 'paper', config: { strategies: ['rsi'], params: {}, symbols: ['BTC-USD'], replay: null, barMs: 1000, cash: 100_000, commission: 0, size: 'pct-cash:95' } });
+    asks.push([{ runId: 'paper', replay: `csv:${path}`, strategies: ['rsi'] }, '--replay', /run "paper" was started with the live synthetic market; this command asks for --replay/]);
+    asks.push([{ runId: 'paper', symbols: ['ETH-USD'] }, '--symbols', /started with --symbols BTC-USD; this command asks for --symbols ETH-USD/]);
+    asks.push([{ runId: 'paper', barMs: 50 }, '--bar-ms', /started with --bar-ms 1000/]);
+    for (const [ask, field, message] of asks) {
+      const e = await planPaperRun({ strategies: [], runId: 'r1', ...ask }, store).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).where).toEqual({ field });
+      expect((e as Error).message).toMatch(message);
+    }
+    // The same flags, or none, resume each run as it was started.
+    expect(await planPaperRun({ strategies: ['rsi'], runId: 'r1', replay: `csv:${path}`, commission: 0.002 }, store)).toMatchObject({ replay: `csv:${path}`, commission: 0.002, cash: 100_000 });
+    expect(await planPaperRun({ strategies: [] }, store)).toMatchObject({ runId: 'paper', strategies: ['rsi'], symbols: ['BTC-USD'], barMs: 1000, commission: 0 });
+    await store.close();
+    // Resumed as it was (flags left out), a finished replay has nothing left: it says so.
+    const err: string[] = [];
+    const out: string[] = [];
+    const code = await runPaper({ strategies: [], stateDir, runId: 'r1', speed: Infinity }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^resuming paper run "r1" \(restored \d+ fills/);
+    expect(out[0]).toContain('commission 0.002');
+    expect(err).toEqual([expect.stringMatching(/^warning: processed 0 bars: run "r1" had already replayed every bar of csv:.*mismatch\.csv/)]);
+  });
+
+  it('rejects out-of-range timers, and a 30-day --duration keeps running (setTimeout alone fired it after 1 ms)', async () => {
+    const stateDir = join(dir, 'long');
+    for (const [ask, field] of [[{ durationSec: 0 }, '--duration'], [{ tickMs: 2 ** 31 }, '--tick-ms'], [{ barMs: 0.5 }, '--bar-ms'], [{ speed: 0.5 }, '--speed']] as const) {
+      const e = await startPaper({ strategies: ['rsi'], stateDir, ...ask }).catch((x: unknown) => x);
+      expect((e as ConfigError).where).toEqual({ field });
+    }
+    const session = await startPaper({ strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 50, tickMs: 10, durationSec: 30 * 86_400, stateDir });
+    let ended = false;
+    void session.done.then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(ended).toBe(false);
+    expect(session.node.status().barsSeen).toBeGreaterThan(0);
+    await session.stop();
+    await session.done;
+    expect(ended).toBe(true);
   });
 });

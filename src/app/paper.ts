@@ -10,12 +10,14 @@ import { ReplayFeed } from '../data/live/replay.ts';
 import { SyntheticLiveFeed } from '../data/live/synthetic-live.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { LiveNode, type LiveStatus } from '../engine/live-node.ts';
+import { MAX_TIMEOUT_MS, setLongTimeout, type LongTimer } from '../engine/long-timer.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
-import { parseSizer } from '../strategies/sizing.ts';
 import { loadMarketData } from './market-data.ts';
+import { planPaperRun, type PaperRunPlan, type StoredPaperConfig } from './paper-runs.ts';
 import { loadRiskConfig } from './risk-config.ts';
+import { checkRunSettings } from './run-settings.ts';
 import { loadStrategy } from './strategy-loader.ts';
 
 export interface PaperRequest {
@@ -52,97 +54,111 @@ export function instrumentFor(symbol: string, sectorIndex: number): Instrument {
   return makeInstrument(symbol, { sector: sectors[sectorIndex % sectors.length]! });
 }
 
-export interface PaperSession {
+/** The settings a paper session runs with, as printed on its start line. */
+export interface PaperSettings {
+  readonly cash: number;
+  readonly commission: number;
+  readonly size: string;
+  readonly fill: 'next-open';
+  /** Replays: multiple of real time (Infinity = as fast as possible). */
+  readonly speed: number;
+  /** Live market: bar length; replays: the data's bar length. */
+  readonly barMs: number;
+  /** Live market: wall time between quote updates. */
+  readonly tickMs: number | undefined;
+}
+
+/** A session restored from the store, about to trade. */
+export interface PaperStart {
   readonly node: LiveNode;
   readonly store: Store;
+  /** The run traded (new or resumed), its strategies, data and money settings. */
+  readonly plan: PaperRunPlan;
+  readonly settings: PaperSettings;
+}
+
+export interface PaperSession extends PaperStart {
   /** Resolves when trading has ended (duration, feed end, stop). */
   readonly done: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** What a run stored about itself, so a restart without flags resumes it as it was. */
-interface StoredPaperConfig {
-  readonly strategies?: string[];
-  readonly params?: Record<string, string>;
-  readonly symbols?: string[];
-  readonly replay?: string | null;
-  readonly barMs?: number;
+/** Integer milliseconds a timer can wait (setInterval shares setTimeout's 2^31-1 ms limit). */
+function checkMs(v: number | undefined, flag: string): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= MAX_TIMEOUT_MS)) throw new ConfigError(`${flag} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${v}`, { field: flag });
+}
+
+function checkRequest(r: PaperRequest): void {
+  const speed = r.speed ?? 1;
+  if (!(speed >= 1) && speed !== Infinity) throw new ConfigError(`--speed must be >= 1 (or max), got ${speed}`, { field: '--speed' });
+  if (r.durationSec !== undefined && !(r.durationSec > 0)) throw new ConfigError(`--duration must be a positive number of seconds, got ${r.durationSec}`, { field: '--duration' });
+  checkMs(r.barMs, '--bar-ms');
+  checkMs(r.tickMs, '--tick-ms');
+  if (r.stateDir === '') throw new ConfigError('--state-dir must not be empty', { field: '--state-dir' });
 }
 
 /**
- * Fills what the command line leaves out from the stored run: `sextant paper --run X` alone resumes
- * run X with its strategies (allocations and params), symbols or replay source, and bar length.
+ * Opens the store, settles the run (new or resumed), restores it and starts trading. `onReady` is called
+ * once restored, before the first bar or quote; `onStatus` every second from then on.
  */
-async function withStoredRun(req: PaperRequest, store: Store, runId: string): Promise<PaperRequest> {
-  if (req.strategies.length > 0) return req;
-  const run = await store.getRun(runId);
-  const stored = (run?.config ?? null) as StoredPaperConfig | null;
-  if (!stored?.strategies?.length) throw new ConfigError(`--strategy is required (repeat it for several strategies); run "${runId}" has none stored to resume`, { field: '--strategy' });
-  return {
-    ...req,
-    strategies: stored.strategies,
-    params: req.params && Object.keys(req.params).length > 0 ? req.params : (stored.params ?? {}),
-    symbols: req.symbols?.length ? req.symbols : req.replay === undefined && stored.replay == null ? stored.symbols : req.symbols,
-    replay: req.replay ?? stored.replay ?? undefined,
-    barMs: req.barMs ?? stored.barMs,
-  };
-}
-
-export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void): Promise<PaperSession> {
+export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void): Promise<PaperSession> {
+  checkRequest(request);
   const stateDir = request.stateDir ?? DEFAULT_STATE_DIR;
   mkdirSync(stateDir, { recursive: true });
-  const sizer = parseSizer(request.size ?? 'pct-cash:95');
-  if (sizer === null) throw new ConfigError(`bad size "${request.size}"`, { field: '--size' });
   const speed = request.speed ?? 1;
-  if (!(speed >= 1) && speed !== Infinity) throw new ConfigError(`--speed must be >= 1, got ${speed}`, { field: '--speed' });
-
-  let instruments: Instrument[];
-  let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
   const store = await openStore({ dir: join(stateDir, 'db') });
   try {
-    const runId = request.runId ?? 'paper';
-    const req = await withStoredRun(request, store, runId);
-    let barMs = req.barMs ?? 1000;
-    const clockless = req.replay !== undefined;
+    const plan = await planPaperRun(request, store);
+    const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size });
+    let barMs = plan.barMs ?? 1000;
+    const clockless = plan.replay !== undefined;
     const strategies = await Promise.all(
-      req.strategies.map(async (spec, i) => {
+      plan.strategies.map(async (spec, i) => {
         const [name, alloc] = spec.split(':') as [string, string | undefined];
         const allocation = alloc === undefined ? undefined : Number(alloc);
         if (allocation !== undefined && !(allocation > 0)) throw new ConfigError(`allocation of ${name} must be a positive number, got "${alloc}"`, { field: '--strategy' });
         const loaded = await loadStrategy(name);
-        const config = parseStrategyConfig(name, loaded.cls, req.params ?? {});
-        const id = req.strategies.filter((s) => s.split(':')[0] === name).length > 1 ? `${name}-${i + 1}` : name;
+        const config = parseStrategyConfig(name, loaded.cls, plan.params);
+        const id = plan.strategies.filter((s) => s.split(':')[0] === name).length > 1 ? `${name}-${i + 1}` : name;
         return { strategy: new loaded.cls(config), id, allocation, name, config: config as never };
       }),
     );
-    if (req.replay !== undefined) {
-      const market = loadMarketData([req.replay], { skipBadRows: false });
+    let instruments: Instrument[];
+    let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
+    if (plan.replay !== undefined) {
+      const market = loadMarketData([plan.replay], { skipBadRows: false });
       instruments = market.instruments;
       barMs = market.series[0]?.timeframeMs ?? 0;
       // A replay resumes after the last bar processed before a restart.
       feed = (resumeAfterMs: number) => new ReplayFeed({ series: market.series, speed, fromMs: Number.isFinite(resumeAfterMs) ? resumeAfterMs + 1 : undefined });
     } else {
-      const symbols = req.symbols?.length ? expandSymbols(req.symbols) : ['BTC-USD', 'ETH-USD', 'SOL-USD', 'SYN000', 'SYN001', 'SYN002'];
-      instruments = symbols.map(instrumentFor);
-      feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: req.seed ?? 42, tickMs: req.tickMs ?? 100, barMs, alwaysOpen: req.alwaysOpen });
+      instruments = plan.symbols.map(instrumentFor);
+      feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: request.seed ?? 42, tickMs: request.tickMs ?? 100, barMs, alwaysOpen: request.alwaysOpen });
     }
     const node = new LiveNode({
-      runId, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash: req.cash ?? 100_000, sizer,
-      venue: { commission: new FractionCommission(req.commission ?? 0.001), marketFill: 'next-open' },
-      matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(req.riskFile),
+      runId: plan.runId, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash: run.cash, sizer: run.sizer,
+      venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
+      matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile),
       runConfig: {
-        strategies: [...req.strategies], params: { ...(req.params ?? {}) }, symbols: instruments.map((i) => i.symbol), replay: req.replay ?? null,
-        speed: Number.isFinite(speed) ? speed : 'max', barMs,
-      },
+        strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
+        speed: Number.isFinite(speed) ? speed : 'max', barMs, cash: run.cash, commission: run.commission, size: run.sizeText,
+      } satisfies StoredPaperConfig,
     });
     await node.restore();
+    const settings: PaperSettings = { cash: run.cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
     const control = join(stateDir, 'control.json');
     const statusFile = join(stateDir, 'status.json');
     writeFileSync(join(stateDir, 'paper.pid'), String(process.pid));
-    const timer = setInterval(() => {
+    const report = (): void => {
       const s = node.status();
       writeFileSync(statusFile, JSON.stringify({ ...s, store: store.location, writtenMs: Date.now() }));
       onStatus?.(s);
+    };
+    // The first status right after the restore, before any data: not a second (or a bar) later.
+    report();
+    onReady?.({ node, store, plan, settings });
+    const timer = setInterval(() => {
+      report();
       if (existsSync(control)) {
         const cmd = JSON.parse(readFileSync(control, 'utf8')) as { command: string; flatten?: boolean };
         rmSync(control, { force: true });
@@ -150,23 +166,18 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
         else if (cmd.command === 'resume') void node.resume();
       }
     }, 1000);
-    let stopper: NodeJS.Timeout | undefined;
+    let stopper: LongTimer | undefined;
     const done = node.trade().finally(async () => {
       clearInterval(timer);
-      clearTimeout(stopper);
+      stopper?.clear();
       rmSync(join(stateDir, 'paper.pid'), { force: true });
       writeFileSync(statusFile, JSON.stringify({ ...node.status(), store: store.location, writtenMs: Date.now(), ended: true }));
       await store.close();
     });
-    if (req.durationSec !== undefined) stopper = setTimeout(() => void node.stop(), req.durationSec * 1000);
-    return { node, store, done, stop: () => node.stop() };
+    if (request.durationSec !== undefined) stopper = setLongTimeout(() => void node.stop(), request.durationSec * 1000);
+    return { node, store, plan, settings, done, stop: () => node.stop() };
   } catch (e) {
     await store.close();
     throw e;
   }
-}
-
-function expandSymbols(list: readonly string[]): string[] {
-  if (list.length === 1 && /^\d+$/.test(list[0]!)) return Array.from({ length: Number(list[0]) }, (_, i) => `SYN${String(i).padStart(3, '0')}`);
-  return list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }

@@ -1,0 +1,97 @@
+// `sextant paper` as the user sees it: a start line naming the run and every setting in effect, a status
+// line from right after the restore, SIGINT/SIGTERM as a graceful stop, and a closing summary that says
+// how many bars were processed and warns when the run did nothing useful. Exit code 0, or 1 when a
+// strategy failed (it threw and was stopped).
+import type { LiveStatus } from '../engine/live-node.ts';
+import { startPaper, type PaperRequest, type PaperStart } from './paper.ts';
+
+export interface PaperConsole {
+  /** Lines for stdout: the start line, the first and the last status line, the summary. */
+  readonly out: (line: string) => void;
+  /** Warnings (stderr); printed even when quiet. */
+  readonly err: (line: string) => void;
+  /** The status line as it changes (every second): a terminal rewrites one line in place. Omit to print only the first and last. */
+  readonly status?: (line: string) => void;
+  /** No start line or status lines (warnings still go to err). */
+  readonly quiet?: boolean;
+  /** Stop gracefully on SIGINT/SIGTERM (default true). */
+  readonly signals?: boolean;
+}
+
+const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+export function formatStatusLine(s: LiveStatus): string {
+  const pos = s.positions.map((p) => `${p.symbol} ${+p.qty.toFixed(4)}`).join(' ') || 'flat';
+  // A replay's clock is the time of its last bar: before the first one there is no time to show.
+  const when = s.nowMs > 0 ? iso(s.nowMs) : 'no bar yet';
+  const eq = Number.isFinite(s.equity) ? s.equity.toFixed(2) : 'n/a';
+  return `${when} equity ${eq} pnl ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)} | ${pos} | bars ${s.barsSeen} | open orders ${s.openOrders} | orders ${s.orders} fills ${s.fills}${s.halted ? ' | HALTED' : ''}`;
+}
+
+/** The start line: the run (new or resumed, with what was restored), its data and every money setting. */
+export function formatStartLine(session: PaperStart): string {
+  const { plan, settings } = session;
+  const r = session.node.status().restored;
+  const runPart = plan.resumed === null ? `new paper run "${plan.runId}"` : `resuming paper run "${plan.runId}" (restored ${r?.fills ?? 0} fills, ${r?.openOrders ?? 0} working orders, ${r?.mismatches ?? 0} mismatches)`;
+  const data = plan.replay !== undefined
+    ? `replay of ${plan.replay} at ${Number.isFinite(settings.speed) ? `${settings.speed}x` : 'max'} speed`
+    : `live synthetic market ${plan.symbols.join(',')} (bars ${settings.barMs} ms, ticks ${settings.tickMs} ms)`;
+  const params = Object.entries(plan.params).map(([k, v]) => `${k}=${v}`).join(',');
+  return [
+    `${runPart} on ${session.store.location}`,
+    `  ${data}; strategies ${plan.strategies.join(' ')}${params ? ` (params ${params})` : ''}`,
+    `  cash ${settings.cash}, commission ${settings.commission}, size ${settings.size}, market orders fill at the ${settings.fill === 'next-open' ? 'next open' : 'close'}${plan.replay !== undefined ? '' : ' (quotes: buys at the ask, sells at the bid)'}; Ctrl-C stops`,
+  ].join('\n');
+}
+
+/** Why a run that processed no bar did nothing, and what to do instead. */
+function noBarsWarning(session: PaperStart): string {
+  const { plan } = session;
+  if (plan.replay !== undefined && plan.resumed !== null) {
+    return `warning: processed 0 bars: run "${plan.runId}" had already replayed every bar of ${plan.replay} (a resumed replay continues after its last bar). Omit --run to replay it again in a new run.`;
+  }
+  if (plan.replay !== undefined) return `warning: processed 0 bars: ${plan.replay} has no bars to replay`;
+  return `warning: processed 0 bars: no ${session.settings.barMs} ms bar completed before the run stopped (equities trade only in NYSE hours; --always-open trades them around the clock)`;
+}
+
+/** Runs a paper session to its end; returns the exit code. */
+export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<number> {
+  const quiet = io.quiet === true;
+  const session = await startPaper(
+    req,
+    (s) => {
+      if (!quiet) io.status?.(formatStatusLine(s));
+    },
+    (ready) => {
+      if (quiet) return;
+      io.out(formatStartLine(ready));
+      const first = formatStatusLine(ready.node.status());
+      if (io.status === undefined) io.out(first);
+      else io.status(first);
+    },
+  );
+  const onSignal = (): void => void session.stop();
+  const signals = io.signals !== false;
+  if (signals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  try {
+    await session.done;
+  } finally {
+    if (signals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+  const s = session.node.status();
+  if (!quiet) {
+    io.out(formatStatusLine(s));
+    const resume = session.plan.replay !== undefined && session.node.finished ? '' : `; \`sextant paper --run ${session.plan.runId}\` resumes it`;
+    io.out(`run "${session.plan.runId}" ${session.node.finished ? 'completed' : 'stopped'}: ${s.barsSeen} bars processed${resume}`);
+  }
+  if (s.barsSeen === 0) io.err(noBarsWarning(session));
+  const failed = session.node.kernel.strategyErrors;
+  for (const e of failed) io.err(`error: strategy ${e.strategyId} failed at ${e.tsMs > 0 ? iso(e.tsMs) : 'start'} and was stopped: ${e.message}`);
+  return failed.length > 0 ? 1 : 0;
+}
