@@ -11,7 +11,7 @@ import { analyzeRecursive, WarmupGate, type RecursiveReport } from '../research/
 import type { StressRunResult } from '../research/stress.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
 import type { Strategy } from '../strategies/strategy.ts';
-import { loadMarketData, type MarketData } from './market-data.ts';
+import { loadMarketData, marketOptionsOf, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 
@@ -40,8 +40,9 @@ export async function prepareStrategyRun(req: StrategyRunRequest, factory?: Stra
   const loaded = await loadStrategy(req.strategy);
   const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
   const make: StrategyFactory = factory ?? (() => new loaded.cls(config));
-  const { sizeText, sizer, cash, commission, slippageBps, fill, account, leverage } = checkRunSettings(req);
-  const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
+  const checked = checkRunSettings(req);
+  const { sizeText, sizer, cash, commission, slippageBps, fill, account, leverage } = checked;
+  const market = loadMarketData(req.data ?? [], marketOptionsOf(req, checked));
   const commissionModel = new FractionCommission(commission);
   const slippage = slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage();
   const params = {

@@ -27,7 +27,7 @@ import { fromWire, toWire, type Wire } from '../research/queue-codec.ts';
 import { DEFAULT_QUEUE_NAME } from '../research/queue-redis.ts';
 import { openStore } from '../store/open.ts';
 import type { JsonValue } from '../store/store.ts';
-import { loadMarketData, type MarketData } from './market-data.ts';
+import { loadMarketData, marketOptionsOf, type MarketData, type MarketDataOptions } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 
@@ -103,6 +103,7 @@ function fastBlocker(name: string, cls: StrategyClass<object>, market: MarketDat
   if (market.series.length !== 1) return `it runs one series, the data has ${market.series.length}`;
   const inst = market.instruments.find((i) => i.symbol === market.series[0]!.symbol);
   if (inst !== undefined && (inst.lotSize !== 1 || inst.multiplier !== 1 || inst.minQty > 1)) return `it trades whole units of multiplier 1 (${inst.symbol} has lot ${inst.lotSize}, multiplier ${inst.multiplier})`;
+  if (inst !== undefined && (inst.margin !== undefined || inst.commissionPerUnit !== undefined || inst.minCommission !== undefined)) return 'it has no margin or per-unit commission (--instrument)';
   if ((req.fill ?? 'next-open') !== 'next-open') return 'it fills at the next open only';
   if ((req.slippageBps ?? 0) !== 0) return 'it has no slippage model';
   if (sizer.kind !== 'pct-cash') return 'it sizes with pct-cash only';
@@ -252,22 +253,24 @@ interface RunSettings {
   readonly fill: 'next-open' | 'close';
   readonly engine: EngineChoice;
   readonly threads: number | undefined;
+  readonly market: MarketDataOptions;
 }
 
 /** The backtest settings of a request, checked (ConfigError naming the flag). */
 function settingsOf(req: OptimizeRequest): RunSettings {
-  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = checkRunSettings(req);
+  const checked = checkRunSettings(req);
+  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = checked;
   const engine = req.engine ?? 'auto';
   if (!['auto', 'fast', 'event'].includes(engine)) throw new ConfigError(`--engine must be auto, fast or event, got "${engine}"`, { field: '--engine' });
   const threads = req.threads;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new ConfigError(`--threads must be a whole number >= 0, got ${threads}`, { field: '--threads' });
-  return { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill, engine: engine as EngineChoice, threads };
+  return { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill, engine: engine as EngineChoice, threads, market: marketOptionsOf(req, checked) };
 }
 
 async function prepare(req: OptimizeRequest): Promise<Prepared> {
   const { loaded, space, fixed, constraint, method } = await prepareSearch(req);
-  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill, engine, threads } = settingsOf(req);
-  const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to });
+  const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill, engine, threads, market: marketOptions } = settingsOf(req);
+  const market = loadMarketData(req.data ?? [], marketOptions);
   const blocker = engine === 'event' ? 'event engine asked for' : fastBlocker(loaded.name, loaded.cls, market, req, sizer, space);
   if (engine === 'fast' && blocker !== null) throw new ConfigError(`the fast kernel cannot run this: ${blocker}; use --engine event`, { field: '--engine' });
   const settings = { cash, commission, slippageBps, size: sizeText, fill, account };
