@@ -31,10 +31,21 @@ interface Talib {
   execute(args: Record<string, unknown>): TalibResult;
 }
 
+/**
+ * The `talib` binding, or null when it is not installed: it is not a dependency of the package (its
+ * native build takes minutes), so `npm run bench:setup` installs it (bench/README.md). Without it the
+ * TA-Lib columns are null and `talibSource` says why; our own timings are unaffected.
+ */
 function loadTalib(): Talib | null {
   try {
     return require('talib') as Talib;
-  } catch {
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
+    console.error(
+      missing
+        ? 'bench indicators: talib is not installed, so the TA-Lib comparison is skipped; `npm run bench:setup` installs it (see bench/README.md)'
+        : `bench indicators: talib is installed but does not load (${e instanceof Error ? e.message : String(e)}); the TA-Lib comparison is skipped`,
+    );
     return null;
   }
 }
@@ -218,7 +229,7 @@ export async function run(): Promise<BenchResult[]> {
       talibBindingSeconds: talib ? binding : null,
       talibBindingOverheadSeconds: talib ? overhead[k.shape] : null,
       vsTalibC: reference !== null && reference > 0 ? Math.round((seconds / reference) * 100) / 100 : null,
-      talibSource: cSeconds !== null ? 'C harness on the talib package static libs' : talib ? 'binding minus estimated marshalling' : 'talib unavailable',
+      talibSource: cSeconds !== null ? 'C harness on the talib package static libs' : talib ? 'binding minus estimated marshalling' : 'talib not installed (npm run bench:setup)',
       target: '<= 1.5x TA-Lib C',
       peakRssMb: peakRssMb(),
     });

@@ -2,12 +2,19 @@
 // Generates test/golden/indicators/talib.json: TA-Lib reference values over a deterministic OHLCV series.
 // Run ONCE (needs the `talib` npm package, a native build of TA-Lib C): node test/golden/indicators/make_golden.cjs
 // The tests never run this script or load talib; they read the committed JSON.
-/* global require, __dirname, console */
+/* global require, __dirname, console, process */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS script: talib is a native CJS addon */
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const talib = require('talib');
+let talib;
+try {
+  talib = require('talib');
+} catch (e) {
+  if (e.code !== 'MODULE_NOT_FOUND') throw e;
+  console.error('make_golden: the talib package is not installed (not a dependency: its native build is slow).\nRun `npm run bench:setup` first (see bench/README.md), then this script again.');
+  process.exit(1);
+}
 
 const N = 600;
 
