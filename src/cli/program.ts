@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../core/errors.ts';
 import type { CommandIO, FlagValue, ParsedArgs } from './args.ts';
-import { COMMANDS, CONFIG_FLAG, GROUPS, commandName } from './commands.ts';
+import { commandPathOf } from './command-path.ts';
+import { COMMANDS, CONFIG_FLAG, GROUPS, commandName, findCommand } from './commands.ts';
 import { allowedText, flagUsage, type CommandDef, type FlagDef } from './spec.ts';
 import { checkValue, flagError } from './validate.ts';
 import { packageVersion } from './version.ts';
@@ -167,8 +168,27 @@ function resolveArgs(def: CommandDef, cmd: Command, given: Map<string, unknown[]
   return { positional: [...cmd.args], flags };
 }
 
+/**
+ * `-cash 5000`: commander would read `-c` + `ash` (or `-h` + `orizon` as help), so a single dash followed by
+ * a word is refused first; a flag's value (`--rate -0.5`, `--symbol -X`) is not a flag.
+ */
+function singleDashWord(argv: readonly string[]): string | undefined {
+  const def = findCommand(commandPathOf(argv).split(' '));
+  const takesValue = new Set([...(def?.flags ?? []), CONFIG_FLAG].filter((f) => f.kind !== 'boolean').map((f) => `--${f.name}`));
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i]!;
+    if (t === '--') return undefined;
+    if (/^-[A-Za-z][^=]/.test(t) && !(i > 0 && takesValue.has(argv[i - 1]!))) return t;
+  }
+  return undefined;
+}
+
 /** Parses a command line (without the program name). Help and version are answered here. */
 export async function parseCommandLine(argv: readonly string[], io: CommandIO): Promise<ParseOutcome> {
+  // `sextant help data import` as `sextant data import --help`.
+  if (argv[0] === 'help' && argv.length > 1) argv = [...argv.slice(1), '--help'];
+  const single = singleDashWord(argv);
+  if (single !== undefined) throw flagError(single, `unknown flag ${single} (flags start with two dashes, e.g. -${single.split('=')[0]})`);
   const state: ParseState = { given: new Map(), subs: new Map() };
   const program = buildProgram(io, state);
   try {
