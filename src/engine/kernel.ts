@@ -476,13 +476,17 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     const p = this.portfolio;
     const margin = inst === undefined ? 0 : marginPerUnit(inst);
     if (margin > 0) {
-      // Futures style (backtrader's stocklike=False): opening blocks margin per contract; longs and
-      // shorts alike; the opening part's margin plus the commission must fit in free cash.
-      const adding = Math.max(0, Math.abs(pos + order.sign * qty) - Math.abs(pos));
-      if (adding === 0) return null;
-      const needed = adding * margin + commission;
-      const free = p.freeCash();
-      return needed > free ? `insufficient cash for margin: needs ${needed.toFixed(2)} (margin ${margin} x ${adding} + commission), free cash ${free.toFixed(2)}` : null;
+      // Futures style (backtrader's stocklike=False): opening blocks margin per contract, longs and
+      // shorts alike; the opening part's margin plus the commission must fit in free cash. A fill that
+      // flips the position first closes it: its margin comes back and its P&L settles at the fill price.
+      const closing = pos !== 0 && Math.sign(pos) !== order.sign ? Math.min(qty, Math.abs(pos)) : 0;
+      const opening = qty - closing;
+      if (opening <= 0) return null;
+      const last = this.#feedsBySymbol.get(order.symbol)!.position.lastPrice;
+      const released = closing === 0 ? 0 : closing * margin + pos * (price - last) * mult;
+      const needed = opening * margin + commission;
+      const free = p.freeCash() + released;
+      return needed > free ? `insufficient cash for margin: needs ${needed.toFixed(2)} (margin ${margin} x ${opening} + commission), free cash ${free.toFixed(2)}` : null;
     }
     if (p.type === 'cash') {
       if (order.side === 'sell') return qty > Math.max(0, pos) + 1e-9 ? 'short sale in a cash account' : null;

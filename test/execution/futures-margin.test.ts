@@ -81,6 +81,20 @@ describe('futures-style margin (multiplier 10, margin 1000, 2 per contract)', ()
     expect(d.kernel.rejections.map((x) => x.status)).toEqual(['denied']);
   });
 
+  it('a flip closes first: the released margin and the settled P&L count towards the new side', () => {
+    // Long 2 from 101 (bar 1 open); at bar 1's close (103) sell 5: at bar 2's open (102) the 2 close,
+    // giving back 2,000 of margin and settling 2 x (102 - 103) x 10 = -20, and 3 open short:
+    // 3,000 margin + 10 commission (5 contracts x 2) against free cash.
+    const flip = (cash: number) => runScript(series(BARS), { 0: (ctx) => void ctx.buy('X', 2), 1: (ctx) => void ctx.sell('X', 5) }, { cash, instruments: [FUT] });
+    // Free cash before the flip: cash - 2,004 + 40 = cash - 1,964; with the closed pair: cash + 16.
+    const short = flip(3000);
+    expect(short.kernel.fills.toArray().map((f) => [f.side, f.qty])).toEqual([['buy', 2], ['sell', 5]]);
+    expect(short.kernel.positionQty('X')).toBe(-3);
+    const refused = flip(2980);
+    expect(refused.kernel.fills.toArray().map((f) => [f.side, f.qty])).toEqual([['buy', 2]]);
+    expect(refused.kernel.rejections.map((x) => x.reason)).toEqual(['insufficient cash for margin: needs 3010.00 (margin 1000 x 3 + commission), free cash 2996.00']);
+  });
+
   it('sells futures short in a cash account (margin, not borrowed shares)', () => {
     const r = runScript(series(BARS), { 1: (ctx) => void ctx.sell('X', 1), 3: (ctx) => void ctx.close('X') }, { cash: 10_000, instruments: [FUT] });
     expect(r.kernel.rejections).toEqual([]);
@@ -141,6 +155,42 @@ function backtraderFutures(bars: readonly Ohlc[], orders: readonly (number | 0)[
   return { cash: cashes, value: values };
 }
 
+/** backtraderFutures, with each order decided from the position held (sells stop at flat); lists fills. */
+function backtraderFuturesDecided(bars: readonly Ohlc[], wanted: readonly number[], o: { cash: number; mult: number; margin: number; comm: number }): { orders: number[]; filled: number[]; cash: number } {
+  let cash = o.cash;
+  let size = 0;
+  let adjbase = NaN;
+  let pending = 0;
+  const orders: number[] = [];
+  const filled: number[] = [];
+  for (let i = 0; i < bars.length; i++) {
+    const [open, , , close] = bars[i]!;
+    if (pending > 0) {
+      // Opening (or adding): margin and commission must leave cash >= 0, checked before the existing
+      // contracts are settled to the fill price (bbroker.py _execute).
+      const c = cash - pending * (o.margin + o.comm);
+      if (c >= 0) {
+        cash = c + (size !== 0 ? size * (open - adjbase) * o.mult : 0);
+        size += pending;
+        adjbase = open;
+        filled.push(pending);
+      }
+    } else if (pending < 0) {
+      const closed = -pending;
+      cash += closed * o.margin - closed * o.comm + closed * (open - adjbase) * o.mult;
+      size -= closed;
+      filled.push(pending);
+    }
+    if (size !== 0) {
+      cash += size * (close - adjbase) * o.mult;
+      adjbase = close;
+    }
+    pending = Math.max(wanted[i]!, -size);
+    orders.push(pending);
+  }
+  return { orders, filled, cash };
+}
+
 describe('futures-style margin: invariants over random paths and orders', () => {
   const bar = fc.tuple(fc.integer({ min: 500, max: 1500 }), fc.integer({ min: 500, max: 1500 })).map(([a, b]) => [a / 10, Math.max(a, b) / 10, Math.min(a, b) / 10, b / 10] as Ohlc);
   const script = fc.array(fc.tuple(bar, fc.integer({ min: -3, max: 3 })), { minLength: 3, maxLength: 40 });
@@ -172,6 +222,27 @@ describe('futures-style margin: invariants over random paths and orders', () => 
         const p = r.kernel.portfolio;
         const unrealized = p.openPositions().reduce((u, pos) => u + pos.unrealizedPnl(), 0);
         expect(p.equity()).toBeCloseTo(1_000_000 - p.commissionPaid + p.realizedPnl + unrealized, 6);
+      }),
+    );
+  });
+
+  it('with little cash, the same orders are refused as by backtrader (orders that never flip the position)', () => {
+    fc.assert(
+      fc.property(script, fc.integer({ min: 1000, max: 6000 }), (rows, cash) => {
+        const bars = rows.map((r) => r[0]);
+        // Orders as both sides decide them from their own position: a sell never goes below flat.
+        const engineOrders: number[] = [];
+        const r = runScript(series(bars), (ctx, _bar, i) => {
+          const pos = ctx.position('X').qty;
+          const q = Math.max(rows[i]![1], -pos);
+          engineOrders.push(q);
+          if (q > 0) ctx.buy('X', q);
+          if (q < 0) ctx.sell('X', -q);
+        }, { cash, instruments: [FUT] });
+        const ref = backtraderFuturesDecided(bars, rows.map((x) => x[1]), { cash, mult: 10, margin: 1000, comm: 2 });
+        expect(engineOrders).toEqual(ref.orders);
+        expect(r.kernel.fills.toArray().map((f) => (f.side === 'buy' ? f.qty : -f.qty))).toEqual(ref.filled);
+        expect(r.kernel.portfolio.freeCash()).toBeCloseTo(ref.cash, 6);
       }),
     );
   });
