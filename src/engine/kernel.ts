@@ -491,7 +491,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (p.type === 'cash') {
       if (order.side === 'sell') return qty > Math.max(0, pos) + 1e-9 ? 'short sale in a cash account' : null;
       const cost = qty * price * mult + commission;
-      return cost > p.cash ? `insufficient cash: fill costs ${cost.toFixed(2)}, cash ${p.cash.toFixed(2)}` : null;
+      const cash = p.freeCash();
+      return cost > cash ? `insufficient cash: fill costs ${cost.toFixed(2)}, cash ${cash.toFixed(2)}` : null;
     }
     const adding = Math.max(0, Math.abs(pos + order.sign * qty) - Math.abs(pos));
     if (adding === 0) return null;
