@@ -4,13 +4,12 @@ import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { EXIT_STRATEGY_FAILED } from './exit-codes.ts';
 import { invoke } from './program.ts';
 import { runRequest } from './run-flags.ts';
 import { ProgressBar } from './progress.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
-/** Exit code of a run that finished but in which a strategy threw. */
-export const EXIT_STRATEGY_FAILED = 3;
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const reportPath = str(a, 'report');

@@ -137,7 +137,11 @@ function readConfig(def: CommandDef, file: string): Map<string, FlagValue[]> {
     let values: unknown[] = Array.isArray(value) ? value : [value];
     if (f.kind === 'key-value' && typeof value === 'object' && value !== null && !Array.isArray(value)) values = Object.entries(value).map(([k, v]) => `${k}=${String(v)}`);
     if (values.length > 1 && !f.repeat) throw new ConfigError(`--${f.name} takes one value, got ${values.length}`, { file, field: key });
-    out.set(f.name, values.map((v) => checkValue(f, v, file)));
+    try {
+      out.set(f.name, values.map((v) => checkValue(f, v)));
+    } catch (e) {
+      throw e instanceof ConfigError ? flagError(`--${f.name}`, `${e.message} (key "${key}" of ${file})`) : e;
+    }
   }
   return out;
 }

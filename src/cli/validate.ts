@@ -80,28 +80,27 @@ function checkPath(flag: FlagDef, path: string): void {
 }
 
 /** A value from the command line (a string, or true for a boolean flag) or a config file, checked. */
-export function checkValue(flag: FlagDef, raw: unknown, where = ''): FlagValue {
-  const from = where ? ` (in ${where})` : '';
+export function checkValue(flag: FlagDef, raw: unknown): FlagValue {
   if (flag.kind === 'boolean') {
-    if (typeof raw !== 'boolean') throw bad(flag, `is a switch: true or false, got ${JSON.stringify(raw)}${from}`);
+    if (typeof raw !== 'boolean') throw bad(flag, `is a switch: true or false, got ${JSON.stringify(raw)}`);
     return raw;
   }
   if (typeof raw === 'number' && (flag.kind === 'number' || flag.kind === 'string') && Number.isFinite(raw)) raw = String(raw);
-  if (typeof raw !== 'string') throw bad(flag, `needs a text value, got ${JSON.stringify(raw)}${from}`);
-  if (raw.trim() === '') throw bad(flag, `must not be empty${from}`);
-  if (raw.startsWith('--')) throw bad(flag, `needs a value, got the flag "${raw}"${from}`);
+  if (typeof raw !== 'string') throw bad(flag, `needs a text value, got ${JSON.stringify(raw)}`);
+  if (raw.trim() === '') throw bad(flag, `must not be empty`);
+  if (raw.startsWith('--')) throw bad(flag, `needs a value, got the flag "${raw}"`);
   switch (flag.kind) {
     case 'number':
       return checkNumber(flag, raw);
     case 'choice':
-      if (!(flag.choices ?? []).includes(raw)) throw bad(flag, `must be one of ${(flag.choices ?? []).join(', ')}, got "${raw}"${from}`);
+      if (!(flag.choices ?? []).includes(raw)) throw bad(flag, `must be one of ${(flag.choices ?? []).join(', ')}, got "${raw}"`);
       return raw;
     case 'key-value':
-      if (!/^[^=\s][^=]*=/.test(raw)) throw bad(flag, `expects key=value, got "${raw}"${from}`);
+      if (!/^[^=\s][^=]*=/.test(raw)) throw bad(flag, `expects key=value, got "${raw}"`);
       return raw;
     case 'date':
       if (!DATE.test(raw) || Number.isNaN(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw))) {
-        throw bad(flag, `must be a date (YYYY-MM-DD or ISO 8601), got "${raw}"${from}`);
+        throw bad(flag, `must be a date (YYYY-MM-DD or ISO 8601), got "${raw}"`);
       }
       return raw;
     case 'input-file':
