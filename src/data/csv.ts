@@ -1,4 +1,5 @@
 // Loading OHLCV bars from CSV files: Yahoo, backtrader, pandas exports and mapped generic files.
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputError } from '../core/errors.ts';
@@ -39,7 +40,7 @@ export const MAX_SKIPPED_DETAILS = 1000;
 export function loadCsv(path: string, opts: CsvOptions = {}): CsvLoadResult {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeText(readFileSync(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
@@ -133,9 +134,18 @@ function firstDataRow(text: string, start: number, delimiter: string, layout: Co
   return sawData ? [] : undefined;
 }
 
-/** Lines from `start` to the end of the text: an upper bound on the data rows. */
+/**
+ * Lines from `start` to the end of the text: an upper bound on the data rows, and exactly their number
+ * in a clean file, so the columns are filled to their length and need no copy. A final newline ends the
+ * last line; it does not start another.
+ */
 function countLines(text: string, start: number): number {
   let n = 1;
   for (let i = text.indexOf('\n', start); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+  return text.length > start && text.charCodeAt(text.length - 1) === 10 ? n - 1 : n;
+}
+
+/** The file as text (UTF-8). A pure-ASCII file, the usual case, decodes as Latin-1: the same string, made faster. */
+function decodeText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }

@@ -21,6 +21,22 @@ describe('parseDecimal', () => {
     );
   });
 
+  it('equals Number() for 15- to 19-digit mantissas around 2^53, with the point anywhere', () => {
+    const digits = fc.bigInt({ min: 10n ** 14n, max: 10n ** 19n - 1n });
+    fc.assert(
+      fc.property(digits, fc.nat(22), (m, point) => {
+        const d = m.toString();
+        const at = Math.max(0, d.length - point);
+        const s = point === 0 ? d : `${d.slice(0, at) || '0'}.${d.slice(at).padStart(point, '0')}`;
+        return Object.is(parse(s), Number(s));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const s of ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740995', '900719925474099.3', '9.007199254740993', '18014398509481985', '1.0000000000000001']) {
+      expect(parse(s), s).toBe(Number(s));
+    }
+  });
+
   it('ignores spaces and quotes around the value', () => {
     expect(parse('  12.5 ')).toBe(12.5);
     expect(parse('"7"')).toBe(7);

@@ -6,6 +6,8 @@ const POW10 = new Float64Array([
   1e20, 1e21, 1e22,
 ]);
 
+const TWO_POW_53 = 2 ** 53;
+
 /** Space, tab, and the double quote around a quoted field: ignored around values. */
 export function isBlankChar(c: number): boolean {
   return c === 32 || c === 9 || c === 34;
@@ -13,9 +15,10 @@ export function isBlankChar(c: number): boolean {
 
 /**
  * Parses a plain decimal (`-12.5`, `1e3`, ` 7 `) in `text[start, end)`; NaN when the range is anything
- * else (empty, `NaN`, `1,5`, `0x10`, `Infinity`). Up to 15 digits the result is `mantissa / 10^k`:
- * both operands are exact doubles and the division is correctly rounded, so it equals `Number()`.
- * Longer mantissas and exponents fall back to `Number()` after the syntax has been checked here.
+ * else (empty, `NaN`, `1,5`, `0x10`, `Infinity`). While the digits make an integer below 2^53 (every
+ * 15-digit value, most 16-digit ones) the result is `mantissa / 10^k`: both operands are exact doubles
+ * and the division is correctly rounded, so it equals `Number()`. Larger mantissas and exponents fall
+ * back to `Number()` after the syntax has been checked here.
  */
 export function parseDecimal(text: string, start: number, end: number): number {
   let i = start;
@@ -40,7 +43,8 @@ export function parseDecimal(text: string, start: number, end: number): number {
   if (digits === 0) return NaN;
   const fraction = dotAt < 0 ? 0 : i - dotAt - 1;
   if (i < end) return parseTail(text, s, i, end);
-  if (digits > 15 || fraction > 22) return Number(text.slice(s, end));
+  // Below 2^53 every step of `mantissa * 10 + d` was exact (a larger true mantissa rounds to 2^53 or more).
+  if (!(mantissa < TWO_POW_53) || fraction > 22) return Number(text.slice(s, end));
   const value = mantissa / POW10[fraction]!;
   return negative ? -value : value;
 }
