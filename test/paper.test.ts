@@ -207,12 +207,16 @@ describe('paper trading', () => {
       [{ commission: 0 }, '--commission', /started with --commission 0\.002/],
       [{ cash: 5000 }, '--cash', /started with --cash 100000/],
       [{ symbols: ['BTC-USD'] }, '--symbols', /--symbols applies to the live synthetic market/],
+      [{ asset: 'crypto' }, '--asset', /started with --asset equity; this command asks for --asset crypto/],
+      [{ instrument: ['multiplier=10'] }, '--instrument', /started with no --instrument; this command asks for --instrument multiplier=10/],
+      [{ timeframe: '1w' }, '--timeframe', /started with the data's own bars; this command asks for --timeframe 1w/],
     ];
     const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
     await store.startRun({ id: 'paper', kind: 'paper', config: { strategies: ['rsi'], params: {}, symbols: ['BTC-USD'], replay: null, barMs: 1000, cash: 100_000, commission: 0, size: 'pct-cash:95' } });
     asks.push([{ runId: 'paper', replay: `csv:${path}`, strategies: ['rsi'] }, '--replay', /run "paper" was started with the live synthetic market; this command asks for --replay/]);
     asks.push([{ runId: 'paper', symbols: ['ETH-USD'] }, '--symbols', /started with --symbols BTC-USD; this command asks for --symbols ETH-USD/]);
     asks.push([{ runId: 'paper', barMs: 50 }, '--bar-ms', /started with --bar-ms 1000/]);
+    asks.push([{ runId: 'paper', timeframe: '1h' }, '--timeframe', /--timeframe resamples a replay's data/]);
     for (const [ask, field, message] of asks) {
       const e = await planPaperRun({ strategies: [], runId: 'r1', ...ask }, store).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(ConfigError);

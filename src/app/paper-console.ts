@@ -37,9 +37,10 @@ export function formatStartLine(session: PaperStart): string {
     ? `replay of ${plan.replay} at ${Number.isFinite(settings.speed) ? `${settings.speed}x` : 'max'} speed`
     : `live synthetic market ${plan.symbols.join(',')} (bars ${settings.barMs} ms, ticks ${settings.tickMs} ms)`;
   const params = Object.entries(plan.params).map(([k, v]) => `${k}=${v}`).join(',');
+  const terms = [plan.asset && `asset ${plan.asset}`, plan.instrument && `instrument ${plan.instrument.join(',')}`, plan.timeframe && `timeframe ${plan.timeframe}`].filter(Boolean);
   return [
     `${runPart} on ${session.store.location}`,
-    `  ${data}; strategies ${plan.strategies.join(' ')}${params ? ` (params ${params})` : ''}`,
+    `  ${data}; strategies ${plan.strategies.join(' ')}${params ? ` (params ${params})` : ''}${terms.length ? `; ${terms.join(', ')}` : ''}`,
     `  cash ${settings.cash}, commission ${settings.commission}, size ${settings.size}, market orders fill at the ${settings.fill === 'next-open' ? 'next open' : 'close'}${plan.replay !== undefined ? '' : ' (quotes: buys at the ask, sells at the bid)'}; Ctrl-C stops`,
   ].join('\n');
 }

@@ -26,6 +26,10 @@ export interface PaperRunAsk {
   readonly cash?: number;
   readonly commission?: number;
   readonly size?: string;
+  /** `--asset`, `--instrument key=value`, `--timeframe` (a replay's data). */
+  readonly asset?: string;
+  readonly instrument?: readonly string[] | Readonly<Record<string, string>>;
+  readonly timeframe?: string;
 }
 
 /** What a run stores about itself when it starts (runs.config). */
@@ -39,6 +43,9 @@ export interface StoredPaperConfig {
   readonly cash?: number;
   readonly commission?: number;
   readonly size?: string;
+  readonly asset?: string | null;
+  readonly instrument?: string[] | null;
+  readonly timeframe?: string | null;
 }
 
 export interface PaperRunPlan {
@@ -56,6 +63,10 @@ export interface PaperRunPlan {
   readonly cash: number;
   readonly commission: number;
   readonly size: string;
+  readonly asset: string | undefined;
+  /** `key=value` entries, sorted. */
+  readonly instrument: readonly string[] | undefined;
+  readonly timeframe: string | undefined;
 }
 
 /** `SYN000..` for a count, else the comma-separated names. */
@@ -84,11 +95,22 @@ function mismatch(runId: string, field: string, stored: string, asked: string): 
   );
 }
 
+/** `--instrument` entries as sorted `key=value` texts (a list or a record), undefined when none. */
+function instrumentEntries(x: PaperRunAsk['instrument']): string[] | undefined {
+  if (x === undefined) return undefined;
+  const list = Array.isArray(x) ? [...(x as readonly string[])] : Object.entries(x).map(([k, v]) => `${k}=${v}`);
+  return list.length ? list.sort() : undefined;
+}
+
 /** The live market's own flags make no sense on a replay: say so rather than ignore them. */
 function refuseLiveOnlyFlags(ask: PaperRunAsk, replay: string): void {
   const liveOnly: [string, unknown][] = [['--symbols', ask.symbols?.length ? ask.symbols : undefined], ['--bar-ms', ask.barMs], ['--tick-ms', ask.tickMs], ['--seed', ask.seed], ['--always-open', ask.alwaysOpen === true ? true : undefined]];
   const given = liveOnly.find(([, v]) => v !== undefined);
   if (given !== undefined) throw new ConfigError(`${given[0]} applies to the live synthetic market; a replay (${replay}) trades the symbols and bars of its data`, { field: given[0] });
+}
+
+function refuseReplayOnlyFlags(ask: PaperRunAsk): void {
+  if (ask.timeframe !== undefined) throw new ConfigError('--timeframe resamples a replay\'s data; the live synthetic market makes bars of --bar-ms', { field: '--timeframe' });
 }
 
 /** Checks what was asked against the stored run (if any) and settles every setting of the run. */
@@ -98,13 +120,16 @@ export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.
   const stored = (run?.config ?? {}) as StoredPaperConfig;
   const replay = ask.replay ?? (run === null ? undefined : (stored.replay ?? undefined));
   if (replay !== undefined) refuseLiveOnlyFlags(ask, replay);
+  else refuseReplayOnlyFlags(ask);
   const params = ask.params ?? {};
+  const instrument = instrumentEntries(ask.instrument);
   if (run === null) {
     if (ask.strategies.length === 0) throw new ConfigError(`--strategy is required (repeat it for several strategies); run "${runId}" has none stored to resume`, { field: '--strategy' });
     return {
       runId, resumed: null, strategies: [...ask.strategies], params: { ...params }, replay: ask.replay,
       symbols: ask.replay !== undefined ? [] : ask.symbols?.length ? expandSymbols(ask.symbols) : DEFAULT_LIVE_SYMBOLS, barMs: ask.barMs,
       cash: ask.cash ?? RUN_DEFAULTS.cash, commission: ask.commission ?? RUN_DEFAULTS.commission, size: ask.size ?? RUN_DEFAULTS.size,
+      asset: ask.asset, instrument, timeframe: ask.timeframe,
     };
   }
   if (!stored.strategies?.length) throw new ConfigError(`run "${runId}" is not a paper run that can be resumed (it stored no strategies); start a new run with --run <new id>`, { field: '--run' });
@@ -134,8 +159,14 @@ export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.
   if (ask.cash !== undefined && ask.cash !== money.cash) throw mismatch(runId, '--cash', `--cash ${money.cash}`, `--cash ${ask.cash}`);
   if (ask.commission !== undefined && ask.commission !== money.commission) throw mismatch(runId, '--commission', `--commission ${money.commission}`, `--commission ${ask.commission}`);
   if (ask.size !== undefined && ask.size !== money.size) throw mismatch(runId, '--size', `--size ${money.size}`, `--size ${ask.size}`);
+  const inst = { asset: stored.asset ?? undefined, instrument: stored.instrument ?? undefined, timeframe: stored.timeframe ?? undefined };
+  if (ask.asset !== undefined && ask.asset !== (inst.asset ?? RUN_DEFAULTS.asset)) throw mismatch(runId, '--asset', `--asset ${inst.asset ?? RUN_DEFAULTS.asset}`, `--asset ${ask.asset}`);
+  if (instrument !== undefined && instrument.join(' ') !== (inst.instrument ?? []).join(' ')) {
+    throw mismatch(runId, '--instrument', inst.instrument ? flagList('--instrument', inst.instrument) : 'no --instrument', flagList('--instrument', instrument));
+  }
+  if (ask.timeframe !== undefined && ask.timeframe !== inst.timeframe) throw mismatch(runId, '--timeframe', inst.timeframe ? `--timeframe ${inst.timeframe}` : 'the data\'s own bars', `--timeframe ${ask.timeframe}`);
   return {
     runId, resumed: run, strategies: stored.strategies, params: storedParams, replay: storedReplay,
-    symbols: storedReplay === undefined ? storedSymbols : [], barMs: storedReplay === undefined ? (stored.barMs ?? ask.barMs) : undefined, ...money,
+    symbols: storedReplay === undefined ? storedSymbols : [], barMs: storedReplay === undefined ? (stored.barMs ?? ask.barMs) : undefined, ...money, ...inst,
   };
 }

@@ -17,6 +17,7 @@ import { parseStrategyConfig } from '../strategies/registry.ts';
 import { loadMarketData } from './market-data.ts';
 import { planPaperRun, type PaperRunPlan, type StoredPaperConfig } from './paper-runs.ts';
 import { loadRiskConfig } from './risk-config.ts';
+import { applyInstrumentSettings } from './instrument-flags.ts';
 import { checkRunSettings } from './run-settings.ts';
 import { loadStrategy } from './strategy-loader.ts';
 
@@ -43,6 +44,11 @@ export interface PaperRequest {
   readonly alwaysOpen?: boolean;
   /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */
   readonly riskFile?: string;
+  /** `--asset`, `--instrument key=value`: the instruments' terms (lots, multiplier, margin, per-unit commission). */
+  readonly asset?: string;
+  readonly instrument?: readonly string[] | Readonly<Record<string, string>>;
+  /** `--timeframe`: a replay's bars resampled on load. */
+  readonly timeframe?: string;
 }
 
 export const DEFAULT_STATE_DIR = '.sextant';
@@ -109,7 +115,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   const store = await openStore({ dir: join(stateDir, 'db') });
   try {
     const plan = await planPaperRun(request, store);
-    const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size });
+    const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size, asset: plan.asset, instrument: plan.instrument, timeframe: plan.timeframe });
     let barMs = plan.barMs ?? 1000;
     const clockless = plan.replay !== undefined;
     const strategies = await Promise.all(
@@ -126,13 +132,13 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     let instruments: Instrument[];
     let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
     if (plan.replay !== undefined) {
-      const market = loadMarketData([plan.replay], { skipBadRows: false });
+      const market = loadMarketData([plan.replay], { skipBadRows: false, instrument: run.instrument, timeframe: run.timeframe });
       instruments = market.instruments;
       barMs = market.series[0]?.timeframeMs ?? 0;
       // A replay resumes after the last bar processed before a restart.
       feed = (resumeAfterMs: number) => new ReplayFeed({ series: market.series, speed, fromMs: Number.isFinite(resumeAfterMs) ? resumeAfterMs + 1 : undefined });
     } else {
-      instruments = plan.symbols.map(instrumentFor);
+      instruments = plan.symbols.map((sym, i) => applyInstrumentSettings(instrumentFor(sym, i), run.instrument));
       feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: request.seed ?? 42, tickMs: request.tickMs ?? 100, barMs, alwaysOpen: request.alwaysOpen });
     }
     const node = new LiveNode({
@@ -142,6 +148,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       runConfig: {
         strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
         speed: Number.isFinite(speed) ? speed : 'max', barMs, cash: run.cash, commission: run.commission, size: run.sizeText,
+        asset: plan.asset ?? null, instrument: plan.instrument ? [...plan.instrument] : null, timeframe: plan.timeframe ?? null,
       } satisfies StoredPaperConfig,
     });
     await node.restore();
