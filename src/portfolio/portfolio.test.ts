@@ -67,4 +67,44 @@ describe('Portfolio', () => {
       expect(p.cash).toBe(9000);
     });
   });
+
+  describe('futures-style margin', () => {
+    it('free cash = ledger + Σ (qty x last x multiplier - margin x |qty|); equity = free cash + blocked margin', () => {
+      const p = new Portfolio({ type: 'cash', startingCash: 10_000, margins: new Map([['ES', 1000]]) });
+      p.applyFill('ES', 2, 4000, 4, 1, 10);
+      // The ledger pays the notional (80,000); the free cash only the margin.
+      expect(p.cash).toBe(10_000 - 80_000 - 4);
+      expect(p.blockedMargin()).toBe(2000);
+      expect(p.freeCash()).toBe(10_000 - 2000 - 4);
+      p.mark('ES', 4010);
+      expect(p.freeCash()).toBe(10_000 - 2000 - 4 + 2 * 10 * 10);
+      expect(p.equity()).toBe(p.freeCash() + p.blockedMargin());
+      expect(p.buyingPower()).toBe(p.freeCash());
+      expect(p.state()).toMatchObject({ cash: 8196, equity: 10_196, marginUsed: 2000 });
+      p.applyFill('ES', -2, 4010, 4, 2, 10);
+      expect(p.blockedMargin()).toBe(0);
+      expect(p.freeCash()).toBe(p.cash);
+      expect(p.cash).toBe(10_000 + 200 - 8);
+    });
+
+    it('margins a symbol from setMargin on, and refuses to change it under an open position', () => {
+      const p = new Portfolio({ type: 'cash', startingCash: 10_000 });
+      const pos = p.position('F', 10);
+      p.setMargin('F', 500);
+      expect(pos.margin).toBe(500);
+      p.applyFill('F', 1, 100, 0, 1, 10);
+      expect(p.freeCash()).toBe(9500);
+      expect(() => p.setMargin('F', 600)).toThrow(/cannot change while a position is open/);
+      // A strategy's book built with the account's margins margins the same symbols.
+      expect(new Portfolio({ type: 'cash', startingCash: 1, margins: p.margins }).position('F', 10).margin).toBe(500);
+    });
+
+    it('charges no borrow fee on a futures short and no interest on a notional the ledger never lent', () => {
+      const p = new Portfolio({ type: 'margin', startingCash: 10_000, margins: new Map([['ES', 1000]]) });
+      p.applyFill('ES', 5, 4000, 0, 0, 50); // notional 1,000,000: the ledger goes to -990,000
+      expect(p.accrueFinancing(10, 0.1, 0.1)).toBe(0);
+      p.applyFill('ES', -10, 4000, 0, 1, 50); // short 5
+      expect(p.accrueFinancing(10, 0.1, 0.1)).toBe(0);
+    });
+  });
 });
