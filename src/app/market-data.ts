@@ -74,9 +74,9 @@ function resampled(s: BarSeries, tf: Timeframe): BarSeries {
   const target = timeframeMs(tf);
   const bar = s.timeframeMs;
   if (bar > 0) {
-    if (target < bar) throw new ConfigError(`--timeframe ${formatDuration(target)} is finer than the data: ${s.symbol} has ${formatDuration(bar)} bars (bars can only be combined, not split)`, { field: '--timeframe' });
+    if (target < bar) throw new ConfigError(`${formatDuration(target)} is finer than the data: ${s.symbol} has ${formatDuration(bar)} bars (bars can only be combined, not split)`, { field: '--timeframe' });
     if (target === bar) return s;
-    if (typeof tf === 'number' && tf % bar !== 0) throw new ConfigError(`--timeframe ${formatDuration(target)} is not a whole number of ${s.symbol}'s ${formatDuration(bar)} bars`, { field: '--timeframe' });
+    if (typeof tf === 'number' && tf % bar !== 0) throw new ConfigError(`${formatDuration(target)} is not a whole number of ${s.symbol}'s ${formatDuration(bar)} bars`, { field: '--timeframe' });
   }
   return resampleSeries(s, tf);
 }
