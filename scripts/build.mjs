@@ -16,7 +16,13 @@ const dist = join(root, 'dist');
 const COPIED = /\.(mjs|cjs|json|sql|html|css|txt|tmpl)$/;
 
 rmSync(dist, { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  console.error('sextant build: TypeScript is not installed (a devDependency): run `npm install` without --omit=dev / --production.');
+  process.exit(1);
+}
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (r.status !== 0) {
   console.error('sextant build: tsc failed (see above); dist/ is incomplete.');
