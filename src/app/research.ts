@@ -61,7 +61,7 @@ export interface ResearchContext {
   readonly strategy: string;
   readonly data: string[];
   readonly bars: number;
-  readonly settings: { cash: number; commission: number; slippageBps: number; size: string; fill: string; account: string };
+  readonly settings: { cash: number; commission: number; slippageBps: number; size: string; fill: string; account: string; asset: string; timeframe: string | null };
   /** Queued runs only: the queue and the jobs each worker finished. */
   readonly queue?: QueueSummary;
 }
@@ -273,7 +273,7 @@ async function prepare(req: OptimizeRequest): Promise<Prepared> {
   const market = loadMarketData(req.data ?? [], marketOptions);
   const blocker = engine === 'event' ? 'event engine asked for' : fastBlocker(loaded.name, loaded.cls, market, req, sizer, space);
   if (engine === 'fast' && blocker !== null) throw new ConfigError(`the fast kernel cannot run this: ${blocker}; use --engine event`, { field: '--engine' });
-  const settings = { cash, commission, slippageBps, size: sizeText, fill, account };
+  const settings = { cash, commission, slippageBps, size: sizeText, fill, account, asset: marketOptions.instrument?.asset ?? 'equity', timeframe: req.timeframe ?? null };
   const ctxBase = { strategy: loaded.name, data: req.data?.length ? [...req.data] : ['synthetic'], settings };
   if (blocker === null && sizer.kind === 'pct-cash') {
     const rule = loaded.name as SweepRule;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
 import { runBacktest, type BacktestRequest } from '../../src/app/backtest.ts';
+import { prepareResearchRunner } from '../../src/app/research.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-instruments-'));
 
@@ -118,5 +119,19 @@ describe('--timeframe', () => {
     await expect(run({ strategy: 'buy-and-hold', data: [hourly], timeframe: '15m' })).rejects.toThrow(/finer than the data: HOURLY has 1h bars/);
     await expect(run({ strategy: 'buy-and-hold', data: [hourly], timeframe: '90m' })).rejects.toThrow(/not a whole number/);
     await expect(run({ strategy: 'buy-and-hold', data: [hourly], timeframe: '4x' })).rejects.toMatchObject({ where: { field: '--timeframe' } });
+  });
+});
+
+describe('research runs use the same instrument settings', () => {
+  it('leaves the fast kernel for the event engine when the instrument is margined or fractional, and records asset and timeframe', async () => {
+    const plain = await prepareResearchRunner({ strategy: 'sma-cross', data: [FUT], space: 'fast=3:5' });
+    expect(plain.ctx.engine).toBe('fast');
+    const fut = await prepareResearchRunner({ strategy: 'sma-cross', data: [FUT], space: 'fast=3:5', asset: 'future', instrument: ['multiplier=10', 'margin=1000'], timeframe: '1w' });
+    expect(fut.ctx.engine).toBe('event');
+    expect(fut.ctx.settings).toMatchObject({ asset: 'future', timeframe: '1w' });
+    // 120 daily bars from Monday 2024-01-01 make 18 calendar weeks.
+    expect(fut.ctx.bars).toBe(18);
+    const crypto = await prepareResearchRunner({ strategy: 'sma-cross', data: [BTC], space: 'fast=3:5', asset: 'crypto' });
+    expect(crypto.ctx.engine).toBe('event');
   });
 });
