@@ -1,8 +1,10 @@
 // `sextant --help` and `sextant <cmd> --help` load no heavy module: the static import graph of the CLI entry
 // (src/cli/main.ts) holds only the parser, the definitions and core/errors, and no package but commander.
 // Implementations are reached only through the dynamic import() of a definition's load().
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.ts';
@@ -77,5 +79,36 @@ describe('the CLI entry', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(out).toContain(`\n${pkg.version}\n`);
     expect(out).toContain('Usage: sextant backtest');
+  });
+});
+
+/** The project files and packages a real `sextant <argv>` process resolves (through a resolve hook). */
+function loadedBy(argv: string[]): { code: number | null; files: string[]; packages: string[] } {
+  const log = join(mkdtempSync(join(tmpdir(), 'sextant-load-')), 'log.txt');
+  const r = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'fixtures/log-resolve.mjs'), 'bin/sextant.js', ...argv], {
+    cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1', SEXTANT_LOAD_LOG: log }, encoding: 'utf8', timeout: 60_000,
+  });
+  const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(`file://${ROOT}/`)).map((u) => u.slice(`file://${ROOT}/`.length));
+  // tsx (and what it uses) transpiles the sources in development; the built package runs without it.
+  const loader = /^node_modules\/(tsx|esbuild|@esbuild|get-tsconfig|resolve-pkg-maps)\//;
+  const packages = [...new Set(urls.filter((u) => u.startsWith('node_modules/') && !loader.test(u)).map((u) => u.split('/').slice(1, u.split('/')[1]!.startsWith('@') ? 3 : 2).join('/')))];
+  return { code: r.status, files: [...new Set(urls.filter((u) => u.startsWith('src/')))].sort(), packages };
+}
+
+describe('a real sextant process', () => {
+  const light = ['src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/flags.ts', 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/spec.ts', 'src/cli/validate.ts', 'src/cli/version.ts', 'src/core/errors.ts'];
+
+  it.each([[['--help']], [['backtest', '--help']], [['backtest', '--cash', '0x10']]])('%j loads only the parser and the definitions', (argv) => {
+    const r = loadedBy(argv);
+    expect(r.code).toBe(argv.includes('--help') ? 0 : 2);
+    expect(r.files).toEqual(light);
+    expect(r.packages).toEqual(['commander']);
+  });
+
+  it('loads a command\'s implementation and its packages when it runs (the hook sees them)', () => {
+    const r = loadedBy(['strategies', '--json', join(mkdtempSync(join(tmpdir(), 'sextant-load-')), 's.json')]);
+    expect(r.code).toBe(0);
+    expect(r.files).toEqual(expect.arrayContaining(['src/cli/strategies-command.ts', 'src/strategies/registry.ts']));
+    expect(r.packages).toContain('zod');
   });
 });
