@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { makeInstrument } from '../../src/model/instrument.ts';
 import { FractionCommission } from '../../src/execution/commission.ts';
 import { series, type Ohlc } from '../helpers/bars.ts';
-import { runScript } from '../helpers/scenario.ts';
+import { runScript, ScriptStrategy } from '../helpers/scenario.ts';
+import { BacktestNode } from '../../src/engine/backtest-node.ts';
 
 const FUT = makeInstrument('X', { assetClass: 'future', multiplier: 10, margin: 1000, commissionPerUnit: 2, tickSize: 0.01 });
 
@@ -101,6 +102,19 @@ describe('futures-style margin (multiplier 10, margin 1000, 2 per contract)', ()
     // Short 1 at 102 (bar 2 open), covered at 100 (bar 4 open): +20 x 1... x 10 = 20, minus 4 commission.
     expect(r.kernel.trades.closed.map((t) => [t.side, t.pnl])).toEqual([['short', (102 - 100) * 10 - 4]]);
     expect(r.kernel.portfolio.freeCash()).toBeCloseTo(10_016, 9);
+  });
+
+  it("gives each strategy's book the same margining: its cash is its allocation less its own margin", () => {
+    const seen: number[][] = [];
+    const a = new ScriptStrategy({ 0: (ctx) => void ctx.buy('X', 2) });
+    const b = new ScriptStrategy({}, (ctx) => void seen.push([ctx.cash(), ctx.equity()]));
+    const node = new BacktestNode({ series: [series(BARS)], instruments: [FUT], cash: 10_000, strategies: [{ strategy: a, id: 'a', allocation: 5000 }, { strategy: b, id: 'b', allocation: 5000 }] });
+    node.run();
+    const book = node.kernel.book('a');
+    // Long 2 from 101, marked at 104: 5,000 - 2,000 margin - 4 commission + 2 x 3 x 10.
+    expect(book.freeCash()).toBeCloseTo(5000 - 2004 + 60, 9);
+    expect(book.equity()).toBeCloseTo(5000 - 4 + 60, 9);
+    expect(seen.every(([c, e]) => c === 5000 && e === 5000)).toBe(true);
   });
 
   it('sizes pct-cash by margin per contract', () => {
