@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { attribute } from '../analytics/attribution.ts';
+import { inferPeriodsPerYear } from '../analytics/periods.ts';
 import { buildAnalysis, type BacktestAnalysis } from '../analytics/report/analysis.ts';
 import { renderTearsheet, type RenderOptions } from '../analytics/report/html.ts';
 import type { TearsheetSource } from '../analytics/report/model.ts';
@@ -53,7 +54,12 @@ export function referencePrices(out: BacktestOutput, marketFill: 'next-open' | '
  */
 export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): BacktestAnalysis {
   const k = out.kernel;
+  // Bars per year from the whole grid, inferred once (a median of 200k gaps in a 200k-bar run): the
+  // attribution reads the whole grid; the analysis reads it up to the first non-positive equity, so it
+  // gets the same figure only when there is none.
+  const ppy = inferPeriodsPerYear(out.equityTime);
   const attribution = attribute({
+    periodsPerYear: ppy,
     timeMs: out.equityTime,
     fills: k.fills.toArray(),
     marks: out.feeds.map((f) => f.series),
@@ -63,6 +69,7 @@ export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): Back
     referencePrices: referencePrices(out, opts.marketFill),
   });
   return buildAnalysis({
+    periodsPerYear: allPositive(out.equity) ? ppy : undefined,
     timeMs: out.equityTime,
     equity: out.equity,
     benchmarkEquity: opts.benchmarkEquity,
@@ -72,6 +79,12 @@ export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): Back
     })),
     attribution,
   });
+}
+
+/** No equity at or below zero (nor infinite): the analysis then reads every bar (see `solventBars`). */
+function allPositive(equity: Float64Array): boolean {
+  for (let i = 0; i < equity.length; i++) if (!(equity[i]! > 0) || equity[i] === Infinity) return false;
+  return true;
 }
 
 /** The tearsheet HTML of a backtest report (one self-contained page). */

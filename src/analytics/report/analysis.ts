@@ -72,6 +72,13 @@ export interface BacktestAnalysis {
   attribution: Attribution | null;
 }
 
+/** A plain array of the values (a loop: Array.from walks a typed array through its iterator, slower cold). */
+function toArray(x: Series): number[] {
+  const out = new Array<number>(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i]!;
+  return out;
+}
+
 /** Index of the first non-positive (or non-finite) equity, or n. */
 function solventBars(equity: Series): number {
   for (let i = 0; i < equity.length; i++) if (!(equity[i]! > 0) || equity[i] === Infinity) return i;
@@ -152,7 +159,7 @@ export function buildAnalysis(input: AnalysisInput): BacktestAnalysis {
   return {
     periodsPerYear: ppy,
     bars: n,
-    benchmarkEquity: bench === null ? null : Array.from(bench),
+    benchmarkEquity: bench === null ? null : toArray(bench),
     benchmarkStats: stats,
     drawdowns: drawdownTable(timeMs, equity, input.topDrawdowns ?? 10).map((e) => ({
       start: toIso(e.startMs),
