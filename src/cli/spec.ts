@@ -109,6 +109,10 @@ export function allowedText(f: FlagDef): string | undefined {
   if (f.kind !== 'number' || f.range === undefined) return undefined;
   const r = f.range;
   const parts: string[] = [];
+  if (r.integer && r.min === 1 && !r.minExclusive) {
+    const text = `a positive integer${r.max !== undefined ? ` <= ${showNumber(r.max)}` : ''}`;
+    return r.word === undefined ? text : `${text} or ${r.word}`;
+  }
   if (r.min !== undefined) parts.push(`${r.minExclusive ? '>' : '>='} ${showNumber(r.min)}`);
   if (r.max !== undefined) parts.push(`${r.maxExclusive ? '<' : '<='} ${showNumber(r.max)}`);
   const range = `${r.integer ? 'an integer ' : ''}${parts.join(' and ')}`.trim();
