@@ -17,6 +17,18 @@ describe('resolveSize', () => {
   it.each(table)('%s', (_n, sizer, sign, price, cash, equity, pos, expected) => {
     expect(resolveSize(sizer, sign, price, cash, equity, pos)).toBe(expected);
   });
+
+  // [case, sizer, sign, price, cash, equity, position, unit cost, lot, expected]
+  const units: [string, Sizer, 1 | -1, number, number, number, number, number, number, number][] = [
+    ['crypto: fractional lots of 1e-8, floor(0.95 x 10,000 / 30,000)', sizers.pctCash(95), 1, 30_000, 10_000, 10_000, 0, 30_000, 1e-8, 0.31666666],
+    ['lots of 0.01', sizers.pctCash(95), 1, 30_000, 10_000, 10_000, 0, 30_000, 0.01, 0.31],
+    ['a contract of multiplier 10 costs price x 10', sizers.pctCash(95), 1, 100, 10_000, 10_000, 0, 1000, 1, 9],
+    ['a futures contract costs its margin', sizers.pctCash(95), -1, 3000, 10_000, 10_000, 0, 1000, 1, -9],
+    ['pct-equity towards a fractional target', sizers.pctEquity(50), 1, 20_000, 10_000, 10_000, 0.1, 20_000, 1e-8, 0.15],
+  ];
+  it.each(units)('%s', (_n, sizer, sign, price, cash, equity, pos, unitCost, lot, expected) => {
+    expect(resolveSize(sizer, sign, price, cash, equity, pos, unitCost, lot)).toBeCloseTo(expected, 12);
+  });
 });
 
 describe('parseSizer', () => {
