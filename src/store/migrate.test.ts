@@ -34,6 +34,29 @@ describe('migrate', () => {
     expect(await tables()).toEqual(['a', 'b', 'schema_migrations']);
   });
 
+  it('checks an up-to-date database with two reads: no transaction, no lock', async () => {
+    await migrate(db, [a, b]);
+    const calls: string[] = [];
+    const spy: SqlDriver = {
+      ...db,
+      query: (text, params) => {
+        calls.push(text);
+        return db.query(text, params);
+      },
+      transaction: (fn) => {
+        calls.push('transaction');
+        return db.transaction(fn);
+      },
+    };
+    expect(await migrate(spy, [a, b])).toEqual([]);
+    expect(calls).toHaveLength(2);
+    expect(calls).not.toContain('transaction');
+    // A changed or a new migration still goes through the locked path.
+    calls.length = 0;
+    expect(await migrate(spy, [a, b, { version: 3, name: 'c', sql: 'CREATE TABLE c (x int)' }])).toEqual([3]);
+    expect(calls).toContain('transaction');
+  });
+
   it('applies only the new migrations when the list grows', async () => {
     await migrate(db, [a]);
     expect(await migrate(db, [a, b])).toEqual([2]);

@@ -22,9 +22,23 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   created_at  timestamptz NOT NULL DEFAULT now()
 )`;
 
+/**
+ * True when every migration is already applied with its checksum and nothing newer is recorded: one
+ * read instead of a locked transaction per migration (the common case, every open after the first).
+ */
+async function upToDate(db: SqlDriver, migrations: readonly Migration[]): Promise<boolean> {
+  const present = await db.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+  if (present.rows[0]?.t == null) return false;
+  const rows = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
+  const stored = new Map(rows.rows.map((r) => [Number(r.version), r.checksum]));
+  const known = migrations.at(-1)?.version ?? 0;
+  return stored.size === migrations.length && migrations.every((m) => stored.get(m.version) === checksum(m.sql)) && [...stored.keys()].every((v) => v <= known);
+}
+
 /** Applies what is missing; returns the versions applied by this call. */
 export async function migrate(db: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   checkOrdered(migrations);
+  if (await upToDate(db, migrations)) return [];
   const applied: number[] = [];
   for (const m of migrations) {
     const sum = checksum(m.sql);
