@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { FractionCommission, MakerTakerCommission, NO_COMMISSION, PerShareCommission, TieredCommission, type CommissionModel } from './commission.ts';
+import { fillCommission, FractionCommission, MakerTakerCommission, NO_COMMISSION, PerShareCommission, TieredCommission, type CommissionModel } from './commission.ts';
 
 const tiered = new TieredCommission([
   { upTo: 10_000, rate: 0.002 },
@@ -39,5 +39,17 @@ describe('commission models (hand-computed)', () => {
   it('falls back to the last tier beyond every bound', () => {
     const t = new TieredCommission([{ upTo: 1000, rate: 0.01 }, { upTo: 5000, rate: 0.005 }]);
     expect(t.commission(100, 100, 'taker', 1)).toBeCloseTo(50, 10);
+  });
+
+  it("adds the instrument's per-unit commission to the model's and applies its minimum to the sum", () => {
+    const fraction = new FractionCommission(0.001);
+    // 10 x 102 x 0.001 = 1.02, plus 10 x 0.5 = 5.
+    expect(fillCommission(fraction, 10, 102, 'taker', { multiplier: 1, commissionPerUnit: 0.5 })).toBeCloseTo(6.02, 12);
+    // Futures: 2 per contract, the multiplier only scales the fraction of value.
+    expect(fillCommission(NO_COMMISSION, -3, 4000, 'taker', { multiplier: 10, commissionPerUnit: 2 })).toBe(6);
+    expect(fillCommission(NO_COMMISSION, 100, 20, 'taker', { multiplier: 1, commissionPerUnit: 0.005, minCommission: 1 })).toBe(1);
+    expect(fillCommission(fraction, 1, 10, 'taker', { multiplier: 1, minCommission: 1 })).toBe(1);
+    // Nothing set on the instrument: the model alone.
+    expect(fillCommission(fraction, 10, 102, 'taker', { multiplier: 1 })).toBeCloseTo(1.02, 12);
   });
 });
