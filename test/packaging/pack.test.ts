@@ -46,6 +46,10 @@ describe.skipIf(!enabled)('npm pack + install in an empty folder', () => {
     expect(files).toContain('package/dist/cli/main.js');
     expect(files).toContain('package/dist/index.d.ts');
     expect(files).toContain('package/bin/sextant.js');
+    // Runtime files that are not compiled: module hooks, worker entry, templates.
+    expect(files).toContain('package/dist/app/sextant-hooks.mjs');
+    expect(files).toContain('package/dist/store/warehouse/read-worker.mjs');
+    expect(files).toContain('package/dist/app/templates/strategy.ts.tmpl');
     expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/') || /\.test\.(js|ts)$/.test(f))).toEqual([]);
   });
 
@@ -55,6 +59,21 @@ describe.skipIf(!enabled)('npm pack + install in an empty folder', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/backtest/);
     console.log(`npx sextant --help: ${r.seconds.toFixed(2)} s`);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const v = run(join(project, 'node_modules/.bin/sextant'), ['--version'], project);
+    expect(v.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('sextant new strategy writes a template there that backtests with trades', () => {
+    const made = run(join(project, 'node_modules/.bin/sextant'), ['new', 'strategy', 'my-trend', '--dir', 'strategies'], project);
+    expect(made.status).toBe(0);
+    const json = join(project, 'trend.json');
+    const r = run(join(project, 'node_modules/.bin/sextant'), ['backtest', '--strategy', 'strategies/my-trend.ts', '--data', 'synthetic:1', '--json', json, '--quiet'], project);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { trades: unknown[]; strategyErrors: unknown[] };
+    expect(report.strategyErrors).toEqual([]);
+    expect(report.trades.length).toBeGreaterThanOrEqual(3);
   });
 
   it('its CLI backtests a .ts strategy in a third folder that imports sextant', () => {
