@@ -5,8 +5,21 @@ import { isUserError } from '../core/errors.ts';
 import { commandPathOf } from './command-path.ts';
 import { parseCommandLine } from './program.ts';
 
-export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
-  const io = { out, err };
+let quietOnClosedPipe = false;
+
+/** `sextant ... | head` closes stdout early: stop quietly instead of an EPIPE stack trace. */
+function stopOnClosedPipe(): void {
+  if (quietOnClosedPipe) return;
+  quietOnClosedPipe = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+export async function main(argv: readonly string[], out?: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): Promise<number> {
+  if (out === undefined) stopOnClosedPipe();
+  const io = { out: out ?? ((s: string) => console.log(s)), err };
   const name = commandPathOf(argv);
   try {
     const p = await parseCommandLine(argv, io);

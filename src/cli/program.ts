@@ -190,7 +190,10 @@ function singleDashWord(argv: readonly string[]): string | undefined {
 /** Parses a command line (without the program name). Help and version are answered here. */
 export async function parseCommandLine(argv: readonly string[], io: CommandIO): Promise<ParseOutcome> {
   // `sextant help data import` as `sextant data import --help`.
-  if (argv[0] === 'help' && argv.length > 1) argv = [...argv.slice(1), '--help'];
+  if (argv[0] === 'help' && argv.length > 1) {
+    if (!COMMANDS.some((c) => c.path[0] === argv[1])) throw new ConfigError(`unknown command "${argv[1]}"; "sextant --help" lists the commands`);
+    argv = [...argv.slice(1), '--help'];
+  }
   const single = singleDashWord(argv);
   if (single !== undefined) throw flagError(single, `unknown flag ${single} (flags start with two dashes, e.g. -${single.split('=')[0]})`);
   const state: ParseState = { given: new Map(), subs: new Map() };
