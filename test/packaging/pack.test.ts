@@ -74,6 +74,17 @@ describe.skipIf(!enabled)('npm pack + install in an empty folder', () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as { trades: unknown[]; strategyErrors: unknown[] };
     expect(report.strategyErrors).toEqual([]);
     expect(report.trades.length).toBeGreaterThanOrEqual(3);
+    // The template and its test type-check against the installed package's declarations (dist/*.d.ts).
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, allowImportingTsExtensions: true,
+        noImplicitOverride: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
+      },
+      include: ['strategies'],
+    }));
+    const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    expect(tsc.stdout).toBe('');
+    expect(tsc.status).toBe(0);
   });
 
   it('its CLI backtests a .ts strategy in a third folder that imports sextant', () => {
