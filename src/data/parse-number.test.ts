@@ -37,6 +37,29 @@ describe('parseDecimal', () => {
     }
   });
 
+  it('equals Number() for 16- to 19-digit decimals next to the midpoints between doubles (the hardest to round)', () => {
+    const f64 = new Float64Array(1);
+    const u64 = new BigUint64Array(f64.buffer);
+    fc.assert(
+      fc.property(fc.double({ min: 1e-6, max: 1e19, noNaN: true }), fc.integer({ min: 16, max: 19 }), fc.integer({ min: -1, max: 1 }), (x, keep, delta) => {
+        f64[0] = x;
+        const exp = Number((u64[0]! >> 52n) & 0x7ffn) - 1075;
+        const m = (u64[0]! & ((1n << 52n) - 1n)) | (1n << 52n);
+        // The midpoint to the next double, (2m + 1)·2^(exp − 1), as digits × 10^-point.
+        const digits = exp >= 1 ? ((2n * m + 1n) << BigInt(exp - 1)).toString() : ((2n * m + 1n) * 5n ** BigInt(1 - exp)).toString();
+        const point = exp >= 1 ? 0 : 1 - exp;
+        if (digits.length <= keep) return true;
+        const p = point - (digits.length - keep);
+        if (p > 22) return true;
+        const d = (BigInt(digits.slice(0, keep)) + BigInt(delta)).toString();
+        const at = d.length - p;
+        const s = p <= 0 ? d + '0'.repeat(-p) : at > 0 ? `${d.slice(0, at)}.${d.slice(at)}` : `0.${'0'.repeat(-at)}${d}`;
+        return Object.is(parse(s), Number(s)) && Object.is(parse(`-${s}`), Number(`-${s}`));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('ignores spaces and quotes around the value', () => {
     expect(parse('  12.5 ')).toBe(12.5);
     expect(parse('"7"')).toBe(7);
