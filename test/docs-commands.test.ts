@@ -1,0 +1,422 @@
+// Every `sextant ...` / `npx sextant ...` command in the code blocks of README.md and docs/*.md runs, in
+// process through main(), in one temporary working directory that a user following the docs would have:
+// first the state `npm start` leaves (the live run `paper` in ./.sextant), then the files the commands
+// mention (prices.csv and other CSVs, a user strategy file, risk.json, sextant.json, query.sql, the run.json
+// of a backtest). Each must exit 0 and do what it says (write its output file, process > 0 bars, ...).
+//
+// What is not run as written, and why (everything else runs exactly as the docs print it):
+// - Synopses: lines with <placeholders>, `...` elisions or `[flags]` are usage, not commands. Optional
+//   `[--flag value]` groups are dropped and the rest runs (so `sextant status [--run id]` runs `sextant status`).
+// - `a | b` alternatives run as two commands.
+// - Bounded variants of long-running commands: `paper` on the live market gets `--duration 3` (or its own
+//   --duration capped at 3 s), a replay without `--speed` gets `--speed max`; `kill` runs against a paper
+//   session started for it (a kill with no paper process running would have nothing to act on); `worker` is a
+//   real process (`node bin/sextant.js worker`) stopped with SIGTERM once a `--queue` command was served.
+// - Servers: Redis URLs in the docs (redis://10.0.0.5:6379) point at the local server 127.0.0.1:6379 with a
+//   queue name of this test's own; without a reachable Redis those commands are skipped, saying so.
+// - Absolute example paths (/data/spy.csv) are moved under the working directory.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../src/core/rng.ts';
+import { main } from '../src/cli/main.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const WORK = mkdtempSync(join(tmpdir(), 'sextant-docs-'));
+const REDIS = { host: '127.0.0.1', port: 6379 };
+const QUEUE_NAME = `docs-${process.pid}`;
+const MAX_PAPER_S = 3;
+
+interface DocCommand {
+  readonly where: string;
+  readonly text: string;
+  readonly argv: string[];
+}
+
+// ---- extraction ----
+
+/** Splits a shell command line into words (single and double quotes, no expansions). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let started = false;
+  for (const ch of line) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started || cur) words.push(cur);
+      cur = '';
+      started = false;
+    } else {
+      cur += ch;
+      started = true;
+    }
+  }
+  if (started || cur) words.push(cur);
+  return words;
+}
+
+/** Drops a trailing `# comment` outside quotes. */
+function stripComment(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(0, i).trimEnd();
+  }
+  return line;
+}
+
+/** Removes `[...]` groups (nested) outside quotes: optional flags of a synopsis. */
+function dropOptional(line: string): string {
+  let out = '';
+  let depth = 0;
+  let quote: string | null = null;
+  for (const ch of line) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      if (depth === 0) out += ch;
+      continue;
+    }
+    if ((ch === '"' || ch === "'") && depth === 0) {
+      quote = ch;
+      out += ch;
+    } else if (ch === '[') depth++;
+    else if (ch === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) out += ch;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+const COMMAND_START = /^(?:\$\s+)?(?:npx\s+)?sextant\s+(?!\S*:\s)/;
+
+function docFiles(): string[] {
+  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+}
+
+function extract(): { commands: DocCommand[]; synopses: { where: string; text: string; reason: string }[] } {
+  const commands: DocCommand[] = [];
+  const synopses: { where: string; text: string; reason: string }[] = [];
+  for (const file of docFiles()) {
+    const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+    let inBlock = false;
+    let runnable = false;
+    for (let i = 0; i < lines.length; i++) {
+      const fence = /^\s*```(\w*)/.exec(lines[i]!);
+      if (fence) {
+        inBlock = !inBlock;
+        runnable = inBlock && ['', 'sh', 'bash', 'shell', 'console'].includes(fence[1]!);
+        continue;
+      }
+      if (!inBlock || !runnable) continue;
+      let text = lines[i]!;
+      const first = i + 1;
+      while (text.trimEnd().endsWith('\\') && i + 1 < lines.length) text = `${text.trimEnd().slice(0, -1)} ${lines[++i]!.trim()}`;
+      text = stripComment(text.trim());
+      if (!COMMAND_START.test(text)) continue;
+      const where = `${file}:${first}`;
+      for (const alt of text.split(/\s\|\s(?=(?:npx\s+)?sextant\s)/)) {
+        if (/\[flags\]/.test(alt) || /<[^>]*>|\.\.\./.test(dropOptional(alt))) {
+          synopses.push({ where, text: alt, reason: 'a synopsis (placeholders, elisions or [flags])' });
+          continue;
+        }
+        const words = shellWords(dropOptional(alt).replace(COMMAND_START, ''));
+        commands.push({ where, text: alt, argv: words });
+      }
+    }
+  }
+  return { commands, synopses };
+}
+
+// ---- the working directory a user following the docs would have ----
+
+function writeCsv(path: string, seed: number, opts: { bars?: number; start?: string; base?: number; like?: string } = {}): void {
+  if (existsSync(path)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const rng = new Rng(seed);
+  const n = opts.bars ?? 900;
+  const t0 = Date.parse(`${opts.start ?? '2019-01-02'}T00:00:00Z`);
+  const rows = ['Date,Open,High,Low,Close,Volume'];
+  let p = opts.base ?? 50;
+  const like = opts.like === undefined ? null : readFileSync(opts.like, 'utf8').trim().split('\n').slice(1).map((r) => Number(r.split(',')[4]));
+  for (let i = 0, day = 0; i < n; day++) {
+    const d = new Date(t0 + day * 86_400_000);
+    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+    const o = p;
+    // A second leg follows the first one's closes (a cointegrated pair) when `like` is given.
+    p = like !== null ? like[i]! * 1.3 + 2 * rng.normal() * 0.1 + 5 : Math.max(1, p * Math.exp(0.018 * rng.normal()));
+    rows.push(`${d.toISOString().slice(0, 10)},${o.toFixed(2)},${(Math.max(o, p) * 1.01).toFixed(2)},${(Math.min(o, p) * 0.99).toFixed(2)},${p.toFixed(2)},${100_000 + Math.floor(rng.next() * 50_000)}`);
+    i++;
+  }
+  writeFileSync(path, rows.join('\n') + '\n');
+}
+
+const USER_STRATEGY = `// A user strategy file outside the checkout, importing the API as 'sextant' (docs/strategy-guide.md).
+import { Strategy, z, type Bar, type StrategyContext } from 'sextant';
+
+export class BuyOnce extends Strategy<{ qty: number }> {
+  static readonly schema = z.object({ qty: z.number().int().positive().default(10) });
+  #done = false;
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    if (this.#done) return;
+    this.#done = true;
+    ctx.buy(bar.symbol, this.config.qty);
+  }
+}
+`;
+
+/** Files a command names (`csv:<path>`, a strategy file, --risk/--config/--file/--run inputs), created when missing. */
+async function prepareInputs(argv: readonly string[]): Promise<void> {
+  let seed = 100;
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const prev = argv[i - 1];
+    const csv = /^csv:(.+)$/.exec(w);
+    if (csv) {
+      const path = resolve(WORK, csv[1]!);
+      if (/\bpep\.csv$|\bb\.csv$/.test(path)) {
+        const leg = path.replace(/pep\.csv$/, 'ko.csv').replace(/\bb\.csv$/, 'a.csv');
+        writeCsv(leg, seed++);
+        writeCsv(path, seed++, { like: leg });
+      } else writeCsv(path, seed++);
+    }
+    if (prev === '--strategy' && /\.ts$/.test(w) && !existsSync(resolve(WORK, w))) writeFileSync(resolve(WORK, w), USER_STRATEGY);
+    if (prev === '--risk' && !existsSync(resolve(WORK, w))) writeFileSync(resolve(WORK, w), JSON.stringify({ maxPositionPct: 100, maxGrossLeverage: 3, priceCollarPct: 50 }));
+    if (prev === '--file' && !existsSync(resolve(WORK, w))) writeFileSync(resolve(WORK, w), 'select count(*) as n from bars');
+    if (prev === '--config' && !existsSync(resolve(WORK, w))) {
+      writeCsv(resolve(WORK, 'prices.csv'), 1);
+      writeFileSync(resolve(WORK, w), JSON.stringify({ strategy: 'sma-cross', data: ['csv:prices.csv'], param: { fast: 10, slow: 30 }, commission: 0.001, json: 'out.json', quiet: true }));
+    }
+    // `--run <file>.json` of risk/tax/montecarlo: the JSON of a backtest, as the docs make it just before.
+    if (prev === '--run' && /\.json$/.test(w) && !existsSync(resolve(WORK, w))) {
+      writeCsv(resolve(WORK, 'prices.csv'), 1);
+      const code = await main(['backtest', '--strategy', 'sma-cross', '--data', 'csv:prices.csv', '--json', w, '--quiet'], () => {}, () => {});
+      if (code !== 0) throw new Error(`could not make ${w} for ${argv.join(' ')}`);
+    }
+  }
+}
+
+// ---- running ----
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function run(argv: readonly string[]): Promise<Ran> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const flagValue = (argv: readonly string[], flag: string): string | undefined => {
+  const i = argv.lastIndexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+/** The bounded, local form of a docs command (see the header); the docs' text stays the test's name. */
+function bounded(argv: readonly string[]): string[] {
+  const a = argv.map((w) => w.replace(/^redis:\/\/10\.0\.0\.5:6379$/, `redis://${REDIS.host}:${REDIS.port}`).replace(/^csv:\/data\//, 'csv:abs/data/'));
+  if (a.some((w) => w.startsWith('redis://')) && !a.includes('--queue-name')) a.push('--queue-name', QUEUE_NAME);
+  if (a[0] === 'paper') {
+    const replay = a.includes('--replay');
+    if (replay && !a.includes('--speed')) a.push('--speed', 'max');
+    if (!replay) {
+      const d = flagValue(a, '--duration');
+      if (d === undefined) a.push('--duration', String(MAX_PAPER_S));
+      else if (Number(d) > MAX_PAPER_S) a[a.lastIndexOf('--duration') + 1] = String(MAX_PAPER_S);
+    }
+  }
+  return a;
+}
+
+function filesUnder(dir: string): Set<string> {
+  const out = new Set<string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.sextant' || e.name === 'node_modules') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.add(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A flag's value from the command line, else from its `--config` file (flags override the file). */
+function effectiveFlag(argv: readonly string[], flag: string): string | undefined {
+  const v = flagValue(argv, flag);
+  const config = flagValue(argv, '--config');
+  if (v !== undefined || config === undefined) return v;
+  const value = (JSON.parse(readFileSync(resolve(WORK, config), 'utf8')) as Record<string, unknown>)[flag.slice(2)];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Checks that the command did what it says, beyond its exit code. */
+function checkEffects(argv: readonly string[], r: Ran, before: Set<string>): void {
+  for (const flag of ['--json', '--csv', '--report', '--out']) {
+    const v = effectiveFlag(argv, flag);
+    if (v === undefined) continue;
+    if (v === '-') {
+      expect(() => JSON.parse(r.out), `${flag} - prints JSON on stdout`).not.toThrow();
+      continue;
+    }
+    const path = resolve(WORK, v);
+    expect(existsSync(path), `${flag} ${v} was written`).toBe(true);
+    expect(statSync(path).size).toBeGreaterThan(0);
+    if (v.endsWith('.json')) expect(() => JSON.parse(readFileSync(path, 'utf8'))).not.toThrow();
+  }
+  const cmd = argv[0];
+  if (cmd === 'paper') {
+    const state = resolve(WORK, flagValue(argv, '--state-dir') ?? '.sextant');
+    const status = JSON.parse(readFileSync(join(state, 'status.json'), 'utf8')) as { barsSeen: number; ended?: boolean };
+    expect(status.ended).toBe(true);
+    expect(status.barsSeen, 'the paper session processed bars').toBeGreaterThan(0);
+    expect(r.err).not.toMatch(/processed 0 bars/);
+  }
+  if (cmd === 'new') {
+    const made = [...filesUnder(WORK)].filter((f) => !before.has(f));
+    expect(made.length, 'new strategy wrote files').toBeGreaterThan(0);
+  }
+  if (cmd === 'data' && argv[1] === 'list') expect(r.out).toMatch(/ACME|SPY/);
+  if (cmd === 'sql') expect(r.out.trim().length).toBeGreaterThan(0);
+  if (cmd === 'status') {
+    const runId = flagValue(argv, '--json') === '-' ? (JSON.parse(r.out) as { runId: string | null }).runId : /\brun\b\W+(\S+)/.exec(r.out)?.[1];
+    expect(runId, 'status names a stored run').toBeTruthy();
+  }
+  if (['backtest', 'strategies', 'demo', 'option', 'indicator', 'coint', 'optimize', 'walkforward', 'stress', 'lookahead', 'recursive', 'risk', 'tax', 'montecarlo'].includes(cmd!)) {
+    expect(r.out.trim().length + (effectiveFlag(argv, '--json') ? 1 : 0), `${cmd} printed or wrote a result`).toBeGreaterThan(0);
+  }
+}
+
+/** Docs commands in the order a user can follow them: producers before the commands reading their output. */
+const PHASE: Record<string, number> = {
+  new: 1, strategies: 1, option: 1, demo: 1, indicator: 1, coint: 1, data: 1,
+  backtest: 2, sql: 2,
+  risk: 3, tax: 3, montecarlo: 3, optimize: 3, walkforward: 3, stress: 3, lookahead: 3, recursive: 3,
+  paper: 4, status: 5, kill: 5, worker: 6,
+};
+const phaseOf = (c: DocCommand): number => {
+  if (c.argv[0] === 'data' && c.argv[1] === 'list') return 1.5;
+  if (c.argv.some((w) => w.startsWith('redis://'))) return 6;
+  if (c.argv.some((w) => w.startsWith('csv:') === false && /^store:/.test(w))) return 2.5;
+  return PHASE[c.argv[0]!] ?? 3;
+};
+
+function redisUp(): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createConnection(REDIS);
+    s.setTimeout(500);
+    s.once('connect', () => {
+      s.destroy();
+      res(true);
+    });
+    s.once('error', () => res(false));
+    s.once('timeout', () => {
+      s.destroy();
+      res(false);
+    });
+  });
+}
+
+const { commands, synopses } = extract();
+const ordered = [...commands].sort((a, b) => phaseOf(a) - phaseOf(b));
+const cwd = process.cwd();
+let redis = false;
+
+describe('every command in README.md and docs/*.md', () => {
+  beforeAll(async () => {
+    process.chdir(WORK);
+    redis = await redisUp();
+    // The state `npm start` leaves: the live run `paper` with its four strategies, stopped.
+    const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    const argv = shellWords(start.scripts.start).slice(2);
+    expect(argv[0]).toBe('paper');
+    const r = await run([...argv, '--duration', '2', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+  }, 120_000);
+
+  afterAll(() => {
+    process.chdir(cwd);
+  });
+
+  it('finds the commands (and lists the synopses it does not run)', () => {
+    expect(commands.length).toBeGreaterThan(30);
+    expect(commands.map((c) => c.argv[0])).toEqual(expect.arrayContaining(['backtest', 'paper', 'status', 'kill', 'optimize', 'strategies']));
+    expect(synopses.every((s) => s.reason.length > 0)).toBe(true);
+  });
+
+  for (const c of ordered) {
+    const needsRedis = c.argv.some((w) => w.startsWith('redis://'));
+    it(`${c.where}: ${c.text}`, async (ctx) => {
+      if (needsRedis && !redis) ctx.skip(`needs Redis at ${REDIS.host}:${REDIS.port}, which is not reachable`);
+      const argv = bounded(c.argv);
+      await prepareInputs(argv);
+      if (argv[0] === 'worker') return workerServes(argv);
+      if (argv[0] === 'kill') return killDuringPaper(argv);
+      if (needsRedis) return withWorker(() => runChecked(argv));
+      await runChecked(argv);
+    }, 180_000);
+  }
+});
+
+async function runChecked(argv: readonly string[]): Promise<void> {
+  const before = filesUnder(WORK);
+  const r = await run(argv);
+  expect(r.code, `exit code of sextant ${argv.join(' ')}\n${r.err.slice(-2000)}`).toBe(0);
+  checkEffects(argv, r, before);
+}
+
+let killRuns = 0;
+
+/** `kill` acts on a running paper process: one is started (its own run, live market) and must end halted. */
+async function killDuringPaper(argv: readonly string[]): Promise<void> {
+  const state = resolve(WORK, flagValue(argv, '--state-dir') ?? '.sextant');
+  const paper = run(['paper', '--strategy', 'buy-and-hold', '--symbols', 'BTC-USD', '--bar-ms', '200', '--run', `for-kill-${++killRuns}`, '--duration', '4', '--quiet']);
+  for (let i = 0; i < 100 && !existsSync(join(state, 'paper.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+  const r = await run(argv);
+  expect(r.code, r.err).toBe(0);
+  const p = await paper;
+  expect(p.code, p.err).toBe(0);
+  const status = JSON.parse(readFileSync(join(state, 'status.json'), 'utf8')) as { halted: boolean };
+  expect(status.halted).toBe(!argv.includes('--resume'));
+}
+
+const LOCAL_WORKER = ['worker', '--queue', `redis://${REDIS.host}:${REDIS.port}`, '--queue-name', QUEUE_NAME];
+
+/** A real worker process (`worker` argv) serving this test's queue while `fn` runs. */
+async function withWorker(fn: () => Promise<void>, worker: readonly string[] = LOCAL_WORKER): Promise<void> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), ...worker], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (text += b.toString()));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  try {
+    for (let i = 0; i < 600 && !/serving queue/.test(text); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(text).toMatch(/serving queue/);
+    await fn();
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited, text).toBe(0);
+}
+
+/** `worker` (the docs' command, as a process) runs until stopped: it must serve a distributed optimize, then stop cleanly on SIGTERM. */
+async function workerServes(argv: readonly string[]): Promise<void> {
+  writeCsv(resolve(WORK, 'prices.csv'), 1);
+  const optimize = ['optimize', '--strategy', 'sma-cross', '--data', 'csv:prices.csv', '--space', 'fast=5:15:5,slow=20:40:10', '--queue', flagValue(argv, '--queue')!, '--queue-name', flagValue(argv, '--queue-name')!];
+  await withWorker(() => runChecked(optimize), argv);
+}
