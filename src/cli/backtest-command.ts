@@ -38,7 +38,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant backtest <argv>` in-process (tests, scripts). */
 export function backtestCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['backtest'], argv, out, err);
+  return invoke(['backtest'], argv, () => run, out, err);
 }
 
 export function summarize(r: BacktestReport): string {

@@ -1,6 +1,6 @@
 // Every `sextant` command as a light definition: name, summary, arguments, flags (type, default, allowed
-// values), examples. Nothing here imports an app, engine or store module: each implementation is loaded with a
-// dynamic import() only when its command runs (test/cli/lazy.test.ts checks this).
+// values), examples. Nothing here imports an app, engine or store module: each implementation is loaded by
+// src/cli/loaders.ts with a dynamic import() only when its command runs (test/cli/lazy.test.ts checks this).
 import {
   count, DATA_FLAG, flag, INSTRUMENT_FLAGS, JSON_FLAG, PARAM_FLAG, QUIET_FLAG, RESEARCH_FLAGS, RISK_FILE_FLAG, RUN_FLAGS, SEED_RANGE,
   SKIP_BAD_ROWS_FLAG, STATE_DIR_FLAG, WAREHOUSE_FLAG,
@@ -29,7 +29,6 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.bool('save', 'store the run in the warehouse (query it with `sextant sql`)'),
     ],
     examples: ['sextant backtest --strategy sma-cross --data csv:prices.csv --param fast=10 --param slow=30 --commission 0.001 --json out.json'],
-    load: async () => (await import('./backtest-command.ts')).run,
   },
   {
     path: ['paper'],
@@ -55,21 +54,18 @@ export const COMMANDS: readonly CommandDef[] = [
       ...INSTRUMENT_FLAGS,
     ],
     examples: ['sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --strategy sma-cross --strategy rsi:25000 --duration 60'],
-    load: async () => (await import('./paper-command.ts')).run,
   },
   {
     path: ['status'],
     summary: 'stored state of a paper run: positions, open orders, counts, equity',
     flags: [flag.str('run', '<id>', 'the run to show', 'paper', { default: 'the latest' }), JSON_FLAG, STATE_DIR_FLAG],
     examples: ['sextant status --json -'],
-    load: async () => (await import('./status-command.ts')).run,
   },
   {
     path: ['kill'],
     summary: 'kill switch of a running paper process: halt, cancel all, optionally flatten',
     flags: [flag.bool('flatten', 'also close every position'), flag.bool('resume', 'resume trading after a kill'), STATE_DIR_FLAG],
     examples: ['sextant kill --flatten'],
-    load: async () => (await import('./kill-command.ts')).run,
   },
   {
     path: ['data', 'import'],
@@ -82,14 +78,12 @@ export const COMMANDS: readonly CommandDef[] = [
       WAREHOUSE_FLAG,
     ],
     examples: ['sextant data import csv:prices.csv --symbol ACME'],
-    load: async () => (await import('./data-command.ts')).runImport,
   },
   {
     path: ['data', 'list'],
     summary: 'list the symbols stored in the warehouse',
     flags: [JSON_FLAG, WAREHOUSE_FLAG],
     examples: ['sextant data list'],
-    load: async () => (await import('./data-command.ts')).runList,
   },
   {
     path: ['sql'],
@@ -104,7 +98,6 @@ export const COMMANDS: readonly CommandDef[] = [
       QUIET_FLAG,
     ],
     examples: ['sextant sql "select symbol, count(*) from bars group by symbol"'],
-    load: async () => (await import('./sql-command.ts')).run,
   },
   {
     path: ['risk'],
@@ -116,7 +109,6 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('horizon', '<bars>', 'VaR horizon in bars', count(10_000), '1', { default: '1' }),
     ],
     examples: ['sextant risk --run out.json --confidence 0.99'],
-    load: async () => (await import('./risk-command.ts')).run,
   },
   {
     path: ['tax'],
@@ -134,7 +126,6 @@ export const COMMANDS: readonly CommandDef[] = [
       JSON_FLAG,
     ],
     examples: ['sextant tax --run out.json --method hifo --json tax.json'],
-    load: async () => (await import('./tax-command.ts')).run,
   },
   {
     path: ['optimize'],
@@ -145,7 +136,6 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('top', '<n>', 'rows of the best-trials table', { min: 0, max: 1_000_000, integer: true }, '5', { default: '10' }),
     ],
     examples: ["sextant optimize --strategy sma-cross --data csv:prices.csv --space 'fast=5:50:5,slow=20:200:10' --constraint 'fast<slow'"],
-    load: async () => (await import('./optimize-command.ts')).run,
   },
   {
     path: ['walkforward'],
@@ -157,7 +147,6 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.bool('anchored', 'training windows all start at the first bar'),
     ],
     examples: ["sextant walkforward --strategy sma-cross --data csv:prices.csv --space 'fast=5:50:5,slow=20:200:10' --folds 5"],
-    load: async () => (await import('./walkforward-command.ts')).run,
   },
   {
     path: ['worker'],
@@ -170,7 +159,6 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('lock-ms', '<ms>', 'job lock duration in milliseconds', { min: 1000, max: 86_400_000, integer: true }, '30000', { default: '30000' }),
     ],
     examples: ['sextant worker --queue redis://127.0.0.1:6379'],
-    load: async () => (await import('./worker-command.ts')).run,
   },
   {
     path: ['montecarlo'],
@@ -188,7 +176,6 @@ export const COMMANDS: readonly CommandDef[] = [
       JSON_FLAG,
     ],
     examples: ['sextant montecarlo --run out.json --paths 10000 --method returns'],
-    load: async () => (await import('./montecarlo-command.ts')).run,
   },
   {
     path: ['stress'],
@@ -209,28 +196,24 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.date('shock-at', 'when the shocks start', { default: 'after the strongest run-up' }),
     ],
     examples: ['sextant stress --strategy sma-cross --data csv:prices.csv --window 2020-02-15:2020-04-15'],
-    load: async () => (await import('./stress-command.ts')).run,
   },
   {
     path: ['lookahead'],
     summary: 'look-ahead check: re-run on data cut right after signal bars',
     flags: [...RUN_FLAGS, JSON_FLAG, flag.num('samples', '<n>', 'signal bars to cut after', count(1_000_000), '20', { default: '20' })],
     examples: ['sextant lookahead --strategy my-strategy.ts --data csv:prices.csv'],
-    load: async () => (await import('./lookahead-command.ts')).run,
   },
   {
     path: ['recursive'],
     summary: 'start-point check: signals under different warm-up lengths',
     flags: [...RUN_FLAGS, JSON_FLAG, flag.str('startups', '<n,n,...>', 'warm-up lengths in bars', '50,100,200', { default: 'chosen from the data' })],
     examples: ['sextant recursive --strategy rsi --data csv:prices.csv --startups 50,100,200'],
-    load: async () => (await import('./recursive-command.ts')).run,
   },
   {
     path: ['strategies'],
     summary: 'list strategies with their params and defaults',
     flags: [JSON_FLAG],
     examples: ['sextant strategies'],
-    load: async () => (await import('./strategies-command.ts')).run,
   },
   {
     path: ['indicator'],
@@ -245,14 +228,12 @@ export const COMMANDS: readonly CommandDef[] = [
       SKIP_BAD_ROWS_FLAG,
     ],
     examples: ['sextant indicator sma --data csv:prices.csv --param period=20 --json sma.json'],
-    load: async () => (await import('./indicator-command.ts')).run,
   },
   {
     path: ['coint'],
     summary: 'ADF of each log-price series and the Engle-Granger test of the pair',
     flags: [{ ...DATA_FLAG, description: 'one series; give exactly two', default: undefined }, JSON_FLAG, SKIP_BAD_ROWS_FLAG],
     examples: ['sextant coint --data csv:a.csv --data csv:b.csv'],
-    load: async () => (await import('./coint-command.ts')).run,
   },
   {
     path: ['option'],
@@ -269,14 +250,12 @@ export const COMMANDS: readonly CommandDef[] = [
       JSON_FLAG,
     ],
     examples: ['sextant option --type call --spot 42 --strike 40 --days 182.5 --rate 0.1 --vol 0.2'],
-    load: async () => (await import('./option-command.ts')).run,
   },
   {
     path: ['demo'],
     summary: 'the built-in strategies on the synthetic market, as a comparison table',
     flags: [flag.num('seed', '<n>', 'seed of the synthetic market', SEED_RANGE, '42', { default: '42' })],
     examples: ['sextant demo --seed 7'],
-    load: async () => (await import('./demo-command.ts')).run,
   },
   {
     path: ['new', 'strategy'],
@@ -287,7 +266,6 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.bool('force', 'overwrite existing files'),
     ],
     examples: ['sextant new strategy my-strategy --dir strategies'],
-    load: async () => (await import('./new-command.ts')).run,
   },
 ];
 

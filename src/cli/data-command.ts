@@ -5,6 +5,7 @@ import { importBars, listStoredBars, warehouseDir } from '../app/warehouse.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
 import { jsonOnStdout, writeJsonFlag } from './output.ts';
 import { invoke } from './program.ts';
+import type { CommandDef } from './spec.ts';
 import { renderTable } from './table.ts';
 
 /** Skipped rows reported in detail after an import. */
@@ -41,5 +42,5 @@ export async function runList(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant data <import|list> <argv>` in-process (tests, scripts). */
 export function dataCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['data'], argv, out, err);
+  return invoke(['data'], argv, (def: CommandDef) => (def.path[1] === 'import' ? runImport : runList), out, err);
 }

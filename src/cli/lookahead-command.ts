@@ -29,5 +29,5 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant lookahead <argv>` in-process (tests, scripts). */
 export function lookaheadCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['lookahead'], argv, out, err);
+  return invoke(['lookahead'], argv, () => run, out, err);
 }

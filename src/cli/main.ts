@@ -3,6 +3,8 @@
 // Exit codes: 0 done, 1 internal error, 2 bad input, 3 the run finished but a strategy failed.
 import { isUserError } from '../core/errors.ts';
 import { commandPathOf } from './command-path.ts';
+import { commandName } from './commands.ts';
+import { LOADERS } from './loaders.ts';
 import { parseCommandLine } from './program.ts';
 
 let quietOnClosedPipe = false;
@@ -24,7 +26,7 @@ export async function main(argv: readonly string[], out?: (s: string) => void, e
   try {
     const p = await parseCommandLine(argv, io);
     if (p.kind === 'done') return p.code;
-    const run = await p.def.load();
+    const run = await LOADERS[commandName(p.def)]!();
     return await run(p.args, io);
   } catch (e) {
     if (isUserError(e)) {

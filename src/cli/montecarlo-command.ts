@@ -56,5 +56,5 @@ export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant montecarlo <argv>` in-process (tests, scripts). */
 export function montecarloCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['montecarlo'], argv, out, err);
+  return invoke(['montecarlo'], argv, () => run, out, err);
 }

@@ -92,7 +92,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant optimize <argv>` in-process (tests, scripts). */
 export function optimizeCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['optimize'], argv, out, err);
+  return invoke(['optimize'], argv, () => run, out, err);
 }
 
 function row(t: TrialRow, rank: number, names: readonly string[]): string[] {

@@ -8,7 +8,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { CommandIO, FlagValue, ParsedArgs } from './args.ts';
 import { commandPathOf } from './command-path.ts';
 import { COMMANDS, CONFIG_FLAG, GROUPS, commandName, findCommand } from './commands.ts';
-import { allowedText, flagUsage, type CommandDef, type FlagDef } from './spec.ts';
+import { allowedText, flagUsage, type CommandDef, type CommandRun, type FlagDef } from './spec.ts';
 import { checkValue, flagError } from './validate.ts';
 import { packageVersion } from './version.ts';
 
@@ -211,11 +211,16 @@ export async function parseCommandLine(argv: readonly string[], io: CommandIO): 
   return { kind: 'run', def: state.matched.def, args: resolveArgs(state.matched.def, state.matched.cmd, state.given) };
 }
 
-/** Runs one command from its arguments (what `sextant <path...> <argv...>` does); bad input throws. */
-export async function invoke(path: readonly string[], argv: readonly string[], out: (s: string) => void, err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+/**
+ * Runs one command in-process from its arguments (what `sextant <path...> <argv...>` does, for tests and
+ * scripts); `pick` gives the implementation of the command parsed. Bad input throws.
+ */
+export async function invoke(
+  path: readonly string[], argv: readonly string[], pick: (def: CommandDef) => CommandRun, out: (s: string) => void,
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
   const io = { out, err };
   const p = await parseCommandLine([...path, ...argv], io);
   if (p.kind === 'done') return p.code;
-  const run = await p.def.load();
-  return run(p.args, io);
+  return pick(p.def)(p.args, io);
 }

@@ -40,5 +40,5 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant recursive <argv>` in-process (tests, scripts). */
 export function recursiveCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['recursive'], argv, out, err);
+  return invoke(['recursive'], argv, () => run, out, err);
 }

@@ -15,7 +15,7 @@ export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant risk <argv>` in-process (tests, scripts). */
 export function riskCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['risk'], argv, out, err);
+  return invoke(['risk'], argv, () => run, out, err);
 }
 
 function limitRow(l: LimitLine, unit: '%' | 'x'): string[] {

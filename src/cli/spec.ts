@@ -1,6 +1,6 @@
 // The shape of a command's definition: what `sextant <cmd> --help`, the parser, the validator, the generated
 // docs (src/cli/docs.ts) and the misuse tests all read. Definitions import nothing heavy: a command's
-// implementation is loaded with `load()` only when that command runs.
+// implementation is loaded (src/cli/loaders.ts) only when that command runs.
 import type { CommandIO, ParsedArgs } from './args.ts';
 
 /** How a flag's value is read and checked (src/cli/validate.ts). */
@@ -76,8 +76,6 @@ export interface CommandDef {
   readonly examples: readonly string[];
   /** Extra lines after the flag list in help. */
   readonly notes?: readonly string[];
-  /** Loads the implementation (a dynamic import: nothing heavy is loaded before a command runs). */
-  readonly load: () => Promise<CommandRun>;
 }
 
 /** A parent of subcommands (`data`, `new`): only a summary. */

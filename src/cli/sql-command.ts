@@ -29,7 +29,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant sql <argv>` in-process (tests, scripts). */
 export function sqlCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['sql'], argv, out, err);
+  return invoke(['sql'], argv, () => run, out, err);
 }
 
 function readQueryFile(path: string): string {

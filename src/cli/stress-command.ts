@@ -46,5 +46,5 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant stress <argv>` in-process (tests, scripts). */
 export function stressCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['stress'], argv, out, err);
+  return invoke(['stress'], argv, () => run, out, err);
 }

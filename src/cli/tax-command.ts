@@ -54,5 +54,5 @@ export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant tax <argv>` in-process (tests, scripts). */
 export function taxCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['tax'], argv, out, err);
+  return invoke(['tax'], argv, () => run, out, err);
 }

@@ -34,7 +34,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
 
 /** `sextant walkforward <argv>` in-process (tests, scripts). */
 export function walkforwardCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['walkforward'], argv, out, err);
+  return invoke(['walkforward'], argv, () => run, out, err);
 }
 
 export function summarizeWalkForward(r: WalkForwardResult): string {

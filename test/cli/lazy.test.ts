@@ -7,7 +7,8 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/cli/commands.ts';
+import { COMMANDS, commandName } from '../../src/cli/commands.ts';
+import { LOADERS } from '../../src/cli/loaders.ts';
 import { main } from '../../src/cli/main.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,7 +44,7 @@ describe('the CLI entry', () => {
     const { files, packages } = graph(join(ROOT, 'src/cli/main.ts'));
     const rel = [...files].map((f) => f.slice(ROOT.length + 1)).sort();
     expect(rel).toEqual([
-      'src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/flags.ts', 'src/cli/main.ts', 'src/cli/program.ts',
+      'src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/flags.ts', 'src/cli/loaders.ts', 'src/cli/main.ts', 'src/cli/program.ts',
       'src/cli/spec.ts', 'src/cli/validate.ts', 'src/cli/version.ts', 'src/core/errors.ts',
     ]);
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -55,8 +56,9 @@ describe('the CLI entry', () => {
     expect(graph(join(ROOT, 'src/cli/backtest-command.ts')).files.size).toBeGreaterThan(30);
   });
 
-  it('loads each implementation only through its definition, which names an existing module', () => {
-    const text = readFileSync(join(ROOT, 'src/cli/commands.ts'), 'utf8');
+  it('has one loader per command, each a dynamic import of an existing module', () => {
+    expect(Object.keys(LOADERS).sort()).toEqual(COMMANDS.map(commandName).sort());
+    const text = readFileSync(join(ROOT, 'src/cli/loaders.ts'), 'utf8');
     const targets = [...text.matchAll(/import\('(\.\/[\w-]+\.ts)'\)/g)].map((m) => m[1]!);
     expect(targets.length).toBe(COMMANDS.length);
     for (const t of targets) expect(() => readFileSync(join(ROOT, 'src/cli', t))).not.toThrow();
@@ -66,16 +68,17 @@ describe('the CLI entry', () => {
     let out = '';
     const collect = (s: string): void => void (out += `${s}\n`);
     const loaded: string[] = [];
-    const saved = COMMANDS.map((c) => c.load);
-    COMMANDS.forEach((c) => ((c as { load: typeof c.load }).load = () => (loaded.push(c.path.join(' ')), saved[0]!())));
+    const saved = { ...LOADERS };
+    for (const name of Object.keys(LOADERS)) LOADERS[name] = () => (loaded.push(name), saved[name]!());
     try {
       expect(await main(['--help'], collect, collect)).toBe(0);
       expect(await main(['help', 'backtest'], collect, collect)).toBe(0);
       expect(await main(['--version'], collect, collect)).toBe(0);
+      expect(await main(['option', '--type', 'call', '--spot', '42', '--strike', '40', '--days', '30', '--vol', '0.2', '--json', '-'], collect, collect)).toBe(0);
     } finally {
-      COMMANDS.forEach((c, i) => ((c as { load: typeof c.load }).load = saved[i]!));
+      Object.assign(LOADERS, saved);
     }
-    expect(loaded).toEqual([]);
+    expect(loaded).toEqual(['option']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(out).toContain(`\n${pkg.version}\n`);
     expect(out).toContain('Usage: sextant backtest');
@@ -96,7 +99,7 @@ function loadedBy(argv: string[]): { code: number | null; files: string[]; packa
 }
 
 describe('a real sextant process', () => {
-  const light = ['src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/flags.ts', 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/spec.ts', 'src/cli/validate.ts', 'src/cli/version.ts', 'src/core/errors.ts'];
+  const light = ['src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/flags.ts', 'src/cli/loaders.ts', 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/spec.ts', 'src/cli/validate.ts', 'src/cli/version.ts', 'src/core/errors.ts'];
 
   it.each([[['--help']], [['backtest', '--help']], [['backtest', '--cash', '0x10']]])('%j loads only the parser and the definitions', (argv) => {
     const r = loadedBy(argv);

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMANDS, commandName } from '../../src/cli/commands.ts';
+import { LOADERS } from '../../src/cli/loaders.ts';
 import { main } from '../../src/cli/main.ts';
-import type { CommandDef, FlagDef } from '../../src/cli/spec.ts';
+import type { CommandDef, CommandRun, FlagDef } from '../../src/cli/spec.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-misuse-'));
 const aFile = join(dir, 'a-file.txt');
@@ -74,17 +75,16 @@ function casesOf(def: CommandDef): Case[] {
 }
 
 const loads = new Map<CommandDef, ReturnType<typeof vi.fn>>();
-const originals = new Map<CommandDef, CommandDef['load']>();
+const originals = { ...LOADERS };
 beforeAll(() => {
   for (const def of COMMANDS) {
-    const spy = vi.fn(def.load);
+    const spy = vi.fn(originals[commandName(def)]!);
     loads.set(def, spy);
-    originals.set(def, def.load);
-    (def as { load: CommandDef['load'] }).load = spy as CommandDef['load'];
+    LOADERS[commandName(def)] = spy as () => Promise<CommandRun>;
   }
 });
 afterAll(() => {
-  for (const [def, load] of originals) (def as { load: CommandDef['load'] }).load = load;
+  Object.assign(LOADERS, originals);
 });
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
