@@ -195,7 +195,11 @@ export async function parseCommandLine(argv: readonly string[], io: CommandIO): 
     argv = [...argv.slice(1), '--help'];
   }
   const single = singleDashWord(argv);
-  if (single !== undefined) throw flagError(single, `unknown flag ${single} (flags start with two dashes, e.g. -${single.split('=')[0]})`);
+  if (single !== undefined) {
+    const name = single.split('=')[0]!.slice(1);
+    const known = findCommand(commandPathOf(argv).split(' '))?.flags.some((f) => f.name === name);
+    throw flagError(single, `unknown flag ${single} (flags start with two dashes${known ? `: did you mean --${name}?` : `, e.g. --${name}`})`);
+  }
   const state: ParseState = { given: new Map(), subs: new Map() };
   const program = buildProgram(io, state);
   try {

@@ -39,7 +39,7 @@ describe('sextant', () => {
     [['backtst'], 'unknown command "backtst" (did you mean backtest?)'],
     [['help', 'backtst'], 'unknown command "backtst"'],
     [['backtest', '--strategy', 'sma-cross', '--parm', 'fast=5'], 'unknown flag --parm (did you mean --param?)'],
-    [['backtest', '--strategy', 'sma-cross', '-cash', '5000'], 'unknown flag -cash (flags start with two dashes, e.g. --cash)'],
+    [['backtest', '--strategy', 'sma-cross', '-cash', '5000'], 'unknown flag -cash (flags start with two dashes: did you mean --cash?)'],
     [['backtest', '--strategy', 'sma-cross', '--cash'], '--cash needs a value'],
     [['backtest', '--strategy', 'sma-cross', 'extra'], 'unexpected argument "extra"'],
     [['option', '--type', 'call', '--spot', '42', '--strike', '40', '--days', '30', '--vol', '0.2', '--rate', '0x10'], '--rate must be a decimal number, got "0x10"'],
