@@ -36,6 +36,13 @@ function packageType(path) {
 }
 
 const USER_FILE = /\.(ts|js)$/;
+/** A package name, not a relative, absolute, URL or node: specifier. */
+const BARE = /^(?![./]|[a-z]+:)/;
+
+/** A file of the user's (not this package's, not a dependency's). */
+function isUserFile(url) {
+  return url !== undefined && url.startsWith('file:') && !url.includes('/node_modules/') && !url.startsWith(packageRoot);
+}
 
 export async function resolve(specifier, context, nextResolve) {
   if (specifier === 'sextant') return { url: entry, format: 'module', shortCircuit: true };
@@ -43,10 +50,15 @@ export async function resolve(specifier, context, nextResolve) {
     // Resolved as if imported from inside the package (self-reference): its "exports" decide.
     return nextResolve(specifier, { ...context, parentURL: new URL('package.json', packageRoot).href });
   }
-  const out = await nextResolve(specifier, context);
-  if (out.url.startsWith('file:') && USER_FILE.test(out.url) && !out.url.includes('/node_modules/') && !out.url.startsWith(packageRoot)) {
-    const path = fileURLToPath(out.url);
-    if (packageType(path) === undefined) return { ...out, format: 'module' };
+  let out;
+  try {
+    out = await nextResolve(specifier, context);
+  } catch (e) {
+    // A bare import the user's folder cannot resolve (e.g. 'zod' in a strategy written before `z` was
+    // exported from 'sextant') falls back to this package's own dependencies.
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !BARE.test(specifier) || !isUserFile(context.parentURL)) throw e;
+    return nextResolve(specifier, { ...context, parentURL: new URL('package.json', packageRoot).href });
   }
+  if (USER_FILE.test(out.url) && isUserFile(out.url) && packageType(fileURLToPath(out.url)) === undefined) return { ...out, format: 'module' };
   return out;
 }

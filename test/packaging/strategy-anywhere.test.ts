@@ -38,6 +38,19 @@ export default class Once extends Strategy {
 }
 `;
 
+/** Written as the guide used to say: zod imported by name, which the folder does not have. */
+const ZOD = `import { z } from 'zod';
+import { Strategy } from 'sextant';
+export class Legacy extends Strategy<{ qty: number }> {
+  static readonly schema = z.object({ qty: z.number().default(4) });
+  #done = false;
+  override onBar(bar: any, ctx: any): void {
+    if (!this.#done) ctx.buy(bar.symbol, this.config.qty);
+    this.#done = true;
+  }
+}
+`;
+
 describe('strategy files outside the checkout', () => {
   it('loads a .ts file importing sextant (and a sibling helper) as the same Strategy class', async () => {
     writeFileSync(join(dir, 'helper.ts'), 'export const every: number = 20;\n');
@@ -61,6 +74,12 @@ describe('strategy files outside the checkout', () => {
     expect(report.fills.map((f) => [f.side, f.qty])).toEqual([['buy', 2]]);
   });
 
+  it("resolves a bare import the folder lacks ('zod') from the package's own dependencies", async () => {
+    writeFileSync(join(dir, 'legacy.ts'), ZOD);
+    const report = await runBacktest({ strategy: join(dir, 'legacy.ts'), data: ['synthetic:7'], analysis: false, benchmark: false });
+    expect(report.fills.map((f) => [f.side, f.qty])).toEqual([['buy', 4]]);
+  });
+
   it('names the file and the flag when the import fails', async () => {
     writeFileSync(join(dir, 'broken.ts'), "import { Nope } from 'sextant-nope';\nexport const x = Nope;\n");
     await expect(loadStrategy(join(dir, 'broken.ts'))).rejects.toThrow(/cannot load strategy file.*sextant-nope/);
@@ -80,6 +99,13 @@ describe('strategy files outside the checkout', () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as { fills: { side: string; qty: number }[] };
     expect(report.fills.length).toBeGreaterThan(10);
     expect(report.fills[0]).toMatchObject({ side: 'buy', qty: 3 });
+
+    writeFileSync(join(dir, 'legacy.ts'), ZOD);
+    const legacy = spawnSync(process.execPath, [join(ROOT, 'bin/sextant.js'), 'backtest', '--strategy', 'legacy.ts', '--data', 'synthetic:7', '--json', json, '--quiet'], {
+      cwd: dir, encoding: 'utf8', env: builtEnv(),
+    });
+    expect(legacy.stderr).toBe('');
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { fills: { qty: number }[] }).fills.map((f) => f.qty)).toEqual([4]);
   });
 });
 
