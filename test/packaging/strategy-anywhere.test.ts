@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/app/backtest.ts';
 import { loadStrategy } from '../../src/app/strategy-loader.ts';
@@ -106,6 +107,19 @@ describe('strategy files outside the checkout', () => {
     });
     expect(legacy.stderr).toBe('');
     expect((JSON.parse(readFileSync(json, 'utf8')) as { fills: { qty: number }[] }).fills.map((f) => f.qty)).toEqual([4]);
+  });
+
+  it.skipIf(problem !== '')('built, the loaded class extends the very Strategy class of the running package', () => {
+    writeFileSync(join(dir, 'helper.ts'), 'export const every: number = 20;\n');
+    writeFileSync(join(dir, 'every-nth.ts'), TS);
+    const dist = pathToFileURL(join(ROOT, 'dist')).href;
+    const script = `import { Strategy } from '${dist}/index.js';
+import { loadStrategy } from '${dist}/app/strategy-loader.js';
+const { cls } = await loadStrategy(${JSON.stringify(join(dir, 'every-nth.ts'))});
+console.log(cls.name, cls.prototype instanceof Strategy);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: builtEnv() });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('EveryNth true');
   });
 });
 
