@@ -53,7 +53,7 @@ export const COMMANDS: readonly CommandDef[] = [
       RISK_FILE_FLAG,
       ...INSTRUMENT_FLAGS,
     ],
-    examples: ['sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --strategy sma-cross --strategy rsi:25000 --duration 60'],
+    examples: ['sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --run two --strategy sma-cross --strategy rsi:25000 --duration 60'],
   },
   {
     path: ['status'],
