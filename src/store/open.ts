@@ -1,7 +1,6 @@
 // Picks the store implementation: Postgres for postgres:// URLs (or DATABASE_URL), PGlite otherwise.
 import { ConfigError } from '../core/errors.ts';
-import { openPglite } from './pglite-driver.ts';
-import { openPostgres, redactUrl } from './postgres-driver.ts';
+import { redactUrl } from './redact.ts';
 import { SCHEMA_NAME } from './sql.ts';
 import { createSqlStore, type SqlStoreOptions } from './sql-store.ts';
 import type { Store } from './store.ts';
@@ -52,11 +51,14 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   if (target.kind === 'postgres') {
     let driver;
     try {
+      // Each driver is loaded only when used: a PGlite user never loads pg, nor a Postgres user the WASM build.
+      const { openPostgres } = await import('./postgres-driver.ts');
       driver = await openPostgres(target.url, opts.schema);
     } catch (e) {
       throw new ConfigError(`cannot open Postgres at ${redactUrl(target.url)}: ${e instanceof Error ? e.message : String(e)}`, { field: 'DATABASE_URL' });
     }
     return createSqlStore(driver, storeOpts);
   }
+  const { openPglite } = await import('./pglite-driver.ts');
   return createSqlStore(await openPglite(target.dir, opts.schema), storeOpts);
 }

@@ -1,6 +1,7 @@
 // A Postgres server through node-postgres: a small pool; transactions take one client.
 import pg from 'pg';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
+import { redactUrl } from './redact.ts';
 
 function wrap(c: pg.Pool | pg.PoolClient): SqlConn {
   return {
@@ -12,17 +13,6 @@ function wrap(c: pg.Pool | pg.PoolClient): SqlConn {
       await c.query(text);
     },
   };
-}
-
-/** The URL with any password replaced by ***, for messages and `Store.location`. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparseable url)';
-  }
 }
 
 export async function openPostgres(url: string, schema?: string): Promise<SqlDriver> {
