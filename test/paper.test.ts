@@ -11,6 +11,7 @@ import { Rng } from '../src/core/rng.ts';
 import { runBacktest } from '../src/app/backtest.ts';
 import { instrumentFor, startPaper } from '../src/app/paper.ts';
 import { runPaper } from '../src/app/paper-console.ts';
+import { readStatus } from '../src/app/status.ts';
 import { planPaperRun, type PaperRunAsk } from '../src/app/paper-runs.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import { loadMarketData } from '../src/app/market-data.ts';
@@ -191,7 +192,16 @@ describe('paper trading', () => {
     expect(paper?.status).toBe('stopped');
     expect((paper?.config as { replay: unknown }).replay).toBeNull();
     expect(await store.loadFills('paper')).toHaveLength(liveFills);
+    const replayFills = await store.loadFills(ids[1]!);
     await store.close();
+    // `sextant status`: the latest run by default, any run by id, counted from that run's rows alone.
+    const latest = await readStatus({ stateDir });
+    expect(latest).toMatchObject({ source: 'store', runId: ids[1], runStatus: 'completed', fills: replayFills.length });
+    expect(latest.orders).toBeGreaterThanOrEqual(replayFills.length);
+    const paperStatus = await readStatus({ stateDir, runId: 'paper' });
+    expect(paperStatus).toMatchObject({ runId: 'paper', runStatus: 'stopped', orders: 1, fills: 1 });
+    expect(paperStatus.positions).toEqual([expect.objectContaining({ strategyId: 'buy-and-hold', symbol: 'BTC-USD' })]);
+    expect(paperStatus.positions[0]!.qty).toBeGreaterThan(0);
   });
 
   it('resuming a run with other data, strategies or money settings is an error naming the flag; an exhausted replay warns', async () => {

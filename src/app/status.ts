@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, resolveStoreTarget } from '../store/open.ts';
+import { foldFills } from '../store/positions.ts';
 import { DEFAULT_STATE_DIR } from './paper.ts';
 
 export interface StatusReport {
@@ -48,12 +49,15 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
     const runs = await store.listRuns();
     const run = opts.runId === undefined ? runs.sort((a, b) => b.startedMs - a.startedMs)[0] : runs.find((r) => r.id === opts.runId);
     const runId = run?.id ?? null;
-    const counts = await store.counts();
-    const byRun = counts.byRun.find((r) => r.runId === runId);
-    const [open, positions, equity, last] = runId === null ? [[], [], null, null] : await Promise.all([store.loadOpenOrders(runId), store.positionsFromFills(runId), store.latestEquity(runId), store.lastEventTime(runId)]);
+    // Everything for this one run only: index lookups and one read of its fills, however many runs the store holds.
+    const [orders, fills, open, equity, last, instruments] = runId === null
+      ? [0, [], [], null, null, []]
+      : await Promise.all([store.countOrders(runId), store.loadFills(runId), store.loadOpenOrders(runId), store.latestEquity(runId), store.lastEventTime(runId), store.loadInstruments()]);
+    const multiplier = new Map(instruments.map((i) => [i.symbol, i.multiplier]));
+    const positions = runId === null ? [] : foldFills(runId, fills, (s) => multiplier.get(s) ?? 1);
     return {
       source: 'store', store: store.location, runId, runStatus: run?.status ?? null, equity: equity?.equity ?? null, cash: equity?.cash ?? null,
-      lastEventTime: last === null ? null : new Date(last).toISOString(), orders: byRun?.orders ?? 0, fills: byRun?.fills ?? 0,
+      lastEventTime: last === null ? null : new Date(last).toISOString(), orders, fills: fills.length,
       openOrders: open.map((o) => ({ id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status })),
       positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
     };
