@@ -93,7 +93,7 @@ describe('the generated strategy', () => {
     expect(mine).toEqual([]);
     rmSync(tsconfig);
     rmSync(pkg);
-  });
+  }, 180_000); // tsc reads the package's whole source graph: ~10 s alone, more beside the rest of the suite
 
   it("its test passes under Node's test runner, resolving 'sextant' through the register module", () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'src/register.ts'), test], {

@@ -85,7 +85,7 @@ describe.skipIf(!enabled)('npm pack + install in an empty folder', () => {
     const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
     expect(tsc.stdout).toBe('');
     expect(tsc.status).toBe(0);
-  });
+  }, 180_000);
 
   it('its CLI backtests a .ts strategy in a third folder that imports sextant', () => {
     writeFileSync(join(elsewhere, 'flip.ts'), `import { Strategy, z, type Bar, type StrategyContext } from 'sextant';
