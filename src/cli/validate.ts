@@ -18,6 +18,14 @@ export function flagError(flag: string, message: string): ConfigError {
   return e;
 }
 
+/** YYYY-MM-DD[THH:MM[:SS[.s]][Z|±HH:MM]] naming a real day (2020-02-30 is not one). */
+function isDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const day = text.slice(0, 10);
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day && !Number.isNaN(Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text));
+}
+
 function bad(flag: FlagDef, message: string): ConfigError {
   return flagError(`--${flag.name}`, `--${flag.name} ${message}`);
 }
@@ -96,12 +104,10 @@ export function checkValue(flag: FlagDef, raw: unknown): FlagValue {
       if (!(flag.choices ?? []).includes(raw)) throw bad(flag, `must be one of ${(flag.choices ?? []).join(', ')}, got "${raw}"`);
       return raw;
     case 'key-value':
-      if (!/^[^=\s][^=]*=/.test(raw)) throw bad(flag, `expects key=value, got "${raw}"`);
+      if (!/^[^=\s][^=]*=/.test(raw) || /^\s*__proto__\s*=/.test(raw)) throw bad(flag, `expects key=value, got "${raw}"`);
       return raw;
     case 'date':
-      if (!DATE.test(raw) || Number.isNaN(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw))) {
-        throw bad(flag, `must be a date (YYYY-MM-DD or ISO 8601), got "${raw}"`);
-      }
+      if (!isDate(raw)) throw bad(flag, `must be a date (YYYY-MM-DD or ISO 8601), got "${raw}"`);
       return raw;
     case 'input-file':
     case 'output-file':

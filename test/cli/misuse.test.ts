@@ -57,8 +57,8 @@ function casesOf(def: CommandDef): Case[] {
     if (!f.repeat) cases.push({ what: `${flag} twice`, argv: [...base, flag, f.sample, flag, f.sample], names: flag });
     if (f.kind === 'number') for (const v of badNumbers(f)) cases.push({ what: `${flag} ${JSON.stringify(v)}`, argv: [...base, flag, v], names: flag });
     if (f.kind === 'choice') cases.push({ what: `${flag} not a choice`, argv: [...base, flag, 'no-such-choice'], names: flag });
-    if (f.kind === 'date') cases.push({ what: `${flag} not a date`, argv: [...base, flag, 'yesterday'], names: flag }, { what: `${flag} impossible date`, argv: [...base, flag, '2020-13-45'], names: flag });
-    if (f.kind === 'key-value') cases.push({ what: `${flag} not key=value`, argv: [...base, flag, 'novalue'], names: flag }, { what: `${flag} empty key`, argv: [...base, flag, '=5'], names: flag });
+    if (f.kind === 'date') cases.push({ what: `${flag} not a date`, argv: [...base, flag, 'yesterday'], names: flag }, { what: `${flag} impossible date`, argv: [...base, flag, '2020-13-45'], names: flag }, { what: `${flag} no such day`, argv: [...base, flag, '2021-02-29'], names: flag });
+    if (f.kind === 'key-value') cases.push({ what: `${flag} not key=value`, argv: [...base, flag, 'novalue'], names: flag }, { what: `${flag} empty key`, argv: [...base, flag, '=5'], names: flag }, { what: `${flag} __proto__`, argv: [...base, flag, '__proto__=1'], names: flag });
     if (f.kind === 'output-file') {
       cases.push({ what: `${flag} in a missing folder`, argv: [...base, flag, '/nonexistent/x.json'], names: flag });
       cases.push({ what: `${flag} is a folder`, argv: [...base, flag, dir], names: flag });
