@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProblem, builtEnv, ROOT } from './built.ts';
 
 const enabled = process.env.SEXTANT_PACK_TEST === '1' || process.env.CI === 'true';
-const work = mkdtempSync(join(tmpdir(), 'sextant-pack-'));
-const project = join(work, 'project');
-const elsewhere = join(work, 'elsewhere');
+// Made in beforeAll, so a skipped run leaves no temp folder behind.
+let work = '';
+let project = '';
+let elsewhere = '';
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
@@ -24,10 +25,14 @@ function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string>
   return Object.assign(r, { seconds: (performance.now() - t0) / 1000 });
 }
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
 describe.skipIf(!enabled)('npm pack + install in an empty folder', () => {
+  afterAll(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
   beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'sextant-pack-'));
+    project = join(work, 'project');
+    elsewhere = join(work, 'elsewhere');
     const problem = buildProblem();
     if (problem !== '') throw new Error(`cannot pack: ${problem}`);
     for (const d of [project, elsewhere]) mkdirSync(d);
