@@ -18,6 +18,7 @@ import { runWarnings, type RunWarning } from './run-warnings.ts';
 import type { BacktestAnalysis } from '../analytics/report/analysis.ts';
 import { analyzeBacktest } from './report.ts';
 import { defineLazyEquity } from './equity-points.ts';
+import { defineLazy } from './lazy-property.ts';
 
 export interface BacktestRequest extends StrategyRunRequest {
   readonly benchmark?: boolean;
@@ -93,10 +94,11 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
     defaulted: settings.defaulted,
   };
   const warnings = runWarnings({ strategy: loaded.name, cls: loaded.cls, config, out, series: market.series, instruments: market.instruments, account, sizeText, cash });
-  const analysis = req.analysis === false ? null : analyzeBacktest(out, { startingCash: cash, marketFill: venue.marketFill, benchmarkEquity: benchRun?.equity ?? null });
   // Not a spread: that would read (and so build) the lazy `equity` array.
   const report = buildReport(out, params, bench, market.skipped) as BacktestReport;
-  report.analysis = analysis;
+  // Computed when first read (the JSON, a tearsheet, the warehouse): a printed summary does not need it.
+  if (req.analysis === false) report.analysis = null;
+  else defineLazy(report, 'analysis', () => analyzeBacktest(out, { startingCash: cash, marketFill: venue.marketFill, benchmarkEquity: benchRun?.equity ?? null }));
   report.warnings = warnings;
   return report;
 }
