@@ -32,6 +32,7 @@ import type {
   Store,
   StoreCounts,
   StrategyInput,
+  StrategyStateRecord,
   WriteBatch,
 } from './store.ts';
 import {
@@ -226,6 +227,39 @@ class SqlStore implements Store {
        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
       [k, v],
     );
+  }
+
+  async saveStrategyState(row: StrategyStateRecord): Promise<void> {
+    this.#assertOpen();
+    const runId = text(row.runId, 'strategyState.runId');
+    const strategyId = text(row.strategyId, 'strategyState.strategyId');
+    const state = jsonText(row.state, 'strategyState.state');
+    const tsMs = epochMs(row.tsMs, 'strategyState.tsMs');
+    // Behind the rows appended so far: the saved state never runs ahead of the fills it saw.
+    if (this.#rows > 0) void this.#startWrite(this.#take());
+    const p = this.#tail.then(async () => {
+      try {
+        await this.#db.query(
+          `INSERT INTO strategy_state (run_id, strategy_id, state, ts_ms) VALUES ($1, $2, $3::jsonb, $4)
+           ON CONFLICT (run_id, strategy_id) DO UPDATE SET state = EXCLUDED.state, ts_ms = EXCLUDED.ts_ms, updated_at = now()`,
+          [runId, strategyId, state, tsMs],
+        );
+      } catch (e) {
+        const t = translateDbError(e);
+        throw t instanceof InputError ? new InputError(`strategy state: no run "${runId}"`, { field: 'strategyState.runId' }) : t;
+      }
+    });
+    this.#tail = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    await p;
+  }
+
+  async loadStrategyState(runId: string, strategyId: string): Promise<StrategyStateRecord | null> {
+    const r = await this.#db.query('SELECT * FROM strategy_state WHERE run_id = $1 AND strategy_id = $2', [runId, strategyId]);
+    const x = r.rows[0];
+    return x === undefined ? null : { runId: String(x.run_id), strategyId: String(x.strategy_id), state: x.state as JsonValue, tsMs: num(x.ts_ms) };
   }
 
   // ---- buffered appends ----

@@ -322,6 +322,26 @@ function contract(name: string, make: () => Harness): void {
       await store.putStrategy({ id: uid('strategy'), name: 'sma-cross', config: { fast: 10, slow: 30 } });
     });
 
+    it('saves one strategy state per (run, strategy), replaces it, keeps it across reopen, and orders it after earlier appends', async () => {
+      const run = await newRun('paper');
+      const other = await newRun('paper');
+      expect(await store.loadStrategyState(run, 's1')).toBeNull();
+      await store.saveStrategyState({ runId: run, strategyId: 's1', state: { bars: 41, trail: 101.25, open: ['AAPL'] }, tsMs: T0 + 1 });
+      await store.saveStrategyState({ runId: other, strategyId: 's1', state: 7, tsMs: T0 });
+      // Rows appended before the save are committed by the time the save is.
+      store.appendOrders([order(run, uid('o'))]);
+      await store.saveStrategyState({ runId: run, strategyId: 's1', state: { bars: 42, trail: 101.5, open: [] }, tsMs: T0 + 2 });
+      expect(await store.countOrders(run)).toBe(1);
+      await reopen();
+      expect(await store.loadStrategyState(run, 's1')).toEqual({ runId: run, strategyId: 's1', state: { bars: 42, trail: 101.5, open: [] }, tsMs: T0 + 2 });
+      expect((await store.loadStrategyState(other, 's1'))?.state).toBe(7);
+      expect(await store.loadStrategyState(run, 's2')).toBeNull();
+      await expectInputError(store.saveStrategyState({ runId: run, strategyId: 's1', state: { x: Number.POSITIVE_INFINITY }, tsMs: T0 }), 'strategyState.state.x');
+      await expectInputError(store.saveStrategyState({ runId: uid('missing-run'), strategyId: 's1', state: 1, tsMs: T0 }), 'strategyState.runId');
+      // A refused save leaves the stored state as it was.
+      expect((await store.loadStrategyState(run, 's1'))?.tsMs).toBe(T0 + 2);
+    });
+
     it('commits every row when flushes and writes run concurrently, without duplicates', async () => {
       const run = await newRun();
       const waits: Promise<void>[] = [];

@@ -208,6 +208,15 @@ export interface StoreCounts {
   readonly byRun: readonly RunCounts[];
 }
 
+/** A strategy's own state (what `Strategy.onSave` returned) at one moment of a run. */
+export interface StrategyStateRecord {
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly state: JsonValue;
+  /** Engine time of the save, epoch ms. */
+  readonly tsMs: number;
+}
+
 export interface AppliedMigration {
   readonly version: number;
   readonly name: string;
@@ -238,6 +247,13 @@ export interface Store {
   putStrategy(strategy: StrategyInput): Promise<void>;
   getSetting<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined>;
   putSetting(key: string, value: JsonValue): Promise<void>;
+  /**
+   * Replaces one strategy's saved state in a run. The write is queued behind every row appended
+   * before the call, so a stored state never runs ahead of the fills it saw. Resolves once committed.
+   */
+  saveStrategyState(row: StrategyStateRecord): Promise<void>;
+  /** The strategy's latest saved state in the run, or null when it never saved one. */
+  loadStrategyState(runId: string, strategyId: string): Promise<StrategyStateRecord | null>;
 
   // ---- buffered appends ----
   appendOrders(rows: readonly OrderInput[]): void;

@@ -1,6 +1,7 @@
 // The ordered list of migrations. Append new ones (002_..., 003_...); never edit an applied one:
 // the runner records a checksum and refuses a database whose applied migration text changed.
 import * as m001 from './001_initial.ts';
+import * as m002 from './002_strategy_state.ts';
 
 export interface Migration {
   readonly version: number;
@@ -8,4 +9,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001];
+export const MIGRATIONS: readonly Migration[] = [m001, m002];
