@@ -263,4 +263,14 @@ describe('paper trading', () => {
     await session.done;
     expect(ended).toBe(true);
   });
+
+  it('a live session that saw no bar warns instead of reporting a silent success', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runPaper({ strategies: ['rsi'], symbols: ['BTC-USD'], barMs: 60_000, tickMs: 10, durationSec: 0.4, stateDir: join(dir, 'no-bars'), runId: 'quiet' }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
+    expect(code).toBe(0);
+    expect(out[0]).toContain('live synthetic market BTC-USD (bars 60000 ms, ticks 10 ms)');
+    expect(out.at(-1)).toBe('run "quiet" stopped: 0 bars processed; `sextant paper --run quiet` resumes it');
+    expect(err).toEqual(['warning: processed 0 bars: no 60000 ms bar completed before the run stopped (equities trade only in NYSE hours; --always-open trades them around the clock)']);
+  });
 });
