@@ -2,24 +2,38 @@
 import { ConfigError } from '../core/errors.ts';
 import type { Bar } from '../model/bar.ts';
 import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
-import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
-import { resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
+import { getIndicator, parseParams } from '../indicators/registry.ts';
+import type {
+  AlgoHandle, BracketRequest, ErcRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
+} from '../strategies/context.ts';
+import { OrderViews } from '../strategies/order-view.ts';
+import { isRiskSizer, resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { marginPerUnit } from '../model/instrument.ts';
 import { exitPricesProblem, validateExits } from '../risk/exits/levels.ts';
+import { AlgoRunner } from './ctx-execute.ts';
+import { planHedge } from './ctx-hedge.ts';
+import { typedIndicators } from './ctx-indicators.ts';
+import { ercSizing, riskSizedQty } from './ctx-sizing.ts';
 import type { KernelPort as Kernel } from './kernel-port.ts';
 import { indicatorLine } from './lines.ts';
 
 export class KernelContext implements StrategyContext {
   readonly size: SizeHelpers;
   #ocoSeq = 0;
+  readonly #views = new OrderViews();
+  /** Indicator lines by (symbol, indicator, parsed params, output): made once, shared by both forms. */
+  readonly #lines = new Map<string, Line>();
+  #indicators: TypedIndicators | undefined;
+  /** The strategy's execution algorithms; null until its first ctx.execute (the kernel feeds it then). */
+  algos: AlgoRunner | null = null;
 
   constructor(
     private readonly kernel: Kernel,
     readonly strategyId: string,
     defaultSizer: Sizer,
   ) {
-    this.size = { ...sizers, default: defaultSizer };
+    this.size = { ...sizers, default: defaultSizer, erc: (symbols: readonly string[], opts?: ErcRequest) => this.#erc(symbols, opts) };
   }
 
   nowMs(): number {
@@ -60,25 +74,59 @@ export class KernelContext implements StrategyContext {
   indicator(symbol: string, name: string, params: Readonly<Record<string, unknown>> = {}, output?: string): Line {
     const feed = this.kernel.feedOf(symbol);
     if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
-    return indicatorLine(feed, name, params, output, this.kernel.wholeSeries);
+    const def = getIndicator(name);
+    const key = `${symbol}\u0000${def.name}\u0000${JSON.stringify(parseParams(def, params))}\u0000${output ?? def.outputs[0]!}`;
+    let line = this.#lines.get(key);
+    if (line === undefined) this.#lines.set(key, (line = indicatorLine(feed, name, params, output, this.kernel.wholeSeries)));
+    return line;
+  }
+  get indicators(): TypedIndicators {
+    return (this.#indicators ??= typedIndicators((symbol, name, params, output) => this.indicator(symbol, name, params, output)));
   }
 
-  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
-    return this.#order(symbol, 'buy', qty, opts);
+  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null {
+    return this.#views.of(this.#order(symbol, 'buy', qty, opts));
   }
-  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
-    return this.#order(symbol, 'sell', qty, opts);
+  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null {
+    return this.#views.of(this.#order(symbol, 'sell', qty, opts));
   }
-  close(symbol: string): Order | null {
+  close(symbol: string): OrderView | null {
     const q = this.position(symbol).qty;
     if (q === 0) return null;
     return this.submit({ symbol, side: q > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(q), reduceOnly: true });
   }
-  submit(request: OrderRequest): Order | null {
-    return this.kernel.submit(this.strategyId, request);
+  submit(request: OrderRequest): OrderView | null {
+    return this.#views.of(this.kernel.submit(this.strategyId, request));
   }
 
-  bracket(req: BracketRequest): { entry: Order; takeProfit: Order; stopLoss: Order } | null {
+  execute(symbol: string, qty: number, opts: ExecuteOptions): AlgoHandle {
+    const feed = this.kernel.feedOf(symbol);
+    if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
+    this.algos ??= new AlgoRunner(this, this.strategyId);
+    return this.algos.start(symbol, qty, opts, this.kernel.nowMs(), { lotSize: feed.instrument.lotSize, history: feed.history });
+  }
+
+  hedge(req: HedgeRequest): HedgeResult | null {
+    const book = this.#book;
+    const r = planHedge(req, {
+      symbols: this.symbols(),
+      positions: book.openPositions().map((p) => ({ symbol: p.symbol, qty: p.qty, price: this.kernel.lastPrice(p.symbol), multiplier: p.multiplier, lotSize: this.kernel.feedOf(p.symbol)?.instrument.lotSize ?? 1 })),
+      equity: this.equity(),
+      history: (s) => this.history(s),
+      price: (s) => this.kernel.lastPrice(s),
+      multiplier: (s) => this.kernel.feedOf(s)?.instrument.multiplier ?? 1,
+      lotSize: (s) => this.kernel.feedOf(s)?.instrument.lotSize ?? 1,
+    });
+    if (r === null) return null;
+    const orders: OrderView[] = [];
+    if (r.place) for (const o of r.orders) {
+      const v = this.submit(o);
+      if (v !== null) orders.push(v);
+    }
+    return Object.freeze({ plan: r.plan, orders: Object.freeze(orders) });
+  }
+
+  bracket(req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null {
     const qty = this.#quantity(req.symbol, req.side === 'buy' ? 1 : -1, req.qty, req.entryLimit);
     if (qty <= 0) {
       this.kernel.zeroSized++;
@@ -99,7 +147,7 @@ export class KernelContext implements StrategyContext {
     const links = { parentId: entry.id, ocoGroup: group };
     const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'limit', qty, limitPrice: req.takeProfit, reduceOnly: true, tag: 'take-profit' }, links)!;
     const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'stop', qty, stopPrice: req.stopLoss, reduceOnly: true, tag: 'stop-loss' }, links)!;
-    return { entry, takeProfit, stopLoss };
+    return { entry: this.#views.of(entry), takeProfit: this.#views.of(takeProfit), stopLoss: this.#views.of(stopLoss) };
   }
 
   cancel(orderId: string): void {
@@ -108,8 +156,10 @@ export class KernelContext implements StrategyContext {
   cancelAll(symbol?: string): void {
     for (const o of this.openOrders(symbol)) this.kernel.cancel(o.id);
   }
-  openOrders(symbol?: string): readonly Order[] {
-    return this.kernel.venue.workingOrders(symbol).filter((o) => o.strategyId === this.strategyId);
+  openOrders(symbol?: string): readonly OrderView[] {
+    const out: OrderView[] = [];
+    for (const o of this.kernel.venue.workingOrders(symbol)) if (o.strategyId === this.strategyId) out.push(this.#views.of(o));
+    return out;
   }
   log(message: string): void {
     this.kernel.log(this.strategyId, message);
@@ -122,7 +172,7 @@ export class KernelContext implements StrategyContext {
       this.kernel.zeroSized++;
       return null;
     }
-    return this.submit({
+    return this.kernel.submit(this.strategyId, {
       symbol, side, qty: units, type: opts.type ?? 'market', limitPrice: opts.limitPrice, stopPrice: opts.stopPrice,
       trailing: opts.trailing, tif: opts.tif, expireTimeMs: opts.expireTimeMs, reduceOnly: opts.reduceOnly, tag: opts.tag,
       ...(opts.exits === undefined ? {} : { exits: opts.exits }),
@@ -146,11 +196,21 @@ export class KernelContext implements StrategyContext {
     const sizer = qty ?? this.size.default;
     const px = price ?? this.kernel.lastBar(symbol)?.close ?? this.kernel.lastPrice(symbol);
     if (!(px > 0)) return 0;
-    const pos = this.position(symbol).qty;
     const book = this.kernel.book(this.strategyId);
     const inst = this.kernel.feedOf(symbol)?.instrument;
+    if (isRiskSizer(sizer)) {
+      return riskSizedQty(sizer, {
+        equity: book.equity(), price: px, lotSize: inst?.lotSize ?? 1, pointValue: inst?.multiplier ?? 1, history: this.history(symbol),
+        atr: (period) => this.indicator(symbol, 'atr', { period }),
+      });
+    }
+    const pos = this.position(symbol).qty;
     const margin = inst === undefined ? 0 : marginPerUnit(inst);
     const unitCost = margin > 0 ? margin : px * (inst?.multiplier ?? 1);
     return Math.abs(resolveSize(sizer, sign, px, book.freeCash(), book.equity(), pos, unitCost, inst?.lotSize ?? 1));
+  }
+
+  #erc(symbols: readonly string[], opts: ErcRequest | undefined): ReturnType<SizeHelpers['erc']> {
+    return ercSizing(symbols, new Map(symbols.map((sym) => [sym, this.history(sym)])), opts);
   }
 }

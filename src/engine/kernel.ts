@@ -196,6 +196,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
       if (!s.running) continue;
       try {
         s.strategy.onBar(view, s.ctx);
+        // The strategy's execution algorithms (ctx.execute) see the bar after it.
+        if (s.ctx.algos !== null) s.ctx.algos.onBar(view);
       } catch (e) {
         this.#fail(s, e);
       }
@@ -224,9 +226,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (feed === undefined) return;
     feed.position.lastPrice = t.price;
     for (const s of this.#slots) {
-      if (!s.running || s.strategy.onTrade === undefined) continue;
+      if (!s.running || (s.strategy.onTrade === undefined && s.ctx.algos === null)) continue;
       try {
-        s.strategy.onTrade(t, s.ctx);
+        s.strategy.onTrade?.(t, s.ctx);
+        s.ctx.algos?.onTrade(t);
       } catch (e) {
         this.#fail(s, e);
       }
@@ -244,9 +247,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
       feed.position.lastPrice = (bid.price + ask.price) / 2;
     }
     for (const s of this.#slots) {
-      if (!s.running || s.strategy.onBook === undefined) continue;
+      if (!s.running || (s.strategy.onBook === undefined && s.ctx.algos === null)) continue;
       try {
-        s.strategy.onBook(book, s.ctx);
+        s.strategy.onBook?.(book, s.ctx);
+        s.ctx.algos?.onBook(book);
       } catch (e) {
         this.#fail(s, e);
       }
@@ -432,9 +436,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     }
     this.#opts.onEvent?.(event, order);
     const slot = this.#byId.get(event.strategyId);
-    if (slot !== undefined && slot.running && slot.strategy.onOrderEvent !== undefined) {
+    if (slot !== undefined && slot.running && (slot.strategy.onOrderEvent !== undefined || slot.ctx.algos !== null)) {
       try {
-        slot.strategy.onOrderEvent(event, slot.ctx);
+        // Execution algorithms hear about their children before the strategy does.
+        slot.ctx.algos?.onOrderEvent(event);
+        slot.strategy.onOrderEvent?.(event, slot.ctx);
       } catch (e) {
         this.#fail(slot, e);
       }

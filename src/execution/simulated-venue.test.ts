@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import { MS_PER_HOUR } from '../core/time.ts';
-import type { Order } from '../model/order.ts';
+import type { OrderView } from '../strategies/order-view.ts';
 import { dayMs, flat, series, T0, type Ohlc } from '../../test/helpers/bars.ts';
 import { fillRows, runScript, type Step } from '../../test/helpers/scenario.ts';
 import { FractionCommission, MakerTakerCommission, PerShareCommission, TieredCommission } from './commission.ts';
@@ -229,7 +229,7 @@ describe('stop-limit orders', () => {
 describe('trailing stops', () => {
   function trailRun(bars: Ohlc[], trailing: { kind: 'amount' | 'percent'; value: number }): { levels: (number | undefined)[]; r: ReturnType<typeof runScript> } {
     const levels: (number | undefined)[] = [];
-    let trail: Order | null = null;
+    let trail: OrderView | null = null;
     const r = runScript(series(bars), {
       0: buy10,
       1: (ctx) => {

@@ -81,20 +81,37 @@ const timestamp = z
     return ms;
   });
 
-interface Spec<S extends z.ZodRawShape> {
-  name: string;
+interface Spec<S extends z.ZodRawShape, N extends string, I extends InputKind, O extends readonly string[]> {
+  name: N;
   aliases?: string[];
   title: string;
   group: IndicatorGroup;
-  inputs: InputKind;
-  outputs?: string[];
+  inputs: I;
+  outputs?: O;
   talib?: string;
   params: S;
   create: (p: z.output<z.ZodObject<S>>) => Indicator<never, unknown>;
   fastBatch?: (p: z.output<z.ZodObject<S>>, input: BatchInput) => Record<string, Float64Array>;
 }
 
-function define<S extends z.ZodRawShape>(spec: Spec<S>): IndicatorDef {
+/** Parsed params of an indicator: its own, plus `source` (one-series kinds) or `x`/`y` (pair kinds). */
+type ParamsOf<S extends z.ZodRawShape, I extends InputKind> = z.output<z.ZodObject<S>> &
+  (I extends 'close' ? { source: Source } : I extends 'pair' ? { x: (typeof FIELDS)[number]; y: (typeof FIELDS)[number] } : unknown);
+
+/**
+ * A definition that keeps its name, input kind, outputs and params in its type, so typed front ends
+ * (StrategyContext.indicators) are generated from the registry. `params` exists in the type only.
+ */
+export interface TypedIndicatorDef<N extends string, P, I extends InputKind, O extends readonly string[]> extends IndicatorDef {
+  readonly name: N;
+  readonly inputs: I;
+  readonly outputs: O;
+  readonly params?: P;
+}
+
+function define<const N extends string, S extends z.ZodRawShape, const I extends InputKind, const O extends readonly string[] = readonly ['value']>(
+  spec: Spec<S, N, I, O>,
+): TypedIndicatorDef<N, ParamsOf<S, I>, I, O> {
   const shape = spec.inputs === 'close' ? { ...spec.params, source } : spec.inputs === 'pair' ? { ...spec.params, x: field('close'), y: field('close') } : spec.params;
   const schema = z.strictObject(shape) as unknown as z.ZodType<Params>;
   const def: IndicatorDef = {
@@ -103,18 +120,18 @@ function define<S extends z.ZodRawShape>(spec: Spec<S>): IndicatorDef {
     title: spec.title,
     group: spec.group,
     inputs: spec.inputs,
-    outputs: spec.outputs ?? ['value'],
+    outputs: spec.outputs ?? (['value'] as const as unknown as O),
     schema,
     create: spec.create as (p: Params) => Indicator<never, unknown>,
     ...(spec.talib !== undefined ? { talib: spec.talib } : {}),
     ...(spec.fastBatch !== undefined ? { fastBatch: spec.fastBatch as (p: Params, i: BatchInput) => Record<string, Float64Array> } : {}),
   };
-  return def;
+  return def as TypedIndicatorDef<N, ParamsOf<S, I>, I, O>;
 }
 
 const one = (value: Float64Array): Record<string, Float64Array> => ({ value });
 
-const DEFS: readonly IndicatorDef[] = [
+const DEFS = [
   // ---- moving averages
   define({
     name: 'sma', title: 'Simple moving average', group: 'moving average', inputs: 'close', talib: 'SMA',
@@ -375,7 +392,10 @@ const DEFS: readonly IndicatorDef[] = [
     params: {},
     create: () => new CrossOver(),
   }),
-];
+] as const;
+
+/** Every registered definition with its types (see TypedIndicatorDef). */
+export type RegisteredIndicator = (typeof DEFS)[number];
 
 const BY_NAME = new Map<string, IndicatorDef>();
 for (const d of DEFS) for (const n of [d.name, ...d.aliases]) BY_NAME.set(n, d);

@@ -11,8 +11,10 @@ import { toIso } from '../core/time.ts';
 import type { Bar, BarSeries } from '../model/bar.ts';
 import type { OrderEvent } from '../model/events.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
-import type { Order, OrderRequest } from '../model/order.ts';
-import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
+import type { OrderRequest } from '../model/order.ts';
+import type {
+  AlgoHandle, BracketRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
+} from '../strategies/context.ts';
 import { barTimes } from '../strategies/lookahead.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { Strategy } from '../strategies/strategy.ts';
@@ -57,19 +59,19 @@ class WarmupContext implements StrategyContext {
   indicator(symbol: string, name: string, params?: Readonly<Record<string, unknown>>, output?: string): Line {
     return this.ctx.indicator(symbol, name, params, output);
   }
-  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
+  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null {
     return this.#open() ? this.ctx.buy(symbol, qty, opts) : null;
   }
-  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null {
+  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null {
     return this.#open() ? this.ctx.sell(symbol, qty, opts) : null;
   }
-  close(symbol: string): Order | null {
+  close(symbol: string): OrderView | null {
     return this.#open() ? this.ctx.close(symbol) : null;
   }
-  submit(request: OrderRequest): Order | null {
+  submit(request: OrderRequest): OrderView | null {
     return this.#open() ? this.ctx.submit(request) : null;
   }
-  bracket(req: BracketRequest): { entry: Order; takeProfit: Order; stopLoss: Order } | null {
+  bracket(req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null {
     return this.#open() ? this.ctx.bracket(req) : null;
   }
   cancel(orderId: string): void {
@@ -78,8 +80,17 @@ class WarmupContext implements StrategyContext {
   cancelAll(symbol?: string): void {
     this.ctx.cancelAll(symbol);
   }
-  openOrders(symbol?: string): readonly Order[] {
+  openOrders(symbol?: string): readonly OrderView[] {
     return this.ctx.openOrders(symbol);
+  }
+  get indicators(): TypedIndicators {
+    return this.ctx.indicators;
+  }
+  execute(symbol: string, qty: number, opts: ExecuteOptions): AlgoHandle | null {
+    return this.#open() ? this.ctx.execute(symbol, qty, opts) : null;
+  }
+  hedge(req: HedgeRequest): HedgeResult | null {
+    return this.ctx.hedge(this.#open() ? req : { ...req, place: false });
   }
   log(message: string): void {
     this.ctx.log(message);

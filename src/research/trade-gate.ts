@@ -4,8 +4,10 @@
 import type { Bar } from '../model/bar.ts';
 import type { OrderEvent } from '../model/events.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
-import type { Order, OrderRequest } from '../model/order.ts';
-import type { BracketRequest, History, Line, OrderOptions, PositionView, SizeHelpers, StrategyContext } from '../strategies/context.ts';
+import type { OrderRequest } from '../model/order.ts';
+import type {
+  AlgoHandle, BracketRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
+} from '../strategies/context.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { Strategy } from '../strategies/strategy.ts';
 
@@ -42,19 +44,19 @@ class MutedContext implements StrategyContext {
   indicator(symbol: string, name: string, params?: Readonly<Record<string, unknown>>, output?: string): Line {
     return this.inner.indicator(symbol, name, params, output);
   }
-  buy(_symbol: string, _qty?: number | Sizer, _opts?: OrderOptions): Order | null {
+  buy(_symbol: string, _qty?: number | Sizer, _opts?: OrderOptions): OrderView | null {
     return null;
   }
-  sell(_symbol: string, _qty?: number | Sizer, _opts?: OrderOptions): Order | null {
+  sell(_symbol: string, _qty?: number | Sizer, _opts?: OrderOptions): OrderView | null {
     return null;
   }
-  close(_symbol: string): Order | null {
+  close(_symbol: string): OrderView | null {
     return null;
   }
-  submit(_request: OrderRequest): Order | null {
+  submit(_request: OrderRequest): OrderView | null {
     return null;
   }
-  bracket(_req: BracketRequest): { entry: Order; takeProfit: Order; stopLoss: Order } | null {
+  bracket(_req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null {
     return null;
   }
   cancel(orderId: string): void {
@@ -63,8 +65,18 @@ class MutedContext implements StrategyContext {
   cancelAll(symbol?: string): void {
     this.inner.cancelAll(symbol);
   }
-  openOrders(symbol?: string): readonly Order[] {
+  openOrders(symbol?: string): readonly OrderView[] {
     return this.inner.openOrders(symbol);
+  }
+  get indicators(): TypedIndicators {
+    return this.inner.indicators;
+  }
+  execute(_symbol: string, _qty: number, _opts: ExecuteOptions): AlgoHandle | null {
+    return null;
+  }
+  /** Measures and proposes; places nothing. */
+  hedge(req: HedgeRequest): HedgeResult | null {
+    return this.inner.hedge({ ...req, place: false });
   }
   log(message: string): void {
     this.inner.log(message);

@@ -2,8 +2,17 @@
 // the venue, the store, the wall clock or randomness directly.
 import type { Bar } from '../model/bar.ts';
 import type { ExitAttachments, OrderRequest, TrailingOffset, TimeInForce } from '../model/order.ts';
-import type { Order } from '../model/order.ts';
-import type { Sizer } from './sizing.ts';
+import type { AlgoHandle, ExecuteOptions } from './execute-options.ts';
+import type { ErcRequest, HedgeRequest, HedgeResult } from './hedge-options.ts';
+import type { OrderView } from './order-view.ts';
+import type { AtrRiskSizingInput, KellySizingInput, Sizer, VolTargetSizingInput } from './sizing.ts';
+import type { Line } from './line.ts';
+import type { TypedIndicators } from './typed-indicators.ts';
+
+export type { AlgoHandle, ExecuteOptions } from './execute-options.ts';
+export type { ErcRequest, HedgeRequest, HedgeResult } from './hedge-options.ts';
+export type { OrderView } from './order-view.ts';
+export type { TypedIndicators } from './typed-indicators.ts';
 
 /** A read-only view of a position. */
 export interface PositionView {
@@ -30,19 +39,7 @@ export interface History {
   closes(n: number): Float64Array;
 }
 
-/**
- * One output of a library indicator on a symbol's bars, kept current by the engine: at each bar the
- * line already includes it. It never reads past the current bar. In a backtest the engine computes
- * it over the whole series at once (the batch form, as Freqtrade's populate_indicators does) and
- * reads it at the cursor; live, it folds the streaming form bar by bar. The two give the same values
- * (the indicator contract suite checks batch = streaming).
- */
-export interface Line {
-  /** The value at the current bar; null while the indicator warms up or before the symbol's first bar. */
-  readonly value: number | null;
-  /** The value `ago` bars back (0 = current bar); null before the indicator's first value. */
-  ago(ago: number): number | null;
-}
+export type { Line } from './line.ts';
 
 export interface OrderOptions {
   readonly type?: 'market' | 'limit' | 'stop' | 'stop-limit' | 'trailing-stop';
@@ -71,10 +68,35 @@ export interface BracketRequest {
   readonly tif?: TimeInForce;
 }
 
+/** Equal-risk-contribution weights of some symbols now, and a target sizer per symbol. */
+export interface ErcSizing {
+  readonly symbols: readonly string[];
+  /** Long-only weights summing to 1, by symbol. */
+  readonly weights: Readonly<Record<string, number>>;
+  /** Each symbol's share of portfolio variance (equal to its budget share when converged). */
+  readonly riskShares: Readonly<Record<string, number>>;
+  /** Volatility of the weighted portfolio per bar (not annualized). */
+  readonly volatility: number;
+  readonly converged: boolean;
+  /** A pct-equity target for `symbol`: weight × pctEquity percent of equity. */
+  sizer(symbol: string): Sizer;
+}
+
 export interface SizeHelpers {
   pctCash(pct: number): Sizer;
   qty(qty: number): Sizer;
   pctEquity(pct: number): Sizer;
+  /** Kelly fraction of equity from a win rate and payoff ratio (src/risk/sizing, docs/risk-math.md). */
+  kelly(opts: KellySizingInput): Sizer;
+  /** Volatility target: realized volatility over the symbol's last `lookback` returns when the order is made. */
+  volTarget(opts: VolTargetSizingInput): Sizer;
+  /** ATR risk: the symbol's ATR(atrPeriod) at the current bar when the order is made. */
+  atrRisk(opts: AtrRiskSizingInput): Sizer;
+  /**
+   * Equal risk contribution (risk parity) across `symbols`, from the covariance of their last
+   * `lookback` returns up to the current bar. Null while any symbol has fewer than lookback + 1 bars.
+   */
+  erc(symbols: readonly string[], opts?: ErcRequest): ErcSizing | null;
   /** The run's default sizing (the CLI's --size). */
   readonly default: Sizer;
 }
@@ -96,19 +118,41 @@ export interface StrategyContext {
    * `.value` on every bar. Indicators on two series (correlation, beta) are not available here.
    */
   indicator(symbol: string, name: string, params?: Readonly<Record<string, unknown>>, output?: string): Line;
+  /**
+   * The same lines with typed params, one method per registered one-series indicator:
+   * `indicators.sma(symbol, 20)`, `indicators.rsi(symbol, { period: 14 })`, `indicators.macd(symbol)`
+   * (one Line per output). A line is made once per (symbol, indicator, params, output) and shared
+   * with `indicator(...)`, so calling either on every bar is cheap.
+   */
+  readonly indicators: TypedIndicators;
   /** The latest bar of a symbol (null before its first bar). */
   lastBar(symbol: string): Bar | null;
   readonly size: SizeHelpers;
-  /** Buys `qty` (a number or a sizer; the run's default sizing when omitted). Returns the order or null. */
-  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null;
-  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): Order | null;
+  /**
+   * Buys `qty` (a number or a sizer; the run's default sizing when omitted). Returns a read-only view
+   * of the order (current at every read), or null when it sized to nothing.
+   */
+  buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null;
+  sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null;
   /** Closes the whole position with a reduce-only market order. */
-  close(symbol: string): Order | null;
-  submit(request: OrderRequest): Order | null;
+  close(symbol: string): OrderView | null;
+  submit(request: OrderRequest): OrderView | null;
   /** Entry + take-profit + stop-loss; the exits wait for the entry and cancel each other (OCO). */
-  bracket(req: BracketRequest): { entry: Order; takeProfit: Order; stopLoss: Order } | null;
+  bracket(req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null;
   cancel(orderId: string): void;
   cancelAll(symbol?: string): void;
-  openOrders(symbol?: string): readonly Order[];
+  openOrders(symbol?: string): readonly OrderView[];
+  /**
+   * Works `qty` of `symbol` (positive buys, negative sells) with an execution algorithm (TWAP, VWAP,
+   * POV, Almgren-Chriss, iceberg; src/execution/algos). The engine feeds it bars, books and the
+   * children's order events; the children go through risk checks like any order. Null where orders are refused (research warm-up gates).
+   */
+  execute(symbol: string, qty: number, opts: ExecuteOptions): AlgoHandle | null;
+  /**
+   * Measures the strategy's positions' beta-weighted and clustered exposure from their aligned
+   * returns, proposes a beta hedge / cluster reductions for every limit broken, and (by default)
+   * places them (src/risk/hedging, docs/hedging.md). Null while a symbol has fewer than lookback + 1 bars.
+   */
+  hedge(req: HedgeRequest): HedgeResult | null;
   log(message: string): void;
 }
