@@ -2,7 +2,7 @@
 // settings); a replay without --run never touches the live run; a resumed run must be asked for as it
 // was started; the live synthetic market trades several strategies with their allocations; the kill
 // switch halts, cancels and flattens; a --duration above setTimeout's limit does not fire at once.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -202,6 +202,16 @@ describe('paper trading', () => {
     expect(paperStatus).toMatchObject({ runId: 'paper', runStatus: 'stopped', orders: 1, fills: 1 });
     expect(paperStatus.positions).toEqual([expect.objectContaining({ strategyId: 'buy-and-hold', symbol: 'BTC-USD' })]);
     expect(paperStatus.positions[0]!.qty).toBeGreaterThan(0);
+    // A run the store does not hold is bad input naming --run and listing the runs it does hold.
+    await expect(readStatus({ stateDir, runId: 'nope' })).rejects.toThrow(/no run "nope" in .*runs: .*paper/);
+    await expect(readStatus({ stateDir, runId: 'nope' })).rejects.toMatchObject({ where: { field: '--run' } });
+  });
+
+  it('status of a folder that holds no store is bad input naming --state-dir, and creates nothing there', async () => {
+    const empty = join(dir, 'no-store-here');
+    await expect(readStatus({ stateDir: empty })).rejects.toBeInstanceOf(ConfigError);
+    await expect(readStatus({ stateDir: empty })).rejects.toMatchObject({ where: { field: '--state-dir' } });
+    expect(existsSync(empty)).toBe(false);
   });
 
   it('resuming a run with other data, strategies or money settings is an error naming the flag; an exhausted replay warns', async () => {

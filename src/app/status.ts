@@ -3,6 +3,7 @@
 // (PGlite is single-process), the process's own status snapshot is reported instead.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../core/errors.ts';
 import { openStore, resolveStoreTarget } from '../store/open.ts';
 import { foldFills } from '../store/positions.ts';
 import { DEFAULT_STATE_DIR } from './paper.ts';
@@ -44,10 +45,14 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       orders: s.orders, fills: s.fills, openOrders: [], positions: s.positions.map((p) => ({ strategyId: '*', symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: 0 })),
     };
   }
-  const store = await openStore({ dir: join(stateDir, 'db') });
+  const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true, existingField: '--state-dir' });
   try {
     const runs = await store.listRuns();
     const run = opts.runId === undefined ? runs.sort((a, b) => b.startedMs - a.startedMs)[0] : runs.find((r) => r.id === opts.runId);
+    if (opts.runId !== undefined && run === undefined) {
+      const known = runs.map((r) => r.id);
+      throw new ConfigError(`no run "${opts.runId}" in ${store.location}; ${known.length === 0 ? 'it holds no run' : `runs: ${known.join(', ')}`}`, { field: '--run' });
+    }
     const runId = run?.id ?? null;
     // Everything for this one run only: index lookups and one read of its fills, however many runs the store holds.
     const [orders, fills, open, equity, last, instruments] = runId === null

@@ -1,4 +1,6 @@
 // Picks the store implementation: Postgres for postgres:// URLs (or DATABASE_URL), PGlite otherwise.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { redactUrl } from './redact.ts';
 import { SCHEMA_NAME } from './sql.ts';
@@ -16,6 +18,13 @@ export interface OpenStoreOptions extends SqlStoreOptions {
   readonly schema?: string;
   /** Environment to read DATABASE_URL from (default process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Open only a store that already exists (readers such as `status`): a PGlite folder that holds no
+   * database is a ConfigError naming `existingField`, and nothing is created there.
+   */
+  readonly mustExist?: boolean;
+  /** The field a missing store is reported under (default 'dir'). */
+  readonly existingField?: string;
 }
 
 export type StoreTarget =
@@ -58,6 +67,9 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
       throw new ConfigError(`cannot open Postgres at ${redactUrl(target.url)}: ${e instanceof Error ? e.message : String(e)}`, { field: 'DATABASE_URL' });
     }
     return createSqlStore(driver, storeOpts);
+  }
+  if (opts.mustExist === true && target.dir !== undefined && !existsSync(join(target.dir, 'pgdata', 'PG_VERSION'))) {
+    throw new ConfigError(`no store at ${target.dir} (a paper run creates one)`, { field: opts.existingField ?? 'dir' });
   }
   const { openPglite } = await import('./pglite-driver.ts');
   return createSqlStore(await openPglite(target.dir, opts.schema), storeOpts);
