@@ -4,7 +4,7 @@
 // and working orders from the store and reconciles them before it trades.
 import type { Clock } from '../core/clock.ts';
 import { SimulatedClock } from '../core/clock.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, StrategyError } from '../core/errors.ts';
 import { BarSeries } from '../model/bar.ts';
 import type { EngineEvent } from '../model/events.ts';
 import type { Instrument } from '../model/instrument.ts';
@@ -21,6 +21,7 @@ import type { Strategy } from '../strategies/strategy.ts';
 import { sizers, type Sizer } from '../strategies/sizing.ts';
 import { foldFills } from '../store/positions.ts';
 import type { FillRecord, JsonValue, OrderRecord, PositionRecord, Store } from '../store/store.ts';
+import { loadStrategyStates, saveStrategyStates, snapshotStrategyStates, type StrategyStates } from './strategy-state.ts';
 import { DurableExecutionClient, orderInput } from './durable-client.ts';
 import { Feed } from './feed.ts';
 import { Kernel } from './kernel.ts';
@@ -173,10 +174,19 @@ export class LiveNode implements MarketSink {
     }
     // One read of the fills serves the account, the order count and the reconciliation; the queries
     // that follow are index lookups, so a restart costs one pass over the run's fills.
-    const [fills, orderCount, snapshots, last, open, halted] = await Promise.all([
+    const [fills, orderCount, snapshots, last, open, halted, states] = await Promise.all([
       store.loadFills(runId), store.countOrders(runId), store.loadPositions(runId), this.kernel.matchOnBars ? store.latestEquity(runId) : null,
-      store.loadOpenOrders(runId), store.getSetting<boolean>(`halted:${runId}`),
+      store.loadOpenOrders(runId), store.getSetting<boolean>(`halted:${runId}`), loadStrategyStates(store, runId, this.#cfg.strategies),
     ]);
+    // Strategies get their own state back before onStart and before the first bar.
+    for (const s of this.#cfg.strategies) {
+      if (!states.has(s.id)) continue;
+      try {
+        s.strategy.onLoad!(states.get(s.id));
+      } catch (e) {
+        throw new StrategyError(s.id, e);
+      }
+    }
     for (const f of fills) {
       this.kernel.restoreFill({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsMs });
       this.#fillSeq.set(f.orderId, Math.max(this.#fillSeq.get(f.orderId) ?? 0, f.seq));
@@ -240,7 +250,7 @@ export class LiveNode implements MarketSink {
     if (this.kernel.matchOnBars && !(tsMs <= this.#cursorMs)) {
       const p = this.kernel.portfolio;
       const eq = p.equity();
-      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs, equity: Number.isFinite(eq) ? eq : p.cash, cash: p.cash }]);
+      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs, equity: Number.isFinite(eq) ? eq : p.cash, cash: p.freeCash() }]);
     }
     this.kernel.onBar(feed, i);
     this.kernel.afterStep(tsMs);
@@ -294,7 +304,7 @@ export class LiveNode implements MarketSink {
       runId: this.#cfg.runId,
       nowMs: this.#clock.nowMs(),
       equity,
-      cash: p.cash,
+      cash: p.freeCash(),
       pnl: equity - this.#startingCash,
       positions: p.openPositions().map((pos) => ({ symbol: pos.symbol, qty: pos.qty, avgPrice: pos.avgPrice, lastPrice: pos.lastPrice, unrealizedPnl: pos.unrealizedPnl() })),
       openOrders: this.venue.workingCount + this.#client.pending,
@@ -320,13 +330,15 @@ export class LiveNode implements MarketSink {
     clearInterval(this.#flushTimer);
     clearInterval(this.#equityTimer);
     this.kernel.stop();
+    const states = this.#strategyStates();
     if (!this.kernel.matchOnBars) this.#snapshotEquity();
     else if (this.#cursorMs === this.#cursorMs) {
       // The closing equity of a replay, just after its last bar.
       const p = this.kernel.portfolio;
-      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#cursorMs + 1, equity: p.equity(), cash: p.cash }]);
+      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#cursorMs + 1, equity: p.equity(), cash: p.freeCash() }]);
     }
     await this.#flushAll();
+    if (this.#failure === null) await saveStrategyStates(this.#cfg.store, this.#cfg.runId, states).catch((e: unknown) => this.#fail(e));
     await this.#cfg.store.endRun(this.#cfg.runId, this.#failure === null ? status : 'failed');
   }
 
@@ -367,7 +379,7 @@ export class LiveNode implements MarketSink {
   #snapshotEquity(): void {
     const p = this.kernel.portfolio;
     const eq = p.equity();
-    if (Number.isFinite(eq)) this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), equity: eq, cash: p.cash }]);
+    if (Number.isFinite(eq)) this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), equity: eq, cash: p.freeCash() }]);
   }
 
   /** Flushes until nothing is buffered or in flight (or the store has failed). */
@@ -377,16 +389,25 @@ export class LiveNode implements MarketSink {
     while (this.#failure === null && (this.#cfg.store.bufferedRows > 0 || this.#flushing !== null));
   }
 
-  /** Commits buffered rows. */
+  /** Commits buffered rows, then the strategies' own state as of the same moment (a checkpoint). */
   #flush(): Promise<void> {
     if (this.#flushing !== null || this.#cfg.store.bufferedRows === 0) return this.#flushing ?? Promise.resolve();
+    const states = this.#stopped ? null : this.#strategyStates();
     this.#flushing = this.#cfg.store
       .flush()
+      .then(() => (states === null ? undefined : saveStrategyStates(this.#cfg.store, this.#cfg.runId, states)))
       .catch((e: unknown) => this.#fail(e))
       .finally(() => {
         this.#flushing = null;
       });
     return this.#flushing;
+  }
+
+  /** What each strategy's onSave returns now; a strategy whose state cannot be stored is reported, not saved. */
+  #strategyStates(): StrategyStates {
+    return snapshotStrategyStates(this.#cfg.strategies, (strategyId, message) => {
+      this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), kind: 'strategy-error', reason: `${strategyId}: ${message}` }]);
+    }, this.#clock.nowMs());
   }
 
   #fail(e: unknown): void {
