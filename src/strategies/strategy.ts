@@ -18,6 +18,15 @@ export abstract class Strategy<C extends object = object> {
   onBook?(book: OrderBookSnapshot, ctx: StrategyContext): void;
   onOrderEvent?(event: OrderEvent, ctx: StrategyContext): void;
   onStop?(ctx: StrategyContext): void;
+  /**
+   * The strategy's own state to keep across a restart of a paper or live run: plain JSON (objects,
+   * arrays, strings, finite numbers, booleans, null). Called at each store checkpoint and on stop.
+   * Fills, positions and working orders are restored by the engine; keep here what only the
+   * strategy knows (counters, a trailing level, a regime flag). docs/strategy-guide.md, "State across restarts".
+   */
+  onSave?(): unknown;
+  /** Restores what onSave returned, when a run resumes: before onStart and before the first bar. */
+  onLoad?(state: unknown): void;
 }
 
 /** A strategy class with its schema and documentation, as the registry and loaders see it. */
