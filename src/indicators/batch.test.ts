@@ -108,6 +108,25 @@ describe('batch loops equal the streaming fold', () => {
     for (const p of [1, 3, 20, 33]) expectSame(smaBatch(swing, p), reference(swing, p));
   });
 
+  it('smaBatch equals fsum(window) / period across the chunks of its hot loop (long series)', () => {
+    // 10,000 points: the hot loop runs in chunks of 4,096; odd values (zero, a negative price, a jump
+    // that re-scales) sit on and next to the chunk edges, and the price swings a thousandfold.
+    const xs = Float64Array.from({ length: 10_000 }, (_, i) => 100 * 1.001 ** (5000 - Math.abs(5000 - i)) + Math.sin(i) / 7);
+    for (const i of [4095, 4096, 4097, 8191]) xs[i] = 0;
+    xs[4100] = -xs[4100]!;
+    xs[8192] = xs[8192]! * 1e6;
+    for (const p of [1, 7, 30]) {
+      const ref = xs.map((_, i) => {
+        if (i + 1 < p) return NaN;
+        const e = new ExactSum();
+        for (let j = i + 1 - p; j <= i; j++) e.add(xs[j]!);
+        return e.value() / p;
+      });
+      expectSame(smaBatch(xs, p), ref);
+      expectSame(smaBatch(xs, p), foldScalar(new SMA(p), xs));
+    }
+  });
+
   it('smaBatch stays exact where the running sum loses digits (fsum fallback)', () => {
     const xs = Float64Array.from([1e16, 1, 1, -1e16, 3, 1e-3, 0.1, 0.2, 0.3, 1e300, -1e300, 7, 0, 0, 0]);
     for (const p of [1, 2, 3, 4]) expectSame(smaBatch(xs, p), foldScalar(new SMA(p), xs));

@@ -3,33 +3,52 @@
 // with a scale sigma, q = (x + sigma) - sigma and r = x - q, the running sums of q's and of r's make
 // no rounding error while every value stays inside the scale's bounds.
 //
-// The hot loop takes four points at a time and checks the four entering values against the bounds
-// with one subtraction each, reusing x + sigma, which the split needs anyway. A value outside them is
-// handled on its own: either it fits the scale after all (zero, a negative value), or the scale is
-// re-chosen from the window. Only a window that no scale fits (NaN, infinities, values 2^45 apart)
-// sends the whole series through the streaming SMA, whose per-window fallback is exact.
+// The hot loop (`fitRun`) is a small function of its own, one point per iteration, called on chunks
+// of CHUNK points. That shape is for cold processes (a backtest computes each line once): a small
+// function reaches V8's optimizing compiler after a few thousand points and compiles quickly, its
+// first chunk returns early, so the code after the loop has type feedback when it is optimized (no
+// deoptimization at the end of the series), and the second line of a run starts in optimized code.
+// The same loop written inline in `smaBatch`, four points per iteration, ran interpreted for tens of
+// thousands of points in a fresh process, and deoptimized at its tail (docs/architecture.md, "Cold run").
+//
+// A value outside the scale's fast bounds is handled on its own: either it fits the scale after all
+// (zero, a negative value), or the scale is re-chosen from the window. Only a window that no scale fits
+// (NaN, infinities, values 2^45 apart) sends the whole series through the streaming SMA, whose
+// per-window fallback is exact.
 import { SMA } from './sma.ts';
-import { scaleFor, splitSums } from './window-sum.ts';
+import { scaleFor, splitSums, type SplitScale } from './window-sum.ts';
 
-interface Scale {
-  sig: number;
-  limit: number;
-  floor: number;
-  /** |x + sig - mid| <= half  <=>  floor <= q <= limit (positive values on the fast path). */
-  mid: number;
-  half: number;
-}
-
-function scaleOf(xs: Float64Array, from: number, to: number, period: number): Scale | null {
-  const s = scaleFor(xs, from, to, period);
-  if (s === null) return null;
-  return { sig: s.sigma, limit: s.limit, floor: s.floor, mid: s.sigma + (s.floor + s.limit) / 2, half: (s.limit - s.floor) / 2 };
-}
+/** Points per call of the hot loop. */
+const CHUNK = 4096;
 
 function folded(xs: Float64Array, period: number, out: Float64Array): Float64Array {
   const sma = new SMA(period);
   for (let i = 0; i < xs.length; i++) out[i] = sma.update(xs[i]!) ?? NaN;
   return out;
+}
+
+/**
+ * Slides the window over xs[i, to) while each entering value x has floor <= x + sig - sig <= limit
+ * (|x + sig - mid| <= half); returns the index of the first value that does not (or `to`). The exact
+ * sums of q's and r's come in and go out through `acc` ([hi, lo]).
+ */
+function fitRun(xs: Float64Array, out: Float64Array, p: number, i: number, to: number, sig: number, mid: number, half: number, acc: Float64Array): number {
+  let hi = acc[0]!;
+  let lo = acc[1]!;
+  for (; i < to; i++) {
+    const a = xs[i]!;
+    const t = a + sig;
+    if (!(Math.abs(t - mid) <= half)) break;
+    const b = xs[i - p]!;
+    const q = t - sig;
+    const o = b + sig - sig;
+    hi += q - o;
+    lo += a - q - (b - o);
+    out[i] = (hi + lo) / p;
+  }
+  acc[0] = hi;
+  acc[1] = lo;
+  return i;
 }
 
 /** SMA(period) of xs, written into `out` when given (it must be as long as xs), else a new array. */
@@ -38,68 +57,42 @@ export function smaBatch(xs: Float64Array, period: number, out: Float64Array = n
   const p = period;
   if (out.length !== n) throw new RangeError(`smaBatch: out has ${out.length} elements, xs has ${n}`);
   if (n < p) return out.fill(NaN);
-  let sc = scaleOf(xs, 0, p, p);
+  let sc: SplitScale | null = scaleFor(xs, 0, p, p);
   if (sc === null) return folded(xs, p, out);
-  let sig = sc.sig;
-  let { hi, lo } = splitSums(xs, 0, p, sig);
+  const acc = new Float64Array(2);
+  let sig = sc.sigma;
+  let mid = sig + (sc.floor + sc.limit) / 2;
+  let half = (sc.limit - sc.floor) / 2;
+  const first = splitSums(xs, 0, p, sig);
+  acc[0] = first.hi;
+  acc[1] = first.lo;
   out.fill(NaN, 0, p - 1);
-  out[p - 1] = (hi + lo) / p;
+  out[p - 1] = (acc[0] + acc[1]) / p;
   let i = p;
   while (i < n) {
-    const mid = sc.mid;
-    const half = sc.half;
-    for (; i + 3 < n; i += 4) {
-      const a0 = xs[i]!;
-      const a1 = xs[i + 1]!;
-      const a2 = xs[i + 2]!;
-      const a3 = xs[i + 3]!;
-      const t0 = a0 + sig;
-      const t1 = a1 + sig;
-      const t2 = a2 + sig;
-      const t3 = a3 + sig;
-      if (!(Math.abs(t0 - mid) <= half && Math.abs(t1 - mid) <= half && Math.abs(t2 - mid) <= half && Math.abs(t3 - mid) <= half)) break;
-      const b0 = xs[i - p]!;
-      const b1 = xs[i + 1 - p]!;
-      const b2 = xs[i + 2 - p]!;
-      const b3 = xs[i + 3 - p]!;
-      const q0 = t0 - sig;
-      const q1 = t1 - sig;
-      const q2 = t2 - sig;
-      const q3 = t3 - sig;
-      const o0 = b0 + sig - sig;
-      const o1 = b1 + sig - sig;
-      const o2 = b2 + sig - sig;
-      const o3 = b3 + sig - sig;
-      hi += q0 - o0;
-      lo += a0 - q0 - (b0 - o0);
-      out[i] = (hi + lo) / p;
-      hi += q1 - o1;
-      lo += a1 - q1 - (b1 - o1);
-      out[i + 1] = (hi + lo) / p;
-      hi += q2 - o2;
-      lo += a2 - q2 - (b2 - o2);
-      out[i + 2] = (hi + lo) / p;
-      hi += q3 - o3;
-      lo += a3 - q3 - (b3 - o3);
-      out[i + 3] = (hi + lo) / p;
-    }
-    if (i >= n) break;
-    // One point on its own: the tail, or a group that left the fast bounds.
+    const to = Math.min(n, i + CHUNK);
+    i = fitRun(xs, out, p, i, to, sig, mid, half, acc);
+    if (i === to) continue;
+    // One point outside the fast bounds.
     const x = xs[i]!;
     const a = Math.abs(x);
     if (a <= sc.limit && (a >= sc.floor || a === 0)) {
       const b = xs[i - p]!;
       const q = x + sig - sig;
       const o = b + sig - sig;
-      hi += q - o;
-      lo += x - q - (b - o);
+      acc[0] += q - o;
+      acc[1] += x - q - (b - o);
     } else {
-      sc = scaleOf(xs, i + 1 - p, i + 1, p);
+      sc = scaleFor(xs, i + 1 - p, i + 1, p);
       if (sc === null) return folded(xs, p, out);
-      sig = sc.sig;
-      ({ hi, lo } = splitSums(xs, i + 1 - p, i + 1, sig));
+      sig = sc.sigma;
+      mid = sig + (sc.floor + sc.limit) / 2;
+      half = (sc.limit - sc.floor) / 2;
+      const sums = splitSums(xs, i + 1 - p, i + 1, sig);
+      acc[0] = sums.hi;
+      acc[1] = sums.lo;
     }
-    out[i] = (hi + lo) / p;
+    out[i] = (acc[0] + acc[1]) / p;
     i++;
   }
   return out;
