@@ -4,7 +4,27 @@
 // through tsx instead (development: `npm run dev -- <args>`; vitest sets it so that tests spawning
 // the CLI run the sources under test).
 /* global process, console, URL */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * In a checkout (src/ beside dist/), a source edited after the last build would run as it was built:
+ * say so on stderr (about 4 ms for the whole tree). An installed package has no src/ and skips this.
+ */
+function warnIfStale(srcUrl, stampUrl) {
+  if (!existsSync(srcUrl)) return;
+  const builtMs = existsSync(stampUrl) ? Number(readFileSync(stampUrl, 'utf8')) : 0;
+  const src = fileURLToPath(srcUrl);
+  for (const e of readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const file = join(e.parentPath ?? e.path, e.name);
+    if (statSync(file).mtimeMs > builtMs) {
+      console.error(`sextant: warning: ${file} changed after the last build, which is what runs now; run \`npm run build\` (or \`npm run dev -- <command>\` to run the sources)`);
+      return;
+    }
+  }
+}
 
 let main;
 if (process.env.SEXTANT_FROM_SOURCE === '1') {
@@ -17,6 +37,7 @@ if (process.env.SEXTANT_FROM_SOURCE === '1') {
     console.error('sextant: the package is not built (dist/cli/main.js is missing).\nRun `npm install` (it builds) or `npm run build` in the sextant folder, then try again.');
     process.exit(1);
   }
+  warnIfStale(new URL('../src/', import.meta.url), new URL('../dist/.build-started', import.meta.url));
   ({ main } = await import(built.href));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -4,7 +4,7 @@
 // deleted source lingers.
 /* global process, console */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ const dist = join(root, 'dist');
 /** Files under src/ that are not compiled but needed at run time. */
 const COPIED = /\.(mjs|cjs|json|sql|html|css|txt|tmpl)$/;
 
+const startedMs = Date.now();
 rmSync(dist, { recursive: true, force: true });
 let tsc;
 try {
@@ -35,4 +36,6 @@ for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) 
   cpSync(from, join(dist, relative(src, from)));
   copied++;
 }
+// When this build started: bin/sextant.js warns when a source file in a checkout changed after it.
+writeFileSync(join(dist, '.build-started'), `${startedMs}\n`);
 console.log(`sextant build: dist/ compiled from src/ (+${copied} runtime files copied)`);
