@@ -4,7 +4,11 @@
 // so a user needs no install of their own.
 export { z } from 'zod';
 export { Strategy, PerSymbol, type StrategyClass } from './strategies/strategy.ts';
-export type { StrategyContext, PositionView, History, Line, OrderOptions, BracketRequest, SizeHelpers } from './strategies/context.ts';
+export type {
+  StrategyContext, PositionView, History, Line, OrderOptions, BracketRequest, SizeHelpers, OrderView, AlgoHandle, ExecuteOptions, HedgeRequest, HedgeResult,
+  ErcRequest, ErcSizing, TypedIndicators,
+} from './strategies/context.ts';
+export { flatProfile, uShapedProfile, volumeProfileFromBars, type VolumeProfile } from './execution/algos/profile.ts';
 export { sizers, type Sizer } from './strategies/sizing.ts';
 export type { Bar } from './model/bar.ts';
 export { BarSeries } from './model/bar.ts';

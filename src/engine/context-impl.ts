@@ -74,10 +74,16 @@ export class KernelContext implements StrategyContext {
   indicator(symbol: string, name: string, params: Readonly<Record<string, unknown>> = {}, output?: string): Line {
     const feed = this.kernel.feedOf(symbol);
     if (feed === undefined) throw new ConfigError(`unknown symbol "${symbol}"`, { field: 'symbol' });
+    // Asked the same way again (e.g. on every bar): one map lookup, no params parsing.
+    const raw = `${symbol}\u0000${name}\u0000${JSON.stringify(params)}\u0000${output ?? ''}`;
+    let line = this.#lines.get(raw);
+    if (line !== undefined) return line;
+    // Asked another way for the same line (defaults spelt out, an alias): the same object.
     const def = getIndicator(name);
-    const key = `${symbol}\u0000${def.name}\u0000${JSON.stringify(parseParams(def, params))}\u0000${output ?? def.outputs[0]!}`;
-    let line = this.#lines.get(key);
+    const key = `${symbol}\u0000${def.name}\u0000${JSON.stringify(parseParams(def, params))}\u0000${output ?? def.outputs[0]!}\u0000parsed`;
+    line = this.#lines.get(key);
     if (line === undefined) this.#lines.set(key, (line = indicatorLine(feed, name, params, output, this.kernel.wholeSeries)));
+    this.#lines.set(raw, line);
     return line;
   }
   get indicators(): TypedIndicators {
