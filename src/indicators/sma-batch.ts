@@ -97,3 +97,10 @@ export function smaBatch(xs: Float64Array, period: number, out: Float64Array = n
   }
   return out;
 }
+
+// One small call at load: every operation of `fitRun`, its exit included, has type feedback before V8
+// first compiles it (a function gets its feedback vector only after some work, hence 256 points;
+// fractional values, so that the arithmetic's feedback is "double", not "small integer"). Without it,
+// the loop optimized during the first chunk lacks feedback for the code after the loop and
+// deoptimizes at the end of the chunk.
+smaBatch(Float64Array.from({ length: 256 }, (_, i) => 100 + i / 3), 2);
