@@ -1,10 +1,11 @@
 // ctx.execute end to end in a real backtest (BacktestNode: kernel -> risk -> simulated venue): the
 // engine feeds the algorithm, children go out as IOC market orders on the bars the schedule says and
 // fill at the next bar's open (the default fill rule).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import { BarSeries } from '../model/bar.ts';
-import type { AlgoHandle } from '../strategies/context.ts';
+import type { AlgoHandle, ExecuteOptions } from '../strategies/context.ts';
+import { planAlmgrenChriss } from '../execution/algos/index.ts';
 import { parseExecuteOptions } from '../strategies/execute-options.ts';
 import { runScript } from '../../test/helpers/scenario.ts';
 
@@ -85,6 +86,39 @@ describe('ctx.execute in a backtest', () => {
     expect(r.kernel.rejections.length).toBeGreaterThan(0);
     expect(h!.filledQty).toBeLessThan(1000);
     expect(r.kernel.portfolio.position('XYZ').qty).toBe(h!.filledQty);
+  });
+
+  it('iceberg: one display-sized GTC limit tranche at a time, the next after a fill; the window end cancels the last', () => {
+    let h: AlgoHandle | null = null;
+    // Bars open at 100 + i with lows at 99.5 + i: a buy limit at 101 can fill on bar 1 only.
+    const r = runScript(minuteBars(8), { 0: (ctx) => { h = ctx.execute('XYZ', 300, { algo: 'iceberg', durationMs: 6 * MIN, limitPrice: 101, display: 100 }); } }, { cash: 1e6 });
+    expect(r.orders.map((o) => [minute(o.createdMs), o.type, o.tif, o.limitPrice, o.qty, o.status, minute(o.updatedMs)])).toEqual([
+      [0, 'limit', 'GTC', 101, 100, 'filled', 1],
+      [1, 'limit', 'GTC', 101, 100, 'canceled', 6],
+    ]);
+    expect(r.kernel.fills.toArray().map((f) => [minute(f.tsMs), f.qty, f.price])).toEqual([[1, 100, 101]]);
+    expect([(h as AlgoHandle | null)!.state, h!.filledQty, h!.remainingQty]).toEqual(['expired', 100, 200]);
+  });
+
+  it('almgren-chriss: one child per period with the quantities of the library plan (front-loaded with risk aversion)', () => {
+    const opts = { periods: 5, sigma: 0.3, eta: 0.01, lambda: 0.02, tau: 1 };
+    const r = runScript(minuteBars(12), { 1: (ctx) => { ctx.execute('XYZ', 1000, { algo: 'almgren-chriss', durationMs: 5 * MIN, ...opts }); } }, { cash: 1e6 });
+    const plan = planAlmgrenChriss({ id: 'p', symbol: 'XYZ', side: 'buy', qty: 1000, startMs: T0 + MIN, endMs: T0 + 6 * MIN }, opts);
+    expect(r.orders.map((o) => [minute(o.createdMs), o.qty])).toEqual(plan.slices.map((sl) => [minute(sl.startMs), sl.qty]));
+    expect(plan.slices[0]!.qty).toBeGreaterThan(plan.slices[4]!.qty);
+  });
+
+  it('types the options per algorithm', () => {
+    expectTypeOf<Extract<ExecuteOptions, { algo: 'pov' }>['rate']>().toEqualTypeOf<number>();
+    const typeOnly = (o: (opts: ExecuteOptions) => void): void => {
+      // @ts-expect-error: TWAP needs slices
+      o({ algo: 'twap', durationMs: MIN });
+      // @ts-expect-error: no algorithm "market"
+      o({ algo: 'market', durationMs: MIN });
+      // @ts-expect-error: POV has no slices
+      o({ algo: 'pov', durationMs: MIN, rate: 0.1, slices: 3 });
+    };
+    expect(typeof typeOnly).toBe('function');
   });
 
   it('rejects bad params with a ConfigError naming the field', () => {
