@@ -3,6 +3,7 @@
 // (a transaction-scoped advisory lock serializes them).
 import { createHash } from 'node:crypto';
 import { ConfigError, InvariantError } from '../core/errors.ts';
+import { restoreHint } from './safety.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import type { SqlDriver } from './sql.ts';
 import type { AppliedMigration } from './store.ts';
@@ -27,8 +28,17 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
  * read instead of a locked transaction per migration (the common case, every open after the first).
  */
 async function upToDate(db: SqlDriver, migrations: readonly Migration[]): Promise<boolean> {
-  const present = await db.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
-  if (present.rows[0]?.t == null) return false;
+  const present = await db.query<{ t: string | null; runs: string | null }>("SELECT to_regclass('schema_migrations')::text AS t, to_regclass('runs')::text AS runs");
+  if (present.rows[0]?.t == null) {
+    // Tables without their migration record: re-running migration 1 would fail half-way ("relation already
+    // exists"); the store was damaged (or edited by hand), so stop and say so.
+    if (present.rows[0]?.runs != null) {
+      throw new ConfigError(
+        `the store in ${db.location} is damaged: its tables exist but the schema_migrations table that records their version is missing; ${restoreHint(db.location)}`,
+      );
+    }
+    return false;
+  }
   const rows = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
   const stored = new Map(rows.rows.map((r) => [Number(r.version), r.checksum]));
   const known = migrations.at(-1)?.version ?? 0;

@@ -1,9 +1,7 @@
 // Picks the store implementation: Postgres for postgres:// URLs (or DATABASE_URL), PGlite otherwise.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { redactUrl } from './redact.ts';
-import { SCHEMA_NAME } from './sql.ts';
+import { SCHEMA_NAME, type SqlDriver } from './sql.ts';
 import { createSqlStore, type SqlStoreOptions } from './sql-store.ts';
 import type { Store } from './store.ts';
 
@@ -14,7 +12,7 @@ export interface OpenStoreOptions extends SqlStoreOptions {
   readonly url?: string;
   /** PGlite folder when no URL applies (default `./.sextant/db`). */
   readonly dir?: string;
-  /** Work inside this schema (created if missing): isolates tests and tenants sharing a database. */
+  /** Work inside this schema (created if missing): isolates tests and tenants sharing a database (default: SEXTANT_DB_SCHEMA, else the server's search path). */
   readonly schema?: string;
   /** Environment to read DATABASE_URL from (default process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -47,30 +45,42 @@ export function resolveStoreTarget(opts: OpenStoreOptions = {}): StoreTarget {
   return { kind: 'pglite', dir };
 }
 
+/** The schema to work in: the option, else SEXTANT_DB_SCHEMA, else none (the server's search path). */
+export function resolveSchema(opts: OpenStoreOptions = {}): string | undefined {
+  const env = opts.env ?? process.env;
+  const fromEnv = env.SEXTANT_DB_SCHEMA !== undefined && env.SEXTANT_DB_SCHEMA !== '' ? env.SEXTANT_DB_SCHEMA : undefined;
+  const schema = opts.schema ?? fromEnv;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new ConfigError(`schema "${schema}" must be lower-case letters, digits and _ (at most 63)`, { field: opts.schema !== undefined ? 'schema' : 'SEXTANT_DB_SCHEMA' });
+  }
+  return schema;
+}
+
+/**
+ * The raw connection to the store the options point at, without migrations (backup and restore). PGlite:
+ * a new store is created only in an absent or empty folder, and only unless `mustExist`.
+ */
+export async function openDriver(opts: OpenStoreOptions = {}): Promise<SqlDriver> {
+  const target = resolveStoreTarget(opts);
+  const schema = resolveSchema(opts);
+  if (target.kind === 'postgres') {
+    try {
+      // Each driver is loaded only when used: a PGlite user never loads pg, nor a Postgres user the WASM build.
+      const { openPostgres } = await import('./postgres-driver.ts');
+      return await openPostgres(target.url, schema);
+    } catch (e) {
+      throw new ConfigError(`cannot open Postgres at ${redactUrl(target.url)}: ${e instanceof Error ? e.message : String(e)}`, { field: 'DATABASE_URL' });
+    }
+  }
+  const { openPglite } = await import('./pglite-driver.ts');
+  return openPglite(target.dir, schema, { create: opts.mustExist !== true, missingField: opts.existingField ?? 'dir' });
+}
+
 /** Opens (and migrates) the store the options and environment point at. */
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const target = resolveStoreTarget(opts);
-  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
-    throw new ConfigError(`schema "${opts.schema}" must be lower-case letters, digits and _ (at most 63)`, { field: 'schema' });
-  }
   const storeOpts: SqlStoreOptions = {
     ...(opts.maxBufferRows === undefined ? {} : { maxBufferRows: opts.maxBufferRows }),
     ...(opts.flushIntervalMs === undefined ? {} : { flushIntervalMs: opts.flushIntervalMs }),
   };
-  if (target.kind === 'postgres') {
-    let driver;
-    try {
-      // Each driver is loaded only when used: a PGlite user never loads pg, nor a Postgres user the WASM build.
-      const { openPostgres } = await import('./postgres-driver.ts');
-      driver = await openPostgres(target.url, opts.schema);
-    } catch (e) {
-      throw new ConfigError(`cannot open Postgres at ${redactUrl(target.url)}: ${e instanceof Error ? e.message : String(e)}`, { field: 'DATABASE_URL' });
-    }
-    return createSqlStore(driver, storeOpts);
-  }
-  if (opts.mustExist === true && target.dir !== undefined && !existsSync(join(target.dir, 'pgdata', 'PG_VERSION'))) {
-    throw new ConfigError(`no store at ${target.dir} (a paper run creates one)`, { field: opts.existingField ?? 'dir' });
-  }
-  const { openPglite } = await import('./pglite-driver.ts');
-  return createSqlStore(await openPglite(target.dir, opts.schema), storeOpts);
+  return createSqlStore(await openDriver(opts), storeOpts);
 }

@@ -1,53 +1,91 @@
 // PGlite (Postgres compiled to WASM) in this process: a folder on disk, or memory for tests.
 // Only one process may open a folder at a time; a lock file holding the owner's pid guards it.
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
+import { inspectStoreFolder, LOCK_FILE, markStore, storeFault } from './safety.ts';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
 
-function wrap(q: PGlite | Transaction): SqlConn {
+/** Every database error passes storeFault: damaged files become a ConfigError naming the folder. */
+function wrap(q: PGlite | Transaction, where: string): SqlConn {
   return {
     async query<R>(text: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
-      const r = await q.query<R>(text, params as unknown[]);
-      return { rows: r.rows };
+      try {
+        const r = await q.query<R>(text, params as unknown[]);
+        return { rows: r.rows };
+      } catch (e) {
+        throw storeFault(e, where);
+      }
     },
     async exec(text: string): Promise<void> {
-      await q.exec(text);
+      try {
+        await q.exec(text);
+      } catch (e) {
+        throw storeFault(e, where);
+      }
     },
   };
 }
 
-/** Opens PGlite in memory (`dir` undefined) or in `<dir>/pgdata`, creating the folder as needed. */
-export async function openPglite(dir: string | undefined, schema?: string): Promise<SqlDriver> {
+export interface PgliteOpenOptions {
+  /** Create a new store when the folder is absent or empty (default true); false: a ConfigError instead. */
+  readonly create?: boolean;
+  /** The field a missing store is reported under when `create` is false. */
+  readonly missingField?: string;
+}
+
+/**
+ * Opens PGlite in memory (`dir` undefined) or in `<dir>/pgdata`. A new store is created only in an absent or
+ * empty folder; a folder whose store is missing, incomplete or damaged is a ConfigError (safety.ts).
+ */
+export async function openPglite(dir: string | undefined, schema?: string, opts: PgliteOpenOptions = {}): Promise<SqlDriver> {
   let lock: string | null = null;
   let db: PGlite;
+  const where = dir === undefined ? 'memory://' : resolve(dir);
   if (dir === undefined) {
     db = new PGlite();
   } else {
-    const root = resolve(dir);
-    mkdirSync(root, { recursive: true });
-    lock = acquireLock(join(root, 'lock'));
+    const root = where;
+    if (opts.create === false && inspectStoreFolder(root) !== 'store') {
+      throw new ConfigError(`no store at ${root} (a paper run creates one)`, { field: opts.missingField ?? 'dir' });
+    }
     try {
+      mkdirSync(root, { recursive: true });
+      lock = acquireLock(join(root, LOCK_FILE));
+    } catch (e) {
+      throw storeFault(e, root);
+    }
+    try {
+      // Checked under the lock: nobody else creates or removes the store meanwhile.
+      const state = inspectStoreFolder(root);
+      if (state === 'store') checkWritable(root);
       db = new PGlite(join(root, 'pgdata'));
       await db.waitReady;
+      markStore(root);
     } catch (e) {
       releaseLock(lock);
-      throw e;
+      throw storeFault(e, root);
     }
   }
   await db.waitReady;
+  const conn = wrap(db, where);
   if (schema !== undefined) {
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; SET search_path TO ${ident(schema)}`);
+    try {
+      await conn.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; SET search_path TO ${ident(schema)}`);
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      if (lock !== null) releaseLock(lock);
+      throw e;
+    }
   }
-  const conn = wrap(db);
   let closed = false;
   return {
     kind: 'pglite',
     location: dir === undefined ? 'memory://' : resolve(dir),
     query: conn.query,
     exec: conn.exec,
-    transaction: <T>(fn: (tx: SqlConn) => Promise<T>): Promise<T> => db.transaction((tx) => fn(wrap(tx))),
+    transaction: <T>(fn: (tx: SqlConn) => Promise<T>): Promise<T> => db.transaction((tx) => fn(wrap(tx, where))).catch((e: unknown) => { throw storeFault(e, where); }),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -61,6 +99,17 @@ export async function openPglite(dir: string | undefined, schema?: string): Prom
       }
     },
   };
+}
+
+/** PGlite fails deep inside WASM on a read-only folder: say so first (root can write anyway). */
+function checkWritable(root: string): void {
+  for (const path of [root, join(root, 'pgdata'), join(root, 'pgdata', 'global', 'pg_control')]) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (e) {
+      throw storeFault(e, root);
+    }
+  }
 }
 
 /** fsync every file and directory under `root` (children before their directory). */

@@ -10,6 +10,7 @@ import type { OrderStatus } from '../model/order-status.ts';
 import { appliedMigrations, migrate } from './migrate.ts';
 import { foldFills } from './positions.ts';
 import type { SqlConn, SqlDriver } from './sql.ts';
+import { TABLES } from './tables.ts';
 import type {
   AppliedMigration,
   EquityInput,
@@ -89,10 +90,12 @@ function chunks<T>(xs: readonly T[]): T[][] {
   return out;
 }
 
-/** Opens a store over a driver: runs the migrations first. */
+/** Opens a store over a driver: runs the migrations first, then reads one row of every table. */
 export async function createSqlStore(db: SqlDriver, opts: SqlStoreOptions = {}): Promise<Store> {
   try {
     await migrate(db);
+    // A damaged table shows now, as a ConfigError from the driver, rather than in the middle of a restore.
+    await db.query(`SELECT ${TABLES.map((t) => `(SELECT 1 FROM ${t.name} LIMIT 1)`).join(', ')}`);
   } catch (e) {
     await db.close();
     throw e;
@@ -155,6 +158,13 @@ class SqlStore implements Store {
     // The end of a run is recorded after its rows.
     await this.flush();
     const r = await this.#db.query('UPDATE runs SET status = $2, ended_ms = $3, updated_at = now() WHERE id = $1 RETURNING id', [id, status, endedMs]);
+    if (r.rows.length === 0) throw new InputError(`no run "${id}"`, { field: 'runId' });
+  }
+
+  async resumeRun(id: string): Promise<void> {
+    this.#assertOpen();
+    text(id, 'runId');
+    const r = await this.#db.query("UPDATE runs SET status = 'running', ended_ms = NULL, updated_at = now() WHERE id = $1 RETURNING id", [id]);
     if (r.rows.length === 0) throw new InputError(`no run "${id}"`, { field: 'runId' });
   }
 

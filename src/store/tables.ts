@@ -1,0 +1,24 @@
+// Sextant's tables in foreign-key order (a table follows those it references): the order a backup writes
+// and a restore loads them. A migration that adds a table adds it here too (backup refuses unknown tables).
+
+export interface TableInfo {
+  readonly name: string;
+  /** Columns that give a stable row order for a backup. */
+  readonly orderBy: string;
+  /** A GENERATED ALWAYS AS IDENTITY column whose values a restore keeps (and whose sequence it moves on). */
+  readonly identity?: string;
+}
+
+export const TABLES: readonly TableInfo[] = [
+  { name: 'instruments', orderBy: 'symbol' },
+  { name: 'strategies', orderBy: 'id' },
+  { name: 'runs', orderBy: 'id' },
+  { name: 'settings', orderBy: 'key' },
+  { name: 'orders', orderBy: 'client_order_id' },
+  { name: 'order_events', orderBy: 'order_id, seq' },
+  { name: 'fills', orderBy: 'arrival', identity: 'arrival' },
+  { name: 'positions', orderBy: 'run_id, strategy_id, symbol' },
+  { name: 'equity_snapshots', orderBy: 'run_id, ts_ms' },
+  { name: 'risk_events', orderBy: 'id', identity: 'id' },
+  { name: 'strategy_state', orderBy: 'run_id, strategy_id' },
+];
