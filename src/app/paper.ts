@@ -115,6 +115,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   const store = await openStore({ dir: join(stateDir, 'db') });
   try {
     const plan = await planPaperRun(request, store);
+    // One live owner per run: a second process on the same run (Postgres) stops here, before any order.
+    await store.lockRun(plan.runId);
     const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size, asset: plan.asset, instrument: plan.instrument, timeframe: plan.timeframe });
     let barMs = plan.barMs ?? 1000;
     const clockless = plan.replay !== undefined;

@@ -86,6 +86,8 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
     query: conn.query,
     exec: conn.exec,
     transaction: <T>(fn: (tx: SqlConn) => Promise<T>): Promise<T> => db.transaction((tx) => fn(wrap(tx, where))).catch((e: unknown) => { throw storeFault(e, where); }),
+    // The folder lock already makes this process the only one using the store, hence every run in it.
+    claimRun: () => Promise.resolve(() => Promise.resolve()),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
 import { redactUrl } from './redact.ts';
+import { claimPostgresRun } from './run-lock.ts';
 
 function wrap(c: pg.Pool | pg.PoolClient): SqlConn {
   return {
@@ -16,12 +17,9 @@ function wrap(c: pg.Pool | pg.PoolClient): SqlConn {
 }
 
 export async function openPostgres(url: string, schema?: string): Promise<SqlDriver> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 4,
-    // Every pooled connection works inside the chosen schema.
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
-  });
+  // Every connection (pooled, or the run owner's own) works inside the chosen schema.
+  const config = { connectionString: url, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) };
+  const pool = new pg.Pool({ ...config, max: 4 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {
@@ -57,6 +55,7 @@ export async function openPostgres(url: string, schema?: string): Promise<SqlDri
         client.release(broken);
       }
     },
+    claimRun: (runId: string) => claimPostgresRun(config, runId, redactUrl(url)),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

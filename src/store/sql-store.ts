@@ -117,6 +117,8 @@ class SqlStore implements Store {
   #unreported: { error: unknown } | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | null = null;
+  /** Releases of the runs this store owns (lockRun), run at close. */
+  readonly #owned = new Map<string, () => Promise<void>>();
   /** Rows written per table at the last ANALYZE, and since. */
   readonly #growth = new Map<string, { analyzedAt: number; since: number }>();
 
@@ -131,6 +133,12 @@ class SqlStore implements Store {
       }, opts.flushIntervalMs);
       this.#timer.unref();
     }
+  }
+
+  async lockRun(id: string): Promise<void> {
+    this.#assertOpen();
+    if (this.#owned.has(id)) return;
+    this.#owned.set(id, await this.#db.claimRun(id));
   }
 
   // ---- runs and reference data ----
@@ -530,6 +538,8 @@ class SqlStore implements Store {
       try {
         await this.flush();
       } finally {
+        // Written rows first, then the run is let go: a next owner sees everything this one wrote.
+        for (const release of this.#owned.values()) await release().catch(() => undefined);
         await this.#db.close();
       }
     })();

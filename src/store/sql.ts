@@ -17,6 +17,8 @@ export interface SqlDriver extends SqlConn {
   readonly location: string;
   /** Runs `fn` in BEGIN ... COMMIT on one connection; ROLLBACK and rethrow if it throws. */
   transaction<T>(fn: (tx: SqlConn) => Promise<T>): Promise<T>;
+  /** Makes this process the live owner of `runId` (run-lock.ts); resolves to the release. */
+  claimRun(runId: string): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -237,9 +237,18 @@ export interface Store {
   /** Where the data lives: a directory, `memory://`, or the Postgres URL without its password. */
   readonly location: string;
 
+  /**
+   * Makes this process the one live owner of run `id` until close(): on Postgres a session advisory lock
+   * (a second process gets a ConfigError naming the owner's pid and host); on PGlite the folder lock
+   * already gives one process the whole store, so this only checks nothing else in this process owns it.
+   */
+  lockRun(id: string): Promise<void>;
+
   // ---- runs and reference data (written at once) ----
   startRun(run: NewRun): Promise<RunRecord>;
   endRun(id: string, status: Exclude<RunStatus, 'running'>, endedMs?: number): Promise<void>;
+  /** Marks an ended run as running again (a paper run resumed by a new process); clears its end time. */
+  resumeRun(id: string): Promise<void>;
   getRun(id: string): Promise<RunRecord | null>;
   listRuns(): Promise<RunRecord[]>;
   putInstruments(instruments: readonly Instrument[]): Promise<void>;
