@@ -63,6 +63,8 @@ export interface LiveNodeConfig {
   readonly equityEveryMs?: number;
   readonly onError?: (e: unknown) => void;
   readonly runConfig?: JsonValue;
+  /** Halt all trading (the kill switch, without flattening) as soon as any strategy fails. */
+  readonly haltOnStrategyError?: boolean;
 }
 
 export interface LiveStatus {
@@ -78,6 +80,10 @@ export interface LiveStatus {
   readonly halted: boolean;
   readonly barsSeen: number;
   readonly restored: { fills: number; openOrders: number; mismatches: number } | null;
+  /** Strategies stopped after an error in this process, in order. */
+  readonly strategyErrors: readonly { strategyId: string; message: string; tsMs: number }[];
+  /** Why the run was aborted (a resource guard), or null. */
+  readonly abortReason: string | null;
 }
 
 export class LiveNode implements MarketSink {
@@ -101,7 +107,8 @@ export class LiveNode implements MarketSink {
   #failure: unknown = null;
   #feed: LiveFeed | null = null;
   #stopping: Promise<void> | null = null;
-  #endStatus: 'completed' | 'stopped' | null = null;
+  #endStatus: 'completed' | 'stopped' | 'failed' | null = null;
+  #abortReason: string | null = null;
 
   constructor(cfg: LiveNodeConfig) {
     if (cfg.strategies.length === 0) throw new ConfigError('paper trading needs at least one strategy');
@@ -165,6 +172,7 @@ export class LiveNode implements MarketSink {
   async restore(): Promise<void> {
     const { store, runId } = this.#cfg;
     const existing = await store.getRun(runId);
+    if (existing !== null) await store.resumeRun(runId);
     if (existing === null) {
       await store.startRun({ id: runId, kind: 'paper', config: this.#cfg.runConfig ?? null, startedMs: Date.now() });
       await store.putInstruments(this.#cfg.instruments);
@@ -313,17 +321,35 @@ export class LiveNode implements MarketSink {
       halted: this.kernel.halted,
       barsSeen: this.#barsSeen,
       restored: this.#restored,
+      strategyErrors: this.kernel.strategyErrors,
+      abortReason: this.#abortReason,
     };
   }
 
   /** Graceful stop: no more data, queued intents sent, everything committed, the run closed. Idempotent. */
   stop(status: 'completed' | 'stopped' = 'stopped'): Promise<void> {
+    return this.#end(status);
+  }
+
+  /**
+   * Stops the run because a guard tripped (heap limit): recorded as a risk event and the run ends
+   * "failed"; otherwise a graceful stop (intents sent, rows committed).
+   */
+  abort(reason: string): Promise<void> {
+    if (this.#stopping === null) {
+      this.#abortReason = reason;
+      this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), kind: 'resource-limit', reason }]);
+    }
+    return this.#end('failed');
+  }
+
+  #end(status: 'completed' | 'stopped' | 'failed'): Promise<void> {
     this.#endStatus ??= status;
     this.#stopping ??= this.#stop(status);
     return this.#stopping;
   }
 
-  async #stop(status: 'completed' | 'stopped'): Promise<void> {
+  async #stop(status: 'completed' | 'stopped' | 'failed'): Promise<void> {
     this.#feed?.stop();
     while (this.#client.pending > 0) await this.#client.drained();
     this.#stopped = true;
@@ -348,6 +374,10 @@ export class LiveNode implements MarketSink {
     const { store, runId } = this.#cfg;
     if (e.type === 'StrategyError') {
       store.appendRiskEvents([{ runId, tsMs: e.tsEventMs, kind: 'strategy-error', reason: `${e.strategyId}: ${e.message}` }]);
+      // Halt everything at once (orders denied from now on); the cancels and the stored flag follow.
+      if (this.#cfg.haltOnStrategyError === true && !this.kernel.halted && this.#stopping === null) {
+        void this.kill({ reason: `strategy ${e.strategyId} failed; --halt-on-strategy-error halts all trading` }).catch((err: unknown) => this.#fail(err));
+      }
       return;
     }
     if (e.type === 'RiskEvent') {
