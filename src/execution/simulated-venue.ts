@@ -233,8 +233,13 @@ export class SimulatedVenue implements ExecutionClient {
     const day = utcDay(nowMs);
     let capacity = this.config.volumeCap === null || !(bar.volume > 0) ? Infinity : Math.floor(this.config.volumeCap * bar.volume);
     capacity = Math.min(capacity, shownSize);
+    // Each loop walks a copy of the book as it is when the loop starts (orders end and exits are placed
+    // while it runs); indexed loops over `slice()` copies, not iterators, which cost much more before
+    // V8 has optimized this code (cold runs).
     // Expiry first: GTD past its time, DAY orders from an earlier trading day.
-    for (const o of [...slot.working]) {
+    let book = slot.working.slice();
+    for (let k = 0; k < book.length; k++) {
+      const o = book[k]!;
       // Ending a parent ends its children too: skip what an earlier iteration already took off the book.
       if (!o.isOpen) continue;
       const x = this.#extra.get(o.id)!;
@@ -246,7 +251,9 @@ export class SimulatedVenue implements ExecutionClient {
     // inside the bar, stops before limits (the conservative order when both could have hit).
     for (let pass = 0; pass < 3; pass++) {
       this.#pass = pass;
-      for (const o of [...slot.working]) {
+      book = slot.working.slice();
+      for (let k = 0; k < book.length; k++) {
+        const o = book[k]!;
         if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
         const x = this.#extra.get(o.id)!;
         if (!x.active || x.waitNextBar) continue;
@@ -257,7 +264,9 @@ export class SimulatedVenue implements ExecutionClient {
     }
     this.#pass = -1;
     // Bookkeeping after the bar: trailing stops move, IOC/FOK/DAY end, children arm.
-    for (const o of [...slot.working]) {
+    book = slot.working.slice();
+    for (let k = 0; k < book.length; k++) {
+      const o = book[k]!;
       if (!o.isOpen || (onlySide !== undefined && o.side !== onlySide)) continue;
       const x = this.#extra.get(o.id)!;
       if (!x.active) continue;
