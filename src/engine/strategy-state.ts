@@ -9,17 +9,30 @@ export interface StrategyStates {
   readonly states: readonly { readonly strategyId: string; readonly state: JsonValue }[];
 }
 
+type Specs = readonly { readonly id: string; readonly strategy: Strategy }[];
+
 /**
- * Calls onSave on every strategy that has one. A state that throws or is not plain JSON is
- * reported through `problem` and left out, so one strategy cannot stop the others' checkpoints.
+ * JSON of each strategy's state as last handed to the store, per node (keyed by the node's list of
+ * strategies): an unchanged state is not written again.
  */
-export function snapshotStrategyStates(strategies: readonly { readonly id: string; readonly strategy: Strategy }[], problem: (strategyId: string, message: string) => void, tsMs: number): StrategyStates {
+const lastSaved = new WeakMap<Specs, Map<string, string>>();
+
+/**
+ * Calls onSave on every strategy that has one and keeps the states that changed since the last
+ * snapshot. A state that throws or is not plain JSON is reported through `problem` and left out, so
+ * one strategy cannot stop the others' checkpoints.
+ */
+export function snapshotStrategyStates(strategies: Specs, problem: (strategyId: string, message: string) => void, tsMs: number): StrategyStates {
   const states: { strategyId: string; state: JsonValue }[] = [];
+  let saved = lastSaved.get(strategies);
+  if (saved === undefined) lastSaved.set(strategies, (saved = new Map()));
   for (const s of strategies) {
     if (s.strategy.onSave === undefined) continue;
     try {
       const state = s.strategy.onSave();
-      jsonText(state, 'state');
+      const text = jsonText(state, 'state');
+      if (saved.get(s.id) === text) continue;
+      saved.set(s.id, text);
       states.push({ strategyId: s.id, state: state as JsonValue });
     } catch (e) {
       problem(s.id, `onSave: ${e instanceof Error ? e.message : String(e)}`);
@@ -33,7 +46,7 @@ export async function saveStrategyStates(store: Store, runId: string, s: Strateg
 }
 
 /** Stored states of the strategies that have onLoad, by strategy id. */
-export async function loadStrategyStates(store: Store, runId: string, strategies: readonly { readonly id: string; readonly strategy: Strategy }[]): Promise<Map<string, JsonValue>> {
+export async function loadStrategyStates(store: Store, runId: string, strategies: Specs): Promise<Map<string, JsonValue>> {
   const out = new Map<string, JsonValue>();
   const rows = await Promise.all(strategies.filter((s) => s.strategy.onLoad !== undefined).map((s) => store.loadStrategyState(runId, s.id)));
   for (const r of rows) if (r !== null) out.set(r.strategyId, r.state);
