@@ -1,9 +1,11 @@
 // `sextant paper` as the user sees it: a start line naming the run and every setting in effect, a status
 // line from right after the restore, SIGINT/SIGTERM as a graceful stop, and a closing summary that says
 // how many bars were processed and warns when the run did nothing useful. Exit code 0, or 1 when a
-// strategy failed (it threw and was stopped).
+// strategy failed (it threw and was stopped) or a guard stopped the run (heap limit). Under npm/npx the
+// run also stops when the wrapper process is gone (no orphan holding the store's lock).
 import type { LiveStatus } from '../engine/live-node.ts';
 import { startPaper, type PaperRequest, type PaperStart } from './paper.ts';
+import { shouldWatchParent, watchParent, type ParentGuard } from './parent-guard.ts';
 
 export interface PaperConsole {
   /** Lines for stdout: the start line, the first and the last status line, the summary. */
@@ -14,18 +16,27 @@ export interface PaperConsole {
   readonly status?: (line: string) => void;
   /** No start line or status lines (warnings still go to err). */
   readonly quiet?: boolean;
-  /** Stop gracefully on SIGINT/SIGTERM (default true). */
+  /** Stop gracefully on SIGINT/SIGTERM, and when an npm/npx wrapper parent is gone (default true). */
   readonly signals?: boolean;
+  /** Without `status` (not a terminal): print a plain status line on `out` this often (ms); never when omitted. */
+  readonly plainStatusEveryMs?: number;
 }
 
 const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
+/**
+ * One status line. What needs the operator comes first (a terminal cuts the line to its width):
+ * ABORTED (a guard stopped the run), HALTED (kill switch), FAILED <strategies>; then time, equity and
+ * counts; the positions last.
+ */
 export function formatStatusLine(s: LiveStatus): string {
   const pos = s.positions.map((p) => `${p.symbol} ${+p.qty.toFixed(4)}`).join(' ') || 'flat';
   // A replay's clock is the time of its last bar: before the first one there is no time to show.
   const when = s.nowMs > 0 ? iso(s.nowMs) : 'no bar yet';
   const eq = Number.isFinite(s.equity) ? s.equity.toFixed(2) : 'n/a';
-  return `${when} equity ${eq} pnl ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)} | ${pos} | bars ${s.barsSeen} | open orders ${s.openOrders} | orders ${s.orders} fills ${s.fills}${s.halted ? ' | HALTED' : ''}`;
+  const failed = [...new Set(s.strategyErrors.map((e) => e.strategyId))];
+  const flags = [s.abortReason !== null && 'ABORTED', s.halted && 'HALTED', failed.length > 0 && `FAILED ${failed.join(',')}`].filter(Boolean);
+  return `${flags.map((f) => `${f} | `).join('')}${when} equity ${eq} pnl ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)} | bars ${s.barsSeen} | orders ${s.orders} fills ${s.fills} open ${s.openOrders} | ${pos}`;
 }
 
 /** The start line: the run (new or resumed, with what was restored), its data and every money setting. */
@@ -58,10 +69,16 @@ function noBarsWarning(session: PaperStart): string {
 /** Runs a paper session to its end; returns the exit code. */
 export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<number> {
   const quiet = io.quiet === true;
+  let lastPlainMs = Date.now();
   const session = await startPaper(
     req,
     (s) => {
-      if (!quiet) io.status?.(formatStatusLine(s));
+      if (quiet) return;
+      if (io.status !== undefined) io.status(formatStatusLine(s));
+      else if (io.plainStatusEveryMs !== undefined && Date.now() - lastPlainMs >= io.plainStatusEveryMs) {
+        lastPlainMs = Date.now();
+        io.out(formatStatusLine(s));
+      }
     },
     (ready) => {
       if (quiet) return;
@@ -73,13 +90,21 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<num
   );
   const onSignal = (): void => void session.stop();
   const signals = io.signals !== false;
+  let parent: ParentGuard | undefined;
   if (signals) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    if (shouldWatchParent()) {
+      parent = watchParent((why) => {
+        io.err(`stopping: ${why} (npm/npx was killed); the run stops gracefully and releases its lock`);
+        void session.stop();
+      });
+    }
   }
   try {
     await session.done;
   } finally {
+    parent?.stop();
     if (signals) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -92,7 +117,9 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<num
     io.out(`run "${session.plan.runId}" ${session.node.finished ? 'completed' : 'stopped'}: ${s.barsSeen} bars processed${resume}`);
   }
   if (s.barsSeen === 0) io.err(noBarsWarning(session));
-  const failed = session.node.kernel.strategyErrors;
+  const failed = s.strategyErrors;
   for (const e of failed) io.err(`error: strategy ${e.strategyId} failed at ${e.tsMs > 0 ? iso(e.tsMs) : 'start'} and was stopped: ${e.message}`);
-  return failed.length > 0 ? 1 : 0;
+  if (failed.length > 0 && req.haltOnStrategyError === true) io.err(`error: all trading was halted (--halt-on-strategy-error); \`sextant kill --resume\` on a running node resumes it`);
+  if (s.abortReason !== null) io.err(`error: run "${session.plan.runId}" aborted: ${s.abortReason}`);
+  return failed.length > 0 || s.abortReason !== null ? 1 : 0;
 }

@@ -20,6 +20,8 @@ import { loadRiskConfig } from './risk-config.ts';
 import { applyInstrumentSettings } from './instrument-flags.ts';
 import { checkRunSettings } from './run-settings.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { blockProcessExit } from './exit-guard.ts';
+import { heapLimitMb, watchHeap } from './heap-guard.ts';
 
 export interface PaperRequest {
   /** `name` or `name:allocation` (e.g. `rsi:25000`), repeated for several strategies. */
@@ -49,6 +51,10 @@ export interface PaperRequest {
   readonly instrument?: readonly string[] | Readonly<Record<string, string>>;
   /** `--timeframe`: a replay's bars resampled on load. */
   readonly timeframe?: string;
+  /** `--halt-on-strategy-error`: the first strategy failure halts all trading (kill switch, no flatten). */
+  readonly haltOnStrategyError?: boolean;
+  /** `--max-heap-mb`: stop the run cleanly when the used heap passes this (default 85% of V8's limit). */
+  readonly maxHeapMb?: number;
 }
 
 export const DEFAULT_STATE_DIR = '.sextant';
@@ -109,6 +115,7 @@ function checkRequest(r: PaperRequest): void {
  */
 export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void): Promise<PaperSession> {
   checkRequest(request);
+  const heapMb = heapLimitMb(request.maxHeapMb);
   const stateDir = request.stateDir ?? DEFAULT_STATE_DIR;
   mkdirSync(stateDir, { recursive: true });
   const speed = request.speed ?? 1;
@@ -146,7 +153,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     const node = new LiveNode({
       runId: plan.runId, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash: run.cash, sizer: run.sizer,
       venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
-      matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile),
+      matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile), haltOnStrategyError: request.haltOnStrategyError === true,
       runConfig: {
         strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
         speed: Number.isFinite(speed) ? speed : 'max', barMs, cash: run.cash, commission: run.commission, size: run.sizeText,
@@ -176,7 +183,12 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       }
     }, 1000);
     let stopper: LongTimer | undefined;
+    // Guards while trading: strategy code cannot end the process, and the heap has a limit.
+    const releaseExit = blockProcessExit();
+    const heap = watchHeap(heapMb, (message) => void node.abort(message));
     const done = node.trade().finally(async () => {
+      releaseExit();
+      heap.stop();
       clearInterval(timer);
       stopper?.clear();
       rmSync(join(stateDir, 'paper.pid'), { force: true });

@@ -20,7 +20,15 @@ export interface StatusReport {
   fills: number;
   openOrders: { id: string; strategyId: string; symbol: string; side: string; type: string; qty: number; filledQty: number; status: string }[];
   positions: { strategyId: string; symbol: string; qty: number; avgPrice: number; realizedPnl: number }[];
+  /** Strategies that failed (threw and were stopped), oldest first. */
+  strategyErrors: { strategyId: string; message: string; time: string | null }[];
+  /** Trading halted by the kill switch (an operator, or --halt-on-strategy-error). */
+  halted: boolean;
+  /** Why a guard stopped the run (heap limit), or null. */
+  abortReason: string | null;
 }
+
+const when = (ms: number): string | null => (ms > 0 ? new Date(ms).toISOString() : null);
 
 function processAlive(pidFile: string): boolean {
   if (!existsSync(pidFile)) return false;
@@ -39,10 +47,13 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
     const s = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as {
       runId: string; equity: number; cash: number; nowMs: number; orders: number; fills: number; openOrders: number; store: string;
       positions: { symbol: string; qty: number; avgPrice: number }[];
+      strategyErrors?: { strategyId: string; message: string; tsMs: number }[]; halted?: boolean; abortReason?: string | null;
     };
     return {
       source: 'running-process', store: s.store, runId: s.runId, runStatus: 'running', equity: s.equity, cash: s.cash, lastEventTime: new Date(s.nowMs).toISOString(),
       orders: s.orders, fills: s.fills, openOrders: [], positions: s.positions.map((p) => ({ strategyId: '*', symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: 0 })),
+      strategyErrors: (s.strategyErrors ?? []).map((e) => ({ strategyId: e.strategyId, message: e.message, time: when(e.tsMs) })),
+      halted: s.halted === true, abortReason: s.abortReason ?? null,
     };
   }
   const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true, existingField: '--state-dir' });
@@ -55,9 +66,18 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
     }
     const runId = run?.id ?? null;
     // Everything for this one run only: index lookups and one read of its fills, however many runs the store holds.
-    const [orders, fills, open, equity, last, instruments] = runId === null
-      ? [0, [], [], null, null, []]
-      : await Promise.all([store.countOrders(runId), store.loadFills(runId), store.loadOpenOrders(runId), store.latestEquity(runId), store.lastEventTime(runId), store.loadInstruments()]);
+    const [orders, fills, open, equity, last, instruments, events, halted] = runId === null
+      ? [0, [], [], null, null, [], [], false]
+      : await Promise.all([
+        store.countOrders(runId), store.loadFills(runId), store.loadOpenOrders(runId), store.latestEquity(runId), store.lastEventTime(runId), store.loadInstruments(),
+        store.loadRiskEvents(runId), store.getSetting<boolean>(`halted:${runId}`),
+      ]);
+    // Stored as "<strategy id>: <message>" (engine/live-node.ts); onSave problems are stored the same way.
+    const strategyErrors = events.filter((e) => e.kind === 'strategy-error').map((e) => {
+      const cut = e.reason.indexOf(': ');
+      return { strategyId: cut < 0 ? '?' : e.reason.slice(0, cut), message: cut < 0 ? e.reason : e.reason.slice(cut + 2), time: when(e.tsMs) };
+    });
+    const abort = events.filter((e) => e.kind === 'resource-limit').at(-1);
     const multiplier = new Map(instruments.map((i) => [i.symbol, i.multiplier]));
     const positions = runId === null ? [] : foldFills(runId, fills, (s) => multiplier.get(s) ?? 1);
     return {
@@ -65,6 +85,7 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       lastEventTime: last === null ? null : new Date(last).toISOString(), orders, fills: fills.length,
       openOrders: open.map((o) => ({ id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status })),
       positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
+      strategyErrors, halted: halted === true, abortReason: abort?.reason ?? null,
     };
   } finally {
     await store.close();

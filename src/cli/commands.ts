@@ -49,6 +49,8 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '60', { default: 'until Ctrl-C or the replay ends' }),
       STATE_DIR_FLAG,
       flag.bool('always-open', 'trade equities around the clock (demos)'),
+      flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
+      flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's heap limit" }),
       QUIET_FLAG,
       RISK_FILE_FLAG,
       ...INSTRUMENT_FLAGS,
