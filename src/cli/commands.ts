@@ -70,6 +70,25 @@ export const COMMANDS: readonly CommandDef[] = [
     examples: ['sextant kill --flatten'],
   },
   {
+    path: ['backup'],
+    summary: 'a verified snapshot of the store (PGlite: while no process uses it; Postgres: while trading)',
+    flags: [
+      flag.str('out', '<file|dir>', 'the backup file to create, or an existing folder to create sextant-<time>.backup in', 'backups/', { required: true }),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant backup --out backups/', 'DATABASE_URL=postgres://localhost/sextant sextant backup --out nightly.backup'],
+  },
+  {
+    path: ['restore'],
+    summary: 'restore the store from a backup (verified first; --force replaces an existing store)',
+    flags: [
+      flag.input('from', 'the backup file (written by sextant backup)', { required: true }),
+      flag.bool('force', 'replace an existing (or damaged) store; a PGlite folder is kept beside it'),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant restore --from backups/sextant-20260101-120000.backup --force'],
+  },
+  {
     path: ['data', 'import'],
     summary: 'import bars into the warehouse (docs/warehouse.md)',
     args: [{ name: 'source', required: true, description: 'csv:<path> or synthetic[:seed]', sample: 'synthetic:1' }],

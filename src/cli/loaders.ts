@@ -7,6 +7,8 @@ export const LOADERS: Record<string, () => Promise<CommandRun>> = {
   'paper': async () => (await import('./paper-command.ts')).run,
   'status': async () => (await import('./status-command.ts')).run,
   'kill': async () => (await import('./kill-command.ts')).run,
+  'backup': async () => (await import('./backup-command.ts')).run,
+  'restore': async () => (await import('./backup-command.ts')).runRestoreCommand,
   'data import': async () => (await import('./data-command.ts')).runImport,
   'data list': async () => (await import('./data-command.ts')).runList,
   'sql': async () => (await import('./sql-command.ts')).run,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, InvariantError } from '../core/errors.ts';
 import { restoreHint } from './safety.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
-import type { SqlDriver } from './sql.ts';
+import type { SqlConn, SqlDriver } from './sql.ts';
 import type { AppliedMigration } from './store.ts';
 
 /** Arbitrary constant shared by every Sextant process: "sext" in ASCII. */
@@ -43,6 +43,16 @@ async function upToDate(db: SqlDriver, migrations: readonly Migration[]): Promis
   const stored = new Map(rows.rows.map((r) => [Number(r.version), r.checksum]));
   const known = migrations.at(-1)?.version ?? 0;
   return stored.size === migrations.length && migrations.every((m) => stored.get(m.version) === checksum(m.sql)) && [...stored.keys()].every((v) => v <= known);
+}
+
+/** Creates schema_migrations and applies `migrations` inside the caller's transaction (restore into an empty schema). */
+export async function applyInTransaction(tx: SqlConn, migrations: readonly Migration[]): Promise<void> {
+  checkOrdered(migrations);
+  await tx.exec(CREATE_TABLE);
+  for (const m of migrations) {
+    await tx.exec(m.sql);
+    await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, checksum(m.sql)]);
+  }
 }
 
 /** Applies what is missing; returns the versions applied by this call. */

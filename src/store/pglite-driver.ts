@@ -133,7 +133,7 @@ function fsyncPath(path: string): void {
   }
 }
 
-function acquireLock(path: string): string {
+export function acquireLock(path: string): string {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -171,7 +171,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function releaseLock(path: string): void {
+export function releaseLock(path: string): void {
   try {
     if (readFileSync(path, 'utf8') === String(process.pid)) unlinkSync(path);
   } catch {
