@@ -74,6 +74,32 @@ describe('indicator lines', () => {
     }
   });
 
+  it('made before the first bar (onStart), a line reads null there, then the same values either way', () => {
+    class Early extends Strategy<Record<string, never>> {
+      readonly seen: (number | null | undefined)[] = [];
+      #line: Line | undefined;
+      constructor() {
+        super({});
+      }
+      override onStart(ctx: StrategyContext): void {
+        this.#line = ctx.indicator(s.symbol, 'sma', { period: 3 });
+        this.seen.push(this.#line.value, this.#line.ago(0));
+      }
+      override onBar(): void {
+        this.seen.push(this.#line!.value);
+      }
+    }
+    const run = (lines: 'whole-series' | 'streaming'): (number | null | undefined)[] => {
+      const strategy = new Early();
+      new BacktestNode({ series: [s], strategies: [{ strategy }], lines }).run();
+      return strategy.seen;
+    };
+    const whole = run('whole-series');
+    expect(whole.slice(0, 4)).toStrictEqual([null, null, null, null]);
+    expect(whole[4]).toBe((s.close[0]! + s.close[1]! + s.close[2]!) / 3);
+    expect(whole).toStrictEqual(run('streaming'));
+  });
+
   it('made on a later bar, a folded line catches up on the bars before it', () => {
     const late = record(s, SPECS, 'streaming', 150);
     const whole = record(s, SPECS, 'whole-series');
