@@ -2,7 +2,7 @@
 // and the database's own failures (damaged files, WASM aborts, schema problems) become a ConfigError
 // naming the folder, the problem and the way back (restore from a backup), never a raw stack trace.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 
 /** Written next to `pgdata` once a store exists: its absence with `pgdata` gone tells "deleted" from "new". */
@@ -14,8 +14,10 @@ export type FolderState = 'absent' | 'empty' | 'store';
 
 /** How to get the data back, appended to every "damaged" message. */
 export function restoreHint(root: string): string {
-  return `restore it from a backup (sextant restore --from <backup> --state-dir <the folder holding ${root}> --force), ` +
-    'or move the folder away to start a new, empty store';
+  // A paper state folder keeps its store in <state dir>/db: name the state folder restore takes.
+  const how = basename(root) === 'db' ? `sextant restore --from <backup> --state-dir ${dirname(root)} --force` : 'sextant restore --from <backup> --force';
+  const fresh = /^postgres(ql)?:/i.test(root) ? 'or drop its schema to start a new, empty store' : 'or move the folder away to start a new, empty store';
+  return `restore it from a backup (${how}), ${fresh}`;
 }
 
 /**
