@@ -1,0 +1,298 @@
+// Operator visibility and guards of paper trading (issue 13, items 2 and 6): the status line fits the
+// terminal and redraws without leftovers; a resumed run is "running" while it runs; a strategy that
+// throws is loud (status line, `sextant status`, exit 3) and can halt everything; process.exit in a
+// strategy is a strategy error, not the end of the process; a heap limit stops the run cleanly before
+// V8 runs out of memory; SIGKILL of the npm/npx wrapper does not leave the node trading.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/core/rng.ts';
+import { ConfigError } from '../src/core/errors.ts';
+import { runPaper } from '../src/app/paper-console.ts';
+import { startPaper } from '../src/app/paper.ts';
+import { readStatus } from '../src/app/status.ts';
+import { fitToWidth, ttyStatusWriter } from '../src/app/status-line.ts';
+import { heapLimitMb, v8HeapLimitMb } from '../src/app/heap-guard.ts';
+import { openStore } from '../src/store/open.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/sextant.js');
+const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
+const dir = mkdtempSync(join(tmpdir(), 'sextant-operator-'));
+
+function csv(name: string, n: number, seed: number): string {
+  const rng = new Rng(seed);
+  const rows = ['Date,Open,High,Low,Close,Volume'];
+  let p = 50;
+  for (let i = 0; i < n; i++) {
+    const o = p;
+    p = Math.max(1, p * Math.exp(0.02 * rng.normal()));
+    const d = new Date(Date.UTC(2000, 0, 3) + i * 86_400_000).toISOString().slice(0, 10);
+    rows.push(`${d},${o.toFixed(2)},${(Math.max(o, p) * 1.01).toFixed(2)},${(Math.min(o, p) * 0.99).toFixed(2)},${p.toFixed(2)},50000`);
+  }
+  const path = join(dir, name);
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
+}
+
+/** A user strategy file: trades every bar like flip-flop, and runs `atBar` on bar `n`. */
+function strategyFile(name: string, n: number, atBar: string, extra = ''): string {
+  const path = join(dir, `${name}.ts`);
+  writeFileSync(path, `import { Strategy, z, type Bar, type StrategyContext } from 'sextant';
+export class ${name[0]!.toUpperCase()}${name.slice(1)} extends Strategy<Record<string, never>> {
+  static readonly schema = z.object({});
+  bars = 0;
+  ${extra}
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    if (++this.bars >= ${n}) { ${atBar} }
+    if (ctx.openOrders(bar.symbol).length > 0) return;
+    if (ctx.position(bar.symbol).isFlat) ctx.buy(bar.symbol, 1);
+    else ctx.close(bar.symbol);
+  }
+}
+`);
+  return path;
+}
+
+const THROWER = strategyFile('thrower', 50, "if (this.bars === 50) throw new Error('boom at bar 50');");
+const EXITER = strategyFile('exiter', 30, 'if (this.bars === 30) process.exit(0);');
+// Keeps 0.1 MB of doubles on the heap per bar, for ever.
+const HOG = strategyFile('hog', 1, 'this.keep.push(new Array(12_500).fill(bar.close + 0.5));', 'keep: number[][] = [];');
+
+interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+function exited(child: ChildProcess): Promise<Exit> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((res) => child.on('exit', (code, signal) => res({ code, signal, stdout, stderr })));
+}
+
+function sextant(args: readonly string[], nodeFlags: readonly string[] = []): Promise<Exit> {
+  return exited(spawn(process.execPath, [...nodeFlags, BIN, ...args], { cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** What a terminal of `width` columns shows after `text`: \r, ESC[2K (erase line), \n and autowrap. */
+function terminal(text: string, width: number): { rows: string[]; scrolled: number } {
+  const rows: string[][] = [[]];
+  let col = 0;
+  let scrolled = 0;
+  for (let i = 0; i < text.length; i++) {
+    const row = rows[rows.length - 1]!;
+    if (text.startsWith('\x1b[2K', i)) {
+      row.length = 0;
+      i += 3;
+    } else if (text[i] === '\r') col = 0;
+    else if (text[i] === '\n') {
+      rows.push([]);
+      col = 0;
+    } else {
+      if (col === width) {
+        rows.push([]);
+        scrolled++;
+        col = 0;
+      }
+      const r = rows[rows.length - 1]!;
+      r[col++] = text[i]!;
+    }
+  }
+  return { rows: rows.map((r) => r.join('')), scrolled };
+}
+
+async function until(ok: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('paper: the status line', () => {
+  it('fits an 80-column terminal and redraws without leftovers (fills 233 → 23, HALTED → resumed)', () => {
+    const lines = [
+      'HALTED | 2000-01-03T00:00:00Z equity 100000.00 pnl +0.00 | bars 900 | orders 240 fills 233 open 1 | AAPL 10 MSFT 20 BTC-USD 0.5 ETH-USD 3',
+      '2000-01-04T00:00:00Z equity 99990.00 pnl -10.00 | bars 9 | fills 23 | flat',
+    ];
+    let out = '';
+    const w = ttyStatusWriter({ columns: 80, write: (t: string) => (out += t) });
+    for (let k = 0; k < 30; k++) w.write(lines[k % 2]!);
+    w.write(lines[1]!);
+    const screen = terminal(out, 80);
+    // One row, redrawn in place 31 times: no scrolling, no wrap, nothing left of the longer lines.
+    expect(screen.scrolled).toBe(0);
+    expect(screen.rows).toEqual([lines[1]]);
+    w.end();
+    expect(terminal(out, 80).rows).toEqual([lines[1], '']);
+    // The long line is cut to 79 columns with a mark, never wrapped.
+    out = '';
+    w.write(lines[0]!);
+    const cut = terminal(out, 80).rows[0]!;
+    expect(cut).toHaveLength(79);
+    expect(cut).toBe(`${lines[0]!.slice(0, 78)}…`);
+    expect(fitToWidth('short', 80)).toBe('short');
+    expect(fitToWidth('abcdef', 4)).toBe('ab…');
+  });
+});
+
+describe('paper: a failing strategy is loud', () => {
+  it('a strategy that throws at bar 50 shows FAILED on the status line, in status and in the exit code; the others trade on', async () => {
+    const path = csv('loud.csv', 200, 1);
+    const stateDir = join(dir, 'loud');
+    const out: string[] = [];
+    const err: string[] = [];
+    const status: string[] = [];
+    const code = await runPaper(
+      { strategies: [THROWER, FLIP_FLOP], replay: `csv:${path}`, speed: Infinity, stateDir, runId: 'loud' },
+      { out: (l) => out.push(l), err: (l) => err.push(l), status: (l) => status.push(l), signals: false },
+    );
+    expect(code).toBe(1);
+    expect(err).toEqual([expect.stringMatching(/^error: strategy .*thrower\.ts failed at 2000-02-21T00:00:00Z and was stopped: strategy .*thrower\.ts failed: boom at bar 50$/)]);
+    // The closing status line leads with the failure.
+    expect(out.at(-2)).toMatch(/^FAILED .*thrower\.ts \| 2000-07-20T00:00:00Z equity /);
+    const s = await readStatus({ stateDir, runId: 'loud' });
+    expect(s.runStatus).toBe('completed');
+    expect(s.strategyErrors).toEqual([{ strategyId: THROWER, message: `strategy ${THROWER} failed: boom at bar 50`, time: '2000-02-21T00:00:00.000Z' }]);
+    // The thrower made 49 orders (one per bar, bars 1–49); flip-flop traded to the last bar.
+    const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true });
+    const fills = await store.loadFills('loud');
+    await store.close();
+    const failedAt = Date.UTC(2000, 1, 21);
+    expect(fills.filter((f) => f.strategyId === THROWER && f.tsMs > failedAt)).toEqual([]);
+    expect(fills.filter((f) => f.strategyId === FLIP_FLOP && f.tsMs > failedAt).length).toBeGreaterThan(50);
+  });
+
+  it('--halt-on-strategy-error halts all trading at the first failure: after it, no order but reduce-only closes', async () => {
+    const path = csv('halt.csv', 200, 1);
+    const stateDir = join(dir, 'halt');
+    const err: string[] = [];
+    const code = await runPaper(
+      { strategies: [THROWER, FLIP_FLOP], replay: `csv:${path}`, speed: Infinity, stateDir, runId: 'halt', haltOnStrategyError: true },
+      { out: () => {}, err: (l) => err.push(l), signals: false },
+    );
+    expect(code).toBe(1);
+    expect(err.at(-1)).toMatch(/all trading was halted \(--halt-on-strategy-error\)/);
+    const s = await readStatus({ stateDir, runId: 'halt' });
+    expect(s.halted).toBe(true);
+    expect(s.strategyErrors.map((e) => e.strategyId)).toEqual([THROWER]);
+    const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true });
+    const fills = await store.loadFills('halt');
+    const events = await store.loadRiskEvents('halt');
+    await store.close();
+    const failedAt = Date.UTC(2000, 1, 21);
+    // The kill switch lets positions be closed (reduce-only), nothing else: flip-flop's long is sold once, then no buy.
+    const after = fills.filter((f) => f.tsMs > failedAt);
+    expect(after.map((f) => [f.strategyId, f.side, f.qty])).toEqual([[FLIP_FLOP, 'sell', 10]]);
+    expect(fills.filter((f) => f.strategyId === FLIP_FLOP).length).toBeGreaterThan(10);
+    expect(events.find((e) => e.kind === 'kill-switch')?.reason).toBe(`strategy ${THROWER} failed; --halt-on-strategy-error halts all trading`);
+  });
+
+  it('CLI: exit 3; process.exit(0) in a strategy is that strategy\'s error (the run completes, no stale pid file); `sextant status` lists both failures', async () => {
+    const path = csv('cli.csv', 150, 2);
+    const stateDir = join(dir, 'cli');
+    const r = await sextant(['paper', '--strategy', THROWER, '--strategy', EXITER, '--strategy', FLIP_FLOP, '--replay', `csv:${path}`, '--speed', 'max', '--state-dir', stateDir, '--run', 'cli']);
+    expect(r.stderr).toMatch(/error: strategy .*thrower\.ts failed at 2000-02-21T00:00:00Z and was stopped: .*boom at bar 50/);
+    expect(r.stderr).toMatch(/error: strategy .*exiter\.ts failed at 2000-02-01T00:00:00Z and was stopped: .*process\.exit\(0\) is not allowed while a run trades/);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/run "cli" completed: 150 bars processed/);
+    expect(existsSync(join(stateDir, 'paper.pid'))).toBe(false);
+    const st = await sextant(['status', '--state-dir', stateDir]);
+    expect(st.code).toBe(0);
+    expect(st.stdout).toMatch(/^run cli \(completed\)/);
+    expect(st.stdout).toMatch(/FAILED strategy .*exiter\.ts at 2000-02-01T00:00:00\.000Z: .*process\.exit\(0\) is not allowed/);
+    expect(st.stdout).toMatch(/FAILED strategy .*thrower\.ts at 2000-02-21T00:00:00\.000Z: .*boom at bar 50/);
+  }, 120_000);
+});
+
+describe('paper: resumed runs and resource guards', () => {
+  it('a resumed run is "running" in the store and in `sextant status` while it runs, "stopped" after', async () => {
+    const stateDir = join(dir, 'resume');
+    const req = { strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 50, tickMs: 10, stateDir, runId: 'again' };
+    const first = await startPaper({ ...req, durationSec: 0.3 });
+    await first.done;
+    const second = await startPaper({ ...req, durationSec: 60 });
+    expect((await second.store.getRun('again'))?.status).toBe('running');
+    expect((await second.store.getRun('again'))?.endedMs).toBeNull();
+    expect(await readStatus({ stateDir })).toMatchObject({ source: 'running-process', runId: 'again', runStatus: 'running' });
+    await second.stop();
+    await second.done;
+    expect(await readStatus({ stateDir })).toMatchObject({ source: 'store', runId: 'again', runStatus: 'stopped' });
+  });
+
+  it('--max-heap-mb must lie below V8\'s own limit (else V8 would abort first)', () => {
+    const v8 = v8HeapLimitMb();
+    expect(heapLimitMb(100)).toBe(100);
+    expect(heapLimitMb(undefined)).toBe(Math.floor(v8 * 0.85));
+    expect(() => heapLimitMb(v8)).toThrow(ConfigError);
+    expect(() => heapLimitMb(v8)).toThrow(new RegExp(`--max-heap-mb ${v8} is not below this process's V8 heap limit of ${v8} MB`));
+  });
+
+  it('a strategy that keeps allocating is stopped at --max-heap-mb with a message, before V8 (384 MB here) runs out', async () => {
+    const path = csv('hog.csv', 6000, 3);
+    const stateDir = join(dir, 'hog');
+    // 1 ms per daily bar: 0.1 MB a bar reaches 600 MB by the end, well past V8's 384 MB.
+    const r = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--speed', String(86_400_000), '--state-dir', stateDir, '--run', 'hog', '--max-heap-mb', '200'], ['--max-old-space-size=384']);
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toMatch(/error: run "hog" aborted: heap limit reached: \d+ MB used, limit 200 MB \(--max-heap-mb\)/);
+    expect(r.code).toBe(3);
+    expect(existsSync(join(stateDir, 'paper.pid'))).toBe(false);
+    const s = await readStatus({ stateDir });
+    expect(s.runStatus).toBe('failed');
+    expect(s.abortReason).toMatch(/^heap limit reached: \d+ MB used, limit 200 MB/);
+    const bars = Number(/(\d+) bars processed/.exec(r.stdout)?.[1]);
+    expect(bars).toBeGreaterThan(100);
+    expect(bars).toBeLessThan(6000);
+    const bad = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--state-dir', stateDir, '--max-heap-mb', '5000'], ['--max-old-space-size=384']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-heap-mb 5000 is not below this process's V8 heap limit/);
+  }, 120_000);
+});
+
+describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
+  for (const [name, command, args] of [
+    ['npm start', 'npm', ['start', '--']],
+    ['npx sextant paper', 'npx', ['sextant', 'paper', '--strategy', 'buy-and-hold']],
+  ] as const) {
+    it(`${name}: the node stops gracefully within about a second and releases the store`, async () => {
+      const path = csv(`orphan-${command}.csv`, 3000, 4);
+      const stateDir = join(dir, `orphan-${command}`);
+      // 20 ms per daily bar: a minute of replay, far longer than the test.
+      const wrapper = spawn(command, [...args, '--replay', `csv:${path}`, '--speed', String(86_400_000 / 20), '--state-dir', stateDir, '--run', 'orphan', '--quiet'], {
+        cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const ended = exited(wrapper);
+      const pidFile = join(stateDir, 'paper.pid');
+      expect(await until(() => existsSync(pidFile), 60_000)).toBe(true);
+      const nodePid = Number(readFileSync(pidFile, 'utf8'));
+      expect(nodePid).not.toBe(wrapper.pid);
+      // Let it trade a little, then kill the wrapper the way an operator's `kill -9` would.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(alive(nodePid)).toBe(true);
+      const killedMs = Date.now();
+      wrapper.kill('SIGKILL');
+      const r = await ended;
+      expect(r.signal).toBe('SIGKILL');
+      const stopped = await until(() => !alive(nodePid), 5000);
+      const goneMs = Date.now() - killedMs;
+      if (!stopped) process.kill(nodePid, 'SIGKILL'); // no orphan left behind by a failing test
+      expect(stopped).toBe(true);
+      if (process.env.SEXTANT_TEST_VERBOSE === '1') console.log(`${name}: node ${nodePid} gone ${goneMs} ms after the wrapper's SIGKILL`);
+      expect(goneMs).toBeLessThan(2000);
+      // A graceful stop: pid file removed, run closed as "stopped", the store free for the next process.
+      expect(existsSync(pidFile)).toBe(false);
+      expect(await readStatus({ stateDir })).toMatchObject({ source: 'store', runId: 'orphan', runStatus: 'stopped' });
+    }, 120_000);
+  }
+});
