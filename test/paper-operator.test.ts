@@ -147,6 +147,23 @@ describe('paper: the status line', () => {
   });
 });
 
+describe('paper: the plain status line off a terminal', () => {
+  it('prints a plain status line on stdout every plainStatusEveryMs, below the start line', async () => {
+    const out: string[] = [];
+    const code = await runPaper(
+      { strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 100, tickMs: 10, durationSec: 2.6, stateDir: join(dir, 'plain'), runId: 'plain' },
+      { out: (l) => out.push(l), err: () => {}, signals: false, plainStatusEveryMs: 900 },
+    );
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^new paper run "plain"/);
+    // The first status, one at each 1 s tick at least 900 ms after the last (2 in 2.6 s, unless a loaded machine delays a tick), the closing one.
+    const statusLines = out.filter((l) => / equity [\d.]+ pnl /.test(l));
+    expect(statusLines.length).toBeGreaterThanOrEqual(3);
+    expect(statusLines.length).toBeLessThanOrEqual(4);
+    expect(out.at(-1)).toMatch(/^run "plain" stopped: \d+ bars processed/);
+  });
+});
+
 describe('paper: a failing strategy is loud', () => {
   it('a strategy that throws at bar 50 shows FAILED on the status line, in status and in the exit code; the others trade on', async () => {
     const path = csv('loud.csv', 200, 1);

@@ -70,20 +70,24 @@ function noBarsWarning(session: PaperStart): string {
 export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<number> {
   const quiet = io.quiet === true;
   let lastPlainMs = Date.now();
+  let ready = false;
   const session = await startPaper(
     req,
     (s) => {
-      if (quiet) return;
+      // The status right after the restore is drawn below the start line (onReady), not before it.
+      if (quiet || !ready) return;
       if (io.status !== undefined) io.status(formatStatusLine(s));
       else if (io.plainStatusEveryMs !== undefined && Date.now() - lastPlainMs >= io.plainStatusEveryMs) {
         lastPlainMs = Date.now();
         io.out(formatStatusLine(s));
       }
     },
-    (ready) => {
+    (start) => {
+      ready = true;
+      lastPlainMs = Date.now();
       if (quiet) return;
-      io.out(formatStartLine(ready));
-      const first = formatStatusLine(ready.node.status());
+      io.out(formatStartLine(start));
+      const first = formatStatusLine(start.node.status());
       if (io.status === undefined) io.out(first);
       else io.status(first);
     },

@@ -120,6 +120,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   mkdirSync(stateDir, { recursive: true });
   const speed = request.speed ?? 1;
   const store = await openStore({ dir: join(stateDir, 'db') });
+  let releaseExit: (() => void) | undefined;
   try {
     const plan = await planPaperRun(request, store);
     // One live owner per run: a second process on the same run (Postgres) stops here, before any order.
@@ -160,6 +161,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
         asset: plan.asset ?? null, instrument: plan.instrument ? [...plan.instrument] : null, timeframe: plan.timeframe ?? null,
       } satisfies StoredPaperConfig,
     });
+    // Strategy code cannot end the process from here on (onLoad, onStart, every bar, onStop).
+    releaseExit = blockProcessExit();
     await node.restore();
     const settings: PaperSettings = { cash: run.cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
     const control = join(stateDir, 'control.json');
@@ -183,11 +186,10 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       }
     }, 1000);
     let stopper: LongTimer | undefined;
-    // Guards while trading: strategy code cannot end the process, and the heap has a limit.
-    const releaseExit = blockProcessExit();
+    // The heap has a limit while trading.
     const heap = watchHeap(heapMb, (message) => void node.abort(message));
     const done = node.trade().finally(async () => {
-      releaseExit();
+      releaseExit?.();
       heap.stop();
       clearInterval(timer);
       stopper?.clear();
@@ -198,6 +200,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     if (request.durationSec !== undefined) stopper = setLongTimeout(() => void node.stop(), request.durationSec * 1000);
     return { node, store, plan, settings, done, stop: () => node.stop() };
   } catch (e) {
+    releaseExit?.();
     await store.close();
     throw e;
   }

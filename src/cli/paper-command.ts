@@ -18,8 +18,11 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
       haltOnStrategyError: bool(a, 'halt-on-strategy-error'), maxHeapMb: num(a, 'max-heap-mb'),
     },
     {
-      out: io.out,
-      // A warning starts below the status line, which the next second redraws.
+      // Other lines start below the status line, which the next second redraws.
+      out: (l) => {
+        line?.end();
+        io.out(l);
+      },
       err: (l) => {
         line?.end();
         io.err(l);

@@ -172,7 +172,6 @@ export class LiveNode implements MarketSink {
   async restore(): Promise<void> {
     const { store, runId } = this.#cfg;
     const existing = await store.getRun(runId);
-    if (existing !== null) await store.resumeRun(runId);
     if (existing === null) {
       await store.startRun({ id: runId, kind: 'paper', config: this.#cfg.runConfig ?? null, startedMs: Date.now() });
       await store.putInstruments(this.#cfg.instruments);
@@ -215,6 +214,8 @@ export class LiveNode implements MarketSink {
     }
     this.kernel.halted = halted === true;
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
+    // Restored: the run is running again (until now its stored status was that of its last end).
+    await store.resumeRun(runId);
   }
 
   /** True once the feed has ended by itself (a replay's last bar), false while running or when stopped. */
