@@ -1,6 +1,6 @@
 // `sextant backup` / `sextant restore`: the store of a state folder (or DATABASE_URL) to and from a backup
 // file (format and limits: docs/operations.md, src/store/backup.ts).
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { BackupSummary } from '../store/backup.ts';
@@ -16,10 +16,15 @@ export interface BackupRequest {
 
 const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*/, '');
 
-/** The file a backup goes to: never an existing file (a backup is not overwritten by accident). */
+/**
+ * The file a backup goes to: `out` itself, or `sextant-<time>.backup` in `out` when it is a folder (an
+ * existing one, or a path ending in a slash, created). Never an existing file.
+ */
 export function backupFile(out: string, nowMs = Date.now()): string {
   if (out === '') throw new ConfigError('--out must not be empty', { field: '--out' });
-  const file = existsSync(out) && statSync(out).isDirectory() ? join(out, `sextant-${stamp(nowMs)}.backup`) : out;
+  const folder = /[\\/]$/.test(out) || (existsSync(out) && statSync(out).isDirectory());
+  if (folder) mkdirSync(out, { recursive: true });
+  const file = folder ? join(out, `sextant-${stamp(nowMs)}.backup`) : out;
   if (existsSync(file)) throw new ConfigError(`${file} already exists; choose a new file name (a backup never overwrites one)`, { field: '--out' });
   if (!existsSync(dirname(file))) throw new ConfigError(`the folder ${dirname(file)} does not exist`, { field: '--out' });
   return file;

@@ -73,10 +73,10 @@ export const COMMANDS: readonly CommandDef[] = [
     path: ['backup'],
     summary: 'a verified snapshot of the store (PGlite: while no process uses it; Postgres: while trading)',
     flags: [
-      flag.str('out', '<file|dir>', 'the backup file to create, or an existing folder to create sextant-<time>.backup in', 'backups/', { required: true }),
+      flag.str('out', '<file|dir>', 'the backup file to create, or a folder (existing, or ending in /) to create sextant-<time>.backup in', 'backups/', { required: true }),
       STATE_DIR_FLAG,
     ],
-    examples: ['sextant backup --out backups/', 'DATABASE_URL=postgres://localhost/sextant sextant backup --out nightly.backup'],
+    examples: ['sextant backup --out backups/', 'sextant backup --out nightly.backup'],
   },
   {
     path: ['restore'],
@@ -86,7 +86,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.bool('force', 'replace an existing (or damaged) store; a PGlite folder is kept beside it'),
       STATE_DIR_FLAG,
     ],
-    examples: ['sextant restore --from backups/sextant-20260101-120000.backup --force'],
+    examples: ['sextant restore --from nightly.backup --state-dir restored'],
   },
   {
     path: ['data', 'import'],

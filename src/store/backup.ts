@@ -57,7 +57,12 @@ async function checkTables(db: SqlConn): Promise<void> {
  */
 export async function writeBackup(db: SqlDriver, file: string, nowMs = Date.now()): Promise<BackupSummary> {
   const partial = `${file}.partial`;
-  const fd = openSync(partial, 'w');
+  let fd: number;
+  try {
+    fd = openSync(partial, 'w');
+  } catch (e) {
+    throw new ConfigError(`cannot write the backup ${partial}: ${(e as Error).message}`, { field: '--out' });
+  }
   const hash = createHash('sha256');
   let bytes = 0;
   const put = (s: string): void => {
