@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,11 +51,11 @@ describe('openStore', () => {
   });
 
   it('takes over a lock left by a process that is gone', async () => {
-    const dir = join(root, 'stale');
-    mkdirSync(dir);
+    const dir = join(root, 'nested', 'db');
     writeFileSync(join(dir, 'lock'), '2147483646');
     const store = await openStore({ dir, env: {} });
     await store.close();
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
 
   it('reports an unreachable Postgres server as a ConfigError naming DATABASE_URL', async () => {

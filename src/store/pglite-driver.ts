@@ -1,10 +1,10 @@
 // PGlite (Postgres compiled to WASM) in this process: a folder on disk, or memory for tests.
 // Only one process may open a folder at a time; a lock file holding the owner's pid guards it.
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
-import { inspectStoreFolder, LOCK_FILE, markStore, storeFault } from './safety.ts';
+import { inspectStoreFolder, LOCK_FILE, markStore, restoreHint, storeFault } from './safety.ts';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
 
 /** Every database error passes storeFault: damaged files become a ConfigError naming the folder. */
@@ -50,6 +50,16 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
     if (opts.create === false && inspectStoreFolder(root) !== 'store') {
       throw new ConfigError(`no store at ${root} (a paper run creates one)`, { field: opts.missingField ?? 'dir' });
     }
+    // A folder holding nothing but a lock left behind once had an owner: its store was removed (or never
+    // finished being created). Not an empty folder, so no new store is made there silently.
+    const onlyLock = existsSync(root) && statSync(root).isDirectory() && readdirSync(root).join('/') === LOCK_FILE;
+    if (onlyLock && !lockHeld(join(root, LOCK_FILE))) {
+      // Left untouched (the lock file too), so the next start says the same.
+      throw new ConfigError(
+        `${root} holds only a lock file left by a process that is gone, and no database: the store that was there was removed ` +
+          `(or a first start died before creating it); ${restoreHint(root)}`,
+      );
+    }
     try {
       mkdirSync(root, { recursive: true });
       lock = acquireLock(join(root, LOCK_FILE));
@@ -60,6 +70,7 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
       // Checked under the lock: nobody else creates or removes the store meanwhile.
       const state = inspectStoreFolder(root);
       if (state === 'store') checkWritable(root);
+
       db = new PGlite(join(root, 'pgdata'));
       await db.waitReady;
       markStore(root);
@@ -160,6 +171,16 @@ export function acquireLock(path: string): string {
     }
   }
   throw new ConfigError('could not take the database lock', { file: path });
+}
+
+/** A lock file whose process is alive (an unreadable one counts as held: acquireLock reports it). */
+function lockHeld(path: string): boolean {
+  try {
+    const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(owner) && owner > 0 && isAlive(owner);
+  } catch {
+    return true;
+  }
 }
 
 function isAlive(pid: number): boolean {

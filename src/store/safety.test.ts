@@ -131,17 +131,25 @@ describe('opening a PGlite folder', () => {
     expect(r.stdout).toMatch(new RegExp(`ConfigError: the store folder ${dir} is not writable \\(EACCES\\)`));
   }, 60_000);
 
-  it('an absent or empty folder (or one holding only a stale lock) gets a new store', async () => {
-    for (const name of ['absent', 'empty', 'lock-only']) {
+  it('an absent or empty folder gets a new store', async () => {
+    for (const name of ['absent', 'empty']) {
       const dir = join(root, name);
       if (name !== 'absent') mkdirSync(dir);
-      if (name === 'lock-only') writeFileSync(join(dir, 'lock'), '2147483646');
       const s = await openStore({ dir, env: {} });
       expect(await s.listRuns()).toEqual([]);
       await s.close();
       expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
     }
   }, 60_000);
+
+  it('a folder emptied but for a stale lock file: not taken for an empty one', async () => {
+    const dir = damaged('lock-only', (d) => {
+      for (const e of readdirSync(d)) rmSync(join(d, e), { recursive: true });
+      writeFileSync(join(d, 'lock'), '2147483646');
+    });
+    expect((await openError(dir)).message).toMatch(/holds only a lock file left by a process that is gone, and no database/);
+    expect(readdirSync(dir)).toEqual(['lock']);
+  });
 
   it('mustExist (status, kill) never creates a store, not even a folder', async () => {
     const dir = join(root, 'typo', 'db');
