@@ -549,13 +549,18 @@ export class SimulatedVenue implements ExecutionClient {
   /** Takes a finished order off the book and forgets its matching state. */
   #remove(o: Order): void {
     const slot = this.#slots[this.#slotOf.get(o.symbol)!]!;
-    const i = slot.working.indexOf(o);
+    const working = slot.working;
+    const i = working.indexOf(o);
     if (i >= 0) {
-      slot.working.splice(i, 1);
+      // Shifted in place: splice would allocate the array of what it removed, for every order.
+      for (let k = i + 1; k < working.length; k++) working[k - 1] = working[k]!;
+      working.pop();
       this.#workingCount--;
     }
     this.#orders.delete(o.id);
     this.#extra.delete(o.id);
+    // Parent/child bookkeeping: nothing to do while no order has children (no map lookups per order).
+    if (this.#children.size === 0) return;
     const parentId = o.links.parentId;
     if (parentId !== undefined && !this.#orders.has(parentId)) {
       const siblings = this.#children.get(parentId);

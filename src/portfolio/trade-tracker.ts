@@ -32,12 +32,16 @@ interface OpenTrade {
 
 export class TradeTracker {
   readonly closed: RoundTrip[] = [];
-  readonly #open = new Map<string, OpenTrade>();
+  /**
+   * The open trade of each symbol; null once it closed. A symbol's entry is kept (set to null, not
+   * deleted): a Map that is emptied and refilled for every round trip reallocates its table each time.
+   */
+  readonly #open = new Map<string, OpenTrade | null>();
 
   constructor(private readonly multiplierOf: (symbol: string) => number = () => 1) {}
 
   onFill(symbol: string, signedQty: number, price: number, commission: number, tsMs: number, barIndex: number): void {
-    let t = this.#open.get(symbol);
+    let t = this.#open.get(symbol) ?? undefined;
     let qty = signedQty;
     let comm = commission;
     if (t !== undefined && Math.sign(qty) !== t.side) {
@@ -71,7 +75,7 @@ export class TradeTracker {
   }
 
   #close(symbol: string, t: OpenTrade, tsMs: number, barIndex: number): void {
-    this.#open.delete(symbol);
+    this.#open.set(symbol, null);
     this.closed.push({
       symbol,
       side: t.side === 1 ? 'long' : 'short',
