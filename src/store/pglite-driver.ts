@@ -1,10 +1,10 @@
 // PGlite (Postgres compiled to WASM) in this process: a folder on disk, or memory for tests.
 // Only one process may open a folder at a time; a lock file holding the owner's pid guards it.
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
-import { inspectStoreFolder, LOCK_FILE, markStore, restoreHint, storeFault } from './safety.ts';
+import { CREATING_DIR, inspectStoreFolder, LOCK_FILE, markStore, restoreHint, storeFault } from './safety.ts';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
 
 /** Every database error passes storeFault: damaged files become a ConfigError naming the folder. */
@@ -52,7 +52,8 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
     }
     // A folder holding nothing but a lock left behind once had an owner: its store was removed (or never
     // finished being created). Not an empty folder, so no new store is made there silently.
-    const onlyLock = existsSync(root) && statSync(root).isDirectory() && readdirSync(root).join('/') === LOCK_FILE;
+    const before = existsSync(root) && statSync(root).isDirectory() ? readdirSync(root) : null;
+    const onlyLock = before !== null && before.join('/') === LOCK_FILE;
     if (onlyLock && !lockHeld(join(root, LOCK_FILE))) {
       // Left untouched (the lock file too), so the next start says the same.
       throw new ConfigError(
@@ -62,6 +63,8 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
     }
     try {
       mkdirSync(root, { recursive: true });
+      // A new folder gets its "creation under way" folder before the lock file, so no kill leaves a lock alone.
+      if (before === null || before.length === 0) mkdirSync(join(root, CREATING_DIR), { recursive: true });
       lock = acquireLock(join(root, LOCK_FILE));
     } catch (e) {
       throw storeFault(e, root);
@@ -70,7 +73,7 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
       // Checked under the lock: nobody else creates or removes the store meanwhile.
       const state = inspectStoreFolder(root);
       if (state === 'store') checkWritable(root);
-
+      else await createAtomically(root);
       db = new PGlite(join(root, 'pgdata'));
       await db.waitReady;
       markStore(root);
@@ -112,6 +115,22 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
       }
     },
   };
+}
+
+/**
+ * initdb takes seconds: a process killed meanwhile must not leave a half-made `pgdata` that the next start
+ * would (rightly) refuse as damaged. The database is made in `pgdata.creating`, closed, then renamed into
+ * place; a leftover of an interrupted creation never held data and is removed first.
+ */
+async function createAtomically(root: string): Promise<void> {
+  const tmp = join(root, CREATING_DIR);
+  rmSync(tmp, { recursive: true, force: true });
+  const fresh = new PGlite(tmp);
+  await fresh.waitReady;
+  await fresh.close();
+  syncTree(tmp);
+  renameSync(tmp, join(root, 'pgdata'));
+  fsyncPath(root);
 }
 
 /** PGlite fails deep inside WASM on a read-only folder: say so first (root can write anyway). */

@@ -142,6 +142,17 @@ describe('opening a PGlite folder', () => {
     }
   }, 60_000);
 
+  it('a first start killed while creating the store (initdb takes seconds) leaves nothing the next start refuses', async () => {
+    const dir = join(root, 'interrupted');
+    mkdirSync(join(dir, 'pgdata.creating', 'base'), { recursive: true });
+    writeFileSync(join(dir, 'pgdata.creating', 'postgresql.conf'), '# half made');
+    writeFileSync(join(dir, 'lock'), '2147483646');
+    const s = await openStore({ dir, env: {} });
+    expect(await s.listRuns()).toEqual([]);
+    await s.close();
+    expect(readdirSync(dir).sort()).toEqual(['pgdata', MARKER_FILE]);
+  }, 60_000);
+
   it('a folder emptied but for a stale lock file: not taken for an empty one', async () => {
     const dir = damaged('lock-only', (d) => {
       for (const e of readdirSync(d)) rmSync(join(d, e), { recursive: true });

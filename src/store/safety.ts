@@ -9,6 +9,8 @@ import { ConfigError } from '../core/errors.ts';
 export const MARKER_FILE = 'sextant-store.json';
 /** The pid lock file of pglite-driver.ts: left behind by a dead process, it alone does not make a store. */
 export const LOCK_FILE = 'lock';
+/** Where a new database is made before it is renamed to pgdata: a leftover never held data. */
+export const CREATING_DIR = 'pgdata.creating';
 
 export type FolderState = 'absent' | 'empty' | 'store';
 
@@ -27,7 +29,7 @@ export function restoreHint(root: string): string {
 export function inspectStoreFolder(root: string): FolderState {
   if (!existsSync(root)) return 'absent';
   if (!statSync(root).isDirectory()) throw new ConfigError(`the store folder ${root} is a file, not a folder`);
-  const entries = readdirSync(root).filter((e) => e !== LOCK_FILE);
+  const entries = readdirSync(root).filter((e) => e !== LOCK_FILE && e !== CREATING_DIR);
   if (entries.length === 0) return 'empty';
   const pgdata = join(root, 'pgdata');
   const marked = entries.includes(MARKER_FILE);
