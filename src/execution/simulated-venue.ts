@@ -83,7 +83,9 @@ interface ExitGroup {
   skipBar: boolean;
 }
 
+/** An order on the book with its matching state (one map entry per working order, not two). */
 interface Extra {
+  readonly order: Order;
   /** Trading day the order first met (DAY orders). */
   day: number;
   /** Best price since submission (trailing stops). */
@@ -99,8 +101,8 @@ interface Extra {
 export class SimulatedVenue implements ExecutionClient {
   readonly #slots: Slot[] = [];
   readonly #slotOf = new Map<string, number>();
-  readonly #orders = new Map<string, Order>();
-  readonly #extra = new Map<string, Extra>();
+  /** Working orders by id, each with its matching state. */
+  readonly #orders = new Map<string, Extra>();
   readonly #children = new Map<string, Order[]>();
   /** Managed exit attachments by OCO group. */
   readonly #exitGroups = new Map<string, ExitGroup>();
@@ -163,11 +165,10 @@ export class SimulatedVenue implements ExecutionClient {
       return;
     }
     const slot = this.#slots[slotIdx]!;
-    this.#orders.set(order.id, order);
     const parentId = order.links.parentId;
-    const parent = parentId === undefined ? undefined : this.#orders.get(parentId);
+    const parent = parentId === undefined ? undefined : this.#orders.get(parentId)?.order;
     const active = parent === undefined || parent.status === 'filled';
-    this.#extra.set(order.id, { day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: false });
+    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: false });
     if (parentId !== undefined) {
       const list = this.#children.get(parentId) ?? [];
       list.push(order);
@@ -183,7 +184,7 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   cancel(orderId: string, nowMs: number, reason = 'canceled by request'): void {
-    const order = this.#orders.get(orderId);
+    const order = this.#orders.get(orderId)?.order;
     if (order === undefined || !order.isOpen) return;
     this.#finish(order, 'canceled', nowMs, reason);
     // Exits are one attachment: canceling one of them removes the entry's other exits too.
@@ -242,7 +243,7 @@ export class SimulatedVenue implements ExecutionClient {
       const o = book[k]!;
       // Ending a parent ends its children too: skip what an earlier iteration already took off the book.
       if (!o.isOpen) continue;
-      const x = this.#extra.get(o.id)!;
+      const x = this.#orders.get(o.id)!;
       if (!x.active) continue;
       if (o.tif === 'GTD' && o.request.expireTimeMs !== undefined && nowMs >= o.request.expireTimeMs) this.#finish(o, 'expired', nowMs, 'good-till-date passed');
       else if (o.tif === 'DAY' && x.day !== -1 && day > x.day) this.#finish(o, 'expired', nowMs, 'day order not filled');
@@ -255,7 +256,7 @@ export class SimulatedVenue implements ExecutionClient {
       for (let k = 0; k < book.length; k++) {
         const o = book[k]!;
         if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
-        const x = this.#extra.get(o.id)!;
+        const x = this.#orders.get(o.id)!;
         if (!x.active || x.waitNextBar) continue;
         const price = this.#priceFor(o, bar, x, pass, limitMode);
         if (Number.isNaN(price)) continue;
@@ -268,7 +269,7 @@ export class SimulatedVenue implements ExecutionClient {
     for (let k = 0; k < book.length; k++) {
       const o = book[k]!;
       if (!o.isOpen || (onlySide !== undefined && o.side !== onlySide)) continue;
-      const x = this.#extra.get(o.id)!;
+      const x = this.#orders.get(o.id)!;
       if (!x.active) continue;
       if (x.waitNextBar) {
         x.waitNextBar = false;
@@ -383,7 +384,7 @@ export class SimulatedVenue implements ExecutionClient {
     if (group === undefined) return;
     const exitGroup = this.#exitGroups.get(group);
     if (exitGroup !== undefined) this.#forgetGroup(exitGroup);
-    for (const other of this.#orders.values()) {
+    for (const { order: other } of this.#orders.values()) {
       if (other !== o && other.isOpen && other.links.ocoGroup === group) this.#finish(other, 'canceled', nowMs, `OCO sibling ${o.id} filled`);
     }
   }
@@ -418,7 +419,7 @@ export class SimulatedVenue implements ExecutionClient {
     const child = new Order(`${g.entry.id}-${suffix}`, g.entry.strategyId, request, nowMs, { parentId: g.entry.id, ocoGroup: g.id });
     g.members.push(child);
     this.#place(child, nowMs, trailRef);
-    const x = this.#extra.get(child.id);
+    const x = this.#orders.get(child.id);
     if (x !== undefined) x.waitNextBar = this.#pass > 0;
     return child;
   }
@@ -501,7 +502,7 @@ export class SimulatedVenue implements ExecutionClient {
   /** Activates the exits of a parent that is done with a position (filled, or partly filled and then ended). */
   #armChildren(o: Order): void {
     for (const child of this.#children.get(o.id) ?? []) {
-      const x = this.#extra.get(child.id);
+      const x = this.#orders.get(child.id);
       if (x !== undefined && child.isOpen) {
         x.active = true;
         // Filled inside a bar (not at its open): the children start with the next bar.
@@ -513,7 +514,7 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   #initTrailing(o: Order, slot: Slot, ref?: number): void {
-    const x = this.#extra.get(o.id)!;
+    const x = this.#orders.get(o.id)!;
     const q = slot.lastQuote;
     const price = ref ?? slot.lastBar?.close ?? (q === null ? NaN : (q.bid + q.ask) / 2);
     x.best = price;
@@ -558,7 +559,6 @@ export class SimulatedVenue implements ExecutionClient {
       this.#workingCount--;
     }
     this.#orders.delete(o.id);
-    this.#extra.delete(o.id);
     // Parent/child bookkeeping: nothing to do while no order has children (no map lookups per order).
     if (this.#children.size === 0) return;
     const parentId = o.links.parentId;
