@@ -43,7 +43,7 @@ async function fill(opts: OpenStoreOptions): Promise<void> {
       const id = `${run}-o${i}`;
       const t = 1_700_000_000_000 + i * 60_000;
       const price = 100 + i / 3; // not exactly representable: checks float8 round trips
-      s.appendOrders([{ clientOrderId: id, runId: run, strategyId: 'flip', symbol: 'AAPL', side: i % 2 ? 'buy' : 'sell', type: 'market', qty: 10, tif: 'DAY', status: 'filled', filledQty: 10, avgFillPrice: price, createdMs: t, updatedMs: t }]);
+      s.appendOrders([{ clientOrderId: id, runId: run, strategyId: 'flip', symbol: 'AAPL', side: i % 2 ? 'buy' : 'sell', type: 'market', qty: 10, tif: 'DAY', createdMs: t }]);
       s.appendOrderEvents([{ orderId: id, seq: 1, type: 'OrderFilled', status: 'filled', filledQty: 10, avgFillPrice: price, tsMs: t }]);
       s.appendFills([{ fillId: `${id}#1`, orderId: id, seq: 1, runId: run, strategyId: 'flip', symbol: 'AAPL', side: i % 2 ? 'buy' : 'sell', qty: 10, price, commission: 0.1 + i / 7, liquidity: 'taker', tsMs: t }]);
       s.appendEquity([{ runId: run, tsMs: t, equity: 1e5 + i * Math.PI, cash: 5e4 - i / 9 }]);
@@ -102,7 +102,7 @@ describe('backup and restore (PGlite)', () => {
     expect((JSON.parse(s2.out) as { fills: number }).fills).toBe(30);
     // New fills continue the identity after the restored ones.
     const st = await openStore({ dir: join(dst, 'db'), env: {} });
-    st.appendOrders([{ clientOrderId: 'new', runId: 'r2', strategyId: 'flip', symbol: 'AAPL', side: 'buy', type: 'market', qty: 1, tif: 'DAY', status: 'filled', filledQty: 1, avgFillPrice: 1, createdMs: 1, updatedMs: 1 }]);
+    st.appendOrders([{ clientOrderId: 'new', runId: 'r2', strategyId: 'flip', symbol: 'AAPL', side: 'buy', type: 'market', qty: 1, tif: 'DAY', createdMs: 1 }]);
     st.appendFills([{ fillId: 'new#1', orderId: 'new', seq: 1, runId: 'r2', strategyId: 'flip', symbol: 'AAPL', side: 'buy', qty: 1, price: 1, commission: 0, liquidity: 'taker', tsMs: 2 }]);
     await st.close();
     const db = await openDriver({ dir: join(dst, 'db'), env: {} });
