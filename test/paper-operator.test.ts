@@ -319,3 +319,28 @@ describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
     }, 120_000);
   }
 });
+
+describe('paper: the process.exit guard', () => {
+  it('blocks process.exit and abort while held (reference-counted), and the platform can still exit on purpose', async () => {
+    const { blockProcessExit, ProcessExitBlocked } = await import('../src/app/exit-guard.ts');
+    const original = process.exit;
+    const a = blockProcessExit();
+    const b = blockProcessExit();
+    expect(() => process.exit(0)).toThrow(ProcessExitBlocked);
+    expect(() => process.abort()).toThrow(/process\.abort\(\) is not allowed while a run trades/);
+    a();
+    a(); // releasing twice counts once
+    expect(() => process.exit(5)).toThrow(/process\.exit\(5\) is not allowed/);
+    b();
+    expect(process.exit).toBe(original);
+    // exitProcess reaches the real exit in a child process while the guard is held.
+    const r = await exited(spawn(process.execPath, ['--import', 'tsx', '-e', `
+      const g = await import(${JSON.stringify(join(ROOT, 'src/app/exit-guard.ts'))});
+      g.blockProcessExit();
+      try { process.exit(9); } catch (e) { console.log('blocked:', e.message.slice(0, 30)); }
+      g.exitProcess(7);
+    `], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(r.stdout).toBe('blocked: process.exit(9) is not allowed\n');
+    expect(r.code).toBe(7);
+  }, 60_000);
+});

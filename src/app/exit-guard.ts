@@ -34,3 +34,11 @@ export function blockProcessExit(): () => void {
     }
   };
 }
+
+/**
+ * Ends the process even while exits are blocked: for the platform's own last resort (a forced exit after
+ * a graceful shutdown timed out), never for strategy code.
+ */
+export function exitProcess(code: number): never {
+  return (saved?.exit ?? process.exit)(code);
+}
