@@ -66,3 +66,21 @@ describe('openStore', () => {
     await expect(openStore({ url: 'memory://', schema: 'x; DROP TABLE runs' })).rejects.toThrow(ConfigError);
   });
 });
+
+describe('openStore on Postgres with mustExist', () => {
+  const url = process.env.SEXTANT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  it('refuses a schema without a store and creates no tables there', async () => {
+    const schema = `sextant_none_${process.pid}`;
+    const e = await openStore({ url, schema, mustExist: true }).then(() => null, (x: unknown) => x);
+    if (e instanceof ConfigError && /cannot open Postgres/.test(e.message) && process.env.CI !== 'true') return; // no server here
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toMatch(new RegExp(`no Sextant store in .* \\(schema ${schema}\\)`));
+    const { default: pg } = await import('pg');
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const t = await c.query<{ n: string }>('SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1', [schema]);
+    expect(t.rows[0]!.n).toBe('0');
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  });
+});

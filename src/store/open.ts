@@ -64,13 +64,22 @@ export async function openDriver(opts: OpenStoreOptions = {}): Promise<SqlDriver
   const target = resolveStoreTarget(opts);
   const schema = resolveSchema(opts);
   if (target.kind === 'postgres') {
+    let db: SqlDriver;
     try {
       // Each driver is loaded only when used: a PGlite user never loads pg, nor a Postgres user the WASM build.
       const { openPostgres } = await import('./postgres-driver.ts');
-      return await openPostgres(target.url, schema);
+      db = await openPostgres(target.url, schema);
     } catch (e) {
       throw new ConfigError(`cannot open Postgres at ${redactUrl(target.url)}: ${e instanceof Error ? e.message : String(e)}`, { field: 'DATABASE_URL' });
     }
+    if (opts.mustExist === true) {
+      const r = await db.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+      if (r.rows[0]?.t == null) {
+        await db.close();
+        throw new ConfigError(`no Sextant store in ${db.location}${schema === undefined ? '' : ` (schema ${schema})`} (a paper run creates one)`, { field: 'DATABASE_URL' });
+      }
+    }
+    return db;
   }
   const { openPglite } = await import('./pglite-driver.ts');
   return openPglite(target.dir, schema, { create: opts.mustExist !== true, missingField: opts.existingField ?? 'dir' });
