@@ -92,7 +92,11 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<num
       else io.status(first);
     },
   );
-  const onSignal = (): void => void session.stop();
+  let stopping = false;
+  const onSignal = (): void => {
+    stopping = true;
+    void session.stop();
+  };
   const signals = io.signals !== false;
   let parent: ParentGuard | undefined;
   if (signals) {
@@ -100,8 +104,9 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<num
     process.once('SIGTERM', onSignal);
     if (shouldWatchParent()) {
       parent = watchParent((why) => {
-        io.err(`stopping: ${why} (npm/npx was killed); the run stops gracefully and releases its lock`);
-        void session.stop();
+        // After Ctrl-C npm exits too: the stop is already under way, nothing to say.
+        if (!stopping) io.err(`stopping: ${why} (npm/npx was killed); the run stops gracefully and releases its lock`);
+        onSignal();
       });
     }
   }

@@ -12,6 +12,10 @@ export interface StatusReport {
   source: 'store' | 'running-process';
   store: string;
   runId: string | null;
+  /**
+   * As stored (running, completed, stopped, failed), or "interrupted": stored as running in an embedded
+   * store that no process holds (this command could open it), so its process died without closing the run.
+   */
   runStatus: string | null;
   equity: number | null;
   cash: number | null;
@@ -81,7 +85,7 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
     const multiplier = new Map(instruments.map((i) => [i.symbol, i.multiplier]));
     const positions = runId === null ? [] : foldFills(runId, fills, (s) => multiplier.get(s) ?? 1);
     return {
-      source: 'store', store: store.location, runId, runStatus: run?.status ?? null, equity: equity?.equity ?? null, cash: equity?.cash ?? null,
+      source: 'store', store: store.location, runId, runStatus: target.kind === 'pglite' && run?.status === 'running' ? 'interrupted' : (run?.status ?? null), equity: equity?.equity ?? null, cash: equity?.cash ?? null,
       lastEventTime: last === null ? null : new Date(last).toISOString(), orders, fills: fills.length,
       openOrders: open.map((o) => ({ id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status })),
       positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
