@@ -501,7 +501,10 @@ export class SimulatedVenue implements ExecutionClient {
 
   /** Activates the exits of a parent that is done with a position (filled, or partly filled and then ended). */
   #armChildren(o: Order): void {
-    for (const child of this.#children.get(o.id) ?? []) {
+    // Most orders have no children: return before making an empty array and an iterator for each fill.
+    const children = this.#children.get(o.id);
+    if (children === undefined) return;
+    for (const child of children) {
       const x = this.#orders.get(child.id);
       if (x !== undefined && child.isOpen) {
         x.active = true;
@@ -542,7 +545,9 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   #cancelChildren(o: Order, nowMs: number): void {
-    for (const child of this.#children.get(o.id) ?? []) {
+    const children = this.#children.get(o.id);
+    if (children === undefined) return;
+    for (const child of children) {
       if (child.isOpen) this.#finish(child, 'canceled', nowMs, `parent ${o.id} ${o.status}`);
     }
   }
