@@ -13,6 +13,11 @@ export default defineConfig({
     setupFiles: ['test/helpers/fast-check-seed.ts'],
     // Tests that spawn `node bin/sextant.js` run the sources under test, not a possibly stale dist/.
     env: { SEXTANT_FROM_SOURCE: '1' },
+    // Vitest's default is one worker per CPU less one: a single worker on a 2-core machine, where most of the
+    // suite's wall time is spent waiting on spawned processes, replays and timers rather than computing.
+    // Three workers overlap that waiting; every test isolates what it shares (temp folders, Postgres
+    // schemas and Redis queues named per process).
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
