@@ -1,7 +1,7 @@
 // What ctx.execute takes: the algorithm and its params, validated with zod so a bad param is a
 // ConfigError naming it (`execute twap: field "slices": ...`).
 import { z } from 'zod';
-import type { AlgoName, AlgoState, ExecReport, VolumeProfile } from '../execution/algos/index.ts';
+import type { ExecAlgo, ExecReport, VolumeProfile } from '../execution/algos/index.ts';
 import type { OrderSide } from '../model/order.ts';
 import { parseArgs } from './parse.ts';
 
@@ -54,22 +54,16 @@ export function parseExecuteOptions(opts: unknown): ParsedExecuteOptions {
   return parseArgs(ExecuteOptionsSchema, opts, `execute ${algo}`.trim());
 }
 
-/** A parent order being worked by an execution algorithm; read-only, current at every read. */
-export interface AlgoHandle {
+/**
+ * A parent order being worked by an execution algorithm; read-only, current at every read. Its progress
+ * fields are the algorithm's own (ExecAlgo): state, filled, remaining and working quantity, average price.
+ */
+export interface AlgoHandle extends Pick<ExecAlgo, 'algo' | 'state' | 'filledQty' | 'remainingQty' | 'workingQty' | 'avgPrice' | 'isFinished'> {
   readonly id: string;
-  readonly algo: AlgoName;
   readonly symbol: string;
   readonly side: OrderSide;
   /** Parent quantity (unsigned). */
   readonly qty: number;
-  readonly state: AlgoState;
-  readonly filledQty: number;
-  readonly remainingQty: number;
-  /** In children sent and not yet filled or closed. */
-  readonly workingQty: number;
-  /** Volume-weighted fill price; NaN before the first fill. */
-  readonly avgPrice: number;
-  readonly isFinished: boolean;
   /** Stops sending children and cancels the working ones; what filled stays filled. */
   cancel(): void;
   /** Children, fills and totals so far. */
