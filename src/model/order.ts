@@ -79,6 +79,8 @@ export class Order {
   triggered = false;
   updatedMs: number;
   reason = '';
+  /** The read-only view strategies are handed (strategies/order-view.ts), made on first use and kept here. */
+  view: object | null = null;
   readonly tif: TimeInForce;
   readonly links: OrderLinks;
 

@@ -40,7 +40,7 @@ export interface OrderView {
   readonly isClosed: boolean;
 }
 
-/** Getter-backed and frozen: each read sees the order as it is now. */
+/** Getter-backed and frozen: each read sees the order as it is now; the order it reads stays private. */
 class ReadOnlyOrder implements OrderView {
   readonly #o: Order;
   constructor(order: Order) {
@@ -76,15 +76,12 @@ class ReadOnlyOrder implements OrderView {
   }
 }
 
-/** One view per order, made on first use (the same object every time the order is handed out). */
+/** One view per order, made on first use and kept on the order (the same object every time it is handed out). */
 export class OrderViews {
-  readonly #views = new WeakMap<Order, OrderView>();
   of(order: Order): OrderView;
   of(order: Order | null): OrderView | null;
   of(order: Order | null): OrderView | null {
     if (order === null) return null;
-    let v = this.#views.get(order);
-    if (v === undefined) this.#views.set(order, (v = new ReadOnlyOrder(order)));
-    return v;
+    return (order.view ??= new ReadOnlyOrder(order)) as OrderView;
   }
 }
