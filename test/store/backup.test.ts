@@ -12,8 +12,9 @@ import { makeInstrument } from '../../src/model/instrument.ts';
 import { openDriver, openStore, type OpenStoreOptions } from '../../src/store/open.ts';
 import { backupStore, restoreStore } from '../../src/store/restore.ts';
 import { TABLES } from '../../src/store/tables.ts';
+import { postgresForTests, TEST_PG_URL } from '../helpers/postgres.ts';
 
-const PG_URL = process.env.SEXTANT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_PG_URL;
 const root = mkdtempSync(join(tmpdir(), 'sextant-backup-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -171,19 +172,7 @@ describe('backup and restore (PGlite)', () => {
   }, 120_000);
 });
 
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-const pgUp = await reachable();
-if (!pgUp && process.env.CI === 'true') throw new Error(`backup: no Postgres server at ${PG_URL} (CI requires one)`);
+const pgUp = await postgresForTests('backup');
 
 describe.skipIf(!pgUp)('backup and restore across PGlite and Postgres', () => {
   const a = `sextant_bk_a_${process.pid}`;

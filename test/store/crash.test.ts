@@ -10,24 +10,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type OpenStoreOptions } from '../../src/store/open.ts';
 import { batches, ORDERS_PER_BATCH } from './crash-data.ts';
+import { postgresForTests, TEST_PG_URL } from '../helpers/postgres.ts';
 
-const PG_URL = process.env.SEXTANT_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_PG_URL;
 const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-const pgUp = await reachable(PG_URL);
-if (!pgUp) console.warn(`crash test: no Postgres server at ${PG_URL}; the Postgres case is SKIPPED`);
+const pgUp = await postgresForTests('crash test');
 
 /** Runs the child until it has acknowledged `killAfter` + 1 batches, then SIGKILLs it. */
 function runAndKill(args: string[], killAfter: number): Promise<number> {

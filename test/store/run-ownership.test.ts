@@ -7,26 +7,13 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresForTests, TEST_PG_URL } from '../helpers/postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PG_URL = process.env.SEXTANT_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_PG_URL;
 const schema = `sextant_own_${process.pid}`;
 
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-const pgUp = await reachable();
-// On CI a missing server is a failure, not a skip.
-if (!pgUp && process.env.CI === 'true') throw new Error(`run ownership: no Postgres server at ${PG_URL} (CI requires one)`);
+const pgUp = await postgresForTests('run ownership');
 
 function writeBars(dir: string): string {
   const rows = ['Date,Open,High,Low,Close,Volume'];
