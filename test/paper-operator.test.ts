@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/core/rng.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import { runPaper } from '../src/app/paper-console.ts';
 import { startPaper } from '../src/app/paper.ts';
@@ -16,6 +15,7 @@ import { readStatus } from '../src/app/status.ts';
 import { fitToWidth, ttyStatusWriter } from '../src/app/status-line.ts';
 import { heapLimitMb, v8HeapLimitMb } from '../src/app/heap-guard.ts';
 import { openStore } from '../src/store/open.ts';
+import { writeWalkCsv } from './helpers/bars.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
@@ -23,18 +23,7 @@ const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-operator-'));
 
 function csv(name: string, n: number, seed: number): string {
-  const rng = new Rng(seed);
-  const rows = ['Date,Open,High,Low,Close,Volume'];
-  let p = 50;
-  for (let i = 0; i < n; i++) {
-    const o = p;
-    p = Math.max(1, p * Math.exp(0.02 * rng.normal()));
-    const d = new Date(Date.UTC(2000, 0, 3) + i * 86_400_000).toISOString().slice(0, 10);
-    rows.push(`${d},${o.toFixed(2)},${(Math.max(o, p) * 1.01).toFixed(2)},${(Math.min(o, p) * 0.99).toFixed(2)},${p.toFixed(2)},50000`);
-  }
-  const path = join(dir, name);
-  writeFileSync(path, rows.join('\n') + '\n');
-  return path;
+  return writeWalkCsv(join(dir, name), n, seed, Date.UTC(2000, 0, 3));
 }
 
 /** A user strategy file: trades every bar like flip-flop, and runs `atBar` on bar `n`. */

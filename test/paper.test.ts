@@ -2,12 +2,11 @@
 // settings); a replay without --run never touches the live run; a resumed run must be asked for as it
 // was started; the live synthetic market trades several strategies with their allocations; the kill
 // switch halts, cancels and flattens; a --duration above setTimeout's limit does not fire at once.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RealClock } from '../src/core/clock.ts';
-import { Rng } from '../src/core/rng.ts';
 import { runBacktest } from '../src/app/backtest.ts';
 import { instrumentFor, startPaper } from '../src/app/paper.ts';
 import { runPaper } from '../src/app/paper-console.ts';
@@ -22,22 +21,12 @@ import { LiveNode } from '../src/engine/live-node.ts';
 import { openStore } from '../src/store/open.ts';
 import { BuyAndHold } from '../src/strategies/builtin/buy-and-hold.ts';
 import { SmaCross } from '../src/strategies/builtin/sma-cross.ts';
+import { writeWalkCsv } from './helpers/bars.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-paper-'));
 
 function csv(name: string, n: number, seed: number): string {
-  const rng = new Rng(seed);
-  const rows = ['Date,Open,High,Low,Close,Volume'];
-  let p = 50;
-  for (let i = 0; i < n; i++) {
-    const o = p;
-    p = Math.max(1, p * Math.exp(0.02 * rng.normal()));
-    const d = new Date(Date.UTC(2010, 0, 4) + i * 86_400_000).toISOString().slice(0, 10);
-    rows.push(`${d},${o.toFixed(2)},${(Math.max(o, p) * 1.01).toFixed(2)},${(Math.min(o, p) * 0.99).toFixed(2)},${p.toFixed(2)},50000`);
-  }
-  const path = join(dir, name);
-  writeFileSync(path, rows.join('\n') + '\n');
-  return path;
+  return writeWalkCsv(join(dir, name), n, seed, Date.UTC(2010, 0, 4));
 }
 
 describe('paper trading', () => {

@@ -1,4 +1,5 @@
 // Tiny hand-built bar series for engine and venue tests.
+import { writeFileSync } from 'node:fs';
 import { Rng } from '../../src/core/rng.ts';
 import { MS_PER_DAY } from '../../src/core/time.ts';
 import { BarSeries } from '../../src/model/bar.ts';
@@ -49,4 +50,22 @@ export function randomWalk(n: number, seed: number, opts: { symbol?: string; ste
     price = close;
   }
   return s;
+}
+
+/**
+ * Writes a daily Yahoo-style CSV of a seeded random walk (start 50, 2% daily volatility, prices in cents)
+ * to `path`, from the UTC day `startMs`; returns the path.
+ */
+export function writeWalkCsv(path: string, n: number, seed: number, startMs: number): string {
+  const rng = new Rng(seed);
+  const rows = ['Date,Open,High,Low,Close,Volume'];
+  let p = 50;
+  for (let i = 0; i < n; i++) {
+    const o = p;
+    p = Math.max(1, p * Math.exp(0.02 * rng.normal()));
+    const d = new Date(startMs + i * MS_PER_DAY).toISOString().slice(0, 10);
+    rows.push(`${d},${o.toFixed(2)},${(Math.max(o, p) * 1.01).toFixed(2)},${(Math.min(o, p) * 0.99).toFixed(2)},${p.toFixed(2)},50000`);
+  }
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
 }
