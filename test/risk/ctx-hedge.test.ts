@@ -3,33 +3,12 @@
 // at the next call, so hedging twice does not hedge twice.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { BarSeries, type Bar } from '../../src/model/bar.ts';
+import type { Bar } from '../../src/model/bar.ts';
 import { BacktestNode } from '../../src/engine/backtest-node.ts';
 import { proposeHedges, type HedgePlan } from '../../src/risk/hedging/index.ts';
 import type { HedgeResult, StrategyContext } from '../../src/strategies/context.ts';
 import { Strategy } from '../../src/strategies/strategy.ts';
-
-const DAY = 86_400_000;
-
-/** Three stocks driven by one market factor, and the index itself (INDEX). */
-function market(n: number): BarSeries[] {
-  const rng = new Rng(21);
-  const names = ['AAA', 'BBB', 'CCC', 'INDEX'];
-  const betas = [1.2, 0.9, 1.5, 1];
-  const px = [50, 80, 30, 100];
-  const bars: { tsEventMs: number; open: number; high: number; low: number; close: number; volume: number }[][] = names.map(() => []);
-  for (let i = 0; i < n; i++) {
-    const m = 0.01 * rng.normal();
-    for (let k = 0; k < names.length; k++) {
-      const r = betas[k]! * m + (k === 3 ? 0 : 0.004 * rng.normal());
-      const o = px[k]!;
-      px[k] = o * Math.exp(r);
-      bars[k]!.push({ tsEventMs: i * DAY, open: o, high: Math.max(o, px[k]!) * 1.001, low: Math.min(o, px[k]!) * 0.999, close: px[k]!, volume: 1e6 });
-    }
-  }
-  return names.map((s, k) => BarSeries.fromBars(s, bars[k]!, DAY));
-}
+import { market } from './hedge-market.ts';
 
 class HedgedBook extends Strategy<object> {
   byHand: HedgePlan | null = null;
