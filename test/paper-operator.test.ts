@@ -143,7 +143,7 @@ describe('paper: the plain status line off a terminal', () => {
       { strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 100, tickMs: 10, durationSec: 2.6, stateDir: join(dir, 'plain'), runId: 'plain' },
       { out: (l) => out.push(l), err: () => {}, signals: false, plainStatusEveryMs: 900 },
     );
-    expect(code).toBe(0);
+    expect(code).toBe('completed');
     expect(out[0]).toMatch(/^new paper run "plain"/);
     // The first status, one at each 1 s tick at least 900 ms after the last (2 in 2.6 s, unless a loaded machine delays a tick), the closing one.
     const statusLines = out.filter((l) => / equity [\d.]+ pnl /.test(l));
@@ -164,7 +164,7 @@ describe('paper: a failing strategy is loud', () => {
       { strategies: [THROWER, FLIP_FLOP], replay: `csv:${path}`, speed: Infinity, stateDir, runId: 'loud' },
       { out: (l) => out.push(l), err: (l) => err.push(l), status: (l) => status.push(l), signals: false },
     );
-    expect(code).toBe(1);
+    expect(code).toBe('failed');
     expect(err).toEqual([expect.stringMatching(/^error: strategy .*thrower\.ts failed at 2000-02-21T00:00:00Z and was stopped: strategy .*thrower\.ts failed: boom at bar 50$/)]);
     // The closing status line leads with the failure.
     expect(out.at(-2)).toMatch(/^FAILED .*thrower\.ts \| 2000-07-20T00:00:00Z equity /);
@@ -188,7 +188,7 @@ describe('paper: a failing strategy is loud', () => {
       { strategies: [THROWER, FLIP_FLOP], replay: `csv:${path}`, speed: Infinity, stateDir, runId: 'halt', haltOnStrategyError: true },
       { out: () => {}, err: (l) => err.push(l), signals: false },
     );
-    expect(code).toBe(1);
+    expect(code).toBe('failed');
     expect(err.at(-1)).toMatch(/all trading was halted \(--halt-on-strategy-error\)/);
     const s = await readStatus({ stateDir, runId: 'halt' });
     expect(s.halted).toBe(true);

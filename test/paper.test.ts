@@ -142,7 +142,7 @@ describe('paper trading', () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runPaper({ strategies: ['sma-cross'], replay: `csv:${path}`, speed: Infinity, stateDir }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
-    expect(code).toBe(0);
+    expect(code).toBe('completed');
     expect(err).toEqual([]);
     expect(out[0]).toMatch(/^new paper run "replay-\d{8}-\d{6}"/);
     expect(out[0]).toContain('cash 100000, commission 0, size pct-cash:95, market orders fill at the next open');
@@ -240,7 +240,7 @@ describe('paper trading', () => {
     const err: string[] = [];
     const out: string[] = [];
     const code = await runPaper({ strategies: [], stateDir, runId: 'r1', speed: Infinity }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
-    expect(code).toBe(0);
+    expect(code).toBe('completed');
     expect(out[0]).toMatch(/^resuming paper run "r1" \(restored \d+ fills/);
     expect(out[0]).toContain('commission 0.002');
     expect(err).toEqual([expect.stringMatching(/^warning: processed 0 bars: run "r1" had already replayed every bar of csv:.*mismatch\.csv/)]);
@@ -267,7 +267,7 @@ describe('paper trading', () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runPaper({ strategies: ['rsi'], symbols: ['BTC-USD'], barMs: 60_000, tickMs: 10, durationSec: 0.4, stateDir: join(dir, 'no-bars'), runId: 'quiet' }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
-    expect(code).toBe(0);
+    expect(code).toBe('completed');
     expect(out[0]).toContain('live synthetic market BTC-USD (bars 60000 ms, ticks 10 ms)');
     expect(out.at(-1)).toBe('run "quiet" stopped: 0 bars processed; `sextant paper --run quiet` resumes it');
     expect(err).toEqual(['warning: processed 0 bars: no 60000 ms bar completed before the run stopped (equities trade only in NYSE hours; --always-open trades them around the clock)']);

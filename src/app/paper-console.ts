@@ -66,8 +66,11 @@ function noBarsWarning(session: PaperStart): string {
   return `warning: processed 0 bars: no ${session.settings.barMs} ms bar completed before the run stopped (equities trade only in NYSE hours; --always-open trades them around the clock)`;
 }
 
-/** Runs a paper session to its end; returns the exit code. */
-export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<number> {
+/** How a paper session ended: 'failed' when a strategy failed or a guard (heap limit) stopped the run (said on stderr). */
+export type PaperOutcome = 'completed' | 'failed';
+
+/** Runs a paper session to its end. */
+export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<PaperOutcome> {
   const quiet = io.quiet === true;
   let lastPlainMs = Date.now();
   let ready = false;
@@ -130,5 +133,5 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<num
   for (const e of failed) io.err(`error: strategy ${e.strategyId} failed at ${e.tsMs > 0 ? iso(e.tsMs) : 'start'} and was stopped: ${e.message}`);
   if (failed.length > 0 && req.haltOnStrategyError === true) io.err(`error: all trading was halted (--halt-on-strategy-error); \`sextant kill --resume\` on a running node resumes it`);
   if (s.abortReason !== null) io.err(`error: run "${session.plan.runId}" aborted: ${s.abortReason}`);
-  return failed.length > 0 || s.abortReason !== null ? 1 : 0;
+  return failed.length > 0 || s.abortReason !== null ? 'failed' : 'completed';
 }

@@ -4,12 +4,12 @@
 import { runPaper } from '../app/paper-console.ts';
 import { ttyStatusWriter } from '../app/status-line.ts';
 import { bool, keyValues, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
-import { EXIT_STRATEGY_FAILED } from './exit-codes.ts';
+import { EXIT_OK, EXIT_STRATEGY_FAILED } from './exit-codes.ts';
 import { instrumentFlags } from './run-flags.ts';
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const line = process.stderr.isTTY ? ttyStatusWriter(process.stderr) : undefined;
-  const code = await runPaper(
+  const outcome = await runPaper(
     {
       strategies: strs(a, 'strategy'), params: keyValues(strs(a, 'param'), '--param'), symbols: strs(a, 'symbols'), replay: str(a, 'replay'),
       speed: num(a, 'speed'), runId: str(a, 'run'), cash: num(a, 'cash'), commission: num(a, 'commission'), size: str(a, 'size'),
@@ -34,6 +34,5 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     },
   );
   line?.end();
-  // runPaper returns 1 exactly when a strategy failed or a guard (heap limit) stopped the run (it says so on stderr).
-  return code === 1 ? EXIT_STRATEGY_FAILED : code;
+  return outcome === 'failed' ? EXIT_STRATEGY_FAILED : EXIT_OK;
 }

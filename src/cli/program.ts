@@ -11,10 +11,10 @@ import { COMMANDS, CONFIG_FLAG, GROUPS, commandName, findCommand } from './comma
 import { allowedText, flagUsage, type CommandDef, type CommandRun, type FlagDef } from './spec.ts';
 import { checkValue, flagError } from './validate.ts';
 import { packageVersion } from './version.ts';
+import { EXIT_CODES_TEXT } from './exit-codes.ts';
 
 export type ParseOutcome = { readonly kind: 'run'; readonly def: CommandDef; readonly args: ParsedArgs } | { readonly kind: 'done'; readonly code: number };
 
-export const EXIT_CODES_TEXT = 'Exit codes: 0 done, 1 internal error, 2 bad input, 3 the run finished but a strategy failed.';
 
 /** The help line of a flag: description, allowed values, default. */
 export function flagHelp(f: FlagDef): string {
