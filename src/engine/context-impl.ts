@@ -9,7 +9,7 @@ import type {
 import { OrderViews } from '../strategies/order-view.ts';
 import { isRiskSizer, resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
-import { marginPerUnit } from '../model/instrument.ts';
+import { commitPerUnit } from '../model/instrument.ts';
 import { exitPricesProblem, validateExits } from '../risk/exits/levels.ts';
 import { AlgoRunner } from './ctx-execute.ts';
 import { planHedge } from './ctx-hedge.ts';
@@ -211,8 +211,7 @@ export class KernelContext implements StrategyContext {
       });
     }
     const pos = this.position(symbol).qty;
-    const margin = inst === undefined ? 0 : marginPerUnit(inst);
-    const unitCost = margin > 0 ? margin : px * (inst?.multiplier ?? 1);
+    const unitCost = inst === undefined ? px : commitPerUnit(inst, px);
     return Math.abs(resolveSize(sizer, sign, px, book.freeCash(), book.equity(), pos, unitCost, inst?.lotSize ?? 1));
   }
 

@@ -9,7 +9,7 @@ import type { EngineEvent, OrderEvent, RiskEvent } from '../model/events.ts';
 import type { BreakerEvent, CircuitBreakerSet } from '../risk/breakers/index.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
-import { marginPerUnit, roundPrice, roundQty } from '../model/instrument.ts';
+import { commitPerUnit, marginPerUnit, roundPrice, roundQty } from '../model/instrument.ts';
 import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
 import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
@@ -589,12 +589,6 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#opts.onEvent?.({ type: 'StrategyError', strategyId: slot.strategy.id, tsEventMs: tsMs, message: err.message });
     for (const o of this.venue.workingOrders()) if (o.strategyId === slot.strategy.id) this.client.cancel(o.id, tsMs, 'strategy stopped after an error');
   }
-}
-
-/** Buying power one unit commits: its margin when margined futures-style, else its notional at `ref`. */
-function commitPerUnit(inst: Instrument, ref: number): number {
-  const m = marginPerUnit(inst);
-  return m > 0 ? m : ref * inst.multiplier;
 }
 
 function refPrice(req: OrderRequest, last: number): number {

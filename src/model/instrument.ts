@@ -67,6 +67,12 @@ export function marginPerUnit(inst: Instrument): number {
   return inst.margin !== undefined && inst.margin > 0 ? inst.margin : 0;
 }
 
+/** What one unit commits at `price`: its margin when margined futures-style, else its notional. */
+export function commitPerUnit(inst: Instrument, price: number): number {
+  const m = marginPerUnit(inst);
+  return m > 0 ? m : price * inst.multiplier;
+}
+
 export function roundPrice(inst: Instrument, price: number): number {
   return roundToStep(price, inst.tickSize);
 }
