@@ -6,7 +6,7 @@ import { getIndicator, parseParams } from '../indicators/registry.ts';
 import type {
   AlgoHandle, BracketRequest, ErcRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
 } from '../strategies/context.ts';
-import { OrderViews } from '../strategies/order-view.ts';
+import { viewOf } from '../strategies/order-view.ts';
 import { isRiskSizer, resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { commitPerUnit } from '../model/instrument.ts';
@@ -21,7 +21,6 @@ import { indicatorLine } from './lines.ts';
 export class KernelContext implements StrategyContext {
   readonly size: SizeHelpers;
   #ocoSeq = 0;
-  readonly #views = new OrderViews();
   /** Indicator lines by (symbol, indicator, parsed params, output): made once, shared by both forms. */
   readonly #lines = new Map<string, Line>();
   #indicators: TypedIndicators | undefined;
@@ -91,10 +90,10 @@ export class KernelContext implements StrategyContext {
   }
 
   buy(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null {
-    return this.#views.of(this.#order(symbol, 'buy', qty, opts));
+    return viewOf(this.#order(symbol, 'buy', qty, opts));
   }
   sell(symbol: string, qty?: number | Sizer, opts?: OrderOptions): OrderView | null {
-    return this.#views.of(this.#order(symbol, 'sell', qty, opts));
+    return viewOf(this.#order(symbol, 'sell', qty, opts));
   }
   close(symbol: string): OrderView | null {
     const q = this.position(symbol).qty;
@@ -102,7 +101,7 @@ export class KernelContext implements StrategyContext {
     return this.submit({ symbol, side: q > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(q), reduceOnly: true });
   }
   submit(request: OrderRequest): OrderView | null {
-    return this.#views.of(this.kernel.submit(this.strategyId, request));
+    return viewOf(this.kernel.submit(this.strategyId, request));
   }
 
   execute(symbol: string, qty: number, opts: ExecuteOptions): AlgoHandle {
@@ -153,7 +152,7 @@ export class KernelContext implements StrategyContext {
     const links = { parentId: entry.id, ocoGroup: group };
     const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'limit', qty, limitPrice: req.takeProfit, reduceOnly: true, tag: 'take-profit' }, links)!;
     const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'stop', qty, stopPrice: req.stopLoss, reduceOnly: true, tag: 'stop-loss' }, links)!;
-    return { entry: this.#views.of(entry), takeProfit: this.#views.of(takeProfit), stopLoss: this.#views.of(stopLoss) };
+    return { entry: viewOf(entry), takeProfit: viewOf(takeProfit), stopLoss: viewOf(stopLoss) };
   }
 
   cancel(orderId: string): void {
@@ -164,7 +163,7 @@ export class KernelContext implements StrategyContext {
   }
   openOrders(symbol?: string): readonly OrderView[] {
     const out: OrderView[] = [];
-    for (const o of this.kernel.venue.workingOrders(symbol)) if (o.strategyId === this.strategyId) out.push(this.#views.of(o));
+    for (const o of this.kernel.venue.workingOrders(symbol)) if (o.strategyId === this.strategyId) out.push(viewOf(o));
     return out;
   }
   log(message: string): void {

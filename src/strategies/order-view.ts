@@ -76,12 +76,10 @@ class ReadOnlyOrder implements OrderView {
   }
 }
 
-/** One view per order, made on first use and kept on the order (the same object every time it is handed out). */
-export class OrderViews {
-  of(order: Order): OrderView;
-  of(order: Order | null): OrderView | null;
-  of(order: Order | null): OrderView | null {
-    if (order === null) return null;
-    return (order.view ??= new ReadOnlyOrder(order)) as OrderView;
-  }
+/** The order's one view, made on first use and kept on the order (the same object every time it is handed out). */
+export function viewOf(order: Order): OrderView;
+export function viewOf(order: Order | null): OrderView | null;
+export function viewOf(order: Order | null): OrderView | null {
+  if (order === null) return null;
+  return (order.view ??= new ReadOnlyOrder(order)) as OrderView;
 }
