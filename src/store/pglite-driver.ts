@@ -124,7 +124,10 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
  */
 async function createAtomically(root: string): Promise<void> {
   const tmp = join(root, CREATING_DIR);
-  rmSync(tmp, { recursive: true, force: true });
+  // Emptied, never removed: between the two a kill would leave the lock file alone in the folder, which
+  // the next start rightly refuses as a store that was removed.
+  mkdirSync(tmp, { recursive: true });
+  for (const e of readdirSync(tmp)) rmSync(join(tmp, e), { recursive: true, force: true });
   const fresh = new PGlite(tmp);
   await fresh.waitReady;
   await fresh.close();
