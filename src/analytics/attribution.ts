@@ -11,7 +11,7 @@ import { InputError } from '../core/errors.ts';
 import { inferPeriodsPerYear } from './periods.ts';
 import { isNegligibleVariance, type Series } from './stats.ts';
 
-/** A fill as the kernel records it (`FillRecord` fits). */
+/** A fill as the kernel records it (`KernelFill` fits). */
 export interface AttributionFill {
   /** The strategy that owns the order; `default` when absent. */
   readonly strategyId?: string;

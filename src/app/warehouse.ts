@@ -120,7 +120,7 @@ export interface RecordableReport {
     readonly symbol: string; readonly side: string; readonly entryTime: string; readonly entryPrice: number; readonly exitTime: string;
     readonly exitPrice: number; readonly qty: number; readonly pnl: number; readonly commission: number;
   }[];
-  readonly fills: readonly { readonly time: string; readonly symbol: string; readonly side: string; readonly price: number; readonly qty: number; readonly commission: number }[];
+  readonly fills: readonly { readonly time: string; readonly symbol: string; readonly side: 'buy' | 'sell'; readonly price: number; readonly qty: number; readonly commission: number }[];
   readonly equity: readonly { readonly time: string; readonly equity: number }[];
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FillLog, type FillRecord } from './fill-log.ts';
+import { FillLog, type KernelFill } from './fill-log.ts';
 
 const record = fc.record({
   orderId: fc.string(), strategyId: fc.string(), symbol: fc.string(), side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
@@ -10,7 +10,7 @@ const record = fc.record({
 describe('FillLog', () => {
   it('gives back every record it was given, in order, across growth', () => {
     fc.assert(
-      fc.property(fc.array(record, { maxLength: 300 }), (records: FillRecord[]) => {
+      fc.property(fc.array(record, { maxLength: 300 }), (records: KernelFill[]) => {
         const log = new FillLog();
         for (const r of records) log.push(r);
         expect(log.length).toBe(records.length);

@@ -1,22 +1,18 @@
 // The kernel's record of fills, kept in columns. A backtest can book millions of fills; as objects each
 // one cost ~200 bytes of young-generation garbage that survived to old space (a quarter of an order's
 // round-trip time went to the garbage collector). Columns cost 57 bytes per fill and no objects; a
-// FillRecord is made only when someone reads one.
+// KernelFill is made only when someone reads one.
+import type { Fill } from '../model/fill.ts';
 
-export interface FillRecord {
-  readonly orderId: string;
-  readonly strategyId: string;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  readonly qty: number;
-  readonly price: number;
-  readonly commission: number;
-  readonly tsMs: number;
-}
+/**
+ * One booked fill as the kernel keeps it: the model's `Fill` without its liquidity flag, its time as `tsMs`.
+ * The engine's own record; the app's outward form of a fill is `FillDto` (src/app/dto/fill.ts).
+ */
+export type KernelFill = Pick<Fill, 'orderId' | 'strategyId' | 'symbol' | 'side' | 'qty' | 'price' | 'commission'> & { readonly tsMs: number };
 
 const FIRST_CAPACITY = 64;
 
-export class FillLog implements Iterable<FillRecord> {
+export class FillLog implements Iterable<KernelFill> {
   #length = 0;
   #orderId: string[] = [];
   #strategyId: string[] = [];
@@ -32,7 +28,7 @@ export class FillLog implements Iterable<FillRecord> {
   }
 
   /** Appends one fill (the record's fields are copied; the object is not kept). */
-  push(f: FillRecord): void {
+  push(f: KernelFill): void {
     this.append(f.orderId, f.strategyId, f.symbol, f.side, f.qty, f.price, f.commission, f.tsMs);
   }
 
@@ -52,7 +48,7 @@ export class FillLog implements Iterable<FillRecord> {
   }
 
   /** The i-th fill (negative counts from the end, like Array.at); undefined outside the log. */
-  at(index: number): FillRecord | undefined {
+  at(index: number): KernelFill | undefined {
     const i = index < 0 ? this.#length + index : index;
     if (!(i >= 0 && i < this.#length)) return undefined;
     return {
@@ -61,24 +57,24 @@ export class FillLog implements Iterable<FillRecord> {
     };
   }
 
-  *[Symbol.iterator](): IterableIterator<FillRecord> {
+  *[Symbol.iterator](): IterableIterator<KernelFill> {
     for (let i = 0; i < this.#length; i++) yield this.at(i)!;
   }
 
-  toArray(): FillRecord[] {
-    const out = new Array<FillRecord>(this.#length);
+  toArray(): KernelFill[] {
+    const out = new Array<KernelFill>(this.#length);
     for (let i = 0; i < this.#length; i++) out[i] = this.at(i)!;
     return out;
   }
 
-  map<T>(fn: (f: FillRecord, i: number) => T): T[] {
+  map<T>(fn: (f: KernelFill, i: number) => T): T[] {
     const out = new Array<T>(this.#length);
     for (let i = 0; i < this.#length; i++) out[i] = fn(this.at(i)!, i);
     return out;
   }
 
-  filter(keep: (f: FillRecord, i: number) => boolean): FillRecord[] {
-    const out: FillRecord[] = [];
+  filter(keep: (f: KernelFill, i: number) => boolean): KernelFill[] {
+    const out: KernelFill[] = [];
     for (let i = 0; i < this.#length; i++) {
       const f = this.at(i)!;
       if (keep(f, i)) out.push(f);
@@ -86,12 +82,12 @@ export class FillLog implements Iterable<FillRecord> {
     return out;
   }
 
-  forEach(fn: (f: FillRecord, i: number) => void): void {
+  forEach(fn: (f: KernelFill, i: number) => void): void {
     for (let i = 0; i < this.#length; i++) fn(this.at(i)!, i);
   }
 
   /** Serialises as the array of records it stands for. */
-  toJSON(): FillRecord[] {
+  toJSON(): KernelFill[] {
     return this.toArray();
   }
 

@@ -21,9 +21,9 @@ import type { Sizer } from '../strategies/sizing.ts';
 import { KernelContext } from './context-impl.ts';
 import type { KernelPort } from './kernel-port.ts';
 import type { Feed } from './feed.ts';
-import { FillLog, type FillRecord } from './fill-log.ts';
+import { FillLog, type KernelFill } from './fill-log.ts';
 
-export type { FillRecord } from './fill-log.ts';
+export type { KernelFill } from './fill-log.ts';
 
 export interface RejectionRecord {
   readonly orderId: string;
@@ -365,7 +365,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   // ---- restart recovery (live runtimes) ----
 
   /** Books a fill recorded before a restart: portfolio, strategy book and trades, without events. */
-  restoreFill(f: FillRecord & { readonly multiplier?: number }): void {
+  restoreFill(f: KernelFill & { readonly multiplier?: number }): void {
     const mult = f.multiplier ?? this.#feedsBySymbol.get(f.symbol)?.instrument.multiplier ?? 1;
     const signed = f.side === 'buy' ? f.qty : -f.qty;
     this.portfolio.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);

@@ -20,7 +20,7 @@ import { riskSetup } from './backtest-node.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { sizers, type Sizer } from '../strategies/sizing.ts';
 import { foldFills } from '../store/positions.ts';
-import type { FillRecord, JsonValue, OrderRecord, PositionRecord, Store } from '../store/store.ts';
+import type { FillInput, JsonValue, OrderRecord, PositionRecord, Store } from '../store/store.ts';
 import { loadStrategyStates, saveStrategyStates, snapshotStrategyStates, type StrategyStates } from './strategy-state.ts';
 import { DurableExecutionClient, orderInput } from './durable-client.ts';
 import { Feed } from './feed.ts';
@@ -229,7 +229,7 @@ export class LiveNode implements MarketSink {
   }
 
   /** Stored position snapshots against the positions the fills add up to (the fills win). */
-  #reconcilePositions(snapshots: readonly PositionRecord[], fills: readonly FillRecord[]): number {
+  #reconcilePositions(snapshots: readonly PositionRecord[], fills: readonly FillInput[]): number {
     const { store, runId } = this.#cfg;
     const multiplier = (symbol: string): number => this.#feeds.get(symbol)?.instrument.multiplier ?? 1;
     const key = (p: { strategyId: string; symbol: string }): string => `${p.strategyId}\u0000${p.symbol}`;

@@ -1,13 +1,13 @@
 // Positions recomputed from fills with the engine's own accounting (model/Position), so a
 // recovered or audited position is exactly what the portfolio would have booked.
 import { Position } from '../model/position.ts';
-import type { FillRecord, PositionRecord } from './store.ts';
+import type { FillInput, PositionRecord } from './store.ts';
 
 /**
  * Folds fills (already in booking order) into one position per (strategy, symbol).
  * `multiplierOf` gives the contract multiplier of a symbol (1 when unknown).
  */
-export function foldFills(runId: string, fills: Iterable<FillRecord>, multiplierOf: (symbol: string) => number = () => 1): PositionRecord[] {
+export function foldFills(runId: string, fills: Iterable<FillInput>, multiplierOf: (symbol: string) => number = () => 1): PositionRecord[] {
   const book = new Map<string, { strategyId: string; pos: Position; updatedMs: number }>();
   for (const f of fills) {
     const key = `${f.strategyId}\u0000${f.symbol}`;

@@ -16,7 +16,6 @@ import type {
   EquityInput,
   EquityRecord,
   FillInput,
-  FillRecord,
   JsonValue,
   NewRun,
   OrderEventInput,
@@ -438,7 +437,7 @@ class SqlStore implements Store {
     }));
   }
 
-  async loadFills(runId: string): Promise<FillRecord[]> {
+  async loadFills(runId: string): Promise<FillInput[]> {
     const r = await this.#db.query('SELECT * FROM fills WHERE run_id = $1 ORDER BY ts_ms, arrival', [runId]);
     return r.rows.map(toFill);
   }
@@ -772,7 +771,7 @@ function toOrder(x: Row): OrderRecord {
   };
 }
 
-function toFill(x: Row): FillRecord {
+function toFill(x: Row): FillInput {
   return {
     fillId: String(x.fill_id),
     orderId: String(x.order_id),
@@ -784,7 +783,7 @@ function toFill(x: Row): FillRecord {
     qty: num(x.qty),
     price: num(x.price),
     commission: num(x.commission),
-    liquidity: x.liquidity as FillRecord['liquidity'],
+    liquidity: x.liquidity as FillInput['liquidity'],
     tsMs: num(x.ts_ms),
   };
 }

@@ -136,7 +136,6 @@ export interface FillInput {
   readonly tsMs: number;
 }
 
-export type FillRecord = FillInput;
 
 /** A position snapshot per (run, strategy, symbol); the newest `updatedMs` wins. */
 export interface PositionInput {
@@ -286,7 +285,7 @@ export interface Store {
   loadOpenOrders(runId?: string): Promise<OrderRecord[]>;
   getOrder(clientOrderId: string): Promise<OrderRecord | null>;
   loadOrderEvents(clientOrderId: string): Promise<OrderEventRecord[]>;
-  loadFills(runId: string): Promise<FillRecord[]>;
+  loadFills(runId: string): Promise<FillInput[]>;
   loadPositions(runId: string): Promise<PositionRecord[]>;
   /** Positions recomputed from the run's fills (in time, then arrival order); flat ones included. */
   positionsFromFills(runId: string): Promise<PositionRecord[]>;

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError, InputError } from '../../core/errors.ts';
+import type { Fill } from '../../model/fill.ts';
 import { copyToParquet, loadTable, type LoadColumn } from './duck.ts';
 import { RUN_TABLES, checkRunId, runFile, sqlString, type RunTable } from './layout.ts';
 
@@ -17,14 +18,8 @@ export interface TradeRecord {
   readonly commission: number;
 }
 
-export interface FillRecord {
-  readonly timeMs: number;
-  readonly symbol: string;
-  readonly side: string;
-  readonly price: number;
-  readonly qty: number;
-  readonly commission: number;
-}
+/** One fill of a stored run: the model's `Fill` fields the `fills` table keeps, its time as `timeMs`. */
+export type RunFill = Pick<Fill, 'symbol' | 'side' | 'price' | 'qty' | 'commission'> & { readonly timeMs: number };
 
 /** One backtest as the warehouse stores it. */
 export interface RunRecord {
@@ -46,7 +41,7 @@ export interface RunRecord {
   /** Stored as JSON (null when there is none). */
   readonly benchmark: unknown;
   readonly trades: readonly TradeRecord[];
-  readonly fills: readonly FillRecord[];
+  readonly fills: readonly RunFill[];
   readonly equity: { readonly timeMs: ArrayLike<number>; readonly equity: ArrayLike<number> };
 }
 
