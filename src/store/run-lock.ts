@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { ConfigError } from '../core/errors.ts';
+import type { SqlDriver } from './sql.ts';
 
 export interface RunOwner {
   readonly pid: number;
@@ -59,4 +60,18 @@ export async function claimPostgresRun(config: pg.ClientConfig, runId: string, w
     await client.end().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Who owns a run, asked of the server: the run's advisory lock is tried inside a transaction (released at its
+ * end), so a lock held by a live owner's session says "owned" and a dead owner's (its session gone) does not.
+ */
+export async function postgresRunOwner(db: SqlDriver, runId: string): Promise<RunOwner | null> {
+  return db.transaction(async (tx) => {
+    const schema = (await tx.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+    const free = (await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [runLockKey(schema, runId)])).rows[0]!.ok;
+    if (free) return null;
+    const row = await tx.query<{ value: RunOwner }>('SELECT value FROM settings WHERE key = $1', [ownerKey(runId)]);
+    return row.rows[0]?.value ?? { pid: 0, host: 'unknown', sinceMs: 0 };
+  });
 }

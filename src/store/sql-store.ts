@@ -2,17 +2,22 @@
 // multi-row INSERT ... SELECT FROM unnest(arrays) statements, one transaction per batch, with
 // ON CONFLICT DO NOTHING on every natural key so replays are no-ops.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { InputError, InvariantError } from '../core/errors.ts';
 import type { OrderEventType } from '../model/events.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderSide, OrderType, TimeInForce } from '../model/order.ts';
 import type { OrderStatus } from '../model/order-status.ts';
 import { appliedMigrations, migrate } from './migrate.ts';
+import * as commands from './commands-sql.ts';
+import { postgresRunOwner } from './run-lock.ts';
 import { foldFills } from './positions.ts';
 import type { SqlConn, SqlDriver } from './sql.ts';
 import { TABLES } from './tables.ts';
 import type {
   AppliedMigration,
+  CommandNode,
+  CommandRecord,
   EquityInput,
   EquityRecord,
   FillInput,
@@ -26,7 +31,9 @@ import type {
   PositionRecord,
   RiskEventInput,
   RiskEventRecord,
+  NewCommand,
   RunCounts,
+  RunOwnerRecord,
   RunRecord,
   RunStatus,
   Store,
@@ -118,6 +125,8 @@ class SqlStore implements Store {
   #closing: Promise<void> | null = null;
   /** Releases of the runs this store owns (lockRun), run at close. */
   readonly #owned = new Map<string, () => Promise<void>>();
+  /** When this store took each run it owns. */
+  readonly #ownedSince = new Map<string, number>();
   /** Rows written per table at the last ANALYZE, and since. */
   readonly #growth = new Map<string, { analyzedAt: number; since: number }>();
 
@@ -138,6 +147,41 @@ class SqlStore implements Store {
     this.#assertOpen();
     if (this.#owned.has(id)) return;
     this.#owned.set(id, await this.#db.claimRun(id));
+    this.#ownedSince.set(id, Date.now());
+  }
+
+  async runOwner(id: string): Promise<RunOwnerRecord | null> {
+    this.#assertOpen();
+    text(id, 'runId');
+    const since = this.#ownedSince.get(id);
+    if (since !== undefined) return { pid: process.pid, host: hostname(), sinceMs: since };
+    // PGlite: a store this process could open has no other process in it.
+    return this.#db.kind === 'postgres' ? postgresRunOwner(this.#db, id) : null;
+  }
+
+  // ---- operator commands ----
+
+  submitCommand(c: NewCommand): Promise<CommandRecord> {
+    this.#assertOpen();
+    return commands.submitCommand(this.#db, c);
+  }
+  takeCommands(runId: string, node: CommandNode, nowMs?: number): Promise<CommandRecord[]> {
+    this.#assertOpen();
+    return commands.takeCommands(this.#db, runId, node, nowMs);
+  }
+  finishCommand(id: string, status: 'done' | 'failed', result: JsonValue, finishedMs?: number): Promise<CommandRecord> {
+    this.#assertOpen();
+    return commands.finishCommand(this.#db, id, status, result, finishedMs);
+  }
+  expireCommands(runId: string, reason: string, ids?: readonly string[]): Promise<CommandRecord[]> {
+    this.#assertOpen();
+    return commands.expireCommands(this.#db, runId, reason, ids);
+  }
+  getCommand(id: string): Promise<CommandRecord | null> {
+    return commands.getCommand(this.#db, id);
+  }
+  listCommands(runId: string): Promise<CommandRecord[]> {
+    return commands.listCommands(this.#db, runId);
   }
 
   // ---- runs and reference data ----

@@ -409,6 +409,78 @@ function contract(name: string, make: () => Harness): void {
       expect((await store.loadRiskEvents(run))[0]?.reason).toHaveLength(5000);
     });
 
+    it('commands: pending, taken once by the node (acknowledged), finished with its answer; listed oldest first', async () => {
+      const run = await newRun('paper');
+      const node = { pid: 4242, host: 'node-host' };
+      const a = await store.submitCommand({ runId: run, kind: 'kill', args: { flatten: true }, requester: 'cli:test', requestedMs: T0, expiresMs: T0 + 5000 });
+      expect(a).toMatchObject({ runId: run, kind: 'kill', args: { flatten: true }, requester: 'cli:test', status: 'pending', result: null, node: null, acknowledgedMs: null, finishedMs: null });
+      const b = await store.submitCommand({ id: `${run}-b`, runId: run, kind: 'resume', requester: 'api', requestedMs: T0 + 1, expiresMs: T0 + 5001 });
+      expect(b.args).toEqual({});
+      const taken = await store.takeCommands(run, node, T0 + 10);
+      expect(taken.map((c) => [c.id, c.status, c.node, c.acknowledgedMs])).toEqual([[a.id, 'acknowledged', node, T0 + 10], [b.id, 'acknowledged', node, T0 + 10]]);
+      // Taken once: a second poll gets nothing.
+      expect(await store.takeCommands(run, node, T0 + 20)).toEqual([]);
+      const result = { message: 'halted; 1 order canceled', ordersCanceled: [{ id: 'o1', symbol: 'AAPL' }], positionsFlattened: [] };
+      const done = await store.finishCommand(a.id, 'done', result, T0 + 30);
+      expect(done).toMatchObject({ status: 'done', result, finishedMs: T0 + 30, node });
+      await store.finishCommand(b.id, 'failed', { message: 'boom' }, T0 + 31);
+      await reopen();
+      expect((await store.listCommands(run)).map((c) => [c.id, c.status, c.result])).toEqual([[a.id, 'done', result], [b.id, 'failed', { message: 'boom' }]]);
+      expect(await store.getCommand(a.id)).toEqual(done);
+      expect(await store.getCommand('no-such-command')).toBeNull();
+      // Finished is final.
+      await expectInputError(store.finishCommand(a.id, 'failed', {}), 'id');
+    });
+
+    it('commands: past their deadline they expire unexecuted; a starting node expires what was left pending', async () => {
+      const run = await newRun('paper');
+      const node = { pid: 7, host: 'h' };
+      const late = await store.submitCommand({ runId: run, kind: 'flatten', requester: 'cli', requestedMs: T0, expiresMs: T0 + 100 });
+      const fresh = await store.submitCommand({ runId: run, kind: 'halt', requester: 'cli', requestedMs: T0 + 150, expiresMs: T0 + 1000 });
+      expect((await store.takeCommands(run, node, T0 + 200)).map((c) => c.id)).toEqual([fresh.id]);
+      const expired = await store.getCommand(late.id);
+      expect(expired).toMatchObject({ status: 'expired', node: null, finishedMs: T0 + 200 });
+      expect((expired!.result as { message: string }).message).toMatch(/^expired: no node took it before /);
+      await expectInputError(store.finishCommand(late.id, 'done', {}), 'id');
+      // Left pending when the node died: the next node start expires them (never executes them).
+      const left = await store.submitCommand({ runId: run, kind: 'kill', args: { flatten: true }, requester: 'cli', expiresMs: Date.now() + 60_000 });
+      const other = await store.submitCommand({ runId: run, kind: 'resume', requester: 'cli', expiresMs: Date.now() + 60_000 });
+      expect((await store.expireCommands(run, 'requester gave up', [other.id])).map((c) => c.id)).toEqual([other.id]);
+      expect((await store.expireCommands(run, 'a new node started')).map((c) => [c.id, c.status, c.result])).toEqual([[left.id, 'expired', { message: 'a new node started' }]]);
+      expect(await store.takeCommands(run, node)).toEqual([]);
+      expect(await store.expireCommands(run, 'nothing left')).toEqual([]);
+    });
+
+    it('commands: bad input names the field; an unknown run is refused', async () => {
+      const run = await newRun('paper');
+      await expectInputError(store.submitCommand({ runId: run, kind: 'explode' as never, requester: 'x', expiresMs: T0 }), 'command.kind');
+      await expectInputError(store.submitCommand({ runId: uid('nope'), kind: 'halt', requester: 'x', expiresMs: T0 + 1, requestedMs: T0 }), 'command.runId');
+      await expectInputError(store.submitCommand({ runId: run, kind: 'halt', requester: '', expiresMs: T0 }), 'command.requester');
+      await expectInputError(store.submitCommand({ runId: run, kind: 'halt', requester: 'x', requestedMs: T0, expiresMs: T0 - 1 }), 'command.expiresMs');
+      await expectInputError(store.submitCommand({ runId: run, kind: 'halt', requester: 'x', requestedMs: T0, expiresMs: T0, args: { n: NaN } }), 'command.args.n');
+      await expectInputError(store.takeCommands(run, { pid: 0, host: 'h' }), 'node.pid');
+      expect(await store.listCommands(run)).toEqual([]);
+    });
+
+    it('runOwner: this process after lockRun, nobody otherwise; on Postgres another process\'s lock is seen', async () => {
+      const run = await newRun('paper');
+      const free = await newRun('paper');
+      await store.lockRun(run);
+      expect(await store.runOwner(run)).toMatchObject({ pid: process.pid });
+      expect(await store.runOwner(free)).toBeNull();
+      if (store.kind !== 'postgres') return;
+      const other = await h.open();
+      try {
+        expect(await other.runOwner(run)).toMatchObject({ pid: process.pid });
+        expect(await other.runOwner(free)).toBeNull();
+      } finally {
+        await other.close();
+      }
+      // The owner's lock goes with its store (its process).
+      await reopen();
+      expect(await store.runOwner(run)).toBeNull();
+    });
+
     it('refuses appends after close', async () => {
       await store.close();
       expect(() => store.appendEquity([])).toThrow(/closed/);

@@ -222,6 +222,57 @@ export interface AppliedMigration {
   readonly checksum: string;
 }
 
+/** What an operator can ask a running node to do (docs/operations.md, "Kill switch"). */
+export type CommandKind = 'halt' | 'resume' | 'cancel-all' | 'flatten' | 'kill' | 'stop';
+export const COMMAND_KINDS: readonly CommandKind[] = ['halt', 'resume', 'cancel-all', 'flatten', 'kill', 'stop'];
+/** pending -> acknowledged (a node took it) -> done | failed; pending -> expired (no node took it in time). */
+export type CommandStatus = 'pending' | 'acknowledged' | 'done' | 'failed' | 'expired';
+export const COMMAND_STATUSES: readonly CommandStatus[] = ['pending', 'acknowledged', 'done', 'failed', 'expired'];
+
+/** A command requested for the node that owns `runId`. */
+export interface NewCommand {
+  /** Defaults to a random UUID. */
+  readonly id?: string;
+  readonly runId: string;
+  readonly kind: CommandKind;
+  readonly args?: JsonValue;
+  /** Who asked (`cli:<user>@<host> pid <n>`, `api`, ...). */
+  readonly requester: string;
+  /** Defaults to the wall clock. */
+  readonly requestedMs?: number;
+  /** A node takes the command only before this time; after it, the command expires unexecuted. */
+  readonly expiresMs: number;
+}
+
+/** The node that took a command. */
+export interface CommandNode {
+  readonly pid: number;
+  readonly host: string;
+}
+
+export interface CommandRecord {
+  readonly id: string;
+  readonly runId: string;
+  readonly kind: CommandKind;
+  readonly args: JsonValue;
+  readonly requester: string;
+  readonly requestedMs: number;
+  readonly expiresMs: number;
+  readonly status: CommandStatus;
+  /** The node's answer (done/failed) or why it expired; null while pending or acknowledged. */
+  readonly result: JsonValue;
+  readonly node: CommandNode | null;
+  readonly acknowledgedMs: number | null;
+  readonly finishedMs: number | null;
+}
+
+/** The process that owns a run (lockRun) while it trades. */
+export interface RunOwnerRecord {
+  readonly pid: number;
+  readonly host: string;
+  readonly sinceMs: number;
+}
+
 export type StoreKind = 'pglite' | 'postgres';
 
 /**
@@ -298,6 +349,31 @@ export interface Store {
   lastEventTime(runId?: string): Promise<number | null>;
   latestEquity(runId?: string): Promise<EquityRecord | null>;
   migrations(): Promise<AppliedMigration[]>;
+
+  // ---- operator commands (a running node takes its run's commands; rows stay as the audit trail) ----
+  /** Records a pending command. */
+  submitCommand(command: NewCommand): Promise<CommandRecord>;
+  /**
+   * For the node that owns `runId`: expires its pending commands past their `expiresMs`, then acknowledges
+   * (with `node`) and returns the others, oldest first. Each pending command is taken once.
+   */
+  takeCommands(runId: string, node: CommandNode, nowMs?: number): Promise<CommandRecord[]>;
+  /** Records a taken command's outcome. Only an acknowledged command can finish. */
+  finishCommand(id: string, status: 'done' | 'failed', result: JsonValue, finishedMs?: number): Promise<CommandRecord>;
+  /**
+   * Expires pending commands of `runId` (only those of `ids` when given), with `reason` as their result: a
+   * starting node clears what was meant for its predecessor; a requester gives up on its own. Returns them.
+   */
+  expireCommands(runId: string, reason: string, ids?: readonly string[]): Promise<CommandRecord[]>;
+  getCommand(id: string): Promise<CommandRecord | null>;
+  /** A run's commands, oldest first. */
+  listCommands(runId: string): Promise<CommandRecord[]>;
+  /**
+   * The live owner of a run, or null when no process owns it. Postgres: asks the server whether the run's
+   * advisory lock is held (a dead owner's lock is gone with its session); PGlite: only this process can have
+   * the store open, so the owner is this process (lockRun) or nobody.
+   */
+  runOwner(runId: string): Promise<RunOwnerRecord | null>;
 
   /** Flushes, then releases the database. Idempotent. */
   close(): Promise<void>;

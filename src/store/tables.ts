@@ -21,4 +21,5 @@ export const TABLES: readonly TableInfo[] = [
   { name: 'equity_snapshots', orderBy: 'run_id, ts_ms' },
   { name: 'risk_events', orderBy: 'id', identity: 'id' },
   { name: 'strategy_state', orderBy: 'run_id, strategy_id' },
+  { name: 'commands', orderBy: 'run_id, requested_ms, id' },
 ];

@@ -2,6 +2,7 @@
 // the runner records a checksum and refuses a database whose applied migration text changed.
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_strategy_state.ts';
+import * as m003 from './003_commands.ts';
 
 export interface Migration {
   readonly version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
