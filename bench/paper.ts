@@ -8,7 +8,7 @@ import { makeInstrument } from '../src/model/instrument.ts';
 import type { QuoteTick } from '../src/model/market.ts';
 import type { Order } from '../src/model/order.ts';
 import { DEFAULT_VENUE_CONFIG, SimulatedVenue } from '../src/execution/simulated-venue.ts';
-import type { ExecutionClient } from '../src/execution/execution-client.ts';
+import { ForwardingExecutionClient } from '../src/execution/forwarding-client.ts';
 import { Feed } from '../src/engine/feed.ts';
 import { Kernel } from '../src/engine/kernel.ts';
 import { Portfolio } from '../src/portfolio/portfolio.ts';
@@ -64,13 +64,12 @@ export async function run(): Promise<BenchResult[]> {
   const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: false }, kernel, kernel);
   let tickStart = 0;
   const latencies: number[] = [];
-  const client: ExecutionClient = {
-    submit(order: Order, nowMs: number) {
+  const client = new (class extends ForwardingExecutionClient {
+    override submit(order: Order, nowMs: number): void {
       latencies.push(performance.now() - tickStart);
       venue.submit(order, nowMs);
-    },
-    cancel: (id, nowMs, reason) => venue.cancel(id, nowMs, reason),
-  };
+    }
+  })(venue);
   kernel.attachVenue(venue, client);
   symbols.forEach((s, i) => {
     const inst = makeInstrument(s, { sector: `sector${i % 10}` });

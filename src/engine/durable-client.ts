@@ -2,7 +2,8 @@
 // it. Intents queue in arrival order; one flush commits everything appended before it (including
 // the fills and events that led to the order), then the queued orders go out in order.
 import type { Order } from '../model/order.ts';
-import type { ExecutionClient } from '../execution/execution-client.ts';
+import type { ExecutionClient, OrderModification } from '../execution/execution-client.ts';
+import { ForwardingExecutionClient } from '../execution/forwarding-client.ts';
 import type { OrderInput, Store } from '../store/store.ts';
 
 export function orderInput(order: Order, runId: string): OrderInput {
@@ -15,27 +16,30 @@ export function orderInput(order: Order, runId: string): OrderInput {
   };
 }
 
-export class DurableExecutionClient implements ExecutionClient {
+/** Submits are persisted before they go out; the other commands and every query go straight to `inner`. */
+export class DurableExecutionClient extends ForwardingExecutionClient {
   readonly #queue: Order[] = [];
   #flushing: Promise<void> | null = null;
   /** Resolves when every queued intent has been sent. */
   #idle: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly inner: ExecutionClient,
+    inner: ExecutionClient,
     private readonly store: Store,
     private readonly runId: string,
     private readonly nowMs: () => number,
     private readonly onError: (e: unknown) => void,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  submit(order: Order, _nowMs: number): void {
+  override submit(order: Order, _nowMs: number): void {
     this.store.appendOrders([orderInput(order, this.runId)]);
     this.#queue.push(order);
     this.#schedule();
   }
 
-  cancel(orderId: string, nowMs: number, reason?: string): void {
+  override cancel(orderId: string, nowMs: number, reason?: string): void {
     // Not sent yet: it simply never goes out (its intent stays, and the cancel is recorded when it is sent and canceled).
     const queued = this.#queue.findIndex((o) => o.id === orderId);
     if (queued >= 0) {
@@ -48,6 +52,21 @@ export class DurableExecutionClient implements ExecutionClient {
   }
 
   readonly #cancelLater: { order: Order; reason: string }[] = [];
+  readonly #modifyLater: { id: string; changes: OrderModification }[] = [];
+
+  /** A modification of an order still waiting to go out is sent right after it. */
+  override modify(clientOrderId: string, changes: OrderModification, nowMs: number): void {
+    if (this.#queue.some((o) => o.id === clientOrderId)) {
+      this.#modifyLater.push({ id: clientOrderId, changes });
+      return;
+    }
+    this.inner.modify(clientOrderId, changes, nowMs);
+  }
+
+  override cancelAll(nowMs: number, symbol?: string): void {
+    for (const o of this.#queue.filter((q) => symbol === undefined || q.symbol === symbol)) this.cancel(o.id, nowMs, 'cancel all');
+    this.inner.cancelAll(nowMs, symbol);
+  }
 
   /** Resolves once nothing is waiting to be persisted and sent. */
   drained(): Promise<void> {
@@ -65,7 +84,9 @@ export class DurableExecutionClient implements ExecutionClient {
       .then(() => {
         const batch = this.#queue.splice(0);
         const cancels = this.#cancelLater.splice(0);
+        const modifies = this.#modifyLater.splice(0);
         for (const o of batch) this.inner.submit(o, this.nowMs());
+        for (const m of modifies) this.inner.modify(m.id, m.changes, this.nowMs());
         // An intent canceled before it went out is sent and canceled at once, so its record ends terminal.
         for (const c of cancels) {
           this.inner.submit(c.order, this.nowMs());

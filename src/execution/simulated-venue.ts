@@ -1,7 +1,10 @@
 // The simulated venue: matches working orders against bars under the rules of docs/fill-assumptions.md.
 // Orders live per symbol slot so a bar with nothing working costs one length check.
+// It is a full ExecutionClient (docs/architecture.md, "The execution port"): connection states, modify,
+// cancelAll, order queries and mass status from its journal (./venue-journal.ts). None of that changes
+// how orders match or fill.
 import { utcDay } from '../core/time.ts';
-import { InvariantError } from '../core/errors.ts';
+import { InvariantError, RetryableVenueError } from '../core/errors.ts';
 import type { Bar } from '../model/bar.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Instrument } from '../model/instrument.ts';
@@ -11,7 +14,12 @@ import { Order, oppositeSide, type OrderRequest, type OrderSide } from '../model
 import { exitLevels, exitsProblem, tighterStop, type ExitLevels } from '../risk/exits/levels.ts';
 import type { CommissionModel } from './commission.ts';
 import { fillCommission, NO_COMMISSION } from './commission.ts';
-import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
+import type { OrderEvent } from '../model/events.ts';
+import { ConnectionTracker } from './connection.ts';
+import type { CommandRejectedEvent, ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, OrderModification } from './execution-client.ts';
+import { modifyProblem, submitProblem } from './order-checks.ts';
+import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type BalanceReport, type FillReport, type OrderStatusReport, type PositionReport } from './reports.ts';
+import { VenueJournal, type SimAccount } from './venue-journal.ts';
 import { clampToBar, limitFillPrice, stopLimitFillPrice, stopTriggerPrice, trailStop, triggersAtOpen, type LimitFillMode } from './fill-rules.ts';
 import { NoSlippage, type SlippageModel } from './slippage.ts';
 
@@ -35,6 +43,26 @@ export const DEFAULT_VENUE_CONFIG: VenueConfig = {
   slippage: new NoSlippage(),
   dailyBars: true,
 };
+
+/** What the simulated venue supports: everything (a narrower set plays a venue that lacks something). */
+export const SIMULATED_CAPABILITIES: ExecutionCapabilities = Object.freeze({
+  orderTypes: ALL_ORDER_TYPES, timeInForce: ALL_TIME_IN_FORCE, fractionalQty: true, shorting: true, reduceOnly: true,
+  nativeModify: true, nativeBrackets: true, nativeOco: true, exitAttachments: true,
+});
+
+/** The ExecutionClient side of the simulated venue; none of it changes matching. */
+export interface SimVenueOptions {
+  /** Name on reports and their errors (default 'simulated'). */
+  readonly name?: string;
+  /** Narrows what the venue accepts (default: SIMULATED_CAPABILITIES). */
+  readonly capabilities?: Partial<ExecutionCapabilities>;
+  /** The account its balance report starts from (default USD 0: the report is then the cash flow of the fills). */
+  readonly account?: SimAccount;
+  /** Starts connected (default: true; backtests never call connect). */
+  readonly connected?: boolean;
+  /** Time of connection events and reports (default: the latest market data time the venue has seen). */
+  readonly clock?: () => number;
+}
 
 /** Account-side checks the venue asks at fill time. */
 export interface FillGuard {
@@ -111,13 +139,118 @@ export class SimulatedVenue implements ExecutionClient {
   #workingCount = 0;
   /** Matching pass in progress: 0 at the open, 1 stops, 2 limits; -1 outside matching. */
   #pass = -1;
+  readonly venue: string;
+  readonly capabilities: ExecutionCapabilities;
+  readonly #journal: VenueJournal;
+  readonly #conn: ConnectionTracker;
+  /** Connected: events reach the sink. While not, the venue goes on matching and only its journal knows. */
+  #live: boolean;
+  /** The venue side of the link is up (dropConnection takes it down until restoreConnection). */
+  #venueUp = true;
+  readonly #clock: (() => number) | undefined;
 
   constructor(
     readonly config: VenueConfig,
     private readonly sink: ExecutionSink,
     private readonly guard: FillGuard,
+    options: SimVenueOptions = {},
   ) {
     this.#trackVol = config.slippage.name === 'sqrt-impact';
+    this.venue = options.name ?? 'simulated';
+    this.capabilities = Object.freeze({ ...SIMULATED_CAPABILITIES, ...options.capabilities });
+    this.#journal = new VenueJournal('SIM', options.account ?? { currency: 'USD', cash: 0 });
+    this.#live = options.connected ?? true;
+    this.#conn = new ConnectionTracker(this.#live ? 'connected' : 'disconnected', (e) => this.sink.onConnectionState?.(e));
+    this.#clock = options.clock;
+  }
+
+  // ---- ExecutionClient: connection ----
+
+  get connectionState(): ConnectionState {
+    return this.#conn.state;
+  }
+
+  async connect(): Promise<void> {
+    const state = this.#conn.state;
+    if (state === 'connected') return;
+    if (!this.#venueUp) throw new RetryableVenueError(`${this.venue}: the venue is unreachable`);
+    if (state !== 'reconnecting') this.#conn.set('connecting', this.#nowMs());
+    this.#setLive('connected');
+  }
+
+  async disconnect(): Promise<void> {
+    this.#setLive('disconnected');
+  }
+
+  /** Simulates a lost link: the client goes 'reconnecting' and hears nothing until restoreConnection. */
+  dropConnection(reason = 'connection lost'): void {
+    this.#venueUp = false;
+    if (this.#conn.state === 'connected') this.#setLive('reconnecting', reason);
+  }
+
+  /** The venue is reachable again: a client that was reconnecting is connected. */
+  restoreConnection(): void {
+    this.#venueUp = true;
+    if (this.#conn.state === 'reconnecting') this.#setLive('connected');
+  }
+
+  #setLive(state: ConnectionState, reason = ''): void {
+    this.#live = state === 'connected';
+    this.#conn.set(state, this.#nowMs(), reason);
+  }
+
+  /** The clock if one was given, else the latest market data time seen (0 before any). */
+  #nowMs(): number {
+    if (this.#clock !== undefined) return this.#clock();
+    let t = 0;
+    for (const s of this.#slots) t = Math.max(t, s.lastBar?.tsEventMs ?? 0, s.lastQuote?.tsEventMs ?? 0);
+    return t;
+  }
+
+  /** Delivers an order event while connected (the journal has it either way). */
+  #emit(event: OrderEvent, order: Order): void {
+    if (this.#live) this.sink.onOrderEvent(event, order);
+  }
+
+  #refuse(command: CommandRejectedEvent['command'], clientOrderId: string, reason: string, nowMs: number): void {
+    this.sink.onCommandRejected?.({ type: 'CommandRejected', command, clientOrderId, reason, tsEventMs: nowMs });
+  }
+
+  // ---- ExecutionClient: queries (mass status) ----
+
+  async queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
+    this.#mustBeConnected();
+    const o = this.#journal.get(clientOrderId);
+    return o === undefined ? null : this.#journal.orderReport(o);
+  }
+
+  async openOrders(symbol?: string): Promise<OrderStatusReport[]> {
+    this.#mustBeConnected();
+    return this.workingOrders(symbol).map((o) => this.#journal.orderReport(o));
+  }
+
+  async fillsSince(sinceMs: number): Promise<FillReport[]> {
+    this.#mustBeConnected();
+    return this.#journal.fillsSince(sinceMs);
+  }
+
+  async positions(): Promise<PositionReport[]> {
+    this.#mustBeConnected();
+    return this.#journal.positions();
+  }
+
+  async balances(): Promise<BalanceReport[]> {
+    this.#mustBeConnected();
+    return this.#journal.balances(this.#nowMs());
+  }
+
+  /** The venue order id it gave an order (a cancel-replace gives a new one), or undefined. */
+  venueOrderId(clientOrderId: string): string | undefined {
+    return this.#journal.venueOrderId(clientOrderId);
+  }
+
+  #mustBeConnected(): void {
+    if (!this.#live) throw new RetryableVenueError(`${this.venue}: not connected (${this.#conn.state})`);
   }
 
   /** Registers a tradable instrument and returns its slot. */
@@ -146,14 +279,64 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   submit(order: Order, nowMs: number): void {
+    if (!this.#live) {
+      // Never reached the venue: refused here, and reported even though the link is down.
+      order.transition('submitted', nowMs);
+      this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+      order.transition('rejected', nowMs, `not connected (${this.#conn.state})`);
+      this.sink.onOrderEvent({ type: 'OrderRejected', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs, reason: order.reason }, order);
+      return;
+    }
+    // Idempotent by client order id: the same order sent twice (an ambiguous send retried) or another with its id.
+    if (order.status !== 'initialized' || this.#journal.has(order.id)) {
+      this.#refuse('submit', order.id, `duplicate client order id ${order.id}: the venue already has this order`, nowMs);
+      return;
+    }
+    const problem = submitProblem(order, this.capabilities, this.#journal.positionQty(order.symbol));
+    if (problem !== null && this.#slotOf.has(order.symbol)) {
+      order.transition('submitted', nowMs);
+      this.#journal.record(order);
+      this.#emit({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+      this.#reject(order, nowMs, problem);
+      return;
+    }
     this.#place(order, nowMs);
+  }
+
+  /** Changes a working order in place (nativeModify) or by cancel-replace: a new venue order id, the back of the queue. */
+  modify(clientOrderId: string, changes: OrderModification, nowMs: number): void {
+    if (!this.#live) return this.#refuse('modify', clientOrderId, `not connected (${this.#conn.state})`, nowMs);
+    const order = this.#orders.get(clientOrderId)?.order;
+    if (order === undefined || !order.isOpen) return this.#refuse('modify', clientOrderId, this.#notWorking(clientOrderId), nowMs);
+    const problem = modifyProblem(order, changes, this.capabilities);
+    if (problem !== null) return this.#refuse('modify', clientOrderId, problem, nowMs);
+    order.amend(changes, nowMs);
+    if (!this.capabilities.nativeModify) {
+      this.#journal.replace(order.id);
+      const working = this.#slots[this.#slotOf.get(order.symbol)!]!.working;
+      working.splice(working.indexOf(order), 1);
+      working.push(order);
+    }
+    this.#emit({ type: 'OrderUpdated', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+  }
+
+  /** Cancels every working order (of one symbol); children go with their parents. */
+  cancelAll(nowMs: number, symbol?: string): void {
+    const orders = this.workingOrders(symbol);
+    for (let k = 0; k < orders.length; k++) if (orders[k]!.isOpen) this.cancel(orders[k]!.id, nowMs, 'cancel all');
+  }
+
+  #notWorking(clientOrderId: string): string {
+    const known = this.#journal.get(clientOrderId);
+    return known === undefined ? `unknown order ${clientOrderId}` : `order ${clientOrderId} is ${known.status}, not working`;
   }
 
   /** Accepts an order onto the book; a trailing stop starts from `trailRef` when given (else the last price). */
   #place(order: Order, nowMs: number, trailRef?: number): void {
     const slotIdx = this.#slotOf.get(order.symbol);
     order.transition('submitted', nowMs);
-    this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+    this.#journal.record(order);
+    this.#emit({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (slotIdx === undefined) {
       this.#reject(order, nowMs, `no market data for ${order.symbol} at this venue`);
       return;
@@ -175,7 +358,7 @@ export class SimulatedVenue implements ExecutionClient {
       this.#children.set(parentId, list);
     }
     order.transition('accepted', nowMs);
-    this.sink.onOrderEvent({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
+    this.#emit({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (order.type === 'trailing-stop') this.#initTrailing(order, slot, trailRef);
     slot.working.push(order);
     this.#workingCount++;
@@ -184,8 +367,9 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   cancel(orderId: string, nowMs: number, reason = 'canceled by request'): void {
+    if (!this.#live) return this.#refuse('cancel', orderId, `not connected (${this.#conn.state})`, nowMs);
     const order = this.#orders.get(orderId)?.order;
-    if (order === undefined || !order.isOpen) return;
+    if (order === undefined || !order.isOpen) return this.#refuse('cancel', orderId, this.#notWorking(orderId), nowMs);
     this.#finish(order, 'canceled', nowMs, reason);
     // Exits are one attachment: canceling one of them removes the entry's other exits too.
     const group = order.links.ocoGroup === undefined ? undefined : this.#exitGroups.get(order.links.ocoGroup);
@@ -314,7 +498,7 @@ export class SimulatedVenue implements ExecutionClient {
         o.triggered = true;
         x.waitNextBar = true;
         o.transition('triggered', bar.tsEventMs);
-        this.sink.onOrderEvent({ type: 'OrderTriggered', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: bar.tsEventMs }, o);
+        this.#emit({ type: 'OrderTriggered', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: bar.tsEventMs }, o);
         return stopLimitFillPrice(o.side, o.stopPrice!, o.limitPrice!, bar, limitMode);
       }
       default: {
@@ -368,8 +552,9 @@ export class SimulatedVenue implements ExecutionClient {
       orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty, price, commission, liquidity, tsEventMs: nowMs,
     };
     this.#fillSeq++;
+    this.#journal.recordFill(fill, inst.multiplier);
     if (!o.isOpen) this.#remove(o);
-    this.sink.onOrderEvent({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
+    this.#emit({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
     this.#afterFill(o, nowMs);
     return qty;
   }
@@ -466,7 +651,7 @@ export class SimulatedVenue implements ExecutionClient {
     if (next === stop.stopPrice) return;
     stop.stopPrice = next;
     stop.updatedMs = nowMs;
-    this.sink.onOrderEvent({ type: 'OrderUpdated', orderId: stop.id, strategyId: stop.strategyId, symbol: stop.symbol, tsEventMs: nowMs }, stop);
+    this.#emit({ type: 'OrderUpdated', orderId: stop.id, strategyId: stop.strategyId, symbol: stop.symbol, tsEventMs: nowMs }, stop);
   }
 
   /**
@@ -527,7 +712,7 @@ export class SimulatedVenue implements ExecutionClient {
   #reject(o: Order, nowMs: number, reason: string): void {
     o.transition('rejected', nowMs, reason);
     this.#remove(o);
-    this.sink.onOrderEvent({ type: 'OrderRejected', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, reason }, o);
+    this.#emit({ type: 'OrderRejected', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, reason }, o);
     this.#cancelChildren(o, nowMs);
   }
 
@@ -535,7 +720,7 @@ export class SimulatedVenue implements ExecutionClient {
     o.transition(status, nowMs, reason);
     this.#remove(o);
     const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs };
-    this.sink.onOrderEvent(status === 'canceled' ? { ...base, type: 'OrderCanceled', reason } : { ...base, type: 'OrderExpired' }, o);
+    this.#emit(status === 'canceled' ? { ...base, type: 'OrderCanceled', reason } : { ...base, type: 'OrderExpired' }, o);
     // A parent ended after a partial fill left a position: its exits protect that part (reduce-only caps them).
     if (o.filledQty === 0) this.#cancelChildren(o, nowMs);
     else {
@@ -554,8 +739,10 @@ export class SimulatedVenue implements ExecutionClient {
 
   /** Takes a finished order off the book and forgets its matching state. */
   #remove(o: Order): void {
-    const slot = this.#slots[this.#slotOf.get(o.symbol)!]!;
-    const working = slot.working;
+    const slotIdx = this.#slotOf.get(o.symbol);
+    // An order for a symbol the venue does not trade was rejected before it reached a book.
+    if (slotIdx === undefined) return;
+    const working = this.#slots[slotIdx]!.working;
     const i = working.indexOf(o);
     if (i >= 0) {
       // Shifted in place: splice would allocate the array of what it removed, for every order.

@@ -132,6 +132,20 @@ export class Order {
     if (reason) this.reason = reason;
   }
 
+  /**
+   * A venue accepted a modification: the new total quantity (above what has filled) and prices. The
+   * request is replaced by one carrying the new values, so everything that reads it sees them.
+   */
+  amend(m: { readonly qty?: number; readonly limitPrice?: number; readonly stopPrice?: number }, tsMs: number): void {
+    if (m.qty !== undefined && !(m.qty > this.filledQty)) throw new InvariantError(`order ${this.id}: new quantity ${m.qty} is not above the ${this.filledQty} filled`);
+    const request: OrderRequest = { ...this.request, ...(m.qty !== undefined && { qty: m.qty }), ...(m.limitPrice !== undefined && { limitPrice: m.limitPrice }), ...(m.stopPrice !== undefined && { stopPrice: m.stopPrice }) };
+    // `request` is read-only to everyone else; only an accepted amendment replaces it.
+    (this as { request: OrderRequest }).request = request;
+    if (m.limitPrice !== undefined) this.limitPrice = m.limitPrice;
+    if (m.stopPrice !== undefined) this.stopPrice = m.stopPrice;
+    this.updatedMs = tsMs;
+  }
+
   /** Books a (partial) fill and moves to partially-filled or filled. */
   applyFill(qty: number, price: number, commission: number, tsMs: number): void {
     if (qty <= 0 || qty > this.leavesQty + 1e-9) {
