@@ -2,7 +2,6 @@
 import { toIso } from '../core/time.ts';
 import type { BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
-import type { PerformanceMetrics } from '../analytics/metrics.ts';
 import { runMetrics } from './run-metrics.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
@@ -14,11 +13,11 @@ import { loadMarketData } from './market-data.ts';
 import { loadRiskConfig } from './risk-config.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 import { instrumentParams } from './instrument-flags.ts';
-import { runWarnings, type RunWarning } from './run-warnings.ts';
-import type { BacktestAnalysis } from '../analytics/report/analysis.ts';
+import { runWarnings } from './run-warnings.ts';
 import { analyzeBacktest } from './report.ts';
 import { defineLazyEquity } from './equity-points.ts';
 import { defineLazy } from './lazy-property.ts';
+import { fillDtoOf, positionDtoOf, rejectedOrderDtoOf, tradeDtoOf, type RunParamsDto, type RunReport } from './dto/index.ts';
 
 export interface BacktestRequest extends StrategyRunRequest {
   readonly benchmark?: boolean;
@@ -28,39 +27,8 @@ export interface BacktestRequest extends StrategyRunRequest {
   readonly riskFile?: string;
 }
 
-export interface TradeJson {
-  symbol: string;
-  side: 'long' | 'short';
-  entryTime: string;
-  entryPrice: number;
-  exitTime: string;
-  exitPrice: number;
-  qty: number;
-  pnl: number;
-  commission: number;
-}
-
-export interface BacktestReport {
-  params: Record<string, unknown>;
-  bars: number;
-  runSeconds: number;
-  finalValue: number;
-  finalCash: number;
-  metrics: PerformanceMetrics;
-  benchmark: { strategy: string; finalValue: number; metrics: PerformanceMetrics } | null;
-  trades: TradeJson[];
-  fills: { time: string; symbol: string; side: 'buy' | 'sell'; price: number; qty: number; commission: number }[];
-  rejectedOrders: { time: string; symbol: string; side: 'buy' | 'sell'; qty: number; status: 'denied' | 'rejected'; reason: string }[];
-  openPositions: { symbol: string; qty: number; avgPrice: number; lastPrice: number; marketValue: number; unrealizedPnl: number }[];
-  strategyErrors: { strategyId: string; message: string; time: string }[];
-  riskEvents: { time: string; kind: string; breaker: string | null; action: string | null; reason: string }[];
-  skippedRows: number;
-  equity: { time: string; equity: number }[];
-  /** Drawdowns, monthly returns, rolling Sharpe, return distribution, attribution (docs/tearsheet.md); null when not asked. */
-  analysis: BacktestAnalysis | null;
-  /** Why the run did nothing useful, each with its fix (docs/backtest-json.md); empty when nothing is amiss. */
-  warnings: RunWarning[];
-}
+/** The report of a run: `RunReport` of the app DTOs (src/app/dto/run-report.ts), the `--json` document. */
+export type BacktestReport = RunReport;
 
 export interface BacktestHooks {
   readonly onProgress?: (done: number, total: number) => void;
@@ -87,11 +55,11 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
   const benchRun = req.benchmark === false ? null : runBenchmark(market.series, market.instruments, cash, venue);
   const bench = benchRun === null ? null : benchRun.json;
 
-  const params = {
-    strategy: req.strategy, strategyParams: config, data: req.data?.length ? req.data : ['synthetic'], cash, commission, slippageBps,
+  const params: RunParamsDto = {
+    strategy: req.strategy, strategyParams: config as Record<string, unknown>, data: req.data?.length ? [...req.data] : ['synthetic'], cash, commission, slippageBps,
     size: sizeText, fill: venue.marketFill, from: req.from ?? null, to: req.to ?? null, account, leverage: account === 'margin' ? leverage : 1,
     asset: settings.instrument.asset, instrument: market.instruments[0] === undefined ? null : instrumentParams(market.instruments[0]), timeframe: req.timeframe ?? null,
-    defaulted: settings.defaulted,
+    defaulted: [...settings.defaulted],
   };
   const warnings = runWarnings({ strategy: loaded.name, cls: loaded.cls, config, out, series: market.series, instruments: market.instruments, account, sizeText, cash });
   // Not a spread: that would read (and so build) the lazy `equity` array.
@@ -105,14 +73,14 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
 
 function runBenchmark(
   series: readonly BarSeries[], instruments: readonly Instrument[], cash: number, venue: ConstructorParameters<typeof BacktestNode>[0]['venue'],
-): { json: { strategy: string; finalValue: number; metrics: PerformanceMetrics }; equity: Float64Array } {
+): { json: NonNullable<RunReport['benchmark']>; equity: Float64Array } {
   const node = new BacktestNode({ series, instruments, cash, venue, strategies: [{ strategy: new BuyAndHold({}), id: 'buy-and-hold' }] });
   const out = node.run();
   return { json: { strategy: 'buy-and-hold', finalValue: out.kernel.portfolio.equity(), metrics: runMetrics(out) }, equity: out.equity };
 }
 
 
-function buildReport(out: BacktestOutput, params: Record<string, unknown>, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis' | 'warnings'> {
+function buildReport(out: BacktestOutput, params: RunParamsDto, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis' | 'warnings'> {
   const k = out.kernel;
   const p = k.portfolio;
   const report = {
@@ -123,16 +91,10 @@ function buildReport(out: BacktestOutput, params: Record<string, unknown>, bench
     finalCash: p.freeCash(),
     metrics: runMetrics(out),
     benchmark,
-    trades: k.trades.closed.map((t) => ({
-      symbol: t.symbol, side: t.side, entryTime: toIso(t.entryTimeMs), entryPrice: t.entryPrice, exitTime: toIso(t.exitTimeMs),
-      exitPrice: t.exitPrice, qty: t.qty, pnl: t.pnl, commission: t.commission,
-    })),
-    fills: k.fills.map((f) => ({ time: toIso(f.tsMs), symbol: f.symbol, side: f.side, price: f.price, qty: f.qty, commission: f.commission })),
-    rejectedOrders: k.rejections.map((r) => ({ time: toIso(r.tsMs), symbol: r.symbol, side: r.side, qty: r.qty, status: r.status, reason: r.reason })),
-    openPositions: p.openPositions().map((pos) => ({
-      symbol: pos.symbol, qty: pos.qty, avgPrice: pos.avgPrice, lastPrice: pos.lastPrice,
-      marketValue: pos.marketValue(), unrealizedPnl: pos.unrealizedPnl(),
-    })),
+    trades: k.trades.closed.map(tradeDtoOf),
+    fills: k.fills.map(fillDtoOf),
+    rejectedOrders: k.rejections.map(rejectedOrderDtoOf),
+    openPositions: p.openPositions().map(positionDtoOf),
     strategyErrors: k.strategyErrors.map((e) => ({ strategyId: e.strategyId, message: e.message, time: toIso(e.tsMs) })),
     riskEvents: k.riskEvents.map((e) => ({ time: toIso(e.tsEventMs), kind: e.kind, breaker: e.breaker ?? null, action: e.action ?? null, reason: e.reason })),
     skippedRows: skipped,

@@ -2,6 +2,7 @@
 // per-unit commission, tick and lot), checked here (ConfigError naming the flag and the key).
 import { ConfigError } from '../core/errors.ts';
 import { ALWAYS_OPEN, makeInstrument, type Instrument } from '../model/instrument.ts';
+import type { InstrumentParamsDto } from './dto/run-report.ts';
 
 export const ASSETS = ['equity', 'crypto', 'fx', 'future'] as const;
 export type AssetFlag = (typeof ASSETS)[number];
@@ -83,7 +84,7 @@ export function applyInstrumentSettings(inst: Instrument, s: InstrumentSettings)
 }
 
 /** The instrument fields a report shows (params.instrument). */
-export function instrumentParams(inst: Instrument): Record<string, number | string | null> {
+export function instrumentParams(inst: Instrument): InstrumentParamsDto {
   return {
     assetClass: inst.assetClass, multiplier: inst.multiplier, margin: inst.margin ?? null, commissionPerUnit: inst.commissionPerUnit ?? null,
     minCommission: inst.minCommission ?? null, tickSize: inst.tickSize, lotSize: inst.lotSize, minQty: inst.minQty,
