@@ -163,7 +163,7 @@ export class KernelContext implements StrategyContext {
   }
   openOrders(symbol?: string): readonly OrderView[] {
     const out: OrderView[] = [];
-    for (const o of this.kernel.venue.workingOrders(symbol)) if (o.strategyId === this.strategyId) out.push(viewOf(o));
+    for (const o of this.kernel.orderCache.working({ strategyId: this.strategyId, symbol })) out.push(viewOf(o));
     return out;
   }
   log(message: string): void {

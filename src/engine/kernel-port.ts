@@ -2,12 +2,13 @@
 // interface only, which keeps the two files free of an import cycle.
 import type { Bar } from '../model/bar.ts';
 import type { Order, OrderLinks, OrderRequest } from '../model/order.ts';
-import type { SimulatedVenue } from '../execution/simulated-venue.ts';
+import type { OrderCache } from '../execution/order-cache.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import type { Feed } from './feed.ts';
 
 export interface KernelPort {
-  readonly venue: SimulatedVenue;
+  /** Orders (the ExecutionEngine's cache): strategies read their working orders here, never from a venue. */
+  readonly orderCache: OrderCache;
   /** Every bar is known before the run (backtests), so indicator lines can be computed up front. */
   readonly wholeSeries: boolean;
   /** Orders sized or rounded to zero units (nothing sent); counted for run warnings. */

@@ -1,5 +1,6 @@
 // The deterministic kernel: one event loop shared by backtest, paper and live. It routes orders
-// Strategy -> RiskEngine -> ExecutionClient, books fills into the portfolio and tells strategies.
+// Strategy -> RiskEngine -> ExecutionEngine -> ExecutionClient; the engine books what clients report in
+// its order cache, then the kernel books fills into the portfolio and tells strategies.
 // Data arrives through `onBar` from whichever DataClient drives the run.
 import { ConfigError, StrategyError } from '../core/errors.ts';
 import { IdGenerator } from '../core/ids.ts';
@@ -12,6 +13,8 @@ import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts
 import { commitPerUnit, marginPerUnit, roundPrice, roundQty } from '../model/instrument.ts';
 import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
 import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
+import { ExecutionEngine, type OrderRoute } from '../execution/execution-engine.ts';
+import type { OrderCache } from '../execution/order-cache.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { TradeTracker } from '../portfolio/trade-tracker.ts';
@@ -75,7 +78,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly trades: TradeTracker;
   readonly fills = new FillLog();
   readonly rejections: RejectionRecord[] = [];
-  readonly orders: Order[] = [];
+  /** The one owner of order state: commands go out through it, client reports come back through it. */
+  readonly execution: ExecutionEngine;
+  /** Every order, in the order it became known (the order cache's list). */
+  readonly orders: Order[];
   readonly strategyErrors: { strategyId: string; message: string; tsMs: number }[] = [];
   readonly riskEvents: RiskEvent[] = [];
   /** Orders a strategy asked for that sized or rounded to zero units (nothing sent); for run warnings. */
@@ -83,12 +89,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly #breakers: CircuitBreakerSet | null;
   /** Some pre-trade check or breaker keeps price state: feed it every bar. */
   readonly #marketHooks: boolean;
+  /** Matches orders against the market data the kernel feeds it (backtests, paper); never asked for orders. */
   venue!: SimulatedVenue;
   readonly #clock: Clock;
   readonly #risk: RiskEngine;
   #ids: IdGenerator;
-  /** Where orders are sent: the venue itself, or a durable client that persists intents first. */
-  #client: ExecutionClient | undefined;
   /** Operator kill switch: deny every new order except reduce-only ones. */
   halted = false;
   /** Bars drive order matching (backtests, replays); false when quotes do (live synthetic market). */
@@ -101,7 +106,6 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly #opts: KernelOptions;
   /** Exposure each working order may still add (pre-trade buying-power reservations). */
   readonly #committed = new Map<Order, { readonly perUnit: number; reserved: number }>();
-  readonly #known = new Set<string>();
   #pendingExposure = 0;
   #barIndex = 0;
 
@@ -115,16 +119,22 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#marketHooks = this.#breakers !== null || opts.risk.checks.some((c) => c.onMarketData !== undefined);
     this.#breakers?.subscribe((e) => this.#onBreaker(e));
     this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
+    this.execution = new ExecutionEngine({ onOrderEvent: (e, o) => this.#book(e, o) });
+    this.orders = this.execution.cache.all;
   }
 
-  /** The venue matches orders against market data; `client` (default: the venue) receives sends and cancels. */
-  attachVenue(venue: SimulatedVenue, client?: ExecutionClient): void {
+  /**
+   * The venue matches orders against the market data the kernel feeds it; `client` (default: the
+   * venue) is the ExecutionClient the engine sends to (e.g. a durable client that persists intents first).
+   */
+  attachVenue(venue: SimulatedVenue, client?: OrderRoute): void {
     this.venue = venue;
-    this.#client = client;
+    this.execution.addClient(client ?? venue);
   }
 
-  get client(): ExecutionClient {
-    return this.#client ?? this.venue;
+  /** Orders by client and venue order id, and the working ones per strategy and symbol. */
+  get orderCache(): OrderCache {
+    return this.execution.cache;
   }
 
   addFeed(feed: Feed): void {
@@ -282,7 +292,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.riskEvents.push(e);
     this.#opts.onEvent?.(e);
     if (e.kind !== 'breaker-tripped' || e.action !== 'flatten') return;
-    for (const o of this.venue.workingOrders()) this.cancel(o.id);
+    for (const o of this.execution.cache.working()) this.cancel(o.id);
     for (const s of this.#slots) {
       for (const p of [...s.book.openPositions()]) {
         this.submit(s.strategy.id, { symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(p.qty), reduceOnly: true, tag: `flatten: ${e.breaker}` });
@@ -297,7 +307,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (borrow !== 0 || margin !== 0) this.portfolio.accrueFinancing(days, borrow, margin);
   }
 
-  // ---- order path: Strategy -> RiskEngine -> ExecutionClient ----
+  // ---- order path: Strategy -> RiskEngine -> ExecutionEngine -> ExecutionClient ----
 
   symbols(): readonly string[] {
     return [...this.#feedsBySymbol.keys()];
@@ -334,16 +344,13 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     validatePrices(normalized);
     const now = this.#clock.nowMs();
     const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
-    this.orders.push(order);
-    if (links.parentId !== undefined) this.#known.add(order.id);
     const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : feed.position.lastPrice);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);
     const halted = this.halted && !normalized.reduceOnly ? 'kill switch: trading is halted' : null;
     const reason = halted ?? (links.parentId !== undefined ? null : (this.#allocationReason(slot, order, ref, inst) ?? this.#risk.check(order, ref, this)));
     if (reason !== null) {
-      order.transition('denied', now, reason);
-      this.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId, symbol: order.symbol, tsEventMs: now, reason }, order);
+      this.execution.deny(order, now, reason);
       return order;
     }
     if (links.parentId === undefined) {
@@ -354,12 +361,12 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         if (slot !== undefined) slot.pending += committed;
       }
     }
-    this.client.submit(order, now);
+    this.execution.submit(order, now);
     return order;
   }
 
   cancel(orderId: string): void {
-    this.client.cancel(orderId, this.#clock.nowMs());
+    this.execution.cancel(orderId, this.#clock.nowMs());
   }
 
   // ---- restart recovery (live runtimes) ----
@@ -382,20 +389,18 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
 
   /** Re-creates a working order from before a restart and sends it again (same client order id). */
   resubmit(order: Order): void {
-    this.orders.push(order);
-    if (order.links.parentId !== undefined) this.#known.add(order.id);
-    this.client.submit(order, this.#clock.nowMs());
+    this.execution.submit(order, this.#clock.nowMs());
   }
 
   // ---- ExecutionSink ----
 
+  /** What the venue reports goes to the ExecutionEngine first; it calls `#book` for what it applied. */
   onOrderEvent(event: OrderEvent, order: Order): void {
-    // Orders the venue creates itself (exit attachments, which always have a parent) are recorded the
-    // first time they show up; `#known` holds only child orders, so it stays small.
-    if (event.type === 'OrderSubmitted' && order.links.parentId !== undefined && !this.#known.has(order.id)) {
-      this.#known.add(order.id);
-      this.orders.push(order);
-    }
+    this.execution.onOrderEvent(event, order);
+  }
+
+  /** Books an order event the ExecutionEngine applied: portfolio, trades, breakers, the hook, the strategy. */
+  #book(event: OrderEvent, order: Order): void {
     switch (event.type) {
       case 'OrderFilled': {
         const f = event.fill;
@@ -549,8 +554,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   sectorOf(symbol: string): string {
     return this.#feedsBySymbol.get(symbol)?.instrument.sector ?? 'unknown';
   }
+  /** Orders sent and not finished (in flight or working at the venue), from the order cache. */
   openOrderCount(): number {
-    return this.venue.workingCount;
+    return this.execution.cache.workingCount;
   }
   grossExposure(): number {
     return this.portfolio.grossExposure();
@@ -587,7 +593,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     const tsMs = this.#clock.nowMs();
     this.strategyErrors.push({ strategyId: slot.strategy.id, message: err.message, tsMs });
     this.#opts.onEvent?.({ type: 'StrategyError', strategyId: slot.strategy.id, tsEventMs: tsMs, message: err.message });
-    for (const o of this.venue.workingOrders()) if (o.strategyId === slot.strategy.id) this.client.cancel(o.id, tsMs, 'strategy stopped after an error');
+    for (const o of this.execution.cache.working({ strategyId: slot.strategy.id })) this.execution.cancel(o.id, tsMs, 'strategy stopped after an error');
   }
 }
 

@@ -1,0 +1,254 @@
+// The ExecutionEngine: the one owner of order state. Commands (submit, cancel) go through it to the
+// ExecutionClient that trades the order's instrument; what clients report comes back through it, is
+// checked against the order state machine (model/order-status.ts) and booked in the OrderCache before
+// anyone else hears of it. A duplicate or out-of-order report (a second copy of a fill, 'accepted' after
+// 'filled', a fill for a canceled order) is counted and dropped, never applied.
+//
+// Two ways in for reports:
+// - `onOrderEvent(event, order)`: a client that shares the engine's Order object and moves it itself
+//   (the simulated venue today). The engine checks the move against what it has booked of the order.
+// - `onReport(report)`: a client that only reports, by client or venue order id (broker adapters). The
+//   engine moves the order itself, and books each fill id once.
+import { InvariantError } from '../core/errors.ts';
+import type { OrderEvent } from '../model/events.ts';
+import type { Fill } from '../model/fill.ts';
+import { canTransition, isTerminal, type OrderStatus } from '../model/order-status.ts';
+import type { Order } from '../model/order.ts';
+import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
+import { OrderCache, type CachedOrder } from './order-cache.ts';
+
+/** What a report-only client says about one order. */
+export interface OrderReport {
+  readonly kind: 'submitted' | 'accepted' | 'rejected' | 'triggered' | 'updated' | 'canceled' | 'expired' | 'fill';
+  /** The order's client order id; may be left out when the venue order id is known to the engine. */
+  readonly clientOrderId?: string;
+  readonly venueOrderId?: string;
+  readonly tsEventMs: number;
+  readonly reason?: string;
+  /** Fills only. */
+  readonly fill?: { readonly fillId: string; readonly qty: number; readonly price: number; readonly commission: number; readonly liquidity: 'maker' | 'taker' };
+  /** Updates only: the order's new levels. */
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+}
+
+/** Reports the engine dropped, by why. */
+export interface ReportAnomalies {
+  /** A copy of something already booked: the same status again, a fill id seen before, a fill beyond what was ordered. */
+  duplicates: number;
+  /** A move the state machine does not allow from where the order is (e.g. 'accepted' after 'filled'). */
+  outOfOrder: number;
+  /** A report for an order the engine does not know. */
+  unknown: number;
+}
+
+const FILL_EPS = 1e-9;
+
+/** What the engine needs of an ExecutionClient to route commands (kept small: the port grows around it). */
+export type OrderRoute = Pick<ExecutionClient, 'submit' | 'cancel'>;
+
+export class ExecutionEngine implements ExecutionSink {
+  readonly cache: OrderCache;
+  readonly anomalies: ReportAnomalies = { duplicates: 0, outOfOrder: 0, unknown: 0 };
+  #default: OrderRoute | null = null;
+  /** Clients by symbol, for symbols not traded through the default client. */
+  readonly #routes = new Map<string, OrderRoute>();
+
+  /** `sink` hears every report the engine applied (the kernel: portfolio, strategies, store). */
+  constructor(
+    private readonly sink: ExecutionSink,
+    cache: OrderCache = new OrderCache(),
+  ) {
+    this.cache = cache;
+  }
+
+  /** Registers a client: for the listed symbols, or as the default for every other symbol. */
+  addClient(client: OrderRoute, symbols?: readonly string[]): void {
+    if (symbols === undefined) this.#default = client;
+    else for (const s of symbols) this.#routes.set(s, client);
+  }
+
+  /** The client that trades `symbol`. */
+  clientFor(symbol: string): OrderRoute {
+    const c = this.#routes.size === 0 ? this.#default : (this.#routes.get(symbol) ?? this.#default);
+    if (c === null) throw new InvariantError(`execution engine: no client trades ${symbol}`);
+    return c;
+  }
+
+  // ---- commands ----
+
+  /** Books a new order (already risk-checked) in the cache and sends it to its client. */
+  submit(order: Order, nowMs: number): void {
+    const client = this.clientFor(order.symbol);
+    this.cache.add(order);
+    client.submit(order, nowMs);
+  }
+
+  /** Books an order that pre-trade risk denied (never sent) and tells the sink. */
+  deny(order: Order, nowMs: number, reason: string): void {
+    order.transition('denied', nowMs, reason);
+    this.cache.add(order);
+    this.sink.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs, reason }, order);
+  }
+
+  /** Asks the order's client to cancel it; an unknown or finished order is left alone (false). */
+  cancel(orderId: string, nowMs: number, reason?: string): boolean {
+    const e = this.cache.entry(orderId);
+    if (e === undefined || isTerminal(e.status)) return false;
+    this.clientFor(e.order.symbol).cancel(orderId, nowMs, reason);
+    return true;
+  }
+
+  // ---- reports from a client that shares the Order object ----
+
+  onOrderEvent(event: OrderEvent, order: Order): void {
+    let e = this.cache.entry(order.id);
+    if (e === undefined) {
+      // Orders a client makes itself (the simulated venue's exit attachments) are adopted when they first show up.
+      if (event.type !== 'OrderSubmitted') {
+        this.anomalies.unknown++;
+        return;
+      }
+      e = this.cache.add(order, 'initialized');
+    } else if (e.order !== order) {
+      this.anomalies.unknown++;
+      return;
+    }
+    let to: OrderStatus;
+    switch (event.type) {
+      case 'OrderFilled': {
+        // The client has booked this fill into the order already: anything beyond the order's own
+        // filled quantity is a copy of a fill booked before.
+        const qty = event.fill.qty;
+        const booked = e.filledQty + qty;
+        if (!(qty > 0) || booked > order.filledQty + FILL_EPS) {
+          this.anomalies.duplicates++;
+          return;
+        }
+        to = order.qty - booked <= FILL_EPS ? 'filled' : 'partially-filled';
+        if (!canTransition(e.status, to)) {
+          this.anomalies.outOfOrder++;
+          return;
+        }
+        e.filledQty = booked;
+        break;
+      }
+      case 'OrderUpdated':
+        if (isTerminal(e.status)) {
+          this.anomalies.outOfOrder++;
+          return;
+        }
+        to = e.status;
+        break;
+      default:
+        to = statusOf(event.type);
+        if (!this.#legal(e, to)) return;
+    }
+    this.cache.setStatus(e, to);
+    this.sink.onOrderEvent(event, order);
+  }
+
+  // ---- reports from a client that only reports ----
+
+  onReport(r: OrderReport): void {
+    const e = (r.clientOrderId === undefined ? undefined : this.cache.entry(r.clientOrderId)) ?? (r.venueOrderId === undefined ? undefined : this.cache.entryByVenueId(r.venueOrderId));
+    if (e === undefined) {
+      this.anomalies.unknown++;
+      return;
+    }
+    const o = e.order;
+    const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: r.tsEventMs };
+    let event: OrderEvent;
+    switch (r.kind) {
+      case 'fill': {
+        const f = r.fill;
+        if (f === undefined) throw new InvariantError(`fill report for ${o.id} without a fill`);
+        if (e.fillIds?.has(f.fillId) === true || !(f.qty > 0) || f.qty > o.leavesQty + FILL_EPS) {
+          this.anomalies.duplicates++;
+          return;
+        }
+        const to: OrderStatus = o.leavesQty - f.qty <= FILL_EPS ? 'filled' : 'partially-filled';
+        if (!canTransition(e.status, to)) {
+          this.anomalies.outOfOrder++;
+          return;
+        }
+        this.#noteVenueId(e, r);
+        (e.fillIds ??= new Set()).add(f.fillId);
+        o.applyFill(f.qty, f.price, f.commission, r.tsEventMs);
+        e.filledQty = o.filledQty;
+        this.cache.setStatus(e, o.status);
+        const fill: Fill = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty: f.qty, price: f.price, commission: f.commission, liquidity: f.liquidity, tsEventMs: r.tsEventMs };
+        this.sink.onOrderEvent({ ...base, type: 'OrderFilled', fill, status: o.status }, o);
+        return;
+      }
+      case 'updated':
+        if (isTerminal(e.status)) {
+          this.anomalies.outOfOrder++;
+          return;
+        }
+        this.#noteVenueId(e, r);
+        if (r.limitPrice !== undefined) o.limitPrice = r.limitPrice;
+        if (r.stopPrice !== undefined) o.stopPrice = r.stopPrice;
+        o.updatedMs = r.tsEventMs;
+        this.sink.onOrderEvent({ ...base, type: 'OrderUpdated' }, o);
+        return;
+      case 'submitted':
+        event = { ...base, type: 'OrderSubmitted' };
+        break;
+      case 'accepted':
+        event = { ...base, type: 'OrderAccepted' };
+        break;
+      case 'triggered':
+        event = { ...base, type: 'OrderTriggered' };
+        break;
+      case 'expired':
+        event = { ...base, type: 'OrderExpired' };
+        break;
+      case 'rejected':
+        event = { ...base, type: 'OrderRejected', reason: r.reason ?? 'rejected by the venue' };
+        break;
+      case 'canceled':
+        event = { ...base, type: 'OrderCanceled', reason: r.reason ?? 'canceled by the venue' };
+        break;
+    }
+    const to = statusOf(event.type);
+    if (!this.#legal(e, to)) return;
+    this.#noteVenueId(e, r);
+    if (to === 'triggered') o.triggered = true;
+    o.transition(to, r.tsEventMs, r.reason);
+    this.cache.setStatus(e, to);
+    this.sink.onOrderEvent(event, o);
+  }
+
+  /** Whether the order may move to `to`; counts the report when not. */
+  #legal(e: CachedOrder, to: OrderStatus): boolean {
+    if (canTransition(e.status, to)) return true;
+    if (e.status === to) this.anomalies.duplicates++;
+    else this.anomalies.outOfOrder++;
+    return false;
+  }
+
+  #noteVenueId(e: CachedOrder, r: OrderReport): void {
+    if (r.venueOrderId !== undefined && e.venueOrderId !== r.venueOrderId) this.cache.setVenueId(e, r.venueOrderId);
+  }
+}
+
+/** The status an order event moves its order to (fills and updates are handled apart). */
+function statusOf(type: Exclude<OrderEvent['type'], 'OrderFilled' | 'OrderUpdated'>): OrderStatus {
+  switch (type) {
+    case 'OrderSubmitted':
+      return 'submitted';
+    case 'OrderAccepted':
+      return 'accepted';
+    case 'OrderRejected':
+      return 'rejected';
+    case 'OrderTriggered':
+      return 'triggered';
+    case 'OrderCanceled':
+      return 'canceled';
+    case 'OrderExpired':
+      return 'expired';
+    case 'OrderDenied':
+      return 'denied';
+  }
+}
