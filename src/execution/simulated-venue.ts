@@ -294,8 +294,8 @@ export class SimulatedVenue implements ExecutionClient {
     }
     const problem = submitProblem(order, this.capabilities, this.#journal.positionQty(order.symbol));
     if (problem !== null && this.#slotOf.has(order.symbol)) {
+      // Refused at the door, as a broker's API refuses a malformed request: no venue order exists (queryOrder: null).
       order.transition('submitted', nowMs);
-      this.#journal.record(order);
       this.#emit({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
       this.#reject(order, nowMs, problem);
       return;
