@@ -1,6 +1,6 @@
 // Paper trading: built-in or user strategies on the live synthetic market or a replay of history,
 // with the simulated venue and the store. Used by `sextant paper` and `npm start`.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RealClock } from '../core/clock.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -22,6 +22,11 @@ import { checkRunSettings } from './run-settings.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { blockProcessExit } from './exit-guard.ts';
 import { heapLimitMb, watchHeap } from './heap-guard.ts';
+import { CommandProcessor } from './command-processor.ts';
+import { serveControl } from './control-endpoint.ts';
+import { LocalNodeHandle } from './local-node-handle.ts';
+import { replyOf } from './node-handle.ts';
+import { PaperNodeControl } from './paper-control.ts';
 
 export interface PaperRequest {
   /** `name` or `name:allocation` (e.g. `rsi:25000`), repeated for several strategies. */
@@ -41,7 +46,7 @@ export interface PaperRequest {
   readonly seed?: number;
   /** Stop after this many seconds of wall time (demos, tests); forever when omitted. */
   readonly durationSec?: number;
-  /** State folder for the embedded store, status snapshot and control file. */
+  /** State folder for the embedded store, status snapshot and control endpoint file. */
   readonly stateDir?: string;
   readonly alwaysOpen?: boolean;
   /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */
@@ -90,6 +95,8 @@ export interface PaperStart {
 }
 
 export interface PaperSession extends PaperStart {
+  /** The running node for other callers in this process (commands go through the store like everyone's). */
+  readonly handle: LocalNodeHandle;
   /** Resolves when trading has ended (duration, feed end, stop). */
   readonly done: Promise<void>;
   stop(): Promise<void>;
@@ -165,26 +172,31 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     releaseExit = blockProcessExit();
     await node.restore();
     const settings: PaperSettings = { cash: run.cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
-    const control = join(stateDir, 'control.json');
     const statusFile = join(stateDir, 'status.json');
     writeFileSync(join(stateDir, 'paper.pid'), String(process.pid));
+    // The control channel (docs/operations.md, "Kill switch"): commands for this run come through the store,
+    // taken by this process only. Whatever was left pending for an earlier process expires unexecuted; the
+    // file the kill switch used before the channel existed is ignored and removed.
+    rmSync(join(stateDir, 'control.json'), { force: true });
+    const control = new PaperNodeControl(node, store, plan.runId, strategies.map((s) => s.id));
+    let handle: LocalNodeHandle | null = null;
+    const processor = new CommandProcessor(store, plan.runId, control, {
+      node: control.nodeId,
+      onFinished: (rec) => handle?.publish({ topic: 'command', command: replyOf(rec) }),
+    });
+    handle = new LocalNodeHandle(plan.runId, store, control, processor);
+    await processor.start();
+    const endpoint = await serveControl(handle, stateDir, store.location);
     const report = (): void => {
       const s = node.status();
       writeFileSync(statusFile, JSON.stringify({ ...s, store: store.location, writtenMs: Date.now() }));
       onStatus?.(s);
+      handle.publish({ topic: 'status', status: control.status() });
     };
     // The first status right after the restore, before any data: not a second (or a bar) later.
     report();
     onReady?.({ node, store, plan, settings });
-    const timer = setInterval(() => {
-      report();
-      if (existsSync(control)) {
-        const cmd = JSON.parse(readFileSync(control, 'utf8')) as { command: string; flatten?: boolean };
-        rmSync(control, { force: true });
-        if (cmd.command === 'kill') void node.kill({ flatten: cmd.flatten === true });
-        else if (cmd.command === 'resume') void node.resume();
-      }
-    }, 1000);
+    const timer = setInterval(report, 1000);
     let stopper: LongTimer | undefined;
     // The heap has a limit while trading.
     const heap = watchHeap(heapMb, (message) => void node.abort(message));
@@ -193,12 +205,15 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       heap.stop();
       clearInterval(timer);
       stopper?.clear();
+      // A command running now (a stop, a flatten) is finished and recorded before the store closes.
+      await processor.close();
+      await endpoint.close();
       rmSync(join(stateDir, 'paper.pid'), { force: true });
       writeFileSync(statusFile, JSON.stringify({ ...node.status(), store: store.location, writtenMs: Date.now(), ended: true }));
       await store.close();
     });
     if (request.durationSec !== undefined) stopper = setLongTimeout(() => void node.stop(), request.durationSec * 1000);
-    return { node, store, plan, settings, done, stop: () => node.stop() };
+    return { node, store, plan, settings, handle, done, stop: () => node.stop() };
   } catch (e) {
     releaseExit?.();
     await store.close();

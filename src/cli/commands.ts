@@ -65,9 +65,14 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['kill'],
-    summary: 'kill switch of a running paper process: halt, cancel all, optionally flatten',
-    flags: [flag.bool('flatten', 'also close every position'), flag.bool('resume', 'resume trading after a kill'), STATE_DIR_FLAG],
-    examples: ['sextant kill --flatten'],
+    summary: 'kill switch of a running paper node: halt, cancel all, optionally flatten; prints what the node did',
+    flags: [
+      flag.bool('flatten', 'also close every position'),
+      flag.bool('resume', 'resume trading after a kill'),
+      flag.str('run', '<id>', 'the run whose node to reach', 'paper', { default: 'the node of --state-dir (Postgres: the one running node)' }),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant kill --flatten', 'sextant kill --resume --run paper'],
   },
   {
     path: ['backup'],

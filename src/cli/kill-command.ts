@@ -1,17 +1,42 @@
-// `sextant kill [--flatten] [--resume]`: the operator kill switch of a running paper process: halt new
-// orders and cancel working ones (optionally flatten every position), or resume trading.
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `sextant kill [--flatten] [--resume] [--run R] [--state-dir D]`: the operator kill switch of a running paper
+// node: halt new orders and cancel working ones (optionally flatten every position), or resume trading. The
+// command reaches the node through the control channel (docs/operations.md, "Kill switch") and prints what the
+// node did; with no running node for the run it says so and exits 2.
 import { ConfigError } from '../core/errors.ts';
+import { connectNode } from '../app/connect-node.ts';
+import type { NodeHandle } from '../app/node-handle.ts';
 import { DEFAULT_STATE_DIR } from '../app/paper.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
 
-export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
+/** The app layer names fields; this command's user knows them as flags. */
+const FLAGS: Readonly<Record<string, string>> = { stateDir: '--state-dir', runId: '--run' };
+
+function asFlags(e: unknown): unknown {
+  if (!(e instanceof ConfigError) || e.where.field === undefined) return e;
+  const prefix = `field "${e.where.field}": `;
+  const message = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  const flag = FLAGS[e.where.field];
+  return new ConfigError(message, flag === undefined ? {} : { field: flag });
+}
+
+export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   if (bool(a, 'resume') && bool(a, 'flatten')) throw new ConfigError('--resume and --flatten together: kill with --flatten, or resume', { field: '--flatten' });
-  const dir = str(a, 'state-dir') ?? DEFAULT_STATE_DIR;
-  if (!existsSync(dir)) throw new ConfigError(`${dir} does not exist: no paper run uses it (start one with sextant paper)`, { field: '--state-dir' });
-  const cmd = bool(a, 'resume') ? { command: 'resume' } : { command: 'kill', flatten: bool(a, 'flatten') };
-  writeFileSync(join(dir, 'control.json'), JSON.stringify(cmd));
-  io.out(`${cmd.command} requested; the paper process applies it within a second`);
-  return Promise.resolve(0);
+  const stateDir = str(a, 'state-dir') ?? DEFAULT_STATE_DIR;
+  let handle: NodeHandle;
+  try {
+    handle = await connectNode({ stateDir, runId: str(a, 'run') });
+  } catch (e) {
+    throw asFlags(e);
+  }
+  try {
+    const reply = bool(a, 'resume') ? await handle.resume() : await handle.kill({ flatten: bool(a, 'flatten') });
+    const node = reply.node === null ? 'no node' : `process ${reply.node.pid} on ${reply.node.host}`;
+    if (reply.status !== 'done') throw new ConfigError(`run "${reply.runId}": ${reply.kind} not done (${reply.status}, ${node}): ${reply.message}`);
+    io.out(`run "${reply.runId}" (${node}): ${reply.message}`);
+    return 0;
+  } catch (e) {
+    throw asFlags(e);
+  } finally {
+    await handle.close();
+  }
 }

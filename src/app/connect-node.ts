@@ -1,0 +1,100 @@
+// Finds the running node of a run from another process and returns its NodeHandle, or says exactly why there
+// is none ("no running node for run X", a ConfigError: exit 2). Embedded store: the endpoint file in the state
+// folder (a stale one, left by a killed process, is detected and removed). Postgres: the run's live owner
+// (its advisory lock), so a request never waits in the store for a node that is not there.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../core/errors.ts';
+import { openStore, resolveStoreTarget } from '../store/open.ts';
+import { ENDPOINT_FILE, EndpointFileSchema, type EndpointFile } from './control-endpoint.ts';
+import type { NodeHandle } from './node-handle.ts';
+import { DEFAULT_STATE_DIR } from './paper.ts';
+import { HttpNodeHandle, StoreNodeHandle } from './remote-node-handle.ts';
+
+export interface ConnectOptions {
+  /** The state folder of the paper process (its embedded store, status and endpoint file). */
+  readonly stateDir?: string;
+  /** The run whose node is wanted (default: the one running node). */
+  readonly runId?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly requester?: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const forRun = (runId: string | undefined): string => (runId === undefined ? '' : ` for run "${runId}"`);
+
+export async function connectNode(opts: ConnectOptions = {}): Promise<NodeHandle> {
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  const target = resolveStoreTarget({ dir: join(stateDir, 'db'), env: opts.env });
+  return target.kind === 'postgres' ? connectOverStore(opts) : connectLocal(stateDir, opts);
+}
+
+async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<NodeHandle> {
+  const run = forRun(opts.runId);
+  if (!existsSync(stateDir)) throw new ConfigError(`no running node${run}: ${stateDir} does not exist (no paper run uses it; is the folder name right?)`, { field: 'stateDir' });
+  const file = join(stateDir, ENDPOINT_FILE);
+  if (!existsSync(file)) {
+    const what = existsSync(join(stateDir, 'db')) ? 'its store is not open in any paper process' : 'it holds no store';
+    throw new ConfigError(`no running node${run} in ${stateDir}: ${what}`, { field: 'stateDir' });
+  }
+  let ep: EndpointFile;
+  try {
+    ep = EndpointFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    rmSync(file, { force: true });
+    throw new ConfigError(`no running node${run} in ${stateDir}: its endpoint file ${file} was unreadable (removed)`, { field: 'stateDir' });
+  }
+  if (ep.host !== hostname()) throw new ConfigError(`the node of run "${ep.runId}" in ${stateDir} runs on host ${ep.host}, not here (${hostname()}): send the command from there`, { field: 'stateDir' });
+  const stale = (why: string): ConfigError => {
+    rmSync(file, { force: true });
+    return new ConfigError(`no running node${forRun(opts.runId ?? ep.runId)} in ${stateDir}: ${why}; removed its stale endpoint file`, { field: 'stateDir' });
+  };
+  if (!alive(ep.pid)) throw stale(`the process that served it (pid ${ep.pid}) has ended (killed or crashed)`);
+  if (opts.runId !== undefined && opts.runId !== ep.runId) {
+    throw new ConfigError(`no running node for run "${opts.runId}" in ${stateDir}: the paper process there (pid ${ep.pid}) trades run "${ep.runId}"`, { field: 'runId' });
+  }
+  const handle = new HttpNodeHandle(ep, opts.requester);
+  try {
+    const s = await handle.status();
+    if (s.node?.pid !== ep.pid) throw stale(`another process answers on its port (pid ${s.node?.pid ?? '?'}, not ${ep.pid})`);
+  } catch (e) {
+    // Nothing listens (the pid was reused by another program) or someone else does: stale. A timeout is not.
+    if (e instanceof ConfigError && /cannot reach the node|answered 401/.test(e.message)) throw stale(`nothing answers for process ${ep.pid} on ${ep.url}`);
+    throw e;
+  }
+  return handle;
+}
+
+async function connectOverStore(opts: ConnectOptions): Promise<NodeHandle> {
+  const store = await openStore({ env: opts.env, mustExist: true });
+  try {
+    let runId = opts.runId;
+    if (runId !== undefined) {
+      const run = await store.getRun(runId);
+      if (run === null) throw new ConfigError(`no running node for run "${runId}": ${store.location} has no run "${runId}"`, { field: 'runId' });
+      const owner = await store.runOwner(runId);
+      if (owner === null) throw new ConfigError(`no running node for run "${runId}" on ${store.location}: no process owns it (stored status: ${run.status})`, { field: 'runId' });
+    } else {
+      const running = (await store.listRuns()).filter((r) => r.status === 'running');
+      const owned: string[] = [];
+      for (const r of running) if ((await store.runOwner(r.id)) !== null) owned.push(r.id);
+      if (owned.length === 0) throw new ConfigError(`no running node on ${store.location}: no process owns a run`, { field: 'runId' });
+      if (owned.length > 1) throw new ConfigError(`${owned.length} runs have a running node on ${store.location} (${owned.join(', ')}): name one`, { field: 'runId' });
+      runId = owned[0]!;
+    }
+    return new StoreNodeHandle(store, runId, { requester: opts.requester });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
