@@ -12,7 +12,7 @@ import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { commitPerUnit, marginPerUnit, roundPrice, roundQty } from '../model/instrument.ts';
 import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
-import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
+import type { ExecutionSink } from '../execution/execution-client.ts';
 import { ExecutionEngine, type OrderRoute } from '../execution/execution-engine.ts';
 import type { OrderCache } from '../execution/order-cache.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';

@@ -115,34 +115,30 @@ export class ExecutionEngine implements ExecutionSink {
       return;
     }
     let to: OrderStatus;
-    switch (event.type) {
-      case 'OrderFilled': {
-        // The client has booked this fill into the order already: anything beyond the order's own
-        // filled quantity is a copy of a fill booked before.
-        const qty = event.fill.qty;
-        const booked = e.filledQty + qty;
-        if (!(qty > 0) || booked > order.filledQty + FILL_EPS) {
-          this.anomalies.duplicates++;
-          return;
-        }
-        to = order.qty - booked <= FILL_EPS ? 'filled' : 'partially-filled';
-        if (!canTransition(e.status, to)) {
-          this.anomalies.outOfOrder++;
-          return;
-        }
-        e.filledQty = booked;
-        break;
+    if (event.type === 'OrderFilled') {
+      // The client has booked this fill into the order already: anything beyond the order's own
+      // filled quantity is a copy of a fill booked before.
+      const qty = event.fill.qty;
+      const booked = e.filledQty + qty;
+      if (!(qty > 0) || booked > order.filledQty + FILL_EPS) {
+        this.anomalies.duplicates++;
+        return;
       }
-      case 'OrderUpdated':
-        if (isTerminal(e.status)) {
-          this.anomalies.outOfOrder++;
-          return;
-        }
-        to = e.status;
-        break;
-      default:
-        to = statusOf(event.type);
-        if (!this.#legal(e, to)) return;
+      to = order.qty - booked <= FILL_EPS ? 'filled' : 'partially-filled';
+      if (!canTransition(e.status, to)) {
+        this.anomalies.outOfOrder++;
+        return;
+      }
+      e.filledQty = booked;
+    } else if (event.type === 'OrderUpdated') {
+      if (isTerminal(e.status)) {
+        this.anomalies.outOfOrder++;
+        return;
+      }
+      to = e.status;
+    } else {
+      to = statusOf(event.type);
+      if (!this.#legal(e, to)) return;
     }
     this.cache.setStatus(e, to);
     this.sink.onOrderEvent(event, order);
@@ -158,40 +154,39 @@ export class ExecutionEngine implements ExecutionSink {
     }
     const o = e.order;
     const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: r.tsEventMs };
-    let event: OrderEvent;
-    switch (r.kind) {
-      case 'fill': {
-        const f = r.fill;
-        if (f === undefined) throw new InvariantError(`fill report for ${o.id} without a fill`);
-        if (e.fillIds?.has(f.fillId) === true || !(f.qty > 0) || f.qty > o.leavesQty + FILL_EPS) {
-          this.anomalies.duplicates++;
-          return;
-        }
-        const to: OrderStatus = o.leavesQty - f.qty <= FILL_EPS ? 'filled' : 'partially-filled';
-        if (!canTransition(e.status, to)) {
-          this.anomalies.outOfOrder++;
-          return;
-        }
-        this.#noteVenueId(e, r);
-        (e.fillIds ??= new Set()).add(f.fillId);
-        o.applyFill(f.qty, f.price, f.commission, r.tsEventMs);
-        e.filledQty = o.filledQty;
-        this.cache.setStatus(e, o.status);
-        const fill: Fill = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty: f.qty, price: f.price, commission: f.commission, liquidity: f.liquidity, tsEventMs: r.tsEventMs };
-        this.sink.onOrderEvent({ ...base, type: 'OrderFilled', fill, status: o.status }, o);
+    if (r.kind === 'updated') {
+      if (isTerminal(e.status)) {
+        this.anomalies.outOfOrder++;
         return;
       }
-      case 'updated':
-        if (isTerminal(e.status)) {
-          this.anomalies.outOfOrder++;
-          return;
-        }
-        this.#noteVenueId(e, r);
-        if (r.limitPrice !== undefined) o.limitPrice = r.limitPrice;
-        if (r.stopPrice !== undefined) o.stopPrice = r.stopPrice;
-        o.updatedMs = r.tsEventMs;
-        this.sink.onOrderEvent({ ...base, type: 'OrderUpdated' }, o);
+      this.#noteVenueId(e, r);
+      if (r.limitPrice !== undefined) o.limitPrice = r.limitPrice;
+      if (r.stopPrice !== undefined) o.stopPrice = r.stopPrice;
+      o.updatedMs = r.tsEventMs;
+      this.sink.onOrderEvent({ ...base, type: 'OrderUpdated' }, o);
+      return;
+    }
+    if (r.kind === 'fill') {
+      const f = r.fill;
+      if (f === undefined) throw new InvariantError(`fill report for ${o.id} without a fill`);
+      if (e.fillIds?.has(f.fillId) === true || !(f.qty > 0) || f.qty > o.leavesQty + FILL_EPS) {
+        this.anomalies.duplicates++;
         return;
+      }
+      const to: OrderStatus = o.leavesQty - f.qty <= FILL_EPS ? 'filled' : 'partially-filled';
+      this.#implySubmitted(e, to, r.tsEventMs);
+      if (!this.#legal(e, to)) return;
+      this.#noteVenueId(e, r);
+      (e.fillIds ??= new Set()).add(f.fillId);
+      o.applyFill(f.qty, f.price, f.commission, r.tsEventMs);
+      e.filledQty = o.filledQty;
+      this.cache.setStatus(e, o.status);
+      const fill: Fill = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty: f.qty, price: f.price, commission: f.commission, liquidity: f.liquidity, tsEventMs: r.tsEventMs };
+      this.sink.onOrderEvent({ ...base, type: 'OrderFilled', fill, status: o.status }, o);
+      return;
+    }
+    let event: OrderEvent;
+    switch (r.kind) {
       case 'submitted':
         event = { ...base, type: 'OrderSubmitted' };
         break;
@@ -205,19 +200,32 @@ export class ExecutionEngine implements ExecutionSink {
         event = { ...base, type: 'OrderExpired' };
         break;
       case 'rejected':
-        event = { ...base, type: 'OrderRejected', reason: r.reason ?? 'rejected by the venue' };
+        event = { ...base, type: 'OrderRejected', reason: r.reason || 'rejected by the venue' };
         break;
       case 'canceled':
-        event = { ...base, type: 'OrderCanceled', reason: r.reason ?? 'canceled by the venue' };
+        event = { ...base, type: 'OrderCanceled', reason: r.reason || 'canceled by the venue' };
         break;
     }
     const to = statusOf(event.type);
+    this.#implySubmitted(e, to, r.tsEventMs);
     if (!this.#legal(e, to)) return;
     this.#noteVenueId(e, r);
     if (to === 'triggered') o.triggered = true;
     o.transition(to, r.tsEventMs, r.reason);
     this.cache.setStatus(e, to);
     this.sink.onOrderEvent(event, o);
+  }
+
+  /**
+   * Any answer from the venue means it has the order: a venue that acknowledges with 'accepted' (or
+   * fills, rejects, cancels) without saying 'submitted' first has submitted it all the same.
+   */
+  #implySubmitted(e: CachedOrder, to: OrderStatus, tsMs: number): void {
+    if (e.status !== 'initialized' || to === 'submitted' || !canTransition('submitted', to)) return;
+    const o = e.order;
+    o.transition('submitted', tsMs);
+    this.cache.setStatus(e, 'submitted');
+    this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: tsMs }, o);
   }
 
   /** Whether the order may move to `to`; counts the report when not. */
