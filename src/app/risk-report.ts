@@ -1,9 +1,10 @@
 // `sextant risk --run run.json`: risk of the book a backtest ended with. Reads a `backtest --json`
 // file, rebuilds the end-of-run positions and per-bar returns, and reports VaR and CVaR (historical,
 // parametric, Monte Carlo), the built-in stress scenarios and limit usage (docs/risk-report.md).
-import { readFileSync } from 'node:fs';
-import { InputError } from '../core/errors.ts';
+import { z } from 'zod';
+import { ConfigError, InputError } from '../core/errors.ts';
 import { toIso } from '../core/time.ts';
+import { JsonFile, PositionSchema, RunReportSchema, parseIsoTime } from './dto/index.ts';
 import { parseRiskConfig, type RiskConfig } from '../risk/checks/index.ts';
 import { BUILTIN_SCENARIOS, historicalVar, monteCarloVar, parametricVar, stressAll, type ReturnHistories, type RiskEstimate, type VarPosition } from '../risk/var/index.ts';
 
@@ -71,12 +72,6 @@ export interface RiskReport {
   notes: string[];
 }
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** What the report needs from a run file, validated. */
 export interface RiskRunData {
   readonly file: string;
@@ -88,86 +83,66 @@ export interface RiskRunData {
   readonly prices: Readonly<Record<string, Float64Array>> | null;
 }
 
-/** Validates the parsed JSON of a backtest run; errors name the file and the field. */
-export function parseRiskRun(raw: unknown, file: string): RiskRunData {
-  const fail = (field: string, message: string): never => {
-    throw new InputError(message, { file, field });
-  };
-  if (!isObj(raw)) return fail('(root)', 'expected a JSON object as written by `sextant backtest --json`');
-  const finite = (v: unknown, field: string): number => (typeof v === 'number' && Number.isFinite(v) ? v : fail(field, `expected a finite number, got ${JSON.stringify(v)}`));
-  const text = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, `expected a non-empty string, got ${JSON.stringify(v)}`));
+const BACKTEST_JSON = 'the output of `sextant backtest --json`';
+const text = z.string().min(1);
 
-  const eqRaw = raw.equity;
-  if (!Array.isArray(eqRaw)) return fail('equity', 'missing or not an array of { time, equity }');
-  const n = eqRaw.length;
-  if (n < 3) fail('equity', `needs at least 3 points (2 returns), got ${n}`);
+/**
+ * The parts of a RunReport the risk report reads. An open position needs only symbol, qty and lastPrice (its
+ * value defaults to qty × lastPrice) and may carry a `sector` and an `assetClass`; a run may carry `prices`,
+ * one close per equity point and symbol (docs/risk-report.md).
+ */
+const RiskRunSchema = RunReportSchema.pick({ equity: true }).extend({
+  openPositions: z.array(PositionSchema.pick({ symbol: true, qty: true, lastPrice: true }).extend({
+    marketValue: PositionSchema.shape.marketValue.optional(),
+    sector: text.optional(),
+    assetClass: text.optional(),
+  })),
+  finalValue: RunReportSchema.shape.finalValue.optional(),
+  prices: z.record(z.string(), z.array(z.number())).optional(),
+});
+
+/** Validates the parsed JSON of a backtest run; errors name the file and the field. */
+export function parseRiskRun(doc: JsonFile): RiskRunData {
+  const run = doc.parse(RiskRunSchema);
+  const n = run.equity.length;
+  if (n < 3) doc.fail(['equity'], `needs at least 3 points (2 returns), got ${n}`);
   const timeMs = new Float64Array(n);
   const equity = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const p: unknown = eqRaw[i];
-    if (!isObj(p)) return fail(`equity[${i}]`, 'expected { time, equity }');
-    const ms = typeof p.time === 'string' ? Date.parse(p.time) : NaN;
-    if (Number.isNaN(ms)) fail(`equity[${i}].time`, `expected an ISO 8601 time, got ${JSON.stringify(p.time)}`);
-    if (i > 0 && ms <= timeMs[i - 1]!) fail(`equity[${i}].time`, 'times must be strictly ascending');
+  run.equity.forEach((p, i) => {
+    const ms = parseIsoTime(p.time)!;
+    if (i > 0 && ms <= timeMs[i - 1]!) doc.fail(['equity', i, 'time'], 'times must be strictly ascending');
     timeMs[i] = ms;
-    equity[i] = finite(p.equity, `equity[${i}].equity`);
-  }
-
-  const posRaw = raw.openPositions;
-  if (!Array.isArray(posRaw)) return fail('openPositions', 'missing or not an array of { symbol, qty, lastPrice, marketValue }');
-  const seen = new Set<string>();
-  const positions = posRaw.map((p: unknown, i): RiskPosition => {
-    const at = `openPositions[${i}]`;
-    if (!isObj(p)) return fail(at, 'expected { symbol, qty, lastPrice, marketValue }');
-    const symbol = text(p.symbol, `${at}.symbol`);
-    if (seen.has(symbol)) fail(`${at}.symbol`, `${symbol} is listed twice`);
-    seen.add(symbol);
-    const qty = finite(p.qty, `${at}.qty`);
-    const lastPrice = finite(p.lastPrice, `${at}.lastPrice`);
-    if (!(lastPrice > 0)) fail(`${at}.lastPrice`, `must be positive, got ${lastPrice}`);
-    const value = p.marketValue === undefined ? qty * lastPrice : finite(p.marketValue, `${at}.marketValue`);
-    const sector = p.sector === undefined ? 'unknown' : text(p.sector, `${at}.sector`);
-    const assetClass = p.assetClass === undefined ? 'equity' : text(p.assetClass, `${at}.assetClass`);
-    return { symbol, qty, lastPrice, value, sector, assetClass };
+    equity[i] = p.equity;
   });
 
-  const finalValue = raw.finalValue === undefined ? equity[n - 1]! : finite(raw.finalValue, 'finalValue');
+  const seen = new Set<string>();
+  const positions = run.openPositions.map((p, i): RiskPosition => {
+    if (seen.has(p.symbol)) doc.fail(['openPositions', i, 'symbol'], `${p.symbol} is listed twice`);
+    seen.add(p.symbol);
+    if (!(p.lastPrice > 0)) doc.fail(['openPositions', i, 'lastPrice'], `must be positive, got ${p.lastPrice}`);
+    return {
+      symbol: p.symbol, qty: p.qty, lastPrice: p.lastPrice, value: p.marketValue ?? p.qty * p.lastPrice,
+      sector: p.sector ?? 'unknown', assetClass: p.assetClass ?? 'equity',
+    };
+  });
 
   let prices: Record<string, Float64Array> | null = null;
-  if (raw.prices !== undefined) {
-    if (!isObj(raw.prices)) return fail('prices', 'expected { "<symbol>": [close per equity point, ...] }');
+  if (run.prices !== undefined) {
     prices = {};
-    for (const [symbol, list] of Object.entries(raw.prices)) {
-      const field = `prices.${symbol}`;
-      if (!Array.isArray(list)) return fail(field, 'expected an array of closes, one per equity point');
-      if (list.length !== n) fail(field, `has ${list.length} closes, expected ${n} (one per equity point)`);
-      const closes = new Float64Array(n);
-      list.forEach((v: unknown, t) => {
-        const c = finite(v, `${field}[${t}]`);
-        if (!(c > 0)) fail(`${field}[${t}]`, `must be positive, got ${c}`);
-        closes[t] = c;
+    for (const [symbol, list] of Object.entries(run.prices)) {
+      if (list.length !== n) doc.fail(['prices', symbol], `has ${list.length} closes, expected ${n} (one per equity point)`);
+      list.forEach((c, t) => {
+        if (!(c > 0)) doc.fail(['prices', symbol, t], `must be positive, got ${c}`);
       });
-      prices[symbol] = closes;
+      prices[symbol] = Float64Array.from(list);
     }
   }
-  return { file, timeMs, equity, finalValue, positions, prices };
+  return { file: doc.file, timeMs, equity, finalValue: run.finalValue ?? equity[n - 1]!, positions, prices };
 }
 
-/** Reads and validates a run file. */
+/** Reads and validates a run file (`path` is the request's `run` field). */
 export function readRiskRun(path: string): RiskRunData {
-  let body: string;
-  try {
-    body = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read the run file: ${e instanceof Error ? e.message : String(e)}`, { file: path, field: '--run' });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch (e) {
-    throw new InputError(`not valid JSON (${e instanceof Error ? e.message : String(e)}); expected the output of \`sextant backtest --json\``, { file: path });
-  }
-  return parseRiskRun(raw, path);
+  return parseRiskRun(JsonFile.read(path, BACKTEST_JSON, 'run'));
 }
 
 /** Simple returns over `h` bars, overlapping windows: x[t+h]/x[t] − 1 for every t. */
@@ -186,9 +161,9 @@ export function runRiskReport(req: RiskReportRequest): RiskReport {
 /** The risk report of validated run data (see `runRiskReport`). */
 export function riskReportOf(run: RiskRunData, req: Omit<RiskReportRequest, 'run'> = {}): RiskReport {
   const confidence = req.confidence ?? 0.99;
-  if (!(confidence > 0 && confidence < 1)) throw new InputError(`confidence must be in (0, 1), e.g. 0.99; got ${confidence}`, { field: '--confidence' });
+  if (!(confidence > 0 && confidence < 1)) throw new ConfigError(`confidence must be in (0, 1), e.g. 0.99; got ${confidence}`, { field: 'confidence' });
   const h = req.horizon ?? 1;
-  if (!(Number.isInteger(h) && h >= 1)) throw new InputError(`horizon must be a whole number of bars >= 1, got ${h}`, { field: '--horizon' });
+  if (!(Number.isInteger(h) && h >= 1)) throw new ConfigError(`horizon must be a whole number of bars >= 1, got ${h}`, { field: 'horizon' });
   const limits = parseRiskConfig(req.limits ?? {});
   const notes: string[] = [];
   const equityNow = run.finalValue;

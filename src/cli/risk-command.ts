@@ -2,12 +2,16 @@
 // stress scenarios and limit usage of the book a backtest ended with (work in app/risk-report.ts).
 import { runRiskReport, type LimitLine, type RiskReport } from '../app/risk-report.ts';
 import { num, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { withFlags } from './field-flags.ts';
 import { jsonOnStdout, writeJsonFlag } from './output.ts';
 import { invoke } from './program.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
+/** The request fields of `runRiskReport` and their flags. */
+const FLAGS = { run: '--run', confidence: '--confidence', horizon: '--horizon' };
+
 export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
-  const report = runRiskReport({ run: str(a, 'run')!, confidence: num(a, 'confidence'), horizon: num(a, 'horizon') });
+  const report = withFlags(FLAGS, () => runRiskReport({ run: str(a, 'run')!, confidence: num(a, 'confidence'), horizon: num(a, 'horizon') }));
   writeJsonFlag(a, report, io);
   if (!jsonOnStdout(a)) for (const line of renderRiskReport(report)) io.out(line);
   return Promise.resolve(0);

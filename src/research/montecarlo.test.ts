@@ -5,7 +5,7 @@ import { maxDrawdown } from '../analytics/drawdown.ts';
 import { sharpeRatio } from '../analytics/risk-ratios.ts';
 import { fixedBlockIndices, iidIndices, permutationIndices, stationaryIndices } from './montecarlo-bootstrap.ts';
 import { monteCarloOfRun, percentileSorted, returnSample, simulate, tradeSample, type MonteCarloSample } from './montecarlo.ts';
-import { parseBacktestRun, type BacktestRunData } from './montecarlo-input.ts';
+import type { BacktestRunData } from './montecarlo-input.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2020, 0, 1);
@@ -239,40 +239,5 @@ describe('trade Monte Carlo', () => {
 
   it('refuses the trade methods on a run without closed trades', () => {
     expect(() => monteCarloOfRun(runFromReturns(new Float64Array(10).fill(0.01)), { method: 'trades' })).toThrow(InputError);
-  });
-});
-
-describe('parseBacktestRun', () => {
-  const good = {
-    params: { cash: 1000 },
-    finalValue: 1010,
-    trades: [{ exitTime: '2020-01-03T00:00:00.000Z', pnl: 10 }],
-    equity: [
-      { time: '2020-01-01T00:00:00.000Z', equity: 1000 },
-      { time: '2020-01-02T00:00:00.000Z', equity: 1005 },
-      { time: '2020-01-03T00:00:00.000Z', equity: 1010 },
-    ],
-  };
-
-  it('reads equity, trades and the starting cash', () => {
-    const r = parseBacktestRun(good, 'run.json');
-    expect([...r.equity]).toEqual([1000, 1005, 1010]);
-    expect(r.timeMs[1]).toBe(Date.UTC(2020, 0, 2));
-    expect(r.trades).toEqual([{ exitTimeMs: Date.UTC(2020, 0, 3), pnl: 10 }]);
-    expect(r.startEquity).toBe(1000);
-    expect(r.finalValue).toBe(1010);
-  });
-
-  it('names the file and the field of a bad value', () => {
-    const bad = (patch: object) => () => parseBacktestRun({ ...good, ...patch }, 'run.json');
-    expect(bad({ equity: undefined })).toThrow('run.json, field "equity"');
-    expect(bad({ equity: [] })).toThrow(/field "equity": is empty/);
-    expect(bad({ equity: [{ time: 'x', equity: 1 }] })).toThrow('field "equity[0].time"');
-    expect(bad({ equity: [good.equity[0], { time: '2020-01-02', equity: -5 }] })).toThrow('field "equity[1].equity"');
-    expect(bad({ equity: [good.equity[1], good.equity[0]] })).toThrow(/equity\[1\]\.time.*ascending/);
-    expect(bad({ trades: [{ exitTime: '2020-01-03', pnl: 'x' }] })).toThrow('field "trades[0].pnl"');
-    expect(bad({ trades: {} })).toThrow('field "trades"');
-    expect(bad({ params: { cash: 0 } })).toThrow('field "params.cash"');
-    expect(() => parseBacktestRun([], 'run.json')).toThrow(InputError);
   });
 });

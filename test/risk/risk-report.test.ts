@@ -8,6 +8,7 @@ import { ConfigError, InputError } from '../../src/core/errors.ts';
 import { normInv, normPdf } from '../../src/risk/options/index.ts';
 import { horizonReturns, parseRiskRun, riskReportOf, runRiskReport } from '../../src/app/risk-report.ts';
 import { runBacktest } from '../../src/app/backtest.ts';
+import { JsonFile } from '../../src/app/dto/index.ts';
 import { riskCommand } from '../../src/cli/risk-command.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-risk-'));
@@ -36,7 +37,7 @@ describe('VaR from the equity curve (no per-symbol prices)', () => {
     // 2-bar overlapping returns −1%, −5.5%, −16%; c = 0.5: a = 1.5, VaR = 2nd worst, CVaR = (16% + 0.5 × 5.5%) / 1.5.
     [0.5, 2, 0.055 * 831.6, ((0.16 + 0.5 * 0.055) / 1.5) * 831.6],
   ] as const)('historical at c = %d over %d bar(s): VaR %d, CVaR %d', (confidence, horizon, v, cv) => {
-    const r = riskReportOf(parseRiskRun(runJson(CURVE), 'run.json'), { confidence, horizon });
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', runJson(CURVE))), { confidence, horizon });
     expect(r.basis).toBe('equity-curve');
     expect(r.var.historical.var).toBeCloseTo(v, 9);
     expect(r.var.historical.cvar).toBeCloseTo(cv, 9);
@@ -46,7 +47,7 @@ describe('VaR from the equity curve (no per-symbol prices)', () => {
   });
 
   it.each([1, 3])('parametric over %d bar(s) is −μh + z σ √h of the equity times the per-bar returns', (h) => {
-    const r = riskReportOf(parseRiskRun(runJson(CURVE), 'run.json'), { confidence: 0.99, horizon: h });
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', runJson(CURVE))), { confidence: 0.99, horizon: h });
     const mu = R.reduce((a, b) => a + b, 0) / 4;
     const sd = Math.sqrt(R.reduce((a, x) => a + (x - mu) ** 2, 0) / 3);
     const z = normInv(0.99);
@@ -55,7 +56,7 @@ describe('VaR from the equity curve (no per-symbol prices)', () => {
   });
 
   it('Monte Carlo is seeded: the same run gives the same figures, near the parametric ones', () => {
-    const run = parseRiskRun(runJson(CURVE), 'run.json');
+    const run = parseRiskRun(JsonFile.ofValue('run.json', runJson(CURVE)));
     const a = riskReportOf(run, { confidence: 0.95, simulations: 20_000 });
     const b = riskReportOf(run, { confidence: 0.95, simulations: 20_000 });
     expect(a.var.monteCarlo).toEqual(b.var.monteCarlo);
@@ -64,7 +65,7 @@ describe('VaR from the equity curve (no per-symbol prices)', () => {
   });
 
   it('says why it used the equity curve and starts returns after a ruined point', () => {
-    const r = riskReportOf(parseRiskRun(runJson([1000, -5, 100, 110, 99]), 'run.json'), { confidence: 0.5 });
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', runJson([1000, -5, 100, 110, 99]))), { confidence: 0.5 });
     expect(r.returns.observations).toBe(2);
     expect(r.returns.from).toBe(day(3));
     expect(r.notes.join('\n')).toMatch(/no per-symbol prices/);
@@ -85,7 +86,7 @@ describe('VaR of the end-of-run positions (the run carries prices)', () => {
   });
 
   it('revalues today\'s positions under each bar\'s returns', () => {
-    const r = riskReportOf(parseRiskRun(run, 'run.json'), { confidence: 0.5 });
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', run)), { confidence: 0.5 });
     expect(r.basis).toBe('positions');
     expect(r.var.historical.var).toBeCloseTo(-44, 9);
     expect(r.var.historical.cvar).toBeCloseTo(66, 9);
@@ -94,7 +95,7 @@ describe('VaR of the end-of-run positions (the run carries prices)', () => {
   });
 
   it('stresses each position by its sector, or the equity default without one, worst scenario first', () => {
-    const r = riskReportOf(parseRiskRun(run, 'run.json'));
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', run)));
     expect(r.stress.map((s) => [s.scenario, Number(s.pnl.toFixed(6))])).toEqual([
       ['gfc-2007-2009', -399.289], // 990 × −52.95% − 220 × −56.78%
       ['gfc-2008', -347.754], // 990 × −43.68% − 220 × −38.49%
@@ -107,7 +108,7 @@ describe('VaR of the end-of-run positions (the run carries prices)', () => {
   });
 
   it('measures limit usage against the RiskConfigSchema defaults (5% per symbol, 25% per sector, 3x gross)', () => {
-    const r = riskReportOf(parseRiskRun(run, 'run.json'));
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', run)));
     expect(r.limits.positions.map((l) => [l.name, Number(l.value.toFixed(6)), l.max, l.breached])).toEqual([
       ['A', Number(((990 / 10_022) * 100).toFixed(6)), 5, true],
       ['B', Number(((220 / 10_022) * 100).toFixed(6)), 5, false],
@@ -121,14 +122,14 @@ describe('VaR of the end-of-run positions (the run carries prices)', () => {
   });
 
   it('uses limits it is given instead of the defaults', () => {
-    const r = riskReportOf(parseRiskRun(run, 'run.json'), { limits: { maxPositionPct: 10, maxGrossLeverage: 0.1 } });
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', run)), { limits: { maxPositionPct: 10, maxGrossLeverage: 0.1 } });
     expect(r.limits.positions.map((l) => l.breached)).toEqual([false, false]);
     expect(r.limits.grossLeverage.breached).toBe(true);
   });
 
   it('falls back to the equity curve when a held symbol has no prices, and says so', () => {
     const partial = { ...run, prices: { A: [100, 110, 99, 99] } };
-    const r = riskReportOf(parseRiskRun(partial, 'run.json'));
+    const r = riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', partial)));
     expect(r.basis).toBe('equity-curve');
     expect(r.notes.join('\n')).toMatch(/no prices for B/);
   });
@@ -154,7 +155,8 @@ describe('run file validation', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).where).toEqual({ file: path, field });
+    expect((error as InputError).where).toMatchObject({ file: path, field });
+    expect((error as InputError).where.line).toBeGreaterThanOrEqual(1);
     expect((error as InputError).message).toContain(path);
   });
 
@@ -162,16 +164,16 @@ describe('run file validation', () => {
     const path = write('broken.json', '{"equity": [');
     expect(() => runRiskReport({ run: path })).toThrow(InputError);
     expect(() => runRiskReport({ run: path })).toThrow(/broken\.json: not valid JSON/);
-    expect(() => runRiskReport({ run: join(dir, 'missing.json') })).toThrow(/missing\.json, field "--run": cannot read/);
+    expect(() => runRiskReport({ run: join(dir, 'missing.json') })).toThrow(/missing\.json, field "run": cannot read/);
   });
 
   it.each([
-    [{ confidence: 1 }, '--confidence'],
-    [{ confidence: 0 }, '--confidence'],
-    [{ horizon: 1.5 }, '--horizon'],
+    [{ confidence: 1 }, 'confidence'],
+    [{ confidence: 0 }, 'confidence'],
+    [{ horizon: 1.5 }, 'horizon'],
     [{ horizon: 4 }, 'equity'],
   ])('rejects %j naming %s', (opts, field) => {
-    expect(() => riskReportOf(parseRiskRun(runJson(CURVE), 'run.json'), opts)).toThrow(`field "${field}"`);
+    expect(() => riskReportOf(parseRiskRun(JsonFile.ofValue('run.json', runJson(CURVE))), opts)).toThrow(`field "${field}"`);
   });
 
   it('horizonReturns compounds over overlapping windows', () => {

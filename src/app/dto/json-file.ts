@@ -99,9 +99,15 @@ function lineAt(text: string, offset: number): number {
 export class JsonFile {
   private constructor(
     readonly file: string,
-    readonly text: string,
+    /** The file's text (for line numbers); undefined for a value that did not come from text. */
+    readonly text: string | undefined,
     readonly value: unknown,
   ) {}
+
+  /** An already parsed value, named `file` in messages (no line numbers). */
+  static ofValue(file: string, value: unknown): JsonFile {
+    return new JsonFile(file, undefined, value);
+  }
 
   /**
    * Reads and parses `file`. `what` says what the file should be (for the messages); `field` names the
