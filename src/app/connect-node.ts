@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { openStore, resolveStoreTarget } from '../store/open.ts';
+import { LOCK_FILE } from '../store/safety.ts';
 import { ENDPOINT_FILE, EndpointFileSchema, type EndpointFile } from './control-endpoint.ts';
 import type { NodeHandle } from './node-handle.ts';
 import { DEFAULT_STATE_DIR } from './paper.ts';
@@ -31,6 +32,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The live process holding the embedded store's lock file, or null. */
+function lockHolder(path: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 const forRun = (runId: string | undefined): string => (runId === undefined ? '' : ` for run "${runId}"`);
 
 export async function connectNode(opts: ConnectOptions = {}): Promise<NodeHandle> {
@@ -44,6 +55,10 @@ async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<Nod
   if (!existsSync(stateDir)) throw new ConfigError(`no running node${run}: ${stateDir} does not exist (no paper run uses it; is the folder name right?)`, { field: 'stateDir' });
   const file = join(stateDir, ENDPOINT_FILE);
   if (!existsSync(file)) {
+    const holder = lockHolder(join(stateDir, 'db', LOCK_FILE));
+    if (holder !== null) {
+      throw new ConfigError(`no running node${run} in ${stateDir} yet: its store is open in process ${holder}, which serves no control endpoint (starting up or stopping); try again in a few seconds`, { field: 'stateDir' });
+    }
     const what = existsSync(join(stateDir, 'db')) ? 'its store is not open in any paper process' : 'it holds no store';
     throw new ConfigError(`no running node${run} in ${stateDir}: ${what}`, { field: 'stateDir' });
   }
