@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.ts';
 import { runMonteCarlo } from '../app/montecarlo.ts';
 import type { Distribution, MonteCarloMethod } from '../research/montecarlo.ts';
 import { num, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { withFlags } from './field-flags.ts';
 import { jsonOnStdout, writeJsonFlag } from './output.ts';
 import { invoke } from './program.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
@@ -26,7 +27,7 @@ function parsePercentiles(text: string | undefined): number[] | undefined {
 export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const file = str(a, 'run')!;
   const method: MonteCarloMethod = oneOf(str(a, 'method'), ['trades', 'shuffle', 'returns'] as const, '--method') ?? 'trades';
-  const r = runMonteCarlo(file, {
+  const r = withFlags({ run: '--run' }, () => runMonteCarlo(file, {
     method,
     paths: num(a, 'paths'),
     block: num(a, 'block'),
@@ -35,7 +36,7 @@ export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     seed: num(a, 'seed'),
     ruin: num(a, 'ruin'),
     percentiles: parsePercentiles(str(a, 'percentiles')),
-  });
+  }));
   writeJsonFlag(a, r, io);
   if (jsonOnStdout(a)) return Promise.resolve(0);
   const out = io.out;

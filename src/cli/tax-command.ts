@@ -3,6 +3,7 @@
 //   [--no-wash-sales] [--json out.json]`: realized gains by term, wash sales, open lots, harvesting.
 import { runTax, type TaxReport } from '../app/tax.ts';
 import { bool, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
+import { withFlags } from './field-flags.ts';
 import { jsonOnStdout, writeJsonFlag } from './output.ts';
 import { invoke } from './program.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
@@ -42,11 +43,16 @@ export function renderTaxReport(r: TaxReport, out: (s: string) => void): void {
   for (const w of r.warnings) out(`warning: ${w}`);
 }
 
+/** The request fields of `runTax` and their flags. */
+const FLAGS = {
+  run: '--run', marks: '--marks', method: '--method', selections: '--select', asOf: '--as-of', shortTermRate: '--short-rate', longTermRate: '--long-rate', minLoss: '--min-loss',
+};
+
 export function run(a: ParsedArgs, io: CommandIO): Promise<number> {
-  const report = runTax({
+  const report = withFlags(FLAGS, () => runTax({
     run: str(a, 'run')!, method: str(a, 'method'), selections: strs(a, 'select'), marks: str(a, 'marks'), asOf: str(a, 'as-of'),
     shortTermRate: num(a, 'short-rate'), longTermRate: num(a, 'long-rate'), minLoss: num(a, 'min-loss'), washSales: !bool(a, 'no-wash-sales'),
-  });
+  }));
   writeJsonFlag(a, report, io);
   if (!jsonOnStdout(a)) renderTaxReport(report, io.out);
   return Promise.resolve(0);

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../src/core/errors.ts';
 import { runBacktest } from '../../src/app/backtest.ts';
-import { locateJson, runTax, type TaxReport } from '../../src/app/tax.ts';
+import { locateJson } from '../../src/app/dto/index.ts';
+import { runTax, type TaxReport } from '../../src/app/tax.ts';
 import { taxCommand } from '../../src/cli/tax-command.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-tax-'));
@@ -135,16 +136,16 @@ describe('sextant tax', () => {
   const withFill = (i: number, patch: Record<string, unknown>) => (r: typeof RUN): unknown => ({ ...r, fills: r.fills.map((x, k) => (k === i ? { ...x, ...patch } : x)) });
   it.each<[string, (run: typeof RUN) => unknown, string, string, [string, number]]>([
     // [what, mutation, field, message, the line: nth occurrence of a needle in the written file]
-    ['a missing fills array', (r) => ({ ...r, fills: undefined }), 'fills', 'missing fills', ['{', 0]],
-    ['fills that are not an array', (r) => ({ ...r, fills: {} }), 'fills', 'must be an array', ['"fills"', 0]],
+    ['a missing fills array', (r) => ({ ...r, fills: undefined }), 'fills', 'missing (expected array)', ['{', 0]],
+    ['fills that are not an array', (r) => ({ ...r, fills: {} }), 'fills', 'expected array, got an object', ['"fills"', 0]],
     ['a negative price', withFill(1, { price: -5 }), 'fills[1].price', 'a price >= 0', ['"price"', 1]],
     ['a missing commission', withFill(2, { commission: undefined }), 'fills[2].commission', 'missing', ['{', 4]], // the fill's own line: root, params, fills 0..2
     ['a bad side', withFill(3, { side: 'short' }), 'fills[3].side', '"buy" or "sell"', ['"side"', 3]],
     ['a time without a zone', withFill(0, { time: '2022-01-03T00:00:00' }), 'fills[0].time', 'ISO 8601', ['"time"', 0]],
     ['fills out of time order', (r) => ({ ...r, fills: [r.fills[1], r.fills[0]] }), 'fills[1].time', 'time order', ['"time"', 1]],
     ['a zero quantity', withFill(4, { qty: 0 }), 'fills[4].qty', 'a quantity > 0', ['"qty"', 4]],
-    ['a string quantity', withFill(4, { qty: '10' }), 'fills[4].qty', 'a quantity > 0', ['"qty"', 4]],
-    ['a mark that is not a number', (r) => ({ ...r, openPositions: [{ symbol: 'X', qty: 100, lastPrice: 'six' }] }), 'openPositions[0].lastPrice', 'a price >= 0', ['"lastPrice"', 0]],
+    ['a string quantity', withFill(4, { qty: '10' }), 'fills[4].qty', 'expected number, got "10"', ['"qty"', 4]],
+    ['a mark that is not a number', (r) => ({ ...r, openPositions: [{ symbol: 'X', qty: 100, lastPrice: 'six' }] }), 'openPositions[0].lastPrice', 'expected number, got "six"', ['"lastPrice"', 0]],
   ])('rejects %s with an InputError naming the file, line and field', (_what, mutate, field, message, [needle, nth]) => {
     const run = writeRun('bad.json', mutate(RUN) as Record<string, unknown>);
     const err = ((): unknown => {
@@ -171,7 +172,7 @@ describe('sextant tax', () => {
     } catch (e) {
       expect((e as InputError).where).toEqual({ file: p, line: 3 });
     }
-    expect(() => runTax({ run: join(dir, 'nope.json') })).toThrow(/nope\.json: cannot read/);
+    expect(() => runTax({ run: join(dir, 'nope.json') })).toThrow(/nope\.json, field "run": cannot read/);
   });
 
   it.each([

@@ -153,6 +153,10 @@ function dtoError(message: string, path: Path, file: string | undefined, text: s
   return new InputError(message, { ...(file === undefined ? {} : { file }), ...(line === undefined ? {} : { line }), ...(field === undefined ? {} : { field }) });
 }
 
+function oneOf(values: readonly string[]): string {
+  return values.length <= 2 ? values.join(' or ') : `one of ${values.join(', ')}`;
+}
+
 function got(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
@@ -173,6 +177,7 @@ export function parseDto<S extends z.ZodType>(schema: S, value: unknown, file?: 
   let message: string;
   if (issue.code === 'invalid_type' && input === undefined) message = `missing (expected ${issue.expected})`;
   else if (issue.code === 'invalid_type') message = `expected ${issue.expected}, got ${got(input)}`;
+  else if (issue.code === 'invalid_value') message = `must be ${oneOf(issue.values.map((v) => JSON.stringify(v)))}, got ${got(input)}`;
   else message = `${issue.message}, got ${got(input)}`;
   throw dtoError(message, issue.path, file, text);
 }
