@@ -11,6 +11,7 @@ import {
   Warehouse, checkRunId, normalizeSymbol, readBarsSync,
   type BarSummary, type QueryResult, type RecordedRun, type RunRecord, type WriteBarsResult,
 } from '../store/warehouse/index.ts';
+import type { RunReport } from './dto/index.ts';
 
 export type { BarSummary, QueryResult, RecordedRun, WriteBarsResult } from '../store/warehouse/index.ts';
 
@@ -103,26 +104,8 @@ export async function runSql(sql: string, opts: WarehouseOptions = {}): Promise<
   return withWarehouse(opts, (w) => w.query(sql));
 }
 
-/**
- * What `recordBacktest` reads of a backtest report (`BacktestReport` of app/backtest.ts fits; declared
- * here so that backtest -> market-data -> warehouse does not loop back to backtest).
- */
-export interface RecordableReport {
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly bars: number;
-  readonly finalValue: number;
-  readonly finalCash: number;
-  readonly skippedRows: number;
-  /** Numeric (or null) entries become columns of `runs`; the whole object is stored as JSON too. */
-  readonly metrics: object;
-  readonly benchmark: unknown;
-  readonly trades: readonly {
-    readonly symbol: string; readonly side: string; readonly entryTime: string; readonly entryPrice: number; readonly exitTime: string;
-    readonly exitPrice: number; readonly qty: number; readonly pnl: number; readonly commission: number;
-  }[];
-  readonly fills: readonly { readonly time: string; readonly symbol: string; readonly side: 'buy' | 'sell'; readonly price: number; readonly qty: number; readonly commission: number }[];
-  readonly equity: readonly { readonly time: string; readonly equity: number }[];
-}
+/** What `recordBacktest` reads of a run's report. */
+export type RecordableReport = Pick<RunReport, 'params' | 'bars' | 'finalValue' | 'finalCash' | 'skippedRows' | 'metrics' | 'benchmark' | 'trades' | 'fills' | 'equity'>;
 
 export interface RecordOptions extends WarehouseOptions {
   /** Default: `<UTC yyyymmdd-hhmmss>-<8 hex>`. */
@@ -138,7 +121,6 @@ export interface RecordOptions extends WarehouseOptions {
 export async function recordBacktest(report: RecordableReport, opts: RecordOptions = {}): Promise<RecordedRun> {
   const recordedAtMs = opts.recordedAtMs ?? Date.now();
   const runId = checkRunId(opts.runId ?? defaultRunId(recordedAtMs), 'runId');
-  const data = report.params.data;
   const metrics: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(report.metrics)) if (typeof v === 'number' || v === null) metrics[k] = v;
   const equityTime = new Float64Array(report.equity.length);
@@ -150,8 +132,8 @@ export async function recordBacktest(report: RecordableReport, opts: RecordOptio
   const run: RunRecord = {
     runId,
     recordedAtMs,
-    strategy: String(report.params.strategy),
-    data: Array.isArray(data) ? data.map(String) : [],
+    strategy: report.params.strategy,
+    data: [...report.params.data],
     params: report.params,
     bars: report.bars,
     finalValue: report.finalValue,

@@ -3,20 +3,12 @@ import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError, InputError } from '../../core/errors.ts';
 import type { Fill } from '../../model/fill.ts';
+import type { RoundTrip } from '../../portfolio/trade-tracker.ts';
 import { copyToParquet, loadTable, type LoadColumn } from './duck.ts';
 import { RUN_TABLES, checkRunId, runFile, sqlString, type RunTable } from './layout.ts';
 
-export interface TradeRecord {
-  readonly symbol: string;
-  readonly side: string;
-  readonly entryTimeMs: number;
-  readonly entryPrice: number;
-  readonly exitTimeMs: number;
-  readonly exitPrice: number;
-  readonly qty: number;
-  readonly pnl: number;
-  readonly commission: number;
-}
+/** One closed trade of a stored run: the trade tracker's round trip without its bar count. */
+export type RunTrade = Omit<RoundTrip, 'bars'>;
 
 /** One fill of a stored run: the model's `Fill` fields the `fills` table keeps, its time as `timeMs`. */
 export type RunFill = Pick<Fill, 'symbol' | 'side' | 'price' | 'qty' | 'commission'> & { readonly timeMs: number };
@@ -40,7 +32,7 @@ export interface RunRecord {
   readonly metrics: Readonly<Record<string, number | null>>;
   /** Stored as JSON (null when there is none). */
   readonly benchmark: unknown;
-  readonly trades: readonly TradeRecord[];
+  readonly trades: readonly RunTrade[];
   readonly fills: readonly RunFill[];
   readonly equity: { readonly timeMs: ArrayLike<number>; readonly equity: ArrayLike<number> };
 }
