@@ -1,30 +1,28 @@
-// LiveNode: the composition root for paper trading (and, with a broker adapter, live). The same
-// kernel as backtests on a real (or replay) clock, fed by a LiveFeed, with every order intent
-// persisted before it is sent and every event written to the store. On start it restores positions
-// and working orders from the store and reconciles them before it trades.
+// LiveNode: paper trading (and, with a broker adapter, live) over the one TradingNode (node.ts): the
+// same kernel as backtests on a real (or replay) clock, fed by a LiveFeed, with every order intent
+// persisted before it is sent and every event written to the store by a subscriber of the node's bus.
+// On start it restores positions and working orders from the store and reconciles them before it trades.
 import type { Clock } from '../core/clock.ts';
-import { SimulatedClock } from '../core/clock.ts';
-import { ConfigError, StrategyError } from '../core/errors.ts';
-import { BarSeries } from '../model/bar.ts';
+import { StrategyError } from '../core/errors.ts';
+import type { BusError } from '../core/event-bus.ts';
 import type { EngineEvent } from '../model/events.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { QuoteTick, TradeTick } from '../model/market.ts';
 import { Order } from '../model/order.ts';
 import type { LiveFeed, MarketSink } from '../data/live/feed.ts';
-import { DEFAULT_VENUE_CONFIG, SimulatedVenue, type VenueConfig } from '../execution/simulated-venue.ts';
-import { Portfolio } from '../portfolio/portfolio.ts';
-import { RiskEngine, type PreTradeCheck, type RiskLimits } from '../risk/risk-engine.ts';
+import type { SimulatedVenue, VenueConfig } from '../execution/simulated-venue.ts';
+import type { PreTradeCheck, RiskLimits } from '../risk/risk-engine.ts';
 import type { CircuitBreakerConfig } from '../risk/breakers/index.ts';
 import type { RiskConfig } from '../risk/checks/index.ts';
-import { riskSetup } from './backtest-node.ts';
 import type { Strategy } from '../strategies/strategy.ts';
-import { sizers, type Sizer } from '../strategies/sizing.ts';
+import type { Sizer } from '../strategies/sizing.ts';
 import { foldFills } from '../store/positions.ts';
 import type { FillInput, JsonValue, OrderRecord, PositionRecord, Store } from '../store/store.ts';
 import { loadStrategyStates, saveStrategyStates, snapshotStrategyStates, type StrategyStates } from './strategy-state.ts';
 import { DurableExecutionClient, orderInput } from './durable-client.ts';
-import { Feed } from './feed.ts';
-import { Kernel } from './kernel.ts';
+import type { Kernel } from './kernel.ts';
+import type { NodeBus } from './node-bus.ts';
+import { TradingNode } from './node.ts';
 
 export interface LiveStrategySpec {
   readonly strategy: Strategy;
@@ -38,6 +36,8 @@ export interface LiveStrategySpec {
 
 export interface LiveNodeConfig {
   readonly runId: string;
+  /** Recorded as the run's kind (default 'paper'); the node is the same either way. */
+  readonly kind?: 'paper' | 'live';
   readonly instruments: readonly Instrument[];
   readonly strategies: readonly LiveStrategySpec[];
   /** The market data source, or a factory given where a replay should resume (NaN when fresh). */
@@ -87,12 +87,11 @@ export interface LiveStatus {
 }
 
 export class LiveNode implements MarketSink {
+  readonly node: TradingNode;
   readonly kernel: Kernel;
   readonly venue: SimulatedVenue;
   readonly #cfg: LiveNodeConfig;
   readonly #clock: Clock;
-  readonly #sim: SimulatedClock | null;
-  readonly #feeds = new Map<string, Feed>();
   readonly #eventSeq = new Map<string, number>();
   readonly #fillSeq = new Map<string, number>();
   readonly #client: DurableExecutionClient;
@@ -102,6 +101,8 @@ export class LiveNode implements MarketSink {
   #flushing: Promise<void> | null = null;
   #barsSeen = 0;
   #cursorMs = NaN;
+  /** The cursor a restart resumed after (NaN when fresh). */
+  #resumedAfterMs = NaN;
   #restored: LiveStatus['restored'] = null;
   #stopped = false;
   #failure: unknown = null;
@@ -111,30 +112,41 @@ export class LiveNode implements MarketSink {
   #abortReason: string | null = null;
 
   constructor(cfg: LiveNodeConfig) {
-    if (cfg.strategies.length === 0) throw new ConfigError('paper trading needs at least one strategy');
-    if (cfg.instruments.length === 0) throw new ConfigError('paper trading needs at least one instrument');
     this.#cfg = cfg;
-    this.#sim = cfg.clock === undefined ? new SimulatedClock() : null;
-    this.#clock = cfg.clock ?? this.#sim!;
     this.#startingCash = cfg.cash ?? 100_000;
-    const portfolio = new Portfolio({ type: cfg.accountType ?? 'cash', startingCash: this.#startingCash, leverage: cfg.leverage });
-    const { checks, breakers } = riskSetup(cfg.riskConfig, cfg.breakers, cfg.extraChecks);
-    this.kernel = new Kernel({
-      clock: this.#clock, portfolio, risk: new RiskEngine(cfg.risk, checks), defaultSizer: cfg.sizer ?? sizers.pctCash(95), breakers,
-      onEvent: (e, o) => this.#persist(e, o), idPrefix: cfg.runId, idStart: 1,
-    });
-    this.kernel.matchOnBars = (cfg.matchOn ?? 'bars') === 'bars';
-    this.venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: (cfg.barMs ?? 0) >= 86_400_000, ...cfg.venue }, this.kernel, this.kernel);
-    this.#client = new DurableExecutionClient(this.venue, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e));
-    this.kernel.attachVenue(this.venue, this.#client);
-    cfg.instruments.forEach((inst, i) => {
-      const slot = this.venue.addInstrument(inst);
-      const feed = new Feed(i, BarSeries.empty(inst.symbol, cfg.barMs ?? 0), inst, slot, portfolio.position(inst.symbol, inst.multiplier));
-      this.#feeds.set(inst.symbol, feed);
-      this.kernel.addFeed(feed);
-    });
     const split = cfg.strategies.length > 1 ? this.#startingCash / cfg.strategies.length : undefined;
-    for (const s of cfg.strategies) this.kernel.addStrategy(s.strategy, s.id, s.allocation ?? split);
+    let client: DurableExecutionClient | undefined;
+    this.node = new TradingNode({
+      kind: cfg.kind ?? 'paper', clock: cfg.clock, instruments: cfg.instruments,
+      data: { kind: 'pushed', barMs: cfg.barMs ?? 0, matchOn: cfg.matchOn ?? 'bars' },
+      execution: { venue: cfg.venue, client: (venue) => (client = new DurableExecutionClient(venue, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e))) },
+      strategies: cfg.strategies.map((s) => ({ ...s, allocation: s.allocation ?? split })),
+      cash: this.#startingCash, accountType: cfg.accountType, leverage: cfg.leverage, risk: cfg.risk, extraChecks: cfg.extraChecks, riskConfig: cfg.riskConfig,
+      breakers: cfg.breakers, sizer: cfg.sizer, ids: { prefix: cfg.runId, start: 1 },
+    });
+    this.#client = client!;
+    this.#clock = this.node.clock;
+    this.kernel = this.node.kernel;
+    this.venue = this.node.venue;
+    // The store writer is the bus's first subscriber: it sees each event before monitors do. Its own
+    // failure is the node's failure (the run stops); any other subscriber's is recorded and trading goes on.
+    const bus = this.node.bus;
+    const persist = (e: EngineEvent, o?: Order): void => {
+      try {
+        this.#persist(e, o);
+      } catch (err) {
+        this.#fail(err);
+      }
+    };
+    bus.subscribe('order', (m) => persist(m.payload.event, m.payload.order), { name: 'store' });
+    bus.subscribe('risk', (m) => persist(m.payload), { name: 'store' });
+    bus.subscribe('strategy.error', (m) => persist(m.payload), { name: 'store' });
+    bus.subscribe('bus.error', (m) => this.#subscriberFailed(m.payload), { name: 'store' });
+  }
+
+  /** The node's event bus (orders, fills, risk and strategy errors, bars): subscribe to watch the run. */
+  get bus(): NodeBus {
+    return this.node.bus;
   }
 
   /** Restores from the store, reconciles, then trades until the feed ends or `stop()` is called. */
@@ -148,7 +160,7 @@ export class LiveNode implements MarketSink {
     const f = this.#cfg.feed;
     this.#feed = typeof f === 'function' ? f(this.#cursorMs) : f;
     if (this.#stopped) return;
-    this.kernel.start();
+    this.node.start();
     this.#flushTimer = setInterval(() => void this.#flush(), this.#cfg.flushEveryMs ?? 25);
     // Live feeds snapshot equity on a timer; replays write one row per bar (see onBar).
     if (!this.kernel.matchOnBars) {
@@ -173,7 +185,7 @@ export class LiveNode implements MarketSink {
     const { store, runId } = this.#cfg;
     const existing = await store.getRun(runId);
     if (existing === null) {
-      await store.startRun({ id: runId, kind: 'paper', config: this.#cfg.runConfig ?? null, startedMs: Date.now() });
+      await store.startRun({ id: runId, kind: this.node.kind, config: this.#cfg.runConfig ?? null, startedMs: Date.now() });
       await store.putInstruments(this.#cfg.instruments);
       for (const s of this.#cfg.strategies) await store.putStrategy({ id: s.id, name: s.name ?? s.strategy.constructor.name, config: s.config ?? null });
       this.#restored = { fills: 0, openOrders: 0, mismatches: 0 };
@@ -197,7 +209,7 @@ export class LiveNode implements MarketSink {
     for (const f of fills) {
       this.kernel.restoreFill({ orderId: f.orderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsMs });
       this.#fillSeq.set(f.orderId, Math.max(this.#fillSeq.get(f.orderId) ?? 0, f.seq));
-      const feed = this.#feeds.get(f.symbol);
+      const feed = this.node.feedOf(f.symbol);
       if (feed !== undefined && Number.isNaN(feed.position.lastPrice)) feed.position.lastPrice = f.price;
     }
     this.kernel.resetIds(orderCount + 1);
@@ -205,7 +217,8 @@ export class LiveNode implements MarketSink {
     // intents), on the clock of that bar.
     if (last !== null) {
       this.#cursorMs = last.tsMs;
-      this.#sim?.advanceTo(last.tsMs);
+      this.#resumedAfterMs = last.tsMs;
+      this.node.advanceClock(last.tsMs);
     }
     const mismatches = this.#reconcilePositions(snapshots, fills);
     for (const rec of open) {
@@ -231,7 +244,7 @@ export class LiveNode implements MarketSink {
   /** Stored position snapshots against the positions the fills add up to (the fills win). */
   #reconcilePositions(snapshots: readonly PositionRecord[], fills: readonly FillInput[]): number {
     const { store, runId } = this.#cfg;
-    const multiplier = (symbol: string): number => this.#feeds.get(symbol)?.instrument.multiplier ?? 1;
+    const multiplier = (symbol: string): number => this.node.feedOf(symbol)?.instrument.multiplier ?? 1;
     const key = (p: { strategyId: string; symbol: string }): string => `${p.strategyId}\u0000${p.symbol}`;
     const truth = new Map(foldFills(runId, fills, multiplier).map((p) => [key(p), p.qty]));
     let mismatches = 0;
@@ -249,30 +262,39 @@ export class LiveNode implements MarketSink {
 
   onBar(symbol: string, tsMs: number, open: number, high: number, low: number, close: number, volume: number): void {
     if (this.#stopped) return;
-    const feed = this.#feeds.get(symbol);
-    if (feed === undefined) return;
-    if (tsMs <= this.#cursorMs && this.kernel.matchOnBars) return;
-    const i = feed.series.append(tsMs, open, high, low, close, volume);
-    this.#sim?.advanceTo(tsMs);
+    const fresh = !(tsMs <= this.#cursorMs);
+    if (!fresh && this.kernel.matchOnBars && this.#replayed(symbol, tsMs)) return;
     // Replays write a marker (the equity as the bar starts) before the bar can cause any order: it is
     // committed with or before those intents, so a restart resumes after it and never re-sends them.
-    if (this.kernel.matchOnBars && !(tsMs <= this.#cursorMs)) {
-      const p = this.kernel.portfolio;
-      const eq = p.equity();
-      this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs, equity: Number.isFinite(eq) ? eq : p.cash, cash: p.freeCash() }]);
-    }
-    this.kernel.onBar(feed, i);
-    this.kernel.afterStep(tsMs);
+    const marker = this.kernel.matchOnBars && fresh ? () => this.#marker(tsMs) : undefined;
+    if (!this.node.pushBar(symbol, tsMs, open, high, low, close, volume, marker)) return;
     this.#barsSeen++;
-    if (!(tsMs <= this.#cursorMs)) this.#cursorMs = tsMs;
+    if (fresh) this.#cursorMs = tsMs;
+  }
+
+  /**
+   * A replayed bar at or before the cursor was processed already: older than the cursor, at the time a
+   * restart resumed after, or not newer than its own symbol's last bar. Another symbol's bar at the
+   * cursor's time is new (several symbols share bar times).
+   */
+  #replayed(symbol: string, tsMs: number): boolean {
+    if (tsMs < this.#cursorMs || tsMs <= this.#resumedAfterMs) return true;
+    const s = this.node.feedOf(symbol)?.series;
+    return s !== undefined && s.length > 0 && tsMs <= s.time[s.length - 1]!;
+  }
+
+  #marker(tsMs: number): void {
+    const p = this.kernel.portfolio;
+    const eq = p.equity();
+    this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs, equity: Number.isFinite(eq) ? eq : p.cash, cash: p.freeCash() }]);
   }
 
   onQuote(q: QuoteTick): void {
-    if (!this.#stopped) this.kernel.onQuote(q);
+    if (!this.#stopped) this.node.onQuote(q);
   }
 
   onTrade(t: TradeTick): void {
-    if (!this.#stopped) this.kernel.onTrade(t);
+    if (!this.#stopped) this.node.onTrade(t);
   }
 
   /** Null when nothing is in flight; otherwise resolves once every queued intent has been sent. */
@@ -356,7 +378,7 @@ export class LiveNode implements MarketSink {
     this.#stopped = true;
     clearInterval(this.#flushTimer);
     clearInterval(this.#equityTimer);
-    this.kernel.stop();
+    this.node.stop();
     const states = this.#strategyStates();
     if (!this.kernel.matchOnBars) this.#snapshotEquity();
     else if (this.#cursorMs === this.#cursorMs) {
@@ -405,6 +427,16 @@ export class LiveNode implements MarketSink {
     }]);
     const pos = this.kernel.book(f.strategyId).position(f.symbol);
     store.appendPositions([{ runId, strategyId: f.strategyId, symbol: f.symbol, qty: pos.qty, avgPrice: pos.avgPrice, realizedPnl: pos.realizedPnl, commission: pos.commission, updatedMs: f.tsEventMs }]);
+  }
+
+  /** A bus subscriber other than the store writer threw or fell behind: recorded, trading goes on. */
+  #subscriberFailed(e: BusError): void {
+    if (e.subscriber === 'store') return;
+    try {
+      this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), kind: 'subscriber-error', reason: `${e.subscriber} on ${e.topic} #${e.seq}: ${e.kind}: ${e.message}` }]);
+    } catch (err) {
+      this.#fail(err);
+    }
   }
 
   #snapshotEquity(): void {

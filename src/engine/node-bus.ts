@@ -1,0 +1,61 @@
+// The node's event bus: the topics the kernel's events are published on, and the publisher the node
+// hands to the kernel as its `onEvent`. Every message carries the bus's global sequence number and the
+// event's own time. Subscribers (the store writer, monitors, metrics, the API) are isolated from the
+// trading loop by the bus: one that throws is counted and reported on `bus.error`, never rethrown.
+import { EventBus, type BusError } from '../core/event-bus.ts';
+import type { EngineEvent, OrderEvent, RiskEvent, StrategyErrorEvent } from '../model/events.ts';
+import type { Order } from '../model/order.ts';
+
+export interface OrderMessage {
+  readonly event: OrderEvent;
+  /** The order the event concerns, as it is right after the event. */
+  readonly order: Order;
+}
+
+export interface PushedBar {
+  readonly symbol: string;
+  readonly tsMs: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+// A type alias (not an interface) so that it meets the bus's index-signature constraint.
+export type NodeTopics = {
+  /** Every order event (submitted, accepted, filled, denied, rejected, canceled, expired, triggered, updated). */
+  readonly order: OrderMessage;
+  /** Risk events: circuit-breaker trips and resets. */
+  readonly risk: RiskEvent;
+  /** A strategy threw and was stopped. */
+  readonly 'strategy.error': StrategyErrorEvent;
+  /**
+   * A bar pushed by a live or replay feed, before the kernel sees it. Backtests do not publish bars:
+   * a message per bar would cost the backtest loop more than the rest of a bar's work.
+   */
+  readonly bar: PushedBar;
+};
+
+export type NodeBus = EventBus<NodeTopics>;
+
+/** The kernel's `onEvent`: each engine event onto its topic, stamped with the event's time. */
+export function engineEventPublisher(bus: NodeBus): (e: EngineEvent, order?: Order) => void {
+  return (e, order) => {
+    if (e.type === 'StrategyError') bus.publish('strategy.error', e, e.tsEventMs);
+    else if (e.type === 'RiskEvent') bus.publish('risk', e, e.tsEventMs);
+    else if (order !== undefined) bus.publish('order', { event: e, order }, e.tsEventMs);
+  };
+}
+
+/** Keeps what subscribers' failures the bus reports: a count and the first `keep` errors. */
+export class SubscriberErrors {
+  count = 0;
+  readonly first: BusError[] = [];
+  constructor(bus: NodeBus, readonly keep = 100) {
+    bus.subscribe('bus.error', (m) => {
+      this.count++;
+      if (this.first.length < this.keep) this.first.push(m.payload);
+    }, { name: 'node.subscriber-errors' });
+  }
+}
