@@ -25,3 +25,7 @@ export { ATR, Bollinger, Donchian, StdDev, ZScore } from './indicators/volatilit
 export { RingWindow } from './indicators/window.ts';
 export { BacktestNode, type BacktestConfig, type BacktestOutput } from './engine/backtest-node.ts';
 export { runBacktest, type BacktestRequest, type BacktestReport } from './app/backtest.ts';
+export {
+  EquityPointSchema, FillSchema, MetricsSchema, OrderSchema, PositionSchema, RejectedOrderSchema, RunReportSchema, RunSummarySchema, TradeSchema,
+  type EquityPointDto, type FillDto, type MetricsDto, type OrderDto, type PositionDto, type RejectedOrderDto, type RunReport, type RunSummaryDto, type TradeDto,
+} from './app/dto/index.ts';

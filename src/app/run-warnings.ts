@@ -5,12 +5,10 @@ import type { BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { BacktestOutput } from '../engine/backtest-node.ts';
 import type { StrategyClass } from '../strategies/strategy.ts';
+import type { RunWarningDto } from './dto/run-report.ts';
 
-export interface RunWarning {
-  /** Stable code: warmup-exceeds-data, needs-order-book, short-needs-margin, orders-sized-to-zero, strategy-error. */
-  readonly code: string;
-  readonly message: string;
-}
+/** Stable code (warmup-exceeds-data, needs-order-book, short-needs-margin, orders-sized-to-zero, strategy-error) and message. */
+export type RunWarning = RunWarningDto;
 
 export interface WarningInput {
   readonly strategy: string;
