@@ -12,7 +12,7 @@
 import { InvariantError } from '../core/errors.ts';
 import type { OrderEvent } from '../model/events.ts';
 import type { Fill } from '../model/fill.ts';
-import { canTransition, isTerminal, type OrderStatus } from '../model/order-status.ts';
+import { canTransition, type OrderStatus } from '../model/order-status.ts';
 import type { Order } from '../model/order.ts';
 import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
 import { OrderCache, type CachedOrder } from './order-cache.ts';
@@ -94,7 +94,7 @@ export class ExecutionEngine implements ExecutionSink {
   /** Asks the order's client to cancel it; an unknown or finished order is left alone (false). */
   cancel(orderId: string, nowMs: number, reason?: string): boolean {
     const e = this.cache.entry(orderId);
-    if (e === undefined || isTerminal(e.status)) return false;
+    if (e === undefined || e === null) return false;
     this.clientFor(e.order.symbol).cancel(orderId, nowMs, reason);
     return true;
   }
@@ -102,17 +102,18 @@ export class ExecutionEngine implements ExecutionSink {
   // ---- reports from a client that shares the Order object ----
 
   onOrderEvent(event: OrderEvent, order: Order): void {
-    let e = this.cache.entry(order.id);
-    if (e === undefined) {
+    let e = this.cache.entryOf(order);
+    if (e === null) {
+      if (this.cache.holds(order)) {
+        this.#late(order, event.type === 'OrderFilled' ? 'fill' : event.type === 'OrderUpdated' ? 'update' : statusOf(event.type));
+        return;
+      }
       // Orders a client makes itself (the simulated venue's exit attachments) are adopted when they first show up.
       if (event.type !== 'OrderSubmitted') {
         this.anomalies.unknown++;
         return;
       }
-      e = this.cache.add(order, 'initialized');
-    } else if (e.order !== order) {
-      this.anomalies.unknown++;
-      return;
+      e = this.cache.add(order, 'initialized')!;
     }
     let to: OrderStatus;
     if (event.type === 'OrderFilled') {
@@ -131,10 +132,6 @@ export class ExecutionEngine implements ExecutionSink {
       }
       e.filledQty = booked;
     } else if (event.type === 'OrderUpdated') {
-      if (isTerminal(e.status)) {
-        this.anomalies.outOfOrder++;
-        return;
-      }
       to = e.status;
     } else {
       to = statusOf(event.type);
@@ -147,18 +144,18 @@ export class ExecutionEngine implements ExecutionSink {
   // ---- reports from a client that only reports ----
 
   onReport(r: OrderReport): void {
-    const e = (r.clientOrderId === undefined ? undefined : this.cache.entry(r.clientOrderId)) ?? (r.venueOrderId === undefined ? undefined : this.cache.entryByVenueId(r.venueOrderId));
-    if (e === undefined) {
+    const o = (r.clientOrderId === undefined ? undefined : this.cache.get(r.clientOrderId)) ?? (r.venueOrderId === undefined ? undefined : this.cache.getByVenueId(r.venueOrderId));
+    if (o === undefined) {
       this.anomalies.unknown++;
       return;
     }
-    const o = e.order;
+    const e = this.cache.entryOf(o);
+    if (e === null) {
+      this.#late(o, r.kind === 'fill' ? 'fill' : r.kind === 'updated' ? 'update' : statusOf(EVENT_OF[r.kind]));
+      return;
+    }
     const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: r.tsEventMs };
     if (r.kind === 'updated') {
-      if (isTerminal(e.status)) {
-        this.anomalies.outOfOrder++;
-        return;
-      }
       this.#noteVenueId(e, r);
       if (r.limitPrice !== undefined) o.limitPrice = r.limitPrice;
       if (r.stopPrice !== undefined) o.stopPrice = r.stopPrice;
@@ -228,6 +225,16 @@ export class ExecutionEngine implements ExecutionSink {
     this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: tsMs }, o);
   }
 
+  /**
+   * Counts a report about a finished order: a copy of its last status, or a fill beyond what it
+   * filled, is a duplicate; anything else (a fill or an update after a cancel, 'accepted' after
+   * 'filled') is out of order.
+   */
+  #late(o: Order, what: OrderStatus | 'fill' | 'update'): void {
+    if (what === o.status || (what === 'fill' && !(o.leavesQty > FILL_EPS))) this.anomalies.duplicates++;
+    else this.anomalies.outOfOrder++;
+  }
+
   /** Whether the order may move to `to`; counts the report when not. */
   #legal(e: CachedOrder, to: OrderStatus): boolean {
     if (canTransition(e.status, to)) return true;
@@ -237,9 +244,13 @@ export class ExecutionEngine implements ExecutionSink {
   }
 
   #noteVenueId(e: CachedOrder, r: OrderReport): void {
-    if (r.venueOrderId !== undefined && e.venueOrderId !== r.venueOrderId) this.cache.setVenueId(e, r.venueOrderId);
+    if (r.venueOrderId !== undefined) this.cache.setVenueId(e.order, r.venueOrderId);
   }
 }
+
+const EVENT_OF = {
+  submitted: 'OrderSubmitted', accepted: 'OrderAccepted', rejected: 'OrderRejected', triggered: 'OrderTriggered', canceled: 'OrderCanceled', expired: 'OrderExpired',
+} as const;
 
 /** The status an order event moves its order to (fills and updates are handled apart). */
 function statusOf(type: Exclude<OrderEvent['type'], 'OrderFilled' | 'OrderUpdated'>): OrderStatus {

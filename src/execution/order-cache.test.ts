@@ -24,21 +24,32 @@ describe('OrderCache', () => {
     expect(cache.get('3')).toBe(orders[2]);
     expect(cache.get('nope')).toBeUndefined();
     expect(cache.getByVenueId('V3')).toBeUndefined();
-    cache.setVenueId(cache.entry('3')!, 'V3');
+    cache.setVenueId(orders[2]!, 'V3');
     expect(cache.getByVenueId('V3')).toBe(orders[2]);
     // A cancel-replace gives the order a new venue id: the old one no longer finds it.
-    cache.setVenueId(cache.entry('3')!, 'V3b');
+    cache.setVenueId(orders[2]!, 'V3b');
     expect(cache.getByVenueId('V3')).toBeUndefined();
     expect(cache.getByVenueId('V3b')).toBe(orders[2]);
-    expect(cache.entry('3')!.venueOrderId).toBe('V3b');
+    expect(cache.venueOrderId(orders[2]!)).toBe('V3b');
   });
 
-  it('refuses a client order id twice and a venue order id that belongs to another order', () => {
-    const { cache } = filled();
-    expect(() => cache.add(order('2', 'a', 'Y'))).toThrow(InvariantError);
-    cache.setVenueId(cache.entry('1')!, 'V');
-    expect(() => cache.setVenueId(cache.entry('2')!, 'V')).toThrow(/belongs to 1/);
+  it('refuses an order twice, a client order id used by two orders, and a venue order id that belongs to another order', () => {
+    const { cache, orders } = filled();
+    expect(() => cache.add(orders[1]!)).toThrow(/already in a cache/);
     expect(cache.size).toBe(6);
+    cache.setVenueId(orders[0]!, 'V');
+    expect(() => cache.setVenueId(orders[1]!, 'V')).toThrow(/belongs to 1/);
+    // The index by client order id is filled when first used: the reuse shows then.
+    cache.add(order('2', 'a', 'Y'));
+    expect(() => cache.get('2')).toThrow(InvariantError);
+  });
+
+  it('finds orders added after the index was first used', () => {
+    const { cache } = filled();
+    expect(cache.get('1')!.id).toBe('1');
+    cache.add(order('7', 'a', 'X'));
+    expect(cache.get('7')!.id).toBe('7');
+    expect(cache.get('8')).toBeUndefined();
   });
 
   it('lists working orders oldest first, for all, one strategy, one symbol, or both', () => {
@@ -65,8 +76,9 @@ describe('OrderCache', () => {
     expect(ids(cache.working({ strategyId: 'a' }))).toEqual(['3']);
     expect(ids(cache.working({ symbol: 'X' }))).toEqual(['2']);
     expect(ids(cache.working({ strategyId: 'b' }))).toEqual(['2', '5']);
-    // Finished orders stay findable, and in the list of every order.
+    // Finished orders stay findable, and in the list of every order; their working entry is gone.
     expect(cache.get('4')!.id).toBe('4');
+    expect([cache.entry('4'), cache.entry('nope'), cache.holds(cache.get('4')!)]).toEqual([null, undefined, true]);
     expect(ids(cache.all)).toEqual(['1', '2', '3', '4', '5', '6']);
     // Emptying a list and filling it again.
     for (const id of ['2', '3', '5']) cache.setStatus(cache.entry(id)!, 'expired');
@@ -91,7 +103,7 @@ describe('OrderCache', () => {
     const cache = new OrderCache();
     const o = order('d', 'a', 'X');
     o.transition('denied', 1, 'risk');
-    cache.add(o);
-    expect([cache.size, cache.workingCount, cache.inflightCount]).toEqual([1, 0, 0]);
+    expect(cache.add(o)).toBeNull();
+    expect([cache.size, cache.workingCount, cache.inflightCount, cache.holds(o), cache.entryOf(o)]).toEqual([1, 0, 0, true, null]);
   });
 });

@@ -81,6 +81,8 @@ export class Order {
   reason = '';
   /** The read-only view strategies are handed (strategies/order-view.ts), made on first use and kept here. */
   view: object | null = null;
+  /** The order cache's record of this order (execution/order-cache.ts), kept here so a report needs no lookup. */
+  cacheSlot: object | null = null;
   readonly tif: TimeInForce;
   readonly links: OrderLinks;
 
