@@ -382,11 +382,17 @@ async function runChecked(argv: readonly string[]): Promise<void> {
 
 let killRuns = 0;
 
-/** `kill` acts on a running paper process: one is started (its own run, live market) and must end halted. */
+/** `kill` acts on a running paper node: one is started (its own run, live market) and must end halted. */
 async function killDuringPaper(argv: readonly string[]): Promise<void> {
   const state = resolve(WORK, flagValue(argv, '--state-dir') ?? '.sextant');
-  const paper = run(['paper', '--strategy', 'buy-and-hold', '--symbols', 'BTC-USD', '--bar-ms', '200', '--run', `for-kill-${++killRuns}`, '--duration', '4', '--quiet']);
-  for (let i = 0; i < 100 && !existsSync(join(state, 'paper.pid')); i++) await new Promise((r) => setTimeout(r, 50));
+  // The run the docs' command names (`--run`), else one of its own.
+  const runId = flagValue(argv, '--run') ?? `for-kill-${++killRuns}`;
+  const paper = run(['paper', '--strategy', 'buy-and-hold', '--symbols', 'BTC-USD', '--bar-ms', '200', '--run', runId, '--duration', '4', '--quiet']);
+  // The node answers commands once it serves its control endpoint (the file appears after the restore).
+  let ended: Ran | null = null;
+  void paper.then((p) => (ended = p));
+  for (let i = 0; i < 1200 && ended === null && !existsSync(join(state, 'node-endpoint.json')); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(ended, 'the paper session for kill ended before its node served commands').toBeNull();
   const r = await run(argv);
   expect(r.code, r.err).toBe(0);
   const p = await paper;

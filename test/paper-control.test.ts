@@ -43,7 +43,8 @@ describe('paper node control (in process)', () => {
     expect(reply.node).toEqual({ pid: process.pid, host: expect.any(String) });
     const out = reply.outcome!;
     expect(out.halted).toBe(true);
-    expect(out.ordersCanceled.map((o) => o.id).sort()).toEqual(bids.map((o) => o.id).sort());
+    expect(out.ordersCanceled.map((o) => o.clientOrderId).sort()).toEqual(bids.map((o) => o.clientOrderId).sort());
+    expect(bids.map((o) => [o.type, o.side, o.status])).toEqual([['limit', 'buy', 'accepted'], ['limit', 'buy', 'accepted']]);
     expect(out.positionsFlattened.map((p) => [p.symbol, p.qty, p.status, p.filledQty])).toEqual([['BTC-USD', 1, 'filled', 1], ['ETH-USD', 1, 'filled', 1]]);
     expect(reply.message).toMatch(/^halted; 2 orders canceled; 2 positions flattened: BTC-USD 1 @ [\d.]+, ETH-USD 1 @ [\d.]+$/);
     expect(await h.positions()).toEqual([]);

@@ -6,6 +6,8 @@
 // (remote-node-handle.ts). Inputs and outputs are zod schemas; errors name fields, never CLI flags.
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
+import { OrderSchema } from './dto/order.ts';
+import { PositionSchema } from './dto/position.ts';
 import { COMMAND_KINDS, COMMAND_STATUSES, type CommandKind, type CommandRecord } from '../store/store.ts';
 
 export const CommandKindSchema = z.enum(COMMAND_KINDS as [CommandKind, ...CommandKind[]]);
@@ -28,26 +30,19 @@ export const CommandRequestSchema = z.strictObject({
 });
 export type CommandRequest = z.infer<typeof CommandRequestSchema>;
 
-export const OrderViewSchema = z.object({
-  id: z.string(),
-  strategyId: z.string(),
-  symbol: z.string(),
-  side: z.enum(['buy', 'sell']),
-  type: z.string(),
-  qty: z.number(),
-  filledQty: z.number(),
-  status: z.string(),
-  limitPrice: z.number().nullable(),
-  stopPrice: z.number().nullable(),
+/** A working order of a running node: the app's one Order schema (dto/order.ts), the fields a live order has. */
+export const OrderViewSchema = OrderSchema.pick({
+  clientOrderId: true, strategyId: true, symbol: true, side: true, type: true, qty: true, limitPrice: true, stopPrice: true, tag: true,
+  reduceOnly: true, status: true, filledQty: true, avgFillPrice: true,
 });
 export type OrderView = z.infer<typeof OrderViewSchema>;
 
-export const PositionViewSchema = z.object({
+/**
+ * An open position of one strategy: the app's Position schema (dto/position.ts) with its strategy; the last
+ * price and unrealized PnL are null where they are not known (read from the store, or before a first price).
+ */
+export const PositionViewSchema = PositionSchema.pick({ symbol: true, qty: true, avgPrice: true }).extend({
   strategyId: z.string(),
-  symbol: z.string(),
-  /** Signed: > 0 long, < 0 short. */
-  qty: z.number(),
-  avgPrice: z.number(),
   lastPrice: z.number().nullable(),
   unrealizedPnl: z.number().nullable(),
 });

@@ -12,8 +12,9 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export function orderView(o: Order): OrderView {
   return {
-    id: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status,
-    limitPrice: o.limitPrice ?? null, stopPrice: o.stopPrice ?? null,
+    clientOrderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice ?? null,
+    stopPrice: o.stopPrice ?? null, tag: o.request.tag ?? null, reduceOnly: o.request.reduceOnly === true, status: o.status, filledQty: o.filledQty,
+    avgFillPrice: o.avgFillPrice,
   };
 }
 

@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.ts';
 import { foldFills } from '../store/positions.ts';
 import type { CommandKind, CommandRecord, Store } from '../store/store.ts';
 import type { EndpointFile } from './control-endpoint.ts';
+import { orderDtoOf } from './dto/order.ts';
 import {
   COMMAND_RUN_MS, COMMAND_TTL_MS, CommandArgsSchema, CommandReplySchema, NodeMessageSchema, NodeStatusSchema, OrderViewSchema, PositionViewSchema, TOPICS,
   parseAt, replyOf, type CommandArgs, type CommandReply, type CommandRequest, type NodeHandle, type NodeMessage, type NodeStatus, type OrderView,
@@ -179,10 +180,7 @@ export class StoreNodeHandle extends CommandsBase implements NodeHandle {
   }
 
   async orders(): Promise<OrderView[]> {
-    return (await this.#store.loadOpenOrders(this.runId)).map((o) => ({
-      id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status,
-      limitPrice: o.limitPrice, stopPrice: o.stopPrice,
-    }));
+    return (await this.#store.loadOpenOrders(this.runId)).map((o) => OrderViewSchema.parse(orderDtoOf(o)));
   }
 
   async command(kind: CommandKind, args: CommandArgs = {}): Promise<CommandReply> {

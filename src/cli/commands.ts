@@ -72,7 +72,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.str('run', '<id>', 'the run whose node to reach', 'paper', { default: 'the node of --state-dir (Postgres: the one running node)' }),
       STATE_DIR_FLAG,
     ],
-    examples: ['sextant kill --flatten', 'sextant kill --resume --run paper'],
+    examples: ['sextant kill --flatten', 'sextant kill --resume --run bot1'],
   },
   {
     path: ['backup'],
