@@ -98,6 +98,6 @@ export function writeBacktestReport(report: TearsheetSource, path: string, opts:
   try {
     writeFileSync(path, html);
   } catch (e) {
-    throw new ConfigError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`, { file: path, field: '--report' });
+    throw new ConfigError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`, { file: path, field: 'path' });
   }
 }

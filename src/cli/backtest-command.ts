@@ -4,6 +4,7 @@ import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { withFlags } from './field-flags.ts';
 import { EXIT_STRATEGY_FAILED } from './exit-codes.ts';
 import { invoke } from './program.ts';
 import { runRequest } from './run-flags.ts';
@@ -21,8 +22,8 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     { onProgress: (d, t) => progress.update(d, t) },
   );
   progress.finish();
-  if (json !== undefined) writeBacktestJson(report, json);
-  if (reportPath !== undefined) writeBacktestReport(report, reportPath);
+  if (json !== undefined) withFlags({ target: '--json' }, () => writeBacktestJson(report, json));
+  if (reportPath !== undefined) withFlags({ path: '--report' }, () => writeBacktestReport(report, reportPath));
   if (bool(a, 'save')) {
     const saved = await recordBacktest(report);
     if (!quiet) io.out(`saved as run ${saved.runId} in the warehouse (sextant sql "select * from runs")`);

@@ -1,0 +1,47 @@
+// The `--json` document written and read back through the RunReport schema.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, InputError } from '../core/errors.ts';
+import { runBacktest } from './backtest.ts';
+import { readBacktestJson, writeBacktestJson } from './backtest-json.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sextant-bjson-'));
+
+describe('backtest JSON', () => {
+  it('reads back what it writes, value for value', async () => {
+    const report = await runBacktest({ strategy: 'sma-cross', params: { fast: 5, slow: 20 }, data: ['synthetic:6'], commission: 0.001 });
+    const path = join(dir, 'run.json');
+    writeBacktestJson(report, path);
+    const back = readBacktestJson(path);
+    expect(back).toEqual(JSON.parse(readFileSync(path, 'utf8')));
+    expect(`${JSON.stringify(back, null, 1)}\n`).toBe(readFileSync(path, 'utf8'));
+    expect(back.trades.length).toBe(report.trades.length);
+  });
+
+  it('an old or damaged file is an InputError naming the file, the line and the field', async () => {
+    const report = await runBacktest({ strategy: 'sma-cross', data: ['synthetic:6'], analysis: false, benchmark: false });
+    const value = JSON.parse(JSON.stringify(report)) as { fills: { side: string }[] };
+    value.fills[0]!.side = 'long';
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify(value, null, 1));
+    let error: unknown;
+    try {
+      readBacktestJson(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).where).toMatchObject({ file: path, field: 'fills[0].side' });
+    expect((error as InputError).message).toMatch(/bad\.json:\d+, field "fills\[0\]\.side": must be "buy" or "sell", got "long"/);
+  });
+
+  it('a target it cannot write is a ConfigError on field "target"', async () => {
+    const report = await runBacktest({ strategy: 'buy-and-hold', data: ['synthetic:1'], analysis: false, benchmark: false });
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    expect(() => writeBacktestJson(report, join(file, 'x.json'))).toThrow(ConfigError);
+    expect(() => writeBacktestJson(report, join(file, 'x.json'))).toThrow(/field "target": cannot write the report/);
+  });
+});
