@@ -95,8 +95,13 @@ describe('paper node control (in process)', () => {
       expect(h.runId).toBe('http');
       await until('positions', async () => ((await h.positions()).length === 2 ? true : undefined));
       expect((await h.status()).halted).toBe(false);
+      const seen: NodeMessage[] = [];
+      const off = await h.subscribe(['status', 'command'], (m) => seen.push(m));
       const reply = await h.kill();
       expect(reply).toMatchObject({ status: 'done', kind: 'kill', node: { pid: process.pid } });
+      await until('a status and the kill as events', () => (seen.some((m) => m.topic === 'status') && seen.some((m) => m.topic === 'command') ? true : undefined));
+      off();
+      expect(seen.filter((m) => m.topic === 'command').map((m) => m.topic === 'command' && m.command.id)).toEqual([reply.id]);
       expect(reply.message).toMatch(/^halted; 2 orders canceled$/);
       expect(reply.outcome?.positionsFlattened).toEqual([]);
       expect((await h.positions()).length).toBe(2);

@@ -202,7 +202,7 @@ export class StoreNodeHandle extends CommandsBase implements NodeHandle {
   }
 
   /** Polls the store: status every second, commands as they finish. */
-  subscribe(topics: readonly Topic[], listener: (m: NodeMessage) => void): Promise<() => void> {
+  async subscribe(topics: readonly Topic[], listener: (m: NodeMessage) => void): Promise<() => void> {
     const want = new Set(topics.map((t, i) => parseAt(z.enum(TOPICS), t, `topics.${i}`)));
     const seen = new Set<string>();
     let first = true;
@@ -218,13 +218,14 @@ export class StoreNodeHandle extends CommandsBase implements NodeHandle {
       }
       first = false;
     };
+    // The first pass (commands finished before the subscription are not news) before this resolves.
+    await tick();
     const timer = setInterval(() => void tick().catch(() => undefined), 1000);
     this.#timers.add(timer);
-    void tick().catch(() => undefined);
-    return Promise.resolve(() => {
+    return () => {
       clearInterval(timer);
       this.#timers.delete(timer);
-    });
+    };
   }
 
   async close(): Promise<void> {
