@@ -54,7 +54,7 @@ describe('sextant montecarlo', async () => {
   it('names the file and field of a bad run file, and the flag of a bad option', async () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, JSON.stringify({ equity: [{ time: '2024-01-01', equity: 'x' }], trades: [] }));
-    await expect(run(montecarloCommand, ['--run', bad, '--method', 'returns'])).rejects.toThrow(/bad\.json, field "equity\[0\]\.equity"/);
+    await expect(run(montecarloCommand, ['--run', bad, '--method', 'returns'])).rejects.toThrow(/bad\.json:1, field "equity\[0\]\.equity": expected number, got "x"/);
     writeFileSync(bad, '{ not json');
     await expect(run(montecarloCommand, ['--run', bad])).rejects.toThrow(InputError);
     await expect(run(montecarloCommand, ['--run', join(tmp, 'missing.json')])).rejects.toThrow(/missing\.json.*cannot read/);
