@@ -122,6 +122,8 @@ interface Extra {
   active: boolean;
   /** Bars this order has met. */
   barsSeen: number;
+  /** Its position in the venue's journal. */
+  readonly journalAt: number;
   /** Armed or triggered inside the current bar: the rest of this bar's path is unknown to it. */
   waitNextBar: boolean;
 }
@@ -175,6 +177,7 @@ export class SimulatedVenue implements ExecutionClient {
     if (state === 'connected') return;
     if (!this.#venueUp) throw new RetryableVenueError(`${this.venue}: the venue is unreachable`);
     if (state !== 'reconnecting') this.#conn.set('connecting', this.#nowMs());
+    this.#journal.index();
     this.#setLive('connected');
   }
 
@@ -287,8 +290,9 @@ export class SimulatedVenue implements ExecutionClient {
       this.sink.onOrderEvent({ type: 'OrderRejected', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs, reason: order.reason }, order);
       return;
     }
-    // Idempotent by client order id: the same order sent twice (an ambiguous send retried) or another with its id.
-    if (order.status !== 'initialized' || this.#journal.has(order.id)) {
+    // Idempotent by client order id: the same order sent twice (an ambiguous send retried) or another with
+    // its id, working or (once the journal's index exists: connect or a query) finished.
+    if (order.status !== 'initialized' || this.#orders.has(order.id) || this.#journal.hasIndexed(order.id)) {
       this.#refuse('submit', order.id, `duplicate client order id ${order.id}: the venue already has this order`, nowMs);
       return;
     }
@@ -335,7 +339,7 @@ export class SimulatedVenue implements ExecutionClient {
   #place(order: Order, nowMs: number, trailRef?: number): void {
     const slotIdx = this.#slotOf.get(order.symbol);
     order.transition('submitted', nowMs);
-    this.#journal.record(order);
+    const journalAt = this.#journal.record(order);
     this.#emit({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (slotIdx === undefined) {
       this.#reject(order, nowMs, `no market data for ${order.symbol} at this venue`);
@@ -351,7 +355,7 @@ export class SimulatedVenue implements ExecutionClient {
     const parentId = order.links.parentId;
     const parent = parentId === undefined ? undefined : this.#orders.get(parentId)?.order;
     const active = parent === undefined || parent.status === 'filled';
-    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: false });
+    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: false, journalAt });
     if (parentId !== undefined) {
       const list = this.#children.get(parentId) ?? [];
       list.push(order);
@@ -552,7 +556,7 @@ export class SimulatedVenue implements ExecutionClient {
       orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty, price, commission, liquidity, tsEventMs: nowMs,
     };
     this.#fillSeq++;
-    this.#journal.recordFill(fill, inst.multiplier);
+    this.#journal.recordFill(this.#orders.get(o.id)!.journalAt, fill, inst.multiplier);
     if (!o.isOpen) this.#remove(o);
     this.#emit({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
     this.#afterFill(o, nowMs);

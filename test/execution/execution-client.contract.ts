@@ -471,6 +471,12 @@ export function executionClientContract(name: string, make: (sink: ExecutionSink
         await driver.settle();
         expect(rec.fills().map((f) => [f.orderId, f.qty])).toEqual([[o.id, 10]]);
         expect(await queryOrderChecked(client, o.id)).toMatchObject({ qty: 10, filledQty: 10, limitPrice: 98 });
+        // The id of a finished order is still taken.
+        const late = await send(new Order(o.id, 'contract', { symbol: S, side: 'buy', type: 'market', qty: 5 }, driver.now()));
+        await driver.quote(S, { bid: 97, ask: 98 });
+        await until(() => rec.rejectionsOf(o.id, 'submit').length === 3, 'a copy of a filled order refused');
+        expect(late.status).toBe('initialized');
+        expect(rec.fills()).toHaveLength(1);
       });
     });
 
