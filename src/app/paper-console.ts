@@ -20,6 +20,10 @@ export interface PaperConsole {
   readonly signals?: boolean;
   /** Without `status` (not a terminal): print a plain status line on `out` this often (ms); never when omitted. */
   readonly plainStatusEveryMs?: number;
+  /** Called once the run is restored and about to trade, with its id (a supervisor's watchdog starts judging then). */
+  readonly onReady?: (runId: string) => void;
+  /** Aborting it stops the run gracefully (how a supervisor passes on a signal the worker never sees). */
+  readonly stop?: AbortSignal;
 }
 
 const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -88,6 +92,7 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<Pap
     (start) => {
       ready = true;
       lastPlainMs = Date.now();
+      io.onReady?.(start.plan.runId);
       if (quiet) return;
       io.out(formatStartLine(start));
       const first = formatStatusLine(start.node.status());
@@ -101,6 +106,10 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<Pap
     void session.stop();
   };
   const signals = io.signals !== false;
+  if (io.stop !== undefined) {
+    if (io.stop.aborted) onSignal();
+    else io.stop.addEventListener('abort', onSignal, { once: true });
+  }
   let parent: ParentGuard | undefined;
   if (signals) {
     process.once('SIGINT', onSignal);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { watched } from './strategy-watch.ts';
 import { ConfigError } from '../core/errors.ts';
 import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
 import type { StrategyClass } from '../strategies/strategy.ts';
@@ -53,7 +54,7 @@ function isStrategyClass(v: unknown): v is StrategyClass<object> {
 
 export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   const builtin = builtinStrategy(spec);
-  if (builtin !== undefined) return { name: spec, cls: builtin };
+  if (builtin !== undefined) return { name: spec, cls: watched(builtin) };
   if (!STRATEGY_FILE.test(spec)) {
     throw new ConfigError(`unknown strategy "${spec}"; built-ins: ${builtinStrategyNames().join(', ')}; or give a path to a .ts, .mts, .js or .mjs file`, { field: '--strategy' });
   }
@@ -70,5 +71,5 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   if (cls === undefined) {
     throw new ConfigError('no Strategy class exported (a class extending Strategy with a static zod `schema`)', { file: spec });
   }
-  return { name: spec, cls };
+  return { name: spec, cls: watched(cls) };
 }

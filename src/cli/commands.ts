@@ -51,6 +51,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.bool('always-open', 'trade equities around the clock (demos)'),
       flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
       flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's heap limit" }),
+      flag.num('strategy-timeout', '<seconds>', 'stop the node when strategy code has not returned for this long (watchdog)', { min: 0.1, max: 86_400 }, '30', { default: '10' }),
       QUIET_FLAG,
       RISK_FILE_FLAG,
       ...INSTRUMENT_FLAGS,

@@ -1,7 +1,8 @@
 // `sextant paper --strategy <name[:allocation]>... [--symbols A,B|N] [--replay <source>] [--speed N|max]`:
 // paper trading with a live status line (app/paper-console.ts); SIGINT/SIGTERM stop it gracefully.
-// A strategy that failed, or a run stopped by its heap limit, makes exit 3 (as a failed strategy in backtest).
-import { runPaper } from '../app/paper-console.ts';
+// A strategy that failed, or a run stopped by its heap limit or its watchdog, makes exit 3 (as a failed
+// strategy in backtest). The node runs in a supervised worker thread (app/paper-supervisor.ts).
+import { DEFAULT_STRATEGY_TIMEOUT_SEC, supervisePaper } from '../app/paper-supervisor.ts';
 import { ttyStatusWriter } from '../app/status-line.ts';
 import { bool, keyValues, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
 import { EXIT_OK, EXIT_STRATEGY_FAILED } from './exit-codes.ts';
@@ -9,7 +10,7 @@ import { instrumentFlags } from './run-flags.ts';
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const line = process.stderr.isTTY ? ttyStatusWriter(process.stderr) : undefined;
-  const outcome = await runPaper(
+  const outcome = await supervisePaper(
     {
       strategies: strs(a, 'strategy'), params: keyValues(strs(a, 'param'), '--param'), symbols: strs(a, 'symbols'), replay: str(a, 'replay'),
       speed: num(a, 'speed'), runId: str(a, 'run'), cash: num(a, 'cash'), commission: num(a, 'commission'), size: str(a, 'size'),
@@ -32,6 +33,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
       plainStatusEveryMs: 10_000,
       quiet: bool(a, 'quiet'),
     },
+    { stuckAfterMs: (num(a, 'strategy-timeout') ?? DEFAULT_STRATEGY_TIMEOUT_SEC) * 1000 },
   );
   line?.end();
   return outcome === 'failed' ? EXIT_STRATEGY_FAILED : EXIT_OK;

@@ -1,0 +1,211 @@
+// `sextant paper` under supervision: the node runs in a worker thread (paper-worker.ts) and this, the
+// main thread, stays free whatever strategy code does. It passes SIGINT/SIGTERM and a vanished npm/npx
+// parent on as a graceful stop, and it is the watchdog over strategy code: a strategy whose callback has
+// not returned for the timeout gets its node's thread terminated (the store is then exactly as after a
+// kill -9, which the crash tests show loses and duplicates nothing), the locks that thread held in this
+// process are released, and the node restarts on the same run with that strategy stopped (its first
+// callback fails, so it is reported like any failed strategy) while the other strategies trade on.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, InputError } from '../core/errors.ts';
+import { LOCK_FILE } from '../store/safety.ts';
+import { DEFAULT_STATE_DIR, type PaperRequest } from './paper.ts';
+import type { PaperConsole, PaperOutcome } from './paper-console.ts';
+import { shouldWatchParent, watchParent } from './parent-guard.ts';
+import { BEAT, type PaperWorkerData, type SupervisorToWorker, type WireError, type WorkerToSupervisor } from './paper-supervision.ts';
+import { CURRENT, ENTRIES, WATCH_SLOTS } from './strategy-watch.ts';
+
+export interface SupervisionOptions {
+  /** A strategy callback that has not returned for this long is stuck (the watchdog's budget). */
+  readonly stuckAfterMs: number;
+  /** After a stop request, a node thread that neither ends nor comes back to its event loop for this long is terminated (default 5 s, at most stuckAfterMs). */
+  readonly stopGraceMs?: number;
+  /** How often the watch is checked (default 100 ms). */
+  readonly checkEveryMs?: number;
+}
+
+export const DEFAULT_STRATEGY_TIMEOUT_SEC = 10;
+
+/** The compiled worker in dist/, or the boot file that registers tsx when running from the sources. */
+function workerUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./paper-worker-boot.mjs', import.meta.url) : new URL('./paper-worker.js', import.meta.url);
+}
+
+/** A user error from the worker stays a user error here (exit 2); anything else keeps its message and stack. */
+function fromWire(w: WireError): Error {
+  if (w.group === 'config') return new ConfigError(w.message);
+  if (w.group === 'input') return new InputError(w.message);
+  const e = new Error(w.message);
+  e.name = w.name;
+  if (w.stack !== undefined) e.stack = w.stack;
+  return e;
+}
+
+/** Removes a lock or pid file left by a terminated worker (it holds this process's pid). */
+function releaseIfOurs(path: string): void {
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+  } catch {
+    // absent: nothing to release
+  }
+}
+
+/** How one worker ended: its result, or that the watchdog stopped it (and which strategy, if one). */
+type WorkerEnd =
+  | { readonly kind: 'done'; readonly outcome: PaperOutcome }
+  | { readonly kind: 'stuck'; readonly strategyId: string; readonly why: string; readonly runId: string | null }
+  | { readonly kind: 'terminated' };
+
+/** Runs a paper session in a supervised worker thread; resolves as runPaper would. */
+export async function supervisePaper(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions): Promise<PaperOutcome> {
+  const disabled = new Map<string, string>();
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    // A second Ctrl-C stops at once, as a kill -9 would (safe for the store).
+    if (stop.signal.aborted) forceStop.abort();
+    else stop.abort();
+  };
+  const forceStop = new AbortController();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const parent = io.signals !== false && shouldWatchParent()
+    ? watchParent((why) => {
+        if (stop.signal.aborted) return;
+        io.err(`stopping: ${why} (npm/npx was killed); the run stops gracefully and releases its lock`);
+        stop.abort();
+      })
+    : undefined;
+  const startedMs = Date.now();
+  let current = req;
+  try {
+    for (;;) {
+      const end = await runWorker(current, io, opts, disabled, stop.signal, forceStop.signal);
+      if (end.kind === 'done') return end.outcome;
+      if (end.kind === 'terminated') return 'failed';
+      disabled.set(end.strategyId, end.why);
+      const strategies = req.strategies.length;
+      if (end.runId === null || disabled.size >= strategies || stop.signal.aborted) {
+        io.err(`error: ${end.why}; no strategy is left to trade, so the run stops (the next start resumes it)`);
+        return 'failed';
+      }
+      io.err(`error: ${end.why}; the node restarts on run "${end.runId}" with that strategy stopped, the others trade on`);
+      const left = current.durationSec === undefined ? undefined : Math.max(0.001, current.durationSec - (Date.now() - startedMs) / 1000);
+      current = { ...current, runId: end.runId, ...(left !== undefined ? { durationSec: left } : {}) };
+    }
+  } finally {
+    parent?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions, disabled: ReadonlyMap<string, string>, stop: AbortSignal, forceStop: AbortSignal): Promise<WorkerEnd> {
+  const heartbeat = new SharedArrayBuffer(8);
+  const watchBuffer = new SharedArrayBuffer(4 * WATCH_SLOTS);
+  const beat = new Int32Array(heartbeat);
+  const watch = new Int32Array(watchBuffer);
+  const data: PaperWorkerData = {
+    req,
+    quiet: io.quiet === true,
+    liveStatus: io.status !== undefined,
+    ...(io.plainStatusEveryMs !== undefined ? { plainStatusEveryMs: io.plainStatusEveryMs } : {}),
+    heartbeat,
+    watch: watchBuffer,
+    disabled: [...disabled],
+  };
+  const worker = new Worker(workerUrl(), { workerData: data });
+  const send = (m: SupervisorToWorker): void => worker.postMessage(m);
+  const stateDir = req.stateDir ?? DEFAULT_STATE_DIR;
+  const ids: string[] = [];
+  let runId: string | null = null;
+
+  return new Promise<WorkerEnd>((resolve, reject) => {
+    let settled = false;
+    let terminating: WorkerEnd | null = null;
+    let stopRequestedMs: number | null = null;
+    let lastBeat = Atomics.load(beat, BEAT);
+    let lastBeatMs = Date.now();
+    let lastEntries = -1;
+    let lastCurrent = 0;
+    let inCallbackSinceMs = Date.now();
+
+    const releaseLocks = (): void => {
+      releaseIfOurs(join(stateDir, 'db', LOCK_FILE));
+      releaseIfOurs(join(stateDir, 'paper.pid'));
+    };
+    const finish = (end: WorkerEnd | Error): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      stop.removeEventListener('abort', onStop);
+      forceStop.removeEventListener('abort', onForce);
+      if (end instanceof Error) reject(end);
+      else resolve(end);
+    };
+    const terminate = (end: WorkerEnd, message?: string): void => {
+      if (settled || terminating !== null) return;
+      terminating = end;
+      if (message !== undefined) io.err(message);
+      void worker.terminate();
+    };
+    const onStop = (): void => {
+      stopRequestedMs = Date.now();
+      send({ t: 'stop' });
+    };
+    const onForce = (): void => terminate({ kind: 'terminated' }, 'error: stopped at once on a second interrupt; the store is as after a crash (nothing lost or duplicated): the next start resumes the run');
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
+    forceStop.addEventListener('abort', onForce, { once: true });
+
+    worker.on('message', (m: WorkerToSupervisor) => {
+      switch (m.t) {
+        case 'out': io.out(m.line); break;
+        case 'err': io.err(m.line); break;
+        case 'status': io.status?.(m.line); break;
+        case 'ready': runId = m.runId; break;
+        case 'strategy': ids[m.index] = m.id; break;
+        case 'done': finish({ kind: 'done', outcome: m.outcome }); break;
+        case 'fail': finish(fromWire(m.error)); break;
+      }
+    });
+    // An uncaught error or a heap overflow of the worker.
+    worker.on('error', (e) => {
+      io.err(`error: the paper node failed: ${e.message}`);
+      releaseLocks();
+      finish({ kind: 'terminated' });
+    });
+    // Once the thread is gone (terminated, or ended), the locks it held in this process go too.
+    worker.on('exit', (code) => {
+      if (settled) return;
+      releaseLocks();
+      if (terminating !== null) finish(terminating);
+      else finish(new Error(`the paper node ended without a result (exit code ${code})`));
+    });
+
+    const graceMs = opts.stopGraceMs ?? Math.min(opts.stuckAfterMs, 5000);
+    const timer = setInterval(() => {
+      const now = Date.now();
+      const b = Atomics.load(beat, BEAT);
+      if (b !== lastBeat) {
+        lastBeat = b;
+        lastBeatMs = now;
+      }
+      const cur = Atomics.load(watch, CURRENT);
+      const entries = Atomics.load(watch, ENTRIES);
+      if (cur === 0 || cur !== lastCurrent || entries !== lastEntries) {
+        lastCurrent = cur;
+        lastEntries = entries;
+        inCallbackSinceMs = now;
+      }
+      const inCallbackMs = cur === 0 ? 0 : now - inCallbackSinceMs;
+      if (inCallbackMs > opts.stuckAfterMs) {
+        const id = ids[cur - 1] ?? `#${cur}`;
+        const why = `strategy ${id} was stopped by the watchdog: its code had not returned for ${(inCallbackMs / 1000).toFixed(1)} s (limit --strategy-timeout ${opts.stuckAfterMs / 1000} s)`;
+        terminate({ kind: 'stuck', strategyId: id, why, runId });
+      } else if (stopRequestedMs !== null && now - stopRequestedMs > graceMs && now - lastBeatMs > graceMs) {
+        terminate({ kind: 'terminated' }, `error: the node did not stop within ${(graceMs / 1000).toFixed(1)} s of the stop request (its thread is busy); it was stopped. The store is as after a crash (nothing lost or duplicated): the next start resumes the run`);
+      }
+    }, opts.checkEveryMs ?? 100);
+  });
+}

@@ -1,0 +1,91 @@
+// The paper watchdog (issue 13): the node runs in a worker thread under a supervisor, so strategy code
+// that never returns cannot take the process with it. A strategy stuck for --strategy-timeout is
+// stopped: the node's thread is terminated (the store is as after a kill -9), its locks released, and
+// the node restarts on the same run with that strategy failed while the others trade to the end (exit 3).
+// With no strategy left the run stops. SIGTERM during an endless loop still ends the process in seconds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/open.ts';
+import { writeWalkCsv } from './helpers/bars.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/sextant.js');
+const LOOPS = join(ROOT, 'test/fixtures/loops-forever.ts');
+const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
+const dir = mkdtempSync(join(tmpdir(), 'sextant-watchdog-'));
+const bars = writeWalkCsv(join(dir, 'bars.csv'), 200, 3, Date.UTC(2000, 0, 3));
+
+interface Exit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+function start(args: readonly string[]): { child: ChildProcess; exit: Promise<Exit> } {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exit = new Promise<Exit>((res) => child.on('exit', (code) => res({ code, stdout, stderr, seconds: (Date.now() - t0) / 1000 })));
+  return { child, exit };
+}
+
+describe('paper: the watchdog over strategy code', () => {
+  it('a strategy stuck in an endless loop is stopped after --strategy-timeout; the node restarts and the others trade to the end', async () => {
+    const stateDir = join(dir, 'stuck');
+    const r = await start(['paper', '--strategy', `${LOOPS}:50000`, '--strategy', `${FLIP_FLOP}:50000`, '--replay', `csv:${bars}`, '--speed', 'max', '--run', 'w', '--state-dir', stateDir, '--strategy-timeout', '1', '--quiet']).exit;
+    expect(r.stderr).toMatch(/error: strategy .*loops-forever\.ts was stopped by the watchdog: its code had not returned for 1\.\d s \(limit --strategy-timeout 1 s\); the node restarts on run "w" with that strategy stopped, the others trade on/);
+    expect(r.stderr).toMatch(/error: strategy .*loops-forever\.ts failed at .* and was stopped: .*stopped by the watchdog/);
+    expect(r.code).toBe(3);
+    expect(existsSync(join(stateDir, 'db', 'lock'))).toBe(false);
+    expect(existsSync(join(stateDir, 'paper.pid'))).toBe(false);
+
+    const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
+    try {
+      expect((await store.getRun('w'))?.status).toBe('completed');
+      const fills = await store.loadFills('w');
+      const last = Math.max(...fills.filter((f) => f.strategyId === FLIP_FLOP).map((f) => f.tsMs));
+      // flip-flop traded to the last bars of the replay (200 daily bars from 2000-01-03).
+      expect(last).toBeGreaterThan(Date.UTC(2000, 0, 3) + 190 * 86_400_000);
+      expect(Math.max(...fills.filter((f) => f.strategyId === LOOPS).map((f) => f.tsMs))).toBeLessThan(Date.UTC(2000, 0, 3) + 21 * 86_400_000);
+    } finally {
+      await store.close();
+    }
+    const st = await start(['status', '--state-dir', stateDir, '--run', 'w']).exit;
+    expect(st.code).toBe(0);
+    expect(st.stdout).toMatch(/FAILED strategy .*loops-forever\.ts .*stopped by the watchdog/);
+  }, 120_000);
+
+  it('with no strategy left the run stops: exit 3, lock released, the store opens elsewhere', async () => {
+    const stateDir = join(dir, 'alone');
+    const r = await start(['paper', '--strategy', LOOPS, '--param', 'at=40', '--replay', `csv:${bars}`, '--speed', 'max', '--run', 'a', '--state-dir', stateDir, '--strategy-timeout', '1', '--quiet']).exit;
+    expect(r.stderr).toMatch(/was stopped by the watchdog: .*; no strategy is left to trade, so the run stops/);
+    expect(r.code).toBe(3);
+    expect(existsSync(join(stateDir, 'db', 'lock'))).toBe(false);
+    const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
+    const fills = await store.loadFills('a');
+    await store.close();
+    expect(fills.length).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('SIGTERM during an endless loop ends the process within seconds (graceful stop asked, then the thread is stopped)', async () => {
+    const stateDir = join(dir, 'sigterm');
+    const { child, exit } = start(['paper', '--strategy', LOOPS, '--param', 'at=40', '--replay', `csv:${bars}`, '--speed', 'max', '--run', 't', '--state-dir', stateDir, '--strategy-timeout', '600']);
+    // The start line is printed once the run is restored; the loop starts a few milliseconds later.
+    await new Promise<void>((res) => child.stdout!.on('data', (b: Buffer) => /paper run/.test(b.toString()) && res()));
+    await new Promise((res) => setTimeout(res, 500));
+    const sentMs = Date.now();
+    child.kill('SIGTERM');
+    const r = await exit;
+    expect((Date.now() - sentMs) / 1000).toBeLessThan(10);
+    expect(r.stderr).toMatch(/error: the node did not stop within 5\.0 s of the stop request \(its thread is busy\); it was stopped/);
+    expect(r.code).toBe(3);
+    expect(existsSync(join(stateDir, 'db', 'lock'))).toBe(false);
+  }, 120_000);
+});
