@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
 import { toIso } from '../../core/time.ts';
 import type { PerformanceMetrics } from '../../analytics/metrics.ts';
@@ -18,6 +18,7 @@ import type { RejectionRecord } from '../../engine/kernel.ts';
 import type { KernelFill } from '../../engine/fill-log.ts';
 import type { OrderRecord, RunKind, RunStatus } from '../../store/store.ts';
 import { runBacktest } from '../backtest.ts';
+import * as dto from './index.ts';
 import {
   AnalysisSchema, EquityPointSchema, FillSchema, JsonFile, MetricsSchema, OrderSchema, PositionSchema, RejectedOrderSchema, RunReportSchema,
   RunSummarySchema, TradeSchema, fillDtoOf, orderDtoOf, parseDto, rejectedOrderDtoOf, runSummaryOf, tradeDtoOf,
@@ -171,5 +172,16 @@ describe('JsonFile', () => {
     writeFileSync(path, '{"equity": [');
     expect(() => JsonFile.read(path, 'the output of `sextant backtest --json`')).toThrow(/broken\.json(:1)?: not valid JSON .*expected the output of `sextant backtest --json`/);
     expect(() => JsonFile.read(join(dir, 'missing.json'), 'a run', 'run')).toThrow(/missing\.json, field "run": cannot read the file/);
+  });
+});
+
+describe('JSON Schema (what the server\'s OpenAPI document is generated from)', () => {
+  it('every schema converts, and times are date-time strings', () => {
+    const schemas = Object.entries(dto).filter(([name]) => name.endsWith('Schema'));
+    expect(schemas.length).toBeGreaterThanOrEqual(15);
+    for (const [name, schema] of schemas) expect(() => z.toJSONSchema(schema as z.ZodType, { io: 'output' }), name).not.toThrow();
+    const fill = z.toJSONSchema(FillSchema, { io: 'output' }) as { properties: Record<string, { type?: string; format?: string }>; required: string[] };
+    expect(fill.properties.time).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(fill.required).toEqual(['time', 'symbol', 'side', 'price', 'qty', 'commission']);
   });
 });
