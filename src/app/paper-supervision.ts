@@ -36,6 +36,7 @@ export type WorkerToSupervisor =
   | { readonly t: 'out' | 'err' | 'status'; readonly line: string }
   | { readonly t: 'ready'; readonly runId: string }
   | { readonly t: 'strategy'; readonly id: string; readonly index: number }
+  | { readonly t: 'failed'; readonly id: string; readonly message: string }
   | { readonly t: 'done'; readonly outcome: PaperOutcome }
   | { readonly t: 'fail'; readonly error: WireError };
 

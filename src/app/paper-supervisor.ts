@@ -54,7 +54,7 @@ function releaseIfOurs(path: string): void {
 /** How one worker ended: its result, or that the watchdog stopped it (and which strategy, if one). */
 type WorkerEnd =
   | { readonly kind: 'done'; readonly outcome: PaperOutcome }
-  | { readonly kind: 'stuck'; readonly strategyId: string; readonly why: string; readonly runId: string | null }
+  | { readonly kind: 'stuck'; readonly strategyId: string; readonly why: string; readonly runId: string | null; readonly failed: ReadonlyMap<string, string> }
   | { readonly kind: 'terminated' };
 
 /** Runs a paper session in a supervised worker thread; resolves as runPaper would. */
@@ -84,6 +84,7 @@ export async function supervisePaper(req: PaperRequest, io: PaperConsole, opts: 
       if (end.kind === 'done') return end.outcome;
       if (end.kind === 'terminated') return 'failed';
       disabled.set(end.strategyId, end.why);
+      for (const [id, message] of end.failed) disabled.set(id, message);
       const strategies = req.strategies.length;
       if (end.runId === null || disabled.size >= strategies || stop.signal.aborted) {
         io.err(`error: ${end.why}; no strategy is left to trade, so the run stops (the next start resumes it)`);
@@ -119,6 +120,8 @@ function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions
   const stateDir = req.stateDir ?? DEFAULT_STATE_DIR;
   const ids: string[] = [];
   let runId: string | null = null;
+  /** Strategies that threw in this worker: they stay stopped if the node restarts. */
+  const failedHere = new Map<string, string>();
 
   return new Promise<WorkerEnd>((resolve, reject) => {
     let settled = false;
@@ -165,6 +168,7 @@ function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions
         case 'status': io.status?.(m.line); break;
         case 'ready': runId = m.runId; break;
         case 'strategy': ids[m.index] = m.id; break;
+        case 'failed': if (!disabled.has(m.id)) failedHere.set(m.id, m.message); break;
         case 'done': finish({ kind: 'done', outcome: m.outcome }); break;
         case 'fail': finish(fromWire(m.error)); break;
       }
@@ -202,7 +206,7 @@ function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions
       if (inCallbackMs > opts.stuckAfterMs) {
         const id = ids[cur - 1] ?? `#${cur}`;
         const why = `strategy ${id} was stopped by the watchdog: its code had not returned for ${(inCallbackMs / 1000).toFixed(1)} s (limit --strategy-timeout ${opts.stuckAfterMs / 1000} s)`;
-        terminate({ kind: 'stuck', strategyId: id, why, runId });
+        terminate({ kind: 'stuck', strategyId: id, why, runId, failed: failedHere });
       } else if (stopRequestedMs !== null && now - stopRequestedMs > graceMs && now - lastBeatMs > graceMs) {
         terminate({ kind: 'terminated' }, `error: the node did not stop within ${(graceMs / 1000).toFixed(1)} s of the stop request (its thread is busy); it was stopped. The store is as after a crash (nothing lost or duplicated): the next start resumes the run`);
       }

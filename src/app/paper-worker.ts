@@ -14,7 +14,12 @@ const stop = new AbortController();
 port.on('message', (m: SupervisorToWorker) => {
   if (m.t === 'stop') stop.abort();
 });
-installStrategyWatch(data.watch, new Map(data.disabled), (id, index) => post({ t: 'strategy', id, index }));
+installStrategyWatch(
+  data.watch,
+  new Map(data.disabled),
+  (id, index) => post({ t: 'strategy', id, index }),
+  (id, message) => post({ t: 'failed', id, message }),
+);
 const timer = setInterval(() => Atomics.add(beat, BEAT, 1), BEAT_EVERY_MS);
 try {
   const outcome = await runPaper(data.req, {

@@ -3,7 +3,8 @@
 // callback records "strategy i entered" in memory shared with the supervisor's thread; backtests never
 // wrap anything. A strategy the watchdog stopped is "disabled" when the node restarts: its first
 // callback throws, so the kernel stops it as it stops any failing strategy (its working orders are
-// canceled, the failure is stored and shown), and the other strategies trade on.
+// canceled, the failure is stored and shown), and the other strategies trade on. A strategy that threw
+// before the restart stays stopped too: the restart continues the session, it is not a second chance.
 import type { Strategy, StrategyClass } from '../strategies/strategy.ts';
 
 /** Slots of the shared array: the running strategy (index + 1, 0 = none) and a count of callback entries. */
@@ -18,14 +19,21 @@ interface WatchState {
   /** Strategy ids in index order, as the supervisor learns them. */
   readonly ids: string[];
   readonly onNewId: (id: string, index: number) => void;
+  /** A callback threw: the strategy is stopped by the kernel, and stays stopped if the node restarts. */
+  readonly onFailed: (id: string, message: string) => void;
   /** Ids the watchdog stopped earlier in this process, with why. */
   readonly disabled: ReadonlyMap<string, string>;
 }
 
 let state: WatchState | null = null;
 
-export function installStrategyWatch(buffer: SharedArrayBuffer, disabled: ReadonlyMap<string, string>, onNewId: (id: string, index: number) => void): void {
-  state = { slots: new Int32Array(buffer, 0, WATCH_SLOTS), ids: [], onNewId, disabled };
+export function installStrategyWatch(
+  buffer: SharedArrayBuffer,
+  disabled: ReadonlyMap<string, string>,
+  onNewId: (id: string, index: number) => void,
+  onFailed: (id: string, message: string) => void,
+): void {
+  state = { slots: new Int32Array(buffer, 0, WATCH_SLOTS), ids: [], onNewId, onFailed, disabled };
 }
 
 function indexOf(s: WatchState, id: string): number {
@@ -56,6 +64,9 @@ export function watched<C extends object>(cls: StrategyClass<C>): StrategyClass<
       Atomics.add(s.slots, ENTRIES, 1);
       try {
         return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } catch (e) {
+        s.onFailed(this.id, `it failed earlier in this session: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
       } finally {
         s.slots[CURRENT] = prev;
       }
