@@ -12,7 +12,7 @@ import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import { commitPerUnit, marginPerUnit, roundPrice, roundQty } from '../model/instrument.ts';
 import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
-import type { ExecutionSink } from '../execution/execution-client.ts';
+import type { ExecutionSink, OrderModification } from '../execution/execution-client.ts';
 import { ExecutionEngine, type OrderRoute } from '../execution/execution-engine.ts';
 import type { OrderCache } from '../execution/order-cache.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
@@ -367,6 +367,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
 
   cancel(orderId: string): void {
     this.execution.cancel(orderId, this.#clock.nowMs());
+  }
+
+  /** Asks to change a working order (`OrderUpdated` when the venue takes it); false when it cannot be sent. */
+  modify(orderId: string, changes: OrderModification): boolean {
+    return this.execution.modify(orderId, changes, this.#clock.nowMs());
   }
 
   // ---- restart recovery (live runtimes) ----

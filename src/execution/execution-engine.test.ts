@@ -127,13 +127,17 @@ describe('ExecutionEngine: reports from a client that only reports', () => {
     const o = new Order('O', 's', request(), 0);
     engine.submit(o, 0);
     engine.onReport(R.accepted);
-    engine.onReport({ kind: 'updated', clientOrderId: 'O', tsEventMs: 7, limitPrice: 98 });
-    expect([o.limitPrice, o.updatedMs, o.status]).toEqual([98, 7, 'accepted']);
+    engine.onReport({ kind: 'updated', clientOrderId: 'O', tsEventMs: 7, limitPrice: 98, qty: 12 });
+    expect([o.limitPrice, o.qty, o.updatedMs, o.status]).toEqual([98, 12, 7, 'accepted']);
+    // A quantity at or below what has filled cannot be applied.
+    engine.onReport(R.fill(5));
+    engine.onReport({ kind: 'updated', clientOrderId: 'O', tsEventMs: 7, qty: 5 });
+    expect([o.qty, engine.anomalies.outOfOrder]).toEqual([12, 1]);
     engine.onReport(R.canceled);
     engine.onReport({ kind: 'updated', clientOrderId: 'O', tsEventMs: 8, limitPrice: 97 });
     expect(o.limitPrice).toBe(98);
-    expect(events.map((e) => e.type)).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderUpdated', 'OrderCanceled']);
-    expect(engine.anomalies.outOfOrder).toBe(1);
+    expect(events.map((e) => e.type)).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderUpdated', 'OrderFilled', 'OrderCanceled']);
+    expect(engine.anomalies.outOfOrder).toBe(2);
   });
 });
 
@@ -245,6 +249,19 @@ describe('ExecutionEngine: a client that shares the order (the simulated venue)'
     expect(['O-1-sl', 'O-1-tp'].map((id) => engine.cache.get(id)!.status)).toEqual(['canceled', 'filled']);
     expect(engine.anomalies).toEqual({ duplicates: 0, outOfOrder: 0, unknown: 0 });
     expect(events.filter((e) => e.event.type === 'OrderFilled').map((e) => e.order.id)).toEqual(['O-1', 'O-1-tp']);
+  });
+
+  it("routes a modification to the order's client and passes the venue's update on", () => {
+    const { engine, venue, events, slot } = venueSetup();
+    const o = new Order('O-1', 's', { symbol: 'X', side: 'buy', type: 'limit', limitPrice: 95, qty: 10 }, 0);
+    engine.submit(o, 0);
+    expect(engine.modify('O-1', { limitPrice: 97, qty: 12 }, 1)).toBe(true);
+    expect([o.limitPrice, o.qty, events.at(-1)!.event.type, engine.cache.entry('O-1')!.status]).toEqual([97, 12, 'OrderUpdated', 'accepted']);
+    venue.onBar(slot, bar(2, 98, 99, 96.5, 98));
+    expect([o.status, o.filledQty, o.avgFillPrice]).toEqual(['filled', 12, 97]);
+    // Finished: nothing is sent.
+    expect([engine.modify('O-1', { limitPrice: 90 }, 3), engine.modify('nope', { limitPrice: 90 }, 3)]).toEqual([false, false]);
+    expect(o.limitPrice).toBe(97);
   });
 
   it('ignores an event for an order it does not know that is not its first report', () => {

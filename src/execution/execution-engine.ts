@@ -14,7 +14,7 @@ import type { OrderEvent } from '../model/events.ts';
 import type { Fill } from '../model/fill.ts';
 import { canTransition, type OrderStatus } from '../model/order-status.ts';
 import type { Order } from '../model/order.ts';
-import type { ExecutionClient, ExecutionSink } from './execution-client.ts';
+import type { ExecutionClient, ExecutionSink, OrderModification } from './execution-client.ts';
 import { OrderCache, type CachedOrder } from './order-cache.ts';
 
 /** What a report-only client says about one order. */
@@ -27,7 +27,8 @@ export interface OrderReport {
   readonly reason?: string;
   /** Fills only. */
   readonly fill?: { readonly fillId: string; readonly qty: number; readonly price: number; readonly commission: number; readonly liquidity: 'maker' | 'taker' };
-  /** Updates only: the order's new levels. */
+  /** Updates only: the order's new total quantity and levels. */
+  readonly qty?: number;
   readonly limitPrice?: number;
   readonly stopPrice?: number;
 }
@@ -45,7 +46,7 @@ export interface ReportAnomalies {
 const FILL_EPS = 1e-9;
 
 /** What the engine needs of an ExecutionClient to route commands (kept small: the port grows around it). */
-export type OrderRoute = Pick<ExecutionClient, 'submit' | 'cancel'>;
+export type OrderRoute = Pick<ExecutionClient, 'submit' | 'cancel'> & Partial<Pick<ExecutionClient, 'modify'>>;
 
 export class ExecutionEngine implements ExecutionSink {
   readonly cache: OrderCache;
@@ -96,6 +97,19 @@ export class ExecutionEngine implements ExecutionSink {
     const e = this.cache.entry(orderId);
     if (e === undefined || e === null) return false;
     this.clientFor(e.order.symbol).cancel(orderId, nowMs, reason);
+    return true;
+  }
+
+  /**
+   * Asks the order's client to change a working order (quantity, limit, trigger); the client answers with
+   * `OrderUpdated` (or refuses). False when the order is unknown or finished, or its client cannot modify.
+   */
+  modify(orderId: string, changes: OrderModification, nowMs: number): boolean {
+    const e = this.cache.entry(orderId);
+    if (e === undefined || e === null) return false;
+    const client = this.clientFor(e.order.symbol);
+    if (client.modify === undefined) return false;
+    client.modify(orderId, changes, nowMs);
     return true;
   }
 
@@ -157,9 +171,12 @@ export class ExecutionEngine implements ExecutionSink {
     const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: r.tsEventMs };
     if (r.kind === 'updated') {
       this.#noteVenueId(e, r);
-      if (r.limitPrice !== undefined) o.limitPrice = r.limitPrice;
-      if (r.stopPrice !== undefined) o.stopPrice = r.stopPrice;
-      o.updatedMs = r.tsEventMs;
+      // A new quantity must stay above what has filled: anything else is a report the engine cannot apply.
+      if (r.qty !== undefined && !(r.qty > o.filledQty + FILL_EPS)) {
+        this.anomalies.outOfOrder++;
+        return;
+      }
+      o.amend({ qty: r.qty, limitPrice: r.limitPrice, stopPrice: r.stopPrice }, r.tsEventMs);
       this.sink.onOrderEvent({ ...base, type: 'OrderUpdated' }, o);
       return;
     }
