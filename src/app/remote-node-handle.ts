@@ -72,13 +72,12 @@ export class HttpNodeHandle extends CommandsBase implements NodeHandle {
         cause === 'TimeoutError'
           ? `the node (process ${this.#ep.pid}) did not answer within ${((init.timeoutMs ?? 5000) / 1000).toFixed(0)} s on ${this.#ep.url}: it may be stuck in a strategy callback`
           : `cannot reach the node (process ${this.#ep.pid}) on ${this.#ep.url}: ${cause}`,
-        { field: 'node' },
       );
     }
     const body: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const err = ErrorBodySchema.safeParse(body);
-      throw new ConfigError(`the node answered ${res.status}: ${err.success ? err.data.error : 'no message'}`, { field: 'node' });
+      throw new ConfigError(`the node answered ${res.status}: ${err.success ? err.data.error : 'no message'}`);
     }
     return parseAt(schema, body, 'reply');
   }

@@ -7,17 +7,10 @@ import { connectNode } from '../app/connect-node.ts';
 import type { NodeHandle } from '../app/node-handle.ts';
 import { DEFAULT_STATE_DIR } from '../app/paper.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { flagError } from './field-flags.ts';
 
 /** The app layer names fields; this command's user knows them as flags. */
 const FLAGS: Readonly<Record<string, string>> = { stateDir: '--state-dir', runId: '--run' };
-
-function asFlags(e: unknown): unknown {
-  if (!(e instanceof ConfigError) || e.where.field === undefined) return e;
-  const prefix = `field "${e.where.field}": `;
-  const message = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  const flag = FLAGS[e.where.field];
-  return new ConfigError(message, flag === undefined ? {} : { field: flag });
-}
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   if (bool(a, 'resume') && bool(a, 'flatten')) throw new ConfigError('--resume and --flatten together: kill with --flatten, or resume', { field: '--flatten' });
@@ -26,7 +19,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   try {
     handle = await connectNode({ stateDir, runId: str(a, 'run') });
   } catch (e) {
-    throw asFlags(e);
+    throw flagError(e, FLAGS);
   }
   try {
     const reply = bool(a, 'resume') ? await handle.resume() : await handle.kill({ flatten: bool(a, 'flatten') });
@@ -35,7 +28,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     io.out(`run "${reply.runId}" (${node}): ${reply.message}`);
     return 0;
   } catch (e) {
-    throw asFlags(e);
+    throw flagError(e, FLAGS);
   } finally {
     await handle.close();
   }
