@@ -54,7 +54,7 @@ function isStrategyClass(v: unknown): v is StrategyClass<object> {
 
 export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   const builtin = builtinStrategy(spec);
-  if (builtin !== undefined) return { name: spec, cls: watched(builtin) };
+  if (builtin !== undefined) return { name: spec, cls: builtin };
   if (!STRATEGY_FILE.test(spec)) {
     throw new ConfigError(`unknown strategy "${spec}"; built-ins: ${builtinStrategyNames().join(', ')}; or give a path to a .ts, .mts, .js or .mjs file`, { field: '--strategy' });
   }

@@ -1,7 +1,8 @@
-// Marks which strategy's code is running, for the paper supervisor's watchdog (paper-supervisor.ts).
-// Active only in a supervised paper worker: there, loaded strategy classes are wrapped so that every
-// callback records "strategy i entered" in memory shared with the supervisor's thread; backtests never
-// wrap anything. A strategy the watchdog stopped is "disabled" when the node restarts: its first
+// Marks which strategy's code is running, for a watchdog on another thread: the paper supervisor
+// (paper-supervisor.ts) or the backtest watchdog (backtest-watchdog.ts). Active only once installed:
+// then user strategy classes (files; built-ins are Sextant's own code) are wrapped so that every
+// callback records "strategy i entered" in memory shared with the watchdog's thread. Nothing is
+// wrapped otherwise (research, tests, built-in backtests run the classes as they are). A strategy the watchdog stopped is "disabled" when the node restarts: its first
 // callback throws, so the kernel stops it as it stops any failing strategy (its working orders are
 // canceled, the failure is stored and shown), and the other strategies trade on. A strategy that threw
 // before the restart stays stopped too: the restart continues the session, it is not a second chance.
@@ -26,6 +27,11 @@ interface WatchState {
 }
 
 let state: WatchState | null = null;
+
+/** Stops wrapping classes loaded from now on (those already wrapped keep marking into their buffer). */
+export function uninstallStrategyWatch(): void {
+  state = null;
+}
 
 export function installStrategyWatch(
   buffer: SharedArrayBuffer,

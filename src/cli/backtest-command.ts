@@ -3,7 +3,10 @@ import { writeBacktestJson } from '../app/backtest-json.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
-import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { startBacktestWatchdog, type BacktestWatchdog } from '../app/backtest-watchdog.ts';
+import { DEFAULT_STRATEGY_TIMEOUT_SEC } from '../app/paper-supervisor.ts';
+import { builtinStrategy } from '../strategies/registry.ts';
+import { bool, num, str, type CommandIO, type ParsedArgs } from './args.ts';
 import { withFlags } from './field-flags.ts';
 import { EXIT_STRATEGY_FAILED } from './exit-codes.ts';
 import { invoke } from './program.ts';
@@ -17,10 +20,17 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const json = str(a, 'json');
   const quiet = bool(a, 'quiet') || json === '-';
   const progress = new ProgressBar('backtest');
-  const report = await runBacktest(
-    { ...runRequest(a), riskFile: str(a, 'risk') },
-    { onProgress: (d, t) => progress.update(d, t) },
-  );
+  const req = { ...runRequest(a), riskFile: str(a, 'risk') };
+  // User strategy code gets a watchdog (built-ins are Sextant's own code and run unwrapped, at full speed).
+  const dog: BacktestWatchdog | undefined = builtinStrategy(req.strategy) === undefined
+    ? startBacktestWatchdog(req.strategy, (num(a, 'strategy-timeout') ?? DEFAULT_STRATEGY_TIMEOUT_SEC) * 1000)
+    : undefined;
+  let report: BacktestReport;
+  try {
+    report = await runBacktest(req, { onProgress: (d, t) => progress.update(d, t) });
+  } finally {
+    await dog?.stop();
+  }
   progress.finish();
   if (json !== undefined) withFlags({ target: '--json' }, () => writeBacktestJson(report, json));
   if (reportPath !== undefined) withFlags({ path: '--report' }, () => writeBacktestReport(report, reportPath));

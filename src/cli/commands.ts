@@ -16,6 +16,9 @@ export const GROUPS: readonly GroupDef[] = [
   { name: 'new', summary: 'write a new strategy from a commented template, with a test' },
 ];
 
+/** The watchdog's budget for one strategy callback (user strategy code): paper restarts without the strategy, backtest ends. */
+const STRATEGY_TIMEOUT_FLAG = flag.num('strategy-timeout', '<seconds>', 'stop strategy code that has not returned for this long (watchdog)', { min: 0.1, max: 86_400 }, '30', { default: '10' });
+
 export const COMMANDS: readonly CommandDef[] = [
   {
     path: ['backtest'],
@@ -27,6 +30,7 @@ export const COMMANDS: readonly CommandDef[] = [
       QUIET_FLAG,
       RISK_FILE_FLAG,
       flag.bool('save', 'store the run in the warehouse (query it with `sextant sql`)'),
+      STRATEGY_TIMEOUT_FLAG,
     ],
     examples: ['sextant backtest --strategy sma-cross --data csv:prices.csv --param fast=10 --param slow=30 --commission 0.001 --json out.json'],
   },
@@ -51,7 +55,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.bool('always-open', 'trade equities around the clock (demos)'),
       flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
       flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's heap limit" }),
-      flag.num('strategy-timeout', '<seconds>', 'stop the node when strategy code has not returned for this long (watchdog)', { min: 0.1, max: 86_400 }, '30', { default: '10' }),
+      STRATEGY_TIMEOUT_FLAG,
       QUIET_FLAG,
       RISK_FILE_FLAG,
       ...INSTRUMENT_FLAGS,

@@ -3,6 +3,7 @@
 // stopped: the node's thread is terminated (the store is as after a kill -9), its locks released, and
 // the node restarts on the same run with that strategy failed while the others trade to the end (exit 3).
 // With no strategy left the run stops. SIGTERM during an endless loop still ends the process in seconds.
+// A backtest with a user strategy file gets a watcher thread that ends a stuck run with a message.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ const bars = writeWalkCsv(join(dir, 'bars.csv'), 200, 3, Date.UTC(2000, 0, 3));
 
 interface Exit {
   readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly seconds: number;
@@ -32,7 +34,7 @@ function start(args: readonly string[]): { child: ChildProcess; exit: Promise<Ex
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exit = new Promise<Exit>((res) => child.on('exit', (code) => res({ code, stdout, stderr, seconds: (Date.now() - t0) / 1000 })));
+  const exit = new Promise<Exit>((res) => child.on('exit', (code, signal) => res({ code, signal, stdout, stderr, seconds: (Date.now() - t0) / 1000 })));
   return { child, exit };
 }
 
@@ -88,4 +90,24 @@ describe('paper: the watchdog over strategy code', () => {
     expect(r.code).toBe(3);
     expect(existsSync(join(stateDir, 'db', 'lock'))).toBe(false);
   }, 120_000);
+});
+
+describe('backtest: the watchdog over user strategy code', () => {
+  it('a user strategy stuck in an endless loop ends the backtest after --strategy-timeout with a message (killed: status 137)', async () => {
+    const r = await start(['backtest', '--strategy', LOOPS, '--param', 'at=40', '--data', `csv:${bars}`, '--strategy-timeout', '1']).exit;
+    expect(r.stderr).toMatch(/sextant backtest: error: strategy .*loops-forever\.ts was stopped by the watchdog: its code had not returned for 1\.\d s \(limit --strategy-timeout 1 s\); the backtest ends here with no result/);
+    expect(r.code).toBeNull();
+    expect(r.signal).toBe('SIGKILL');
+  }, 60_000);
+
+  it('a user strategy that returns runs to the end under the watchdog, with the result of an unwatched run', async () => {
+    const watched = await start(['backtest', '--strategy', FLIP_FLOP, '--data', `csv:${bars}`, '--json', '-']).exit;
+    expect(watched.code).toBe(0);
+    const { runBacktest } = await import('../src/app/backtest.ts');
+    const plain = await runBacktest({ strategy: FLIP_FLOP, data: [`csv:${bars}`] });
+    const report = JSON.parse(watched.stdout) as { finalValue: number; fills: unknown[] };
+    expect(report.fills.length).toBe(plain.fills.length);
+    expect(report.fills.length).toBeGreaterThan(50);
+    expect(report.finalValue).toBe(plain.finalValue);
+  }, 60_000);
 });
