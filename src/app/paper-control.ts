@@ -91,7 +91,8 @@ export class PaperNodeControl {
         const was = k.halted;
         k.halted = true;
         await this.#store.putSetting(`halted:${this.#runId}`, true);
-        if (!was) this.#store.appendRiskEvents([{ runId: this.#runId, tsMs: Date.now(), kind: 'kill-switch', reason: 'operator halt (working orders kept)' }]);
+        // On the node's clock (a replay's time), like every other event of the run.
+        if (!was) this.#store.appendRiskEvents([{ runId: this.#runId, tsMs: node.kernel.nowMs(), kind: 'kill-switch', reason: 'operator halt (working orders kept)' }]);
         await this.#store.flush();
         return this.#outcome(was ? 'already halted: new orders are denied' : 'halted: new orders are denied; working orders kept');
       }
@@ -104,6 +105,7 @@ export class PaperNodeControl {
         const working = node.venue.workingOrders();
         for (const o of working) k.cancel(o.id);
         await node.settled();
+        await this.#cancelsSettled(working);
         return this.#canceled('canceled working orders', working, undefined);
       }
       case 'flatten': {
@@ -119,6 +121,7 @@ export class PaperNodeControl {
         const before = flatten ? this.positions() : [];
         const from = k.orders.length;
         await node.kill({ flatten });
+        await this.#cancelsSettled(working);
         const flattened = flatten ? await this.#flattened(before, from) : undefined;
         return this.#canceled('halted', working, flattened);
       }
@@ -137,6 +140,12 @@ export class PaperNodeControl {
   #canceled(head: string, working: readonly Order[], flattened: Flattened[] | undefined): CommandOutcome {
     const canceled = working.filter((o) => o.status === 'canceled').map(orderView);
     return { message: describeOutcome({ head, canceled, flattened }), halted: this.#node.kernel.halted, ordersCanceled: canceled, positionsFlattened: flattened ?? [] };
+  }
+
+  /** Waits (up to a second) for cancel requests still on their way to the venue to be answered. */
+  async #cancelsSettled(working: readonly Order[]): Promise<void> {
+    const until = Date.now() + 1000;
+    while (Date.now() < until && working.some((o) => o.status === 'pending-cancel')) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Waits (up to fillWaitMs) for the flatten orders submitted since `from`, then reports each position. */
