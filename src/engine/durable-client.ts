@@ -16,9 +16,21 @@ export function orderInput(order: Order, runId: string): OrderInput {
   };
 }
 
-/** Submits are persisted before they go out; the other commands and every query go straight to `inner`. */
+/** A command waiting for the flush that commits the intents before it. */
+type Pending =
+  | { readonly kind: 'submit'; readonly order: Order }
+  | { readonly kind: 'modify'; readonly id: string; readonly changes: OrderModification }
+  | { readonly kind: 'cancel'; readonly id: string; readonly reason: string | undefined };
+
+/**
+ * Submits are persisted before they go out; a modify or cancel of an order still waiting follows it in
+ * order; every other command and every query goes straight to `inner`.
+ */
 export class DurableExecutionClient extends ForwardingExecutionClient {
-  readonly #queue: Order[] = [];
+  /** Commands in arrival order. A flush sends only those queued before it started (the store flushes what was appended by then). */
+  readonly #pending: Pending[] = [];
+  /** Client order ids of the submits in #pending. */
+  readonly #queued = new Set<string>();
   #flushing: Promise<void> | null = null;
   /** Resolves when every queued intent has been sent. */
   #idle: Promise<void> = Promise.resolve();
@@ -35,36 +47,24 @@ export class DurableExecutionClient extends ForwardingExecutionClient {
 
   override submit(order: Order, _nowMs: number): void {
     this.store.appendOrders([orderInput(order, this.runId)]);
-    this.#queue.push(order);
+    this.#pending.push({ kind: 'submit', order });
+    this.#queued.add(order.id);
     this.#schedule();
   }
 
+  /** Not sent yet: it goes out and is canceled at once after its flush, so its record ends terminal. */
   override cancel(orderId: string, nowMs: number, reason?: string): void {
-    // Not sent yet: it simply never goes out (its intent stays, and the cancel is recorded when it is sent and canceled).
-    const queued = this.#queue.findIndex((o) => o.id === orderId);
-    if (queued >= 0) {
-      const [o] = this.#queue.splice(queued, 1);
-      this.#cancelLater.push({ order: o!, reason: reason ?? 'canceled by request' });
-      this.#schedule();
-      return;
-    }
-    this.inner.cancel(orderId, nowMs, reason);
+    if (this.#queued.has(orderId)) this.#pending.push({ kind: 'cancel', id: orderId, reason: reason ?? 'canceled by request' });
+    else this.inner.cancel(orderId, nowMs, reason);
   }
 
-  readonly #cancelLater: { order: Order; reason: string }[] = [];
-  readonly #modifyLater: { id: string; changes: OrderModification }[] = [];
-
-  /** A modification of an order still waiting to go out is sent right after it. */
   override modify(clientOrderId: string, changes: OrderModification, nowMs: number): void {
-    if (this.#queue.some((o) => o.id === clientOrderId)) {
-      this.#modifyLater.push({ id: clientOrderId, changes });
-      return;
-    }
-    this.inner.modify(clientOrderId, changes, nowMs);
+    if (this.#queued.has(clientOrderId)) this.#pending.push({ kind: 'modify', id: clientOrderId, changes });
+    else this.inner.modify(clientOrderId, changes, nowMs);
   }
 
   override cancelAll(nowMs: number, symbol?: string): void {
-    for (const o of this.#queue.filter((q) => symbol === undefined || q.symbol === symbol)) this.cancel(o.id, nowMs, 'cancel all');
+    for (const p of this.#pending.slice()) if (p.kind === 'submit' && (symbol === undefined || p.order.symbol === symbol)) this.cancel(p.order.id, nowMs, 'cancel all');
     this.inner.cancelAll(nowMs, symbol);
   }
 
@@ -73,30 +73,29 @@ export class DurableExecutionClient extends ForwardingExecutionClient {
     return this.#idle;
   }
 
+  /** Submits waiting for their flush. */
   get pending(): number {
-    return this.#queue.length;
+    return this.#queued.size;
   }
 
   #schedule(): void {
     if (this.#flushing !== null) return;
+    const upTo = this.#pending.length;
     this.#flushing = this.store
       .flush()
       .then(() => {
-        const batch = this.#queue.splice(0);
-        const cancels = this.#cancelLater.splice(0);
-        const modifies = this.#modifyLater.splice(0);
-        for (const o of batch) this.inner.submit(o, this.nowMs());
-        for (const m of modifies) this.inner.modify(m.id, m.changes, this.nowMs());
-        // An intent canceled before it went out is sent and canceled at once, so its record ends terminal.
-        for (const c of cancels) {
-          this.inner.submit(c.order, this.nowMs());
-          this.inner.cancel(c.order.id, this.nowMs(), c.reason);
+        for (const p of this.#pending.splice(0, upTo)) {
+          if (p.kind === 'submit') {
+            this.#queued.delete(p.order.id);
+            this.inner.submit(p.order, this.nowMs());
+          } else if (p.kind === 'modify') this.inner.modify(p.id, p.changes, this.nowMs());
+          else this.inner.cancel(p.id, this.nowMs(), p.reason);
         }
       })
       .catch((e: unknown) => this.onError(e))
       .finally(() => {
         this.#flushing = null;
-        if (this.#queue.length > 0 || this.#cancelLater.length > 0) this.#schedule();
+        if (this.#pending.length > 0) this.#schedule();
       });
     this.#idle = this.#flushing;
   }
