@@ -1,4 +1,4 @@
-// End-to-end through the CLI entry (main), as scripts outside the repo use it (DESIGN §8).
+// End-to-end through the CLI entry (main), as scripts outside the repo use it (the backtest contract of docs/cli.md).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The `--json` document of DESIGN §8 (docs/backtest-json.md): a run's report written to a file or to stdout
+// The `--json` document of the backtest contract (docs/cli.md, docs/backtest-json.md): a run's report written to a file or to stdout
 // (target `-`), and read back through the RunReport schema.
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';

@@ -1,4 +1,4 @@
-// `sextant backtest`: DESIGN §8's contract (flags, JSON schema, exit codes); a strategy that threw makes exit 3.
+// `sextant backtest`: the stable contract of docs/cli.md (flags, JSON schema, exit codes); a strategy that threw makes exit 3.
 import { writeBacktestJson } from '../app/backtest-json.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
 import { recordBacktest } from '../app/warehouse.ts';

@@ -22,7 +22,7 @@ const STRATEGY_TIMEOUT_FLAG = flag.num('strategy-timeout', '<seconds>', 'stop st
 export const COMMANDS: readonly CommandDef[] = [
   {
     path: ['backtest'],
-    summary: 'backtest a strategy on history (DESIGN §8 contract)',
+    summary: 'backtest a strategy on history (a stable contract for scripts: docs/cli.md)',
     flags: [
       ...RUN_FLAGS,
       flag.output('json', 'write the result as JSON to <file> (schema: docs/backtest-json.md); "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),

@@ -1,4 +1,4 @@
-// Errors grouped by what the caller should do (DESIGN §5).
+// Errors grouped by what the caller should do (docs/architecture.md, "Errors").
 
 /** Where in a user file a problem sits; every InputError names it when known. */
 export interface SourceLocation {

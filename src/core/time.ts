@@ -1,4 +1,4 @@
-// Time is epoch milliseconds UTC in a number; names carry the unit (DESIGN §3).
+// Time is epoch milliseconds UTC in a number; names carry the unit (docs/architecture.md, "Numbers and time").
 
 export const MS_PER_SECOND = 1_000;
 export const MS_PER_MINUTE = 60_000;

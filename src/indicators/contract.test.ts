@@ -1,4 +1,4 @@
-// The indicator contract (DESIGN §4), run on every registered indicator with its default params:
+// The indicator contract (docs/indicators.md), run on every registered indicator with its default params:
 // warm-up length, streaming = batch, `replace` consistency and `reset`.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The streaming indicator contract (DESIGN §4): update/replace/reset, null while warming up.
+// The streaming indicator contract (docs/indicators.md): update/replace/reset, null while warming up.
 
 export interface Indicator<In = number, Out = number> {
   /** Number of inputs before the first non-null value. */

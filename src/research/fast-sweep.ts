@@ -1,5 +1,5 @@
 // Vectorized parameter sweeps for `sma-cross` and `rsi` over columnar closes. One kernel call runs
-// one parameter set on one symbol under exactly the engine's rules (DESIGN §8):
+// one parameter set on one symbol under exactly the engine's rules (the backtest contract, docs/cli.md):
 // - signal at bar t's close; a market order fills at bar t+1's open;
 // - a buy is floor(pct/100 × cash / close[t]) whole shares (no order below one share); the pre-trade
 //   buying-power check denies it when that costs more than cash; at the fill, cost plus commission

@@ -1,4 +1,4 @@
-// The Strategy base class (DESIGN §4). Config is validated by the class's zod schema before construction.
+// The Strategy base class (docs/strategy-guide.md). Config is validated by the class's zod schema before construction.
 import type { z } from 'zod';
 import type { Bar } from '../model/bar.ts';
 import type { OrderEvent } from '../model/events.ts';

@@ -1,4 +1,4 @@
-// The report of one backtest run: the `backtest --json` document (DESIGN §8, docs/backtest-json.md), which
+// The report of one backtest run: the `backtest --json` document (the backtest contract of docs/cli.md; schema docs/backtest-json.md), which
 // `runBacktest` returns and `montecarlo`, `risk`, `tax` and the warehouse read back. Field order here is the
 // order of the JSON.
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // Migration 1: the system-of-record tables. Never edit an applied migration: add a new one.
-// Prices, quantities and money are double precision (float64, as in the engine, DESIGN §3);
+// Prices, quantities and money are double precision (float64, as in the engine: docs/architecture.md, "Numbers and time");
 // times are epoch milliseconds in bigint columns named *_ms; created_at/updated_at are the
 // database's own audit clock.
 

@@ -1,4 +1,4 @@
-// The analytics warehouse (DESIGN §6): Parquet files under one folder, queried in-process with DuckDB.
+// The analytics warehouse (docs/warehouse.md): Parquet files under one folder, queried in-process with DuckDB.
 import { mkdirSync } from 'node:fs';
 import type { DuckDBResultReader } from '@duckdb/node-api';
 import { InputError } from '../../core/errors.ts';

@@ -1,4 +1,4 @@
-// The built-in strategies follow the rules of DESIGN §8, checked on hand-built closes.
+// The built-in strategies follow the parity rules of docs/cli.md, checked on hand-built closes.
 import { describe, expect, it } from 'vitest';
 import { RSI } from '../../indicators/rsi.ts';
 import { BacktestNode } from '../../engine/backtest-node.ts';

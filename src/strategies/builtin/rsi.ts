@@ -1,4 +1,4 @@
-// RSI mean reversion (DESIGN §8): buy when RSI crosses up through `lower` while flat; close when it
+// RSI mean reversion (the parity rules in docs/cli.md): buy when RSI crosses up through `lower` while flat; close when it
 // crosses down through `upper` while long. Wilder smoothing seeded with a simple average.
 import { z } from 'zod';
 import type { Bar } from '../../model/bar.ts';

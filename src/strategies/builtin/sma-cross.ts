@@ -1,4 +1,4 @@
-// Dual moving-average crossover (DESIGN §8): buy when SMA(fast) crosses above SMA(slow) while flat,
+// Dual moving-average crossover (the parity rules in docs/cli.md): buy when SMA(fast) crosses above SMA(slow) while flat,
 // close when it crosses below while long. Long only.
 import { z } from 'zod';
 import type { Bar } from '../../model/bar.ts';
