@@ -88,7 +88,7 @@ export class ExecutionEngine implements ExecutionSink {
   /** Books an order that pre-trade risk denied (never sent) and tells the sink. */
   deny(order: Order, nowMs: number, reason: string): void {
     order.transition('denied', nowMs, reason);
-    this.cache.add(order);
+    this.cache.addFinished(order);
     this.sink.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs, reason }, order);
   }
 
@@ -127,7 +127,7 @@ export class ExecutionEngine implements ExecutionSink {
         this.anomalies.unknown++;
         return;
       }
-      e = this.cache.add(order, 'initialized')!;
+      e = this.cache.add(order, 'initialized');
     }
     let to: OrderStatus;
     if (event.type === 'OrderFilled') {
@@ -146,7 +146,8 @@ export class ExecutionEngine implements ExecutionSink {
       }
       e.filledQty = booked;
     } else if (event.type === 'OrderUpdated') {
-      to = e.status;
+      this.sink.onOrderEvent(event, order);
+      return;
     } else {
       to = statusOf(event.type);
       if (!this.#legal(e, to)) return;

@@ -103,7 +103,8 @@ describe('OrderCache', () => {
     const cache = new OrderCache();
     const o = order('d', 'a', 'X');
     o.transition('denied', 1, 'risk');
-    expect(cache.add(o)).toBeNull();
-    expect([cache.size, cache.workingCount, cache.inflightCount, cache.holds(o), cache.entryOf(o)]).toEqual([1, 0, 0, true, null]);
+    cache.addFinished(o);
+    expect(() => cache.addFinished(order('w', 'a', 'X'))).toThrow(/not finished/);
+    expect([cache.size, cache.workingCount, cache.inflightCount, cache.holds(o), cache.entryOf(o), cache.get('d')]).toEqual([1, 0, 0, true, null, o]);
   });
 });

@@ -70,21 +70,25 @@ export class OrderCache {
   #inflight = 0;
 
   /**
-   * Adds an order booked at `status` (default: the order's own): its working entry, or null when it
-   * is already finished (a denied order). An order object belongs to one cache, once; a client order
-   * id used twice is an InvariantError as soon as the index sees it.
+   * Adds a working order booked at `status` (default: the order's own, which must not be terminal)
+   * and returns its entry. An order object belongs to one cache, once; a client order id used twice
+   * is an InvariantError as soon as the index sees it.
    */
-  add(order: Order, status: OrderStatus = order.status): CachedOrder | null {
+  add(order: Order, status: OrderStatus = order.status): CachedOrder {
     if (order.cacheSlot !== null) throw new InvariantError(`order cache: order ${order.id} is already in a cache`);
     this.all.push(order);
-    if (isTerminal(status)) {
-      order.cacheSlot = FINISHED;
-      return null;
-    }
-    const e = new CachedOrder(order, status, chainOf(this.#byStrategy, order.strategyId), chainOf(this.#bySymbol, order.symbol));
+    const e = new CachedOrder(order, status, this.#strategyChain(order.strategyId), this.#symbolChain(order.symbol));
     order.cacheSlot = e;
     this.#link(e);
     return e;
+  }
+
+  /** Adds an order that is already finished (a denied one): held, never working. */
+  addFinished(order: Order): void {
+    if (order.cacheSlot !== null) throw new InvariantError(`order cache: order ${order.id} is already in a cache`);
+    if (!isTerminal(order.status)) throw new InvariantError(`order cache: order ${order.id} is ${order.status}, not finished`);
+    this.all.push(order);
+    order.cacheSlot = FINISHED;
   }
 
   /** Whether the order is in the cache (working or finished). An order object belongs to one cache. */
@@ -186,6 +190,24 @@ export class OrderCache {
   /** Number of orders the cache holds (finished ones included). */
   get size(): number {
     return this.all.length;
+  }
+
+  // Orders come in runs of one strategy and one symbol: the last list found is asked first.
+  #lastStrategy = '';
+  #lastStrategyChain: Chain | null = null;
+  #lastSymbol = '';
+  #lastSymbolChain: Chain | null = null;
+
+  #strategyChain(id: string): Chain {
+    if (id === this.#lastStrategy && this.#lastStrategyChain !== null) return this.#lastStrategyChain;
+    this.#lastStrategy = id;
+    return (this.#lastStrategyChain = chainOf(this.#byStrategy, id));
+  }
+
+  #symbolChain(symbol: string): Chain {
+    if (symbol === this.#lastSymbol && this.#lastSymbolChain !== null) return this.#lastSymbolChain;
+    this.#lastSymbol = symbol;
+    return (this.#lastSymbolChain = chainOf(this.#bySymbol, symbol));
   }
 
   #index(): void {
