@@ -96,6 +96,19 @@ describe('EventBus', () => {
     expect(got).toEqual([]);
   });
 
+  it('says whether a topic has a subscriber: its own, or a wildcard one (which never hears bus errors)', () => {
+    const { bus: b } = bus();
+    expect([b.hasSubscribers('bar'), b.hasSubscribers('order.filled'), b.hasSubscribers(BUS_ERROR_TOPIC)]).toEqual([false, false, false]);
+    const off = b.subscribe('bar', () => undefined);
+    expect([b.hasSubscribers('bar'), b.hasSubscribers('order.filled')]).toEqual([true, false]);
+    off();
+    expect(b.hasSubscribers('bar')).toBe(false);
+    b.subscribe('*', () => undefined);
+    expect([b.hasSubscribers('bar'), b.hasSubscribers('order.filled'), b.hasSubscribers(BUS_ERROR_TOPIC)]).toEqual([true, true, false]);
+    b.subscribe(BUS_ERROR_TOPIC, () => undefined);
+    expect(b.hasSubscribers(BUS_ERROR_TOPIC)).toBe(true);
+  });
+
   it('rejects a queue capacity that is not a positive integer', () => {
     const { bus: b } = bus();
     expect(() => b.subscribe('bar', () => {}, { queue: { capacity: 0 } })).toThrow(/positive integer/);

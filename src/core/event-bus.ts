@@ -96,6 +96,16 @@ export class EventBus<Topics extends { readonly [topic: string]: unknown }> {
     };
   }
 
+  /**
+   * True when a message on `topic` would reach a subscriber (of the topic or of every topic): a publisher
+   * on a hot path may skip building messages nobody receives.
+   */
+  hasSubscribers(topic: string): boolean {
+    if (this.#all.length !== 0 && topic !== BUS_ERROR_TOPIC) return true;
+    const list = this.#byTopic.get(topic);
+    return list !== undefined && list.length !== 0;
+  }
+
   /** Stamps and delivers one message; returns it. Subscriber failures never reach the caller. */
   publish<K extends keyof Topics & string>(topic: K, payload: Topics[K], tsMs: number = this.#now()): BusMessage<K, Topics[K]> {
     const message: BusMessage<K, Topics[K]> = Object.freeze({ seq: ++this.#seq, tsMs, topic, payload });

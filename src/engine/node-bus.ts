@@ -39,12 +39,18 @@ export type NodeTopics = {
 
 export type NodeBus = EventBus<NodeTopics>;
 
-/** The kernel's `onEvent`: each engine event onto its topic, stamped with the event's time. */
+/**
+ * The kernel's `onEvent`: each engine event onto its topic, stamped with the event's time. An event
+ * nobody subscribes to is not published (no message, no sequence number): a backtest without
+ * subscribers pays one lookup per event, not a frozen message (about 15% of the 100-symbol bench).
+ */
 export function engineEventPublisher(bus: NodeBus): (e: EngineEvent, order?: Order) => void {
   return (e, order) => {
-    if (e.type === 'StrategyError') bus.publish('strategy.error', e, e.tsEventMs);
-    else if (e.type === 'RiskEvent') bus.publish('risk', e, e.tsEventMs);
-    else if (order !== undefined) bus.publish('order', { event: e, order }, e.tsEventMs);
+    if (e.type === 'StrategyError') {
+      if (bus.hasSubscribers('strategy.error')) bus.publish('strategy.error', e, e.tsEventMs);
+    } else if (e.type === 'RiskEvent') {
+      if (bus.hasSubscribers('risk')) bus.publish('risk', e, e.tsEventMs);
+    } else if (order !== undefined && bus.hasSubscribers('order')) bus.publish('order', { event: e, order }, e.tsEventMs);
   };
 }
 

@@ -187,6 +187,10 @@ describe('the event bus of a node', () => {
     expect(seen.map((m) => m.seq)).toEqual(seen.map((_, i) => i + 1));
     expect(seen.map((m) => [m.type, m.tsMs])).toEqual(events.map((e) => [e.type, e.tsEventMs]));
     expect(seen.filter((m) => m.type === 'OrderFilled')).toHaveLength(out.kernel.fills.length);
+    // Without subscribers nothing is published (a backtest pays no message per event).
+    const quiet = new BacktestNode(config(fixed));
+    expect(outcome(quiet.run())).toEqual(outcome(out));
+    expect(quiet.bus.seq).toBe(0);
   });
 
   it('a subscriber that throws changes nothing in the run; its errors are counted and reported', () => {
