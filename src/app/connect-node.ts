@@ -42,6 +42,18 @@ function lockHolder(path: string): number | null {
   }
 }
 
+/**
+ * Removes the endpoint file only if it is still the one read (same token): a node restarted meanwhile in the
+ * same process (the supervisor restarts a stuck node's thread) has written its own.
+ */
+function removeIfSame(file: string, token: string): void {
+  try {
+    if ((JSON.parse(readFileSync(file, 'utf8')) as { token?: unknown }).token === token) rmSync(file, { force: true });
+  } catch {
+    // gone already, or unreadable: leave it
+  }
+}
+
 const forRun = (runId: string | undefined): string => (runId === undefined ? '' : ` for run "${runId}"`);
 
 export async function connectNode(opts: ConnectOptions = {}): Promise<NodeHandle> {
@@ -71,7 +83,7 @@ async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<Nod
   }
   if (ep.host !== hostname()) throw new ConfigError(`the node of run "${ep.runId}" in ${stateDir} runs on host ${ep.host}, not here (${hostname()}): send the command from there`, { field: 'stateDir' });
   const stale = (why: string): ConfigError => {
-    rmSync(file, { force: true });
+    removeIfSame(file, ep.token);
     return new ConfigError(`no running node${forRun(opts.runId ?? ep.runId)} in ${stateDir}: ${why}; removed its stale endpoint file`, { field: 'stateDir' });
   };
   if (!alive(ep.pid)) throw stale(`the process that served it (pid ${ep.pid}) has ended (killed or crashed)`);
