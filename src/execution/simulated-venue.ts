@@ -19,7 +19,7 @@ import { ConnectionTracker } from './connection.ts';
 import type { CommandRejectedEvent, ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, OrderModification } from './execution-client.ts';
 import { modifyProblem, submitProblem } from './order-checks.ts';
 import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type BalanceReport, type FillReport, type OrderStatusReport, type PositionReport } from './reports.ts';
-import { VenueJournal, type SimAccount } from './venue-journal.ts';
+import { VenueJournal, type PositionState, type SimAccount } from './venue-journal.ts';
 import { clampToBar, limitFillPrice, stopLimitFillPrice, stopTriggerPrice, trailStop, triggersAtOpen, type LimitFillMode } from './fill-rules.ts';
 import { NoSlippage, type SlippageModel } from './slippage.ts';
 
@@ -85,6 +85,8 @@ interface Slot {
   lastClose: number;
   /** Exit attachments of filled entries in this symbol that are still managed. */
   exits: ExitGroup[];
+  /** The journal's position in this symbol (held here so a fill needs no lookup). */
+  readonly position: PositionState;
 }
 
 /** The exits of one filled entry (docs/fill-assumptions.md, "Exit attachments"): one OCO group. */
@@ -261,7 +263,7 @@ export class SimulatedVenue implements ExecutionClient {
     const known = this.#slotOf.get(inst.symbol);
     if (known !== undefined) return known;
     const slot = this.#slots.length;
-    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, exits: [] });
+    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, exits: [], position: this.#journal.positionOf(inst.symbol) });
     this.#slotOf.set(inst.symbol, slot);
     return slot;
   }
@@ -448,7 +450,7 @@ export class SimulatedVenue implements ExecutionClient {
         if (!x.active || x.waitNextBar) continue;
         const price = this.#priceFor(o, bar, x, pass, limitMode);
         if (Number.isNaN(price)) continue;
-        capacity -= this.#fill(o, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
+        capacity -= this.#fill(o, x, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
       }
     }
     this.#pass = -1;
@@ -514,12 +516,12 @@ export class SimulatedVenue implements ExecutionClient {
 
   #fillAtClose(order: Order, slot: Slot, bar: Bar, nowMs: number): void {
     const cap = this.config.volumeCap === null || !(bar.volume > 0) ? Infinity : Math.floor(this.config.volumeCap * bar.volume);
-    this.#fill(order, slot, bar, bar.close, cap, nowMs, 'taker');
+    this.#fill(order, this.#orders.get(order.id)!, slot, bar, bar.close, cap, nowMs, 'taker');
     if (order.isOpen && (order.tif === 'IOC' || order.tif === 'FOK')) this.#finish(order, 'canceled', nowMs, `${order.tif} not filled on arrival`);
   }
 
   /** Fills as much of `o` as capacity allows at `rawPrice` (+ slippage for takers). Returns qty filled. */
-  #fill(o: Order, slot: Slot, bar: Bar, rawPrice: number, capacity: number, nowMs: number, liquidity: 'maker' | 'taker'): number {
+  #fill(o: Order, x: Extra, slot: Slot, bar: Bar, rawPrice: number, capacity: number, nowMs: number, liquidity: 'maker' | 'taker'): number {
     const inst = slot.instrument;
     let qty = Math.min(o.leavesQty, capacity);
     if (o.request.reduceOnly) {
@@ -556,7 +558,7 @@ export class SimulatedVenue implements ExecutionClient {
       orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty, price, commission, liquidity, tsEventMs: nowMs,
     };
     this.#fillSeq++;
-    this.#journal.recordFill(this.#orders.get(o.id)!.journalAt, fill, inst.multiplier);
+    this.#journal.recordFill(x.journalAt, fill, inst.multiplier, slot.position);
     if (!o.isOpen) this.#remove(o);
     this.#emit({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
     this.#afterFill(o, nowMs);

@@ -17,7 +17,8 @@ export interface SimAccount {
 
 const FILL_FIELDS = 7;
 
-interface PositionState {
+/** A symbol's position as the venue's fills make it. */
+export interface PositionState {
   qty: number;
   avgPrice: number;
   tsMs: number;
@@ -81,16 +82,21 @@ export class VenueJournal {
     return i === undefined ? undefined : `${this.prefix}-${this.#venueSeq[i]!}`;
   }
 
-  /** Books a fill of the order at position `at` (from record) into the journal, the position and the cash. */
-  recordFill(at: number, fill: Fill, multiplier: number): void {
+  /** The position state of a symbol (made flat on first use); recordFill takes it, so a fill needs no lookup. */
+  positionOf(symbol: string): PositionState {
+    let p = this.#positions.get(symbol);
+    if (p === undefined) {
+      p = { qty: 0, avgPrice: 0, tsMs: 0 };
+      this.#positions.set(symbol, p);
+    }
+    return p;
+  }
+
+  /** Books a fill of the order at position `at` (from record) into the journal, `p` (positionOf its symbol) and the cash. */
+  recordFill(at: number, fill: Fill, multiplier: number, p: PositionState): void {
     this.#fills.push(at, this.#venueSeq[at]!, fill.qty, fill.price, fill.commission, fill.liquidity === 'maker' ? 1 : 0, fill.tsEventMs);
     const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
     this.#cash -= signed * fill.price * multiplier + fill.commission;
-    let p = this.#positions.get(fill.symbol);
-    if (p === undefined) {
-      p = { qty: 0, avgPrice: 0, tsMs: fill.tsEventMs };
-      this.#positions.set(fill.symbol, p);
-    }
     const next = p.qty + signed;
     if (p.qty === 0 || Math.sign(p.qty) === Math.sign(signed)) p.avgPrice = (p.avgPrice * Math.abs(p.qty) + fill.price * fill.qty) / Math.abs(next);
     else if (Math.sign(next) === -Math.sign(p.qty)) p.avgPrice = fill.price;
