@@ -96,7 +96,7 @@ async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<Nod
     if (s.node?.pid !== ep.pid) throw stale(`another process answers on its port (pid ${s.node?.pid ?? '?'}, not ${ep.pid})`);
   } catch (e) {
     // Nothing listens (the pid was reused by another program) or someone else does: stale. A timeout is not.
-    if (e instanceof ConfigError && /cannot reach the node|answered 401/.test(e.message)) throw stale(`nothing answers for process ${ep.pid} on ${ep.url}`);
+    if (e instanceof ConfigError && /cannot reach the node|answered 401/.test(e.message)) throw stale(`nothing answers for process ${ep.pid} on ${ep.url} (its node thread may be restarting after the watchdog stopped it: try again in a few seconds; or the pid now belongs to another program)`);
     throw e;
   }
   return handle;
