@@ -44,7 +44,7 @@ export const DEFAULT_VENUE_CONFIG: VenueConfig = {
   dailyBars: true,
 };
 
-/** What the simulated venue supports: everything (a narrower set plays a venue that lacks something). */
+/** What the simulated venue supports: everything (a narrower set plays a venue that lacks something). Fractional quantities are accepted; each instrument's lot size still rounds fills. */
 export const SIMULATED_CAPABILITIES: ExecutionCapabilities = Object.freeze({
   orderTypes: ALL_ORDER_TYPES, timeInForce: ALL_TIME_IN_FORCE, fractionalQty: true, shorting: true, reduceOnly: true,
   nativeModify: true, nativeBrackets: true, nativeOco: true, exitAttachments: true,
