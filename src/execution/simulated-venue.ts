@@ -176,10 +176,11 @@ export class SimulatedVenue implements ExecutionClient {
 
   async connect(): Promise<void> {
     const state = this.#conn.state;
+    // From here on duplicates are caught among finished orders too (see VenueJournal).
+    this.#journal.index();
     if (state === 'connected') return;
     if (!this.#venueUp) throw new RetryableVenueError(`${this.venue}: the venue is unreachable`);
     if (state !== 'reconnecting') this.#conn.set('connecting', this.#nowMs());
-    this.#journal.index();
     this.#setLive('connected');
   }
 

@@ -59,6 +59,22 @@ describe('simulated venue as an ExecutionClient', () => {
     expect(ms.balances[0]!.total).toBe(10_000 - 980);
   });
 
+  it('a venue that started connected (backtests, paper) refuses the id of a finished order once connect() was called', async () => {
+    const { venue, rec, bar, submit, now } = venueWith();
+    bar(100, 100, 100, 100);
+    const o = submit({ side: 'buy', type: 'market' });
+    bar(100, 100, 100, 100);
+    expect(o.status).toBe('filled');
+    await venue.connect();
+    expect(rec.connection).toEqual([]);
+    const copy = new Order(o.id, 's', { symbol: 'X', side: 'buy', type: 'market', qty: 1 }, now());
+    venue.submit(copy, now());
+    bar(100, 100, 100, 100);
+    expect(copy.status).toBe('initialized');
+    expect(rec.rejectionsOf(o.id, 'submit')).toHaveLength(1);
+    expect(rec.fills()).toHaveLength(1);
+  });
+
   it('fills volume-capped orders in parts across bars, each part a fill report', async () => {
     const { venue, bar, submit } = venueWith({ volumeCap: 0.1 });
     bar(100, 100, 100, 100);
