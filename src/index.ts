@@ -24,6 +24,9 @@ export { MACD } from './indicators/momentum.ts';
 export { ATR, Bollinger, Donchian, StdDev, ZScore } from './indicators/volatility.ts';
 export { RingWindow } from './indicators/window.ts';
 export { BacktestNode, type BacktestConfig, type BacktestOutput } from './engine/backtest-node.ts';
+export { TradingNode, type HistoryResult } from './engine/node.ts';
+export type { NodeConfig, RunKind, StrategySpec, HistoricalData, PushedData, ExecutionConfig, TickEvent } from './engine/node-config.ts';
+export type { NodeBus, NodeTopics, OrderMessage, PushedBar } from './engine/node-bus.ts';
 export { runBacktest, type BacktestRequest, type BacktestReport } from './app/backtest.ts';
 export {
   EquityPointSchema, FillSchema, MetricsSchema, OrderSchema, PositionSchema, RejectedOrderSchema, RunReportSchema, RunSummarySchema, TradeSchema,
