@@ -15,7 +15,7 @@ import { applyInTransaction, checksum, migrate } from './migrate.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import type { SqlConn, SqlDriver } from './sql.ts';
 import type { AppliedMigration } from './store.ts';
-import { TABLES } from './tables.ts';
+import { TABLES, tablesAt, type TableInfo } from './tables.ts';
 
 export const BACKUP_MAGIC = 'SEXTANT-BACKUP';
 export const BACKUP_VERSION = 1;
@@ -38,11 +38,11 @@ export interface BackupSummary {
 }
 
 /** Tables of the store other than Sextant's own: a backup that silently left one out would lie. */
-async function checkTables(db: SqlConn): Promise<void> {
+async function checkTables(db: SqlConn, tables: readonly TableInfo[]): Promise<void> {
   const r = await db.query<{ t: string }>(
     "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
   );
-  const known = new Set([...TABLES.map((t) => t.name), 'schema_migrations']);
+  const known = new Set([...tables.map((t) => t.name), 'schema_migrations']);
   const present = new Set(r.rows.map((x) => x.t));
   const missing = [...known].filter((t) => !present.has(t));
   if (missing.length > 0) throw new ConfigError(`the store is missing tables (${missing.join(', ')}): it is not a complete Sextant store`);
@@ -76,11 +76,13 @@ export async function writeBackup(db: SqlDriver, file: string, nowMs = Date.now(
   try {
     header = await db.transaction(async (tx) => {
       await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      await checkTables(tx);
       const mig = await tx.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
+      // A store not yet migrated by this Sextant (no node started since the upgrade) has its schema's tables only.
+      const tables = tablesAt(Math.max(0, ...mig.rows.map((m) => Number(m.version))));
+      await checkTables(tx, tables);
       const h: BackupHeader = { createdMs: nowMs, source: { kind: db.kind, location: db.location }, migrations: mig.rows.map((m) => ({ version: Number(m.version), name: m.name, checksum: m.checksum })) };
       put(`${BACKUP_MAGIC} ${BACKUP_VERSION} ${JSON.stringify(h)}\n`);
-      for (const t of TABLES) {
+      for (const t of tables) {
         put(`#table ${t.name}\n`);
         let n = 0;
         const where = t.name === 'settings' ? ` WHERE ${SKIP_SETTINGS}` : '';
@@ -160,11 +162,14 @@ export function verifyBackup(file: string): VerifiedBackup {
       throw bad('a row comes before any #table line');
     } else current.push(line);
   }
-  for (const t of TABLES) {
+  const migrations = backupMigrations(header, bad);
+  // Every table of the backup's schema version (a backup from before a migration has no table of it).
+  for (const t of tablesAt(migrations.at(-1)!.version)) {
     const n = tables.get(t.name)?.length ?? -1;
     if (n !== trailer.rows[t.name]) throw bad(`table ${t.name} has ${Math.max(n, 0)} rows, its #end line says ${trailer.rows[t.name] ?? 'none'}`);
   }
-  return { file, header, tables, rows: trailer.rows, migrations: backupMigrations(header, bad) };
+  for (const name of tables.keys()) if (!tablesAt(migrations.at(-1)!.version).some((t) => t.name === name)) throw bad(`it holds table "${name}", which its schema version does not have`);
+  return { file, header, tables, rows: trailer.rows, migrations };
 }
 
 /** The backup's schema must be one this Sextant knows: the same migrations, none changed, none newer. */

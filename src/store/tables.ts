@@ -7,6 +7,8 @@ export interface TableInfo {
   readonly orderBy: string;
   /** A GENERATED ALWAYS AS IDENTITY column whose values a restore keeps (and whose sequence it moves on). */
   readonly identity?: string;
+  /** The migration that created it (default 1): a store or backup at an older schema has no such table. */
+  readonly since?: number;
 }
 
 export const TABLES: readonly TableInfo[] = [
@@ -20,6 +22,11 @@ export const TABLES: readonly TableInfo[] = [
   { name: 'positions', orderBy: 'run_id, strategy_id, symbol' },
   { name: 'equity_snapshots', orderBy: 'run_id, ts_ms' },
   { name: 'risk_events', orderBy: 'id', identity: 'id' },
-  { name: 'strategy_state', orderBy: 'run_id, strategy_id' },
-  { name: 'commands', orderBy: 'run_id, requested_ms, id' },
+  { name: 'strategy_state', orderBy: 'run_id, strategy_id', since: 2 },
+  { name: 'commands', orderBy: 'run_id, requested_ms, id', since: 3 },
 ];
+
+/** The tables a store (or backup) at schema version `version` has. */
+export function tablesAt(version: number): readonly TableInfo[] {
+  return TABLES.filter((t) => (t.since ?? 1) <= version);
+}
