@@ -14,7 +14,7 @@ import { commitPerUnit, marginPerUnit, roundPrice, roundQty } from '../model/ins
 import { NO_LINKS, Order, type OrderLinks, type OrderRequest } from '../model/order.ts';
 import type { ExecutionSink, OrderModification } from '../execution/execution-client.ts';
 import { ExecutionEngine, type OrderRoute } from '../execution/execution-engine.ts';
-import type { OrderCache } from '../execution/order-cache.ts';
+import type { CachedOrder, OrderCache } from '../execution/order-cache.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { TradeTracker } from '../portfolio/trade-tracker.ts';
@@ -105,7 +105,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly #feedsBySymbol = new Map<string, Feed>();
   readonly #opts: KernelOptions;
   /** Exposure each working order may still add (pre-trade buying-power reservations). */
-  readonly #committed = new Map<Order, { readonly perUnit: number; reserved: number }>();
+  /** Orders holding a reservation (kept on their order-cache entries). */
+  #reservations = 0;
   #pendingExposure = 0;
   #barIndex = 0;
 
@@ -119,7 +120,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#marketHooks = this.#breakers !== null || opts.risk.checks.some((c) => c.onMarketData !== undefined);
     this.#breakers?.subscribe((e) => this.#onBreaker(e));
     this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
-    this.execution = new ExecutionEngine({ onOrderEvent: (e, o) => this.#book(e, o) });
+    this.execution = new ExecutionEngine({ onOrderEvent: (e, o, entry) => this.#book(e, o, entry) });
     this.orders = this.execution.cache.all;
   }
 
@@ -356,9 +357,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (links.parentId === undefined) {
       const committed = exposureIncreasingQty(order, this.positionQty(order.symbol)) * commitPerUnit(inst, ref);
       if (committed > 0) {
-        this.#committed.set(order, { perUnit: committed / order.qty, reserved: committed });
+        this.#reservations++;
         this.#pendingExposure += committed;
         if (slot !== undefined) slot.pending += committed;
+        this.execution.submit(order, now, committed / order.qty, committed);
+        return order;
       }
     }
     this.execution.submit(order, now);
@@ -405,7 +408,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   }
 
   /** Books an order event the ExecutionEngine applied: portfolio, trades, breakers, the hook, the strategy. */
-  #book(event: OrderEvent, order: Order): void {
+  #book(event: OrderEvent, order: Order, entry: CachedOrder | null): void {
     switch (event.type) {
       case 'OrderFilled': {
         const f = event.fill;
@@ -426,7 +429,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
         if (this.#breakers !== null) for (let i = closedBefore; i < this.trades.closed.length; i++) this.#breakers.onTradeClosed(this.trades.closed[i]!.pnl, f.tsEventMs);
         this.fills.append(f.orderId, f.strategyId, f.symbol, f.side, f.qty, f.price, f.commission, f.tsEventMs);
-        this.#releaseExposure(order);
+        this.#releaseExposure(order, entry);
         break;
       }
       case 'OrderDenied':
@@ -436,13 +439,13 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
           status: event.type === 'OrderDenied' ? 'denied' : 'rejected', reason: event.reason, tsMs: event.tsEventMs,
         });
         if (event.type === 'OrderRejected') {
-          this.#releaseExposure(order);
+          this.#releaseExposure(order, entry);
           this.#breakers?.onOrderResult(false, event.tsEventMs);
         }
         break;
       case 'OrderCanceled':
       case 'OrderExpired':
-        this.#releaseExposure(order);
+        this.#releaseExposure(order, entry);
         break;
       case 'OrderAccepted':
         this.#breakers?.onOrderResult(true, event.tsEventMs);
@@ -466,15 +469,18 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   }
 
   /** Shrinks an order's reservation to what it may still add; drops it when the order is done. */
-  #releaseExposure(order: Order): void {
-    const c = this.#committed.get(order);
-    if (c === undefined) return;
+  #releaseExposure(order: Order, c: CachedOrder | null): void {
+    if (c === null || c.reservedPerUnit === 0) return;
     // Scale the original reservation by what is left (not the already-shrunk one, which compounded).
-    const remaining = order.isOpen ? c.perUnit * order.leavesQty : 0;
+    const remaining = order.isOpen ? c.reservedPerUnit * order.leavesQty : 0;
     const before = c.reserved;
     if (remaining > 0) c.reserved = remaining;
-    else this.#committed.delete(order);
-    this.#pendingExposure = this.#committed.size === 0 ? 0 : this.#pendingExposure - before + remaining;
+    else {
+      c.reserved = 0;
+      c.reservedPerUnit = 0;
+      this.#reservations--;
+    }
+    this.#pendingExposure = this.#reservations === 0 ? 0 : this.#pendingExposure - before + remaining;
     const slot = this.#byId.get(order.strategyId);
     if (slot !== undefined) slot.pending = Math.max(0, slot.pending - before + remaining);
   }

@@ -45,6 +45,11 @@ export interface ReportAnomalies {
 
 const FILL_EPS = 1e-9;
 
+/** Hears every report the engine applied, with the order's cache entry (null for a denied order). */
+export interface EngineSink {
+  onOrderEvent(event: OrderEvent, order: Order, entry: CachedOrder | null): void;
+}
+
 /** What the engine needs of an ExecutionClient to route commands (kept small: the port grows around it). */
 export type OrderRoute = Pick<ExecutionClient, 'submit' | 'cancel'> & Partial<Pick<ExecutionClient, 'modify'>>;
 
@@ -57,7 +62,7 @@ export class ExecutionEngine implements ExecutionSink {
 
   /** `sink` hears every report the engine applied (the kernel: portfolio, strategies, store). */
   constructor(
-    private readonly sink: ExecutionSink,
+    private readonly sink: EngineSink,
     cache: OrderCache = new OrderCache(),
   ) {
     this.cache = cache;
@@ -78,10 +83,17 @@ export class ExecutionEngine implements ExecutionSink {
 
   // ---- commands ----
 
-  /** Books a new order (already risk-checked) in the cache and sends it to its client. */
-  submit(order: Order, nowMs: number): void {
+  /**
+   * Books a new order (already risk-checked) in the cache and sends it to its client; `reserved`
+   * (per unit and in total) is what the sender reserved for it, kept on its entry.
+   */
+  submit(order: Order, nowMs: number, reservedPerUnit = 0, reserved = 0): void {
     const client = this.clientFor(order.symbol);
-    this.cache.add(order);
+    const e = this.cache.add(order);
+    if (reserved > 0) {
+      e.reservedPerUnit = reservedPerUnit;
+      e.reserved = reserved;
+    }
     client.submit(order, nowMs);
   }
 
@@ -89,7 +101,7 @@ export class ExecutionEngine implements ExecutionSink {
   deny(order: Order, nowMs: number, reason: string): void {
     order.transition('denied', nowMs, reason);
     this.cache.addFinished(order);
-    this.sink.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs, reason }, order);
+    this.sink.onOrderEvent({ type: 'OrderDenied', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs, reason }, order, null);
   }
 
   /** Asks the order's client to cancel it; an unknown or finished order is left alone (false). */
@@ -146,14 +158,14 @@ export class ExecutionEngine implements ExecutionSink {
       }
       e.filledQty = booked;
     } else if (event.type === 'OrderUpdated') {
-      this.sink.onOrderEvent(event, order);
+      this.sink.onOrderEvent(event, order, e);
       return;
     } else {
       to = statusOf(event.type);
       if (!this.#legal(e, to)) return;
     }
     this.cache.setStatus(e, to);
-    this.sink.onOrderEvent(event, order);
+    this.sink.onOrderEvent(event, order, e);
   }
 
   // ---- reports from a client that only reports ----
@@ -178,7 +190,7 @@ export class ExecutionEngine implements ExecutionSink {
         return;
       }
       o.amend({ qty: r.qty, limitPrice: r.limitPrice, stopPrice: r.stopPrice }, r.tsEventMs);
-      this.sink.onOrderEvent({ ...base, type: 'OrderUpdated' }, o);
+      this.sink.onOrderEvent({ ...base, type: 'OrderUpdated' }, o, e);
       return;
     }
     if (r.kind === 'fill') {
@@ -197,7 +209,7 @@ export class ExecutionEngine implements ExecutionSink {
       e.filledQty = o.filledQty;
       this.cache.setStatus(e, o.status);
       const fill: Fill = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty: f.qty, price: f.price, commission: f.commission, liquidity: f.liquidity, tsEventMs: r.tsEventMs };
-      this.sink.onOrderEvent({ ...base, type: 'OrderFilled', fill, status: o.status }, o);
+      this.sink.onOrderEvent({ ...base, type: 'OrderFilled', fill, status: o.status }, o, e);
       return;
     }
     let event: OrderEvent;
@@ -228,7 +240,7 @@ export class ExecutionEngine implements ExecutionSink {
     if (to === 'triggered') o.triggered = true;
     o.transition(to, r.tsEventMs, r.reason);
     this.cache.setStatus(e, to);
-    this.sink.onOrderEvent(event, o);
+    this.sink.onOrderEvent(event, o, e);
   }
 
   /**
@@ -240,7 +252,7 @@ export class ExecutionEngine implements ExecutionSink {
     const o = e.order;
     o.transition('submitted', tsMs);
     this.cache.setStatus(e, 'submitted');
-    this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: tsMs }, o);
+    this.sink.onOrderEvent({ type: 'OrderSubmitted', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: tsMs }, o, e);
   }
 
   /**

@@ -28,6 +28,12 @@ export class CachedOrder {
   filledQty = 0;
   /** Ids of the fills booked from reports that carry one (null until the first). */
   fillIds: Set<string> | null = null;
+  /**
+   * Buying power the sender reserved for the order before it went out (the kernel's pre-trade
+   * exposure), per unit and in total; the sender shrinks it as the order fills. 0 when none.
+   */
+  reservedPerUnit = 0;
+  reserved = 0;
   /** Links in the list of all working orders (a), of its strategy (s) and of its symbol (y). */
   prevA: CachedOrder | null = null;
   nextA: CachedOrder | null = null;
