@@ -19,7 +19,7 @@ function store(): { store: Store; rows: OrderInput[]; flushed: number[] } {
 describe('DurableExecutionClient', () => {
   it('persists a submit first, sends only what its flush committed, then a modify or cancel of it in order; queries pass through', async () => {
     const rec = new RecordingSink();
-    const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: false }, rec, { rejectReason: () => null, positionQty: () => 0 });
+    const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: false }, rec, { rejectReason: () => null, positionQty: () => 0 }, { journal: true });
     venue.addInstrument(makeInstrument('X'));
     const s = store();
     const client = new DurableExecutionClient(venue, s.store, 'run-1', () => 5, (e) => {

@@ -56,6 +56,12 @@ export interface SimVenueOptions {
   readonly name?: string;
   /** Narrows what the venue accepts (default: SIMULATED_CAPABILITIES). */
   readonly capabilities?: Partial<ExecutionCapabilities>;
+  /**
+   * Keep a journal (every order, fill, position and the cash) to answer queryOrder and mass status
+   * (default false: a backtest never asks, and recording cost its order round trip a few percent).
+   * Queries of a venue without one are an InvariantError.
+   */
+  readonly journal?: boolean;
   /** The account its balance report starts from (default USD 0: the report is then the cash flow of the fills). */
   readonly account?: SimAccount;
   /** Starts connected (default: true; backtests never call connect). */
@@ -145,7 +151,7 @@ export class SimulatedVenue implements ExecutionClient {
   #pass = -1;
   readonly venue: string;
   readonly capabilities: ExecutionCapabilities;
-  readonly #journal: VenueJournal;
+  readonly #journal: VenueJournal | null;
   readonly #conn: ConnectionTracker;
   /** Connected: events reach the sink. While not, the venue goes on matching and only its journal knows. */
   #live: boolean;
@@ -162,7 +168,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.#trackVol = config.slippage.name === 'sqrt-impact';
     this.venue = options.name ?? 'simulated';
     this.capabilities = Object.freeze({ ...SIMULATED_CAPABILITIES, ...options.capabilities });
-    this.#journal = new VenueJournal('SIM', options.account ?? { currency: 'USD', cash: 0 });
+    this.#journal = options.journal === true ? new VenueJournal('SIM', options.account ?? { currency: 'USD', cash: 0 }) : null;
     this.#live = options.connected ?? true;
     this.#conn = new ConnectionTracker(this.#live ? 'connected' : 'disconnected', (e) => this.sink.onConnectionState?.(e));
     this.#clock = options.clock;
@@ -177,7 +183,7 @@ export class SimulatedVenue implements ExecutionClient {
   async connect(): Promise<void> {
     const state = this.#conn.state;
     // From here on duplicates are caught among finished orders too (see VenueJournal).
-    this.#journal.index();
+    this.#journal?.index();
     if (state === 'connected') return;
     if (!this.#venueUp) throw new RetryableVenueError(`${this.venue}: the venue is unreachable`);
     if (state !== 'reconnecting') this.#conn.set('connecting', this.#nowMs());
@@ -226,33 +232,40 @@ export class SimulatedVenue implements ExecutionClient {
 
   async queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
     this.#mustBeConnected();
-    const o = this.#journal.get(clientOrderId);
-    return o === undefined ? null : this.#journal.orderReport(o);
+    const j = this.#journalFor('queryOrder');
+    const o = j.get(clientOrderId);
+    return o === undefined ? null : j.orderReport(o);
   }
 
   async openOrders(symbol?: string): Promise<OrderStatusReport[]> {
     this.#mustBeConnected();
-    return this.workingOrders(symbol).map((o) => this.#journal.orderReport(o));
+    const j = this.#journalFor('openOrders');
+    return this.workingOrders(symbol).map((o) => j.orderReport(o));
   }
 
   async fillsSince(sinceMs: number): Promise<FillReport[]> {
     this.#mustBeConnected();
-    return this.#journal.fillsSince(sinceMs);
+    return this.#journalFor('fillsSince').fillsSince(sinceMs);
   }
 
   async positions(): Promise<PositionReport[]> {
     this.#mustBeConnected();
-    return this.#journal.positions();
+    return this.#journalFor('positions').positions();
   }
 
   async balances(): Promise<BalanceReport[]> {
     this.#mustBeConnected();
-    return this.#journal.balances(this.#nowMs());
+    return this.#journalFor('balances').balances(this.#nowMs());
   }
 
   /** The venue order id it gave an order (a cancel-replace gives a new one), or undefined. */
   venueOrderId(clientOrderId: string): string | undefined {
-    return this.#journal.venueOrderId(clientOrderId);
+    return this.#journal?.venueOrderId(clientOrderId);
+  }
+
+  #journalFor(query: string): VenueJournal {
+    if (this.#journal === null) throw new InvariantError(`${this.venue}: ${query} needs the venue's journal (construct SimulatedVenue with options { journal: true })`);
+    return this.#journal;
   }
 
   #mustBeConnected(): void {
@@ -264,7 +277,7 @@ export class SimulatedVenue implements ExecutionClient {
     const known = this.#slotOf.get(inst.symbol);
     if (known !== undefined) return known;
     const slot = this.#slots.length;
-    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, exits: [], position: this.#journal.positionOf(inst.symbol) });
+    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, exits: [], position: this.#journal?.positionOf(inst.symbol) ?? { qty: 0, avgPrice: 0, tsMs: 0 } });
     this.#slotOf.set(inst.symbol, slot);
     return slot;
   }
@@ -295,11 +308,11 @@ export class SimulatedVenue implements ExecutionClient {
     }
     // Idempotent by client order id: the same order sent twice (an ambiguous send retried) or another with
     // its id, working or (once the journal's index exists: connect or a query) finished.
-    if (order.status !== 'initialized' || this.#orders.has(order.id) || this.#journal.hasIndexed(order.id)) {
+    if (order.status !== 'initialized' || this.#orders.has(order.id) || (this.#journal?.hasIndexed(order.id) ?? false)) {
       this.#refuse('submit', order.id, `duplicate client order id ${order.id}: the venue already has this order`, nowMs);
       return;
     }
-    const problem = submitProblem(order, this.capabilities, this.#journal.positionQty(order.symbol));
+    const problem = submitProblem(order, this.capabilities, this.capabilities.shorting ? 0 : (this.#journal?.positionQty(order.symbol) ?? this.guard.positionQty(order.symbol)));
     if (problem !== null && this.#slotOf.has(order.symbol)) {
       // Refused at the door, as a broker's API refuses a malformed request: no venue order exists (queryOrder: null).
       order.transition('submitted', nowMs);
@@ -319,7 +332,7 @@ export class SimulatedVenue implements ExecutionClient {
     if (problem !== null) return this.#refuse('modify', clientOrderId, problem, nowMs);
     order.amend(changes, nowMs);
     if (!this.capabilities.nativeModify) {
-      this.#journal.replace(order.id);
+      this.#journal?.replace(order.id);
       const working = this.#slots[this.#slotOf.get(order.symbol)!]!.working;
       working.splice(working.indexOf(order), 1);
       working.push(order);
@@ -334,7 +347,7 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   #notWorking(clientOrderId: string): string {
-    const known = this.#journal.get(clientOrderId);
+    const known = this.#journal?.get(clientOrderId);
     return known === undefined ? `unknown order ${clientOrderId}` : `order ${clientOrderId} is ${known.status}, not working`;
   }
 
@@ -342,7 +355,7 @@ export class SimulatedVenue implements ExecutionClient {
   #place(order: Order, nowMs: number, trailRef?: number): void {
     const slotIdx = this.#slotOf.get(order.symbol);
     order.transition('submitted', nowMs);
-    const journalAt = this.#journal.record(order);
+    const journalAt = this.#journal === null ? -1 : this.#journal.record(order);
     this.#emit({ type: 'OrderSubmitted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (slotIdx === undefined) {
       this.#reject(order, nowMs, `no market data for ${order.symbol} at this venue`);
@@ -559,7 +572,7 @@ export class SimulatedVenue implements ExecutionClient {
       orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, qty, price, commission, liquidity, tsEventMs: nowMs,
     };
     this.#fillSeq++;
-    this.#journal.recordFill(x.journalAt, fill, inst.multiplier, slot.position);
+    if (this.#journal !== null) this.#journal.recordFill(x.journalAt, fill, inst.multiplier, slot.position);
     if (!o.isOpen) this.#remove(o);
     this.#emit({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
     this.#afterFill(o, nowMs);

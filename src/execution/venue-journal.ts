@@ -1,7 +1,7 @@
 // What the simulated venue remembers for queries and reconciliation: every order it has seen (by client
 // order id, with the venue order id it gave it), every fill, and the account those fills make. Recording
-// is two array pushes per order (the kernel keeps its orders anyway), and per fill seven numbers in one
-// flat array: no object per fill survives (a backtest may make millions; the kernel's FillLog is columnar
+// is two array pushes per order (the order cache keeps its orders anyway), and per fill seven numbers in one
+// growable Float64Array: no object per fill survives (a backtest may make millions; the kernel's FillLog is columnar
 // for the same reason). The index by client order id is built on first use (connect, a query) and kept
 // from then on: a map entry per order cost a backtest about 1 us per order (100k-order runs), and a
 // backtest never asks.
@@ -32,7 +32,9 @@ export class VenueJournal {
   readonly #venueSeq: number[] = [];
   #nextSeq = 0;
   /** Per fill, FILL_FIELDS numbers: order index, venue sequence number then, qty, price, commission, maker (1/0), time. */
-  readonly #fills: number[] = [];
+  #fills = new Float64Array(FILL_FIELDS * 64);
+  /** Numbers used in #fills. */
+  #fillsEnd = 0;
   readonly #positions = new Map<string, PositionState>();
   #cash: number;
 
@@ -94,7 +96,21 @@ export class VenueJournal {
 
   /** Books a fill of the order at position `at` (from record) into the journal, `p` (positionOf its symbol) and the cash. */
   recordFill(at: number, fill: Fill, multiplier: number, p: PositionState): void {
-    this.#fills.push(at, this.#venueSeq[at]!, fill.qty, fill.price, fill.commission, fill.liquidity === 'maker' ? 1 : 0, fill.tsEventMs);
+    let f = this.#fills;
+    const k = this.#fillsEnd;
+    if (k + FILL_FIELDS > f.length) {
+      const grown = new Float64Array(f.length * 2);
+      grown.set(f);
+      this.#fills = f = grown;
+    }
+    f[k] = at;
+    f[k + 1] = this.#venueSeq[at]!;
+    f[k + 2] = fill.qty;
+    f[k + 3] = fill.price;
+    f[k + 4] = fill.commission;
+    f[k + 5] = fill.liquidity === 'maker' ? 1 : 0;
+    f[k + 6] = fill.tsEventMs;
+    this.#fillsEnd = k + FILL_FIELDS;
     const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
     this.#cash -= signed * fill.price * multiplier + fill.commission;
     const next = p.qty + signed;
@@ -135,7 +151,7 @@ export class VenueJournal {
   fillsSince(sinceMs: number): FillReport[] {
     const out: FillReport[] = [];
     const f = this.#fills;
-    for (let at = 0; at < f.length; at += FILL_FIELDS) {
+    for (let at = 0; at < this.#fillsEnd; at += FILL_FIELDS) {
       const tsEventMs = f[at + 6]!;
       if (tsEventMs < sinceMs) continue;
       const o = this.#orders[f[at]!]!;

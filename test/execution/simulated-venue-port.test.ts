@@ -1,6 +1,6 @@
 // The simulated venue's ExecutionClient side beyond the shared contract: what only a simulator can show
 // (matching goes on while the client is away, queue priority under cancel-replace, volume-capped fills on
-// bars) and that its mass status after a whole backtest agrees with the kernel's own books.
+// bars), that its journal answers exactly what its sink heard, and that a backtest's venue keeps none.
 import { describe, expect, it } from 'vitest';
 import { RetryableVenueError } from '../../src/core/errors.ts';
 import { FractionCommission } from '../../src/execution/commission.ts';
@@ -21,7 +21,7 @@ const T0 = Date.UTC(2024, 0, 2, 14, 30);
 function venueWith(config: Partial<VenueConfig> = {}, capabilities: Partial<ExecutionCapabilities> = {}, inst = makeInstrument('X')) {
   const rec = new RecordingSink();
   const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: false, ...config }, rec, { rejectReason: () => null, positionQty: () => 0 }, {
-    capabilities, account: { currency: 'USD', cash: 10_000 },
+    capabilities, journal: true, account: { currency: 'USD', cash: 10_000 },
   });
   const slot = venue.addInstrument(inst);
   let t = T0;
@@ -126,30 +126,48 @@ describe('simulated venue as an ExecutionClient', () => {
     expect(await venue.positions()).toEqual([]);
   });
 
-  it('after a backtest reports the same fills and positions as the kernel booked', async () => {
-    class Cycle extends Strategy<Record<string, never>> {
-      #n = 0;
+  it("answers from its journal exactly what its sink heard, over random orders and bars", async () => {
+    const { venue, rec, bar, submit } = venueWith({ volumeCap: 0.5, commission: new FractionCommission(0.001) });
+    let x = 1;
+    const rnd = (): number => ((x = (x * 48271) % 2147483647) / 2147483647);
+    let px = 100;
+    bar(px, px, px, px);
+    for (let i = 0; i < 400; i++) {
+      const side = rnd() < 0.5 ? 'buy' : 'sell';
+      const r = rnd();
+      if (r < 0.3) submit({ side, type: 'market', qty: 1 + Math.floor(rnd() * 20) });
+      else if (r < 0.6) submit({ side, type: 'limit', limitPrice: Math.round((px + (rnd() - 0.5) * 4) * 100) / 100, qty: 1 + Math.floor(rnd() * 20) });
+      else if (r < 0.7) submit({ side, type: 'stop', stopPrice: Math.round((px + (side === 'buy' ? 1 : -1) * rnd() * 3) * 100) / 100 });
+      else if (r < 0.8 && venue.workingCount > 0) venue.cancel(venue.workingOrders()[0]!.id, T0);
+      const o = px;
+      px = Math.max(1, Math.round((px + (rnd() - 0.5) * 3) * 100) / 100);
+      bar(o, Math.max(o, px) + 0.5, Math.min(o, px) - 0.5, px, 20 + Math.floor(rnd() * 40));
+    }
+    const ms = await requestMassStatus(venue, 0);
+    const heard = rec.fills();
+    expect(heard.length).toBeGreaterThan(100);
+    expect(ms.fills.map((f) => [f.clientOrderId, f.side, f.qty, f.price, f.commission, f.liquidity, f.tsEventMs])).toEqual(
+      heard.map((f) => [f.orderId, f.side, f.qty, f.price, f.commission, f.liquidity, f.tsEventMs]),
+    );
+    const net = heard.reduce((q, f) => q + (f.side === 'buy' ? f.qty : -f.qty), 0);
+    expect(ms.positions.reduce((q, p) => q + p.qty, 0)).toBeCloseTo(net, 9);
+    const cash = 10_000 - heard.reduce((c, f) => c + (f.side === 'buy' ? 1 : -1) * f.qty * f.price + f.commission, 0);
+    expect(ms.balances[0]!.total).toBeCloseTo(cash, 6);
+    expect(ms.openOrders.map((r) => r.clientOrderId)).toEqual(venue.workingOrders().map((o) => o.id));
+  });
+
+  it('in a backtest keeps no journal, and its queries say how to get one', async () => {
+    class Once extends Strategy<Record<string, never>> {
       constructor() {
         super({});
       }
       override onBar(bar: Bar, ctx: StrategyContext): void {
-        const k = this.#n++ % 7;
-        if (k === 0) ctx.buy(bar.symbol, 3);
-        else if (k === 3) ctx.sell(bar.symbol, 1);
+        if (ctx.position(bar.symbol).qty === 0 && ctx.openOrders().length === 0) ctx.buy(bar.symbol, 1);
       }
     }
-    const series = [randomWalk('W', 2_000, 7)];
-    const out = new BacktestNode({ series, cash: 1e9, venue: { commission: new FractionCommission(0.001) }, strategies: [{ strategy: new Cycle() }] }).run();
-    const venue = out.kernel.venue;
-    const ms = await requestMassStatus(venue, 0);
-    const fills = out.kernel.fills.toArray();
-    expect(fills.length).toBeGreaterThan(400);
-    expect(ms.fills.map((f) => [f.clientOrderId, f.side, f.qty, f.price, f.commission, f.tsEventMs])).toEqual(
-      fills.map((f) => [f.orderId, f.side, f.qty, f.price, f.commission, f.tsMs]),
-    );
-    expect(ms.positions).toHaveLength(1);
-    expect(ms.positions[0]!.qty).toBe(out.kernel.portfolio.position('W').qty);
-    expect(ms.positions[0]!.avgPrice).toBeCloseTo(out.kernel.portfolio.position('W').avgPrice, 9);
-    expect(ms.openOrders.map((r) => r.clientOrderId).sort()).toEqual(out.kernel.orders.filter((o) => o.isOpen).map((o) => o.id).sort());
+    const out = new BacktestNode({ series: [randomWalk('W', 50, 7)], cash: 1e6, strategies: [{ strategy: new Once() }] }).run();
+    expect(out.kernel.fills.length).toBe(1);
+    await expect(out.kernel.venue.fillsSince(0)).rejects.toThrow(/fillsSince needs the venue's journal \(construct SimulatedVenue with options \{ journal: true \}\)/);
+    await expect(out.kernel.venue.queryOrder('O-1')).rejects.toThrow(/journal: true/);
   });
 });

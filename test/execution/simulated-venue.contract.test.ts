@@ -15,7 +15,7 @@ function simSetup(sink: ExecutionSink, capabilities: Partial<ExecutionCapabiliti
     { ...DEFAULT_VENUE_CONFIG, dailyBars: false, commission: new FractionCommission(0.001) },
     sink,
     { rejectReason: () => null, positionQty: () => 0 },
-    { connected: false, capabilities, account: { currency: 'USD', cash: 100_000 }, clock: () => now },
+    { connected: false, journal: true, capabilities, account: { currency: 'USD', cash: 100_000 }, clock: () => now },
   );
   const symbols = ['AAA', 'BBB'] as const;
   const slots = symbols.map((s) => venue.addInstrument(makeInstrument(s)));
