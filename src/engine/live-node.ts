@@ -161,6 +161,11 @@ export class LiveNode implements MarketSink {
     this.#feed = typeof f === 'function' ? f(this.#cursorMs) : f;
     if (this.#stopped) return;
     this.node.start();
+    // Every commit carries the strategies' states of its moment, whoever triggers it.
+    this.#cfg.store.setStateSource(() => {
+      const s = this.#strategyStates();
+      return s.states.map((x) => ({ runId: this.#cfg.runId, strategyId: x.strategyId, state: x.state, tsMs: s.tsMs }));
+    });
     this.#flushTimer = setInterval(() => void this.#flush(), this.#cfg.flushEveryMs ?? 25);
     // Live feeds snapshot equity on a timer; replays write one row per bar (see onBar).
     if (!this.kernel.matchOnBars) {
@@ -377,6 +382,7 @@ export class LiveNode implements MarketSink {
     while (this.#client.pending > 0) await this.#client.drained();
     this.#stopped = true;
     clearInterval(this.#flushTimer);
+    this.#cfg.store.setStateSource(null);
     clearInterval(this.#equityTimer);
     this.node.stop();
     const states = this.#strategyStates();
@@ -452,13 +458,16 @@ export class LiveNode implements MarketSink {
     while (this.#failure === null && (this.#cfg.store.bufferedRows > 0 || this.#flushing !== null));
   }
 
-  /** Commits buffered rows, then the strategies' own state as of the same moment (a checkpoint). */
+  /** Commits buffered rows and the strategies' own state as of the same moment, in one transaction (a checkpoint). */
   #flush(): Promise<void> {
-    if (this.#flushing !== null || this.#cfg.store.bufferedRows === 0) return this.#flushing ?? Promise.resolve();
+    if (this.#flushing !== null) return this.#flushing;
+    // States are taken even when no row waits: other writers (the durable client persisting intents)
+    // may have flushed the rows already, and a changed state must not wait for the next buffered row.
     const states = this.#stopped ? null : this.#strategyStates();
-    this.#flushing = this.#cfg.store
-      .flush()
-      .then(() => (states === null ? undefined : saveStrategyStates(this.#cfg.store, this.#cfg.runId, states)))
+    if (this.#cfg.store.bufferedRows === 0 && (states === null || states.states.length === 0)) return Promise.resolve();
+    // The states go in the same transaction as the rows buffered with them: fills and strategy state
+    // come back from the same moment after a crash.
+    this.#flushing = (states === null || states.states.length === 0 ? this.#cfg.store.flush() : saveStrategyStates(this.#cfg.store, this.#cfg.runId, states).then(() => this.#cfg.store.flush()))
       .catch((e: unknown) => this.#fail(e))
       .finally(() => {
         this.#flushing = null;

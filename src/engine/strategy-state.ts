@@ -41,8 +41,9 @@ export function snapshotStrategyStates(strategies: Specs, problem: (strategyId: 
   return { tsMs, states };
 }
 
+/** Commits the states together with every row buffered in the store so far (one transaction: a checkpoint). */
 export async function saveStrategyStates(store: Store, runId: string, s: StrategyStates): Promise<void> {
-  await Promise.all(s.states.map((x) => store.saveStrategyState({ runId, strategyId: x.strategyId, state: x.state, tsMs: s.tsMs })));
+  await store.saveStrategyStates(s.states.map((x) => ({ runId, strategyId: x.strategyId, state: x.state, tsMs: s.tsMs })));
 }
 
 /** Stored states of the strategies that have onLoad, by strategy id. */

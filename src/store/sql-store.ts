@@ -58,6 +58,7 @@ import {
   oneOf,
   text,
   type CheckedBatch,
+  type CheckedStrategyState,
 } from './validate.ts';
 
 export interface SqlStoreOptions {
@@ -79,11 +80,18 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function emptyBatch(): CheckedBatch {
-  return { orders: [], orderEvents: [], fills: [], positions: [], equity: [], riskEvents: [] };
+  return { orders: [], orderEvents: [], fills: [], positions: [], equity: [], riskEvents: [], strategyStates: [] };
 }
 
 function rowCount(b: CheckedBatch): number {
-  return b.orders.length + b.orderEvents.length + b.fills.length + b.positions.length + b.equity.length + b.riskEvents.length;
+  return b.orders.length + b.orderEvents.length + b.fills.length + b.positions.length + b.equity.length + b.riskEvents.length + b.strategyStates.length;
+}
+
+/** The last state of each (run, strategy) in a batch: only it needs writing. */
+function latestStates(xs: readonly CheckedStrategyState[]): CheckedStrategyState[] {
+  const last = new Map<string, CheckedStrategyState>();
+  for (const x of xs) last.set(`${x.runId}\u0000${x.strategyId}`, x);
+  return [...last.values()];
 }
 
 function pushAll<T>(to: T[], from: readonly T[]): void {
@@ -116,6 +124,9 @@ class SqlStore implements Store {
   readonly #maxBufferRows: number;
   #buf: CheckedBatch = emptyBatch();
   #rows = 0;
+  #stateSource: (() => readonly StrategyStateRecord[]) | null = null;
+  /** Runs known to exist (strategy states are checked against them before they join a batch). */
+  readonly #knownRuns = new Set<string>();
   /** Resolves after the last queued write settles; never rejects (writes run one after another). */
   #tail: Promise<void> = Promise.resolve();
   readonly #inflight = new Set<Promise<void>>();
@@ -290,31 +301,44 @@ class SqlStore implements Store {
     );
   }
 
-  async saveStrategyState(row: StrategyStateRecord): Promise<void> {
+  /**
+   * Saves strategies' own state in one transaction with every row appended before (a checkpoint: the
+   * states never run ahead of, nor lag behind, the fills they saw). Resolves once committed.
+   */
+  saveStrategyStates(rows: readonly StrategyStateRecord[]): Promise<void> {
+    return this.#saveStates(rows, (i) => `strategyStates[${i}]`);
+  }
+
+  saveStrategyState(row: StrategyStateRecord): Promise<void> {
+    return this.#saveStates([row], () => 'strategyState');
+  }
+
+  async #saveStates(rows: readonly StrategyStateRecord[], name: (i: number) => string): Promise<void> {
     this.#assertOpen();
-    const runId = text(row.runId, 'strategyState.runId');
-    const strategyId = text(row.strategyId, 'strategyState.strategyId');
-    const state = jsonText(row.state, 'strategyState.state');
-    const tsMs = epochMs(row.tsMs, 'strategyState.tsMs');
-    // Behind the rows appended so far: the saved state never runs ahead of the fills it saw.
-    if (this.#rows > 0) void this.#startWrite(this.#take());
-    const p = this.#tail.then(async () => {
-      try {
-        await this.#db.query(
-          `INSERT INTO strategy_state (run_id, strategy_id, state, ts_ms) VALUES ($1, $2, $3::jsonb, $4)
-           ON CONFLICT (run_id, strategy_id) DO UPDATE SET state = EXCLUDED.state, ts_ms = EXCLUDED.ts_ms, updated_at = now()`,
-          [runId, strategyId, state, tsMs],
-        );
-      } catch (e) {
-        const t = translateDbError(e);
-        throw t instanceof InputError ? new InputError(`strategy state: no run "${runId}"`, { field: 'strategyState.runId' }) : t;
-      }
-    });
-    this.#tail = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    await p;
+    const checked = rows.map((row, i) => ({
+      runId: text(row.runId, `${name(i)}.runId`),
+      strategyId: text(row.strategyId, `${name(i)}.strategyId`),
+      stateJson: jsonText(row.state, `${name(i)}.state`),
+      tsMs: epochMs(row.tsMs, `${name(i)}.tsMs`),
+    }));
+    // An unknown run is refused here, before the states join a batch whose other rows must not fail with them.
+    for (let i = 0; i < checked.length; i++) {
+      const runId = checked[i]!.runId;
+      if (this.#knownRuns.has(runId)) continue;
+      const r = await this.#db.query('SELECT 1 FROM runs WHERE id = $1', [runId]);
+      if (r.rows.length === 0) throw new InputError(`strategy state: no run "${runId}"`, { field: `${name(i)}.runId` });
+      this.#knownRuns.add(runId);
+    }
+    pushAll(this.#buf.strategyStates, checked);
+    this.#rows += checked.length;
+    if (this.#rows === 0) return;
+    const p = this.#startWrite(this.#take());
+    try {
+      await p;
+    } catch (e) {
+      if (this.#unreported?.error === e) this.#unreported = null;
+      throw e;
+    }
   }
 
   async loadStrategyState(runId: string, strategyId: string): Promise<StrategyStateRecord | null> {
@@ -355,7 +379,25 @@ class SqlStore implements Store {
     if (this.#rows >= this.#maxBufferRows) void this.#startWrite(this.#take());
   }
 
+  setStateSource(source: (() => readonly StrategyStateRecord[]) | null): void {
+    this.#stateSource = source;
+  }
+
+  /** Adds the source's states as of this moment to `b` (a state that cannot be stored was reported by whoever made it: left out). */
+  #addStates(b: CheckedBatch): void {
+    if (this.#stateSource === null) return;
+    for (const row of this.#stateSource()) {
+      try {
+        b.strategyStates.push({ runId: text(row.runId, 'strategyState.runId'), strategyId: text(row.strategyId, 'strategyState.strategyId'), stateJson: jsonText(row.state, 'strategyState.state'), tsMs: epochMs(row.tsMs, 'strategyState.tsMs') });
+      } catch {
+        // left out (see above)
+      }
+    }
+  }
+
   #take(): CheckedBatch {
+    // The states as of this moment join the rows buffered up to it (a checkpoint).
+    this.#addStates(this.#buf);
     const b = this.#buf;
     this.#buf = emptyBatch();
     this.#rows = 0;
@@ -396,6 +438,7 @@ class SqlStore implements Store {
     const checked = checkBatch(batch);
     if (this.#rows > 0) void this.#startWrite(this.#take());
     if (rowCount(checked) === 0) return;
+    this.#addStates(checked);
     const p = this.#startWrite(checked);
     // This caller hears about its own failure; keep it from being reported twice.
     try {
@@ -416,6 +459,13 @@ class SqlStore implements Store {
         for (const c of chunks(dedupePositions(b.positions))) await upsertPositions(tx, c);
         for (const c of chunks(b.equity)) await insertEquity(tx, c);
         for (const c of chunks(b.riskEvents)) await insertRiskEvents(tx, c);
+        for (const st of latestStates(b.strategyStates)) {
+          await tx.query(
+            `INSERT INTO strategy_state (run_id, strategy_id, state, ts_ms) VALUES ($1, $2, $3::jsonb, $4)
+             ON CONFLICT (run_id, strategy_id) DO UPDATE SET state = EXCLUDED.state, ts_ms = EXCLUDED.ts_ms, updated_at = now()`,
+            [st.runId, st.strategyId, st.stateJson, st.tsMs],
+          );
+        }
       });
     } catch (e) {
       throw translateDbError(e);

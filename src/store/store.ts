@@ -311,6 +311,8 @@ export interface Store {
    * before the call, so a stored state never runs ahead of the fills it saw. Resolves once committed.
    */
   saveStrategyState(row: StrategyStateRecord): Promise<void>;
+  /** Saves several states in one transaction together with every row appended before them (a checkpoint). */
+  saveStrategyStates(rows: readonly StrategyStateRecord[]): Promise<void>;
   /** The strategy's latest saved state in the run, or null when it never saved one. */
   loadStrategyState(runId: string, strategyId: string): Promise<StrategyStateRecord | null>;
 
@@ -323,6 +325,13 @@ export interface Store {
   appendRiskEvents(rows: readonly RiskEventInput[]): void;
   /** Rows appended but not yet handed to a write. */
   readonly bufferedRows: number;
+  /**
+   * Where the strategies' current states come from: every batch this store commits from now on (whoever
+   * triggers it: a flush, the durable client persisting an intent) carries the states that changed, in
+   * the same transaction as its rows, so fills and strategy state always come back from the same moment.
+   * null stops it.
+   */
+  setStateSource(source: (() => readonly StrategyStateRecord[]) | null): void;
   /**
    * Resolves once every row appended before the call is committed (see docs/store.md for what
    * committed means on each implementation); rejects if any of them could not be written.

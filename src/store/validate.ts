@@ -260,6 +260,15 @@ export interface CheckedBatch {
   positions: PositionInput[];
   equity: EquityInput[];
   riskEvents: RiskEventInput[];
+  /** Strategies' own state (onSave), committed with the rows of the same checkpoint; stored as JSON text. */
+  strategyStates: CheckedStrategyState[];
+}
+
+export interface CheckedStrategyState {
+  readonly runId: string;
+  readonly strategyId: string;
+  readonly stateJson: string;
+  readonly tsMs: number;
 }
 
 export function checkBatch(batch: WriteBatch): CheckedBatch {
@@ -271,5 +280,6 @@ export function checkBatch(batch: WriteBatch): CheckedBatch {
     positions: checkAll(b.positions ?? [], 'positions', checkPosition),
     equity: checkAll(b.equity ?? [], 'equity', checkEquity),
     riskEvents: checkAll(b.riskEvents ?? [], 'riskEvents', checkRiskEvent),
+    strategyStates: [],
   };
 }
