@@ -15,9 +15,9 @@ export default defineConfig({
     env: { SEXTANT_FROM_SOURCE: '1' },
     // Vitest's default is one worker per CPU less one: a single worker on a 2-core machine, where most of the
     // suite's wall time is spent waiting on spawned processes, replays and timers rather than computing.
-    // Three workers overlap that waiting; every test isolates what it shares (temp folders, Postgres
-    // schemas and Redis queues named per process).
-    maxWorkers: 3,
+    // Four workers overlap that waiting (three took 12.7 min once the 50-kill crash tests came); every test
+    // isolates what it shares (temp folders, Postgres schemas and Redis queues named per process).
+    maxWorkers: 4,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

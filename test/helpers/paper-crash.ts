@@ -12,10 +12,10 @@ import type { Store } from '../../src/store/store.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 /** 50; CRASH_KILLS=<n> runs fewer while working on this test. */
 export const KILLS = Number(process.env.CRASH_KILLS ?? 50);
-export const BARS = 6000;
-// Daily bars paced at 10 ms each (86,400,000 ms a day / 10): a minute of replay, more than the 50
-// processes trade before their kills (0.2-1.5 s each), so every kill lands mid-run.
-const SPEED = String(86_400_000 / 10);
+export const BARS = 3000;
+// Daily bars paced at 20 ms each (86,400,000 ms a day / 20): a minute of replay, more than the 50
+// processes trade before their kills (0.1-0.9 s each), so every kill lands mid-run.
+const SPEED = String(86_400_000 / 20);
 
 const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
 const COUNTER = join(ROOT, 'test/fixtures/restart-counter.ts');
@@ -76,7 +76,7 @@ export async function crashAndRecover(stateDir: string, env: NodeJS.ProcessEnv):
       duringStartup++;
       timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(rng.next() * 1500));
     } else {
-      const delay = 200 + Math.floor(rng.next() * 1300);
+      const delay = 100 + Math.floor(rng.next() * 800);
       void trading(child).then(() => (timer = setTimeout(() => child.kill('SIGKILL'), delay)));
     }
     const r = await done;
