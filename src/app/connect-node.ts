@@ -12,6 +12,7 @@ import { ENDPOINT_FILE, EndpointFileSchema, type EndpointFile } from './control-
 import type { NodeHandle } from './node-handle.ts';
 import { DEFAULT_STATE_DIR } from './paper.ts';
 import { HttpNodeHandle, StoreNodeHandle } from './remote-node-handle.ts';
+import { isProcessAlive } from '../core/pid.ts';
 
 export interface ConnectOptions {
   /** The state folder of the paper process (its embedded store, status and endpoint file). */
@@ -22,21 +23,12 @@ export interface ConnectOptions {
   readonly requester?: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The live process holding the embedded store's lock file, or null. */
 function lockHolder(path: string): number | null {
   try {
     const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : null;
   } catch {
     return null;
   }
@@ -86,7 +78,7 @@ async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<Nod
     removeIfSame(file, ep.token);
     return new ConfigError(`no running node${forRun(opts.runId ?? ep.runId)} in ${stateDir}: ${why}; removed its stale endpoint file`, { field: 'stateDir' });
   };
-  if (!alive(ep.pid)) throw stale(`the process that served it (pid ${ep.pid}) has ended (killed or crashed)`);
+  if (!isProcessAlive(ep.pid)) throw stale(`the process that served it (pid ${ep.pid}) has ended (killed or crashed)`);
   if (opts.runId !== undefined && opts.runId !== ep.runId) {
     throw new ConfigError(`no running node for run "${opts.runId}" in ${stateDir}: the paper process there (pid ${ep.pid}) trades run "${ep.runId}"`, { field: 'runId' });
   }

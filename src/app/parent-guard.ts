@@ -3,6 +3,7 @@
 // on, holding the store's lock. This guard watches the parent (and, when the parent is a shell, the
 // shell's parent) and calls `onGone` as soon as one of them has gone (checked every 250 ms).
 import { readFileSync } from 'node:fs';
+import { isProcessAlive } from '../core/pid.ts';
 
 const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh', 'ash', 'ksh', 'cmd.exe', 'node-gyp']);
 
@@ -20,14 +21,6 @@ function procStat(pid: number): { ppid: number; comm: string } | null {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** True when this process was started by npm or npx (they set npm_command / npm_lifecycle_event). */
 export function startedByNpm(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -58,10 +51,10 @@ export function watchParent(onGone: (message: string) => void, everyMs = 250): P
   const parent = procStat(ppid);
   if (parent !== null && SHELLS.has(parent.comm) && parent.ppid > 1) links.push([ppid, parent.ppid]);
   const gone = (): string | null => {
-    if (process.ppid !== ppid || !alive(ppid)) return `parent process ${ppid} has gone`;
+    if (process.ppid !== ppid || !isProcessAlive(ppid)) return `parent process ${ppid} has gone`;
     for (const [pid, expected] of links.slice(1)) {
       const st = procStat(pid);
-      if (st === null || st.ppid !== expected || !alive(expected)) return `wrapper process ${expected} (parent of ${pid}) has gone`;
+      if (st === null || st.ppid !== expected || !isProcessAlive(expected)) return `wrapper process ${expected} (parent of ${pid}) has gone`;
     }
     return null;
   };

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { CREATING_DIR, inspectStoreFolder, LOCK_FILE, markStore, restoreHint, storeFault } from './safety.ts';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
+import { isProcessAlive } from '../core/pid.ts';
 
 /** Every database error passes storeFault: damaged files become a ConfigError naming the folder. */
 function wrap(q: PGlite | Transaction, where: string): SqlConn {
@@ -177,7 +178,7 @@ export function acquireLock(path: string): string {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+    if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) {
       const who = owner === process.pid ? 'this process' : `process ${owner}`;
       throw new ConfigError(
         `the database folder is already open in ${who}; PGlite allows one process per folder ` +
@@ -199,20 +200,12 @@ export function acquireLock(path: string): string {
 function lockHeld(path: string): boolean {
   try {
     const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    return Number.isInteger(owner) && owner > 0 && isAlive(owner);
+    return Number.isInteger(owner) && owner > 0 && isProcessAlive(owner);
   } catch {
     return true;
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function releaseLock(path: string): void {
   try {

@@ -7,6 +7,7 @@ import { ConfigError, InputError } from '../../core/errors.ts';
 import { BarSeries } from '../../model/bar.ts';
 import { copyToParquet, loadTable } from './duck.ts';
 import { barsFile, parquetFiles, removeQuietly, sqlFileList, symbolDir } from './layout.ts';
+import { isProcessAlive } from '../../core/pid.ts';
 
 /** `merge`: union by time, an imported bar replacing a stored one at the same time; `replace`: drop what was stored. */
 export type ImportMode = 'merge' | 'replace';
@@ -136,7 +137,7 @@ function lockDir(dir: string, symbol: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(existsSync(path) ? readFileSync(path, 'utf8').trim() : NaN);
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
         throw new ConfigError(`another import of ${symbol} is running (process ${pid}); try again when it is done`, { file: path });
       }
       rmSync(path, { force: true });
@@ -145,11 +146,3 @@ function lockDir(dir: string, symbol: string): () => void {
   throw new ConfigError(`cannot lock ${symbol} for the import`, { file: path });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
