@@ -1,0 +1,355 @@
+// A LiveFeed over a venue's public market streams through ccxt.pro (docs/venues/market-data.md): closed bars
+// (a kline frame with x=true, once per bar, at its open time), trades and best bid/ask. ccxt.pro keeps the
+// sockets and the subscriptions (SUBSCRIBE, pings); every decoded frame passes through `market-parse.ts`
+// first, so a malformed one is rejected (reported, naming the field) before ccxt or the sink sees it.
+// When a socket drops, the watch loops reconnect and resubscribe, and bars missed meanwhile are fetched over
+// REST (fetchOHLCV since the last bar sent): per symbol, bars reach the sink in time order, none twice, none
+// lost (a bar after a gap waits until the gap is filled).
+import type { Exchange } from 'ccxt';
+import { ConfigError, InputError } from '../../core/errors.ts';
+import type { LiveFeed, MarketSink } from '../../data/live/feed.ts';
+import { backoffMs, withRetry } from '../shared/retry.ts';
+import { redact } from '../shared/credentials.ts';
+import { BINANCE_FAMILY, checkExchangeId, isNetworkError, makeStreamingExchange, type MarketSpec } from './market-exchange.ts';
+import { parseBinanceFrame, parseOhlcvRows, type KlineMsg, type OhlcvRow } from './market-parse.ts';
+
+export interface CcxtFeedOptions {
+  /** A ccxt.pro exchange id; default 'binance' (the Binance family is supported: binance, binanceus). */
+  readonly exchangeId?: string;
+  /** Unified symbols (`BTC/USDT`); the sink hears these names. */
+  readonly symbols: readonly string[];
+  /** Bar length, a ccxt timeframe (`1m`, `1h`, ...); default 1m. */
+  readonly timeframe?: string;
+  /** REST origin override (history backfill, markets). */
+  readonly baseUrl?: string;
+  /** WebSocket market-stream url override. */
+  readonly streamUrl?: string;
+  /** Optional: public data needs no keys. Never logged. */
+  readonly apiKey?: string;
+  readonly secret?: string;
+  /** Markets handed in (no exchangeInfo call). */
+  readonly markets?: readonly MarketSpec[];
+  /** Which streams to subscribe; default all three. */
+  readonly channels?: { readonly bars?: boolean; readonly trades?: boolean; readonly quotes?: boolean };
+  /** No market frame for this long means stale (status 'stale'); default 30 s. */
+  readonly staleAfterMs?: number;
+  /** Told of connection, staleness, rejected frames, backfills and errors. */
+  readonly onStatus?: (s: FeedStatus) => void;
+  /** Clock (tests); default Date.now. A REST bar counts as closed once its period has ended by it. */
+  readonly nowMs?: () => number;
+  /** Reconnect backoff base and cap in ms; default 250 and 10 000. */
+  readonly reconnectBaseMs?: number;
+  readonly reconnectMaxMs?: number;
+}
+
+export type FeedStatus =
+  | { readonly kind: 'connected' }
+  | { readonly kind: 'disconnected'; readonly channel: string; readonly reason: string; readonly retryInMs: number }
+  | { readonly kind: 'stale'; readonly sinceLastMessageMs: number }
+  | { readonly kind: 'fresh' }
+  | { readonly kind: 'rejected-frame'; readonly reason: string }
+  | { readonly kind: 'backfilled'; readonly symbol: string; readonly bars: number; readonly fromMs: number; readonly toMs: number }
+  | { readonly kind: 'gap'; readonly symbol: string; readonly fromMs: number; readonly toMs: number }
+  | { readonly kind: 'error'; readonly reason: string };
+
+export interface FeedHealth {
+  /** Epoch ms of the last market frame received; NaN before the first. */
+  readonly lastMessageMs: number;
+  /** Time since the last market frame (since start before the first). */
+  readonly sinceLastMessageMs: number;
+  readonly stale: boolean;
+  readonly reconnects: number;
+  readonly rejectedFrames: number;
+  readonly backfilledBars: number;
+  readonly duplicateBars: number;
+  readonly barsSent: number;
+}
+
+interface SymbolState {
+  readonly symbol: string;
+  lastBarMs: number;
+  /** Open time of the newest still-forming bar the stream showed (bars at or after it are not closed). */
+  formingMs: number;
+  readonly pending: Map<number, OhlcvRow>;
+  filling: Promise<void> | null;
+}
+
+const REST_PAGE = 1000;
+
+export class CcxtFeed implements LiveFeed {
+  readonly name: string;
+  readonly #o: CcxtFeedOptions;
+  readonly #exchangeId: string;
+  readonly #timeframe: string;
+  readonly #now: () => number;
+  readonly #byId = new Map<string, SymbolState>();
+  readonly #bySymbol = new Map<string, SymbolState>();
+  #tfMs = 0;
+  #ex: Exchange | null = null;
+  #sink: MarketSink | null = null;
+  #running = false;
+  #startedMs = 0;
+  #lastMessageMs = NaN;
+  #stale = false;
+  #reconnects = 0;
+  #rejected = 0;
+  #backfilled = 0;
+  #duplicates = 0;
+  #barsSent = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped: (() => void) | null = null;
+  readonly #wakers = new Set<() => void>();
+
+  constructor(opts: CcxtFeedOptions) {
+    this.#exchangeId = opts.exchangeId ?? 'binance';
+    checkExchangeId(this.#exchangeId, { streaming: true });
+    if (!BINANCE_FAMILY.has(this.#exchangeId)) {
+      throw new ConfigError(`the live feed reads the Binance stream protocol (${[...BINANCE_FAMILY].join(', ')}); "${this.#exchangeId}" is not supported yet (history download works for every ccxt exchange)`, { field: 'exchangeId' });
+    }
+    if (opts.symbols.length === 0) throw new ConfigError('no symbols to stream', { field: 'symbols' });
+    this.#o = opts;
+    this.#timeframe = opts.timeframe ?? '1m';
+    this.#now = opts.nowMs ?? Date.now;
+    this.name = `ccxt:${this.#exchangeId}`;
+  }
+
+  health(): FeedHealth {
+    const now = this.#now();
+    return {
+      lastMessageMs: this.#lastMessageMs,
+      sinceLastMessageMs: now - (Number.isNaN(this.#lastMessageMs) ? this.#startedMs : this.#lastMessageMs),
+      stale: this.#stale,
+      reconnects: this.#reconnects,
+      rejectedFrames: this.#rejected,
+      backfilledBars: this.#backfilled,
+      duplicateBars: this.#duplicates,
+      barsSent: this.#barsSent,
+    };
+  }
+
+  async start(sink: MarketSink): Promise<void> {
+    if (this.#running) throw new ConfigError('the feed is already running', { field: 'feed' });
+    this.#sink = sink;
+    this.#running = true;
+    this.#startedMs = this.#now();
+    const ex = await makeStreamingExchange({
+      exchangeId: this.#exchangeId, baseUrl: this.#o.baseUrl, streamUrl: this.#o.streamUrl, apiKey: this.#o.apiKey, secret: this.#o.secret, markets: this.#o.markets,
+    }, (m) => this.#tap(m));
+    this.#ex = ex;
+    try {
+      await this.#loadMarkets(ex);
+      if (!(this.#timeframe in ex.timeframes)) throw new ConfigError(`timeframe "${this.#timeframe}" is not one of ${ex.id}'s: ${Object.keys(ex.timeframes).join(', ')}`, { field: 'timeframe' });
+      this.#tfMs = ex.parseTimeframe(this.#timeframe) * 1000;
+      for (const symbol of this.#o.symbols) {
+        if (ex.markets === undefined || !(symbol in ex.markets)) throw new ConfigError(`unknown symbol "${symbol}" at ${ex.id}`, { field: 'symbols' });
+        const st: SymbolState = { symbol, lastBarMs: NaN, formingMs: NaN, pending: new Map(), filling: null };
+        this.#bySymbol.set(symbol, st);
+        this.#byId.set(String(ex.market(symbol).id), st);
+      }
+    } catch (e) {
+      this.#running = false;
+      await ex.close();
+      throw e;
+    }
+    const stale = this.#o.staleAfterMs ?? 30_000;
+    this.#timer = setInterval(() => this.#checkStale(stale), Math.max(10, Math.min(1000, stale / 4)));
+    const ch = this.#o.channels ?? {};
+    const symbols = [...this.#o.symbols];
+    const loops: Promise<void>[] = [];
+    if (ch.bars ?? true) loops.push(this.#loop('bars', () => ex.watchOHLCVForSymbols(symbols.map((s) => [s, this.#timeframe]))));
+    if (ch.trades ?? true) loops.push(this.#loop('trades', () => ex.watchTradesForSymbols(symbols)));
+    if (ch.quotes ?? true) loops.push(this.#loop('quotes', () => ex.watchBidsAsks(symbols)));
+    const stopped = new Promise<void>((r) => (this.#stopped = r));
+    await Promise.race([Promise.all(loops), stopped]);
+    await Promise.allSettled(loops);
+  }
+
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    if (this.#timer) clearInterval(this.#timer);
+    for (const w of this.#wakers) w();
+    const ex = this.#ex;
+    void (ex ? ex.close() : Promise.resolve()).catch(() => {}).finally(() => this.#stopped?.());
+  }
+
+  // A failed loadMarkets() stays cached in ccxt: a retry must pass reload=true.
+  async #loadMarkets(ex: Exchange): Promise<void> {
+    if (this.#o.markets?.length) return;
+    await withRetry((attempt) => ex.loadMarkets(attempt > 1), {
+      attempts: 5, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isNetworkError(e),
+    });
+  }
+
+  /** Keeps one watch subscribed: each call returns after an update; an error means the socket went. */
+  async #loop(channel: string, watch: () => Promise<unknown>): Promise<void> {
+    let failures = 0;
+    while (this.#running) {
+      try {
+        await watch();
+        if (failures > 0) {
+          failures = 0;
+          this.#status({ kind: 'connected' });
+          if (channel === 'bars') this.#backfillAll();
+        }
+      } catch (e) {
+        if (!this.#running) return;
+        failures++;
+        if (channel === 'bars') this.#reconnects++;
+        const wait = backoffMs(failures, this.#o.reconnectBaseMs ?? 250, this.#o.reconnectMaxMs ?? 10_000);
+        this.#status({ kind: 'disconnected', channel, reason: this.#reason(e), retryInMs: wait });
+        if (channel === 'bars') this.#backfillAll();
+        await this.#sleep(wait);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.#wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.#wakers.add(done);
+    });
+  }
+
+  /** Every decoded frame: market data to the sink; false keeps a malformed frame from ccxt. */
+  #tap(message: unknown): boolean {
+    let msg;
+    try {
+      msg = parseBinanceFrame(message);
+    } catch (e) {
+      this.#rejected++;
+      this.#status({ kind: 'rejected-frame', reason: this.#reason(e) });
+      return false;
+    }
+    if (msg.kind === 'other' || this.#sink === null) return true;
+    const st = this.#byId.get(msg.id);
+    if (st === undefined) return true;
+    this.#fresh();
+    if (msg.kind === 'kline') this.#kline(st, msg);
+    else if (msg.kind === 'trade') {
+      this.#sink.onTrade({ symbol: st.symbol, tsEventMs: msg.tsMs, price: msg.price, size: msg.size, aggressor: msg.buyerIsMaker ? 'seller' : 'buyer', tradeId: msg.tradeId });
+    } else {
+      this.#sink.onQuote({ symbol: st.symbol, tsEventMs: this.#now(), bid: msg.bid, ask: msg.ask, bidSize: msg.bidSize, askSize: msg.askSize });
+    }
+    return true;
+  }
+
+  #fresh(): void {
+    this.#lastMessageMs = this.#now();
+    if (this.#stale) {
+      this.#stale = false;
+      this.#status({ kind: 'fresh' });
+    }
+  }
+
+  #checkStale(afterMs: number): void {
+    if (!this.#running || this.#stale) return;
+    const since = this.health().sinceLastMessageMs;
+    if (since >= afterMs) {
+      this.#stale = true;
+      this.#status({ kind: 'stale', sinceLastMessageMs: since });
+    }
+  }
+
+  #kline(st: SymbolState, k: KlineMsg): void {
+    if (k.interval !== this.#timeframe) return;
+    if (!k.closed) {
+      if (!(k.openMs <= st.formingMs)) st.formingMs = k.openMs;
+      return;
+    }
+    this.#closedBar(st, [k.openMs, k.open, k.high, k.low, k.close, k.volume]);
+  }
+
+  #closedBar(st: SymbolState, bar: OhlcvRow): void {
+    const t = bar[0];
+    if (t <= st.lastBarMs || st.pending.has(t)) {
+      this.#duplicates++;
+      return;
+    }
+    if (st.filling !== null || (!Number.isNaN(st.lastBarMs) && t > st.lastBarMs + this.#tfMs)) {
+      st.pending.set(t, bar);
+      void this.#backfill(st);
+      return;
+    }
+    this.#emit(st, bar);
+  }
+
+  #emit(st: SymbolState, b: OhlcvRow): void {
+    st.lastBarMs = b[0];
+    if (b[0] >= st.formingMs) st.formingMs = NaN;
+    this.#barsSent++;
+    this.#sink!.onBar(st.symbol, b[0], b[1], b[2], b[3], b[4], b[5]);
+  }
+
+  #backfillAll(): void {
+    for (const st of this.#bySymbol.values()) if (!Number.isNaN(st.lastBarMs)) void this.#backfill(st);
+  }
+
+  /** REST pages since the last bar sent, up to the last closed bar; then the bars that waited. */
+  #backfill(st: SymbolState): Promise<void> {
+    if (st.filling !== null) return st.filling;
+    const run = async (): Promise<void> => {
+      const ex = this.#ex!;
+      const from = st.lastBarMs + this.#tfMs;
+      let fetched = 0;
+      try {
+        for (let pages = 0; this.#running && pages < 100; pages++) {
+          const since = st.lastBarMs + this.#tfMs;
+          const raw = await withRetry(() => ex.fetchOHLCV(st.symbol, this.#timeframe, since, REST_PAGE), {
+            attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isNetworkError(e), sleep: (ms) => this.#sleep(ms),
+          });
+          const rows = parseOhlcvRows(raw, `${ex.id} fetchOHLCV ${st.symbol}`);
+          const closedBefore = Math.min(this.#now() - this.#tfMs, Number.isNaN(st.formingMs) ? Infinity : st.formingMs - 1);
+          let sent = 0;
+          for (const r of rows) {
+            if (r[0] <= st.lastBarMs || r[0] > closedBefore) continue;
+            st.pending.delete(r[0]);
+            this.#emit(st, r);
+            sent++;
+          }
+          fetched += sent;
+          if (sent === 0 || rows.length < REST_PAGE) break;
+        }
+      } catch (e) {
+        if (this.#running) this.#status({ kind: 'error', reason: `backfill of ${st.symbol} failed: ${this.#reason(e)}` });
+      }
+      if (fetched > 0) {
+        this.#backfilled += fetched;
+        this.#status({ kind: 'backfilled', symbol: st.symbol, bars: fetched, fromMs: from, toMs: st.lastBarMs });
+      }
+      // Bars that came by stream meanwhile, in time order; a hole REST could not fill is reported, not waited on forever.
+      for (const t of [...st.pending.keys()].sort((a, b) => a - b)) {
+        const bar = st.pending.get(t)!;
+        st.pending.delete(t);
+        if (t <= st.lastBarMs) continue;
+        if (!Number.isNaN(st.lastBarMs) && t > st.lastBarMs + this.#tfMs) this.#status({ kind: 'gap', symbol: st.symbol, fromMs: st.lastBarMs + this.#tfMs, toMs: t - this.#tfMs });
+        this.#emit(st, bar);
+      }
+    };
+    st.filling = run().finally(() => (st.filling = null));
+    return st.filling;
+  }
+
+  #reason(e: unknown): string {
+    const text = e instanceof InputError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return redact(text, [this.#o.apiKey, this.#o.secret]);
+  }
+
+  #status(s: FeedStatus): void {
+    try {
+      this.#o.onStatus?.(s);
+    } catch {
+      // A listener's failure must not stop the feed.
+    }
+  }
+}
+
+/** The LiveFeed factory the engine wires (exchange `binance` unless told). */
+export function createCcxtFeed(opts: CcxtFeedOptions): CcxtFeed {
+  return new CcxtFeed(opts);
+}

@@ -1,0 +1,130 @@
+// Market-data payloads checked at the boundary (zod): Binance's stream frames (kline, trade, bookTicker) as
+// ccxt.pro hands them over decoded, and the OHLCV rows ccxt's fetchOHLCV returns. A bad payload is an
+// InputError naming the frame and the field, never a crash and never a NaN passed on.
+import { z } from 'zod';
+import { InputError } from '../../core/errors.ts';
+
+/** A decimal string as Binance sends prices and sizes ("0.01634790"). */
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string').transform(Number).refine(Number.isFinite, 'not finite');
+const positive = decimal.refine((x) => x > 0, 'expected > 0');
+const nonNegative = decimal.refine((x) => x >= 0, 'expected >= 0');
+const epochMs = z.number().int().nonnegative();
+
+const klineFrame = z.object({
+  e: z.literal('kline'),
+  E: epochMs,
+  s: z.string().min(1),
+  k: z.object({
+    t: epochMs, T: epochMs, s: z.string().min(1), i: z.string().min(1),
+    o: positive, h: positive, l: positive, c: positive, v: nonNegative, x: z.boolean(),
+  }),
+}).refine((f) => f.k.h >= f.k.l, { message: 'high below low', path: ['k', 'h'] });
+
+const tradeFrame = z.object({
+  e: z.literal('trade'),
+  E: epochMs,
+  s: z.string().min(1),
+  t: z.number().int(),
+  p: positive,
+  q: positive,
+  T: epochMs,
+  m: z.boolean(),
+});
+
+const bookTickerFrame = z.object({
+  u: z.number().int(),
+  s: z.string().min(1),
+  b: nonNegative,
+  B: nonNegative,
+  a: nonNegative,
+  A: nonNegative,
+});
+
+export interface KlineMsg {
+  readonly kind: 'kline';
+  /** The venue's market id (BTCUSDT). */
+  readonly id: string;
+  readonly interval: string;
+  readonly openMs: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly closed: boolean;
+}
+export interface TradeMsg { readonly kind: 'trade'; readonly id: string; readonly tradeId: string; readonly price: number; readonly size: number; readonly tsMs: number; readonly buyerIsMaker: boolean }
+export interface BookTickerMsg { readonly kind: 'bookTicker'; readonly id: string; readonly bid: number; readonly bidSize: number; readonly ask: number; readonly askSize: number }
+/** A frame that is not market data (a subscription answer, an error, an event we do not use): left to ccxt. */
+export interface OtherMsg { readonly kind: 'other' }
+export type BinanceStreamMsg = KlineMsg | TradeMsg | BookTickerMsg | OtherMsg;
+
+function fail(what: string, e: z.ZodError): never {
+  const issue = e.issues[0]!;
+  const field = issue.path.join('.') || '(frame)';
+  throw new InputError(`bad ${what}: ${issue.message}`, { field });
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) fail(what, r.error);
+  return r.data;
+}
+
+/**
+ * A decoded Binance market-stream frame (raw, or wrapped as a combined stream's `{stream, data}`) as a
+ * typed message; an InputError naming the field when a market-data frame is malformed.
+ */
+export function parseBinanceFrame(message: unknown): BinanceStreamMsg {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    throw new InputError(`bad binance stream frame: expected a JSON object, got ${describe(message)}`, { field: '(frame)' });
+  }
+  let m = message as Record<string, unknown>;
+  if (typeof m.stream === 'string' && m.data !== null && typeof m.data === 'object') m = m.data as Record<string, unknown>;
+  if (m.e === 'kline') {
+    const f = check(klineFrame, m, 'binance kline frame');
+    return { kind: 'kline', id: f.s, interval: f.k.i, openMs: f.k.t, open: f.k.o, high: f.k.h, low: f.k.l, close: f.k.c, volume: f.k.v, closed: f.k.x };
+  }
+  if (m.e === 'trade') {
+    const f = check(tradeFrame, m, 'binance trade frame');
+    return { kind: 'trade', id: f.s, tradeId: String(f.t), price: f.p, size: f.q, tsMs: f.T, buyerIsMaker: f.m };
+  }
+  // The spot bookTicker stream has no event type: it is the frame with u, s, b and a.
+  if (m.e === undefined && 'u' in m && 's' in m && ('b' in m || 'a' in m)) {
+    const f = check(bookTickerFrame, m, 'binance bookTicker frame');
+    return { kind: 'bookTicker', id: f.s, bid: f.b, bidSize: f.B, ask: f.a, askSize: f.A };
+  }
+  return { kind: 'other' };
+}
+
+function describe(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** [time, open, high, low, close, volume] as ccxt's fetchOHLCV returns them. */
+export type OhlcvRow = readonly [number, number, number, number, number, number];
+
+const finite = z.number().refine(Number.isFinite, 'not a finite number');
+const ohlcvRow = z.tuple([epochMs, finite, finite, finite, finite, finite.refine((v) => v >= 0, 'expected >= 0')])
+  .refine((r) => r[1] > 0 && r[2] > 0 && r[3] > 0 && r[4] > 0, { message: 'prices must be > 0', path: [1] })
+  .refine((r) => r[2] >= r[3], { message: 'high below low', path: [2] });
+
+const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'];
+
+/** ccxt's OHLCV rows, checked: strictly increasing times, positive prices, high >= low (InputError naming row and field). */
+export function parseOhlcvRows(rows: unknown, what: string): OhlcvRow[] {
+  if (!Array.isArray(rows)) throw new InputError(`bad ${what}: expected a list of candles, got ${describe(rows)}`, { field: '(response)' });
+  const out: OhlcvRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = ohlcvRow.safeParse(rows[i]);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      const k = issue.path[0];
+      throw new InputError(`bad ${what}: candle ${i}: ${issue.message}`, { field: typeof k === 'number' ? FIELDS[k]! : String(k ?? '(candle)') });
+    }
+    if (i > 0 && !(r.data[0] > out[i - 1]![0])) throw new InputError(`bad ${what}: candle ${i}: time ${r.data[0]} is not after the previous one`, { field: 'time' });
+    out.push(r.data as OhlcvRow);
+  }
+  return out;
+}
