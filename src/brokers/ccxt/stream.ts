@@ -1,0 +1,106 @@
+// The user-data stream through ccxt.pro: watchOrders (order states from Binance executionReports) and
+// watchMyTrades (one trade per TRADE report), both over the one WebSocket API subscription ccxt 4.5
+// makes for spot (`userDataStream.subscribe.signature`). When the socket drops, both watches fail; the
+// loop reports 'down', re-subscribes with backoff and reports 'up' once the venue confirmed the new
+// subscription, so the client can fill the gap by REST. Nothing here throws at the caller: payloads are
+// handed over raw and parsed by the client, failures become state changes.
+import type { Exchange } from 'ccxt';
+import { backoffMs, sleep } from '../shared/retry.ts';
+
+export interface UserStreamHandlers {
+  onOrders(orders: readonly unknown[]): void;
+  onTrades(trades: readonly unknown[]): void;
+  /** The subscription is (again) in place; `afterDrop` when it follows a loss of the link. */
+  onUp(afterDrop: boolean): Promise<void>;
+  onDown(reason: string): void;
+}
+
+export interface UserStreamOptions {
+  readonly reconnectBaseMs?: number;
+  readonly reconnectMaxMs?: number;
+  /** Error text with credentials removed. */
+  readonly describe: (e: unknown) => string;
+}
+
+type SubscribingExchange = Exchange & { ensureUserDataStreamWsSubscribeSignature?(marketType?: string): Promise<void> };
+
+export class UserStream {
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #subscribed: (() => void) | null = null;
+
+  constructor(
+    private readonly ex: Exchange,
+    private readonly h: UserStreamHandlers,
+    private readonly o: UserStreamOptions,
+  ) {}
+
+  /** Subscribes and starts watching; resolves once the first subscription is confirmed (rejects if it fails). */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    await this.#subscribe();
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops watching (the caller closes the exchange's sockets). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    const loop = this.#loop;
+    this.#loop = null;
+    this.#subscribed?.();
+    await loop?.catch(() => undefined);
+  }
+
+  async #subscribe(): Promise<void> {
+    const ex = this.ex as SubscribingExchange;
+    // Binance spot: the WebSocket API subscription; other exchanges subscribe inside their watch calls.
+    if (typeof ex.ensureUserDataStreamWsSubscribeSignature === 'function' && ex.id.startsWith('binance')) await ex.ensureUserDataStreamWsSubscribeSignature('spot');
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    let afterDrop = false;
+    while (this.#running) {
+      try {
+        if (afterDrop) {
+          await this.#subscribe();
+          if (!this.#running) break;
+          failures = 0;
+          await this.h.onUp(true);
+        }
+        afterDrop = true;
+        await this.#watchBoth();
+      } catch (e) {
+        if (!this.#running) break;
+        afterDrop = true;
+        if (failures === 0) this.h.onDown(this.o.describe(e));
+        failures++;
+        await sleep(backoffMs(Math.min(failures, 8), this.o.reconnectBaseMs ?? 100, this.o.reconnectMaxMs ?? 5_000) + 10);
+      }
+    }
+  }
+
+  /** Runs both watch loops until either fails (a dropped socket fails both); closes the rest. */
+  async #watchBoth(): Promise<void> {
+    let failed: unknown = null;
+    const stopped = new Promise<void>((r) => (this.#subscribed = r));
+    const orders = this.#watch(() => this.ex.watchOrders(), (xs) => this.h.onOrders(xs));
+    const trades = this.#watch(() => this.ex.watchMyTrades(), (xs) => this.h.onTrades(xs));
+    await Promise.race([orders.catch((e: unknown) => void (failed = e)), trades.catch((e: unknown) => void (failed = e)), stopped]);
+    if (!this.#running) return;
+    // One watch failed: make sure the other does not linger on a half-dead client.
+    const clients = Object.values((this.ex as unknown as { clients: Record<string, { close?(): Promise<void> }> }).clients);
+    for (const c of clients) await c.close?.().catch(() => undefined);
+    await Promise.allSettled([orders, trades]);
+    throw failed ?? new Error('user-data stream closed');
+  }
+
+  async #watch(call: () => Promise<unknown[]>, handle: (xs: unknown[]) => void): Promise<never> {
+    for (;;) {
+      const xs = await call();
+      if (!this.#running) throw new Error('stopped');
+      handle(xs);
+    }
+  }
+}

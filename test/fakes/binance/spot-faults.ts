@@ -1,0 +1,92 @@
+// Fault injection for the fake Binance spot server. A fault is taken either from a queue (the next
+// matching request gets it: deterministic scenario tests) or at random at a given rate (the soak).
+// Every fault is something the real venue does:
+// - 'drop': the request never reaches the matching engine and no answer comes (client times out);
+// - 'lost-reply': the request is carried out but the answer never comes (client times out);
+// - 'delay': the answer comes `delayMs` late (carried out at once);
+// - '429' / '418': rate limited / IP banned before processing, with Retry-After (seconds);
+// - '500' / '503': an internal error before processing ('500') or after it ('503': "Service
+//   Unavailable" from a gateway that lost the backend's answer: Binance's -1007 "execution status unknown");
+// - 'malformed': carried out, then a 200 whose body is not JSON.
+export type RestFaultKind = 'drop' | 'lost-reply' | 'delay' | '429' | '418' | '500' | '503' | 'malformed';
+
+export interface RestFault {
+  readonly kind: RestFaultKind;
+  /** Only requests with this method / path ('/api/v3/order') get it; any when omitted. */
+  readonly method?: string;
+  readonly path?: string;
+  readonly delayMs?: number;
+  readonly retryAfterS?: number;
+}
+
+/** Faults of the user-data stream, each at a rate per executionReport. */
+export interface StreamChaos {
+  /** Send the report twice. */
+  readonly duplicate?: number;
+  /** Hold the report back and send it after the next one. */
+  readonly reorder?: number;
+  /** Close every user-data socket instead of sending this report (a drop mid-fill: the report is lost). */
+  readonly dropBefore?: number;
+}
+
+export interface RestChaos {
+  readonly rate: number;
+  readonly kinds: readonly RestFaultKind[];
+  /** Only these paths (e.g. the trading ones); all when omitted. */
+  readonly paths?: readonly string[];
+  readonly delayMs?: number;
+}
+
+/** A small seeded generator (mulberry32), so a failing soak can be replayed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultPlan {
+  readonly #queue: RestFault[] = [];
+  rest: RestChaos | null = null;
+  stream: StreamChaos | null = null;
+  /** Faults handed out, by kind (the soak reports them). */
+  readonly counts = new Map<string, number>();
+
+  constructor(readonly random: () => number = seeded(1)) {}
+
+  /** The next matching request gets `f`. */
+  next(f: RestFault): void {
+    this.#queue.push(f);
+  }
+
+  count(kind: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+  }
+
+  /** The fault for this request, if any. */
+  take(method: string, path: string): RestFault | null {
+    const i = this.#queue.findIndex((f) => (f.method === undefined || f.method === method) && (f.path === undefined || f.path === path));
+    if (i >= 0) {
+      const f = this.#queue.splice(i, 1)[0]!;
+      this.count(f.kind);
+      return f;
+    }
+    const c = this.rest;
+    if (c === null || (c.paths !== undefined && !c.paths.includes(path)) || !(this.random() < c.rate)) return null;
+    const kind = c.kinds[Math.floor(this.random() * c.kinds.length)]!;
+    this.count(kind);
+    return { kind, ...(c.delayMs !== undefined && { delayMs: c.delayMs }), retryAfterS: 0 };
+  }
+
+  /** Whether a stream fault of this kind happens to the next report. */
+  roll(kind: keyof StreamChaos): boolean {
+    const rate = this.stream?.[kind];
+    if (rate === undefined || !(this.random() < rate)) return false;
+    this.count(`ws-${kind}`);
+    return true;
+  }
+}
