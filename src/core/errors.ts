@@ -8,7 +8,7 @@ export interface SourceLocation {
 }
 
 export abstract class SextantError extends Error {
-  abstract readonly group: 'invariant' | 'config' | 'input' | 'retryable-venue' | 'venue-rejected' | 'strategy';
+  abstract readonly group: 'invariant' | 'config' | 'input' | 'retryable-venue' | 'venue-rejected' | 'strategy' | 'reconciliation';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -52,6 +52,17 @@ export class RetryableVenueError extends SextantError {
 /** The venue refused a request: surface it, do not retry. */
 export class VenueRejectedError extends SextantError {
   readonly group = 'venue-rejected' as const;
+}
+
+/**
+ * A live node compared its store with the venue and found what no order or fill explains: it does not
+ * trade (fails closed). `report` lists every correction made and every mismatch left.
+ */
+export class ReconciliationError extends SextantError {
+  readonly group = 'reconciliation' as const;
+  constructor(readonly venue: string, readonly report: readonly string[]) {
+    super(`reconciliation with ${venue} failed; not trading:\n  ${report.join('\n  ')}`);
+  }
 }
 
 /** User strategy code threw: stop that strategy, keep the rest running. */

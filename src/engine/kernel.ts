@@ -395,6 +395,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#ids = new IdGenerator(this.#opts.idPrefix ?? 'O', next);
   }
 
+  /** An order from before a restart that the venue is still working: followed again, not sent. */
+  adoptWorking(order: Order): void {
+    this.execution.adopt(order);
+  }
+
   /** Re-creates a working order from before a restart and sends it again (same client order id). */
   resubmit(order: Order): void {
     this.execution.submit(order, this.#clock.nowMs());
@@ -404,8 +409,17 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
 
   /** What the venue reports goes to the ExecutionEngine first; it calls `#book` for what it applied. */
   onOrderEvent(event: OrderEvent, order: Order): void {
+    // An order no strategy of this node owns (placed at the venue by someone else) is not booked here:
+    // reconciliation and the position watch account for it.
+    if (!this.#byId.has(order.strategyId)) {
+      this.foreignOrderEvents++;
+      return;
+    }
     this.execution.onOrderEvent(event, order);
   }
+
+  /** Reports about orders of no strategy of this node (live: orders placed at the venue by others). */
+  foreignOrderEvents = 0;
 
   /** Books an order event the ExecutionEngine applied: portfolio, trades, breakers, the hook, the strategy. */
   #book(event: OrderEvent, order: Order, entry: CachedOrder | null): void {

@@ -11,6 +11,8 @@ import type { QuoteTick, TradeTick } from '../model/market.ts';
 import { Order } from '../model/order.ts';
 import type { LiveFeed, MarketSink } from '../data/live/feed.ts';
 import type { SimulatedVenue, VenueConfig } from '../execution/simulated-venue.ts';
+import type { CommandRejectedEvent, ConnectionState, ConnectionStateEvent, ExecutionClient } from '../execution/execution-client.ts';
+import type { SinkRelay } from '../execution/sink-relay.ts';
 import type { PreTradeCheck, RiskLimits } from '../risk/risk-engine.ts';
 import type { CircuitBreakerConfig } from '../risk/breakers/index.ts';
 import type { RiskConfig } from '../risk/checks/index.ts';
@@ -23,6 +25,8 @@ import { DurableExecutionClient, orderInput } from './durable-client.ts';
 import type { Kernel } from './kernel.ts';
 import type { NodeBus } from './node-bus.ts';
 import { TradingNode } from './node.ts';
+import { recordBaseline, restoreFromVenue, type VenueRestoreEffects } from './venue-restore.ts';
+import { PositionWatch } from './position-watch.ts';
 
 export interface LiveStrategySpec {
   readonly strategy: Strategy;
@@ -65,6 +69,19 @@ export interface LiveNodeConfig {
   readonly runConfig?: JsonValue;
   /** Halt all trading (the kill switch, without flattening) as soon as any strategy fails. */
   readonly haltOnStrategyError?: boolean;
+  /**
+   * Live trading: the broker adapter orders go to instead of the simulated venue, made with `relay` as
+   * its sink (the node attaches the relay to its kernel). The node connects it, reconciles with it
+   * before trading (failing closed on a mismatch), and checks positions against it while running.
+   */
+  readonly broker?: BrokerLink;
+}
+
+export interface BrokerLink {
+  readonly client: ExecutionClient;
+  readonly relay: SinkRelay;
+  /** How often positions are compared with the venue's while running (ms; default 30 s; 0: never). */
+  readonly positionCheckEveryMs?: number;
 }
 
 export interface LiveStatus {
@@ -84,6 +101,8 @@ export interface LiveStatus {
   readonly strategyErrors: readonly { strategyId: string; message: string; tsMs: number }[];
   /** Why the run was aborted (a resource guard), or null. */
   readonly abortReason: string | null;
+  /** Live runs: the venue, its link, and what start-up reconciliation did. */
+  readonly venue: { readonly name: string; readonly connection: ConnectionState; readonly reconciliation: readonly string[]; readonly rejectedCommands: number } | null;
 }
 
 export class LiveNode implements MarketSink {
@@ -91,6 +110,11 @@ export class LiveNode implements MarketSink {
   readonly kernel: Kernel;
   readonly venue: SimulatedVenue;
   readonly #cfg: LiveNodeConfig;
+  readonly #broker: BrokerLink | null;
+  #reconciliation: readonly string[] = [];
+  #rejectedCommands = 0;
+  #positionWatch: PositionWatch | null = null;
+  #baseline: ReadonlyMap<string, number> = new Map();
   readonly #clock: Clock;
   readonly #eventSeq = new Map<string, number>();
   readonly #fillSeq = new Map<string, number>();
@@ -116,10 +140,23 @@ export class LiveNode implements MarketSink {
     this.#startingCash = cfg.cash ?? 100_000;
     const split = cfg.strategies.length > 1 ? this.#startingCash / cfg.strategies.length : undefined;
     let client: DurableExecutionClient | undefined;
+    const broker = (this.#broker = cfg.broker ?? null);
+    const durable = (inner: ExecutionClient): DurableExecutionClient => (client = new DurableExecutionClient(inner, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e)));
     this.node = new TradingNode({
       kind: cfg.kind ?? 'paper', clock: cfg.clock, instruments: cfg.instruments,
       data: { kind: 'pushed', barMs: cfg.barMs ?? 0, matchOn: cfg.matchOn ?? 'bars' },
-      execution: { venue: cfg.venue, client: (venue) => (client = new DurableExecutionClient(venue, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e))) },
+      execution: {
+        venue: cfg.venue,
+        client: (venue, kernel) => {
+          if (broker === null) return durable(venue);
+          broker.relay.attach({
+            onOrderEvent: (e, o) => kernel.onOrderEvent(e, o),
+            onConnectionState: (e) => this.#onConnection(e),
+            onCommandRejected: (e) => this.#onCommandRejected(e),
+          });
+          return durable(broker.client);
+        },
+      },
       strategies: cfg.strategies.map((s) => ({ ...s, allocation: s.allocation ?? split })),
       cash: this.#startingCash, accountType: cfg.accountType, leverage: cfg.leverage, risk: cfg.risk, extraChecks: cfg.extraChecks, riskConfig: cfg.riskConfig,
       breakers: cfg.breakers, sizer: cfg.sizer, ids: { prefix: cfg.runId, start: 1 },
@@ -161,6 +198,7 @@ export class LiveNode implements MarketSink {
     this.#feed = typeof f === 'function' ? f(this.#cursorMs) : f;
     if (this.#stopped) return;
     this.node.start();
+    this.#watchPositions();
     // Every commit carries the strategies' states of its moment, whoever triggers it.
     this.#cfg.store.setStateSource(() => {
       const s = this.#strategyStates();
@@ -189,10 +227,17 @@ export class LiveNode implements MarketSink {
   async restore(): Promise<void> {
     const { store, runId } = this.#cfg;
     const existing = await store.getRun(runId);
+    if (this.#broker !== null) await this.#broker.client.connect();
     if (existing === null) {
-      await store.startRun({ id: runId, kind: this.node.kind, config: this.#cfg.runConfig ?? null, startedMs: Date.now() });
+      const startedMs = Date.now();
+      await store.startRun({ id: runId, kind: this.node.kind, config: this.#cfg.runConfig ?? null, startedMs });
       await store.putInstruments(this.#cfg.instruments);
       for (const s of this.#cfg.strategies) await store.putStrategy({ id: s.id, name: s.name ?? s.strategy.constructor.name, config: s.config ?? null });
+      if (this.#broker !== null) {
+        // What the account holds before this run's first order is its baseline, not this run's to explain.
+        this.#baseline = await recordBaseline(store, runId, await this.#broker.client.positions());
+        await this.#reconcileVenue([], [], startedMs);
+      }
       this.#restored = { fills: 0, openOrders: 0, mismatches: 0 };
       return;
     }
@@ -226,14 +271,62 @@ export class LiveNode implements MarketSink {
       this.node.advanceClock(last.tsMs);
     }
     const mismatches = this.#reconcilePositions(snapshots, fills);
-    for (const rec of open) {
-      this.#eventSeq.set(rec.clientOrderId, rec.lastSeq);
-      this.kernel.resubmit(restoreOrder(rec));
-    }
+    for (const rec of open) this.#eventSeq.set(rec.clientOrderId, rec.lastSeq);
+    // A simulated venue forgets its orders with the process: they are sent again. A real venue still
+    // has them: reconciliation decides what each one is now.
+    if (this.#broker !== null) await this.#reconcileVenue(open, fills, existing.startedMs);
+    else for (const rec of open) this.kernel.resubmit(restoreOrder(rec));
     this.kernel.halted = halted === true;
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
     // Restored: the run is running again (until now its stored status was that of its last end).
     await store.resumeRun(runId);
+  }
+
+  /** Start-up reconciliation with the broker (venue-restore.ts); throws ReconciliationError on a mismatch. */
+  async #reconcileVenue(open: readonly OrderRecord[], fills: readonly FillInput[], runStartedMs: number): Promise<void> {
+    const { store, runId } = this.#cfg;
+    const now = (): number => this.#clock.nowMs();
+    const event = (rec: OrderRecord, type: string, status: string, filledQty: number, avgFillPrice: number, reason: string): void => {
+      const seq = (this.#eventSeq.get(rec.clientOrderId) ?? rec.lastSeq) + 1;
+      this.#eventSeq.set(rec.clientOrderId, seq);
+      store.appendOrderEvents([{ orderId: rec.clientOrderId, seq, type: type as never, status: status as never, reason, filledQty, avgFillPrice, tsMs: now() }]);
+    };
+    const booked = new Map<string, { qty: number; value: number }>();
+    const effects: VenueRestoreEffects = {
+      bookFill: (f) => {
+        const fseq = (this.#fillSeq.get(f.clientOrderId) ?? 0) + 1;
+        this.#fillSeq.set(f.clientOrderId, fseq);
+        store.appendFills([{ fillId: `${f.clientOrderId}#${fseq}`, orderId: f.clientOrderId, seq: fseq, runId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, liquidity: 'taker', tsMs: f.tsMs }]);
+        this.kernel.restoreFill({ orderId: f.clientOrderId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, commission: f.commission, tsMs: f.tsMs });
+        const b = booked.get(f.clientOrderId) ?? { qty: 0, value: 0 };
+        booked.set(f.clientOrderId, { qty: b.qty + f.qty, value: b.value + f.qty * f.price });
+      },
+      finishOrder: (rec, status, reason) => {
+        const b = booked.get(rec.clientOrderId) ?? { qty: 0, value: 0 };
+        const filled = rec.filledQty + b.qty;
+        const avg = filled > 0 ? (rec.avgFillPrice * rec.filledQty + b.value) / filled : 0;
+        const type = status === 'filled' ? 'OrderFilled' : status === 'canceled' ? 'OrderCanceled' : status === 'expired' ? 'OrderExpired' : 'OrderRejected';
+        event(rec, type, status, filled, avg, `reconciled: ${reason}`);
+      },
+      resend: (rec) => this.kernel.resubmit(restoreOrder(rec)),
+      adopt: (rec, venue) => {
+        const order = restoreOrder(rec);
+        order.filledQty = venue.filledQty;
+        order.avgFillPrice = venue.avgFillPrice;
+        order.status = venue.filledQty > 0 ? 'partially-filled' : venue.status === 'triggered' ? 'triggered' : 'accepted';
+        order.triggered = venue.status === 'triggered';
+        if (venue.stopPrice !== null) order.stopPrice = venue.stopPrice;
+        if (venue.filledQty !== rec.filledQty || order.status !== rec.status) event(rec, 'OrderUpdated', order.status, order.filledQty, order.avgFillPrice, 'reconciled with the venue');
+        this.kernel.adoptWorking(order);
+      },
+      external: (r) => {
+        store.appendRiskEvents([{ runId, tsMs: now(), kind: 'reconcile', reason: `external order ${r.clientOrderId} at ${r.symbol} is not managed by this run` }]);
+      },
+    };
+    const result = await restoreFromVenue({ client: this.#broker!.client, store, runId, openOrders: open, fills, runStartedMs, nowMs: now() }, effects);
+    this.#reconciliation = result.report;
+    this.#baseline = result.baseline;
+    await store.flush();
   }
 
   /** True once the feed has ended by itself (a replay's last bar), false while running or when stopped. */
@@ -318,7 +411,7 @@ export class LiveNode implements MarketSink {
     this.kernel.halted = true;
     await store.putSetting(`halted:${runId}`, true);
     store.appendRiskEvents([{ runId, tsMs: this.#clock.nowMs(), kind: 'kill-switch', reason: opts.reason ?? `operator halt${opts.flatten ? ' and flatten' : ''}` }]);
-    for (const o of this.venue.workingOrders()) this.kernel.cancel(o.id);
+    for (const o of this.kernel.orderCache.working()) this.kernel.cancel(o.id);
     if (opts.flatten) {
       for (const s of this.#cfg.strategies) {
         const book = this.kernel.book(s.id);
@@ -343,7 +436,7 @@ export class LiveNode implements MarketSink {
       cash: p.freeCash(),
       pnl: equity - this.#startingCash,
       positions: p.openPositions().map((pos) => ({ symbol: pos.symbol, qty: pos.qty, avgPrice: pos.avgPrice, lastPrice: pos.lastPrice, unrealizedPnl: pos.unrealizedPnl() })),
-      openOrders: this.venue.workingCount + this.#client.pending,
+      openOrders: this.kernel.openOrderCount(),
       orders: this.kernel.orders.length,
       fills: this.kernel.fills.length,
       halted: this.kernel.halted,
@@ -351,7 +444,48 @@ export class LiveNode implements MarketSink {
       restored: this.#restored,
       strategyErrors: this.kernel.strategyErrors,
       abortReason: this.#abortReason,
+      venue: this.#broker === null ? null : { name: this.#broker.client.venue, connection: this.#broker.client.connectionState, reconciliation: this.#reconciliation, rejectedCommands: this.#rejectedCommands },
     };
+  }
+
+  /** Live: positions compared with the venue's on a timer; a lasting difference halts trading. */
+  #watchPositions(): void {
+    const broker = this.#broker;
+    if (broker === null) return;
+    const { store, runId } = this.#cfg;
+    this.#positionWatch = new PositionWatch({
+      client: broker.client,
+      everyMs: broker.positionCheckEveryMs ?? 30_000,
+      local: () => {
+        const m = new Map(this.#baseline);
+        for (const p of this.kernel.portfolio.openPositions()) m.set(p.symbol, (m.get(p.symbol) ?? 0) + p.qty);
+        return m;
+      },
+      onMismatch: (lines) => {
+        if (this.kernel.halted) return;
+        store.appendRiskEvents(lines.map((reason) => ({ runId, tsMs: this.#clock.nowMs(), kind: 'reconcile', reason: `MISMATCH while running: ${reason}` })));
+        void this.kill({ reason: `positions differ from ${broker.client.venue} on two checks in a row; trading halted (docs/live.md)` }).catch((e: unknown) => this.#fail(e));
+      },
+      onError: (e) => store.appendRiskEvents([{ runId, tsMs: this.#clock.nowMs(), kind: 'venue-check', reason: `position check failed: ${e instanceof Error ? e.message : String(e)}` }]),
+    });
+    this.#positionWatch.start();
+  }
+
+  /** The position watch (tests run a check on demand). */
+  get positionWatch(): PositionWatch | null {
+    return this.#positionWatch;
+  }
+
+  /** The broker's link changed: recorded for the operator (reconnects are the adapter's job). */
+  #onConnection(e: ConnectionStateEvent): void {
+    if (this.#stopped) return;
+    this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: e.tsEventMs, kind: 'venue-connection', reason: `${this.#broker?.client.venue ?? 'venue'}: ${e.previous} -> ${e.state}${e.reason ? ` (${e.reason})` : ''}` }]);
+  }
+
+  /** The broker refused a command without touching the order (a cancel of a finished order, a duplicate id). */
+  #onCommandRejected(e: CommandRejectedEvent): void {
+    this.#rejectedCommands++;
+    this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: e.tsEventMs, kind: 'command-rejected', reason: `${e.command} ${e.clientOrderId}: ${e.reason}` }]);
   }
 
   /** Graceful stop: no more data, queued intents sent, everything committed, the run closed. Idempotent. */
@@ -384,6 +518,7 @@ export class LiveNode implements MarketSink {
     clearInterval(this.#flushTimer);
     this.#cfg.store.setStateSource(null);
     clearInterval(this.#equityTimer);
+    this.#positionWatch?.stop();
     this.node.stop();
     const states = this.#strategyStates();
     if (!this.kernel.matchOnBars) this.#snapshotEquity();
@@ -395,6 +530,8 @@ export class LiveNode implements MarketSink {
     await this.#flushAll();
     if (this.#failure === null) await saveStrategyStates(this.#cfg.store, this.#cfg.runId, states).catch((e: unknown) => this.#fail(e));
     await this.#cfg.store.endRun(this.#cfg.runId, this.#failure === null ? status : 'failed');
+    // Working orders stay at the venue (a restart adopts them); only the link closes.
+    await this.#broker?.client.disconnect().catch((e: unknown) => this.#fail(e));
   }
 
   // ---- persistence ----

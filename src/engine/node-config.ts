@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import type { BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
-import type { ExecutionClient } from '../execution/execution-client.ts';
+import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
 import type { SimulatedVenue, VenueConfig } from '../execution/simulated-venue.ts';
 import type { CircuitBreakerConfig } from '../risk/breakers/index.ts';
 import type { RiskConfig } from '../risk/checks/index.ts';
@@ -61,9 +61,10 @@ export interface ExecutionConfig {
   readonly venue?: Partial<VenueConfig>;
   /**
    * The client the kernel sends to, in front of the venue (e.g. a durable client that persists each
-   * intent first); default: the venue itself.
+   * intent first), or a broker adapter instead of it (live); `sink` is where a client reports (the
+   * kernel). Default: the simulated venue itself.
    */
-  readonly client?: (venue: SimulatedVenue) => ExecutionClient;
+  readonly client?: (venue: SimulatedVenue, sink: ExecutionSink) => ExecutionClient;
 }
 
 export interface NodeConfig {

@@ -92,7 +92,7 @@ export class TradingNode {
     this.kernel.matchOnBars = !pushed || data.matchOn === 'bars';
     const daily = pushed ? data.barMs >= DAY_MS : data.series.every((s) => s.timeframeMs === 0 || s.timeframeMs >= DAY_MS);
     this.venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: daily, ...config.execution?.venue }, this.kernel, this.kernel);
-    const client = config.execution?.client?.(this.venue);
+    const client = config.execution?.client?.(this.venue, this.kernel);
     this.client = client ?? this.venue;
     this.kernel.attachVenue(this.venue, client);
     if (pushed) for (const inst of config.instruments!) this.#addFeed(BarSeries.empty(inst.symbol, data.barMs), inst, true);

@@ -86,6 +86,12 @@ export interface ExecutionClient {
   cancel(orderId: string, nowMs: number, reason?: string): void;
   /** Cancels every working order, or those of one symbol. */
   cancelAll(nowMs: number, symbol?: string): void;
+  /**
+   * After a restart: starts tracking an order the venue is already working (restored from the store and
+   * reconciled), without sending anything, so its later updates and fills reach the sink. Clients whose
+   * venue forgets orders with the process (the simulated venue) leave it out; the node re-sends those.
+   */
+  adopt?(order: Order): void;
 
   /** The venue's view of one order, for ambiguous outcomes (a submit whose answer was lost); null if unknown. */
   queryOrder(clientOrderId: string): Promise<OrderStatusReport | null>;

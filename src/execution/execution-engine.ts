@@ -51,7 +51,7 @@ export interface EngineSink {
 }
 
 /** What the engine needs of an ExecutionClient to route commands (kept small: the port grows around it). */
-export type OrderRoute = Pick<ExecutionClient, 'submit' | 'cancel'> & Partial<Pick<ExecutionClient, 'modify'>>;
+export type OrderRoute = Pick<ExecutionClient, 'submit' | 'cancel'> & Partial<Pick<ExecutionClient, 'modify' | 'adopt'>>;
 
 export class ExecutionEngine implements ExecutionSink {
   readonly cache: OrderCache;
@@ -95,6 +95,18 @@ export class ExecutionEngine implements ExecutionSink {
       e.reserved = reserved;
     }
     client.submit(order, nowMs);
+  }
+
+  /**
+   * Books an order the venue is already working (restored after a restart and reconciled) and tells its
+   * client to follow it; nothing is sent. A client that cannot follow orders across restarts is an error.
+   */
+  adopt(order: Order): void {
+    const client = this.clientFor(order.symbol);
+    if (client.adopt === undefined) throw new InvariantError(`execution engine: the client trading ${order.symbol} cannot adopt working order ${order.id}`);
+    // What filled before the restart is the entry's own already: later fills count from there.
+    this.cache.add(order).filledQty = order.filledQty;
+    client.adopt(order);
   }
 
   /** Books an order that pre-trade risk denied (never sent) and tells the sink. */

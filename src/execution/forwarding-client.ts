@@ -34,6 +34,10 @@ export class ForwardingExecutionClient implements ExecutionClient {
   cancelAll(nowMs: number, symbol?: string): void {
     this.inner.cancelAll(nowMs, symbol);
   }
+  get adopt(): ((order: Order) => void) | undefined {
+    const inner = this.inner;
+    return inner.adopt === undefined ? undefined : (order) => inner.adopt!(order);
+  }
   queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
     return this.inner.queryOrder(clientOrderId);
   }

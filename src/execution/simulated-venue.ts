@@ -121,7 +121,7 @@ interface ExitGroup {
 
 /** An order on the book with its matching state (one map entry per working order, not two). */
 interface Extra {
-  readonly order: Order;
+  order: Order;
   /** Trading day the order first met (DAY orders). */
   day: number;
   /** Best price since submission (trailing stops). */
@@ -295,6 +295,32 @@ export class SimulatedVenue implements ExecutionClient {
     if (symbol === undefined) return this.#slots.flatMap((s) => s.working);
     const slot = this.#slotOf.get(symbol);
     return slot === undefined ? [] : [...this.#slots[slot]!.working];
+  }
+
+  /**
+   * A restarted node follows a working order through a new Order object (restored from its store): the
+   * venue's state of the order is copied onto it and it takes the old object's place, so what happens to
+   * the order from now on reaches the new node. An order the venue is not working is refused.
+   */
+  adopt(order: Order): void {
+    const x = this.#orders.get(order.id);
+    if (x === undefined || !x.order.isOpen) {
+      this.#refuse('submit', order.id, `adopt: ${order.id} is not working at this venue`, this.#nowMs());
+      return;
+    }
+    const old = x.order;
+    order.status = old.status;
+    order.filledQty = old.filledQty;
+    order.avgFillPrice = old.avgFillPrice;
+    order.commission = old.commission;
+    order.triggered = old.triggered;
+    order.stopPrice = old.stopPrice;
+    order.limitPrice = old.limitPrice;
+    order.updatedMs = old.updatedMs;
+    x.order = order;
+    const working = this.#slots[this.#slotOf.get(order.symbol)!]!.working;
+    working[working.indexOf(old)] = order;
+    this.#journal?.swap(x.journalAt, order);
   }
 
   submit(order: Order, nowMs: number): void {

@@ -73,6 +73,11 @@ export class VenueJournal {
     return i;
   }
 
+  /** The node restarted and follows this order through a new object: the journal keeps that one. */
+  swap(journalAt: number, order: Order): void {
+    this.#orders[journalAt] = order;
+  }
+
   /** A cancel-replace: the order gets a new venue order id. */
   replace(clientOrderId: string): void {
     const i = this.index().get(clientOrderId);

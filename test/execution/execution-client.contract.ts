@@ -548,6 +548,40 @@ export function executionClientContract(name: string, make: (sink: ExecutionSink
       });
     });
 
+    describe('adopt after a restart', () => {
+      it('follows a working order through the restored Order object: its later fills reach the new sink, once', async () => {
+        if (client.adopt === undefined) return;
+        await connected();
+        await driver.quote(S, { bid: 101, ask: 102 });
+        const o = await send(order({ side: 'buy', type: 'limit', limitPrice: 100, qty: 10 }));
+        await driver.quote(S, { bid: 99, ask: 100, askSize: 4 });
+        await driver.settle();
+        await until(() => o.filledQty === 4, 'partial fill before the restart');
+        await driver.quote(S, { bid: 101, ask: 102 });
+        const rec2 = new RecordingSink();
+        let after: ExecutionClient;
+        if (setup.restart !== undefined) after = await setup.restart(rec2);
+        else {
+          await client.disconnect();
+          after = client;
+        }
+        await after.connect();
+        // The node rebuilds the order from its store and reconciliation: same id, what has filled, working.
+        const restored = new Order(o.id, 'contract', { symbol: S, side: 'buy', type: 'limit', limitPrice: 100, qty: 10 }, o.createdMs);
+        restored.status = 'partially-filled';
+        restored.filledQty = 4;
+        restored.avgFillPrice = 100;
+        after.adopt!(restored);
+        await driver.quote(S, { bid: 99, ask: 100 });
+        await driver.settle();
+        const sink = setup.restart !== undefined ? rec2 : rec;
+        await until(() => restored.status === 'filled', `${o.id} filled after the restart (is ${restored.status})`);
+        expect(restored.filledQty).toBe(10);
+        expect(sink.fills(o.id).map((f) => f.qty).slice(-1)).toEqual([6]);
+        expect(await queryOrderChecked(after, o.id)).toMatchObject({ status: 'filled', filledQty: 10 });
+      });
+    });
+
     describe('mass status', () => {
       it('after a restart lists the open orders, the fills since a time, the positions and the balances that match what happened', async () => {
         await connected();
