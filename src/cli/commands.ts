@@ -12,7 +12,7 @@ const TEN_YEARS_S = 10 * 365.25 * 86_400;
 const runJsonFlag = (what: string): FlagDef => flag.input('run', `a file written by \`sextant backtest --json\`${what}`, { required: true });
 
 export const GROUPS: readonly GroupDef[] = [
-  { name: 'data', summary: 'import bars into the Parquet warehouse and list them' },
+  { name: 'data', summary: 'import or download bars into the Parquet warehouse and list them' },
   { name: 'new', summary: 'write a new strategy from a commented template, with a test' },
 ];
 
@@ -109,6 +109,23 @@ export const COMMANDS: readonly CommandDef[] = [
       WAREHOUSE_FLAG,
     ],
     examples: ['sextant data import csv:prices.csv --symbol ACME'],
+  },
+  {
+    path: ['data', 'download'],
+    summary: "download a venue's bar history into the warehouse: incremental and resumable (docs/venues/market-data.md)",
+    flags: [
+      flag.str('venue', '<venue>', 'binance, ccxt:<exchange id> (any ccxt exchange), yahoo or alpaca', 'binance', { required: true }),
+      flag.str('symbol', '<symbol>', "the venue's symbol (BTC/USDT, or its id BTCUSDT)", 'BTC/USDT', { required: true }),
+      flag.choice('timeframe', ['1m', '1h', '1d'], 'bar length', { default: '1d' }),
+      flag.date('from', 'first bar to fetch (UTC day or ISO time)', { required: true }),
+      flag.date('to', 'last bar to fetch (a day: up to its end)', { default: 'now' }),
+      flag.str('as', '<name>', 'store under this symbol', 'BTCUSDT-1H', { default: 'the symbol' }),
+      flag.str('base-url', '<url>', "a compatible server instead of the venue's (REST origin)", 'http://127.0.0.1:8080'),
+      WAREHOUSE_FLAG,
+      JSON_FLAG,
+      QUIET_FLAG,
+    ],
+    examples: ['sextant data download --venue binance --symbol BTC/USDT --timeframe 1h --from 2024-01-01 --to <date>'],
   },
   {
     path: ['data', 'list'],

@@ -1,5 +1,6 @@
 // `sextant data import <source> [--symbol X] [--skip-bad-rows] [--replace]` stores bars in the
-// warehouse; `sextant data list` shows what it holds (docs/warehouse.md).
+// warehouse; `sextant data list` shows what it holds (docs/warehouse.md); `sextant data download` fetches a
+// venue's history into it (docs/venues/market-data.md).
 import { toIso } from '../core/time.ts';
 import { importBars, listStoredBars, warehouseDir } from '../app/warehouse.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
@@ -40,7 +41,39 @@ export async function runList(a: ParsedArgs, io: CommandIO): Promise<number> {
   return 0;
 }
 
-/** `sextant data <import|list> <argv>` in-process (tests, scripts). */
+/** Progress lines at most this often on stderr. */
+const PROGRESS_EVERY_MS = 1000;
+
+export async function runDownload(a: ParsedArgs, io: CommandIO): Promise<number> {
+  // Loaded here, not at the top: `data import` and `data list` never load ccxt.
+  const { checkDownloadRequest, downloadHistory } = await import('../app/download.ts');
+  const quiet = bool(a, 'quiet');
+  const req = {
+    venue: str(a, 'venue')!, symbol: str(a, 'symbol')!, timeframe: str(a, 'timeframe') ?? '1d', from: str(a, 'from')!, to: str(a, 'to'),
+    as: str(a, 'as'), baseUrl: str(a, 'base-url'), dir: warehouseDir({ dir: str(a, 'warehouse') }),
+  };
+  checkDownloadRequest(req);
+  let shown = 0;
+  const r = await downloadHistory({
+    ...req,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (quiet || now - shown < PROGRESS_EVERY_MS) return;
+      shown = now;
+      io.err(`${p.symbol} ${req.timeframe}: ${p.fetched} bar(s) fetched, ${p.stored} stored, up to ${toIso(p.lastMs)} (${Math.round(p.fraction * 100)}%)`);
+    },
+    onRetry: (reason, attempt, ms) => {
+      if (!quiet) io.err(`retrying in ${(ms / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${reason}`);
+    },
+  });
+  writeJsonFlag(a, r, io);
+  if (jsonOnStdout(a) || quiet) return 0;
+  if (r.fetched === 0) io.out(`${r.storedAs}: up to date (${r.after} ${r.timeframe} bar(s) stored${r.last ? `, last ${r.last}` : ''}; nothing new from ${r.venue} up to ${r.to})`);
+  else io.out(`${r.storedAs}: ${r.fetched} ${r.timeframe} bar(s) downloaded from ${r.venue} in ${r.requests} request(s); ${r.after} stored (${r.first} .. ${r.last}) in ${r.file}`);
+  return 0;
+}
+
+/** `sextant data <import|list|download> <argv>` in-process (tests, scripts). */
 export function dataCommand(argv: readonly string[], out: (s: string) => void, err?: (s: string) => void): Promise<number> {
-  return invoke(['data'], argv, (def: CommandDef) => (def.path[1] === 'import' ? runImport : runList), out, err);
+  return invoke(['data'], argv, (def: CommandDef) => (def.path[1] === 'import' ? runImport : def.path[1] === 'download' ? runDownload : runList), out, err);
 }

@@ -11,6 +11,7 @@ export const LOADERS: Record<string, () => Promise<CommandRun>> = {
   'restore': async () => (await import('./backup-command.ts')).runRestoreCommand,
   'data import': async () => (await import('./data-command.ts')).runImport,
   'data list': async () => (await import('./data-command.ts')).runList,
+  'data download': async () => (await import('./data-command.ts')).runDownload,
   'sql': async () => (await import('./sql-command.ts')).run,
   'risk': async () => (await import('./risk-command.ts')).run,
   'tax': async () => (await import('./tax-command.ts')).run,

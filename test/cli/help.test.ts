@@ -48,7 +48,7 @@ describe('sextant', () => {
     [['paper', '--state-dir', ''], '--state-dir must not be empty'],
     [['backtest', '--strategy', 'sma-cross', '--json', '/nonexistent/x.json'], '--json /nonexistent/x.json: directory /nonexistent does not exist'],
     [['data'], 'Usage: sextant data'],
-    [['data', '--warehouse', '.'], 'data needs a subcommand; usage: sextant data import <source> [flags] | sextant data list [flags]'],
+    [['data', '--warehouse', '.'], 'data needs a subcommand; usage: sextant data import <source> [flags] | sextant data download [flags] | sextant data list [flags]'],
   ])('%j is exit 2: %s', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);

@@ -10,7 +10,7 @@ import { ConfigError, InputError } from '../../core/errors.ts';
 import type { LiveFeed, MarketSink } from '../../data/live/feed.ts';
 import { backoffMs, withRetry } from '../shared/retry.ts';
 import { redact } from '../shared/credentials.ts';
-import { BINANCE_FAMILY, checkExchangeId, isNetworkError, makeStreamingExchange, type MarketSpec } from './market-exchange.ts';
+import { BINANCE_FAMILY, checkExchangeId, isRetryableRead, makeStreamingExchange, type MarketSpec } from './market-exchange.ts';
 import { parseBinanceFrame, parseOhlcvRows, type KlineMsg, type OhlcvRow } from './market-parse.ts';
 
 export interface CcxtFeedOptions {
@@ -177,7 +177,7 @@ export class CcxtFeed implements LiveFeed {
   async #loadMarkets(ex: Exchange): Promise<void> {
     if (this.#o.markets?.length) return;
     await withRetry((attempt) => ex.loadMarkets(attempt > 1), {
-      attempts: 5, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isNetworkError(e),
+      attempts: 5, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isRetryableRead(e),
     });
   }
 
@@ -301,7 +301,7 @@ export class CcxtFeed implements LiveFeed {
         for (let pages = 0; this.#running && pages < 100; pages++) {
           const since = st.lastBarMs + this.#tfMs;
           const raw = await withRetry(() => ex.fetchOHLCV(st.symbol, this.#timeframe, since, REST_PAGE), {
-            attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isNetworkError(e), sleep: (ms) => this.#sleep(ms),
+            attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isRetryableRead(e), sleep: (ms) => this.#sleep(ms),
           });
           const rows = parseOhlcvRows(raw, `${ex.id} fetchOHLCV ${st.symbol}`);
           const closedBefore = Math.min(this.#now() - this.#tfMs, Number.isNaN(st.formingMs) ? Infinity : st.formingMs - 1);

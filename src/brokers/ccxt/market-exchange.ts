@@ -1,6 +1,6 @@
 // ccxt exchange objects for market data (history over REST, live streams over ccxt.pro WebSockets),
 // pointed at a compatible server when asked (`baseUrl`, `streamUrl`: a local fake, a proxy, a testnet).
-import ccxt, { NetworkError, type Exchange } from 'ccxt';
+import ccxt, { NetworkError, OperationFailed, type Exchange } from 'ccxt';
 import { ConfigError } from '../../core/errors.ts';
 
 /** A market handed in instead of loaded from the venue (no exchangeInfo call). */
@@ -126,7 +126,11 @@ export async function makeStreamingExchange(o: MarketExchangeOptions, tap: (mess
   return ex;
 }
 
-/** ccxt's NetworkError family (timeouts, 5xx / unavailable, DDoS protection, rate limits): worth a retry. */
-export function isNetworkError(e: unknown): boolean {
-  return e instanceof NetworkError;
+/**
+ * Worth another try for a read (market data is idempotent): ccxt's NetworkError family (timeouts, 5xx /
+ * unavailable, DDoS protection, rate limits) and OperationFailed (the venue's own "internal error, try
+ * again", such as Binance's -1001).
+ */
+export function isRetryableRead(e: unknown): boolean {
+  return e instanceof NetworkError || e instanceof OperationFailed;
 }
