@@ -196,7 +196,10 @@ export class IbExecutionClient implements ExecutionClient {
       if (!this.#want) return;
       try {
         await this.#open();
-        if (!this.#want) return;
+        if (!this.#want) {
+          await this.#session.disconnect();
+          return;
+        }
         this.#log(`ib: reconnected to TWS after ${attempt} attempt(s)`);
         this.#conn.set('connected', this.#now());
         return;
@@ -235,6 +238,14 @@ export class IbExecutionClient implements ExecutionClient {
 
   /** placeOrder once, then (no answer in time) look the order up by orderRef before anything else. */
   async #place(order: Order, orderId: number, spec: IbContractSpec): Promise<void> {
+    try {
+      await this.#placeSafely(order, orderId, spec);
+    } catch (e) {
+      this.#log(`ib: order ${order.id} (orderId ${orderId}): ${e instanceof Error ? e.message : String(e)}; it stays submitted until TWS reports it or reconciliation settles it`);
+    }
+  }
+
+  async #placeSafely(order: Order, orderId: number, spec: IbContractSpec): Promise<void> {
     const outcome = await submitSafely<OrderStatusReport | true>({
       send: () => this.#sendPlace(order, orderId, spec),
       lookup: () => this.#venueOrder(order.id),

@@ -300,14 +300,15 @@ export class IbSession {
       this.#connectWaiter?.(new RetryableVenueError('ib: TWS closed the connection during the handshake'));
       if (!this.#closing && wasUp) this.h.dropped('the socket to TWS closed');
     });
-    on(EventName.error, 'error', (err: Error, code: number, reqId: number) => {
-      const text = err instanceof Error ? err.message : String(err);
+    // TWS sends messages about no request (id -1) as info, the library's own link errors as errors.
+    const message = (code: number, reqId: number, text: string): void => {
       if (this.#connectWaiter !== null && (code === 502 || code === 326 || code === 504)) {
         this.#connectWaiter(new RetryableVenueError(`ib: cannot connect to TWS at ${this.opts.host}:${this.opts.port} (${code}): ${text}`));
       }
-      this.h.message(code, typeof reqId === 'number' ? reqId : -1, text);
-    });
-    on(EventName.info, 'info', (text: string, code: number) => this.h.message(code, -1, String(text)));
+      this.h.message(code, reqId, text);
+    };
+    on(EventName.error, 'error', (err: Error, code: number, reqId: number) => message(code, typeof reqId === 'number' ? reqId : -1, err instanceof Error ? err.message : String(err)));
+    on(EventName.info, 'info', (text: string, code: number) => message(code, -1, String(text)));
     on(EventName.currentTime, 'currentTime', () => this.#settle('time'));
     on(EventName.openOrder, 'openOrder', (orderId: number, contract: Contract, order: IbOrder, state: OrderState) => {
       const o = parseOpenOrder(orderId, contract, order, state);

@@ -11,6 +11,9 @@ export const ACCOUNT = 'DU7654321';
 const stock = (conId: number, symbol: string): WireContract => ({ conId, symbol, secType: 'STK', exchange: 'SMART', currency: 'USD', localSymbol: symbol });
 
 export interface IbHarness extends ContractSetup {
+  readonly client: IbExecutionClient;
+  restart(sink: ExecutionSink): Promise<IbExecutionClient>;
+  close(): Promise<void>;
   readonly exchange: FakeExchange;
   readonly tws: FakeTws;
   readonly port: number;
