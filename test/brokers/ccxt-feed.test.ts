@@ -195,6 +195,28 @@ describe('CcxtFeed (ccxt.pro against the fake Binance streams)', () => {
     expect(heard.trades.map((t) => t.price)).toEqual([42_000, 42_002]);
   });
 
+  it('starts from sinceMs: closed bars before the first streamed one come by REST, then the stream; keys never show', async () => {
+    const ks = makeKlines(T0, 1502, MIN, 21, 42_000);
+    fake.addHistory('BTCUSDT', '1m', ks.slice(0, 1500));
+    fake.formBar('BTCUSDT', '1m', ks[1500]!);
+    const { sink, heard } = recorder();
+    const key = 'PUBKEY-a1b2c3d4e5';
+    const secret = 'SECRET-z9y8x7w6v5';
+    fake.failRest(1, 503, -1001, `Internal error; echo ${key} ${secret}`);
+    startFeed(heard, sink, { symbols: ['BTC/USDT'], channels: { trades: false, quotes: false }, sinceMs: ks[10]!.openMs, apiKey: key, secret,
+      // The market's clock: bar 1500 is still forming (REST serves it, as Binance does) and must wait for its close.
+      nowMs: () => ks[1500]!.openMs + 30_000 });
+    await waitFor('bars 10-1499', () => heard.bars.length === 1490);
+    await subscribed(1);
+    fake.closeBar('BTCUSDT', '1m', ks[1500]!);
+    fake.closeBar('BTCUSDT', '1m', ks[1501]!);
+    await waitFor('bars 1500-1501', () => heard.bars.length === 1492);
+    expect(heard.bars).toEqual(ks.slice(10).map((k) => asBar('BTC/USDT', k)));
+    const said = JSON.stringify([heard.status, feed!.health()]);
+    expect(said).not.toContain(key);
+    expect(said).not.toContain(secret);
+  });
+
   it('refuses an unknown symbol, timeframe or exchange before streaming', async () => {
     const { sink, heard } = recorder();
     startFeed(heard, sink, { symbols: ['NOPE/USDT'] });

@@ -29,6 +29,11 @@ export interface CcxtFeedOptions {
   readonly secret?: string;
   /** Markets handed in (no exchangeInfo call). */
   readonly markets?: readonly MarketSpec[];
+  /**
+   * Send bars from this open time on: the closed ones before the stream's first are fetched by REST
+   * first (warm-up, or a restarted node continuing after the last bar it handled: none lost, none twice).
+   */
+  readonly sinceMs?: number;
   /** Which streams to subscribe; default all three. */
   readonly channels?: { readonly bars?: boolean; readonly trades?: boolean; readonly quotes?: boolean };
   /** No market frame for this long means stale (status 'stale'); default 30 s. */
@@ -37,7 +42,7 @@ export interface CcxtFeedOptions {
   readonly onStatus?: (s: FeedStatus) => void;
   /** Clock (tests); default Date.now. A REST bar counts as closed once its period has ended by it. */
   readonly nowMs?: () => number;
-  /** Reconnect backoff base and cap in ms; default 250 and 10 000. */
+  /** Reconnect backoff base and cap in ms (ccxt.pro's redial and the watch loops'); default 1000 and 30 000. */
   readonly reconnectBaseMs?: number;
   readonly reconnectMaxMs?: number;
 }
@@ -134,6 +139,7 @@ export class CcxtFeed implements LiveFeed {
     this.#startedMs = this.#now();
     const ex = await makeStreamingExchange({
       exchangeId: this.#exchangeId, baseUrl: this.#o.baseUrl, streamUrl: this.#o.streamUrl, apiKey: this.#o.apiKey, secret: this.#o.secret, markets: this.#o.markets,
+      wsBackoff: { base: this.#o.reconnectBaseMs ?? 1_000, max: this.#o.reconnectMaxMs ?? 30_000 },
     }, (m) => this.#tap(m));
     this.#ex = ex;
     try {
@@ -142,7 +148,7 @@ export class CcxtFeed implements LiveFeed {
       this.#tfMs = ex.parseTimeframe(this.#timeframe) * 1000;
       for (const symbol of this.#o.symbols) {
         if (ex.markets === undefined || !(symbol in ex.markets)) throw new ConfigError(`unknown symbol "${symbol}" at ${ex.id}`, { field: 'symbols' });
-        const st: SymbolState = { symbol, lastBarMs: NaN, formingMs: NaN, pending: new Map(), filling: null };
+        const st: SymbolState = { symbol, lastBarMs: this.#o.sinceMs === undefined ? NaN : this.#o.sinceMs - this.#tfMs, formingMs: NaN, pending: new Map(), filling: null };
         this.#bySymbol.set(symbol, st);
         this.#byId.set(String(ex.market(symbol).id), st);
       }
@@ -159,6 +165,7 @@ export class CcxtFeed implements LiveFeed {
     if (ch.bars ?? true) loops.push(this.#loop('bars', () => ex.watchOHLCVForSymbols(symbols.map((s) => [s, this.#timeframe]))));
     if (ch.trades ?? true) loops.push(this.#loop('trades', () => ex.watchTradesForSymbols(symbols)));
     if (ch.quotes ?? true) loops.push(this.#loop('quotes', () => ex.watchBidsAsks(symbols)));
+    if (this.#o.sinceMs !== undefined) this.#backfillAll();
     const stopped = new Promise<void>((r) => (this.#stopped = r));
     await Promise.race([Promise.all(loops), stopped]);
     await Promise.allSettled(loops);
@@ -196,7 +203,7 @@ export class CcxtFeed implements LiveFeed {
         if (!this.#running) return;
         failures++;
         if (channel === 'bars') this.#reconnects++;
-        const wait = backoffMs(failures, this.#o.reconnectBaseMs ?? 250, this.#o.reconnectMaxMs ?? 10_000);
+        const wait = backoffMs(failures, this.#o.reconnectBaseMs ?? 1_000, this.#o.reconnectMaxMs ?? 30_000);
         this.#status({ kind: 'disconnected', channel, reason: this.#reason(e), retryInMs: wait });
         if (channel === 'bars') this.#backfillAll();
         await this.#sleep(wait);

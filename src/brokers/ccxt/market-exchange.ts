@@ -25,6 +25,8 @@ export interface MarketExchangeOptions {
   readonly markets?: readonly MarketSpec[];
   /** ccxt's request timeout in ms (default 10 s). */
   readonly timeoutMs?: number;
+  /** ccxt.pro's reconnect backoff (ms): first retry after `base`, doubling up to `max` (ccxt: 1000 / 60 000). */
+  readonly wsBackoff?: { readonly base: number; readonly max: number };
 }
 
 /** Exchanges of the Binance family: same REST paths, stream names and payloads. */
@@ -54,6 +56,7 @@ function config(o: MarketExchangeOptions): Record<string, unknown> {
     options.fetchCurrencies = false;
     options.fetchMargins = false;
   }
+  if (o.wsBackoff !== undefined) options.ws = { backoff: { base: o.wsBackoff.base, factor: 2, max: o.wsBackoff.max } };
   return {
     enableRateLimit: true,
     timeout: o.timeoutMs ?? 10_000,
