@@ -108,8 +108,9 @@ export class CcxtExecutionClient implements ExecutionClient {
       onOrders: (xs) => this.#onStreamOrders(xs),
       onTrades: (xs) => this.#onStreamTrades(xs),
       onUp: async () => {
-        await this.#gapFill();
+        // Back: commands may go again at once; what was missed while away arrives as the gap fill finds it.
         this.#conn.set('connected', this.#clock());
+        this.#track(this.#gapFill().catch((e: unknown) => this.#note(`gap fill: ${this.#describe(e)}`)));
       },
       onDown: (reason) => this.#conn.set('reconnecting', this.#clock(), reason),
     }, { describe: (e) => this.#describe(e), ...(opts.reconnectBaseMs !== undefined && { reconnectBaseMs: opts.reconnectBaseMs }), ...(opts.reconnectMaxMs !== undefined && { reconnectMaxMs: opts.reconnectMaxMs }) });
@@ -127,6 +128,11 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** Resolves when no command this client started is still in flight. */
   async idle(): Promise<void> {
     while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);
+  }
+
+  /** Commands and checks still in flight. */
+  get inFlight(): number {
+    return this.#ops.size;
   }
 
   /** Client order ids whose submit outcome is still unknown. */
@@ -493,11 +499,9 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   /** After (re)subscribing: unresolved submits, then each working order's fills and state by REST. */
   async #gapFill(): Promise<void> {
-    for (const id of [...this.#unresolved.keys()]) await this.#resolveOne(id);
-    for (const order of this.#tracker.open()) {
-      if (this.#tracker.venueIdOf(order.id) === undefined && this.#unresolved.has(order.id)) continue;
-      await this.#refresh(order).catch((e: unknown) => this.#note(`gap fill ${order.id}: ${this.#describe(e)}`));
-    }
+    await Promise.all([...this.#unresolved.keys()].map((id) => this.#resolveOne(id)));
+    const open = this.#tracker.open().filter((o) => this.#tracker.venueIdOf(o.id) !== undefined);
+    await Promise.all(open.map((order) => this.#refresh(order).catch((e: unknown) => this.#note(`gap fill ${order.id}: ${this.#describe(e)}`))));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -43,13 +43,15 @@ export class UserStream {
     this.#loop = this.#run();
   }
 
-  /** Stops watching (the caller closes the exchange's sockets). */
+  /** Stops watching and closes the exchange's sockets (pending watches and subscriptions fail at once). */
   async stop(): Promise<void> {
     this.#running = false;
     const loop = this.#loop;
     this.#loop = null;
     this.#subscribed?.();
-    await loop?.catch(() => undefined);
+    await this.ex.close().catch(() => undefined);
+    // A gap fill the loop is in finishes on its own; do not hold a disconnect on it.
+    await Promise.race([loop?.catch(() => undefined), sleep(2000)]);
   }
 
   async #subscribe(): Promise<void> {

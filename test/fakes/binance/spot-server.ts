@@ -70,6 +70,8 @@ export class FakeBinanceSpot {
   refuseStreams = false;
   /** Every REST request: method, path and parameters without the signature. */
   readonly log: { method: string; path: string; params: Record<string, string> }[] = [];
+  /** Binance error codes answered, with how often (-1021 for a skewed clock, -2010, -2011, ...). */
+  readonly errorCodes = new Map<number, number>();
   /** executionReports sent (each copy counted), and connections accepted on the WebSocket API. */
   reportsSent = 0;
   wsConnections = 0;
@@ -194,6 +196,7 @@ export class FakeBinanceSpot {
       const body = this.#route(method, url.pathname, params);
       await this.#answer(res, 200, JSON.stringify(body), fault);
     } catch (e) {
+      if (e instanceof ApiError) this.errorCodes.set(e.code, (this.errorCodes.get(e.code) ?? 0) + 1);
       if (e instanceof ApiError) return void (await this.#answer(res, e.status, JSON.stringify({ code: e.code, msg: e.message, ...(e.data !== undefined && { data: e.data }) }), fault));
       await this.#answer(res, 500, JSON.stringify({ code: -1000, msg: `An unknown error occurred while processing the request. ${String(e)}` }), null);
     }
