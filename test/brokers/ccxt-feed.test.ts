@@ -217,6 +217,18 @@ describe('CcxtFeed (ccxt.pro against the fake Binance streams)', () => {
     expect(said).not.toContain(secret);
   });
 
+  it('stops cleanly when stopped while starting, and start() then resolves', async () => {
+    const { sink, heard } = recorder();
+    startFeed(heard, sink);
+    feed!.stop();
+    await running;
+    startFeed(heard, sink, { symbols: ['BTC/USDT'] });
+    await subscribed(3);
+    feed!.stop();
+    await running;
+    await waitFor('sockets closed', () => fake.openSockets === 0);
+  });
+
   it('refuses an unknown symbol, timeframe or exchange before streaming', async () => {
     const { sink, heard } = recorder();
     startFeed(heard, sink, { symbols: ['NOPE/USDT'] });

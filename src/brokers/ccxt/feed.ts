@@ -63,6 +63,7 @@ export interface FeedHealth {
   /** Time since the last market frame (since start before the first). */
   readonly sinceLastMessageMs: number;
   readonly stale: boolean;
+  /** Socket losses seen by the watch loops (each channel counts its own). */
   readonly reconnects: number;
   readonly rejectedFrames: number;
   readonly backfilledBars: number;
@@ -157,6 +158,11 @@ export class CcxtFeed implements LiveFeed {
       await ex.close();
       throw e;
     }
+    if (!this.#running) {
+      // stop() came while markets were loading.
+      await ex.close();
+      return;
+    }
     const stale = this.#o.staleAfterMs ?? 30_000;
     this.#timer = setInterval(() => this.#checkStale(stale), Math.max(10, Math.min(1000, stale / 4)));
     const ch = this.#o.channels ?? {};
@@ -202,7 +208,7 @@ export class CcxtFeed implements LiveFeed {
       } catch (e) {
         if (!this.#running) return;
         failures++;
-        if (channel === 'bars') this.#reconnects++;
+        this.#reconnects++;
         const wait = backoffMs(failures, this.#o.reconnectBaseMs ?? 1_000, this.#o.reconnectMaxMs ?? 30_000);
         this.#status({ kind: 'disconnected', channel, reason: this.#reason(e), retryInMs: wait });
         if (channel === 'bars') this.#backfillAll();

@@ -6,7 +6,7 @@ import { ConfigError } from '../../core/errors.ts';
 import type { HistoryBar, HistoryPageRequest, HistorySource } from '../../data/history-source.ts';
 import { redact, redactError } from '../shared/credentials.ts';
 import { sleep, withRetry } from '../shared/retry.ts';
-import { checkExchangeId, isRetryableRead, makeRestExchange, type MarketExchangeOptions } from './market-exchange.ts';
+import { BINANCE_FAMILY, checkExchangeId, isRetryableRead, makeRestExchange, type MarketExchangeOptions } from './market-exchange.ts';
 import { parseOhlcvRows } from './market-parse.ts';
 
 export interface CcxtHistoryOptions extends MarketExchangeOptions {
@@ -66,7 +66,10 @@ export class CcxtHistorySource implements HistorySource {
 
   async fetchPage(req: HistoryPageRequest): Promise<HistoryBar[]> {
     const limit = Math.min(req.limit, this.maxPageBars);
-    const raw = await this.#retry(() => this.#ex.fetchOHLCV(req.symbol, req.timeframe, req.fromMs, limit, { until: req.toMs }));
+    // `until` bounds the window where ccxt maps it (Binance: endTime); elsewhere an unknown param could reach the
+    // venue's API as is, so the window is cut here instead.
+    const params = BINANCE_FAMILY.has(this.#o.exchangeId) ? { until: req.toMs } : {};
+    const raw = await this.#retry(() => this.#ex.fetchOHLCV(req.symbol, req.timeframe, req.fromMs, limit, params));
     const rows = parseOhlcvRows(raw, `${this.#ex.id} fetchOHLCV ${req.symbol} ${req.timeframe}`);
     const out: HistoryBar[] = [];
     for (const r of rows) {
