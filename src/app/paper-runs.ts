@@ -30,6 +30,10 @@ export interface PaperRunAsk {
   readonly asset?: string;
   readonly instrument?: readonly string[] | Readonly<Record<string, string>>;
   readonly timeframe?: string;
+  /** Live trading: the broker orders go to (`binance`, `ccxt:kraken`, `alpaca`, `ib`). */
+  readonly venue?: string;
+  /** The venue whose live market data is traded on (paper: into the simulated venue; live: default the broker). */
+  readonly feed?: string;
 }
 
 /** What a run stores about itself when it starts (runs.config). */
@@ -46,6 +50,8 @@ export interface StoredPaperConfig {
   readonly asset?: string | null;
   readonly instrument?: string[] | null;
   readonly timeframe?: string | null;
+  readonly venue?: string | null;
+  readonly feed?: string | null;
 }
 
 export interface PaperRunPlan {
@@ -67,6 +73,10 @@ export interface PaperRunPlan {
   /** `key=value` entries, sorted. */
   readonly instrument: readonly string[] | undefined;
   readonly timeframe: string | undefined;
+  /** Live: the broker; undefined for paper. */
+  readonly venue: string | undefined;
+  /** The venue market data comes from; undefined for the synthetic market and replays. */
+  readonly feed: string | undefined;
 }
 
 /** `SYN000..` for a count, else the comma-separated names. */
@@ -114,13 +124,39 @@ function refuseReplayOnlyFlags(ask: PaperRunAsk): void {
 }
 
 /** Checks what was asked against the stored run (if any) and settles every setting of the run. */
+/** The default run of a venue: `live-binance`, `paper-kraken` (for `ccxt:kraken`). */
+export function venueRunId(kind: 'live' | 'paper', venue: string): string {
+  return `${kind}-${venue.replace(/^ccxt:/, '')}`;
+}
+
+/** A venue's market: its own symbols and bars; the synthetic market's flags and replays do not apply. */
+function checkVenueAsk(ask: PaperRunAsk, venueFlag: string): void {
+  if (ask.replay !== undefined) throw new ConfigError(`--replay cannot be combined with ${venueFlag}: a run trades either a venue's live market or a replay of history`, { field: '--replay' });
+  const synthetic: [string, unknown][] = [['--bar-ms', ask.barMs], ['--tick-ms', ask.tickMs], ['--seed', ask.seed], ['--always-open', ask.alwaysOpen === true ? true : undefined]];
+  const given = synthetic.find(([, v]) => v !== undefined);
+  if (given !== undefined) throw new ConfigError(`${given[0]} applies to the synthetic market; with ${venueFlag} bars come from the venue (--timeframe)`, { field: given[0] });
+}
+
 export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.now()): Promise<PaperRunPlan> {
-  const runId = ask.runId ?? (ask.replay !== undefined ? await freshReplayId(store, nowMs) : LIVE_RUN_ID);
+  const venueFlag = ask.venue !== undefined ? '--venue' : ask.feed !== undefined ? '--feed' : null;
+  if (venueFlag !== null) checkVenueAsk(ask, venueFlag);
+  const runId = ask.runId ?? (ask.venue !== undefined ? venueRunId('live', ask.venue) : ask.feed !== undefined ? venueRunId('paper', ask.feed) : ask.replay !== undefined ? await freshReplayId(store, nowMs) : LIVE_RUN_ID);
   const run = await store.getRun(runId);
   const stored = (run?.config ?? {}) as StoredPaperConfig;
+  if (run !== null) {
+    const was = { venue: stored.venue ?? undefined, feed: stored.feed ?? undefined };
+    const show = (what: 'venue' | 'feed', v: string | undefined): string => (v === undefined ? `no --${what}` : `--${what} ${v}`);
+    if ((ask.venue !== undefined || was.venue !== undefined) && ask.venue !== was.venue) {
+      throw mismatch(runId, '--venue', was.venue === undefined ? 'paper trading (no --venue)' : `--venue ${was.venue}`, ask.venue === undefined ? 'paper trading (no --venue)' : `--venue ${ask.venue}`);
+    }
+    if (ask.feed !== undefined && ask.feed !== was.feed) throw mismatch(runId, '--feed', show('feed', was.feed), show('feed', ask.feed));
+  }
+  const venue = ask.venue ?? (stored.venue ?? undefined);
+  const feed = ask.feed ?? (run === null ? venue : (stored.feed ?? undefined));
+  if (run === null && feed !== undefined && !ask.symbols?.length) throw new ConfigError(`--symbols is required with ${venueFlag ?? '--feed'} (the venue's symbols, e.g. BTC/USDT or AAPL)`, { field: '--symbols' });
   const replay = ask.replay ?? (run === null ? undefined : (stored.replay ?? undefined));
   if (replay !== undefined) refuseLiveOnlyFlags(ask, replay);
-  else refuseReplayOnlyFlags(ask);
+  else if (feed === undefined) refuseReplayOnlyFlags(ask);
   const params = ask.params ?? {};
   const instrument = instrumentEntries(ask.instrument);
   if (run === null) {
@@ -129,7 +165,7 @@ export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.
       runId, resumed: null, strategies: [...ask.strategies], params: { ...params }, replay: ask.replay,
       symbols: ask.replay !== undefined ? [] : ask.symbols?.length ? expandSymbols(ask.symbols) : DEFAULT_LIVE_SYMBOLS, barMs: ask.barMs,
       cash: ask.cash ?? RUN_DEFAULTS.cash, commission: ask.commission ?? RUN_DEFAULTS.commission, size: ask.size ?? RUN_DEFAULTS.size,
-      asset: ask.asset, instrument, timeframe: ask.timeframe,
+      asset: ask.asset, instrument, timeframe: ask.timeframe, venue, feed,
     };
   }
   if (!stored.strategies?.length) throw new ConfigError(`run "${runId}" is not a paper run that can be resumed (it stored no strategies); start a new run with --run <new id>`, { field: '--run' });
@@ -167,6 +203,6 @@ export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.
   if (ask.timeframe !== undefined && ask.timeframe !== inst.timeframe) throw mismatch(runId, '--timeframe', inst.timeframe ? `--timeframe ${inst.timeframe}` : 'the data\'s own bars', `--timeframe ${ask.timeframe}`);
   return {
     runId, resumed: run, strategies: stored.strategies, params: storedParams, replay: storedReplay,
-    symbols: storedReplay === undefined ? storedSymbols : [], barMs: storedReplay === undefined ? (stored.barMs ?? ask.barMs) : undefined, ...money, ...inst,
+    symbols: storedReplay === undefined ? storedSymbols : [], barMs: storedReplay === undefined ? (stored.barMs ?? ask.barMs) : undefined, ...money, ...inst, venue, feed,
   };
 }

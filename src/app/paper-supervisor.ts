@@ -8,7 +8,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, InputError } from '../core/errors.ts';
+import { ConfigError, InputError, ReconciliationError } from '../core/errors.ts';
 import { LOCK_FILE } from '../store/safety.ts';
 import { DEFAULT_STATE_DIR, type PaperRequest } from './paper.ts';
 import type { PaperConsole, PaperOutcome } from './paper-console.ts';
@@ -36,6 +36,7 @@ function workerUrl(): URL {
 function fromWire(w: WireError): Error {
   if (w.group === 'config') return new ConfigError(w.message);
   if (w.group === 'input') return new InputError(w.message);
+  if (w.group === 'reconciliation') return new ReconciliationError('', [], w.message);
   const e = new Error(w.message);
   e.name = w.name;
   if (w.stack !== undefined) e.stack = w.stack;

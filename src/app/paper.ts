@@ -7,6 +7,11 @@ import { ConfigError } from '../core/errors.ts';
 import { makeInstrument, type Instrument } from '../model/instrument.ts';
 import type { LiveFeed } from '../data/live/feed.ts';
 import { ReplayFeed } from '../data/live/replay.ts';
+import { parseTimeframe, timeframeMs } from '../data/resample.ts';
+import { SinkRelay } from '../execution/sink-relay.ts';
+import type { ExecutionClient } from '../execution/execution-client.ts';
+import { createBrokerClient, createVenueFeed, parseVenue, venueInstrument, type VenueConnection } from '../engine/venues.ts';
+import type { BrokerLink } from '../engine/live-node.ts';
 import { SyntheticLiveFeed } from '../data/live/synthetic-live.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { LiveNode, type LiveStatus } from '../engine/live-node.ts';
@@ -60,6 +65,19 @@ export interface PaperRequest {
   readonly haltOnStrategyError?: boolean;
   /** `--max-heap-mb`: stop the run cleanly when the used heap passes this (default 85% of V8's limit). */
   readonly maxHeapMb?: number;
+  /** Live trading (`sextant live --venue`): the broker orders go to (docs/live.md). */
+  readonly venue?: string;
+  /** The venue whose live market data is traded on (default for live: the broker). */
+  readonly feed?: string;
+  /** `--paper` (Alpaca's paper account) or `--testnet` (an exchange's test network). */
+  readonly testnet?: boolean;
+  /** `--base-url`, `--stream-url`: a compatible server at the venue's own paths. */
+  readonly baseUrl?: string;
+  readonly streamUrl?: string;
+  /** `--ib-host` etc.: TWS or IB Gateway. */
+  readonly ib?: { readonly host: string; readonly port: number; readonly clientId: number; readonly account: string };
+  /** How often positions are compared with the venue's while running (seconds; default 30). */
+  readonly positionCheckSec?: number;
 }
 
 export const DEFAULT_STATE_DIR = '.sextant';
@@ -128,8 +146,11 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   const speed = request.speed ?? 1;
   const store = await openStore({ dir: join(stateDir, 'db') });
   let releaseExit: (() => void) | undefined;
+  let broker: BrokerLink | undefined;
   try {
-    const plan = await planPaperRun(request, store);
+    // Venue names as the registry spells them (`ccxt:binance` is `binance`), checked before anything opens.
+    const named = (v: string | undefined, flag: string): string | undefined => (v === undefined ? undefined : parseVenue(v, flag).name);
+    const plan = await planPaperRun({ ...request, venue: named(request.venue, '--venue'), feed: named(request.feed, '--feed') }, store);
     // One live owner per run: a second process on the same run (Postgres) stops here, before any order.
     await store.lockRun(plan.runId);
     const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size, asset: plan.asset, instrument: plan.instrument, timeframe: plan.timeframe });
@@ -148,7 +169,24 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     );
     let instruments: Instrument[];
     let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
-    if (plan.replay !== undefined) {
+    const venue = plan.venue === undefined ? undefined : parseVenue(plan.venue, '--venue');
+    const feedVenue = plan.feed === undefined ? undefined : parseVenue(plan.feed, '--feed');
+    const conn: VenueConnection = {
+      testnet: request.testnet === true, baseUrl: request.baseUrl, streamUrl: request.streamUrl, env: process.env, symbols: plan.symbols, ib: request.ib,
+    };
+    let cash = run.cash;
+    if (venue !== undefined) {
+      const relay = new SinkRelay();
+      const client = await createBrokerClient(venue, conn, relay);
+      broker = { client, relay, positionCheckEveryMs: (request.positionCheckSec ?? 30) * 1000 };
+      if (plan.resumed === null) cash = await startingCash(client, plan.symbols, request.cash);
+    }
+    if (feedVenue !== undefined) {
+      instruments = plan.symbols.map((sym) => applyInstrumentSettings(venueInstrument(sym), run.instrument));
+      const timeframe = plan.timeframe ?? '1m';
+      barMs = timeframeMs(parseTimeframe(timeframe));
+      feed = await createVenueFeed(feedVenue, conn, timeframe);
+    } else if (plan.replay !== undefined) {
       const market = loadMarketData([plan.replay], { skipBadRows: false, instrument: run.instrument, timeframe: run.timeframe });
       instruments = market.instruments;
       barMs = market.series[0]?.timeframeMs ?? 0;
@@ -159,19 +197,20 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: request.seed ?? 42, tickMs: request.tickMs ?? 100, barMs, alwaysOpen: request.alwaysOpen });
     }
     const node = new LiveNode({
-      runId: plan.runId, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash: run.cash, sizer: run.sizer,
+      runId: plan.runId, kind: venue === undefined ? 'paper' : 'live', broker, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash, sizer: run.sizer,
       venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
       matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile), haltOnStrategyError: request.haltOnStrategyError === true,
       runConfig: {
         strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
-        speed: Number.isFinite(speed) ? speed : 'max', barMs, cash: run.cash, commission: run.commission, size: run.sizeText,
+        speed: Number.isFinite(speed) ? speed : 'max', barMs, cash, commission: run.commission, size: run.sizeText,
         asset: plan.asset ?? null, instrument: plan.instrument ? [...plan.instrument] : null, timeframe: plan.timeframe ?? null,
+        venue: plan.venue ?? null, feed: plan.feed ?? null,
       } satisfies StoredPaperConfig,
     });
     // Strategy code cannot end the process from here on (onLoad, onStart, every bar, onStop).
     releaseExit = blockProcessExit();
     await node.restore();
-    const settings: PaperSettings = { cash: run.cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
+    const settings: PaperSettings = { cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
     const statusFile = join(stateDir, 'status.json');
     writeFileSync(join(stateDir, 'paper.pid'), String(process.pid));
     // The control channel (docs/operations.md, "Kill switch"): commands for this run come through the store,
@@ -216,7 +255,26 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     return { node, store, plan, settings, handle, done, stop: () => node.stop() };
   } catch (e) {
     releaseExit?.();
+    // The venue's link is closed too (its sockets would keep the process alive); working orders stay there.
+    await broker?.client.disconnect().catch(() => undefined);
     await store.close();
     throw e;
   }
+}
+
+/**
+ * A live run's money at its first start: the venue account's free balance in the symbols' quote
+ * currency, or `--cash` when it asks for less (a part of the account); more than the account has is refused.
+ */
+async function startingCash(client: ExecutionClient, symbols: readonly string[], asked: number | undefined): Promise<number> {
+  const currency = venueInstrument(symbols[0]!).currency;
+  await client.connect();
+  const balance = (await client.balances()).find((b) => b.currency === currency);
+  const free = balance?.free ?? 0;
+  if (asked !== undefined) {
+    if (asked > free) throw new ConfigError(`--cash ${asked} is more than the ${free} ${currency} free at ${client.venue}`, { field: '--cash' });
+    return asked;
+  }
+  if (!(free > 0)) throw new ConfigError(`the ${client.venue} account has no free ${currency} to trade ${symbols.join(', ')} with`, { field: '--venue' });
+  return free;
 }

@@ -19,6 +19,13 @@ export const GROUPS: readonly GroupDef[] = [
 /** The watchdog's budget for one strategy callback (user strategy code): paper restarts without the strategy, backtest ends. */
 const STRATEGY_TIMEOUT_FLAG = flag.num('strategy-timeout', '<seconds>', 'stop strategy code that has not returned for this long (watchdog)', { min: 0.1, max: 86_400 }, '30', { default: '10' });
 
+/** Where a venue's servers are: its own by default, or a compatible server at the venue's paths. */
+const VENUE_URL_FLAGS: readonly FlagDef[] = [
+  flag.str('base-url', '<url>', "REST root of a compatible server (a testnet, a sandbox, a local fake at the venue's own paths)", 'http://127.0.0.1:8080', { default: "the venue's" }),
+  flag.str('stream-url', '<url>', "WebSocket origin of a compatible server (the venue's stream paths are added)", 'ws://127.0.0.1:8080', { default: "the venue's" }),
+];
+const FEED_FLAG = flag.str('feed', '<venue>', 'trade on this venue\'s live market data: binance, ccxt:<exchangeId> (no orders reach the venue; keys optional)', 'binance');
+
 export const COMMANDS: readonly CommandDef[] = [
   {
     path: ['backtest'],
@@ -59,8 +66,48 @@ export const COMMANDS: readonly CommandDef[] = [
       QUIET_FLAG,
       RISK_FILE_FLAG,
       ...INSTRUMENT_FLAGS,
+      FEED_FLAG,
+      flag.bool('testnet', "the feed venue's test network"),
+      ...VENUE_URL_FLAGS,
     ],
-    examples: ['sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --run two --strategy sma-cross --strategy rsi:25000 --duration 60'],
+    examples: [
+      'sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --run two --strategy sma-cross --strategy rsi:25000 --duration 60',
+      'sextant paper --feed binance --symbols BTC/USDT,ETH/USDT --timeframe 1m --strategy sma-cross',
+    ],
+  },
+  {
+    path: ['live'],
+    summary: 'live trading on a real venue: Alpaca, Binance or any ccxt exchange, Interactive Brokers (docs/live.md)',
+    flags: [
+      flag.str('venue', '<venue>', 'the broker: alpaca, binance, ccxt:<exchangeId>, ib', 'binance', { required: true }),
+      flag.str('strategy', '<name[:allocation]>', 'a strategy and optionally its cash allocation; repeat for several', 'sma-cross', { repeat: true, default: 'the strategies stored with --run' }),
+      PARAM_FLAG,
+      flag.str('symbols', '<A,B>', "the venue's symbols (BTC/USDT on ccxt exchanges; AAPL or BTC/USD on Alpaca)", 'BTC/USDT', { repeat: true }),
+      flag.str('timeframe', '<tf>', 'bar length of the venue feed: 1m, 5m, 1h, 1d', '1m', { default: '1m' }),
+      flag.bool('paper', "Alpaca's paper account"),
+      flag.bool('testnet', "the exchange's test network (ccxt sandbox mode)"),
+      ...VENUE_URL_FLAGS,
+      flag.str('feed', '<venue>', 'take market data from another venue than the broker', 'binance', { default: 'the broker' }),
+      flag.str('run', '<id>', 'the run id (resumes a stored run of that id)', 'bot1', { default: 'live-<venue>' }),
+      flag.num('cash', '<n>', "cash the run may use, at most the account's free balance", { min: 0, minExclusive: true, max: 1e15 }, '1000', { default: "the account's free balance in the symbols' quote currency" }),
+      flag.str('size', '<sizer>', 'default order size: pct-cash:<p>, qty:<n> or pct-equity:<p>', 'qty:0.001', { default: 'pct-cash:95' }),
+      flag.num('position-check', '<seconds>', "compare positions with the venue's this often while running (0: never)", { min: 0, max: 86_400 }, '30', { default: '30' }),
+      flag.str('ib-host', '<host>', 'TWS or IB Gateway host', '127.0.0.1', { default: '127.0.0.1' }),
+      flag.num('ib-port', '<port>', 'TWS or IB Gateway API port: 7497 TWS paper, 7496 TWS live, 4002/4001 Gateway', { min: 1, max: 65_535, integer: true }, '7497'),
+      flag.num('ib-client-id', '<n>', 'API client id (unique per TWS session)', { min: 0, max: 2 ** 31 - 1, integer: true }, '1', { default: '1' }),
+      flag.str('ib-account', '<id>', 'the IB account orders go to', 'DU1234567'),
+      flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '3600', { default: 'until Ctrl-C' }),
+      STATE_DIR_FLAG,
+      flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
+      flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's heap limit" }),
+      STRATEGY_TIMEOUT_FLAG,
+      QUIET_FLAG,
+      RISK_FILE_FLAG,
+    ],
+    examples: [
+      'BINANCE_API_KEY=... BINANCE_API_SECRET=... sextant live --venue binance --testnet --symbols BTC/USDT --strategy sma-cross --size qty:0.001',
+      'APCA_API_KEY_ID=... APCA_API_SECRET_KEY=... sextant live --venue alpaca --paper --symbols AAPL --strategy rsi',
+    ],
   },
   {
     path: ['status'],
@@ -70,7 +117,7 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['kill'],
-    summary: 'kill switch of a running paper node: halt, cancel all, optionally flatten; prints what the node did',
+    summary: 'kill switch of a running paper or live node: halt, cancel all, optionally flatten; prints what the node did',
     flags: [
       flag.bool('flatten', 'also close every position'),
       flag.bool('resume', 'resume trading after a kill'),

@@ -5,6 +5,7 @@ import type { CommandRun } from './spec.ts';
 export const LOADERS: Record<string, () => Promise<CommandRun>> = {
   'backtest': async () => (await import('./backtest-command.ts')).run,
   'paper': async () => (await import('./paper-command.ts')).run,
+  'live': async () => (await import('./live-command.ts')).run,
   'status': async () => (await import('./status-command.ts')).run,
   'kill': async () => (await import('./kill-command.ts')).run,
   'backup': async () => (await import('./backup-command.ts')).run,

@@ -1,7 +1,7 @@
 // The `sextant` command line: thin over app/. Parsing and checking happen first (src/cli/program.ts, from the
 // definitions in src/cli/commands.ts); the command's implementation is imported only when it runs.
 // Exit codes: 0 done, 1 internal error, 2 bad input, 3 the run finished but a strategy failed.
-import { isUserError } from '../core/errors.ts';
+import { isUserError, ReconciliationError } from '../core/errors.ts';
 import { commandPathOf } from './command-path.ts';
 import { commandName } from './commands.ts';
 import { LOADERS } from './loaders.ts';
@@ -29,6 +29,10 @@ export async function main(argv: readonly string[], out?: (s: string) => void, e
     const run = await LOADERS[commandName(p.def)]!();
     return await run(p.args, io);
   } catch (e) {
+    if (e instanceof ReconciliationError) {
+      err(`sextant${name ? ` ${name}` : ''}: ${e.message}`);
+      return 4;
+    }
     if (isUserError(e)) {
       err(`sextant${name ? ` ${name}` : ''}: ${e.message}`);
       return 2;

@@ -60,8 +60,8 @@ export class VenueRejectedError extends SextantError {
  */
 export class ReconciliationError extends SextantError {
   readonly group = 'reconciliation' as const;
-  constructor(readonly venue: string, readonly report: readonly string[]) {
-    super(`reconciliation with ${venue} failed; not trading:\n  ${report.join('\n  ')}`);
+  constructor(readonly venue: string, readonly report: readonly string[], message?: string) {
+    super(message ?? `reconciliation with ${venue} failed; not trading (docs/live.md, "Reconciliation"):\n  ${report.join('\n  ')}`);
   }
 }
 
