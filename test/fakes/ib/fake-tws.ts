@@ -320,7 +320,7 @@ export class FakeTws {
     const goodTillDate = c.str();
     c.skip(5); // faGroup, faMethod, faPercentage, faProfile, modelCode
     c.skip(3); // shortSaleSlot, designatedLocation, exemptCode
-    c.skip(16); // ocaType .. stockRangeUpper
+    c.skip(15); // ocaType, rule80A, settlingFirm, allOrNone, minQty, percentOffset, eTradeOnly, firmQuoteOnly, nbboPriceCap, auctionStrategy, startingPrice, stockRefPrice, delta, stockRangeLower, stockRangeUpper
     c.skip(3); // overridePercentageConstraints, volatility, volatilityType
     const dnType = c.str();
     c.str(); // deltaNeutralAuxPrice

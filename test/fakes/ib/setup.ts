@@ -22,9 +22,13 @@ export interface IbHarness extends ContractSetup {
   readonly options: IbClientOptions;
 }
 
-export async function ibHarness(sink: ExecutionSink, over: Partial<IbClientOptions> = {}): Promise<IbHarness> {
-  const exchange = new FakeExchange({ symbols: ['AAA', 'BBB'], cash: 100_000, currency: 'USD', clientIds: 'forever', shorting: true, cashOnly: false, commissionRate: 0.0005 });
-  const tws = new FakeTws(exchange, { account: ACCOUNT, contracts: { AAA: stock(265598, 'AAA'), BBB: stock(272093, 'BBB') }, timeZone: 'US/Eastern', nextOrderId: 1 });
+/** Extra instruments the fake TWS lists (futures, forex), by Sextant symbol. */
+export type ExtraContracts = Readonly<Record<string, WireContract>>;
+
+export async function ibHarness(sink: ExecutionSink, over: Partial<IbClientOptions> = {}, extra: ExtraContracts = {}): Promise<IbHarness> {
+  const contracts = { AAA: stock(265598, 'AAA'), BBB: stock(272093, 'BBB'), ...extra };
+  const exchange = new FakeExchange({ symbols: Object.keys(contracts), cash: 100_000, currency: 'USD', clientIds: 'forever', shorting: true, cashOnly: false, commissionRate: 0.0005 });
+  const tws = new FakeTws(exchange, { account: ACCOUNT, contracts, timeZone: 'US/Eastern', nextOrderId: 1 });
   const port = await tws.listen();
   const log: string[] = [];
   const options: IbClientOptions = {
