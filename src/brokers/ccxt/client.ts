@@ -94,10 +94,11 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** Anomalies and bad payloads seen (tests and operators read them). */
   readonly anomalies: string[] = [];
 
-  constructor(
-    private readonly opts: CcxtExecutionClientOptions,
-    sink: ExecutionSink,
-  ) {
+  /** Kept in a private field: the options hold the credentials, and nothing may serialize them. */
+  readonly #opts: CcxtExecutionClientOptions;
+
+  constructor(opts: CcxtExecutionClientOptions, sink: ExecutionSink) {
+    this.#opts = opts;
     this.venue = opts.venue ?? opts.exchangeId;
     this.#secrets = [opts.apiKey, opts.secret].filter((s) => s.length > 0);
     this.#clock = opts.clock ?? Date.now;
@@ -113,6 +114,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         this.#track(this.#gapFill().catch((e: unknown) => this.#note(`gap fill: ${this.#describe(e)}`)));
       },
       onDown: (reason) => this.#conn.set('reconnecting', this.#clock(), reason),
+      onError: (e) => this.#resyncOnClock(e),
     }, { describe: (e) => this.#describe(e), ...(opts.reconnectBaseMs !== undefined && { reconnectBaseMs: opts.reconnectBaseMs }), ...(opts.reconnectMaxMs !== undefined && { reconnectMaxMs: opts.reconnectMaxMs }) });
   }
 
@@ -145,7 +147,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.#conn.set('connecting', this.#clock());
     try {
       // ccxt.pro opens a plain ws:// socket (a local fake, a plain-text proxy) only with an http agent it loads on demand.
-      if (this.opts.streamUrl?.startsWith('ws://') === true) await this.#ex.loadHttpProxyAgent();
+      if (this.#opts.streamUrl?.startsWith('ws://') === true) await this.#ex.loadHttpProxyAgent();
       await this.#loadMarkets();
       await this.#stream.start();
       await this.#gapFill();
@@ -156,7 +158,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       throw toSextantError(e, this.venue, 'connect', this.#secrets);
     }
     this.#conn.set('connected', this.#clock());
-    this.#resolveTimer = setInterval(() => this.#resolvePending(), this.opts.resolveEveryMs ?? 1000);
+    this.#resolveTimer = setInterval(() => this.#resolvePending(), this.#opts.resolveEveryMs ?? 1000);
     this.#resolveTimer.unref();
   }
 
@@ -264,7 +266,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   // ---- sending ----------------------------------------------------------------------------------
 
   async #send(order: Order, p: PreparedOrder): Promise<void> {
-    const policy: SafeSubmitPolicy = this.opts.submitPolicy ?? { ...DEFAULT_SAFE_SUBMIT, trustAbsentAfterMs: (this.opts.recvWindowMs ?? 5000) + 1000 };
+    const policy: SafeSubmitPolicy = this.#opts.submitPolicy ?? { ...DEFAULT_SAFE_SUBMIT, trustAbsentAfterMs: (this.#opts.recvWindowMs ?? 5000) + 1000 };
     const outcome = await submitSafely<CcxtOrder>({
       send: async () => parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#signed(() => this.#createOrder(order, p))),
       lookup: () => this.#signed(() => this.#fetchByClientId(order.symbol, order.id)),
@@ -386,7 +388,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         this.#unresolved.delete(clientOrderId);
         this.#applyOrder(clientOrderId, o, 'reply');
         await this.#fillGapOf(clientOrderId, o);
-      } else if (this.#clock() - since > (this.opts.recvWindowMs ?? 5000) + 1000) {
+      } else if (this.#clock() - since > (this.#opts.recvWindowMs ?? 5000) + 1000) {
         this.#unresolved.delete(clientOrderId);
         this.#tracker.status(clientOrderId, 'rejected', this.#clock(), { reason: 'the order never reached the venue (its send window passed without it)' });
       }
@@ -443,7 +445,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const key = `${o.id}:${o.filled}`;
     if (this.#gapChecks.has(key)) return;
     this.#gapChecks.add(key);
-    const check = new Promise<void>((resolve) => setTimeout(resolve, this.opts.fillWaitMs ?? 250)).then(async () => {
+    const check = new Promise<void>((resolve) => setTimeout(resolve, this.#opts.fillWaitMs ?? 250)).then(async () => {
       const order = this.#tracker.get(clientOrderId);
       const cum = o.filled + (this.#carried.get(clientOrderId)?.qty ?? 0);
       if (order !== undefined && cum > order.filledQty + 1e-9 && this.#conn.state !== 'disconnected') await this.#fillGapOf(clientOrderId, o);
@@ -508,7 +510,7 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   async #loadMarkets(): Promise<void> {
     if (this.#marketsLoaded) return;
-    if (this.opts.markets !== undefined) this.#ex.setMarkets(this.opts.markets as never);
+    if (this.#opts.markets !== undefined) this.#ex.setMarkets(this.#opts.markets as never);
     else await withRetry(() => this.#ex.loadMarkets(), this.#retryPolicy());
     this.#marketsLoaded = true;
   }
@@ -519,7 +521,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   #symbols(): string[] {
-    const set = new Set<string>(this.opts.symbols ?? []);
+    const set = new Set<string>(this.#opts.symbols ?? []);
     for (const o of this.#tracker.open()) set.add(o.symbol);
     return [...set].filter((s) => this.#market(s) !== undefined);
   }
@@ -565,12 +567,16 @@ export class CcxtExecutionClient implements ExecutionClient {
     try {
       return await fn();
     } catch (e) {
-      if (classifyCcxtError(e).kind === 'clock') {
-        this.#clockResync ??= this.#ex.loadTimeDifference().catch(() => undefined).finally(() => (this.#clockResync = null));
-        await this.#clockResync;
-      }
+      await this.#resyncOnClock(e);
       throw e;
     }
+  }
+
+  /** After a clock refusal (Binance -1021), measures the offset to the venue's clock once (GET /api/v3/time). */
+  async #resyncOnClock(e: unknown): Promise<void> {
+    if (classifyCcxtError(e).kind !== 'clock') return;
+    this.#clockResync ??= this.#ex.loadTimeDifference().catch(() => undefined).finally(() => (this.#clockResync = null));
+    await this.#clockResync;
   }
 
   async #query<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -582,7 +588,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   #retryPolicy(): Parameters<typeof withRetry>[1] {
-    return { attempts: this.opts.queryAttempts ?? 4, baseMs: 100, maxMs: 2000, isRetryable: (e) => isRetryable(e), retryAfterMs: (e) => classifyCcxtError(e, [], this.#retryAfterMs()).retryAfterMs };
+    return { attempts: this.#opts.queryAttempts ?? 4, baseMs: 100, maxMs: 2000, isRetryable: (e) => isRetryable(e), retryAfterMs: (e) => classifyCcxtError(e, [], this.#retryAfterMs()).retryAfterMs };
   }
 
   /** Retry-After of the last answer, in ms (ccxt keeps the last response's headers). */
@@ -619,7 +625,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   #note(line: string): void {
     const safe = redact(line, this.#secrets);
     if (this.anomalies.length < 10_000) this.anomalies.push(safe);
-    this.opts.log?.(`[${this.venue}] ${safe}`);
+    this.#opts.log?.(`[${this.venue}] ${safe}`);
   }
 }
 

@@ -13,6 +13,8 @@ export interface UserStreamHandlers {
   /** The subscription is (again) in place; `afterDrop` when it follows a loss of the link. */
   onUp(afterDrop: boolean): Promise<void>;
   onDown(reason: string): void;
+  /** Every failure of the stream (a refused subscription's clock error is repaired here). */
+  onError?(e: unknown): Promise<void>;
 }
 
 export interface UserStreamOptions {
@@ -33,7 +35,9 @@ export class UserStream {
     private readonly ex: Exchange,
     private readonly h: UserStreamHandlers,
     private readonly o: UserStreamOptions,
-  ) {}
+  ) {
+    markFuturesHandled(ex);
+  }
 
   /** Subscribes and starts watching; resolves once the first subscription is confirmed (rejects if it fails). */
   async start(): Promise<void> {
@@ -78,6 +82,7 @@ export class UserStream {
         afterDrop = true;
         if (failures === 0) this.h.onDown(this.o.describe(e));
         failures++;
+        await this.h.onError?.(e).catch(() => undefined);
         await sleep(backoffMs(Math.min(failures, 8), this.o.reconnectBaseMs ?? 100, this.o.reconnectMaxMs ?? 5_000) + 10);
       }
     }
@@ -105,4 +110,31 @@ export class UserStream {
       handle(xs);
     }
   }
+}
+
+type Future = Promise<unknown>;
+type WsClient = { future(hash: string): Future; sextantHandled?: boolean };
+
+/**
+ * ccxt.pro creates some futures nobody awaits (Binance's subscription creates one ahead of its request
+ * for concurrent callers and rejects it when the venue refuses the subscription): such a rejection is
+ * unhandled and would end a Node process. Every future of this exchange's sockets gets a no-op handler;
+ * whoever awaits a future still receives its rejection.
+ */
+function markFuturesHandled(ex: Exchange): void {
+  const host = ex as unknown as { client(url: string): WsClient };
+  const original = host.client.bind(ex);
+  host.client = (url: string): WsClient => {
+    const c = original(url);
+    if (c.sextantHandled !== true) {
+      const future = c.future.bind(c);
+      c.future = (hash: string): Future => {
+        const f = future(hash);
+        f.catch(() => undefined);
+        return f;
+      };
+      c.sextantHandled = true;
+    }
+    return c;
+  };
 }

@@ -7,8 +7,10 @@
 // - '429' / '418': rate limited / IP banned before processing, with Retry-After (seconds);
 // - '500' / '503': an internal error before processing ('500') or after it ('503': "Service
 //   Unavailable" from a gateway that lost the backend's answer: Binance's -1007 "execution status unknown");
-// - 'malformed': carried out, then a 200 whose body is not JSON.
-export type RestFaultKind = 'drop' | 'lost-reply' | 'delay' | '429' | '418' | '500' | '503' | 'malformed';
+// - 'malformed': carried out, then a 200 whose body is not JSON;
+// - 'corrupt': carried out, then a 200 whose JSON `mutate` changed (a field missing, of the wrong type,
+//   an unknown status: a venue that changed its payloads).
+export type RestFaultKind = 'drop' | 'lost-reply' | 'delay' | '429' | '418' | '500' | '503' | 'malformed' | 'corrupt';
 
 export interface RestFault {
   readonly kind: RestFaultKind;
@@ -17,6 +19,8 @@ export interface RestFault {
   readonly path?: string;
   readonly delayMs?: number;
   readonly retryAfterS?: number;
+  /** For 'corrupt': changes the parsed reply (in place or by returning a new one). */
+  readonly mutate?: (body: unknown) => unknown;
 }
 
 /** Faults of the user-data stream, each at a rate per executionReport. */

@@ -144,6 +144,11 @@ export class FakeBinanceSpot {
     this.#conns.clear();
   }
 
+  /** Pushes a raw user-data event (a payload the venue should not have sent, in tests of the client's boundary). */
+  injectEvent(event: Record<string, unknown>): void {
+    this.#sendReport(event);
+  }
+
   /** Subscribed user-data connections now. */
   get subscribers(): number {
     let n = 0;
@@ -221,6 +226,7 @@ export class FakeBinanceSpot {
       case 'delay':
       case '503':
       case 'malformed':
+      case 'corrupt':
         return false;
     }
   }
@@ -237,6 +243,11 @@ export class FakeBinanceSpot {
         return send(res, 503, JSON.stringify({ code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' }));
       case 'malformed':
         return send(res, 200, body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+      case 'corrupt': {
+        const parsed: unknown = JSON.parse(body);
+        const changed = f.mutate?.(parsed);
+        return send(res, status, JSON.stringify(changed === undefined ? parsed : changed));
+      }
       case 'drop':
       case '429':
       case '418':
