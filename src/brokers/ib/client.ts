@@ -334,7 +334,8 @@ export class IbExecutionClient implements ExecutionClient {
 
   /** Our client order id for a message about IB order `orderId` of API client `clientId` with `orderRef`. */
   #clientIdOf(orderId: number, clientId: number | undefined, orderRef: string | undefined): string | undefined {
-    if (orderRef !== undefined && orderRef !== '' && this.#tracker.has(orderRef)) return orderRef;
+    // The orderRef decides when there is one: order ids are per API client and repeat across clients.
+    if (orderRef !== undefined && orderRef !== '') return this.#tracker.has(orderRef) ? orderRef : undefined;
     if (clientId !== undefined && clientId !== this.#o.clientId) return undefined;
     return this.#byOrderId.get(orderId);
   }
@@ -479,7 +480,7 @@ export class IbExecutionClient implements ExecutionClient {
     this.#booked.set(base, e);
     if (ts > this.#lastExecMs) this.#lastExecMs = ts;
     if (x.acctNumber !== undefined && x.acctNumber !== this.#o.account) return;
-    const id = this.#clientIdOf(x.orderId, undefined, x.orderRef);
+    const id = this.#clientIdOf(x.orderId, x.clientId, x.orderRef);
     if (id === undefined) return;
     if (x.permId !== undefined && x.permId > 0) this.#tracker.linkVenueId(id, String(x.permId));
     this.#tracker.fill({ tradeId: base, clientOrderId: id, qty: x.shares, price: x.price, commission, liquidity: x.lastLiquidity === 1 ? 'maker' : 'taker', tsEventMs: ts });

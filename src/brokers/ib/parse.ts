@@ -88,6 +88,7 @@ const ExecutionSchema = z.object({
     shares: positive,
     price: positive,
     permId: z.number().int().optional(),
+    clientId: z.number().int().optional(),
     cumQty: nonNeg.optional(),
     avgPrice: nonNeg.optional(),
     orderRef: z.string().optional(),
