@@ -39,7 +39,8 @@ export function formatStatusLine(s: LiveStatus): string {
   const when = s.nowMs > 0 ? iso(s.nowMs) : 'no bar yet';
   const eq = Number.isFinite(s.equity) ? s.equity.toFixed(2) : 'n/a';
   const failed = [...new Set(s.strategyErrors.map((e) => e.strategyId))];
-  const flags = [s.abortReason !== null && 'ABORTED', s.halted && 'HALTED', failed.length > 0 && `FAILED ${failed.join(',')}`].filter(Boolean);
+  const link = s.venue !== null && s.venue.connection !== 'connected' && `${s.venue.name.toUpperCase()} ${s.venue.connection.toUpperCase()}`;
+  const flags = [s.abortReason !== null && 'ABORTED', s.halted && 'HALTED', link, failed.length > 0 && `FAILED ${failed.join(',')}`].filter(Boolean);
   return `${flags.map((f) => `${f} | `).join('')}${when} equity ${eq} pnl ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)} | bars ${s.barsSeen} | orders ${s.orders} fills ${s.fills} open ${s.openOrders} | ${pos}`;
 }
 
@@ -47,16 +48,24 @@ export function formatStatusLine(s: LiveStatus): string {
 export function formatStartLine(session: PaperStart): string {
   const { plan, settings } = session;
   const r = session.node.status().restored;
-  const runPart = plan.resumed === null ? `new paper run "${plan.runId}"` : `resuming paper run "${plan.runId}" (restored ${r?.fills ?? 0} fills, ${r?.openOrders ?? 0} working orders, ${r?.mismatches ?? 0} mismatches)`;
+  const kind = plan.venue !== undefined ? 'live' : 'paper';
+  const runPart = plan.resumed === null ? `new ${kind} run "${plan.runId}"` : `resuming ${kind} run "${plan.runId}" (restored ${r?.fills ?? 0} fills, ${r?.openOrders ?? 0} working orders, ${r?.mismatches ?? 0} mismatches)`;
   const data = plan.replay !== undefined
     ? `replay of ${plan.replay} at ${Number.isFinite(settings.speed) ? `${settings.speed}x` : 'max'} speed`
-    : `live synthetic market ${plan.symbols.join(',')} (bars ${settings.barMs} ms, ticks ${settings.tickMs} ms)`;
+    : plan.feed !== undefined
+      ? `${plan.feed} market data ${plan.symbols.join(',')} (${plan.timeframe ?? '1m'} bars)`
+      : `live synthetic market ${plan.symbols.join(',')} (bars ${settings.barMs} ms, ticks ${settings.tickMs} ms)`;
+  const venue = session.node.status().venue;
+  const broker = venue === null ? [] : [`  orders go to ${venue.name} (${venue.connection}); reconciliation: ${venue.reconciliation.length} line(s), see \`sextant status\``, ...venue.reconciliation.slice(0, 5).map((l) => `    ${l}`)];
   const params = Object.entries(plan.params).map(([k, v]) => `${k}=${v}`).join(',');
   const terms = [plan.asset && `asset ${plan.asset}`, plan.instrument && `instrument ${plan.instrument.join(',')}`, plan.timeframe && `timeframe ${plan.timeframe}`].filter(Boolean);
   return [
     `${runPart} on ${session.store.location}`,
     `  ${data}; strategies ${plan.strategies.join(' ')}${params ? ` (params ${params})` : ''}${terms.length ? `; ${terms.join(', ')}` : ''}`,
-    `  cash ${settings.cash}, commission ${settings.commission}, size ${settings.size}, market orders fill at the ${settings.fill === 'next-open' ? 'next open' : 'close'}${plan.replay !== undefined ? '' : ' (quotes: buys at the ask, sells at the bid)'}; Ctrl-C stops`,
+    venue === null
+      ? `  cash ${settings.cash}, commission ${settings.commission}, size ${settings.size}, market orders fill at the ${settings.fill === 'next-open' ? 'next open' : 'close'}${plan.replay !== undefined ? '' : ' (quotes: buys at the ask, sells at the bid)'}; Ctrl-C stops`
+      : `  cash ${settings.cash}, size ${settings.size}; fills and fees are the venue's; Ctrl-C stops (working orders stay at the venue)`,
+    ...broker,
   ].join('\n');
 }
 
