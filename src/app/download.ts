@@ -18,6 +18,9 @@ import { warehouseDir, type WarehouseOptions } from './warehouse.ts';
 /** Bar lengths `data download` takes (ccxt spelling). */
 export const DOWNLOAD_TIMEFRAMES: Readonly<Record<string, number>> = { '1m': 60_000, '1h': 3_600_000, '1d': MS_PER_DAY };
 
+/** A bar is taken as closed this long after its period ended. */
+const CLOSE_GRACE_MS = 5_000;
+
 export type VenueSpec =
   | { readonly kind: 'ccxt'; readonly exchangeId: string; readonly venue: string }
   | { readonly kind: 'yahoo' | 'alpaca'; readonly venue: string };
@@ -128,8 +131,8 @@ function sourceFor(req: DownloadRequest, spec: VenueSpec): HistorySource {
 export async function downloadHistory(req: DownloadRequest): Promise<DownloadSummary> {
   const { spec, fromMs, toMs, tfMs } = checkDownloadRequest(req);
   const nowMs = req.nowMs ?? Date.now();
-  // The last bar whose period has ended (no still-forming bar is stored).
-  const endMs = Math.min(toMs, nowMs - tfMs);
+  // The last bar whose period has ended, with a margin for a clock ahead of the venue's (no still-forming bar is stored).
+  const endMs = Math.min(toMs, nowMs - tfMs - CLOSE_GRACE_MS);
   const source = sourceFor(req, spec);
   const dir = warehouseDir(req);
   let w: Warehouse | undefined;

@@ -42,6 +42,12 @@ export interface CcxtFeedOptions {
   readonly onStatus?: (s: FeedStatus) => void;
   /** Clock (tests); default Date.now. A REST bar counts as closed once its period has ended by it. */
   readonly nowMs?: () => number;
+  /**
+   * A REST bar counts as closed only this long after its period ended (default 3 s): a clock ahead of the
+   * venue's must not take the still-forming bar for a closed one. A bar skipped so is sent when its
+   * stream frame comes, or by the next backfill.
+   */
+  readonly closeGraceMs?: number;
   /** Reconnect backoff base and cap in ms (ccxt.pro's redial and the watch loops'); default 1000 and 30 000. */
   readonly reconnectBaseMs?: number;
   readonly reconnectMaxMs?: number;
@@ -317,7 +323,7 @@ export class CcxtFeed implements LiveFeed {
             attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isRetryableRead(e), sleep: (ms) => this.#sleep(ms),
           });
           const rows = parseOhlcvRows(raw, `${ex.id} fetchOHLCV ${st.symbol}`);
-          const closedBefore = Math.min(this.#now() - this.#tfMs, Number.isNaN(st.formingMs) ? Infinity : st.formingMs - 1);
+          const closedBefore = Math.min(this.#now() - this.#tfMs - (this.#o.closeGraceMs ?? 3_000), Number.isNaN(st.formingMs) ? Infinity : st.formingMs - 1);
           let sent = 0;
           for (const r of rows) {
             if (r[0] <= st.lastBarMs || r[0] > closedBefore) continue;
