@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IbExecutionClient } from '../../src/brokers/ib/client.ts';
 import { ibCodeKind } from '../../src/brokers/ib/errors.ts';
-import { ConfigError } from '../../src/core/errors.ts';
+import { ConfigError, RetryableVenueError } from '../../src/core/errors.ts';
 import { Order } from '../../src/model/order.ts';
 import { RecordingSink, until } from '../execution/execution-client.contract.ts';
 import * as M from '../fakes/ib/messages.ts';
@@ -108,6 +108,17 @@ describe('IB error codes through a fake TWS', () => {
     expect(twin.connectionState).toBe('disconnected');
     expect(other.connection.map((e) => e.state)).toEqual(['connecting', 'disconnected']);
     expect(h.client.connectionState).toBe('connected');
+  });
+
+  it('TWS not listening fails connect with a retryable error naming host and port', async () => {
+    const sink = new RecordingSink();
+    h = await ibHarness(sink);
+    await h.tws.close();
+    const c = new IbExecutionClient({ ...h.options, connectTimeoutMs: 2_000 }, sink);
+    await expect(c.connect()).rejects.toThrow(new RegExp(`127.0.0.1:${h.port}`));
+    await expect(c.connect()).rejects.toBeInstanceOf(RetryableVenueError);
+    expect(c.connectionState).toBe('disconnected');
+    expect(sink.connection.map((e) => e.state)).toEqual(['connecting', 'disconnected', 'connecting', 'disconnected']);
   });
 
   it('an account the TWS login does not manage is a ConfigError at connect', async () => {

@@ -128,7 +128,8 @@ export class IbExecutionClient implements ExecutionClient {
   // ---- link ----
 
   async connect(): Promise<void> {
-    if (this.#conn.state === 'connected' || this.#conn.state === 'connecting') return;
+    // Connected, connecting, or reconnecting by itself: nothing to start.
+    if (this.#conn.state !== 'disconnected') return;
     this.#want = true;
     this.#conn.set('connecting', this.#now());
     try {

@@ -128,6 +128,7 @@ export class IbSession {
     this.#closing = true;
     this.#up = false;
     this.#failAll('disconnected');
+    this.#connectWaiter?.(new RetryableVenueError('ib: disconnect asked while connecting'));
     const api = this.#api;
     if (api === null || !api.isConnected) {
       this.#retire();
