@@ -268,7 +268,16 @@ export class CcxtExecutionClient implements ExecutionClient {
   async #send(order: Order, p: PreparedOrder): Promise<void> {
     const policy: SafeSubmitPolicy = this.#opts.submitPolicy ?? { ...DEFAULT_SAFE_SUBMIT, trustAbsentAfterMs: (this.#opts.recvWindowMs ?? 5000) + 1000 };
     const outcome = await submitSafely<CcxtOrder>({
-      send: async () => parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#signed(() => this.#createOrder(order, p))),
+      send: async () => {
+        // A clock refusal (-1021) is definite: nothing was placed. Resync (in #signed) and send again at once.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#signed(() => this.#createOrder(order, p)));
+          } catch (e) {
+            if (attempt >= 3 || classifyCcxtError(e).kind !== 'clock') throw e;
+          }
+        }
+      },
       lookup: () => this.#signed(() => this.#fetchByClientId(order.symbol, order.id)),
       classify: (e) => this.#failureKind(e),
       retryAfterMs: (e) => classifyCcxtError(e, this.#secrets, this.#retryAfterMs()).retryAfterMs,
@@ -544,14 +553,19 @@ export class CcxtExecutionClient implements ExecutionClient {
     return out;
   }
 
-  /** Every trade of a symbol at or after `sinceMs`, paging by trade id (Binance: 1000 a page). */
+  /**
+   * Every trade of a symbol at or after `sinceMs`. Binance answers a `startTime` with at most the next
+   * 24 hours, so a start within the last day uses it and anything older pages through the account's
+   * trades by id from the first one (1,000 a page), keeping those at or after `sinceMs`.
+   */
   async #trades(symbol: string, sinceMs: number): Promise<CcxtTrade[]> {
     const out: CcxtTrade[] = [];
-    let page = await this.#query('myTrades', () => this.#ex.fetchMyTrades(symbol, sinceMs > 0 ? sinceMs : undefined, 1000, sinceMs > 0 ? {} : { fromId: 0 }));
+    const recent = sinceMs > 0 && this.#clock() - sinceMs < 23 * 3_600_000;
+    let page = await this.#query('myTrades', () => this.#ex.fetchMyTrades(symbol, recent ? sinceMs : undefined, 1000, recent ? {} : { fromId: 0 }));
     for (;;) {
       const parsed = page.map((x) => parseVenue(CcxtTradeSchema, this.venue, 'trade', x));
       out.push(...parsed.filter((t) => t.timestamp >= sinceMs));
-      if (parsed.length < 1000) break;
+      if (parsed.length === 0) break;
       const last = Math.max(...parsed.map((t) => Number(t.id)));
       page = await this.#query('myTrades', () => this.#ex.fetchMyTrades(symbol, undefined, 1000, { fromId: last + 1 }));
     }
