@@ -100,6 +100,12 @@ describe('one fault at a time', () => {
     expect(h.fake.exchange.requests.filter((r) => r.clientOrderId === o.id && r.accepted)).toHaveLength(1);
   });
 
+  it('a symbol that is not a market stops connect with a message naming it', async () => {
+    const other = h.make(new RecordingSink(), { symbols: ['BTC/USDT', 'DOGE/EUR'] });
+    await expect(other.connect()).rejects.toThrow(/DOGE\/EUR is not a market at binance/);
+    expect(other.connectionState).toBe('disconnected');
+  });
+
   it('a 429 on a query waits the Retry-After, then answers', async () => {
     const o = buy({ type: 'limit', limitPrice: 90 });
     await submitted(o);

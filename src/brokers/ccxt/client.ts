@@ -12,7 +12,7 @@
 //   states by REST.
 import type { Exchange } from 'ccxt';
 import { z } from 'zod';
-import { RetryableVenueError } from '../../core/errors.ts';
+import { ConfigError, RetryableVenueError } from '../../core/errors.ts';
 import { ConnectionTracker } from '../../execution/connection.ts';
 import type { ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, OrderModification } from '../../execution/execution-client.ts';
 import { modifyProblem, submitProblem } from '../../execution/order-checks.ts';
@@ -149,12 +149,15 @@ export class CcxtExecutionClient implements ExecutionClient {
       // ccxt.pro opens a plain ws:// socket (a local fake, a plain-text proxy) only with an http agent it loads on demand.
       if (this.#opts.streamUrl?.startsWith('ws://') === true) await this.#ex.loadHttpProxyAgent();
       await this.#loadMarkets();
+      const unknown = (this.#opts.symbols ?? []).filter((sym) => this.#market(sym) === undefined);
+      if (unknown.length > 0) throw new ConfigError(`${unknown.join(', ')} ${unknown.length === 1 ? 'is not a market' : 'are not markets'} at ${this.venue} (symbols are ccxt's unified ones, e.g. BTC/USDT)`, { field: 'symbols' });
       await this.#stream.start();
       await this.#gapFill();
     } catch (e) {
       await this.#stream.stop();
       await this.#ex.close().catch(() => undefined);
       this.#conn.set('disconnected', this.#clock(), this.#describe(e));
+      if (e instanceof ConfigError) throw e;
       throw toSextantError(e, this.venue, 'connect', this.#secrets);
     }
     this.#conn.set('connected', this.#clock());

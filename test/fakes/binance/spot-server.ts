@@ -30,6 +30,8 @@ export interface FakeBinanceSpotOptions {
   readonly secret?: string;
   /** Seed of the fault plan's random choices. */
   readonly seed?: number;
+  /** The venue's clock for order and trade times (default: the FakeExchange's own, a 2024 date advanced per quote). */
+  readonly now?: () => number;
 }
 
 /** A Binance error answer. */
@@ -98,7 +100,7 @@ export class FakeBinanceSpot {
     this.secret = opts.secret ?? 'fake-api-secret';
     this.faults = new FaultPlan();
     if (opts.seed !== undefined) (this as { faults: FaultPlan }).faults = new FaultPlan(seeded(opts.seed));
-    this.exchange = new FakeExchange({ symbols: [...this.#symbols.keys()], cash: opts.cash ?? 100_000, currency: this.quoteAsset, clientIds: 'open-orders', shorting: false, fractional: true, commissionRate: opts.commissionRate ?? 0, cashOnly: true });
+    this.exchange = new FakeExchange({ symbols: [...this.#symbols.keys()], cash: opts.cash ?? 100_000, currency: this.quoteAsset, clientIds: 'open-orders', shorting: false, fractional: true, commissionRate: opts.commissionRate ?? 0, cashOnly: true, ...(opts.now !== undefined && { now: opts.now }) });
     this.exchange.on('order', (o) => this.#onOrder(o));
     this.exchange.on('fill', (f, o) => {
       this.#captured?.push(f);
