@@ -226,6 +226,37 @@ describe('CcxtFeed (ccxt.pro against the fake Binance streams)', () => {
     expect(said).not.toContain(secret);
   });
 
+  it('survives a sink that throws: the failure is reported and the next data still arrives', async () => {
+    const { sink, heard } = recorder();
+    let fail = true;
+    const flaky: MarketSink = {
+      onBar: (...a) => {
+        if (fail) throw new Error('strategy blew up');
+        sink.onBar(...a);
+      },
+      onTrade: (t) => {
+        if (fail) throw new Error('trade handler blew up');
+        sink.onTrade(t);
+      },
+      onQuote: sink.onQuote,
+    };
+    startFeed(heard, flaky, { symbols: ['BTC/USDT'] });
+    await subscribed(3);
+    const ks = makeKlines(T0, 2, MIN, 31, 42_000);
+    fake.closeBar('BTCUSDT', '1m', ks[0]!);
+    fake.trade('BTCUSDT', { price: 42_000, qty: 1, buyerIsMaker: true, timeMs: T0 + MIN });
+    await waitFor('two reported failures', () => heard.status.filter((s) => s.kind === 'error').length === 2);
+    fail = false;
+    fake.closeBar('BTCUSDT', '1m', ks[1]!);
+    fake.trade('BTCUSDT', { price: 42_001, qty: 1, buyerIsMaker: true, timeMs: T0 + 2 * MIN });
+    await waitFor('the next bar and trade', () => heard.bars.length === 1 && heard.trades.length === 1);
+    expect(heard.bars[0]!.t).toBe(ks[1]!.openMs);
+    expect(heard.status.filter((s) => s.kind === 'error').map((s) => (s as { reason: string }).reason)).toEqual([
+      `the sink failed on the BTC/USDT bar at ${new Date(T0).toISOString()}: Error: strategy blew up`,
+      'the sink failed on a trade: Error: trade handler blew up',
+    ]);
+  });
+
   it('stops cleanly when stopped while starting, and start() then resolves', async () => {
     const { sink, heard } = recorder();
     startFeed(heard, sink);

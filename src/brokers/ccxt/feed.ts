@@ -155,7 +155,8 @@ export class CcxtFeed implements LiveFeed {
       this.#tfMs = ex.parseTimeframe(this.#timeframe) * 1000;
       for (const symbol of this.#o.symbols) {
         if (ex.markets === undefined || !(symbol in ex.markets)) throw new ConfigError(`unknown symbol "${symbol}" at ${ex.id}`, { field: 'symbols' });
-        const st: SymbolState = { symbol, lastBarMs: this.#o.sinceMs === undefined ? NaN : this.#o.sinceMs - this.#tfMs, formingMs: NaN, pending: new Map(), filling: null };
+        // A feed started again keeps where each symbol's bars were, so none is sent twice.
+        const st: SymbolState = this.#bySymbol.get(symbol) ?? { symbol, lastBarMs: this.#o.sinceMs === undefined ? NaN : this.#o.sinceMs - this.#tfMs, formingMs: NaN, pending: new Map(), filling: null };
         this.#bySymbol.set(symbol, st);
         this.#byId.set(String(ex.market(symbol).id), st);
       }
@@ -249,11 +250,16 @@ export class CcxtFeed implements LiveFeed {
     const st = this.#byId.get(msg.id);
     if (st === undefined) return true;
     this.#fresh();
-    if (msg.kind === 'kline') this.#kline(st, msg);
-    else if (msg.kind === 'trade') {
-      this.#sink.onTrade({ symbol: st.symbol, tsEventMs: msg.tsMs, price: msg.price, size: msg.size, aggressor: msg.buyerIsMaker ? 'seller' : 'buyer', tradeId: msg.tradeId });
-    } else {
-      this.#sink.onQuote({ symbol: st.symbol, tsEventMs: this.#now(), bid: msg.bid, ask: msg.ask, bidSize: msg.bidSize, askSize: msg.askSize });
+    // This runs inside ccxt's socket handler: a sink that throws is reported, never let loose there.
+    try {
+      if (msg.kind === 'kline') this.#kline(st, msg); // (bars guard their own sink call)
+      else if (msg.kind === 'trade') {
+        this.#sink.onTrade({ symbol: st.symbol, tsEventMs: msg.tsMs, price: msg.price, size: msg.size, aggressor: msg.buyerIsMaker ? 'seller' : 'buyer', tradeId: msg.tradeId });
+      } else {
+        this.#sink.onQuote({ symbol: st.symbol, tsEventMs: this.#now(), bid: msg.bid, ask: msg.ask, bidSize: msg.bidSize, askSize: msg.askSize });
+      }
+    } catch (e) {
+      this.#status({ kind: 'error', reason: `the sink failed on a ${msg.kind}: ${this.#reason(e)}` });
     }
     return true;
   }
@@ -302,7 +308,11 @@ export class CcxtFeed implements LiveFeed {
     st.lastBarMs = b[0];
     if (b[0] >= st.formingMs) st.formingMs = NaN;
     this.#barsSent++;
-    this.#sink!.onBar(st.symbol, b[0], b[1], b[2], b[3], b[4], b[5]);
+    try {
+      this.#sink!.onBar(st.symbol, b[0], b[1], b[2], b[3], b[4], b[5]);
+    } catch (e) {
+      this.#status({ kind: 'error', reason: `the sink failed on the ${st.symbol} bar at ${new Date(b[0]).toISOString()}: ${this.#reason(e)}` });
+    }
   }
 
   #backfillAll(): void {
@@ -350,7 +360,9 @@ export class CcxtFeed implements LiveFeed {
         this.#emit(st, bar);
       }
     };
-    st.filling = run().finally(() => (st.filling = null));
+    st.filling = run()
+      .catch((e: unknown) => this.#status({ kind: 'error', reason: `backfill of ${st.symbol} failed: ${this.#reason(e)}` }))
+      .finally(() => (st.filling = null));
     return st.filling;
   }
 
