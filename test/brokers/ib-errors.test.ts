@@ -77,7 +77,10 @@ describe('IB error codes through a fake TWS', () => {
     expect(sink.fills(o.id).map((f) => [f.qty, f.price])).toEqual([[10, 100]]);
   });
 
-  it('1100 makes the client reconnecting (commands refused) until 1102; 2104 farm messages change nothing', async () => {
+  it.each([
+    [1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.'],
+    [1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.'],
+  ])('1100 makes the client reconnecting (commands refused) until %i, which resyncs; 2104 farm messages change nothing', async (restored, restoredText) => {
     const sink = new RecordingSink();
     h = await ibHarness(sink);
     await h.client.connect();
@@ -91,7 +94,7 @@ describe('IB error codes through a fake TWS', () => {
     h.client.submit(o, h.driver.now());
     expect(o.status).toBe('rejected');
     const execsBefore = h.tws.requests.filter((r) => r.msgId === M.OUT.REQ_EXECUTIONS).length;
-    h.tws.broadcast(M.errorMsg(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.'));
+    h.tws.broadcast(M.errorMsg(-1, restored, restoredText));
     await until(() => h!.client.connectionState === 'connected', 'connected again');
     // Restored: the client caught up (executions asked for again) before trading.
     expect(h.tws.requests.filter((r) => r.msgId === M.OUT.REQ_EXECUTIONS).length).toBe(execsBefore + 1);

@@ -407,8 +407,9 @@ export class IbExecutionClient implements ExecutionClient {
     if (order === undefined || order.isClosed) return;
     const now = this.#now();
     const reason = this.#reasons.get(id) ?? completedStatus;
-    const asked = this.#pendingCancel.delete(id);
+    // Filled: the executions bring the change (a cancel that lost the race hears its 10148 still).
     if (status === 'Filled') return this.#expectFills(id, filled);
+    const asked = this.#pendingCancel.delete(id);
     if (status === 'Inactive' && !(filled > 0)) {
       this.#tracker.status(id, 'rejected', now, { reason: reason || 'inactive at IB', cumFilledQty: filled });
       return;
