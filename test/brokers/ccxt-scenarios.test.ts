@@ -5,6 +5,7 @@ import { Order, type OrderRequest } from '../../src/model/order.ts';
 import type { CcxtExecutionClient } from '../../src/brokers/ccxt/index.ts';
 import { prepareOrder, type MarketLike } from '../../src/brokers/ccxt/symbols.ts';
 import { classifyCcxtError } from '../../src/brokers/ccxt/errors.ts';
+import { makeExchange } from '../../src/brokers/ccxt/exchange.ts';
 import { DDoSProtection, InsufficientFunds, InvalidNonce, InvalidOrder, OrderNotFound, RequestTimeout, ExchangeNotAvailable } from 'ccxt';
 import { RecordingSink, until } from '../execution/execution-client.contract.ts';
 import { startHarness, type SpotHarness } from '../fakes/binance/spot-setup.ts';
@@ -98,6 +99,42 @@ describe('one fault at a time', () => {
     const lookups = h.fake.log.filter((l) => l.method === 'GET' && l.path === '/api/v3/order' && l.params.origClientOrderId === o.id).length;
     expect(lookups).toBeGreaterThan(0);
     expect(h.fake.exchange.requests.filter((r) => r.clientOrderId === o.id && r.accepted)).toHaveLength(1);
+  });
+
+  it('takes injected markets instead of loading exchangeInfo', async () => {
+    const loader = makeExchange({ exchangeId: 'binance', apiKey: '', secret: '', baseUrl: h.fake.baseUrl });
+    const markets = Object.values(await loader.loadMarkets());
+    await loader.close();
+    const before = h.fake.log.filter((l) => l.path === '/api/v3/exchangeInfo').length;
+    const injected = h.make(new RecordingSink(), { markets: markets as unknown as Record<string, unknown>[] });
+    await injected.connect();
+    expect(h.fake.log.filter((l) => l.path === '/api/v3/exchangeInfo')).toHaveLength(before);
+    const o = buy();
+    injected.submit(o, h.fake.exchange.now());
+    await h.settle(injected);
+    expect(o.status).toBe('filled');
+  });
+
+  it('modifies a partly filled order by cancel-replace: the rest goes on under the same client id, fills add up', async () => {
+    const o = buy({ type: 'limit', limitPrice: 98, qty: 2 });
+    await submitted(o);
+    h.fake.quote('BTCUSDT', { bid: 97, ask: 98, askSize: 0.5 });
+    await h.settle(client);
+    expect(o.filledQty).toBe(0.5);
+    const before = (await client.queryOrder(o.id))!.venueOrderId;
+    h.fake.quote('BTCUSDT', { bid: 99, ask: 100 });
+    client.modify(o.id, { qty: 3, limitPrice: 97 }, h.fake.exchange.now());
+    await until(() => rec.types(o.id).includes('OrderUpdated'), 'OrderUpdated');
+    const after = (await client.queryOrder(o.id))!;
+    expect(after).toMatchObject({ qty: 3, filledQty: 0.5, limitPrice: 97, status: 'partially-filled' });
+    expect(after.venueOrderId).not.toBe(before);
+    expect(h.fake.exchange.order({ clientOrderId: o.id })).toMatchObject({ qty: 2.5, limitPrice: 97 });
+    h.fake.quote('BTCUSDT', { bid: 96, ask: 97 });
+    await h.settle(client);
+    expect(o.status).toBe('filled');
+    expect(rec.fills(o.id).map((f) => [f.qty, f.price])).toEqual([[0.5, 98], [2.5, 97]]);
+    expect(await client.queryOrder(o.id)).toMatchObject({ qty: 3, filledQty: 3, status: 'filled' });
+    expect((await client.queryOrder(o.id))!.avgFillPrice).toBeCloseTo((0.5 * 98 + 2.5 * 97) / 3, 9);
   });
 
   it('a symbol that is not a market stops connect with a message naming it', async () => {
