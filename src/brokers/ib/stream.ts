@@ -120,7 +120,8 @@ export class IbSession {
     old.removeAllListeners();
     old.on(EventName.error, () => undefined);
     if (old.isConnected) old.disconnect();
-    else (old as unknown as { controller: { socket: { disconnect(): void } } }).controller.socket.disconnect();
+    // A socket still in its handshake is not "connected" to IBApi, which then ignores disconnect().
+    else (old as unknown as { controller?: { socket?: { disconnect?(): void } } }).controller?.socket?.disconnect?.();
   }
 
   /** Closes the socket on purpose (no `dropped`). */
@@ -257,7 +258,13 @@ export class IbSession {
    * message is skipped, the problem reported, and decoding goes on with the next message.
    */
   #guardDecoder(api: IBApi): void {
-    const controller = (api as unknown as { controller: ControllerInternals }).controller;
+    const controller = (api as unknown as { controller?: Partial<ControllerInternals> }).controller;
+    if (typeof controller?.processIngressQueue !== 'function' || typeof controller.decoder?.drainQueue !== 'function') {
+      // A library version shaped differently: run unguarded, and say so once per connection.
+      this.h.bad('library', '@stoqey/ib internals changed: malformed TWS messages are no longer guarded against (see stream.ts)');
+      return;
+    }
+    const decoder = controller.decoder;
     const original = controller.processIngressQueue.bind(controller);
     controller.processIngressQueue = (): void => {
       for (let i = 0; i < 1_000; i++) {
@@ -266,7 +273,7 @@ export class IbSession {
           return;
         } catch (e) {
           this.h.bad('message', `TWS message could not be decoded and was skipped: ${e instanceof Error ? e.message : String(e)}`);
-          controller.decoder.drainQueue();
+          decoder.drainQueue();
         }
       }
     };
