@@ -149,6 +149,15 @@ describe('downloadHistory into the warehouse', () => {
     await storedEquals(dir, 'BTC/USDT', ks);
   });
 
+  it('takes any ccxt exchange as ccxt:<id>, pointed at a compatible server by baseUrl', async () => {
+    const ks = makeKlines(T0, 1200, HOUR, 10, 42_000);
+    fake.addHistory('ETHUSDT', '1h', ks);
+    const dir = tempDir('sextant-dl-');
+    const r = await downloadHistory({ venue: 'ccxt:binanceus', symbol: 'ETH/USDT', timeframe: '1h', from: '2024-01-01', baseUrl: fake.baseUrl, dir, nowMs: NOW });
+    expect(r).toMatchObject({ venue: 'ccxt:binanceus', symbol: 'ETH/USDT', fetched: 1200, after: 1200 });
+    await storedEquals(dir, 'ETH/USDT', ks);
+  });
+
   it('refuses to mix timeframes under one symbol (use --as)', async () => {
     fake.addHistory('BTCUSDT', '1h', makeKlines(T0, 48, HOUR, 9, 42_000));
     fake.addHistory('BTCUSDT', '1d', makeKlines(T0, 10, 86_400_000, 9, 42_000));
