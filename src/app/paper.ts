@@ -78,6 +78,8 @@ export interface PaperRequest {
   readonly ib?: { readonly host: string; readonly port: number; readonly clientId: number; readonly account: string };
   /** How often positions are compared with the venue's while running (seconds; default 30). */
   readonly positionCheckSec?: number;
+  /** Venue feeds: bars of recent history replayed into the strategies before trading (default 200). */
+  readonly warmupBars?: number;
 }
 
 export const DEFAULT_STATE_DIR = '.sextant';
@@ -200,6 +202,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       runId: plan.runId, kind: venue === undefined ? 'paper' : 'live', broker, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash, sizer: run.sizer,
       venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
       matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile), haltOnStrategyError: request.haltOnStrategyError === true,
+      warmupBars: feedVenue === undefined ? 0 : (request.warmupBars ?? 200),
       runConfig: {
         strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
         speed: Number.isFinite(speed) ? speed : 'max', barMs, cash, commission: run.commission, size: run.sizeText,

@@ -24,6 +24,7 @@ const VENUE_URL_FLAGS: readonly FlagDef[] = [
   flag.str('base-url', '<url>', "REST root of a compatible server (a testnet, a sandbox, a local fake at the venue's own paths)", 'http://127.0.0.1:8080', { default: "the venue's" }),
   flag.str('stream-url', '<url>', "WebSocket origin of a compatible server (the venue's stream paths are added)", 'ws://127.0.0.1:8080', { default: "the venue's" }),
 ];
+const WARMUP_FLAG = flag.num('warmup', '<bars>', "bars of the venue's recent history replayed into the strategies before trading (orders meanwhile are not sent)", { min: 0, max: 5000, integer: true }, '200', { default: '200' });
 const FEED_FLAG = flag.str('feed', '<venue>', 'trade on this venue\'s live market data: binance, ccxt:<exchangeId> (no orders reach the venue; keys optional)', 'binance');
 
 export const COMMANDS: readonly CommandDef[] = [
@@ -67,6 +68,7 @@ export const COMMANDS: readonly CommandDef[] = [
       RISK_FILE_FLAG,
       ...INSTRUMENT_FLAGS,
       FEED_FLAG,
+      WARMUP_FLAG,
       flag.bool('testnet', "the feed venue's test network"),
       ...VENUE_URL_FLAGS,
     ],
@@ -84,6 +86,7 @@ export const COMMANDS: readonly CommandDef[] = [
       PARAM_FLAG,
       flag.str('symbols', '<A,B>', "the venue's symbols (BTC/USDT on ccxt exchanges; AAPL or BTC/USD on Alpaca)", 'BTC/USDT', { repeat: true }),
       flag.str('timeframe', '<tf>', 'bar length of the venue feed: 1m, 5m, 1h, 1d', '1m', { default: '1m' }),
+      WARMUP_FLAG,
       flag.bool('paper', "Alpaca's paper account"),
       flag.bool('testnet', "the exchange's test network (ccxt sandbox mode)"),
       ...VENUE_URL_FLAGS,

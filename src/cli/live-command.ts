@@ -12,7 +12,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   return superviseFromCli(
     {
       ...commonRequest(a), venue: str(a, 'venue'), feed: str(a, 'feed'), symbols: strs(a, 'symbols'), timeframe: str(a, 'timeframe'),
-      testnet: bool(a, 'paper') || bool(a, 'testnet'), ib, positionCheckSec: num(a, 'position-check'),
+      testnet: bool(a, 'paper') || bool(a, 'testnet'), ib, positionCheckSec: num(a, 'position-check'), warmupBars: num(a, 'warmup'),
     },
     a,
     io,

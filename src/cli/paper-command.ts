@@ -14,7 +14,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     {
       ...commonRequest(a), symbols: strs(a, 'symbols'), replay: str(a, 'replay'), speed: num(a, 'speed'), commission: num(a, 'commission'),
       barMs: num(a, 'bar-ms'), tickMs: num(a, 'tick-ms'), seed: num(a, 'seed'), alwaysOpen: bool(a, 'always-open'), ...instrumentFlags(a),
-      feed: str(a, 'feed'), testnet: bool(a, 'testnet'),
+      feed: str(a, 'feed'), testnet: bool(a, 'testnet'), warmupBars: num(a, 'warmup'),
     },
     a,
     io,

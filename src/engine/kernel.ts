@@ -16,6 +16,7 @@ import type { ExecutionSink, OrderModification } from '../execution/execution-cl
 import { ExecutionEngine, type OrderRoute } from '../execution/execution-engine.ts';
 import type { CachedOrder, OrderCache } from '../execution/order-cache.ts';
 import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts';
+import type { OrderEmulator } from '../execution/order-emulator.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { TradeTracker } from '../portfolio/trade-tracker.ts';
 import { exposureIncreasingQty, type RiskEngine, type RiskView } from '../risk/risk-engine.ts';
@@ -91,11 +92,23 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly #marketHooks: boolean;
   /** Matches orders against the market data the kernel feeds it (backtests, paper); never asked for orders. */
   venue!: SimulatedVenue;
+  /**
+   * Live clients without trailing stops, brackets, OCO or exits: the OrderEmulator that holds them sees each
+   * bar, quote and trade before the venue does (null in backtests and paper: the simulated venue does all).
+   */
+  emulator: OrderEmulator | null = null;
   readonly #clock: Clock;
   readonly #risk: RiskEngine;
   #ids: IdGenerator;
   /** Operator kill switch: deny every new order except reduce-only ones. */
   halted = false;
+  /**
+   * Warm-up (a live node replaying recent history before it trades): strategies see the bars and build
+   * their indicators, but nothing they order is sent (counted in `warmupOrdersSkipped`) and the
+   * simulated venue matches nothing against these old bars.
+   */
+  warmingUp = false;
+  warmupOrdersSkipped = 0;
   /** Bars drive order matching (backtests, replays); false when quotes do (live synthetic market). */
   matchOnBars = true;
   /** Every bar of every feed is known before the run (backtests): indicator lines are computed up front. */
@@ -193,7 +206,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     feed.history.cursor = index;
     feed.cursor = index;
     this.#barIndex = index;
-    if (feed.venueSlot >= 0 && this.matchOnBars) this.venue.onBar(feed.venueSlot, view);
+    if (this.emulator !== null) this.emulator.onBar(view);
+    if (feed.venueSlot >= 0 && this.matchOnBars && !this.warmingUp) this.venue.onBar(feed.venueSlot, view);
     feed.position.lastPrice = view.close;
     if (feed.lines.length !== 0 || this.#marketHooks) this.#barHooks(feed, view, index);
     const slots = this.#slots;
@@ -227,6 +241,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   onQuote(q: QuoteTick): void {
     const feed = this.#feedsBySymbol.get(q.symbol);
     if (feed === undefined) return;
+    if (this.emulator !== null) this.emulator.onQuote(q);
     if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, q);
     feed.position.lastPrice = (q.bid + q.ask) / 2;
     for (const s of this.#slots) {
@@ -243,6 +258,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   onTrade(t: TradeTick): void {
     const feed = this.#feedsBySymbol.get(t.symbol);
     if (feed === undefined) return;
+    if (this.emulator !== null) this.emulator.onTrade(t);
     feed.position.lastPrice = t.price;
     for (const s of this.#slots) {
       if (!s.running || (s.strategy.onTrade === undefined && s.ctx.algos === null)) continue;
@@ -262,7 +278,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     const bid = book.bids[0];
     const ask = book.asks[0];
     if (bid !== undefined && ask !== undefined) {
-      if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, { symbol: book.symbol, tsEventMs: book.tsEventMs, bid: bid.price, ask: ask.price, bidSize: bid.size, askSize: ask.size });
+      const top = { symbol: book.symbol, tsEventMs: book.tsEventMs, bid: bid.price, ask: ask.price, bidSize: bid.size, askSize: ask.size };
+      if (this.emulator !== null) this.emulator.onQuote(top);
+      if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, top);
       feed.position.lastPrice = (bid.price + ask.price) / 2;
     }
     for (const s of this.#slots) {
@@ -325,6 +343,10 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
 
   /** Makes, risk-checks and sends an order. Returns null when the quantity rounds to nothing. */
   submit(strategyId: string, request: OrderRequest, links: OrderLinks = NO_LINKS): Order | null {
+    if (this.warmingUp) {
+      this.warmupOrdersSkipped++;
+      return null;
+    }
     const feed = this.#feedsBySymbol.get(request.symbol);
     if (feed === undefined) throw new ConfigError(`unknown symbol "${request.symbol}"`, { field: 'symbol' });
     const inst = feed.instrument;

@@ -70,6 +70,11 @@ export interface LiveNodeConfig {
   /** Halt all trading (the kill switch, without flattening) as soon as any strategy fails. */
   readonly haltOnStrategyError?: boolean;
   /**
+   * Bars of recent history replayed into the strategies before trading, when the feed can fetch them
+   * (venue feeds); orders during the warm-up are not sent. 0 or omitted: none.
+   */
+  readonly warmupBars?: number;
+  /**
    * Live trading: the broker adapter orders go to instead of the simulated venue, made with `relay` as
    * its sink (the node attaches the relay to its kernel). The node connects it, reconciles with it
    * before trading (failing closed on a mismatch), and checks positions against it while running.
@@ -96,6 +101,8 @@ export interface LiveStatus {
   readonly fills: number;
   readonly halted: boolean;
   readonly barsSeen: number;
+  /** Bars of recent history replayed before trading, and the orders strategies asked for meanwhile (not sent). */
+  readonly warmup: { readonly bars: number; readonly ordersSkipped: number };
   readonly restored: { fills: number; openOrders: number; mismatches: number } | null;
   /** Strategies stopped after an error in this process, in order. */
   readonly strategyErrors: readonly { strategyId: string; message: string; tsMs: number }[];
@@ -124,6 +131,7 @@ export class LiveNode implements MarketSink {
   #equityTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | null = null;
   #barsSeen = 0;
+  #warmedUp = 0;
   #cursorMs = NaN;
   /** The cursor a restart resumed after (NaN when fresh). */
   #resumedAfterMs = NaN;
@@ -198,6 +206,7 @@ export class LiveNode implements MarketSink {
     this.#feed = typeof f === 'function' ? f(this.#cursorMs) : f;
     if (this.#stopped) return;
     this.node.start();
+    await this.#warmUp(this.#feed);
     this.#watchPositions();
     // Every commit carries the strategies' states of its moment, whoever triggers it.
     this.#cfg.store.setStateSource(() => {
@@ -360,6 +369,10 @@ export class LiveNode implements MarketSink {
 
   onBar(symbol: string, tsMs: number, open: number, high: number, low: number, close: number, volume: number): void {
     if (this.#stopped) return;
+    // A symbol's bars only move forward: one the node has (a warm-up bar the stream sends again as it
+    // closes, a repeat after a reconnect) is dropped.
+    const s = this.node.feedOf(symbol)?.series;
+    if (s !== undefined && s.length > 0 && tsMs <= s.time[s.length - 1]!) return;
     const fresh = !(tsMs <= this.#cursorMs);
     if (!fresh && this.kernel.matchOnBars && this.#replayed(symbol, tsMs)) return;
     // Replays write a marker (the equity as the bar starts) before the bar can cause any order: it is
@@ -441,11 +454,30 @@ export class LiveNode implements MarketSink {
       fills: this.kernel.fills.length,
       halted: this.kernel.halted,
       barsSeen: this.#barsSeen,
+      warmup: { bars: this.#warmedUp, ordersSkipped: this.kernel.warmupOrdersSkipped },
       restored: this.#restored,
       strategyErrors: this.kernel.strategyErrors,
       abortReason: this.#abortReason,
       venue: this.#broker === null ? null : { name: this.#broker.client.venue, connection: this.#broker.client.connectionState, reconciliation: this.#reconciliation, rejectedCommands: this.#rejectedCommands },
     };
+  }
+
+  /** Replays the feed's recent closed bars into the strategies (warm-up); nothing ordered meanwhile is sent. */
+  async #warmUp(feed: LiveFeed): Promise<void> {
+    const n = this.#cfg.warmupBars ?? 0;
+    if (n <= 0 || feed.warmup === undefined || this.#stopped) return;
+    const bars = await feed.warmup(n);
+    this.kernel.warmingUp = true;
+    try {
+      for (const b of bars) {
+        const s = this.node.feedOf(b.symbol)?.series;
+        // Only bars after what the series already holds (a resumed node keeps its bars in memory only).
+        if (s === undefined || (s.length > 0 && b.tsMs <= s.time[s.length - 1]!)) continue;
+        if (this.node.pushBar(b.symbol, b.tsMs, b.open, b.high, b.low, b.close, b.volume)) this.#warmedUp++;
+      }
+    } finally {
+      this.kernel.warmingUp = false;
+    }
   }
 
   /** Live: positions compared with the venue's on a timer; a lasting difference halts trading. */

@@ -13,8 +13,25 @@ export interface MarketSink {
   settled?(): Promise<void> | null;
 }
 
+/** A closed bar of recent history, for warming strategies up before a live run trades. */
+export interface WarmupBar {
+  readonly symbol: string;
+  /** Open time. */
+  readonly tsMs: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
 export interface LiveFeed {
   readonly name: string;
+  /**
+   * The last `bars` closed bars of each symbol, oldest first across symbols (feeds that can fetch
+   * history: a venue's REST klines). A live node replays them into its strategies before it trades.
+   */
+  warmup?(bars: number): Promise<WarmupBar[]>;
   /** Starts pushing data into `sink`; resolves when the feed has ended by itself (replays) or was stopped. */
   start(sink: MarketSink): Promise<void>;
   stop(): void;
