@@ -82,6 +82,24 @@ describe('CcxtHistorySource (ccxt REST against the fake Binance server)', () => 
     expect(retries.length).toBe(3);
     await src.close();
   });
+
+  it('keeps keys out of errors and retry reports, even when the venue echoes them', async () => {
+    const key = 'PUBKEY-0a1b2c3d4e';
+    const secret = 'SECRET-9z8y7x6w5v';
+    const retries: string[] = [];
+    const src = new CcxtHistorySource({ exchangeId: 'binance', baseUrl: fake.baseUrl, apiKey: key, secret, sleep: noWait, onRetry: (r) => retries.push(r) });
+    await src.prepare('BTC/USDT', '1h');
+    fake.failRest(1, 503, -1001, `Internal error for ${key}`);
+    fake.failRest(1, 400, -1121, `Invalid symbol. (${key} ${secret})`);
+    const e = await src.fetchPage({ symbol: 'BTC/USDT', timeframe: '1h', fromMs: T0, toMs: T0 + HOUR, limit: 10 }).catch((x: unknown) => x as Error);
+    expect(e.message).toContain('Invalid symbol.');
+    for (const text of [e.message, e.stack ?? '', ...retries]) {
+      expect(text).not.toContain(key);
+      expect(text).not.toContain(secret);
+    }
+    expect(retries.length).toBe(1);
+    await src.close();
+  });
 });
 
 describe('downloadHistory into the warehouse', () => {
