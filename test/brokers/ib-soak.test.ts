@@ -31,7 +31,7 @@ describe('IB soak: random orders over a dropping link', () => {
     for (let step = 0; step < 60; step++) {
       const r = rng.next();
       if (r < 0.35) {
-        const side = rng.next() < 0.5 ? 'buy' : 'sell';
+        const side: 'buy' | 'sell' = rng.next() < 0.5 ? 'buy' : 'sell';
         const px = mid + (side === 'buy' ? -1 : 1) * Math.floor(rng.next() * 4);
         const qty = 1 + Math.floor(rng.next() * 30);
         const req = rng.next() < 0.2 ? { symbol: 'AAA', side, type: 'market' as const, qty } : { symbol: 'AAA', side, type: 'limit' as const, limitPrice: px, qty };
