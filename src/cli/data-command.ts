@@ -1,6 +1,7 @@
 // `sextant data import <source> [--symbol X] [--skip-bad-rows] [--replace]` stores bars in the
 // warehouse; `sextant data list` shows what it holds (docs/warehouse.md); `sextant data download` fetches a
 // venue's history into it (docs/venues/market-data.md).
+import { RetryableVenueError, VenueRejectedError } from '../core/errors.ts';
 import { toIso } from '../core/time.ts';
 import { importBars, listStoredBars, warehouseDir } from '../app/warehouse.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
@@ -65,7 +66,15 @@ export async function runDownload(a: ParsedArgs, io: CommandIO): Promise<number>
     onRetry: (reason, attempt, ms) => {
       if (!quiet) io.err(`retrying in ${(ms / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${reason}`);
     },
+  }).catch((e: unknown) => {
+    // The venue failed (unreachable, or it refused): a clear line, not an internal error's stack.
+    if (e instanceof RetryableVenueError || e instanceof VenueRejectedError) return e;
+    throw e;
   });
+  if (r instanceof Error) {
+    io.err(`sextant data download: ${r.message}; the bars stored so far are kept: run the same command to continue`);
+    return 1;
+  }
   writeJsonFlag(a, r, io);
   if (jsonOnStdout(a) || quiet) return 0;
   if (r.fetched === 0) io.out(`${r.storedAs}: up to date (${r.after} ${r.timeframe} bar(s) stored${r.last ? `, last ${r.last}` : ''}; nothing new from ${r.venue} up to ${r.to})`);

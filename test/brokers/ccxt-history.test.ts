@@ -3,6 +3,7 @@
 // klines, incremental runs fetch only what is new, a download that died mid-way resumes without doubling.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CcxtHistorySource } from '../../src/brokers/ccxt/history.ts';
+import { RetryableVenueError, VenueRejectedError } from '../../src/core/errors.ts';
 import { downloadHistory } from '../../src/app/download.ts';
 import { readStoredSeries } from '../../src/app/warehouse.ts';
 import type { HistorySource } from '../../src/data/history-source.ts';
@@ -80,6 +81,11 @@ describe('CcxtHistorySource (ccxt REST against the fake Binance server)', () => 
     fake.failRest(1, 400, -1121, 'Invalid symbol.');
     await expect(src.fetchPage({ symbol: 'BTC/USDT', timeframe: '1h', fromMs: T0, toMs: T0 + HOUR, limit: 10 })).rejects.toThrow(/Invalid symbol/);
     expect(retries.length).toBe(3);
+    // Unreachable for good: a RetryableVenueError after the last attempt, saying how many.
+    fake.failRest(6, 503, -1001, 'Internal error; unable to process your request. Please try again.');
+    const gave = await src.fetchPage({ symbol: 'BTC/USDT', timeframe: '1h', fromMs: T0, toMs: T0 + HOUR, limit: 10 }).catch((x: unknown) => x);
+    expect(gave).toBeInstanceOf(RetryableVenueError);
+    expect((gave as Error).message).toMatch(/^ccxt:binance did not answer after 6 attempts: OperationFailed: binance \{"code":-1001/);
     await src.close();
   });
 
@@ -91,7 +97,8 @@ describe('CcxtHistorySource (ccxt REST against the fake Binance server)', () => 
     await src.prepare('BTC/USDT', '1h');
     fake.failRest(1, 503, -1001, `Internal error for ${key}`);
     fake.failRest(1, 400, -1121, `Invalid symbol. (${key} ${secret})`);
-    const e = await src.fetchPage({ symbol: 'BTC/USDT', timeframe: '1h', fromMs: T0, toMs: T0 + HOUR, limit: 10 }).catch((x: unknown) => x as Error);
+    const e = (await src.fetchPage({ symbol: 'BTC/USDT', timeframe: '1h', fromMs: T0, toMs: T0 + HOUR, limit: 10 }).catch((x: unknown) => x)) as Error;
+    expect(e).toBeInstanceOf(VenueRejectedError);
     expect(e.message).toContain('Invalid symbol.');
     for (const text of [e.message, e.stack ?? '', ...retries]) {
       expect(text).not.toContain(key);

@@ -122,6 +122,14 @@ describe('sextant data download', () => {
     expect(fake.requests).toEqual([]);
   });
 
+  it('says so in one line when the venue refuses, keeping what was stored (exit 1, no stack)', async () => {
+    fake.addHistory('BTCUSDT', '1h', makeKlines(T0, 10, 3_600_000, 3, 42_000));
+    fake.failRest(1, 400, -1121, 'Invalid symbol.', undefined, '/api/v3/klines');
+    const r = await inProcess(['data', 'download', '--venue', 'binance', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--from', '2024-01-01', '--base-url', fake.baseUrl, '--warehouse', tempDir('sextant-dl-refused-')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('sextant data download: binance refused the request: BadSymbol: binance {"code":-1121,"msg":"Invalid symbol."}; the bars stored so far are kept: run the same command to continue\n');
+  });
+
   it('says which symbol the venue does not know (exit 2)', async () => {
     const r = await sextant(['data', 'download', '--venue', 'binance', '--symbol', 'BTC/EUR', '--from', '2024-01-01', '--base-url', fake.baseUrl, '--warehouse', tempDir('sextant-dl-bad-')]);
     expect(r.code).toBe(2);

@@ -1,8 +1,8 @@
 // Bar history of any ccxt exchange over REST (fetchOHLCV), as a HistorySource (src/data/history-source.ts):
 // markets loaded once (a failed load is retried with reload=true, since ccxt caches the failure), pages
 // of closed bars checked at the boundary, transient failures (network, 5xx, 429) retried with backoff.
-import { DDoSProtection, type Exchange } from 'ccxt';
-import { ConfigError } from '../../core/errors.ts';
+import { BaseError, DDoSProtection, type Exchange } from 'ccxt';
+import { ConfigError, RetryableVenueError, VenueRejectedError } from '../../core/errors.ts';
 import type { HistoryBar, HistoryPageRequest, HistorySource } from '../../data/history-source.ts';
 import { redact, redactError } from '../shared/credentials.ts';
 import { sleep, withRetry } from '../shared/retry.ts';
@@ -95,7 +95,11 @@ export class CcxtHistorySource implements HistorySource {
       sleep: this.#o.sleep ?? sleep,
       onRetry: (e, attempt, ms) => this.#o.onRetry?.(redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e), secrets), attempt, ms),
     }).catch((e: unknown) => {
-      throw redactError(e, secrets);
+      const r = redactError(e, secrets);
+      const what = r instanceof Error ? `${r.name}: ${r.message}` : String(r);
+      if (isRetryableRead(r)) throw new RetryableVenueError(`${this.venue} did not answer after ${this.#o.attempts ?? 6} attempts: ${what}`, { cause: r });
+      if (r instanceof BaseError) throw new VenueRejectedError(`${this.venue} refused the request: ${what}`, { cause: r });
+      throw r;
     });
   }
 }

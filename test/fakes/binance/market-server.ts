@@ -41,7 +41,7 @@ export class FakeBinanceMarket {
   /** Milliseconds every klines answer waits (to catch a download mid-way). */
   klinesDelayMs = 0;
   /** The next n REST answers are this error (status, Binance error body, optional Retry-After seconds). */
-  #failures: { status: number; code: number; msg: string; retryAfterS?: number }[] = [];
+  #failures: { status: number; code: number; msg: string; retryAfterS?: number; path?: string }[] = [];
   #symbols = new Map<string, FakeSymbol>();
   readonly #closed = new Map<string, Kline[]>();
   readonly #forming = new Map<string, Kline>();
@@ -138,9 +138,9 @@ export class FakeBinanceMarket {
     for (const c of this.#conns) if (stream === undefined || c.streams.has(stream)) c.ws.send(text);
   }
 
-  /** The next `n` REST answers fail with this status and Binance error body. */
-  failRest(n: number, status: number, code: number, msg: string, retryAfterS?: number): void {
-    for (let i = 0; i < n; i++) this.#failures.push({ status, code, msg, ...(retryAfterS === undefined ? {} : { retryAfterS }) });
+  /** The next `n` REST answers (on `path` only, when given) fail with this status and Binance error body. */
+  failRest(n: number, status: number, code: number, msg: string, retryAfterS?: number, path?: string): void {
+    for (let i = 0; i < n; i++) this.#failures.push({ status, code, msg, ...(retryAfterS === undefined ? {} : { retryAfterS }), ...(path === undefined ? {} : { path }) });
   }
 
   async close(): Promise<void> {
@@ -227,7 +227,8 @@ export class FakeBinanceMarket {
       res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight-1m': '1', ...headers });
       res.end(JSON.stringify(body));
     };
-    const failure = this.#failures.shift();
+    const at = this.#failures.findIndex((f) => f.path === undefined || f.path === url.pathname);
+    const failure = at < 0 ? undefined : this.#failures.splice(at, 1)[0];
     if (failure) {
       return send(failure.status, { code: failure.code, msg: failure.msg }, failure.retryAfterS === undefined ? {} : { 'retry-after': String(failure.retryAfterS) });
     }
