@@ -108,10 +108,15 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   readonly #native = new Map<string, Order>();
   readonly #exitGroups = new Map<string, ExitGroup>();
   #lastMs = 0;
+  /** Restoring: what the venue says about released orders only updates them (the node has not adopted anything yet). */
+  #quiet = false;
+  /** Emulated orders a restore found finished (their released orders filled or ended while the node was down). */
+  readonly #finishedWhileDown = new Map<string, OrderStatusReport>();
   /** Fills of released orders that the emulated order could not take (more than it had left); never booked. */
   anomalies = 0;
   /** Symbols whose bars the emulator has seen: a trailing stop then starts from the last close. */
   readonly #barSeen = new Set<string>();
+  readonly #lastBarMs = new Map<string, number>();
   /** Latest price per symbol (bar close, else quote mid, else trade): where a trailing stop starts. */
   readonly #last = new Map<string, number>();
 
@@ -256,7 +261,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
 
   async queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
     const rec = this.#records.get(clientOrderId);
-    if (rec === undefined) return this.#client.queryOrder(clientOrderId);
+    if (rec === undefined) return this.#finishedWhileDown.get(clientOrderId) ?? this.#client.queryOrder(clientOrderId);
     return this.#report(rec);
   }
 
@@ -298,19 +303,21 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     let open = 0;
     let updated = o.updatedMs;
     for (const p of rec.pieces) {
-      const v = p.isOpen ? await this.#client.queryOrder(p.id) : null;
+      // A working part is asked for; a finished one is as last heard (after a restart: as the venue said then).
+      const v = p.isOpen ? await this.#client.queryOrder(p.id) : p;
       if (v === null) continue;
       const base = rec.pieceBase.get(p.id) ?? { qty: p.filledQty, avg: p.avgFillPrice };
       if (v.filledQty > base.qty + EPS) {
         filled += v.filledQty - base.qty;
         value += v.filledQty * v.avgFillPrice - base.qty * base.avg;
       }
-      if (v.status !== 'filled' && v.status !== 'canceled' && v.status !== 'expired' && v.status !== 'rejected') open++;
+      if (WORKING.has(v.status)) open++;
       updated = Math.max(updated, v.updatedMs);
     }
-    const more = !rec.cancelling && rec.venueEnd === null && (rec.armedQty - rec.releasedQty > EPS || (rec.trigger && !o.triggered) || o.links.parentId !== undefined);
+    const waiting = rec.armedQty - rec.releasedQty > EPS || (rec.trigger && !o.triggered) || rec.armedQty < o.qty - EPS;
+    const more = !rec.cancelling && rec.venueEnd === null && waiting;
     const status: OrderStatusReport['status'] =
-      filled >= o.qty - EPS ? 'filled' : open > 0 || more ? (filled > 0 ? 'partially-filled' : o.triggered ? 'triggered' : 'accepted') : rec.venueEnd?.status ?? 'canceled';
+      filled >= o.qty - EPS ? 'filled' : open > 0 || more ? (filled > 0 ? 'partially-filled' : o.triggered ? 'triggered' : 'accepted') : (rec.venueEnd?.status ?? 'canceled');
     return {
       clientOrderId: o.id, venueOrderId: rec.pieces.at(-1)?.id ?? `${o.id}-held`, symbol: o.symbol, side: o.side, type: o.type, tif: o.tif, status,
       qty: o.qty, filledQty: Math.min(filled, o.qty), avgFillPrice: filled > 0 ? value / filled : 0, limitPrice: o.limitPrice ?? null,
@@ -324,7 +331,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   onOrderEvent(event: OrderEvent, order: Order): void {
     this.#tick(event.tsEventMs);
     const rec = this.#pieceOf.get(order.id);
-    if (rec !== undefined) return this.#onPiece(rec, event, order);
+    if (rec !== undefined) return this.#quiet ? undefined : this.#onPiece(rec, event, order);
     this.sink.onOrderEvent(event, order);
     const native = this.#native.get(order.id);
     if (native === undefined) return;
@@ -364,6 +371,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   onBar(bar: Pick<Bar, 'symbol' | 'tsEventMs' | 'high' | 'low' | 'close'>): void {
     this.#tick(bar.tsEventMs);
     this.#barSeen.add(bar.symbol);
+    this.#lastBarMs.set(bar.symbol, bar.tsEventMs);
     this.#onPrices(bar.symbol, barPrices(bar.high, bar.low), bar.tsEventMs, true);
     this.#last.set(bar.symbol, bar.close);
   }
@@ -613,7 +621,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     const levels = exitLevels(exits, entry.side, entry.avgFillPrice, round === undefined ? undefined : (p) => round(entry.symbol, p));
     const g: ExitGroup = {
       id: `${entry.id}-exits`, entryId: entry.id, strategyId: entry.strategyId, symbol: entry.symbol, dir: entry.sign, qty: entry.filledQty,
-      breakEven: levels.breakEven ?? null, timeExitBars: levels.timeExitBars ?? null, members: [], stop: null, barsHeld: 0, best: entry.avgFillPrice,
+      // Filled while a bar is matched: that bar counts (as at the simulated venue); between bars, none yet.
+      breakEven: levels.breakEven ?? null, timeExitBars: levels.timeExitBars ?? null, members: [], stop: null, barsHeld: this.#lastBarMs.get(entry.symbol) === ts ? 1 : 0, best: entry.avgFillPrice,
       breakEvenDone: levels.breakEven === undefined, timeExitPlaced: levels.timeExitBars === undefined,
     };
     this.#exitGroups.set(g.id, g);
@@ -650,11 +659,13 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         if (breakEvenReached(g.dir, g.best, g.breakEven!.trigger)) this.#breakEven(g, ts);
       }
       if (isBar) {
-        g.barsHeld++;
+        // The position has lived its bars: the time exit goes out before this bar is matched (the simulated
+        // venue places it after the last counted bar, to fill at this one's open).
         if (!g.timeExitPlaced && g.barsHeld >= g.timeExitBars!) {
           g.timeExitPlaced = true;
           this.#placeExit(g, 'time', { type: 'market', tag: 'time-exit' }, ts);
         }
+        g.barsHeld++;
       }
     }
   }
@@ -740,9 +751,9 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         // Followed again only while the venue works it, with what it has filled by now (the node books
         // fills made while down through `fillsSince`, translated to the emulated order).
         const venue = await client.queryOrder(p.id);
-        if (venue === null || !WORKING.has(venue.status)) continue;
-        Object.assign(piece, { filledQty: venue.filledQty, avgFillPrice: venue.avgFillPrice, status: venue.status, triggered: venue.status === 'triggered' });
-        client.adopt?.(piece);
+        if (venue === null) continue;
+        Object.assign(piece, { filledQty: venue.filledQty, avgFillPrice: venue.avgFillPrice, status: venue.status, triggered: venue.status === 'triggered', updatedMs: venue.updatedMs });
+        if (WORKING.has(venue.status)) client.adopt?.(piece);
       }
       const group = o.links.ocoGroup;
       if (group !== undefined) {
@@ -758,6 +769,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       }
       if (rec.trigger && !o.triggered && rec.armedQty > 0 && !rec.cancelling) this.#watchRec(rec);
     }
+    await this.#settleRestored();
     for (const g of s.exitGroups) {
       const members = g.memberIds.map((id) => this.#records.get(id)).filter((m): m is Emulated => m !== undefined);
       const first = members[0]?.order;
@@ -766,6 +778,40 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         id: g.id, entryId: g.entryId, strategyId: first.strategyId, symbol: first.symbol, dir: g.dir, qty: g.qty, breakEven: g.breakEven, timeExitBars: g.timeExitBars,
         members, stop: g.stopId === null ? null : (this.#records.get(g.stopId) ?? null), barsHeld: g.barsHeld, best: g.best, breakEvenDone: g.breakEvenDone, timeExitPlaced: g.timeExitPlaced,
       });
+    }
+  }
+
+  /**
+   * What happened while the node was down: an OCO member whose released order filled cancels its siblings
+   * (held ones here; released ones at the venue), and orders that are finished by now are kept only to
+   * answer reconciliation's queries (`queryOrder`), no longer worked.
+   */
+  async #settleRestored(): Promise<void> {
+    const recs = [...this.#records.values()];
+    for (const rec of recs) {
+      const filledWhileDown = rec.pieces.some((p) => p.filledQty > (rec.pieceBase.get(p.id)?.qty ?? 0) + EPS);
+      const group = rec.order.links.ocoGroup;
+      if (!filledWhileDown || group === undefined) continue;
+      this.#exitGroups.delete(group);
+      for (const sib of recs) {
+        if (sib === rec || sib.order.links.ocoGroup !== group || sib.cancelling) continue;
+        sib.cancelling = true;
+        sib.cancelReason = `OCO sibling ${rec.order.id} filled while the node was down`;
+        this.#unwatch(sib);
+        this.#quiet = true;
+        try {
+          for (const p of sib.pieces) if (p.isOpen) this.#client.cancel(p.id, this.nowMs(), sib.cancelReason);
+        } finally {
+          this.#quiet = false;
+        }
+      }
+    }
+    for (const rec of recs) {
+      const r = await this.#report(rec);
+      if (WORKING.has(r.status)) continue;
+      this.#finishedWhileDown.set(rec.order.id, r);
+      this.#unwatch(rec);
+      this.#records.delete(rec.order.id);
     }
   }
 

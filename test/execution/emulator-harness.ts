@@ -3,7 +3,7 @@
 // Binance spot). Events are what the engine applied (its anomaly counts must stay zero); a restart gives a new
 // engine and emulator over the same venue.
 import type { OrderEvent } from '../../src/model/events.ts';
-import { makeInstrument } from '../../src/model/instrument.ts';
+import { makeInstrument, roundPrice } from '../../src/model/instrument.ts';
 import { Order, type OrderLinks, type OrderRequest } from '../../src/model/order.ts';
 import type { CommandRejectedEvent, ExecutionCapabilities, ExecutionClient, ExecutionSink } from '../../src/execution/execution-client.ts';
 import { ExecutionEngine } from '../../src/execution/execution-engine.ts';
@@ -45,6 +45,7 @@ export class Harness {
   position = 0;
   readonly venue: SimulatedVenue;
   readonly #slot: number;
+  readonly #inst = makeInstrument(SYMBOL, { tickSize: 0.01, lotSize: 1e-8, minQty: 1e-8 });
   node: Node;
   /** Where the venue's reports go (switched by a restart). */
   #target: ExecutionSink;
@@ -65,7 +66,7 @@ export class Harness {
     this.venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: false }, relay, { rejectReason: () => null, positionQty: () => this.position }, {
       journal: true, capabilities: mode === 'native' ? {} : capabilities, clock: () => this.#now,
     });
-    this.#slot = this.venue.addInstrument(makeInstrument(SYMBOL, { tickSize: 0.01, lotSize: 1e-8, minQty: 1e-8 }));
+    this.#slot = this.venue.addInstrument(this.#inst);
     this.node = this.#makeNode();
     this.#target = this.node.emulator ?? this.node.sink;
   }
@@ -74,7 +75,8 @@ export class Harness {
     let emu: OrderEmulator | null = null;
     const node = new Node(null);
     if (this.mode === 'emulated') {
-      emu = new OrderEmulator(node.sink).attach(this.wrap(this.venue));
+      const inst = this.#inst;
+      emu = new OrderEmulator(node.sink, { roundPrice: (_s, p) => roundPrice(inst, p) }).attach(this.wrap(this.venue));
       (node as { emulator: OrderEmulator | null }).emulator = emu;
     }
     node.engine.addClient(emu ?? this.venue);
@@ -95,6 +97,14 @@ export class Harness {
     const q: QuoteTick = { symbol: SYMBOL, tsEventMs: this.#now, bid, ask, bidSize: size, askSize: size };
     this.node.emulator?.onQuote(q);
     this.venue.onQuote(this.#slot, q);
+  }
+
+  /** A bar one second after the last (one per step): the emulator sees it first, then the venue matches. */
+  bar(open: number, high: number, low: number, close: number): void {
+    this.#now += 1000;
+    const b = { symbol: SYMBOL, tsEventMs: this.#now, open, high, low, close, volume: 1e9 };
+    this.node.emulator?.onBar(b);
+    this.venue.onBar(this.#slot, b);
   }
 
   /** A quote path given as bids with a fixed spread. */
