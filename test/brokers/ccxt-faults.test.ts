@@ -15,6 +15,11 @@ const ORDERS = Number(process.env.SEXTANT_BINANCE_SOAK_ORDERS ?? 1000);
 const PER_ROUND = 20;
 /** Book sizes are whole lots (BTCUSDT's LOT_SIZE step is 0.00001). */
 const lots = (x: number): number => Math.round(x * 1e5) / 1e5;
+const countBy = (xs: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+};
 
 describe(`Binance adapter under faults (${ORDERS} orders, ~10% of requests failing)`, () => {
   let h: SpotHarness;
@@ -100,7 +105,7 @@ describe(`Binance adapter under faults (${ORDERS} orders, ~10% of requests faili
     const fills = h.fake.exchange.fills();
     const heard = sink.fills();
     const counts = Object.fromEntries(h.fake.faults.counts);
-    Object.assign(figures, { orders: orders.length, venueOrders: h.fake.exchange.allOrders().length, venueFills: fills.length, sinkFills: heard.length, faults: counts, faultTotal: [...h.fake.faults.counts.values()].reduce((a, b) => a + b, 0), restRequests: h.fake.log.length, errorCodes: Object.fromEntries(h.fake.errorCodes), wsConnections: h.fake.wsConnections, reportsSent: h.fake.reportsSent, submitPhaseMs: submittedMs, totalMs: Date.now() - started, settled, anomalies: client.anomalies.length });
+    Object.assign(figures, { orders: orders.length, venueOrders: h.fake.exchange.allOrders().length, venueFills: fills.length, sinkFills: heard.length, faults: counts, faultTotal: [...h.fake.faults.counts.values()].reduce((a, b) => a + b, 0), restRequests: h.fake.log.length, byPath: countBy(h.fake.log.map((l) => `${l.method} ${l.path}`)), errorCodes: Object.fromEntries(h.fake.errorCodes), wsConnections: h.fake.wsConnections, reportsSent: h.fake.reportsSent, submitPhaseMs: submittedMs, totalMs: Date.now() - started, settled, anomalies: client.anomalies.length });
 
     const st = new Map<string, number>();
     for (const o of orders) st.set(o.status, (st.get(o.status) ?? 0) + 1);

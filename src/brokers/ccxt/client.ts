@@ -515,7 +515,26 @@ export class CcxtExecutionClient implements ExecutionClient {
   async #gapFill(): Promise<void> {
     await Promise.all([...this.#unresolved.keys()].map((id) => this.#resolveOne(id)));
     const open = this.#tracker.open().filter((o) => this.#tracker.venueIdOf(o.id) !== undefined);
-    await Promise.all(open.map((order) => this.#refresh(order).catch((e: unknown) => this.#note(`gap fill ${order.id}: ${this.#describe(e)}`))));
+    if (open.length === 0) return;
+    // One list of the venue's open orders; only the orders that changed are read one by one.
+    const listed = new Map<string, CcxtOrder>();
+    for (const x of await this.#query('openOrders', () => this.#ex.fetchOpenOrders())) {
+      const o = parseVenue(CcxtOrderSchema, this.venue, 'order', x);
+      listed.set(o.id, o);
+    }
+    await Promise.all(
+      open.map(async (order) => {
+        const v = listed.get(this.#tracker.venueIdOf(order.id)!);
+        try {
+          // Not open any more (finished while away): its final state and trades.
+          if (v === undefined) return await this.#refresh(order);
+          if (v.filled + (this.#carried.get(order.id)?.qty ?? 0) > order.filledQty + 1e-9) return await this.#fillGapOf(order.id, v);
+          this.#applyOrder(order.id, v, 'rest');
+        } catch (e) {
+          this.#note(`gap fill ${order.id}: ${this.#describe(e)}`);
+        }
+      }),
+    );
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -592,8 +611,21 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** After a clock refusal (Binance -1021), measures the offset to the venue's clock once (GET /api/v3/time). */
   async #resyncOnClock(e: unknown): Promise<void> {
     if (classifyCcxtError(e).kind !== 'clock') return;
-    this.#clockResync ??= this.#ex.loadTimeDifference().catch(() => undefined).finally(() => (this.#clockResync = null));
+    this.#clockResync ??= this.#measureClock().catch((x: unknown) => this.#note(`clock: ${this.#describe(x)}`)).finally(() => (this.#clockResync = null));
     await this.#clockResync;
+  }
+
+  /**
+   * The offset to the venue's clock, taken at the midpoint of the request (ccxt's loadTimeDifference
+   * takes the moment the answer arrived, which is late by the whole trip on a slow link). Signed
+   * requests carry `now - timeDifference`.
+   */
+  async #measureClock(): Promise<void> {
+    const sent = this.#ex.milliseconds();
+    const server = await this.#ex.fetchTime();
+    const back = this.#ex.milliseconds();
+    if (server === undefined) return;
+    this.#ex.options.timeDifference = Math.round((sent + back) / 2 - server);
   }
 
   async #query<T>(what: string, fn: () => Promise<T>): Promise<T> {
