@@ -102,4 +102,24 @@ describe('IB order shapes', () => {
     await until(() => o.status === 'filled', 'the lost answer looked up: filled', 6_000);
     expect(sink.fills(o.id).map((f) => [f.qty, f.price])).toEqual([[10, 95]]);
   });
+
+  it('concurrent queries and pings each get their own answer (answers without a request id go one at a time)', async () => {
+    const sink = new RecordingSink();
+    h = await ibHarness(sink, { requestTimeoutMs: 2_000 });
+    await h.client.connect();
+    await h.driver.quote('AAA', { bid: 99, ask: 100 });
+    const o = order({ symbol: 'AAA', side: 'buy', type: 'limit', limitPrice: 100, qty: 3 });
+    h.client.submit(o, h.driver.now());
+    await h.client.sync();
+    const started = Date.now();
+    const [, , open, fills, positions, balances, one] = await Promise.all([
+      h.client.sync(), h.client.sync(), h.client.openOrders(), h.client.fillsSince(0), h.client.positions(), h.client.balances(), h.client.queryOrder(o.id),
+    ]);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(open).toEqual([]);
+    expect(fills.map((f) => f.qty)).toEqual([3]);
+    expect(positions.map((p) => [p.symbol, p.qty])).toEqual([['AAA', 3]]);
+    expect(balances.map((b) => b.currency)).toEqual(['USD']);
+    expect(one).toMatchObject({ status: 'filled', filledQty: 3, avgFillPrice: 100 });
+  });
 });

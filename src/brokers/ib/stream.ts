@@ -49,7 +49,7 @@ export class IbSession {
   #closing = false;
   #up = false;
   #reqId = 1_000;
-  /** One snapshot of open or completed orders at a time: their end markers carry no request id. */
+  /** One exchange at a time for answers without a request id (open / completed orders, positions, current time). */
   #orderQueries: Promise<unknown> = Promise.resolve();
   #connectWaiter: ((e?: Error) => void) | null = null;
   readonly #waiters = new Map<string, Waiter>();
@@ -147,8 +147,9 @@ export class IbSession {
   }
 
   /** A round trip to TWS: resolves once everything TWS sent before its answer has been handled. */
-  async ping(): Promise<void> {
-    await this.#await('time', () => this.api.reqCurrentTime());
+  ping(): Promise<void> {
+    // currentTime carries no request id: one ping at a time (in line with the other such exchanges).
+    return this.#serial(() => this.#await('time', () => this.api.reqCurrentTime()));
   }
 
   /** The working orders (reqAllOpenOrders) with their latest order status. */
