@@ -414,7 +414,8 @@ export class IbExecutionClient implements ExecutionClient {
       this.#tracker.status(id, 'rejected', now, { reason: reason || 'inactive at IB', cumFilledQty: filled });
       return;
     }
-    // TWS reports a time-in-force ending (IOC/FOK remainder, GTD, DAY at the close) as Cancelled too.
+    // TWS reports a time-in-force ending (IOC/FOK remainder, GTD) as Cancelled too. A DAY order canceled at
+    // the close cannot be told from one canceled in the TWS window: it is reported canceled.
     const expired = !asked && (/expire/i.test(reason) || order.tif === 'IOC' || order.tif === 'FOK' || order.tif === 'GTD');
     this.#tracker.status(id, expired ? 'expired' : 'canceled', now, { reason: reason || (asked ? 'canceled' : 'canceled at IB'), cumFilledQty: filled });
     if (filled > order.filledQty + 1e-9) this.#expectFills(id, filled);
