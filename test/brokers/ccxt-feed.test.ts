@@ -226,6 +226,42 @@ describe('CcxtFeed (ccxt.pro against the fake Binance streams)', () => {
     expect(said).not.toContain(secret);
   });
 
+  it('warms up with the last closed bars by REST, then continues right after them: none lost or doubled in between', async () => {
+    const btc = makeKlines(T0, 305, MIN, 41, 42_000);
+    const eth = makeKlines(T0, 305, MIN, 43, 2_200);
+    fake.addHistory('BTCUSDT', '1m', btc.slice(0, 300));
+    fake.addHistory('ETHUSDT', '1m', eth.slice(0, 300));
+    fake.formBar('BTCUSDT', '1m', btc[300]!);
+    let clock = btc[300]!.openMs + 30_000;
+    const { sink, heard } = recorder();
+    feed = createCcxtFeed({
+      symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1m', baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, channels: { trades: false, quotes: false },
+      reconnectBaseMs: 20, reconnectMaxMs: 100, nowMs: () => clock,
+    });
+    const warm = await feed.warmup(50);
+    expect(warm.length).toBe(100);
+    expect(warm.filter((b) => b.symbol === 'BTC/USDT').map((b) => b.tsMs)).toEqual(btc.slice(250, 300).map((k) => k.openMs));
+    expect(warm.filter((b) => b.symbol === 'ETH/USDT').map((b) => b.close)).toEqual(eth.slice(250, 300).map((k) => k.close));
+    expect(warm.every((b, i) => i === 0 || b.tsMs >= warm[i - 1]!.tsMs)).toBe(true);
+    // Bars 300-302 close while the node warms up, before the feed starts.
+    for (let i = 300; i < 303; i++) {
+      fake.closeBar('BTCUSDT', '1m', btc[i]!);
+      fake.closeBar('ETHUSDT', '1m', eth[i]!);
+    }
+    clock = btc[303]!.openMs + 10_000;
+    running = feed.start(sink);
+    await subscribed(1);
+    for (const i of [303, 304]) {
+      clock = btc[i]!.openMs + MIN + 4_000;
+      fake.closeBar('BTCUSDT', '1m', btc[i]!);
+      fake.closeBar('ETHUSDT', '1m', eth[i]!);
+    }
+    await waitFor('bars 300-304 of both', () => heard.bars.length === 10);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard.bars.filter((b) => b.symbol === 'BTC/USDT')).toEqual(btc.slice(300).map((k) => asBar('BTC/USDT', k)));
+    expect(heard.bars.filter((b) => b.symbol === 'ETH/USDT')).toEqual(eth.slice(300).map((k) => asBar('ETH/USDT', k)));
+  });
+
   it('survives a sink that throws: the failure is reported and the next data still arrives', async () => {
     const { sink, heard } = recorder();
     let fail = true;

@@ -7,10 +7,10 @@
 // lost (a bar after a gap waits until the gap is filled).
 import type { Exchange } from 'ccxt';
 import { ConfigError, InputError } from '../../core/errors.ts';
-import type { LiveFeed, MarketSink } from '../../data/live/feed.ts';
+import type { LiveFeed, MarketSink, WarmupBar } from '../../data/live/feed.ts';
 import { backoffMs, withRetry } from '../shared/retry.ts';
-import { redact } from '../shared/credentials.ts';
-import { BINANCE_FAMILY, checkExchangeId, isRetryableRead, makeStreamingExchange, type MarketSpec } from './market-exchange.ts';
+import { redact, redactError } from '../shared/credentials.ts';
+import { BINANCE_FAMILY, checkExchangeId, isRetryableRead, makeRestExchange, makeStreamingExchange, type MarketSpec } from './market-exchange.ts';
 import { parseBinanceFrame, parseOhlcvRows, type KlineMsg, type OhlcvRow } from './market-parse.ts';
 
 export interface CcxtFeedOptions {
@@ -96,6 +96,8 @@ export class CcxtFeed implements LiveFeed {
   readonly #now: () => number;
   readonly #byId = new Map<string, SymbolState>();
   readonly #bySymbol = new Map<string, SymbolState>();
+  /** Open time of the last warm-up bar of each symbol: the live bars continue right after it. */
+  readonly #warmedTo = new Map<string, number>();
   #tfMs = 0;
   #ex: Exchange | null = null;
   #sink: MarketSink | null = null;
@@ -156,7 +158,8 @@ export class CcxtFeed implements LiveFeed {
       for (const symbol of this.#o.symbols) {
         if (ex.markets === undefined || !(symbol in ex.markets)) throw new ConfigError(`unknown symbol "${symbol}" at ${ex.id}`, { field: 'symbols' });
         // A feed started again keeps where each symbol's bars were, so none is sent twice.
-        const st: SymbolState = this.#bySymbol.get(symbol) ?? { symbol, lastBarMs: this.#o.sinceMs === undefined ? NaN : this.#o.sinceMs - this.#tfMs, formingMs: NaN, pending: new Map(), filling: null };
+        const from = this.#warmedTo.get(symbol) ?? (this.#o.sinceMs === undefined ? NaN : this.#o.sinceMs - this.#tfMs);
+        const st: SymbolState = this.#bySymbol.get(symbol) ?? { symbol, lastBarMs: from, formingMs: NaN, pending: new Map(), filling: null };
         this.#bySymbol.set(symbol, st);
         this.#byId.set(String(ex.market(symbol).id), st);
       }
@@ -178,10 +181,56 @@ export class CcxtFeed implements LiveFeed {
     if (ch.bars ?? true) loops.push(this.#loop('bars', () => ex.watchOHLCVForSymbols(symbols.map((s) => [s, this.#timeframe]))));
     if (ch.trades ?? true) loops.push(this.#loop('trades', () => ex.watchTradesForSymbols(symbols)));
     if (ch.quotes ?? true) loops.push(this.#loop('quotes', () => ex.watchBidsAsks(symbols)));
-    if (this.#o.sinceMs !== undefined) this.#backfillAll();
+    // After a warm-up (or from sinceMs): the bars closed since come by REST before the stream's.
+    this.#backfillAll();
     const stopped = new Promise<void>((r) => (this.#stopped = r));
     await Promise.race([Promise.all(loops), stopped]);
     await Promise.allSettled(loops);
+  }
+
+  /**
+   * The last `bars` closed bars of each symbol by REST, oldest first across symbols (LiveFeed.warmup: a node
+   * replays them before it trades). A later start() continues right after the last of them: the bars that
+   * close in between come by REST first, so the warm-up and the live bars join with none lost or doubled.
+   */
+  async warmup(bars: number): Promise<WarmupBar[]> {
+    if (!(bars > 0)) return [];
+    const ex = makeRestExchange({
+      exchangeId: this.#exchangeId, baseUrl: this.#o.baseUrl, apiKey: this.#o.apiKey, secret: this.#o.secret, markets: this.#o.markets,
+    });
+    try {
+      if (!this.#o.markets?.length) {
+        await withRetry((attempt) => ex.loadMarkets(attempt > 1), { attempts: 5, baseMs: 250, maxMs: 5_000, isRetryable: isRetryableRead });
+      }
+      if (!(this.#timeframe in ex.timeframes)) throw new ConfigError(`timeframe "${this.#timeframe}" is not one of ${ex.id}'s: ${Object.keys(ex.timeframes).join(', ')}`, { field: 'timeframe' });
+      const tf = ex.parseTimeframe(this.#timeframe) * 1000;
+      const closedBefore = this.#now() - tf - (this.#o.closeGraceMs ?? 3_000);
+      const out: WarmupBar[] = [];
+      for (const symbol of this.#o.symbols) {
+        if (ex.markets === undefined || !(symbol in ex.markets)) throw new ConfigError(`unknown symbol "${symbol}" at ${ex.id}`, { field: 'symbols' });
+        const got: OhlcvRow[] = [];
+        let since = closedBefore - bars * tf;
+        for (let pages = 0; pages < 100; pages++) {
+          const raw = await withRetry(() => ex.fetchOHLCV(symbol, this.#timeframe, since, Math.min(REST_PAGE, bars + 1)), {
+            attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: isRetryableRead,
+          });
+          const rows = parseOhlcvRows(raw, `${ex.id} fetchOHLCV ${symbol}`).filter((r) => r[0] >= since && r[0] <= closedBefore);
+          if (rows.length === 0) break;
+          got.push(...rows);
+          since = rows[rows.length - 1]![0] + tf;
+          if (since > closedBefore) break;
+        }
+        const last = got.slice(-bars);
+        if (last.length > 0) this.#warmedTo.set(symbol, last[last.length - 1]![0]);
+        for (const r of last) out.push({ symbol, tsMs: r[0], open: r[1], high: r[2], low: r[3], close: r[4], volume: r[5] });
+      }
+      // Oldest first across symbols (stable: symbols keep their order at equal times).
+      return out.sort((a, b) => a.tsMs - b.tsMs);
+    } catch (e) {
+      throw redactError(e, [this.#o.apiKey, this.#o.secret]);
+    } finally {
+      await ex.close();
+    }
   }
 
   stop(): void {
