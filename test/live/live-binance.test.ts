@@ -77,6 +77,24 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     expect(stored.open.map((o) => o.clientOrderId)).toEqual(restingBuys().map((o) => o.clientOrderId));
   }, START_MS * 2);
 
+  it('restarts with its resting order still working at the venue: adopted, not sent again, and followed', async () => {
+    const [a] = restingBuys();
+    const accepted = exchange().requests.filter((r) => r.accepted).length;
+    const c = live();
+    await c.printed(/resuming live run "live-binance" \(restored \d+ fills, 1 working orders, 0 mismatches\)/);
+    expect(c.out()).toMatch(/binance agrees with the store: 1 open orders/);
+    const fillsBefore = exchange().fills().length;
+    await until(() => exchange().fills().length >= fillsBefore + 2, 30_000, 'two more fills');
+    c.child.kill('SIGTERM');
+    expect((await c.exited).code, c.err()).toBe(0);
+    // The resting buy is the same order at the venue, never sent a second time, and the node still knows it.
+    expect(restingBuys().map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
+    expect(exchange().requests.filter((r) => r.clientOrderId === a!.clientOrderId)).toHaveLength(1);
+    expect(exchange().requests.filter((r) => r.accepted).length).toBeGreaterThan(accepted);
+    expect((await readStore(stateDir)).open.map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
+    await expectStoreEqualsVenue();
+  }, START_MS * 2);
+
   it('books at restart the fill of its resting order that the venue made while it was down', async () => {
     const [a] = restingBuys();
     const mid = venue.driver.mid('BTCUSDT');
@@ -122,11 +140,9 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     // 0.02 BTC arrives in the account through a trade older than any fill window the node reads (as a
     // deposit would): no order or fill of the run explains it.
     const ex = exchange();
-    const clock = ex.opts as { now?: () => number };
-    const real = clock.now;
-    clock.now = () => Date.now() - 3_600_000;
+    venue.clockShiftMs = -3_600_000;
     expect(ex.place({ clientOrderId: 'outside-deposit', symbol: 'BTCUSDT', side: 'buy', type: 'market', tif: 'GTC', qty: 0.02 }).ok).toBe(true);
-    clock.now = real;
+    venue.clockShiftMs = 0;
     const requests = ex.requests.length;
     const orderPosts = (): number => venue.spot.log.filter((l) => l.method === 'POST' || l.method === 'DELETE').length;
     const posts = orderPosts();

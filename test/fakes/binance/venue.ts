@@ -13,7 +13,7 @@
 // strategy that trades on bars trades, and its orders fill.
 //
 // The FakeExchange keeps its own clock (a 2024 date advanced per quote) unless told otherwise; a live node
-// reconciles fills "since" real times, so the venue's clock is set to the wall clock here.
+// reconciles fills "since" real times, so the venue's clock is the wall clock here.
 import { EventEmitter } from 'node:events';
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -59,6 +59,7 @@ export class FakeBinanceVenue {
   readonly driver: MarketDriver;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 64 });
   readonly #sockets = new Set<Duplex>();
+  #shift = { ms: 0 };
 
   private constructor(
     readonly spot: FakeBinanceSpot,
@@ -72,12 +73,14 @@ export class FakeBinanceVenue {
 
   static async start(opts: FakeBinanceVenueOptions = {}): Promise<FakeBinanceVenue> {
     const symbols = opts.symbols ?? venueSymbols(2);
-    const spot = await FakeBinanceSpot.start({ cash: 100_000, commissionRate: 0.001, ...opts, symbols });
-    // The venue's clock is the wall clock (fills and orders carry real times, as Binance's do).
-    (spot.exchange.opts as { now?: () => number }).now = () => Date.now();
+    // The venue's clock is the wall clock (fills and orders carry real times, as Binance's do), shifted
+    // by `clockShiftMs` when a test wants a trade dated in the past.
+    const shift = { ms: 0 };
+    const spot = await FakeBinanceSpot.start({ cash: 100_000, commissionRate: 0.001, now: () => Date.now() + shift.ms, ...opts, symbols });
     const market = await FakeBinanceMarket.start({ symbols: [...symbols] });
     const server = createServer();
     const venue = new FakeBinanceVenue(spot, market, server, symbols, opts);
+    venue.#shift = shift;
     server.on('request', (req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const up = request({ host: '127.0.0.1', port: venue.#port(restBackend(path)), method: req.method, path: req.url, headers: req.headers, agent: venue.#agent }, (answer) => {
@@ -111,6 +114,14 @@ export class FakeBinanceVenue {
   }
   get secret(): string {
     return this.spot.secret;
+  }
+
+  /** How far the venue's clock (order and trade times) is from the wall clock (ms); 0 unless a test moves it. */
+  get clockShiftMs(): number {
+    return this.#shift.ms;
+  }
+  set clockShiftMs(ms: number) {
+    this.#shift.ms = ms;
   }
 
   /** Closes every spliced stream (the venue dropped its sockets); the clients reconnect. */

@@ -1,0 +1,107 @@
+// Crash safety of a live node against a venue: `sextant live --venue binance` is killed with SIGKILL while
+// it trades against the fake Binance venue (LIVE_KILLS times, default 30) and restarted each time with the
+// same command. Most kills land 0-60 ms after a bar's kline frame left the venue, when the strategy's order is
+// between its intent being stored and the venue's answer; one in five lands somewhere in start-up (store
+// open, reconciliation, the first checkpoint). Every restart must reconcile (never exit 4), and at the end
+// the venue's order log must show no client order id accepted twice and no order the store does not know,
+// the store's fills must be the venue's fills one for one, and the positions must agree.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CcxtExecutionClient } from '../../src/brokers/ccxt/client.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
+import { readStore, RUN, startLive, storeFillKeys, storePositions, until, venueFillKeys, venuePositions, type LiveChild } from './harness.ts';
+
+/** 30; LIVE_KILLS=<n> runs more or fewer. */
+const KILLS = Number(process.env.LIVE_KILLS ?? 30);
+/**
+ * The strategy keeps a resting limit buy at the venue too (adopted at each restart), once the Binance adapter
+ * can adopt working orders (ExecutionClient.adopt); until then a restart with one working fails (see
+ * live-binance.test.ts), so only market orders are traded here and the resting-order kills are not covered.
+ */
+const ADOPTS = typeof (CcxtExecutionClient.prototype as { adopt?: unknown }).adopt === 'function';
+const ARGS = ['--param', 'qty=0.01', '--param', `rest=${ADOPTS ? 0.2 : 0}`];
+
+describe('a live node survives SIGKILL while trading at a venue', () => {
+  let venue: FakeBinanceVenue;
+  let stateDir: string;
+  const children: LiveChild[] = [];
+
+  beforeAll(async () => {
+    if (!ADOPTS) console.warn('live-kill: CcxtExecutionClient has no adopt(): trading market orders only (no resting order across kills)');
+    venue = await FakeBinanceVenue.start({ startPrice: 30_000 });
+    stateDir = mkdtempSync(join(tmpdir(), 'sextant-live-kill-'));
+  });
+  afterAll(async () => {
+    for (const c of children) c.child.kill('SIGKILL');
+    await venue.close();
+  });
+
+  it(`accepts no client order id twice and loses no fill across ${KILLS} kills`, async () => {
+    const rng = new Rng(4242);
+    const t0 = Date.now();
+    let killed = 0;
+    let inStartup = 0;
+    let afterBar = 0;
+    const ex = venue.spot.exchange;
+    for (let k = 0; k < KILLS; k++) {
+      const c = startLive(venue, stateDir, ARGS);
+      children.push(c);
+      let timer: NodeJS.Timeout | undefined;
+      let onBar: (() => void) | undefined;
+      if (rng.next() < 0.2) {
+        inStartup++;
+        timer = setTimeout(() => c.child.kill('SIGKILL'), 300 + Math.floor(rng.next() * 3000));
+      } else {
+        afterBar++;
+        // The n-th bar after the start line (1 or 2), then 0-60 ms: the strategy's order is in flight.
+        let bars = 1 + Math.floor(rng.next() * 2);
+        const delay = Math.floor(rng.next() * 60);
+        void c.printed(/live run "live-binance"/).then(() => {
+          onBar = () => {
+            if (--bars === 0) timer = setTimeout(() => c.child.kill('SIGKILL'), delay);
+          };
+          venue.driver.on('bar', onBar);
+        }, () => undefined);
+      }
+      const end = await c.exited;
+      clearTimeout(timer);
+      if (onBar !== undefined) venue.driver.off('bar', onBar);
+      // A process that was not killed ended by itself: only a clean end is acceptable (never 4).
+      if (end.signal === 'SIGKILL') killed++;
+      else expect({ code: end.code, err: c.err() }).toEqual({ code: 0, err: '' });
+    }
+    // A last start must reconcile and trade, then stop cleanly.
+    const last = startLive(venue, stateDir, ARGS);
+    children.push(last);
+    await last.printed(/resuming live run "live-binance"/);
+    const fills = ex.fills().length;
+    await until(() => ex.fills().length >= fills + 2, 60_000, 'two fills after the last restart');
+    last.child.kill('SIGTERM');
+    expect((await last.exited).code, last.err()).toBe(0);
+    const seconds = (Date.now() - t0) / 1000;
+
+    const orders = ex.allOrders();
+    const stored = await readStore(stateDir, [...new Set(orders.map((o) => o.clientOrderId))]);
+    // No client order id accepted twice, no venue order the store does not know.
+    expect(ex.duplicateAcceptances()).toEqual([]);
+    for (const [id, rec] of stored.orders) expect(rec?.runId, `venue order ${id}`).toBe(RUN);
+    // What is working at the venue is what the store holds as open, and nothing more.
+    expect(ex.openOrders().map((o) => o.clientOrderId).sort()).toEqual(stored.open.map((o) => o.clientOrderId).sort());
+    // Every venue fill once in the store, nothing else; positions equal.
+    expect(storeFillKeys(stored.fills)).toEqual(venueFillKeys(venue));
+    expect(storePositions(stored.fills)).toEqual(venuePositions(venue));
+    // No restart found a mismatch (a mismatch would have stopped it with exit 4 and a MISMATCH line).
+    const reconcile = stored.risk.filter((r) => r.kind === 'reconcile').map((r) => r.reason);
+    expect(reconcile.filter((l) => /MISMATCH|no order or fill explains|does not know|but only|not among/.test(l))).toEqual([]);
+    expect(killed).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.8));
+    const refused = ex.requests.filter((r) => !r.accepted);
+    console.log(JSON.stringify({
+      test: 'live-kill', restingOrders: ADOPTS, kills: killed, inStartup, afterBar, seconds: Math.round(seconds), venueOrders: orders.length, venueFills: ex.fills().length,
+      storedFills: stored.fills.length, refusedRequests: refused.length, refusedCodes: [...new Set(refused.map((r) => r.code))], duplicates: ex.duplicateAcceptances().length,
+      reconciledLines: reconcile.length, bookedAtRestart: reconcile.filter((l) => l.startsWith('booked')).length, resent: reconcile.filter((l) => l.includes('sent now')).length,
+    }));
+  }, 120_000 + KILLS * 30_000);
+});
