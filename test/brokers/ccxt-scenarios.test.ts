@@ -137,6 +137,33 @@ describe('one fault at a time', () => {
     expect((await client.queryOrder(o.id))!.avgFillPrice).toBeCloseTo((0.5 * 98 + 2.5 * 97) / 3, 9);
   });
 
+  it('adopts a working order after a restart: fills booked before (also while down) are not applied again, later ones are', async () => {
+    const o = buy({ type: 'limit', limitPrice: 98, qty: 10 });
+    await submitted(o);
+    h.fake.quote('BTCUSDT', { bid: 97, ask: 98, askSize: 4 });
+    await h.settle(client);
+    expect(o.filledQty).toBe(4);
+    await client.disconnect();
+    h.fake.quote('BTCUSDT', { bid: 97, ask: 98, askSize: 3 });
+    // The node's reconciliation booked the 3 filled while it was down: the restored order says 7.
+    const rec2 = new RecordingSink();
+    const after = h.make(rec2);
+    await after.connect();
+    const restored = new Order(o.id, 's', o.request, o.createdMs);
+    restored.status = 'partially-filled';
+    restored.filledQty = 7;
+    restored.avgFillPrice = 98;
+    after.adopt(restored);
+    await after.idle();
+    expect(rec2.fills(o.id)).toEqual([]);
+    h.fake.dropStreams(); // a reconnect's gap fill must not book the old trades either
+    await until(() => after.connectionState === 'connected' && h.fake.subscribers > 0, 'back', 5000);
+    h.fake.quote('BTCUSDT', { bid: 97, ask: 98 });
+    await h.settle(after);
+    expect(restored.status).toBe('filled');
+    expect(rec2.fills(o.id).map((f) => f.qty)).toEqual([3]);
+  });
+
   it('a symbol that is not a market stops connect with a message naming it', async () => {
     const other = h.make(new RecordingSink(), { symbols: ['BTC/USDT', 'DOGE/EUR'] });
     await expect(other.connect()).rejects.toThrow(/DOGE\/EUR is not a market at binance/);

@@ -88,6 +88,10 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** Fills of venue orders a cancel-replace retired, per client id. */
   readonly #carried = new Map<string, Carried>();
   readonly #gapChecks = new Set<string>();
+  /** Adopted orders whose venue id is not known yet. */
+  readonly #adopted = new Set<string>();
+  /** Trade ids booked before a restart (of adopted orders): never applied again. */
+  readonly #booked = new Set<string>();
   #marketsLoaded = false;
   #resolveTimer: NodeJS.Timeout | null = null;
   #clockResync: Promise<unknown> | null = null;
@@ -205,6 +209,35 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   cancelAll(nowMs: number, symbol?: string): void {
     for (const o of this.#tracker.open()) if (symbol === undefined || o.symbol === symbol) this.cancel(o.id, nowMs, 'cancel all');
+  }
+
+  /**
+   * After a restart: follows an order the venue is still working (restored and reconciled by the node)
+   * without sending anything. Its venue id is looked up; the venue order's trades up to what the order
+   * says has filled count as booked, later ones are applied.
+   */
+  adopt(order: Order): void {
+    if (this.#tracker.has(order.id)) return;
+    this.#tracker.add(order);
+    this.#adopted.add(order.id);
+    if (this.#conn.connected) this.#serial(order.id, () => this.#catchUpAdopted(order));
+  }
+
+  async #catchUpAdopted(order: Order): Promise<void> {
+    const o = await withRetry(() => this.#signed(() => this.#fetchByClientId(order.symbol, order.id)), this.#retryPolicy());
+    if (o === null) return this.#note(`adopted ${order.id} is not known at ${this.venue}`);
+    this.#tracker.linkVenueId(order.id, o.id);
+    const raw = await withRetry(() => this.#signed(() => this.#ex.fetchMyTrades(o.symbol, undefined, 1000, { orderId: o.id })), this.#retryPolicy());
+    const trades = raw.map((x) => parseVenue(CcxtTradeSchema, this.venue, 'trade', x)).sort((a, b) => a.timestamp - b.timestamp || Number(a.id) - Number(b.id));
+    let booked = 0;
+    for (const t of trades) {
+      if (booked + t.amount <= order.filledQty + 1e-9) {
+        booked += t.amount;
+        this.#booked.add(t.id);
+      } else if (!this.#tracker.hasTrade(t.id)) this.#tracker.fill(this.#venueFill(t, order.id));
+    }
+    this.#adopted.delete(order.id);
+    this.#applyOrder(order.id, o, 'rest');
   }
 
   // ---- queries ----------------------------------------------------------------------------------
@@ -490,7 +523,7 @@ export class CcxtExecutionClient implements ExecutionClient {
           this.#note(`trade ${t.id} of unknown order ${t.order}`);
           continue;
         }
-        this.#tracker.fill(this.#venueFill(t, id));
+        if (!this.#booked.has(t.id)) this.#tracker.fill(this.#venueFill(t, id));
       } catch (e) {
         this.#note(`stream trade dropped: ${this.#describe(e)}`);
       }
@@ -504,9 +537,11 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   /** Fetches the trades of one venue order and applies those not heard yet. */
   async #fillGapOf(clientOrderId: string, o: CcxtOrder): Promise<void> {
+    // An adopted order's catch-up first tells which of its trades were booked before the restart.
+    if (this.#adopted.has(clientOrderId)) return;
     const raw = await withRetry(() => this.#signed(() => this.#ex.fetchMyTrades(o.symbol, undefined, 1000, { orderId: o.id })), this.#retryPolicy());
     const trades = raw.map((x) => parseVenue(CcxtTradeSchema, this.venue, 'trade', x)).sort((a, b) => a.timestamp - b.timestamp);
-    for (const t of trades) if (!this.#tracker.hasTrade(t.id)) this.#tracker.fill(this.#venueFill(t, clientOrderId));
+    for (const t of trades) if (!this.#tracker.hasTrade(t.id) && !this.#booked.has(t.id)) this.#tracker.fill(this.#venueFill(t, clientOrderId));
     // A terminal state that waited for these fills is applied by the tracker; apply the state again for one that did not wait.
     this.#applyOrder(clientOrderId, o, 'rest');
   }
@@ -514,6 +549,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   /** After (re)subscribing: unresolved submits, then each working order's fills and state by REST. */
   async #gapFill(): Promise<void> {
     await Promise.all([...this.#unresolved.keys()].map((id) => this.#resolveOne(id)));
+    await Promise.all([...this.#adopted].map((id) => this.#catchUpAdopted(this.#tracker.get(id)!).catch((e: unknown) => this.#note(`adopt ${id}: ${this.#describe(e)}`))));
     const open = this.#tracker.open().filter((o) => this.#tracker.venueIdOf(o.id) !== undefined);
     if (open.length === 0) return;
     // One list of the venue's open orders; only the orders that changed are read one by one.
