@@ -708,7 +708,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       if (!o.isOpen || (o.status !== 'accepted' && o.status !== 'triggered' && o.status !== 'partially-filled')) continue;
       orders.push({
         id: o.id, strategyId: o.strategyId, createdMs: o.createdMs, request: JSON.parse(JSON.stringify(o.request)) as EmulatedOrderState['request'], links: { ...o.links },
-        status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, commission: o.commission, stopPrice: o.stopPrice ?? null, limitPrice: o.limitPrice ?? null,
+        status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, commission: o.commission, stopPrice: finite(o.stopPrice), limitPrice: finite(o.limitPrice),
         triggered: o.triggered, updatedMs: o.updatedMs, armedQty: rec.armedQty, releasedQty: rec.releasedQty, nextPiece: rec.nextPiece,
         best: Number.isNaN(rec.best) ? null : rec.best, cancelling: rec.cancelling, cancelReason: rec.cancelReason,
         pieces: rec.pieces.map((p) => ({ id: p.id, qty: p.qty, filledQty: p.filledQty, avgFillPrice: p.avgFillPrice, open: p.isOpen })),
@@ -875,6 +875,11 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   nowMs(): number {
     return this.options.clock?.() ?? this.#lastMs;
   }
+}
+
+/** A price for the snapshot: null when there is none yet (a trailing stop before its first price). */
+function finite(x: number | undefined): number | null {
+  return x !== undefined && Number.isFinite(x) ? x : null;
 }
 
 /** Released order ids are `<id>-E<n>`: the emulated order's id, or null for any other id. */
