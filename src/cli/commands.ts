@@ -113,6 +113,18 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    path: ['compare'],
+    summary: 'how a paper or live run tracked a backtest of the same period: paired fills, slippage, PnL drift (docs/live.md)',
+    flags: [
+      flag.str('run', '<id>', 'the paper or live run', 'paper-binance', { required: true }),
+      flag.input('backtest', 'a file written by `sextant backtest --json` over the same period', { required: true }),
+      flag.num('tolerance', '<seconds>', 'how far apart two fills may be and still be the same trade', { min: 0, max: 31_536_000 }, '3600', { default: '3600' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant compare --run paper-binance --backtest bt.json --tolerance 120'],
+  },
+  {
     path: ['status'],
     summary: 'stored state of a paper run: positions, open orders, counts, equity',
     flags: [flag.str('run', '<id>', 'the run to show', 'paper', { default: 'the latest' }), JSON_FLAG, STATE_DIR_FLAG],
