@@ -2,7 +2,7 @@
 // (docs/venues/binance.md, "Faults"): the scenario table behind the soak in ccxt-faults.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Order, type OrderRequest } from '../../src/model/order.ts';
-import type { CcxtExecutionClient } from '../../src/brokers/ccxt/index.ts';
+import { createCcxtExecutionClient, type CcxtExecutionClient } from '../../src/brokers/ccxt/index.ts';
 import { prepareOrder, type MarketLike } from '../../src/brokers/ccxt/symbols.ts';
 import { classifyCcxtError } from '../../src/brokers/ccxt/errors.ts';
 import { makeExchange } from '../../src/brokers/ccxt/exchange.ts';
@@ -25,6 +25,14 @@ describe('market rules before sending', () => {
   });
   it('passes values on the grid, float noise included', () => {
     expect(prepareOrder(m, o({ qty: 0.1 + 0.2, limitPrice: 100.1 }))).toEqual({ ok: true, value: { amount: 0.3, price: 100.1 } });
+  });
+});
+
+describe('exchange ids', () => {
+  it('makes a client for any ccxt.pro exchange, and names an unknown id', () => {
+    const sink = new RecordingSink();
+    expect(createCcxtExecutionClient({ exchangeId: 'bybit', apiKey: 'k', secret: 's' }, sink).venue).toBe('bybit');
+    expect(() => createCcxtExecutionClient({ exchangeId: 'no-such-exchange', apiKey: 'k', secret: 's' }, sink)).toThrow(/ccxt.pro has no exchange "no-such-exchange"/);
   });
 });
 

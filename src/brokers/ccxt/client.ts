@@ -74,6 +74,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   readonly venue: string;
   readonly capabilities = CCXT_SPOT_CAPABILITIES;
   readonly #ex: Exchange;
+  /** Binance's own parameters (newOrderRespType, stopPrice) are sent only to Binance. */
+  readonly #binance: boolean;
   readonly #tracker: VenueOrderTracker;
   readonly #conn: ConnectionTracker;
   readonly #secrets: readonly string[];
@@ -107,6 +109,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.#secrets = [opts.apiKey, opts.secret].filter((s) => s.length > 0);
     this.#clock = opts.clock ?? Date.now;
     this.#ex = makeExchange(opts);
+    this.#binance = this.#ex.id.startsWith('binance');
     this.#tracker = new VenueOrderTracker(this.venue, sink, { onAnomaly: (a) => this.#note(`${a.kind} ${a.clientOrderId}: ${a.detail}`) });
     this.#conn = new ConnectionTracker('disconnected', (e) => sink.onConnectionState?.(e));
     this.#stream = new UserStream(this.#ex, {
@@ -338,20 +341,29 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   #createOrder(order: Order, p: PreparedOrder): Promise<unknown> {
-    const params: Record<string, unknown> = { newClientOrderId: order.id, newOrderRespType: 'FULL' };
+    const params = this.#orderParams(order.id, p.triggerPrice);
     if (order.type === 'limit' || order.type === 'stop-limit') params.timeInForce = order.tif;
-    if (p.triggerPrice !== undefined) params.stopPrice = p.triggerPrice;
     const type = order.type === 'limit' || order.type === 'stop-limit' ? 'limit' : 'market';
     return this.#ex.createOrder(order.symbol, type, order.side, p.amount, type === 'limit' ? p.price : undefined, params);
   }
 
   async #fetchByClientId(symbol: string, clientOrderId: string): Promise<CcxtOrder | null> {
     try {
-      return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#ex.fetchOrder('', symbol, { origClientOrderId: clientOrderId }));
+      // ccxt's unified `clientOrderId` param (Binance: origClientOrderId).
+      return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#ex.fetchOrder('', symbol, { clientOrderId }));
     } catch (e) {
       if (classifyCcxtError(e).kind === 'not-found') return null;
       throw e;
     }
+  }
+
+  /**
+   * Parameters of a new order: the client order id (ccxt's unified `clientOrderId`; Binance's
+   * newClientOrderId), a stop's trigger, and on Binance the FULL reply (with the fills made on arrival).
+   */
+  #orderParams(clientOrderId: string, triggerPrice: number | undefined): Record<string, unknown> {
+    if (this.#binance) return { newClientOrderId: clientOrderId, newOrderRespType: 'FULL', ...(triggerPrice !== undefined && { stopPrice: triggerPrice }) };
+    return { clientOrderId, ...(triggerPrice !== undefined && { triggerPrice }) };
   }
 
   #failureKind(e: unknown): FailureKind {
@@ -375,9 +387,8 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (!prepared.ok) return this.#tracker.commandRejected('modify', order.id, prepared.reason, now());
     const p = prepared.value;
     const type = order.type === 'limit' || order.type === 'stop-limit' ? 'limit' : 'market';
-    const params: Record<string, unknown> = { newClientOrderId: order.id, newOrderRespType: 'FULL' };
+    const params = this.#orderParams(order.id, p.triggerPrice);
     if (type === 'limit') params.timeInForce = order.tif;
-    if (p.triggerPrice !== undefined) params.stopPrice = p.triggerPrice;
     const carried: Carried = { qty: order.filledQty, notional: order.filledQty * order.avgFillPrice };
     this.#replacing.add(order.id);
     try {
@@ -402,7 +413,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     if (this.#unresolved.has(order.id)) await this.#resolveOne(order.id);
     const venueId = this.#tracker.venueIdOf(order.id);
     try {
-      const raw = await withRetry(() => this.#signed(() => this.#ex.cancelOrder(venueId ?? '', order.symbol, venueId === undefined ? { origClientOrderId: order.id } : {})), this.#retryPolicy());
+      const raw = await withRetry(() => this.#signed(() => this.#ex.cancelOrder(venueId ?? '', order.symbol, venueId === undefined ? { clientOrderId: order.id } : {})), this.#retryPolicy());
       const o = parseVenue(CcxtOrderSchema, this.venue, 'order', raw);
       this.#applyOrder(order.id, o, 'reply', reason);
     } catch (e) {
