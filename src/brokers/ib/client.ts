@@ -14,8 +14,10 @@ import { VenueOrderTracker, type TrackerAnomaly } from '../shared/order-tracker.
 import { backoffMs, sleep } from '../shared/retry.ts';
 import { submitSafely, type SafeSubmitPolicy } from '../shared/safe-submit.ts';
 import { ibCodeKind } from './errors.ts';
-import { reportOf, toIbOrder } from './orders.ts';
-import { baseExecId, formatIbUtc, parseIbTime, summaryNumber, type IbCommission, type IbExecution, type IbOpenOrder, type IbOrderStatus } from './parse.ts';
+import { toIbOrder } from './orders.ts';
+import { ExecutionBook } from './executions.ts';
+import type { IbExecution, IbOpenOrder, IbOrderStatus } from './parse.ts';
+import { IbQueries } from './queries.ts';
 import { IbSession } from './stream.ts';
 import { IbSymbols, type IbContractSpec } from './symbols.ts';
 
@@ -60,16 +62,8 @@ export const IB_CAPABILITIES: ExecutionCapabilities = {
   exitAttachments: false,
 };
 
-/** Account summary tags read for balances. */
-const SUMMARY_TAGS = ['TotalCashValue', 'AvailableFunds'] as const;
-
 class NoAnswer extends RetryableVenueError {}
 class Refused extends Error {}
-
-interface PendingExec {
-  readonly exec: IbExecution;
-  timer: NodeJS.Timeout | null;
-}
 
 export class IbExecutionClient implements ExecutionClient {
   readonly venue = 'ib';
@@ -93,11 +87,8 @@ export class IbExecutionClient implements ExecutionClient {
   readonly #pendingModify = new Map<string, OrderModification>();
   readonly #pendingCancel = new Set<string>();
   readonly #reasons = new Map<string, string>();
-  /** Executions waiting for their commission report, by base execId; and base ids already booked. */
-  readonly #pendingExec = new Map<string, PendingExec>();
-  readonly #booked = new Map<string, IbExecution>();
-  readonly #commissions = new Map<string, IbCommission>();
-  #lastExecMs = 0;
+  readonly #execs: ExecutionBook;
+  readonly #queries: IbQueries;
 
   constructor(opts: IbClientOptions, sink: ExecutionSink) {
     this.#o = opts;
@@ -107,13 +98,23 @@ export class IbExecutionClient implements ExecutionClient {
     this.#conn = new ConnectionTracker('disconnected', (e) => sink.onConnectionState?.(e));
     this.#tracker = new VenueOrderTracker(this.venue, sink, { onAnomaly: (a) => this.#anomaly(a) });
     this.#symbols = new IbSymbols(opts.contracts);
+    this.#execs = new ExecutionBook({
+      commissionWaitMs: opts.commissionWaitMs ?? 1_000,
+      ...(opts.timeZone !== undefined && { timeZone: opts.timeZone }),
+      onFill: (e, tradeId, commission, ts) => this.#onFill(e, tradeId, commission, ts),
+      log: this.#log,
+    });
+    this.#queries = new IbQueries({
+      account: opts.account, clientId: opts.clientId, commissionWaitMs: opts.commissionWaitMs ?? 1_000, ...(opts.timeZone !== undefined && { timeZone: opts.timeZone }),
+      session: () => this.#session, symbols: this.#symbols, execs: this.#execs, known: (id) => this.#tracker.get(id), now: this.#now, log: this.#log,
+    });
     this.#session = new IbSession(
       { host: opts.host, port: opts.port, clientId: opts.clientId, maxReqPerSec: opts.maxReqPerSec ?? 40, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000 },
       {
         openOrder: (o) => this.#onOpenOrder(o),
         orderStatus: (s) => this.#onOrderStatus(s),
-        execution: (e) => this.#onExecution(e),
-        commission: (c) => this.#onCommission(c),
+        execution: (e) => this.#execs.execution(e),
+        commission: (c) => this.#execs.commission(c),
         message: (code, reqId, text) => this.#onMessage(code, reqId, text),
         dropped: (reason) => this.#onDropped(reason),
         bad: (what, detail) => this.#log(`ib: bad ${what}: ${detail}`),
@@ -163,8 +164,8 @@ export class IbExecutionClient implements ExecutionClient {
    * and completed orders, so orders that were canceled or finished while away end here too.
    */
   async #resync(): Promise<void> {
-    const since = this.#lastExecMs > 0 ? this.#lastExecMs - 1_000 : 0;
-    await this.#executions(since);
+    const since = this.#execs.lastMs > 0 ? this.#execs.lastMs - 1_000 : 0;
+    await this.#queries.executions(since);
     const [{ orders }, completed] = await Promise.all([this.#session.openOrders(), this.#session.completedOrders()]);
     const open = new Set<string>();
     for (const o of orders) {
@@ -249,7 +250,7 @@ export class IbExecutionClient implements ExecutionClient {
   async #placeSafely(order: Order, orderId: number, spec: IbContractSpec): Promise<void> {
     const outcome = await submitSafely<OrderStatusReport | true>({
       send: () => this.#sendPlace(order, orderId, spec),
-      lookup: () => this.#venueOrder(order.id),
+      lookup: () => this.#queries.order(order.id),
       classify: (e) => (e instanceof Refused ? 'rejected' : 'ambiguous'),
       policy: this.#o.submitPolicy ?? { maxSends: 2, maxLookups: 4, baseMs: 200, maxMs: 2_000 },
       onAttempt: (what, detail) => this.#log(`ib: order ${order.id} (orderId ${orderId}): ${what} ${detail}`),
@@ -427,66 +428,18 @@ export class IbExecutionClient implements ExecutionClient {
     setTimeout(() => {
       const order = this.#tracker.get(id);
       if (order === undefined || order.filledQty + 1e-9 >= filled || !this.#session.connected) return;
-      this.#executions(order.createdMs).catch((e: unknown) => this.#log(`ib: execution gap fill for ${id} failed: ${String(e)}`));
+      this.#queries.executions(order.createdMs).catch((e: unknown) => this.#log(`ib: execution gap fill for ${id} failed: ${String(e)}`));
     }, wait).unref();
   }
 
-  #onExecution(e: IbExecution): void {
-    const base = baseExecId(e.execution.execId);
-    const booked = this.#booked.get(base);
-    if (booked !== undefined) {
-      if (booked.execution.execId !== e.execution.execId && (booked.execution.shares !== e.execution.shares || booked.execution.price !== e.execution.price)) {
-        this.#log(`ib: execution ${base} corrected by TWS (${booked.execution.execId} ${booked.execution.shares}@${booked.execution.price} -> ${e.execution.execId} ${e.execution.shares}@${e.execution.price}); the booked fill stands, reconciliation must explain the difference`);
-      }
-      return;
-    }
-    const pending = this.#pendingExec.get(base);
-    if (pending !== undefined) {
-      // A correction before the commission arrived: book the corrected one.
-      (pending as { exec: IbExecution }).exec = e;
-    } else {
-      this.#pendingExec.set(base, { exec: e, timer: null });
-    }
-    const c = this.#commissions.get(e.execution.execId);
-    if (c !== undefined) return this.#book(base, c.commission);
-    const p = this.#pendingExec.get(base)!;
-    if (p.timer === null) {
-      p.timer = setTimeout(() => {
-        this.#log(`ib: no commission report for execution ${e.execution.execId} within ${this.#o.commissionWaitMs ?? 1_000} ms; booked with commission 0`);
-        this.#book(base, 0);
-      }, this.#o.commissionWaitMs ?? 1_000);
-      p.timer.unref();
-    }
-  }
-
-  #onCommission(c: IbCommission): void {
-    this.#commissions.set(c.execId, c);
-    const base = baseExecId(c.execId);
-    const p = this.#pendingExec.get(base);
-    if (p !== undefined && p.exec.execution.execId === c.execId) this.#book(base, c.commission);
-  }
-
-  #book(base: string, commission: number): void {
-    const p = this.#pendingExec.get(base);
-    if (p === undefined) return;
-    this.#pendingExec.delete(base);
-    if (p.timer !== null) clearTimeout(p.timer);
-    const e = p.exec;
+  /** An execution ready to book (once per base execId): a fill of ours, if the order is. */
+  #onFill(e: IbExecution, tradeId: string, commission: number, ts: number): void {
     const x = e.execution;
-    let ts: number;
-    try {
-      ts = parseIbTime(x.time, this.#o.timeZone);
-    } catch (err) {
-      this.#log(`ib: execution ${x.execId} skipped: ${err instanceof Error ? err.message : String(err)}`);
-      return;
-    }
-    this.#booked.set(base, e);
-    if (ts > this.#lastExecMs) this.#lastExecMs = ts;
     if (x.acctNumber !== undefined && x.acctNumber !== this.#o.account) return;
     const id = this.#clientIdOf(x.orderId, x.clientId, x.orderRef);
     if (id === undefined) return;
     if (x.permId !== undefined && x.permId > 0) this.#tracker.linkVenueId(id, String(x.permId));
-    this.#tracker.fill({ tradeId: base, clientOrderId: id, qty: x.shares, price: x.price, commission, liquidity: x.lastLiquidity === 1 ? 'maker' : 'taker', tsEventMs: ts });
+    this.#tracker.fill({ tradeId, clientOrderId: id, qty: x.shares, price: x.price, commission, liquidity: x.lastLiquidity === 1 ? 'maker' : 'taker', tsEventMs: ts });
   }
 
   #onMessage(code: number, reqId: number, text: string): void {
@@ -554,134 +507,27 @@ export class IbExecutionClient implements ExecutionClient {
 
   async queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
     this.#requireConnected();
-    return this.#venueOrder(clientOrderId);
-  }
-
-  /** TWS's view of one order by orderRef: among the open orders, else the completed ones; null if neither has it. */
-  async #venueOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
-    const { orders, statuses } = await this.#session.openOrders();
-    const open = orders.find((o) => o.order.orderRef === clientOrderId && this.#mine(o));
-    if (open !== undefined) return this.#report(open, open.order.clientId === this.#o.clientId ? statuses.get(open.orderId) : undefined);
-    const completed = (await this.#session.completedOrders()).filter((o) => o.order.orderRef === clientOrderId && this.#mine(o));
-    const last = completed.at(-1);
-    return last === undefined ? null : this.#report(last, undefined);
-  }
-
-  #mine(o: IbOpenOrder): boolean {
-    return o.order.account === undefined || o.order.account === '' || o.order.account === this.#o.account;
-  }
-
-  async #report(o: IbOpenOrder, st: IbOrderStatus | undefined): Promise<OrderStatusReport> {
-    const ref = o.order.orderRef ?? '';
-    const known = this.#tracker.get(ref);
-    let fills = { qty: 0, avgPrice: 0 };
-    const saysFilled = Math.max(st?.filled ?? 0, o.order.filledQuantity ?? 0);
-    if (saysFilled > 0 || o.orderState.status === 'Filled') {
-      // Completed orders carry no average price: the executions give it (and the filled quantity).
-      const mine = (await this.fillsSinceUnchecked(0)).filter((f) => f.clientOrderId === ref);
-      const qty = mine.reduce((a, f) => a + f.qty, 0);
-      if (qty > 0) fills = { qty, avgPrice: mine.reduce((a, f) => a + f.qty * f.price, 0) / qty };
-    }
-    return reportOf(o, st, fills, this.#symbols.symbolOf(o.contract), known, this.#now());
+    return this.#queries.order(clientOrderId);
   }
 
   async openOrders(symbol?: string): Promise<OrderStatusReport[]> {
     this.#requireConnected();
-    const { orders, statuses } = await this.#session.openOrders();
-    const out: OrderStatusReport[] = [];
-    for (const o of orders) {
-      if (!this.#mine(o)) continue;
-      const st = o.order.clientId === this.#o.clientId ? statuses.get(o.orderId) : undefined;
-      const status = st?.status ?? o.orderState.status;
-      if (status === 'Cancelled' || status === 'ApiCancelled' || status === 'Filled' || status === 'Inactive') continue;
-      if (symbol !== undefined && this.#symbols.symbolOf(o.contract) !== symbol) continue;
-      out.push(await this.#report(o, st));
-    }
-    return out;
+    return this.#queries.openOrders(symbol);
   }
 
   async fillsSince(sinceMs: number): Promise<FillReport[]> {
     this.#requireConnected();
-    return this.fillsSinceUnchecked(sinceMs);
-  }
-
-  /** Executions of the account at or after `sinceMs` (IB keeps the current day's), each once, with commissions. */
-  private async fillsSinceUnchecked(sinceMs: number): Promise<FillReport[]> {
-    const latest = await this.#executions(sinceMs);
-    const out: FillReport[] = [];
-    for (const e of latest.values()) {
-      const x = e.execution;
-      let ts: number;
-      try {
-        ts = parseIbTime(x.time, this.#o.timeZone);
-      } catch (err) {
-        this.#log(`ib: execution ${x.execId} left out: ${err instanceof Error ? err.message : String(err)}`);
-        continue;
-      }
-      if (ts < sinceMs) continue;
-      out.push({
-        tradeId: baseExecId(x.execId),
-        clientOrderId: x.orderRef !== undefined && x.orderRef !== '' ? x.orderRef : `ib-perm-${x.permId ?? 0}`,
-        venueOrderId: String(x.permId ?? x.orderId),
-        symbol: this.#symbols.symbolOf(e.contract),
-        side: x.side === 'BOT' ? 'buy' : 'sell',
-        qty: x.shares,
-        price: x.price,
-        commission: this.#commissions.get(x.execId)?.commission ?? 0,
-        liquidity: x.lastLiquidity === 1 ? 'maker' : 'taker',
-        tsEventMs: ts,
-      });
-    }
-    return out.sort((a, b) => a.tsEventMs - b.tsEventMs);
-  }
-
-  /**
-   * reqExecutions since a time: every execution also goes through the live path (booked once per base
-   * execId), so this doubles as the gap fill. Returns the latest version of each execution, after
-   * waiting (briefly) for the commission reports TWS sends after them.
-   */
-  async #executions(sinceMs: number): Promise<Map<string, IbExecution>> {
-    const rows = await this.#session.executions(formatIbUtc(Math.max(0, Math.floor(sinceMs / 1000) * 1000)), this.#o.account);
-    const latest = new Map<string, IbExecution>();
-    for (const e of rows) latest.set(baseExecId(e.execution.execId), e);
-    const end = Date.now() + (this.#o.commissionWaitMs ?? 1_000);
-    while ([...latest.values()].some((e) => !this.#commissions.has(e.execution.execId)) && Date.now() < end) await sleep(10);
-    return latest;
+    return this.#queries.fills(sinceMs);
   }
 
   async positions(): Promise<PositionReport[]> {
     this.#requireConnected();
-    const rows = await this.#session.positions();
-    const now = this.#now();
-    const out: PositionReport[] = [];
-    for (const p of rows) {
-      // TWS also lists positions closed during the day, at 0.
-      if (p.account !== this.#o.account || p.pos === 0) continue;
-      const mult = p.contract.multiplier !== undefined && Number.isFinite(p.contract.multiplier) && p.contract.multiplier > 0 ? p.contract.multiplier : 1;
-      out.push({ symbol: this.#symbols.symbolOf(p.contract), qty: p.pos, avgPrice: p.avgCost / mult, tsMs: now });
-    }
-    return out;
+    return this.#queries.positions();
   }
 
   async balances(): Promise<BalanceReport[]> {
     this.#requireConnected();
-    const rows = (await this.#session.accountSummary(SUMMARY_TAGS)).filter((r) => r.account === this.#o.account);
-    const now = this.#now();
-    const byCcy = new Map<string, { total?: number; available?: number }>();
-    for (const r of rows) {
-      const entry = byCcy.get(r.currency) ?? {};
-      if (r.tag === 'TotalCashValue') entry.total = summaryNumber(r);
-      if (r.tag === 'AvailableFunds') entry.available = summaryNumber(r);
-      byCcy.set(r.currency, entry);
-    }
-    const out: BalanceReport[] = [];
-    for (const [currency, v] of byCcy) {
-      if (v.total === undefined) continue;
-      // Cash not available for new orders counts as locked; margin beyond the cash is not cash.
-      const locked = v.available === undefined ? 0 : Math.max(0, v.total - v.available);
-      out.push({ currency, total: v.total, free: v.total - locked, locked, tsMs: now });
-    }
-    return out;
+    return this.#queries.balances();
   }
 
   /** Resolves once every message TWS sent so far has been handled (a reqCurrentTime round trip). */
@@ -694,7 +540,7 @@ export class IbExecutionClient implements ExecutionClient {
     const now = this.#now();
     if (r.venueOrderId !== '') this.#tracker.linkVenueId(r.clientOrderId, r.venueOrderId);
     if (r.status === 'accepted' || r.status === 'partially-filled' || r.status === 'filled' || r.status === 'triggered') this.#tracker.status(r.clientOrderId, 'accepted', now);
-    if (r.filledQty > 0) await this.#executions(r.createdMs);
+    if (r.filledQty > 0) await this.#queries.executions(r.createdMs);
     if (r.status === 'canceled' || r.status === 'expired' || r.status === 'rejected') this.#tracker.status(r.clientOrderId, r.status, now, { reason: r.reason, cumFilledQty: r.filledQty });
   }
 }
