@@ -124,6 +124,16 @@ describe('IB error codes through a fake TWS', () => {
     expect(sink.connection.map((e) => e.state)).toEqual(['connecting', 'disconnected', 'connecting', 'disconnected']);
   });
 
+  it('bad link options are a ConfigError naming the option', () => {
+    const base = { host: '127.0.0.1', port: 7497, clientId: 1, account: 'DU1234567' };
+    const sink = new RecordingSink();
+    expect(() => new IbExecutionClient({ ...base, port: 70_000 }, sink)).toThrow(/option "port"/);
+    expect(() => new IbExecutionClient({ ...base, clientId: -1 }, sink)).toThrow(/option "clientId"/);
+    expect(() => new IbExecutionClient({ ...base, host: ' ' }, sink)).toThrow(/option "host"/);
+    expect(() => new IbExecutionClient({ ...base, account: '' }, sink)).toThrow(ConfigError);
+    expect(new IbExecutionClient(base, sink).connectionState).toBe('disconnected');
+  });
+
   it('an account the TWS login does not manage is a ConfigError at connect', async () => {
     const sink = new RecordingSink();
     h = await ibHarness(sink);

@@ -62,6 +62,17 @@ export const IB_CAPABILITIES: ExecutionCapabilities = {
   exitAttachments: false,
 };
 
+/** The link settings, checked when the client is made: a ConfigError names the option. */
+function checkOptions(o: IbClientOptions): void {
+  const bad = (field: string, why: string): never => {
+    throw new ConfigError(`ib: option "${field}" ${why}`);
+  };
+  if (typeof o.host !== 'string' || o.host.trim() === '') bad('host', 'must name the TWS / IB Gateway host (e.g. 127.0.0.1)');
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65_535) bad('port', `must be a TCP port (7497 TWS paper, 7496 TWS live, 4002 / 4001 Gateway), got ${String(o.port)}`);
+  if (!Number.isInteger(o.clientId) || o.clientId < 0) bad('clientId', `must be a non-negative integer, got ${String(o.clientId)}`);
+  if (typeof o.account !== 'string' || !/^[A-Z0-9]{3,20}$/.test(o.account)) bad('account', 'must be an IB account id (e.g. DU1234567 for paper)');
+}
+
 class NoAnswer extends RetryableVenueError {}
 class Refused extends Error {}
 
@@ -91,6 +102,7 @@ export class IbExecutionClient implements ExecutionClient {
   readonly #queries: IbQueries;
 
   constructor(opts: IbClientOptions, sink: ExecutionSink) {
+    checkOptions(opts);
     this.#o = opts;
     this.#now = opts.clock ?? Date.now;
     this.#log = opts.log ?? ((line) => console.warn(line));
