@@ -129,7 +129,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   attach(inner: ExecutionClient): this {
     this.#inner = inner;
     const c = inner.capabilities;
-    this.#caps = Object.freeze({ ...c, orderTypes: ALL_ORDER_TYPES, nativeBrackets: true, nativeOco: true, exitAttachments: true, reduceOnly: true });
+    this.#caps = Object.freeze({ ...c, orderTypes: ALL_ORDER_TYPES, nativeBrackets: true, nativeOco: true, exitAttachments: true });
     return this;
   }
 
