@@ -175,6 +175,10 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     const feedVenue = plan.feed === undefined ? undefined : parseVenue(plan.feed, '--feed');
     const conn: VenueConnection = {
       testnet: request.testnet === true, baseUrl: request.baseUrl, streamUrl: request.streamUrl, env: process.env, symbols: plan.symbols, ib: request.ib,
+      // Every feed event but a plain (re)connect is the operator's to see: a 'feed' risk event of the run.
+      onFeedStatus: (kind, reason) => {
+        if (kind !== 'connected') store.appendRiskEvents([{ runId: plan.runId, tsMs: Date.now(), kind: 'feed', reason }]);
+      },
     };
     let cash = run.cash;
     if (venue !== undefined) {

@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { LiveFeed } from '../data/live/feed.ts';
 import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
 import { makeInstrument, type Instrument } from '../model/instrument.ts';
+import type { FeedStatus } from '../brokers/ccxt/feed.ts';
 
 export type VenueSpec =
   | { readonly kind: 'alpaca'; readonly name: 'alpaca' }
@@ -39,6 +40,8 @@ export interface VenueConnection {
   /** IB: TWS / IB Gateway address, API client id and account. */
   readonly ib?: { readonly host: string; readonly port: number; readonly clientId: number; readonly account: string };
   readonly log?: (line: string) => void;
+  /** What the market-data feed says about itself (reconnects, staleness, rejected frames, backfills), as one line each. */
+  readonly onFeedStatus?: (kind: string, line: string) => void;
 }
 
 /** `ws://host:port` plus a venue path, unless the URL names a path already. */
@@ -73,11 +76,29 @@ export async function createVenueFeed(spec: VenueSpec, c: VenueConnection, timef
     case 'ccxt': {
       const { createCcxtFeed } = await import('../brokers/ccxt/feed.ts');
       const creds = keysOf(spec, c.env);
-      return createCcxtFeed({ exchangeId: spec.exchangeId, symbols: c.symbols, timeframe, baseUrl: c.baseUrl, streamUrl: streamAt(c.streamUrl, '/ws'), ...creds });
+      const say = c.onFeedStatus;
+      return createCcxtFeed({
+        exchangeId: spec.exchangeId, symbols: c.symbols, timeframe, baseUrl: c.baseUrl, streamUrl: streamAt(c.streamUrl, '/ws'), ...creds,
+        onStatus: say === undefined ? undefined : (s) => say(s.kind, feedStatusLine(spec.name, s)),
+      });
     }
     case 'alpaca':
     case 'ib':
       throw new ConfigError(`market data from ${spec.name} is not available yet; take it from binance or a ccxt exchange (--feed), or replay history`, { field: '--feed' });
+  }
+}
+
+/** One operator line for a feed status (docs/venues/market-data.md). */
+function feedStatusLine(venue: string, s: FeedStatus): string {
+  switch (s.kind) {
+    case 'connected': return `${venue} market data connected`;
+    case 'disconnected': return `${venue} market data ${s.channel} dropped (${s.reason}); reconnecting in ${s.retryInMs} ms`;
+    case 'stale': return `${venue} market data stale: nothing for ${Math.round(s.sinceLastMessageMs / 1000)} s`;
+    case 'fresh': return `${venue} market data flowing again`;
+    case 'rejected-frame': return `${venue} market data frame rejected: ${s.reason}`;
+    case 'backfilled': return `${venue} ${s.symbol}: ${s.bars} missed bars backfilled (${new Date(s.fromMs).toISOString()} to ${new Date(s.toMs).toISOString()})`;
+    case 'gap': return `${venue} ${s.symbol}: bars missing from ${new Date(s.fromMs).toISOString()} to ${new Date(s.toMs).toISOString()} could not be backfilled`;
+    case 'error': return `${venue} market data error: ${s.reason}`;
   }
 }
 
