@@ -51,7 +51,7 @@ describe(`Binance adapter under faults (${ORDERS} orders, ~10% of requests faili
       }
     };
     quoteAll();
-    h.fake.faults.rest = { rate: 0.1, kinds: ['drop', 'lost-reply', 'delay', '429', '418', '500', '503', 'malformed'], delayMs: 1200, paths: ['/api/v3/order', '/api/v3/openOrders', '/api/v3/myTrades', '/api/v3/account', '/api/v3/allOrders'] };
+    h.fake.faults.rest = { rate: 0.1, kinds: ['drop', 'lost-reply', 'delay', 'late', '429', '418', '500', '503', 'malformed'], delayMs: 1200, paths: ['/api/v3/order', '/api/v3/openOrders', '/api/v3/myTrades', '/api/v3/account', '/api/v3/allOrders'] };
     h.fake.faults.stream = { duplicate: 0.03, reorder: 0.03, dropBefore: 0.004 };
 
     const held = new Map<string, number>();

@@ -99,6 +99,27 @@ describe('one fault at a time', () => {
     expect(h.fake.exchange.requests.filter((r) => r.clientOrderId === o.id && r.accepted)).toHaveLength(1);
   });
 
+  it('a request that arrives after its timeout but within recvWindow: the early "not found" is not trusted, the order is found, never sent twice', async () => {
+    h.fake.faults.next({ kind: 'late', method: 'POST', path: '/api/v3/order', delayMs: 800 });
+    const o = buy();
+    await submitted(o);
+    expect(o.status).toBe('filled');
+    expect(sends(o.id)).toBe(1);
+    const lookups = h.fake.log.filter((l) => l.method === 'GET' && l.path === '/api/v3/order' && l.params.origClientOrderId === o.id).length;
+    expect(lookups).toBeGreaterThanOrEqual(2);
+    expect(h.fake.exchange.requests.filter((r) => r.clientOrderId === o.id)).toHaveLength(1);
+  });
+
+  it('a request that arrives beyond its recvWindow is refused by the venue (-1021), so it is sent again: one order', async () => {
+    h.fake.faults.next({ kind: 'late', method: 'POST', path: '/api/v3/order', delayMs: 1300 });
+    const o = buy();
+    await submitted(o);
+    expect(o.status).toBe('filled');
+    expect(sends(o.id)).toBe(2);
+    expect(h.fake.errorCodes.get(-1021)).toBe(1);
+    expect(h.fake.exchange.requests.filter((r) => r.clientOrderId === o.id && r.accepted)).toHaveLength(1);
+  });
+
   it.each(['429', '500', '503', 'malformed'] as const)('a %s answer to a submit: looked up before anything is resent', async (kind) => {
     h.fake.faults.next({ kind, method: 'POST', path: '/api/v3/order', retryAfterS: 0 });
     const o = buy({ type: 'limit', limitPrice: 90 });

@@ -4,13 +4,15 @@
 // - 'drop': the request never reaches the matching engine and no answer comes (client times out);
 // - 'lost-reply': the request is carried out but the answer never comes (client times out);
 // - 'delay': the answer comes `delayMs` late (carried out at once);
+// - 'late': the request itself arrives `delayMs` late (carried out then; refused with -1021 if that is
+//   beyond its recvWindow, as Binance does);
 // - '429' / '418': rate limited / IP banned before processing, with Retry-After (seconds);
 // - '500' / '503': an internal error before processing ('500') or after it ('503': "Service
 //   Unavailable" from a gateway that lost the backend's answer: Binance's -1007 "execution status unknown");
 // - 'malformed': carried out, then a 200 whose body is not JSON;
 // - 'corrupt': carried out, then a 200 whose JSON `mutate` changed (a field missing, of the wrong type,
 //   an unknown status: a venue that changed its payloads).
-export type RestFaultKind = 'drop' | 'lost-reply' | 'delay' | '429' | '418' | '500' | '503' | 'malformed' | 'corrupt';
+export type RestFaultKind = 'drop' | 'lost-reply' | 'delay' | 'late' | '429' | '418' | '500' | '503' | 'malformed' | 'corrupt';
 
 export interface RestFault {
   readonly kind: RestFaultKind;

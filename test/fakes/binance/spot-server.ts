@@ -224,6 +224,9 @@ export class FakeBinanceSpot {
       case '500':
         send(res, 500, '<html><body><h1>500 Internal Server Error</h1></body></html>', { 'Content-Type': 'text/html' });
         return true;
+      case 'late':
+        await new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
+        return false;
       case 'lost-reply':
       case 'delay':
       case '503':
@@ -254,6 +257,7 @@ export class FakeBinanceSpot {
       case '429':
       case '418':
       case '500':
+      case 'late':
       case undefined:
         break;
     }
