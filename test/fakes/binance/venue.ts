@@ -89,7 +89,10 @@ export class FakeBinanceVenue {
       });
       // A fake that drops the request (a fault switched on) leaves the client to time out, as Binance would.
       up.on('error', () => res.destroy());
-      res.on('close', () => up.destroy());
+      // A client that went away mid-answer takes the upstream request with it (a finished one keeps its socket).
+      res.on('close', () => {
+        if (!res.writableFinished) up.destroy();
+      });
       req.pipe(up);
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => venue.#splice(req, socket, head));
