@@ -30,6 +30,8 @@ export interface StatusReport {
   halted: boolean;
   /** Why a guard stopped the run (heap limit), or null. */
   abortReason: string | null;
+  /** Live runs: the venue and its link (a running process only), and the last start's reconciliation report. */
+  venue: { name: string | null; connection: string | null; reconciliation: string[] } | null;
 }
 
 const when = (ms: number): string | null => (ms > 0 ? new Date(ms).toISOString() : null);
@@ -52,12 +54,14 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       runId: string; equity: number; cash: number; nowMs: number; orders: number; fills: number; openOrders: number; store: string;
       positions: { symbol: string; qty: number; avgPrice: number }[];
       strategyErrors?: { strategyId: string; message: string; tsMs: number }[]; halted?: boolean; abortReason?: string | null;
+      venue?: { name: string; connection: string; reconciliation: string[] } | null;
     };
     return {
       source: 'running-process', store: s.store, runId: s.runId, runStatus: 'running', equity: s.equity, cash: s.cash, lastEventTime: new Date(s.nowMs).toISOString(),
       orders: s.orders, fills: s.fills, openOrders: [], positions: s.positions.map((p) => ({ strategyId: '*', symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: 0 })),
       strategyErrors: (s.strategyErrors ?? []).map((e) => ({ strategyId: e.strategyId, message: e.message, time: when(e.tsMs) })),
       halted: s.halted === true, abortReason: s.abortReason ?? null,
+      venue: s.venue ? { name: s.venue.name, connection: s.venue.connection, reconciliation: s.venue.reconciliation } : null,
     };
   }
   const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true, existingField: '--state-dir' });
@@ -82,6 +86,10 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       return { strategyId: cut < 0 ? '?' : e.reason.slice(0, cut), message: cut < 0 ? e.reason : e.reason.slice(cut + 2), time: when(e.tsMs) };
     });
     const abort = events.filter((e) => e.kind === 'resource-limit').at(-1);
+    // The last start's reconciliation: the 'reconcile' events stored at its time (one batch per start).
+    const reconciled = events.filter((e) => e.kind === 'reconcile');
+    const lastStart = reconciled.filter((e) => !e.reason.startsWith('MISMATCH while running')).at(-1)?.tsMs;
+    const reconciliation = reconciled.filter((e) => e.tsMs === lastStart || e.reason.startsWith('MISMATCH while running')).map((e) => e.reason);
     const multiplier = new Map(instruments.map((i) => [i.symbol, i.multiplier]));
     const positions = runId === null ? [] : foldFills(runId, fills, (s) => multiplier.get(s) ?? 1);
     return {
@@ -90,6 +98,7 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       openOrders: open.map((o) => ({ id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status })),
       positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
       strategyErrors, halted: halted === true, abortReason: abort?.reason ?? null,
+      venue: run?.kind === 'live' || reconciled.length > 0 ? { name: null, connection: null, reconciliation } : null,
     };
   } finally {
     await store.close();

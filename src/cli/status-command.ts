@@ -13,6 +13,10 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   if (s.halted) io.out('HALTED: trading is halted by the kill switch (`sextant kill --resume` on the running node resumes it)');
   if (s.abortReason !== null) io.out(`ABORTED: ${s.abortReason}`);
   for (const e of s.strategyErrors) io.out(`FAILED strategy ${e.strategyId} at ${e.time ?? 'start'}: ${e.message}`);
+  if (s.venue !== null) {
+    if (s.venue.name !== null) io.out(`venue ${s.venue.name}: ${s.venue.connection}`);
+    for (const line of s.venue.reconciliation) io.out(`reconcile: ${line}`);
+  }
   if (s.positions.length) io.out(renderTable(['Strategy', 'Symbol', 'Qty', 'Avg price'], s.positions.map((p) => [p.strategyId, p.symbol, String(p.qty), p.avgPrice.toFixed(4)])));
   if (s.openOrders.length) io.out(renderTable(['Order', 'Symbol', 'Side', 'Type', 'Qty', 'Filled', 'Status'], s.openOrders.map((o) => [o.id, o.symbol, o.side, o.type, String(o.qty), String(o.filledQty), o.status])));
   return 0;
