@@ -206,7 +206,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     feed.history.cursor = index;
     feed.cursor = index;
     this.#barIndex = index;
-    if (this.emulator !== null) this.emulator.onBar(view);
+    if (this.emulator !== null && !this.warmingUp) this.emulator.onBar(view);
     if (feed.venueSlot >= 0 && this.matchOnBars && !this.warmingUp) this.venue.onBar(feed.venueSlot, view);
     feed.position.lastPrice = view.close;
     if (feed.lines.length !== 0 || this.#marketHooks) this.#barHooks(feed, view, index);

@@ -755,6 +755,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         Object.assign(piece, { filledQty: venue.filledQty, avgFillPrice: venue.avgFillPrice, status: venue.status, triggered: venue.status === 'triggered', updatedMs: venue.updatedMs });
         if (WORKING.has(venue.status)) client.adopt?.(piece);
       }
+      await this.#findUnrecorded(rec);
       const group = o.links.ocoGroup;
       if (group !== undefined) {
         const members = this.#oco.get(group);
@@ -778,6 +779,35 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         id: g.id, entryId: g.entryId, strategyId: first.strategyId, symbol: first.symbol, dir: g.dir, qty: g.qty, breakEven: g.breakEven, timeExitBars: g.timeExitBars,
         members, stop: g.stopId === null ? null : (this.#records.get(g.stopId) ?? null), barsHeld: g.barsHeld, best: g.best, breakEvenDone: g.breakEvenDone, timeExitPlaced: g.timeExitPlaced,
       });
+    }
+  }
+
+  /**
+   * Orders released after the snapshot was taken (the node stopped before its next checkpoint): their ids are
+   * deterministic, so the next ones are asked for until the venue does not know one. Each found is followed
+   * again (or counted as finished), and a held trigger it was released for counts as triggered, so nothing is
+   * released twice.
+   */
+  async #findUnrecorded(rec: Emulated): Promise<void> {
+    const o = rec.order;
+    const client = this.#client;
+    for (;;) {
+      const id = releasedId(o.id, rec.nextPiece + 1);
+      const venue = await client.queryOrder(id);
+      if (venue === null) return;
+      const piece = new Order(id, o.strategyId, { symbol: o.symbol, side: o.side, type: venue.type, qty: venue.qty, ...(venue.limitPrice !== null && { limitPrice: venue.limitPrice }), ...(venue.stopPrice !== null && { stopPrice: venue.stopPrice }) }, venue.createdMs);
+      Object.assign(piece, { filledQty: venue.filledQty, avgFillPrice: venue.avgFillPrice, status: venue.status, updatedMs: venue.updatedMs });
+      rec.nextPiece++;
+      rec.releasedQty += venue.qty;
+      rec.armedQty = Math.max(rec.armedQty, rec.releasedQty);
+      rec.pieces.push(piece);
+      rec.pieceBase.set(id, { qty: 0, avg: 0 });
+      this.#pieceOf.set(id, rec);
+      if (rec.trigger && !o.triggered) {
+        o.triggered = true;
+        o.status = o.filledQty > 0 ? o.status : 'triggered';
+      }
+      if (WORKING.has(venue.status)) client.adopt?.(piece);
     }
   }
 

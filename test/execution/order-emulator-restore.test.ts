@@ -79,6 +79,22 @@ describe('restore after a restart', () => {
     expect(node.eventsOf('T')).toEqual(['OrderTriggered', 'OrderFilled 10@100.9']);
   });
 
+  it('an order released after the last snapshot is found by its derived id, not released again', async () => {
+    const h = new Harness('emulated');
+    h.bids([100]);
+    h.submit('O', { side: 'sell', type: 'stop', stopPrice: 98, qty: 10 });
+    const snapshot = JSON.parse(JSON.stringify(h.emulator.state())) as unknown;
+    h.bids([97.5]); // triggered and released as O-E1 (filled), then the node dies before its next checkpoint
+    h.down();
+    const node = h.restart();
+    await node.emulator!.restore(snapshot);
+    await expect(node.emulator!.queryOrder('O')).resolves.toMatchObject({ status: 'filled', filledQty: 10, avgFillPrice: 97.5 });
+    expect(await node.emulator!.openOrders()).toEqual([]);
+    h.bids([96, 90]);
+    await expect(h.venue.queryOrder('O-E2')).resolves.toBeNull();
+    expect(h.position).toBe(-10);
+  });
+
   it('a damaged snapshot is refused, naming the field', async () => {
     const h = new Harness('emulated');
     await expect(h.emulator.restore({ version: 1, orders: [{ id: 'X' }], exitGroups: [] })).rejects.toThrow(InvariantError);
