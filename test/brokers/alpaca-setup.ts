@@ -21,6 +21,7 @@ export function clientOptions(server: FakeAlpacaServer, over: Partial<AlpacaClie
     readRetry: { attempts: 4, baseMs: 10, maxMs: 100 },
     safeSubmit: { maxSends: 3, maxLookups: 6, baseMs: 10, maxMs: 200 },
     unknownAfterMs: 500,
+    clockSlackMs: 1_000,
     ...over,
   };
 }

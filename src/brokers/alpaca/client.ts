@@ -61,6 +61,10 @@ export interface AlpacaClientOptions {
    * rejected ('never reached Alpaca') at the next gap fill (default 60 s).
    */
   readonly unknownAfterMs?: number;
+  /** How long a fill Alpaca reports may take to arrive on the stream before it is read back (default 2 s). */
+  readonly fillGraceMs?: number;
+  /** How far this clock and Alpaca's may differ: gap fills read activities from this much earlier (default 60 s). */
+  readonly clockSlackMs?: number;
   /** Operator log (every line redacted). */
   readonly log?: (line: string) => void;
 }
@@ -159,6 +163,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
           url: this.#streamUrl, keyId: this.#keyId, secretKey: this.#secretKey,
           initialReconnectMs: this.#opts.reconnect?.initialMs ?? 1_000, maxReconnectMs: this.#opts.reconnect?.maxMs ?? 30_000,
           handshakeTimeoutMs: Math.max(5_000, this.#opts.requestTimeoutMs ?? 10_000), pingIntervalMs: this.#opts.pingIntervalMs ?? 10_000,
+          log: (line) => this.#log(line),
         },
         {
           onUpdate: (d) => this.#onUpdate(d),
@@ -194,12 +199,10 @@ export class AlpacaExecutionClient implements ExecutionClient {
   }
 
   #onUp(): void {
-    // Listening again: read back what moved while the stream was away, then take commands again.
-    this.#track(
-      this.resync().finally(() => {
-        if (this.#conn.state === 'reconnecting' && this.#stream?.listening === true) this.#conn.set('connected', this.#clock());
-      }),
-    );
+    // Listening again: take commands again, and read back what moved while the stream was away (what
+    // the gap fill finds and what the stream says from now on meet in the tracker, each once).
+    if (this.#conn.state === 'reconnecting') this.#conn.set('connected', this.#clock());
+    this.#scheduleResync();
   }
 
   #onFatal(message: string): void {
@@ -251,7 +254,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
       case 'sent':
       case 'found':
         this.#unresolved.delete(order.id);
-        await this.#applyChain(order.id, await this.#rest.follow(outcome.value, NO_REPLACED));
+        if (this.#applyChain(order.id, await this.#rest.follow(outcome.value, NO_REPLACED))) this.#checkLater(order.id, outcome.value.filled_qty);
         return;
       case 'rejected':
         this.#tracker.rejected(order, outcome.reason, this.#clock());
@@ -283,10 +286,12 @@ export class AlpacaExecutionClient implements ExecutionClient {
     const chain = this.#chainOf(order.id);
     const seq = chain.seq + 1;
     const cid = replaceClientId(order.id, seq);
-    // A replacing order is sent for what is left: Alpaca's replacement starts with nothing filled.
+    // A replacing order is sent for what is left (its quantity said whenever something has filled):
+    // Alpaca's replacement starts with nothing filled; the replaced order keeps its fills.
+    const newQty = changes.qty ?? (order.filledQty > 0 ? order.qty : undefined);
     const body = {
       clientOrderId: cid,
-      ...(changes.qty !== undefined && { qty: decimalString(changes.qty - order.filledQty) }),
+      ...(newQty !== undefined && { qty: decimalString(newQty - order.filledQty) }),
       ...(changes.limitPrice !== undefined && { limitPrice: decimalString(changes.limitPrice) }),
       ...(changes.stopPrice !== undefined && { stopPrice: decimalString(changes.stopPrice) }),
     };
@@ -302,8 +307,13 @@ export class AlpacaExecutionClient implements ExecutionClient {
         return refuse(`replace of ${order.id} not confirmed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    if (chain.seq < seq) chain.seq = seq;
     this.#baseOfVenueId.set(replacement.id, order.id);
+    if (chain.seq >= seq) {
+      // The stream told of the replacement first and its terms were taken then.
+      this.#syncTerms(order, replacement, Math.max(carriedOf(chain.replaced).qty, order.filledQty));
+      return;
+    }
+    chain.seq = seq;
     this.#tracker.linkVenueId(order.id, replacement.id);
     this.#tracker.amended(order.id, changes, this.#clock());
   }
@@ -442,23 +452,33 @@ export class AlpacaExecutionClient implements ExecutionClient {
 
   async #resyncOnce(): Promise<void> {
     const open = this.#tracker.open();
+    if (open.length === 0) return;
+    // One paged list answers for the orders still open at Alpaca; the others are read one by one.
+    const venueOpen = new Map<string, AlpacaOrder>();
+    for (const o of await this.#rest.openOrders()) venueOpen.set(splitClientId(o.client_order_id).baseId, o);
     let needFillsFrom = Infinity;
-    for (const order of open) {
-      const chain = await this.#currentTracked(order.id);
+    await eachLimited(open, 8, async (order) => {
+      const listed = venueOpen.get(order.id);
+      const chain = listed !== undefined ? await this.#chainFromOpen(order.id, listed) : await this.#currentTracked(order.id);
       if (chain === null) {
         const since = this.#unresolved.get(order.id);
         if (since !== undefined && this.#clock() - since >= (this.#opts.unknownAfterMs ?? 60_000)) {
           this.#unresolved.delete(order.id);
           this.#tracker.rejected(order, 'alpaca never received the order (its submit was unresolved and alpaca does not know it)', this.#clock());
         }
-        continue;
+        return;
       }
       this.#unresolved.delete(order.id);
-      const filled = carriedOf(chain.replaced).qty + chain.order.filled_qty;
-      if (filled > order.filledQty + 1e-9) needFillsFrom = Math.min(needFillsFrom, order.createdMs, chain.order.created_at);
-      await this.#applyChain(order.id, chain);
-    }
-    if (needFillsFrom !== Infinity) for (const a of await this.#rest.fillActivities(needFillsFrom - 60_000)) this.#applyActivity(a);
+      if (this.#applyChain(order.id, chain)) needFillsFrom = Math.min(needFillsFrom, order.createdMs, chain.order.created_at);
+    });
+    if (needFillsFrom !== Infinity) await this.#gapFill(needFillsFrom);
+  }
+
+  /** The chain of an order Alpaca lists as open (the replaced orders it points back to read when unknown). */
+  async #chainFromOpen(baseId: string, o: AlpacaOrder): Promise<OrderChain> {
+    const known = this.#chains.get(baseId)?.replaced ?? NO_REPLACED;
+    const replaced = o.replaces && !known.has(o.replaces) ? await this.#rest.replacedBefore(o) : known;
+    return this.#remember(baseId, { order: o, replaced });
   }
 
   #scheduleResync(): void {
@@ -469,10 +489,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
     const chain = await this.#currentTracked(baseId);
     if (chain === null) return;
     const order = this.#tracker.get(baseId);
-    await this.#applyChain(baseId, chain);
-    if (order !== undefined && carriedOf(chain.replaced).qty + chain.order.filled_qty > order.filledQty + 1e-9) {
-      for (const a of await this.#rest.fillActivities(Math.min(order.createdMs, chain.order.created_at) - 60_000)) this.#applyActivity(a);
-    }
+    if (order !== undefined && this.#applyChain(baseId, chain)) await this.#gapFill(Math.min(order.createdMs, chain.order.created_at));
   }
 
   /** The Alpaca order standing for a tracked Sextant order now (by venue id when known), or null. */
@@ -507,35 +524,64 @@ export class AlpacaExecutionClient implements ExecutionClient {
     return chain;
   }
 
-  /** Applies the venue's view of a tracked order: its venue id, and any status it has reached. */
-  async #applyChain(baseId: string, chain: OrderChain): Promise<void> {
+  /**
+   * Applies the venue's view of a tracked order: its venue id, its terms when a replace this process did
+   * not see confirmed went through, and any status it has reached. True when Alpaca has filled more than
+   * the fills heard so far (the caller fetches them from the FILL activities).
+   */
+  #applyChain(baseId: string, chain: OrderChain): boolean {
     const order = this.#tracker.get(baseId);
-    if (order === undefined) return;
+    if (order === undefined) return false;
     this.#remember(baseId, chain);
     this.#tracker.linkVenueId(baseId, chain.order.id);
-    const r = orderReport(chain.order, carriedOf(chain.replaced));
+    const carried = carriedOf(chain.replaced);
+    if (!order.isClosed) this.#syncTerms(order, chain.order, carried.qty);
+    const r = orderReport(chain.order, carried);
     const ts = this.#clock();
+    const behind = r.filledQty > order.filledQty + 1e-9;
     switch (r.status) {
       case 'submitted':
-        return;
+        return behind;
       case 'accepted':
       case 'partially-filled':
       case 'pending-update':
       case 'pending-cancel':
       case 'triggered':
-        this.#tracker.status(baseId, 'accepted', ts);
-        return;
       case 'filled':
         this.#tracker.status(baseId, 'accepted', ts);
-        if (r.filledQty > order.filledQty + 1e-9) this.#scheduleResync();
-        return;
+        return behind;
       case 'canceled':
       case 'expired':
       case 'rejected':
+        // Waits in the tracker for fills not heard yet (cumFilledQty), applied once they are.
         this.#tracker.status(baseId, r.status, ts, { cumFilledQty: r.filledQty, reason: r.reason || `${r.status} at alpaca` });
-        if (r.filledQty > order.filledQty + 1e-9) this.#scheduleResync();
-        return;
+        return behind;
     }
+  }
+
+  /** A replacement Alpaca made that this process did not see confirmed: take its terms as the order's. */
+  #syncTerms(order: Order, venue: AlpacaOrder, carriedQty: number): void {
+    if (splitClientId(venue.client_order_id).seq === 0) return; // never replaced: the terms are the ones sent
+    const m: { qty?: number; limitPrice?: number; stopPrice?: number } = {};
+    const qty = carriedQty + venue.qty;
+    if (Math.abs(qty - order.qty) > 1e-9 && qty > order.filledQty + 1e-9) m.qty = qty;
+    if (venue.limit_price !== null && venue.limit_price !== order.limitPrice) m.limitPrice = venue.limit_price;
+    if (order.type !== 'trailing-stop' && venue.stop_price !== null && venue.stop_price !== order.stopPrice) m.stopPrice = venue.stop_price;
+    if (m.qty !== undefined || m.limitPrice !== undefined || m.stopPrice !== undefined) this.#tracker.amended(order.id, m, this.#clock());
+  }
+
+  /** Fills Alpaca reported (`filledQty` in all) that the stream has not brought after a grace period: read them back. */
+  #checkLater(baseId: string, filledQty: number): void {
+    const t = setTimeout(() => {
+      const order = this.#tracker.get(baseId);
+      if (order !== undefined && order.filledQty < filledQty - 1e-9 && this.#conn.state === 'connected') this.#track(this.#refresh(baseId));
+    }, this.#opts.fillGraceMs ?? 2_000);
+    t.unref();
+  }
+
+  /** Applies the FILL activities since a time (with slack for the clocks): each trade id once. */
+  async #gapFill(fromMs: number): Promise<void> {
+    for (const a of await this.#rest.fillActivities(fromMs - (this.#opts.clockSlackMs ?? 60_000))) this.#applyActivity(a);
   }
 
   #applyActivity(a: AlpacaFillActivity): void {
@@ -561,9 +607,13 @@ export class AlpacaExecutionClient implements ExecutionClient {
     const chain = this.#chainOf(baseId);
     this.#baseOfVenueId.set(o.id, baseId);
     if (seq > chain.seq && u.event !== 'rejected') {
-      // A replacement heard before its PATCH answer.
+      // A replacement heard before its PATCH answer (or one whose answer was lost): it stands for the
+      // order now; take its terms before any of its fills (fills of the replaced one are all heard or
+      // still to come under its own trade ids).
       chain.seq = seq;
       this.#tracker.linkVenueId(baseId, o.id);
+      const order = this.#tracker.get(baseId)!;
+      if (!order.isClosed) this.#syncTerms(order, o, Math.max(carriedOf(chain.replaced).qty, order.filledQty));
     }
     const current = seq === chain.seq;
     const ts = u.timestamp ?? this.#clock();
@@ -673,6 +723,15 @@ export class AlpacaExecutionClient implements ExecutionClient {
   #log(line: string): void {
     this.#opts.log?.(redact(line, this.#secrets()));
   }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** What Alpaca refuses that the generic checks do not know (crypto trades GTC/IOC and no trailing stops). */

@@ -22,6 +22,8 @@ export interface RestOptions {
   readonly readAttempts: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  /** Requests in flight at once; the rest wait their turn before their timeout starts (default 16). */
+  readonly maxInFlight?: number;
 }
 
 /**
@@ -84,6 +86,8 @@ export class AlpacaRest {
   readonly #positions: trading.PositionsApi;
   readonly #account: trading.AccountsApi;
   readonly #secrets: string[];
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(private readonly opts: RestOptions) {
     // No SDK-side retries or rate limiting: both are done here, once, with the venue's budget.
@@ -97,13 +101,20 @@ export class AlpacaRest {
 
   /** One request: budget, call, error mapping (a 429 empties the bucket: Alpaca counts differently). */
   async #once<T>(what: string, call: () => Promise<T>): Promise<T> {
-    await this.opts.bucket.take(1);
+    // A burst of requests on a slow link must not all time out together and come back as a storm of
+    // lookups: they queue here, and each one's timeout starts when it goes out.
+    if (this.#inFlight >= (this.opts.maxInFlight ?? 16)) await new Promise<void>((r) => this.#waiting.push(r));
+    this.#inFlight++;
     try {
+      await this.opts.bucket.take(1);
       return await call();
     } catch (e) {
       const err = toVenueError(e, what, this.#secrets);
       if (err instanceof AlpacaRetryableError && err.status === 429) this.opts.bucket.drain();
       throw err;
+    } finally {
+      this.#inFlight--;
+      this.#waiting.shift()?.();
     }
   }
 

@@ -16,6 +16,8 @@ export interface TradeStreamOptions {
   /** How long connect() waits for authentication and the listen acknowledgement. */
   readonly handshakeTimeoutMs: number;
   readonly pingIntervalMs: number;
+  /** Lifecycle lines for the operator log. */
+  readonly log?: (line: string) => void;
 }
 
 export interface TradeStreamHandlers {
@@ -104,6 +106,7 @@ export class TradeStream {
   }
 
   #state(state: string): void {
+    this.opts.log?.(`stream state ${state}`);
     if (state !== streaming.STATE.DISCONNECTED || !this.#started || this.#stopping) return;
     this.#listening = false;
     if (!this.#down) {

@@ -18,6 +18,8 @@ export interface FakeAlpacaOptions {
   readonly secretKey?: string;
   readonly now?: () => number;
   readonly faults?: AlpacaFaults;
+  /** Debug lines (upgrades, stream drops). */
+  readonly log?: (line: string) => void;
 }
 
 interface Answer {
@@ -33,6 +35,10 @@ export interface HttpLogEntry {
   readonly fault?: string;
   /** The credential headers as received (a test checks they were Alpaca's and only there). */
   readonly keyId?: string;
+  /** Wall-clock arrival (rate-limit tests). */
+  readonly atMs: number;
+  /** For order requests: the client order id sent. */
+  readonly clientOrderId?: string;
 }
 
 const err = (status: number, code: number, message: string): Answer => ({ status, body: { code, message } });
@@ -80,11 +86,15 @@ export class FakeAlpacaServer {
       s.on('close', () => this.#sockets.delete(s));
     });
     this.#http.on('upgrade', (req, socket, head) => {
+      opts.log?.(`fake: upgrade ${req.url} down=${this.#down}`);
       if (this.#down || new URL(req.url ?? '/', 'http://x').pathname !== '/stream') {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onSocket(ws));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        opts.log?.('fake: upgraded');
+        this.#onSocket(ws);
+      });
     });
   }
 
@@ -126,6 +136,16 @@ export class FakeAlpacaServer {
     return this.exchange.duplicateAcceptances();
   }
 
+  /**
+   * What Alpaca holds for a Sextant order: the orders sent under its id and its replacements
+   * (`<id>~r<n>`), the one standing now (not replaced), and what they filled in all.
+   */
+  venueViewOf(baseId: string): { readonly standing: FakeOrder | null; readonly status: string | null; readonly filledQty: number; readonly orders: number } {
+    const mine = this.exchange.allOrders().filter((o) => o.clientOrderId === baseId || o.clientOrderId.startsWith(`${baseId}~r`));
+    const standing = mine.find((o) => this.#ov(o).replacedBy === null) ?? null;
+    return { standing, status: standing === null ? null : alpacaStatus(standing, this.#ov(standing)), filledQty: mine.reduce((a, o) => a + o.filledQty, 0), orders: mine.length };
+  }
+
   /** The Alpaca view of an order by client order id (tests compare it with what the client reports). */
   orderJsonByClientId(clientOrderId: string): Record<string, unknown> | null {
     const o = this.exchange.order({ clientOrderId });
@@ -151,7 +171,10 @@ export class FakeAlpacaServer {
     }
     const raw = await readBody(req);
     const key = header(req, 'apca-api-key-id');
-    const log = (status: HttpLogEntry['status'], fault?: string): void => void this.httpLog.push({ method, path, status, ...(fault !== undefined && { fault }), ...(key !== undefined && { keyId: key }) });
+    const atMs = Date.now();
+    const cid = clientIdOf(raw) ?? url.searchParams.get('client_order_id') ?? undefined;
+    const log = (status: HttpLogEntry['status'], fault?: string): void =>
+      void this.httpLog.push({ method, path, status, atMs, ...(fault !== undefined && { fault }), ...(key !== undefined && { keyId: key }), ...(cid !== undefined && { clientOrderId: cid }) });
     if (key !== this.keyId || header(req, 'apca-api-secret-key') !== this.secretKey) {
       log(401);
       return send(res, err(401, 40110000, 'request is not authorized'));
@@ -199,8 +222,8 @@ export class FakeAlpacaServer {
       }
       case 'delay': {
         const a = await answer();
-        await sleep(hang);
         log(a.status);
+        await sleep(hang);
         return send(res, a);
       }
       case '503':
@@ -500,6 +523,16 @@ export class FakeAlpacaServer {
       for (const ws of this.#listeners) ws.send(Buffer.from(frame));
       this.framesSent++;
     }
+  }
+}
+
+function clientIdOf(raw: string): string | undefined {
+  if (raw === '') return undefined;
+  try {
+    const b = JSON.parse(raw) as { client_order_id?: unknown };
+    return typeof b.client_order_id === 'string' ? b.client_order_id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
