@@ -99,6 +99,45 @@ describe('held stops, stop-limits and trailing stops', () => {
     clean(h.node);
   });
 
+  it('a released order the venue refuses ends the emulated order with the venue\'s reason', () => {
+    const h = new Harness('emulated', { ...MARKET_LIMIT_ONLY, shorting: false });
+    h.bids([100]);
+    h.submit('O', { side: 'sell', type: 'stop', stopPrice: 98, qty: 10 });
+    h.bids([97]);
+    expect(h.node.eventsOf('O')).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderTriggered', 'OrderRejected: side: this venue does not allow short sales (position 0, sell 10)']);
+    expect(h.emulator.held).toEqual([]);
+    clean(h.node);
+  });
+
+  it('a good-till-date held order expires at its time, unreleased', () => {
+    const h = new Harness('emulated');
+    h.bids([100]);
+    h.submit('O', { side: 'sell', type: 'stop', stopPrice: 90, qty: 10, tif: 'GTD', expireTimeMs: h.now() + 2500 });
+    h.bids([99, 98, 97]);
+    expect(h.node.eventsOf('O')).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderExpired']);
+    expect(h.node.engine.cache.get('O')!.updatedMs).toBe(at(4));
+    clean(h.node);
+  });
+
+  it('a released limit child changes its price at the venue; held orders are canceled by cancelAll', () => {
+    const h = new Harness('emulated');
+    h.bids([100]);
+    h.submit('P', { side: 'buy', type: 'market', qty: 10 });
+    h.submit('TP', { side: 'sell', type: 'limit', limitPrice: 105, qty: 10 }, { parentId: 'P' });
+    h.submit('S', { side: 'sell', type: 'stop', stopPrice: 90, qty: 10 });
+    h.bids([100]);
+    expect(h.node.engine.modify('TP', { limitPrice: 104 }, h.now())).toBe(true);
+    expect(h.venue.workingOrders().map((o) => [o.id, o.limitPrice])).toEqual([['TP-E1', 104]]);
+    expect(h.node.engine.cache.get('TP')!.limitPrice).toBe(104);
+    h.node.engine.modify('TP', { qty: 5 }, h.now());
+    expect(h.node.rejected.map((r) => [r.clientOrderId, r.command])).toEqual([['TP', 'modify']]);
+    h.emulator.cancelAll(h.now());
+    expect(h.node.eventsOf('TP').at(-1)).toBe('OrderCanceled: cancel all');
+    expect(h.node.eventsOf('S').at(-1)).toBe('OrderCanceled: cancel all');
+    expect(h.venue.workingOrders()).toEqual([]);
+    clean(h.node);
+  });
+
   it('orders the venue can trade go straight through under their own id', () => {
     const h = new Harness('emulated');
     h.bids([100]);
