@@ -907,6 +907,15 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   }
 }
 
+/**
+ * Whether a client lacks anything the emulator can hold (an order type, brackets, OCO, exit attachments): only
+ * then does a node put an OrderEmulator in front of it; a client that has it all (the simulated venue) is used
+ * as it is.
+ */
+export function needsOrderEmulator(caps: ExecutionCapabilities): boolean {
+  return ALL_ORDER_TYPES.some((t) => !caps.orderTypes.includes(t)) || !caps.nativeBrackets || !caps.nativeOco || !caps.exitAttachments;
+}
+
 /** A price for the snapshot: null when there is none yet (a trailing stop before its first price). */
 function finite(x: number | undefined): number | null {
   return x !== undefined && Number.isFinite(x) ? x : null;

@@ -3,6 +3,8 @@
 // the engine never sees a report it must drop.
 import { describe, expect, it } from 'vitest';
 import { ForwardingExecutionClient } from '../../src/execution/forwarding-client.ts';
+import { needsOrderEmulator } from '../../src/execution/order-emulator.ts';
+import { SIMULATED_CAPABILITIES } from '../../src/execution/simulated-venue.ts';
 import { Harness, Node, MARKET_LIMIT_ONLY, T0 } from './emulator-harness.ts';
 
 const clean = (n: Node): void => expect(n.engine.anomalies).toEqual({ duplicates: 0, outOfOrder: 0, unknown: 0 });
@@ -153,6 +155,15 @@ describe('held stops, stop-limits and trailing stops', () => {
     h.submit('O', { side: 'sell', type: 'stop', qty: 10 });
     expect(h.node.eventsOf('O')).toEqual(['OrderSubmitted', 'OrderRejected: stopPrice: a stop order needs a positive stop price, got undefined']);
     clean(h.node);
+  });
+});
+
+describe('needsOrderEmulator', () => {
+  it('is false for a client that has everything (the simulated venue), true when anything is missing', () => {
+    expect(needsOrderEmulator(SIMULATED_CAPABILITIES)).toBe(false);
+    expect(needsOrderEmulator({ ...SIMULATED_CAPABILITIES, ...MARKET_LIMIT_ONLY })).toBe(true);
+    expect(needsOrderEmulator({ ...SIMULATED_CAPABILITIES, orderTypes: ['market', 'limit', 'stop', 'stop-limit'] })).toBe(true);
+    expect(needsOrderEmulator({ ...SIMULATED_CAPABILITIES, nativeOco: false })).toBe(true);
   });
 });
 
