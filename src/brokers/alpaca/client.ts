@@ -20,7 +20,7 @@ import { TokenBucket } from '../shared/rate-limiter.ts';
 import { DEFAULT_SAFE_SUBMIT, submitSafely, type SafeSubmitPolicy } from '../shared/safe-submit.ts';
 import { AlpacaRejectedError, AlpacaRetryableError, classifySubmitFailure, retryAfterOf, toVenueError } from './errors.ts';
 import {
-  ALPACA_TIF_OF, ALPACA_TYPE_OF, NOTHING_CARRIED, VENUE, orderReport, parseTradeUpdate, replaceClientId, splitClientId, tradeIdOf,
+  ALPACA_TIF_OF, ALPACA_TYPE_OF, AlpacaPayloadError, NOTHING_CARRIED, VENUE, orderReport, parseTradeUpdate, replaceClientId, splitClientId, tradeIdOf,
   type AlpacaFillActivity, type AlpacaOrder, type Carried,
 } from './parse.ts';
 import { AlpacaRest, carriedOf, decimalString, type NewOrderBody, type OrderChain } from './rest.ts';
@@ -692,6 +692,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof AlpacaPayloadError) throw e; // names the payload and field; carries no credential
       if (e instanceof InvariantError) throw new InvariantError(redact(e.message, this.#secrets()));
       throw toVenueError(e, what, this.#secrets());
     }

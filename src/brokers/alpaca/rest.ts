@@ -7,7 +7,7 @@ import type { TokenBucket } from '../shared/rate-limiter.ts';
 import { withRetry } from '../shared/retry.ts';
 import { AlpacaRejectedError, AlpacaRetryableError, retryAfterOf, toVenueError } from './errors.ts';
 import {
-  parseAccount, parseFillActivity, parseList, parseOrder, parsePosition,
+  AlpacaPayloadError, parseAccount, parseFillActivity, parseList, parseOrder, parsePosition,
   type AlpacaAccount, type AlpacaFillActivity, type AlpacaOrder, type AlpacaPosition, type Carried,
 } from './parse.ts';
 
@@ -109,6 +109,8 @@ export class AlpacaRest {
       await this.opts.bucket.take(1);
       return await call();
     } catch (e) {
+      // A payload that breaks its schema keeps its own error (it names the field) for the caller.
+      if (e instanceof AlpacaPayloadError) throw e;
       const err = toVenueError(e, what, this.#secrets);
       if (err instanceof AlpacaRetryableError && err.status === 429) this.opts.bucket.drain();
       throw err;
@@ -122,7 +124,7 @@ export class AlpacaRest {
   #read<T>(what: string, call: () => Promise<unknown>, parse: (d: unknown) => T): Promise<T> {
     return withRetry(
       () => this.#once(what, async () => parse(await call())),
-      { attempts: this.opts.readAttempts, baseMs: this.opts.retryBaseMs, maxMs: this.opts.retryMaxMs, isRetryable: (e) => e instanceof AlpacaRetryableError, retryAfterMs: retryAfterOf },
+      { attempts: this.opts.readAttempts, baseMs: this.opts.retryBaseMs, maxMs: this.opts.retryMaxMs, isRetryable: (e) => e instanceof AlpacaRetryableError || e instanceof AlpacaPayloadError, retryAfterMs: retryAfterOf },
     );
   }
 

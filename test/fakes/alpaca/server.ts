@@ -55,6 +55,10 @@ export class FakeAlpacaServer {
   readonly secretKey: string;
   /** Trade update frames sent (duplicates included). */
   framesSent = 0;
+  /** Rewrites a JSON answer before it is sent (bad-payload tests); identity when unset. */
+  tamperRest: ((method: string, path: string, body: unknown) => unknown) | null = null;
+  /** Rewrites a trade update frame's data before it is sent. */
+  tamperFrame: ((data: Record<string, unknown>) => Record<string, unknown>) | null = null;
   readonly #http: Server;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Set<Socket>();
@@ -182,7 +186,8 @@ export class FakeAlpacaServer {
     const fault = this.faults.take(method, path);
     const answer = async (): Promise<Answer> => {
       try {
-        return this.#route(method, path, url.searchParams, raw);
+        const a = this.#route(method, path, url.searchParams, raw);
+        return this.tamperRest === null || a.body === undefined || a.status >= 300 ? a : { ...a, body: this.tamperRest(method, path, a.body) };
       } catch (e) {
         return err(500, 50010000, `internal server error: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -518,6 +523,10 @@ export class FakeAlpacaServer {
   }
 
   #send(frame: string): void {
+    if (this.tamperFrame !== null) {
+      const f = JSON.parse(frame) as { stream: string; data: Record<string, unknown> };
+      frame = JSON.stringify({ ...f, data: this.tamperFrame(f.data) });
+    }
     const times = this.faults.roll('duplicate') ? 2 : 1;
     for (let i = 0; i < times; i++) {
       for (const ws of this.#listeners) ws.send(Buffer.from(frame));
