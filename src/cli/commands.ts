@@ -74,7 +74,7 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
     examples: [
       'sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --run two --strategy sma-cross --strategy rsi:25000 --duration 60',
-      'sextant paper --feed binance --symbols BTC/USDT,ETH/USDT --timeframe 1m --strategy sma-cross',
+      'sextant paper --feed <venue> --symbols BTC/USDT,ETH/USDT --timeframe 1m --strategy sma-cross',
     ],
   },
   {
@@ -122,7 +122,7 @@ export const COMMANDS: readonly CommandDef[] = [
       JSON_FLAG,
       STATE_DIR_FLAG,
     ],
-    examples: ['sextant compare --run paper-binance --backtest bt.json --tolerance 120'],
+    examples: ['sextant compare --run <paper-or-live-run> --backtest bt.json --tolerance 120'],
   },
   {
     path: ['status'],
