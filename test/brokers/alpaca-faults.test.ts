@@ -125,6 +125,21 @@ describe('Alpaca adapter: each fault alone', () => {
   });
 });
 
+describe('Alpaca adapter: request budget', () => {
+  it('keeps to the TokenBucket: a burst of 40 queries reaches Alpaca no faster than the budget allows', async () => {
+    const { s, client } = await start(new AlpacaFaults(), { rateLimit: { capacity: 5, refillPerSecond: 20 } });
+    const before = s.server.httpLog.length;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => client.queryOrder(`none-${i}`)));
+    expect(answers.every((a) => a === null)).toBe(true);
+    const times = s.server.httpLog.slice(before).map((l) => l.atMs);
+    expect(times).toHaveLength(40);
+    // In any stretch of t ms at most 5 + 20 * t / 1000 requests arrive (+2 for timer granularity and loopback jitter).
+    for (let i = 0; i < times.length; i++) {
+      for (let j = i; j < times.length; j++) expect(j - i + 1).toBeLessThanOrEqual(5 + (20 * (times[j]! - times[i]!)) / 1000 + 2);
+    }
+  });
+});
+
 describe('Alpaca adapter: soak under faults', () => {
   it('1,050 orders with ~10% of their submits faulted (and faulted reads, cancels, replaces, stream frames): no duplicate at the venue, no lost fill, every order finished or reconciled, positions equal', { timeout: 120_000 }, async () => {
     const faults = new AlpacaFaults(seeded(20261207));
