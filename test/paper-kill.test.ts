@@ -22,7 +22,7 @@ const pgUp = await postgresForTests('paper kill');
 
 type Env = Record<string, string | undefined>;
 const pgliteEnv = (): Env => {
-  const env: Env = { ...process.env, SEXTANT_FROM_SOURCE: '1' };
+  const env: Env = { ...process.env };
   delete env.DATABASE_URL;
   return env;
 };
@@ -166,7 +166,7 @@ describe('sextant kill, embedded store (PGlite)', () => {
 
 describe.skipIf(!pgUp)('sextant kill, Postgres', () => {
   const schema = `sextant_kill_${process.pid}`;
-  const env: Env = { ...process.env, SEXTANT_FROM_SOURCE: '1', DATABASE_URL: TEST_PG_URL, SEXTANT_DB_SCHEMA: schema };
+  const env: Env = { ...process.env, DATABASE_URL: TEST_PG_URL, SEXTANT_DB_SCHEMA: schema };
   afterAll(async () => {
     const c = new pg.Client({ connectionString: TEST_PG_URL });
     await c.connect();

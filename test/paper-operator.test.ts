@@ -61,7 +61,7 @@ function exited(child: ChildProcess): Promise<Exit> {
 }
 
 function sextant(args: readonly string[], nodeFlags: readonly string[] = []): Promise<Exit> {
-  return exited(spawn(process.execPath, [...nodeFlags, BIN, ...args], { cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return exited(spawn(process.execPath, [...nodeFlags, BIN, ...args], { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** What a terminal of `width` columns shows after `text`: \r, ESC[2K (erase line), \n and autowrap. */
@@ -282,7 +282,7 @@ describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
       const stateDir = join(dir, `orphan-${command}`);
       // 20 ms per daily bar: a minute of replay, far longer than the test.
       const wrapper = spawn(command, [...args, '--replay', `csv:${path}`, '--speed', String(86_400_000 / 20), '--state-dir', stateDir, '--run', 'orphan', '--quiet'], {
-        cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'],
       });
       const ended = exited(wrapper);
       // The node's stderr is the wrapper's (inherited): the moment it says it noticed.
@@ -324,7 +324,7 @@ describe('paper: a run whose process was SIGKILLed', () => {
     const path = csv('killed.csv', 3000, 5);
     const stateDir = join(dir, 'killed');
     const child = spawn(process.execPath, [BIN, 'paper', '--strategy', 'buy-and-hold', '--replay', `csv:${path}`, '--speed', String(86_400_000 / 20), '--state-dir', stateDir, '--run', 'killed', '--quiet'], {
-      cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     const ended = exited(child);
     expect(await until(() => existsSync(join(stateDir, 'paper.pid')), 60_000)).toBe(true);

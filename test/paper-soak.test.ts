@@ -60,7 +60,7 @@ describe('paper soak: 30 simulated days, a throwing and a looping strategy among
     const args = ['paper', '--strategy', `${FLIP_FLOP}:25000`, '--strategy', 'sma-cross:25000', '--strategy', `${thrower}:25000`, '--strategy', `${looper}:25000`,
       '--replay', `csv:${bars}`, '--speed', 'max', '--run', 'soak', '--state-dir', stateDir, '--strategy-timeout', '2', '--quiet'];
     const r = await new Promise<{ code: number | null; stderr: string }>((res) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
       child.on('exit', (code) => res({ code, stderr }));

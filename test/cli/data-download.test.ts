@@ -22,7 +22,7 @@ interface Run { code: number | null; signal: NodeJS.Signals | null; out: string;
 
 function sextant(argv: string[], opts: { killWhen?: () => boolean } = {}): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/sextant.js', ...argv], { cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' } });
+    const child = spawn(process.execPath, ['bin/sextant.js', ...argv], { cwd: ROOT, env: { ...process.env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += String(d)));

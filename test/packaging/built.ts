@@ -1,5 +1,5 @@
 // Helpers for tests of the built package (dist/): whether a current build exists, and an environment
-// in which `node bin/sextant.js` runs it (vitest sets SEXTANT_FROM_SOURCE=1 for every other test).
+// in which `node bin/sextant.js` runs it (other tests run the sources, or dist/ when it is built from them: vitest.config.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

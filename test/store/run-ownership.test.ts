@@ -30,7 +30,7 @@ function writeBars(dir: string): string {
 function paper(stateDir: string, csv: string, speed: string): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
   const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), 'paper', '--strategy', join(ROOT, 'test/fixtures/pid-tagger.ts'), '--replay', `csv:${csv}`,
     '--speed', speed, '--run', 'shared', '--state-dir', stateDir, '--quiet'], {
-    cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1', DATABASE_URL: PG_URL, SEXTANT_DB_SCHEMA: schema }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT, env: { ...process.env, DATABASE_URL: PG_URL, SEXTANT_DB_SCHEMA: schema }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
