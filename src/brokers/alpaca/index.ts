@@ -2,3 +2,4 @@
 export { ALPACA_CAPABILITIES, AlpacaExecutionClient, createAlpacaExecutionClient, type AlpacaClientOptions } from './client.ts';
 export { AlpacaRejectedError, AlpacaRetryableError } from './errors.ts';
 export { AlpacaPayloadError } from './parse.ts';
+export { AlpacaLiveFeed, createAlpacaLiveFeed, type AlpacaFeedOptions } from './feed.ts';
