@@ -113,7 +113,10 @@ export class FakeAlpacaDataServer {
         if (msg.action === 'subscribe') this.subscribes.push(msg);
         for (const ch of CHANNELS) {
           const list = Array.isArray(msg[ch]) ? (msg[ch] as string[]) : [];
-          for (const s of list) (msg.action === 'subscribe' ? c.subs[ch].add(s) : c.subs[ch].delete(s));
+          for (const s of list) {
+            if (msg.action === 'subscribe') c.subs[ch].add(s);
+            else c.subs[ch].delete(s);
+          }
         }
         send([{ T: 'subscription', trades: [...c.subs.trades], quotes: [...c.subs.quotes], bars: [...c.subs.bars], updatedBars: [], dailyBars: [], statuses: [], lulds: [], corrections: [], cancelErrors: [] }]);
       }
