@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 import { openStore } from '../../src/store/open.ts';
 import type { FillInput, OrderRecord, RiskEventRecord } from '../../src/store/store.ts';
 import type { FakeBinanceVenue } from '../fakes/binance/venue.ts';
@@ -102,9 +103,21 @@ export async function readStore(stateDir: string, orderIds: readonly string[] = 
   }
 }
 
-/** One line per fill, comparable between the store and the venue: order, side, quantity, price, commission. */
-export function fillKeys(fills: readonly { clientOrderId: string; side: string; qty: number; price: number; commission: number }[]): string[] {
-  return fills.map((f) => `${f.clientOrderId} ${f.side} ${f.qty.toFixed(8)} @ ${f.price.toFixed(2)} fee ${f.commission.toFixed(6)}`).sort();
+/** One line per fill, comparable between the store and the venue: order, side, quantity, price. */
+export function fillKeys(fills: readonly { clientOrderId: string; side: string; qty: number; price: number }[]): string[] {
+  return fills.map((f) => `${f.clientOrderId} ${f.side} ${f.qty.toFixed(8)} @ ${f.price.toFixed(2)}`).sort();
+}
+
+/**
+ * The store's fills are the venue's one for one (order, side, quantity, price), and so are their commissions
+ * to 1e-8 (the venue's is a float product sent as an 8-decimal string: the last bit may differ).
+ */
+export function expectSameFills(stored: readonly FillInput[], venue: FakeBinanceVenue): void {
+  expect(storeFillKeys(stored)).toEqual(venueFillKeys(venue));
+  const fees = (xs: readonly { clientOrderId: string; commission: number }[]): number[] => [...xs].sort((a, b) => a.clientOrderId.localeCompare(b.clientOrderId) || a.commission - b.commission).map((f) => f.commission);
+  const mine = fees(stored.map((f) => ({ clientOrderId: f.orderId, commission: f.commission })));
+  const theirs = fees(venue.spot.exchange.fills());
+  for (let i = 0; i < theirs.length; i++) expect(Math.abs(mine[i]! - theirs[i]!)).toBeLessThan(1e-8);
 }
 
 export function venueFillKeys(venue: FakeBinanceVenue): string[] {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
 import type { FakeExchange, FakeOrder } from '../fakes/fake-exchange.ts';
-import { filesContaining, readStore, startLive, statusJson, storeFillKeys, storePositions, until, venueFillKeys, venuePositions, type LiveChild } from './harness.ts';
+import { filesContaining, readStore, startLive, statusJson, expectSameFills, storePositions, until, venuePositions, type LiveChild } from './harness.ts';
 
 const QTY = 0.01;
 const ARGS = ['--param', `qty=${QTY}`, '--param', 'rest=0.2', '--position-check', '1'];
@@ -49,7 +49,7 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
   async function expectStoreEqualsVenue(): Promise<void> {
     const ids = [...new Set(exchange().allOrders().map((o) => o.clientOrderId))];
     const stored = await readStore(stateDir, ids);
-    expect(storeFillKeys(stored.fills)).toEqual(venueFillKeys(venue));
+    expectSameFills(stored.fills, venue);
     expect(storePositions(stored.fills)).toEqual(venuePositions(venue));
     for (const [id, rec] of stored.orders) expect(rec, `venue order ${id} is in the store`).not.toBeNull();
     const s = await statusJson(stateDir);

@@ -1,8 +1,9 @@
 // Crash safety of a live node against a venue: `sextant live --venue binance` is killed with SIGKILL while
 // it trades against the fake Binance venue (LIVE_KILLS times, default 30) and restarted each time with the
-// same command. Most kills land 0-60 ms after a bar's kline frame left the venue, when the strategy's order is
-// between its intent being stored and the venue's answer; one in five lands somewhere in start-up (store
-// open, reconciliation, the first checkpoint). Every restart must reconcile (never exit 4), and at the end
+// same command. Two kills in five land 0-30 ms after the venue took one of the process's orders (its answer
+// and fills on their way back), two in five 0-60 ms after a bar's closing frame once the process trades (the
+// strategy's next intent being stored or sent), one in five somewhere in start-up (store open,
+// reconciliation, the first checkpoint). Every restart must reconcile (never exit 4), and at the end
 // the venue's order log must show no client order id accepted twice and no order the store does not know,
 // the store's fills must be the venue's fills one for one, and the positions must agree.
 import { mkdtempSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CcxtExecutionClient } from '../../src/brokers/ccxt/client.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
-import { readStore, RUN, startLive, storeFillKeys, storePositions, until, venueFillKeys, venuePositions, type LiveChild } from './harness.ts';
+import { readStore, RUN, startLive, expectSameFills, storePositions, until, venuePositions, type LiveChild } from './harness.ts';
 
 /** 30; LIVE_KILLS=<n> runs more or fewer. */
 const KILLS = Number(process.env.LIVE_KILLS ?? 30);
@@ -22,7 +23,8 @@ const KILLS = Number(process.env.LIVE_KILLS ?? 30);
  * live-binance.test.ts), so only market orders are traded here and the resting-order kills are not covered.
  */
 const ADOPTS = typeof (CcxtExecutionClient.prototype as { adopt?: unknown }).adopt === 'function';
-const ARGS = ['--param', 'qty=0.01', '--param', `rest=${ADOPTS ? 0.2 : 0}`];
+// No warm-up: each process trades from its first live bar (the kills are meant for the order path).
+const ARGS = ['--param', 'qty=0.01', '--param', `rest=${ADOPTS ? 0.2 : 0}`, '--warmup', '0'];
 
 describe('a live node survives SIGKILL while trading at a venue', () => {
   let venue: FakeBinanceVenue;
@@ -45,30 +47,59 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
     let killed = 0;
     let inStartup = 0;
     let afterBar = 0;
+    let afterOrder = 0;
+    let fallbacks = 0;
     const ex = venue.spot.exchange;
     for (let k = 0; k < KILLS; k++) {
       const c = startLive(venue, stateDir, ARGS);
       children.push(c);
       let timer: NodeJS.Timeout | undefined;
-      let onBar: (() => void) | undefined;
-      if (rng.next() < 0.2) {
+      const kill = (delayMs: number): void => {
+        timer ??= setTimeout(() => c.child.kill('SIGKILL'), delayMs);
+      };
+      // Listeners on the venue for this process only (removed when it ends).
+      const listeners: (() => void)[] = [];
+      const on = <E extends 'bar' | 'order'>(event: E, fn: () => void): void => {
+        if (event === 'bar') {
+          venue.driver.on('bar', fn);
+          listeners.push(() => venue.driver.off('bar', fn));
+        } else {
+          ex.on('order', fn);
+          listeners.push(() => ex.off('order', fn));
+        }
+      };
+      const ordersAtStart = ex.allOrders().length;
+      const roll = rng.next();
+      if (roll < 0.2) {
         inStartup++;
-        timer = setTimeout(() => c.child.kill('SIGKILL'), 300 + Math.floor(rng.next() * 3000));
+        kill(300 + Math.floor(rng.next() * 3000));
+      } else if (roll < 0.6) {
+        // 0-30 ms after the venue took one of this process's orders: its answer and fills are on their way
+        // back, the store may not have them yet.
+        afterOrder++;
+        const delay = Math.floor(rng.next() * 30);
+        on('order', () => {
+          if (ex.allOrders().length > ordersAtStart) kill(delay);
+        });
       } else {
+        // 0-60 ms after a bar's closing frame, once this process is trading (one of its orders reached the
+        // venue): the strategy's next intent is being stored or sent.
         afterBar++;
-        // The n-th bar after the start line (1 or 2), then 0-60 ms: the strategy's order is in flight.
         let bars = 1 + Math.floor(rng.next() * 2);
         const delay = Math.floor(rng.next() * 60);
-        void c.printed(/live run "live-binance"/).then(() => {
-          onBar = () => {
-            if (--bars === 0) timer = setTimeout(() => c.child.kill('SIGKILL'), delay);
-          };
-          venue.driver.on('bar', onBar);
-        }, () => undefined);
+        on('bar', () => {
+          if (ex.allOrders().length > ordersAtStart && --bars <= 0) kill(delay);
+        });
       }
+      // A process that never reaches its trigger (a very slow start) is killed anyway.
+      const fallback = setTimeout(() => {
+        fallbacks++;
+        c.child.kill('SIGKILL');
+      }, 45_000);
       const end = await c.exited;
+      clearTimeout(fallback);
       clearTimeout(timer);
-      if (onBar !== undefined) venue.driver.off('bar', onBar);
+      for (const off of listeners) off();
       // A process that was not killed ended by itself: only a clean end is acceptable (never 4).
       if (end.signal === 'SIGKILL') killed++;
       else expect({ code: end.code, err: c.err() }).toEqual({ code: 0, err: '' });
@@ -91,17 +122,19 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
     // What is working at the venue is what the store holds as open, and nothing more.
     expect(ex.openOrders().map((o) => o.clientOrderId).sort()).toEqual(stored.open.map((o) => o.clientOrderId).sort());
     // Every venue fill once in the store, nothing else; positions equal.
-    expect(storeFillKeys(stored.fills)).toEqual(venueFillKeys(venue));
+    expectSameFills(stored.fills, venue);
     expect(storePositions(stored.fills)).toEqual(venuePositions(venue));
     // No restart found a mismatch (a mismatch would have stopped it with exit 4 and a MISMATCH line).
     const reconcile = stored.risk.filter((r) => r.kind === 'reconcile').map((r) => r.reason);
     expect(reconcile.filter((l) => /MISMATCH|no order or fill explains|does not know|but only|not among/.test(l))).toEqual([]);
     expect(killed).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.8));
+    // The kills hit a trading node: most processes had an order at the venue before they died.
+    expect(orders.length).toBeGreaterThanOrEqual(Math.floor(KILLS / 2));
     const refused = ex.requests.filter((r) => !r.accepted);
     console.log(JSON.stringify({
-      test: 'live-kill', restingOrders: ADOPTS, kills: killed, inStartup, afterBar, seconds: Math.round(seconds), venueOrders: orders.length, venueFills: ex.fills().length,
+      test: 'live-kill', restingOrders: ADOPTS, kills: killed, inStartup, afterOrder, afterBar, fallbacks, seconds: Math.round(seconds), venueOrders: orders.length, venueFills: ex.fills().length,
       storedFills: stored.fills.length, refusedRequests: refused.length, refusedCodes: [...new Set(refused.map((r) => r.code))], duplicates: ex.duplicateAcceptances().length,
       reconciledLines: reconcile.length, bookedAtRestart: reconcile.filter((l) => l.startsWith('booked')).length, resent: reconcile.filter((l) => l.includes('sent now')).length,
     }));
-  }, 120_000 + KILLS * 30_000);
+  }, 120_000 + KILLS * 50_000);
 });
