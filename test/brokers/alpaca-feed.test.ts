@@ -2,6 +2,7 @@
 // market-data stream (msgpack frames) on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlpacaLiveFeed } from '../../src/brokers/alpaca/feed.ts';
+import { AlpacaHistory } from '../../src/brokers/alpaca/history.ts';
 import type { MarketSink } from '../../src/data/live/feed.ts';
 import type { QuoteTick, TradeTick } from '../../src/model/market.ts';
 import { until } from '../execution/execution-client.contract.ts';
@@ -69,5 +70,40 @@ describe('Alpaca market data feed', () => {
     const err = await feed.start(new Sink()).then(() => null, (e: unknown) => e as Error);
     expect(err?.message).toMatch(/alpaca market data: server_rejected: auth failed/);
     expect(err?.message).not.toContain('wrongSecret');
+  });
+});
+
+describe('Alpaca historical bars', () => {
+  const minute = (i: number, base: number) => ({ t: T + i * 60_000, o: base + i, h: base + i + 1, l: base + i - 1, c: base + i + 0.5, v: 100 + i });
+
+  it('follows next_page_token across pages, oldest first; the newest N for a warm-up, across symbols', async () => {
+    server = await FakeAlpacaDataServer.start();
+    server.pageSize = 7;
+    server.history.set('AAPL', Array.from({ length: 30 }, (_, i) => minute(i, 100)));
+    server.history.set('BTC/USD', Array.from({ length: 30 }, (_, i) => minute(i, 40_000)));
+    const h = new AlpacaHistory({ keyId: server.keyId, secretKey: server.secretKey, dataUrl: server.dataUrl });
+    const bars = await h.bars('AAPL', '1Min', T + 5 * 60_000, T + 25 * 60_000);
+    expect(bars.map((b) => b.tsMs)).toEqual(Array.from({ length: 20 }, (_, i) => T + (i + 5) * 60_000));
+    expect(bars[0]).toEqual({ symbol: 'AAPL', tsMs: T + 5 * 60_000, open: 105, high: 106, low: 104, close: 105.5, volume: 105 });
+    expect(server.restLog.filter((l) => l.startsWith('/v2/stocks/bars')).length).toBe(3);
+    expect(server.restLog.some((l) => l.includes('page_token='))).toBe(true);
+
+    feed = new AlpacaLiveFeed({ symbols: ['AAPL', 'BTC/USD'], keyId: server.keyId, secretKey: server.secretKey, dataUrl: server.dataUrl, clock: () => T + 30 * 60_000 });
+    const warm = await feed.warmup!(10);
+    expect(warm).toHaveLength(20);
+    expect(warm.filter((b) => b.symbol === 'BTC/USD').map((b) => b.tsMs)).toEqual(Array.from({ length: 10 }, (_, i) => T + (i + 20) * 60_000));
+    expect(warm.map((b) => b.tsMs)).toEqual([...warm.map((b) => b.tsMs)].sort((a, b) => a - b));
+    expect(server.restLog.some((l) => l.startsWith('/v1beta3/crypto/us/bars'))).toBe(true);
+  });
+
+  it('a bad bar is an error naming the field; bad credentials a 401 without the secret', async () => {
+    server = await FakeAlpacaDataServer.start();
+    server.history.set('AAPL', [{ ...minute(0, 100), o: -1 }]);
+    const h = new AlpacaHistory({ keyId: server.keyId, secretKey: server.secretKey, dataUrl: server.dataUrl });
+    await expect(h.bars('AAPL', '1Min', T - 1, T + 60_000)).rejects.toThrow(/invalid alpaca bars page: field "bars.AAPL.0.o"/);
+    const bad = new AlpacaHistory({ keyId: server.keyId, secretKey: 'nopeSecret00000000000000000000000000000077', dataUrl: server.dataUrl });
+    const err = await bad.bars('AAPL', '1Min', T - 1, T + 60_000).then(() => null, (e: unknown) => e as Error);
+    expect(err?.message).toMatch(/401/);
+    expect(err?.message).not.toContain('nopeSecret');
   });
 });

@@ -5,8 +5,9 @@
 // that fails is logged naming the field and skipped, never passed on and never a crash.
 import { streaming } from '@alpacahq/alpaca-trade-api';
 import { z } from 'zod';
-import type { LiveFeed, MarketSink } from '../../data/live/feed.ts';
+import type { LiveFeed, MarketSink, WarmupBar } from '../../data/live/feed.ts';
 import { readCredentials, redact } from '../shared/credentials.ts';
+import { AlpacaHistory } from './history.ts';
 import { isCrypto, toAlpacaSymbol } from './symbols.ts';
 
 export interface AlpacaFeedOptions {
@@ -25,6 +26,12 @@ export interface AlpacaFeedOptions {
   readonly stockUrl?: string;
   readonly cryptoUrl?: string;
   readonly reconnect?: { readonly initialMs: number; readonly maxMs: number };
+  /** Market Data REST host for warm-up bars (default Alpaca's). */
+  readonly dataUrl?: string;
+  /** Bars of warm-up: Alpaca's timeframe (default '1Min', the stream's bars) and how far back to look (default 7 days). */
+  readonly warmupTimeframe?: string;
+  readonly warmupLookbackMs?: number;
+  readonly clock?: () => number;
   readonly log?: (line: string) => void;
 }
 
@@ -45,11 +52,13 @@ export class AlpacaLiveFeed implements LiveFeed {
   readonly name = 'alpaca';
   readonly #streams: streaming.MarketDataStream[] = [];
   readonly #secrets: string[];
+  readonly #history: AlpacaHistory;
   #stopped: (() => void) | null = null;
 
   constructor(private readonly opts: AlpacaFeedOptions) {
     const creds = opts.keyId !== undefined && opts.secretKey !== undefined ? { key: opts.keyId, secret: opts.secretKey } : readCredentials(opts.env ?? process.env, 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', { required: true, what: 'Alpaca market data' })!;
     this.#secrets = [creds.key, creds.secret];
+    this.#history = new AlpacaHistory({ keyId: creds.key, secretKey: creds.secret, ...(opts.dataUrl !== undefined && { dataUrl: opts.dataUrl }), ...(opts.feed !== undefined && { feed: opts.feed }) });
     const common = {
       credentials: { keyId: creds.key, secret: creds.secret },
       maxReconnectAttempts: streaming.UNLIMITED_RECONNECT_ATTEMPTS,
@@ -69,6 +78,15 @@ export class AlpacaLiveFeed implements LiveFeed {
     if (this.opts.trades ?? false) s.subscribeForTrades(symbols);
     s.onError((m) => this.#log(`market data: ${m}`));
     return s;
+  }
+
+  /** The last `bars` closed bars of each symbol (REST, paged), oldest first across symbols. */
+  async warmup(bars: number): Promise<WarmupBar[]> {
+    const now = (this.opts.clock ?? Date.now)();
+    const from = now - (this.opts.warmupLookbackMs ?? 7 * 86_400_000);
+    const tf = this.opts.warmupTimeframe ?? '1Min';
+    const all = (await Promise.all(this.opts.symbols.map((s) => this.#history.bars(s, tf, from, now, bars)))).flat();
+    return all.sort((a, b) => a.tsMs - b.tsMs || (a.symbol < b.symbol ? -1 : 1));
   }
 
   /** Pushes data into `sink` until stop(); rejects when a stream cannot authenticate. */

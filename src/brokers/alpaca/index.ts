@@ -3,3 +3,4 @@ export { ALPACA_CAPABILITIES, AlpacaExecutionClient, createAlpacaExecutionClient
 export { AlpacaRejectedError, AlpacaRetryableError } from './errors.ts';
 export { AlpacaPayloadError } from './parse.ts';
 export { AlpacaLiveFeed, createAlpacaLiveFeed, type AlpacaFeedOptions } from './feed.ts';
+export { AlpacaHistory, type AlpacaHistoryOptions } from './history.ts';

@@ -1,10 +1,11 @@
-// A fake Alpaca market-data stream on 127.0.0.1 (random port): `/v2/iex`, `/v2/sip` (stocks) and
+// A fake Alpaca market data on 127.0.0.1 (random port): REST bars (`GET /v2/stocks/bars`,
+// `/v1beta3/crypto/us/bars`, paged by `next_page_token`) and the stream: `/v2/iex`, `/v2/sip` (stocks) and
 // `/v1beta3/crypto/us`, msgpack frames as the real one sends them (arrays of {T: ...} objects; times as the
 // msgpack timestamp extension): `success`/`connected` on open, `auth` -> `authenticated` (or error 402),
 // `subscribe`/`unsubscribe` -> `subscription`, then bars ('b'), quotes ('q') and trades ('t') pushed by the
 // test to the sockets subscribed to that channel and symbol. msgpack comes from @msgpack/msgpack, the
 // SDK's own dependency.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -25,12 +26,18 @@ export class FakeAlpacaDataServer {
   #url = '';
   /** Subscribe requests received (a test checks re-subscription after a drop). */
   readonly subscribes: Record<string, unknown>[] = [];
+  /** Historical bars served by GET /v2/stocks/bars and /v1beta3/crypto/us/bars, per symbol, oldest first. */
+  readonly history = new Map<string, { t: number; o: number; h: number; l: number; c: number; v: number }[]>();
+  /** REST requests (path and query), for paging tests. */
+  readonly restLog: string[] = [];
+  /** Bars per page at most (the API's `limit` caps it further). */
+  pageSize = 1000;
 
   private constructor(
     readonly keyId: string,
     readonly secretKey: string,
   ) {
-    this.#http = createServer((_req, res) => res.writeHead(404).end());
+    this.#http = createServer((req, res) => this.#rest(req, res));
     this.#http.on('upgrade', (req, socket, head) => {
       if (!PATHS.has(new URL(req.url ?? '/', 'http://x').pathname)) {
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
@@ -47,6 +54,9 @@ export class FakeAlpacaDataServer {
     return s;
   }
 
+  get dataUrl(): string {
+    return this.#url.replace(/^ws/, 'http');
+  }
   get stockUrl(): string {
     return `${this.#url}/v2/iex`;
   }
@@ -81,6 +91,30 @@ export class FakeAlpacaDataServer {
     this.dropAll();
     this.#wss.close();
     await new Promise<void>((r) => this.#http.close(() => r()));
+  }
+
+  #rest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    this.restLog.push(`${url.pathname}${url.search}`);
+    const json = (status: number, body: unknown): void => void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    // Crypto data needs no credentials at Alpaca (the SDK sends none there); stocks do.
+    const keyed = req.headers['apca-api-key-id'] !== undefined || url.pathname.startsWith('/v2/');
+    if (keyed && (req.headers['apca-api-key-id'] !== this.keyId || req.headers['apca-api-secret-key'] !== this.secretKey)) return json(401, { code: 40110000, message: 'request is not authorized' });
+    if (url.pathname !== '/v2/stocks/bars' && url.pathname !== '/v1beta3/crypto/us/bars') return json(404, { code: 40410000, message: 'endpoint not found' });
+    const q = url.searchParams;
+    const symbols = (q.get('symbols') ?? '').split(',').filter((x) => x !== '');
+    const start = q.has('start') ? Date.parse(q.get('start')!) : -Infinity;
+    const end = q.has('end') ? Date.parse(q.get('end')!) : Infinity;
+    const limit = Math.min(Number(q.get('limit') ?? 1000), this.pageSize);
+    const desc = q.get('sort') === 'desc';
+    // One symbol per request here (what the adapter sends); the token is the offset into the range.
+    const sym = symbols[0] ?? '';
+    let list = (this.history.get(sym) ?? []).filter((b) => b.t >= start && b.t < end);
+    if (desc) list = [...list].reverse();
+    const offset = q.has('page_token') ? Number(Buffer.from(q.get('page_token')!, 'base64').toString()) : 0;
+    const page = list.slice(offset, offset + limit);
+    const next = offset + limit < list.length ? Buffer.from(String(offset + limit)).toString('base64') : null;
+    json(200, { bars: { [sym]: page.map((b) => ({ t: new Date(b.t).toISOString().replace('.000Z', 'Z'), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: 5, vw: b.c })) }, next_page_token: next, ...(url.pathname === '/v2/stocks/bars' && { currency: 'USD' }) });
   }
 
   #push(channel: Channel, symbol: string, frame: Record<string, unknown>): void {
