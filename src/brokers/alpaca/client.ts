@@ -47,6 +47,8 @@ export interface AlpacaClientOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Per REST request (default 10 s). */
   readonly requestTimeoutMs?: number;
+  /** REST requests in flight at once; the rest queue before their timeout starts (default 16). */
+  readonly maxInFlight?: number;
   /** Request budget (default Alpaca's 200 a minute, 200 at once). */
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   /** Stream reconnect backoff (default 1 s doubling to 30 s). */
@@ -138,6 +140,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
     this.#rest = new AlpacaRest({
       baseUrl, keyId: this.#keyId, secretKey: this.#secretKey, timeoutMs: opts.requestTimeoutMs ?? 10_000,
       bucket: new TokenBucket(rate), readAttempts: retry.attempts, retryBaseMs: retry.baseMs, retryMaxMs: retry.maxMs,
+      ...(opts.maxInFlight !== undefined && { maxInFlight: opts.maxInFlight }),
     });
   }
 
