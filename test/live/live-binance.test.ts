@@ -156,6 +156,13 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     expect(stored.risk.some((r) => r.kind === 'reconcile' && r.reason.includes('no order or fill explains the difference of 0.02'))).toBe(true);
   }, START_MS);
 
+  it('tells how to resume a live run with the live command (`sextant paper --run` refuses a live run)', () => {
+    const stopped = children[0]!.out();
+    expect(stopped).toMatch(/run "live-binance" stopped/);
+    expect(stopped).not.toMatch(/`sextant paper --run live-binance` resumes it/);
+    expect(stopped).toMatch(/`sextant live --venue binance[^`]*--run live-binance[^`]*` resumes it/);
+  });
+
   it('never shows the credentials in output or in the state folder', () => {
     expect(children.length).toBeGreaterThanOrEqual(4);
     for (const c of children) {
