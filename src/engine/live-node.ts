@@ -11,7 +11,9 @@ import type { QuoteTick, TradeTick } from '../model/market.ts';
 import { Order } from '../model/order.ts';
 import type { LiveFeed, MarketSink } from '../data/live/feed.ts';
 import type { SimulatedVenue, VenueConfig } from '../execution/simulated-venue.ts';
-import type { CommandRejectedEvent, ConnectionState, ConnectionStateEvent, ExecutionClient } from '../execution/execution-client.ts';
+import type { CommandRejectedEvent, ConnectionState, ConnectionStateEvent, ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
+import { needsOrderEmulator, OrderEmulator } from '../execution/order-emulator.ts';
+import { roundPrice } from '../model/instrument.ts';
 import type { SinkRelay } from '../execution/sink-relay.ts';
 import type { PreTradeCheck, RiskLimits } from '../risk/risk-engine.ts';
 import type { CircuitBreakerConfig } from '../risk/breakers/index.ts';
@@ -19,7 +21,7 @@ import type { RiskConfig } from '../risk/checks/index.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { foldFills } from '../store/positions.ts';
-import type { FillInput, JsonValue, OrderRecord, PositionRecord, Store } from '../store/store.ts';
+import type { FillInput, JsonValue, OrderRecord, PositionRecord, Store, StrategyStateRecord } from '../store/store.ts';
 import { loadStrategyStates, saveStrategyStates, snapshotStrategyStates, type StrategyStates } from './strategy-state.ts';
 import { DurableExecutionClient, orderInput } from './durable-client.ts';
 import type { Kernel } from './kernel.ts';
@@ -122,6 +124,10 @@ export class LiveNode implements MarketSink {
   #rejectedCommands = 0;
   #positionWatch: PositionWatch | null = null;
   #baseline: ReadonlyMap<string, number> = new Map();
+  /** Holds what the broker cannot do (stops, trailing, brackets, OCO, exits on a spot exchange); null when it can. */
+  #emulator: OrderEmulator | null = null;
+  /** The emulator's last stored snapshot (JSON), so an unchanged one is not written again. */
+  #emulatorSaved = '';
   readonly #clock: Clock;
   readonly #eventSeq = new Map<string, number>();
   readonly #fillSeq = new Map<string, number>();
@@ -157,12 +163,27 @@ export class LiveNode implements MarketSink {
         venue: cfg.venue,
         client: (venue, kernel) => {
           if (broker === null) return durable(venue);
-          broker.relay.attach({
+          const downstream: ExecutionSink = {
             onOrderEvent: (e, o) => kernel.onOrderEvent(e, o),
             onConnectionState: (e) => this.#onConnection(e),
             onCommandRejected: (e) => this.#onCommandRejected(e),
-          });
-          return durable(broker.client);
+          };
+          if (!needsOrderEmulator(broker.client.capabilities)) {
+            broker.relay.attach(downstream);
+            return durable(broker.client);
+          }
+          // Intent persisted first (durable), then held or passed on by the emulator, then the venue.
+          const bySymbol = new Map(cfg.instruments.map((i) => [i.symbol, i]));
+          const emulator = new OrderEmulator(downstream, {
+            roundPrice: (symbol, price) => {
+              const inst = bySymbol.get(symbol);
+              return inst === undefined ? price : roundPrice(inst, price);
+            },
+            clock: () => this.#clock.nowMs(),
+          }).attach(broker.client);
+          broker.relay.attach(emulator);
+          this.#emulator = emulator;
+          return durable(emulator);
         },
       },
       strategies: cfg.strategies.map((s) => ({ ...s, allocation: s.allocation ?? split })),
@@ -172,6 +193,8 @@ export class LiveNode implements MarketSink {
     this.#client = client!;
     this.#clock = this.node.clock;
     this.kernel = this.node.kernel;
+    // Market data reaches the emulator before the simulated venue (which, live, holds no order).
+    this.kernel.emulator = this.#emulator;
     this.venue = this.node.venue;
     // The store writer is the bus's first subscriber: it sees each event before monitors do. Its own
     // failure is the node's failure (the run stops); any other subscriber's is recorded and trading goes on.
@@ -211,7 +234,7 @@ export class LiveNode implements MarketSink {
     // Every commit carries the strategies' states of its moment, whoever triggers it.
     this.#cfg.store.setStateSource(() => {
       const s = this.#strategyStates();
-      return s.states.map((x) => ({ runId: this.#cfg.runId, strategyId: x.strategyId, state: x.state, tsMs: s.tsMs }));
+      return [...s.states.map((x) => ({ runId: this.#cfg.runId, strategyId: x.strategyId, state: x.state, tsMs: s.tsMs })), ...this.#emulatorRow(s.tsMs)];
     });
     this.#flushTimer = setInterval(() => void this.#flush(), this.#cfg.flushEveryMs ?? 25);
     // Live feeds snapshot equity on a timer; replays write one row per bar (see onBar).
@@ -283,7 +306,16 @@ export class LiveNode implements MarketSink {
     for (const rec of open) this.#eventSeq.set(rec.clientOrderId, rec.lastSeq);
     // A simulated venue forgets its orders with the process: they are sent again. A real venue still
     // has them: reconciliation decides what each one is now.
-    if (this.#broker !== null) await this.#reconcileVenue(open, fills, existing.startedMs);
+    if (this.#broker !== null) {
+      // Held orders first (their released pieces are looked up at the venue), then reconciliation sees
+      // the venue through the emulator, with released orders under the strategies' own ids.
+      const held = this.#emulator === null ? null : await store.loadStrategyState(runId, EMULATOR_STATE_ID);
+      if (held !== null) {
+        await this.#emulator!.restore(held.state);
+        this.#emulatorSaved = JSON.stringify(held.state);
+      }
+      await this.#reconcileVenue(open, fills, existing.startedMs);
+    }
     else for (const rec of open) this.kernel.resubmit(restoreOrder(rec));
     this.kernel.halted = halted === true;
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
@@ -332,7 +364,7 @@ export class LiveNode implements MarketSink {
         store.appendRiskEvents([{ runId, tsMs: now(), kind: 'reconcile', reason: `external order ${r.clientOrderId} at ${r.symbol} is not managed by this run` }]);
       },
     };
-    const result = await restoreFromVenue({ client: this.#broker!.client, store, runId, openOrders: open, fills, runStartedMs, nowMs: now() }, effects);
+    const result = await restoreFromVenue({ client: this.#emulator ?? this.#broker!.client, store, runId, openOrders: open, fills, runStartedMs, nowMs: now() }, effects);
     this.#reconciliation = result.report;
     this.#baseline = result.baseline;
     await store.flush();
@@ -561,6 +593,9 @@ export class LiveNode implements MarketSink {
     }
     await this.#flushAll();
     if (this.#failure === null) await saveStrategyStates(this.#cfg.store, this.#cfg.runId, states).catch((e: unknown) => this.#fail(e));
+    // The emulator's last snapshot, after the last rows (the state source is off by now).
+    const held = this.#failure === null ? this.#emulatorRow(this.#clock.nowMs()) : [];
+    if (held.length > 0) await this.#cfg.store.saveStrategyStates(held).catch((e: unknown) => this.#fail(e));
     await this.#cfg.store.endRun(this.#cfg.runId, this.#failure === null ? status : 'failed');
     // Working orders stay at the venue (a restart adopts them); only the link closes.
     await this.#broker?.client.disconnect().catch((e: unknown) => this.#fail(e));
@@ -633,7 +668,15 @@ export class LiveNode implements MarketSink {
     // States are taken even when no row waits: other writers (the durable client persisting intents)
     // may have flushed the rows already, and a changed state must not wait for the next buffered row.
     const states = this.#stopped ? null : this.#strategyStates();
-    if (this.#cfg.store.bufferedRows === 0 && (states === null || states.states.length === 0)) return Promise.resolve();
+    if (this.#cfg.store.bufferedRows === 0 && (states === null || states.states.length === 0)) {
+      // Nothing else to write, but the emulator moved (a trailing stop's best price): its snapshot alone.
+      const emulator = this.#stopped ? [] : this.#emulatorRow(this.#clock.nowMs());
+      if (emulator.length === 0) return Promise.resolve();
+      this.#flushing = this.#cfg.store.saveStrategyStates(emulator).catch((e: unknown) => this.#fail(e)).finally(() => {
+        this.#flushing = null;
+      });
+      return this.#flushing;
+    }
     // The states go in the same transaction as the rows buffered with them: fills and strategy state
     // come back from the same moment after a crash.
     this.#flushing = (states === null || states.states.length === 0 ? this.#cfg.store.flush() : saveStrategyStates(this.#cfg.store, this.#cfg.runId, states).then(() => this.#cfg.store.flush()))
@@ -642,6 +685,21 @@ export class LiveNode implements MarketSink {
         this.#flushing = null;
       });
     return this.#flushing;
+  }
+
+  /**
+   * The emulator's snapshot when it changed since the last one stored: a row of the same table as the
+   * strategies' states, so it commits with the order events of its moment (a held order and its intent
+   * come back together after a crash; an intent without it is re-sent by reconciliation).
+   */
+  #emulatorRow(tsMs: number): StrategyStateRecord[] {
+    if (this.#emulator === null) return [];
+    // Through JSON text: what is stored is plain JSON (an absent link is left out, not `undefined`).
+    const text = JSON.stringify(this.#emulator.state());
+    if (text === this.#emulatorSaved) return [];
+    this.#emulatorSaved = text;
+    const state = JSON.parse(text) as JsonValue;
+    return [{ runId: this.#cfg.runId, strategyId: EMULATOR_STATE_ID, state, tsMs }];
   }
 
   /** What each strategy's onSave returns now; a strategy whose state cannot be stored is reported, not saved. */
@@ -658,6 +716,9 @@ export class LiveNode implements MarketSink {
     this.#feed?.stop();
   }
 }
+
+/** Where the order emulator's snapshot is kept among the run's strategy states (no strategy id starts with '@'). */
+export const EMULATOR_STATE_ID = '@order-emulator';
 
 /** An Order object for a stored working order, with its fills so far. */
 export function restoreOrder(rec: OrderRecord): Order {

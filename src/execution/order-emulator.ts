@@ -249,6 +249,10 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       return;
     }
     const old = rec.order;
+    // The store keeps no trailing offset or exit attachments: the emulator's own request has them.
+    if ((order.request.trailing === undefined && old.request.trailing !== undefined) || (order.request.exits === undefined && old.request.exits !== undefined)) {
+      (order as { request: Order['request'] }).request = { ...order.request, trailing: order.request.trailing ?? old.request.trailing, exits: order.request.exits ?? old.request.exits };
+    }
     order.triggered = old.triggered || order.triggered;
     if (order.stopPrice === undefined || rec.trigger) order.stopPrice = old.stopPrice;
     rec.order = order;
