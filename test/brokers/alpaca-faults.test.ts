@@ -125,6 +125,59 @@ describe('Alpaca adapter: each fault alone', () => {
   });
 });
 
+describe('Alpaca adapter: replace (PATCH)', () => {
+  it('a partly filled order modified: the replacement is for what is left; reports add back the fills; a restarted client agrees', async () => {
+    const { rec, s, client } = await start(new AlpacaFaults());
+    const o = make(s, { side: 'buy', type: 'limit', limitPrice: 98, qty: 10 });
+    client.submit(o, s.driver.now());
+    await client.idle();
+    s.server.quote('AAPL', { bid: 97, ask: 98, askSize: 4 });
+    await until(() => o.filledQty === 4, 'partial fill');
+    s.server.quote('AAPL', { bid: 99, ask: 100 });
+    client.modify(o.id, { qty: 12, limitPrice: 99 }, s.driver.now());
+    await until(() => rec.types(o.id).includes('OrderUpdated'), 'OrderUpdated');
+    const patch = s.server.httpLog.find((l) => l.method === 'PATCH')!;
+    expect(patch.clientOrderId).toBe(`${o.id}~r1`);
+    expect(s.server.orderJsonByClientId(`${o.id}~r1`)).toMatchObject({ qty: '8', limit_price: '99', replaces: expect.any(String) });
+    expect(s.server.orderJsonByClientId(o.id)).toMatchObject({ status: 'replaced', filled_qty: '4' });
+    expect(await client.queryOrder(o.id)).toMatchObject({ clientOrderId: o.id, qty: 12, filledQty: 4, avgFillPrice: 98, limitPrice: 99, status: 'partially-filled' });
+    s.server.quote('AAPL', { bid: 98, ask: 99 });
+    await until(() => o.status === 'filled', 'filled');
+    expect(rec.fills(o.id).map((f) => [f.qty, f.price])).toEqual([[4, 98], [8, 99]]);
+    const fills = await client.fillsSince(0);
+    expect(fills.map((f) => [f.clientOrderId, f.qty])).toEqual([[o.id, 4], [o.id, 8]]);
+    expect(new Set(fills.map((f) => f.venueOrderId)).size).toBe(2);
+    const after = await s.restart!(new RecordingSink());
+    await after.connect();
+    expect(await after.queryOrder(o.id)).toMatchObject({ qty: 12, filledQty: 12, status: 'filled', avgFillPrice: (4 * 98 + 8 * 99) / 12 });
+  });
+
+  it('a replace whose answer is lost is found by its client order id; one that lands after the client gave up is adopted from the stream', async () => {
+    const faults = new AlpacaFaults();
+    const { rec, s, client } = await start(faults);
+    const a = make(s, { side: 'buy', type: 'limit', limitPrice: 90 });
+    const b = make(s, { side: 'buy', type: 'limit', limitPrice: 90 });
+    client.submit(a, s.driver.now());
+    client.submit(b, s.driver.now());
+    await client.idle();
+    faults.next({ kind: 'lost-reply', method: 'PATCH', delayMs: 300 });
+    client.modify(a.id, { limitPrice: 91 }, s.driver.now());
+    await client.idle();
+    expect(a.limitPrice).toBe(91);
+    expect(rec.rejectionsOf(a.id, 'modify')).toEqual([]);
+    faults.next({ kind: 'late-request', method: 'PATCH', delayMs: 400 });
+    client.modify(b.id, { limitPrice: 92 }, s.driver.now());
+    await client.idle();
+    expect(rec.rejectionsOf(b.id, 'modify')).toHaveLength(1);
+    await until(() => b.limitPrice === 92, 'the late replace adopted');
+    s.server.quote('AAPL', { bid: 90.5, ask: 91 });
+    await until(() => a.status === 'filled' && b.status === 'filled', 'both filled on their new terms');
+    expect(rec.fills().map((f) => [f.orderId, f.price]).sort()).toEqual([[a.id, 91], [b.id, 91]].sort());
+    expect(s.server.venueViewOf(b.id)).toMatchObject({ orders: 2, status: 'filled' });
+    expect(s.server.duplicateAcceptances()).toEqual([]);
+  });
+});
+
 describe('Alpaca adapter: request budget', () => {
   it('keeps to the TokenBucket: a burst of 40 queries reaches Alpaca no faster than the budget allows', async () => {
     const { s, client } = await start(new AlpacaFaults(), { rateLimit: { capacity: 5, refillPerSecond: 20 } });
