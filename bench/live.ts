@@ -8,6 +8,7 @@
 //   order arrives at the venue's matcher (feed decode, strategy, risk, the durable intent, signing, REST).
 //   Both timestamps are taken by the fake in this process (performance.now()); the fake's own work (7,500
 //   frames a second) shares the event loop with the node, as a co-located venue would share the CPU.
+//   Split further: frame -> strategy, strategy -> adapter (the intent committed), adapter -> venue (ccxt, wire).
 // - live-orders-per-second: market buys sent through the adapter as fast as it takes them, each fill heard
 //   on the user-data stream, then every fill checked against the venue (fillsSince = the venue's trades,
 //   one for one). Twice: with ccxt's rate limiter at Binance's default pace (what a user gets), and lowered
@@ -80,6 +81,8 @@ async function tickToOrder(): Promise<BenchResult[]> {
   const latencies: number[] = [];
   const feedPart: number[] = [];
   const orderPart: number[] = [];
+  const persistPart: number[] = [];
+  const wirePart: number[] = [];
   const seen = new Set<string>();
   venue.spot.exchange.on('order', (o) => {
     if (seen.has(o.clientOrderId)) return;
@@ -91,11 +94,23 @@ async function tickToOrder(): Promise<BenchResult[]> {
     latencies.push(now - sent);
     feedPart.push(d.at - sent);
     orderPart.push(now - d.at);
+    const h = handed.get(o.symbol);
+    if (h !== undefined && h >= d.at) {
+      persistPart.push(h - d.at);
+      wirePart.push(now - h);
+    }
   });
   const heap0 = heapMb();
   const store = await openStore({ dir: join(dir, 'db'), env: {} });
   const relay = new SinkRelay();
   const client = createCcxtExecutionClient({ apiKey: venue.apiKey, secret: venue.secret, baseUrl: venue.baseUrl, streamUrl: `${venue.streamUrl}/ws-api/v3`, symbols, rateLimitMs: 1 }, relay);
+  // When the durable client hands each order to the adapter (its intent committed): splits strategy -> venue.
+  const handed = new Map<string, number>();
+  const submit = client.submit.bind(client);
+  client.submit = (order, nowMs) => {
+    handed.set(order.symbol.replace('/', ''), performance.now());
+    submit(order, nowMs);
+  };
   const feed = createCcxtFeed({ symbols, timeframe: '1s', baseUrl: venue.baseUrl, streamUrl: `${venue.streamUrl}/ws` });
   const node = new LiveNode({
     runId: 'bench-live', kind: 'live', broker: { client, relay, positionCheckEveryMs: 0 }, instruments: symbols.map(venueInstrument),
@@ -123,6 +138,7 @@ async function tickToOrder(): Promise<BenchResult[]> {
       seconds: round(streamed), rate: latencies.length / streamed, peakRssMb: peakRssMb(),
       p50Ms: round(pct(latencies, 50)), p90Ms: round(pct(latencies, 90)), p99Ms: round(pct(latencies, 99)), maxMs: round(Math.max(...latencies)),
       frameToStrategyP50Ms: round(pct(feedPart, 50)), frameToStrategyP99Ms: round(pct(feedPart, 99)), strategyToVenueP50Ms: round(pct(orderPart, 50)), strategyToVenueP99Ms: round(pct(orderPart, 99)),
+      intentCommitP50Ms: round(pct(persistPart, 50)), intentCommitP99Ms: round(pct(persistPart, 99)), adapterToVenueP50Ms: round(pct(wirePart, 50)), adapterToVenueP99Ms: round(pct(wirePart, 99)),
       barsSent: health.barsSent, rejectedFrames: health.rejectedFrames, orders: status.orders, fills: status.fills, restoreSeconds: round(restoreSeconds),
     },
     {
