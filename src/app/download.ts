@@ -10,6 +10,7 @@ import { BarSeries } from '../model/bar.ts';
 import type { HistoryBar, HistorySource } from '../data/history-source.ts';
 import { inferTimeframeMs } from '../data/timeframe.ts';
 import { createCcxtHistorySource } from '../brokers/ccxt/history.ts';
+import { createAlpacaHistorySource } from '../brokers/alpaca/history-source.ts';
 import { checkExchangeId } from '../brokers/ccxt/market-exchange.ts';
 import { Warehouse, barsFile, normalizeSymbol } from '../store/warehouse/index.ts';
 import { parseDateFlag } from './market-data.ts';
@@ -113,14 +114,15 @@ export function checkDownloadRequest(req: DownloadRequest): Checked {
   if (fromMs > now) throw new ConfigError(`--from ${req.from} is in the future`, { field: '--from' });
   if (fromMs > toMs) throw new ConfigError(`--from ${req.from} is after --to ${req.to}`, { field: '--from' });
   if (req.baseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(req.baseUrl)) throw new ConfigError(`"${req.baseUrl}" is not an http(s) url`, { field: '--base-url' });
-  if (spec.kind !== 'ccxt' && req.source === undefined) {
-    throw new ConfigError(`--venue ${spec.venue}: history from ${spec.venue} is not available in this build yet (ccxt venues are; see docs/venues/market-data.md)`, { field: '--venue' });
+  if (spec.kind === 'yahoo' && req.source === undefined) {
+    throw new ConfigError(`--venue ${spec.venue}: history from ${spec.venue} is not available in this build (ccxt venues and alpaca are; see docs/venues/market-data.md)`, { field: '--venue' });
   }
   return { spec, fromMs, toMs, tfMs };
 }
 
 function sourceFor(req: DownloadRequest, spec: VenueSpec): HistorySource {
   if (req.source !== undefined) return req.source;
+  if (spec.kind === 'alpaca') return createAlpacaHistorySource({ ...(req.baseUrl !== undefined && { dataUrl: req.baseUrl }), ...(req.apiKey !== undefined && req.secret !== undefined && { keyId: req.apiKey, secretKey: req.secret }) });
   if (spec.kind !== 'ccxt') throw new ConfigError(`no history source for ${spec.venue}`, { field: '--venue' });
   return createCcxtHistorySource({
     exchangeId: spec.exchangeId, venue: spec.venue, baseUrl: req.baseUrl, apiKey: req.apiKey, secret: req.secret, onRetry: req.onRetry,

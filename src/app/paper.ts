@@ -22,6 +22,7 @@ import { parseStrategyConfig } from '../strategies/registry.ts';
 import { loadMarketData } from './market-data.ts';
 import { planPaperRun, type PaperRunPlan, type StoredPaperConfig } from './paper-runs.ts';
 import { loadRiskConfig } from './risk-config.ts';
+import { MarketHoursCheck } from '../risk/checks/market-hours.ts';
 import { applyInstrumentSettings } from './instrument-flags.ts';
 import { checkRunSettings } from './run-settings.ts';
 import { loadStrategy } from './strategy-loader.ts';
@@ -207,6 +208,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
       matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile), haltOnStrategyError: request.haltOnStrategyError === true,
       warmupBars: feedVenue === undefined ? 0 : (request.warmupBars ?? 200),
+      // A real venue: an order that must execute at once waits for its market's session (equities).
+      extraChecks: venue === undefined ? undefined : [new MarketHoursCheck(instruments)],
       runConfig: {
         strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
         speed: Number.isFinite(speed) ? speed : 'max', barMs, cash, commission: run.commission, size: run.sizeText,

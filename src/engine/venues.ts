@@ -82,9 +82,20 @@ export async function createVenueFeed(spec: VenueSpec, c: VenueConnection, timef
         onStatus: say === undefined ? undefined : (s) => say(s.kind, feedStatusLine(spec.name, s)),
       });
     }
-    case 'alpaca':
+    case 'alpaca': {
+      if (timeframe !== '1m') throw new ConfigError(`Alpaca's streams send minute bars: use --timeframe 1m with --feed alpaca (got ${timeframe})`, { field: '--timeframe' });
+      const { createAlpacaLiveFeed } = await import('../brokers/alpaca/feed.ts');
+      // The data streams (/v2/iex, /v1beta3/crypto/us) and the data REST host are Alpaca's own unless a
+      // compatible server is named; keys are required (Alpaca's market data needs an account).
+      return createAlpacaLiveFeed({
+        symbols: c.symbols, env: c.env, quotes: true, trades: true,
+        ...(c.streamUrl !== undefined && { stockUrl: streamAt(c.streamUrl, '/v2/iex'), cryptoUrl: streamAt(c.streamUrl, '/v1beta3/crypto/us') }),
+        ...(c.baseUrl !== undefined && { dataUrl: c.baseUrl }),
+        log: c.log,
+      });
+    }
     case 'ib':
-      throw new ConfigError(`market data from ${spec.name} is not available yet; take it from binance or a ccxt exchange (--feed), or replay history`, { field: '--feed' });
+      throw new ConfigError('market data from ib is not available; take it from another venue (--feed binance, --feed alpaca) or replay history', { field: '--feed' });
   }
 }
 

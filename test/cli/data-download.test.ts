@@ -103,7 +103,7 @@ describe('sextant data download', () => {
   it.each([
     [['--venue', 'nasdaq'], '--venue', 'unknown venue "nasdaq"'],
     [['--venue', 'ccxt:nosuchexchange'], 'exchange', 'unknown ccxt exchange "nosuchexchange"'],
-    [['--venue', 'yahoo'], '--venue', 'not available in this build yet'],
+    [['--venue', 'yahoo'], '--venue', 'not available in this build'],
     [['--from', '2024-02-01', '--to', '2024-01-01'], '--from', '--from 2024-02-01 is after --to 2024-01-01'],
     [['--from', '2024-02-30'], '--from', '--from must be a date'],
     [['--from', '2999-01-01'], '--from', 'is in the future'],
