@@ -9,7 +9,7 @@
 //    the report, having sent nothing.
 // Credentials are given in the environment only and never appear in output or in the state folder.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');
     await venue.close();
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   const live = (): LiveChild => {

@@ -6,7 +6,7 @@
 // reconciliation, the first checkpoint). Every restart must reconcile (never exit 4), and at the end
 // the venue's order log must show no client order id accepted twice and no order the store does not know,
 // the store's fills must be the venue's fills one for one, and the positions must agree.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,7 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');
     await venue.close();
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it(`accepts no client order id twice and loses no fill across ${KILLS} kills`, async () => {
