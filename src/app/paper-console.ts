@@ -143,7 +143,10 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<Pap
   const s = session.node.status();
   if (!quiet) {
     io.out(formatStatusLine(s));
-    const resume = session.plan.replay !== undefined && session.node.finished ? '' : `; \`sextant paper --run ${session.plan.runId}\` resumes it`;
+    const { plan } = session;
+    // The command that resumes it: a live run resumes on its venue (sextant paper refuses a live run).
+    const again = plan.venue !== undefined ? `sextant live --venue ${plan.venue} --run ${plan.runId}` : `sextant paper --run ${plan.runId}`;
+    const resume = plan.replay !== undefined && session.node.finished ? '' : `; \`${again}\` resumes it`;
     io.out(`run "${session.plan.runId}" ${session.node.finished ? 'completed' : 'stopped'}: ${s.barsSeen} bars processed${resume}`);
   }
   if (s.barsSeen === 0) io.err(noBarsWarning(session));
