@@ -39,7 +39,8 @@ export function formatStatusLine(s: LiveStatus): string {
   const when = s.nowMs > 0 ? iso(s.nowMs) : 'no bar yet';
   const eq = Number.isFinite(s.equity) ? s.equity.toFixed(2) : 'n/a';
   const failed = [...new Set(s.strategyErrors.map((e) => e.strategyId))];
-  const link = s.venue !== null && s.venue.connection !== 'connected' && `${s.venue.name.toUpperCase()} ${s.venue.connection.toUpperCase()}`;
+  // A link being re-made is news; 'disconnected' is how a stopped run's link ends.
+  const link = s.venue !== null && (s.venue.connection === 'reconnecting' || s.venue.connection === 'connecting') && `${s.venue.name.toUpperCase()} ${s.venue.connection.toUpperCase()}`;
   const flags = [s.abortReason !== null && 'ABORTED', s.halted && 'HALTED', link, failed.length > 0 && `FAILED ${failed.join(',')}`].filter(Boolean);
   return `${flags.map((f) => `${f} | `).join('')}${when} equity ${eq} pnl ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)} | bars ${s.barsSeen} | orders ${s.orders} fills ${s.fills} open ${s.openOrders} | ${pos}`;
 }

@@ -36,6 +36,12 @@ export interface StatusReport {
 
 const when = (ms: number): string | null => (ms > 0 ? new Date(ms).toISOString() : null);
 
+/** The venue a live run was started on (its stored config), or null. */
+function venueOf(config: unknown): string | null {
+  const v = typeof config === 'object' && config !== null ? (config as { venue?: unknown }).venue : undefined;
+  return typeof v === 'string' ? v : null;
+}
+
 function processAlive(pidFile: string): boolean {
   if (!existsSync(pidFile)) return false;
   try {
@@ -98,7 +104,7 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       openOrders: open.map((o) => ({ id: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filledQty: o.filledQty, status: o.status })),
       positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
       strategyErrors, halted: halted === true, abortReason: abort?.reason ?? null,
-      venue: run?.kind === 'live' || reconciled.length > 0 ? { name: null, connection: null, reconciliation } : null,
+      venue: run?.kind === 'live' || reconciled.length > 0 ? { name: venueOf(run?.config), connection: null, reconciliation } : null,
     };
   } finally {
     await store.close();

@@ -112,4 +112,29 @@ describe('a live node against a venue that outlives it', () => {
     await done;
     await store.close();
   });
+
+  it('sends an intent that never left only while it is fresh: an old one is rejected and said so', async () => {
+    const store = await openStore({ url: 'memory://' });
+    const b = broker();
+    const first = await startNode(store, b, new Scripted({}));
+    await first.feed.bar(T0, 100);
+    b.quote(99, 100);
+    await first.node.stop();
+    await first.done;
+    // Two intents committed before a crash, never sent: one made 10 s before the restart, one 2 hours before.
+    const now = b.now();
+    const intent = (id: string, createdMs: number) => ({ clientOrderId: id, runId: 'live1', strategyId: 'scripted', symbol: SYMBOL, side: 'buy' as const, type: 'market' as const, qty: 1, limitPrice: null, stopPrice: null, tif: 'GTC' as const, expireTimeMs: null, parentId: null, ocoGroup: null, tag: null, reduceOnly: false, createdMs });
+    store.appendOrders([intent('live1-8', now - 10_000), intent('live1-9', now - 7_200_000)]);
+    await store.flush();
+    const node = liveNode(store, b, new Scripted({}), new PushFeed(), 0, () => now);
+    await node.restore();
+    expect(node.status().openOrders).toBe(1);
+    await b.venue.connect().catch(() => undefined);
+    expect((await b.venue.openOrders()).map((o) => o.clientOrderId)).toEqual(['live1-8']);
+    expect((await store.getOrder('live1-9'))!.status).toBe('rejected');
+    await store.flush();
+    const risk = (await store.loadRiskEvents('live1')).map((r) => r.reason);
+    expect(risk).toContainEqual(expect.stringMatching(/^order live1-9 not sent: its intent is 7200 s old \(limit 60 s\)/));
+    await store.close();
+  });
 });

@@ -89,6 +89,11 @@ export interface BrokerLink {
   readonly relay: SinkRelay;
   /** How often positions are compared with the venue's while running (ms; default 30 s; 0: never). */
   readonly positionCheckEveryMs?: number;
+  /**
+   * An order persisted before a crash that never reached the venue is sent at the restart only if its
+   * intent is at most this old (ms; default 60 s): a market order decided an hour ago is not sent now.
+   */
+  readonly maxIntentAgeMs?: number;
 }
 
 export interface LiveStatus {
@@ -349,7 +354,17 @@ export class LiveNode implements MarketSink {
         const type = status === 'filled' ? 'OrderFilled' : status === 'canceled' ? 'OrderCanceled' : status === 'expired' ? 'OrderExpired' : 'OrderRejected';
         event(rec, type, status, filled, avg, `reconciled: ${reason}`);
       },
-      resend: (rec) => this.kernel.resubmit(restoreOrder(rec)),
+      resend: (rec) => {
+        const age = now() - rec.createdMs;
+        const limit = this.#broker!.maxIntentAgeMs ?? 60_000;
+        if (age <= limit) {
+          this.kernel.resubmit(restoreOrder(rec));
+          return;
+        }
+        const reason = `not sent: its intent is ${Math.round(age / 1000)} s old (limit ${Math.round(limit / 1000)} s) after the node was down; the strategy decides afresh`;
+        event(rec, 'OrderRejected', 'rejected', rec.filledQty, rec.avgFillPrice, reason);
+        store.appendRiskEvents([{ runId, tsMs: now(), kind: 'reconcile', reason: `order ${rec.clientOrderId} ${reason}` }]);
+      },
       adopt: (rec, venue) => {
         const order = restoreOrder(rec);
         order.filledQty = venue.filledQty;

@@ -67,10 +67,11 @@ export function broker(capabilities: Partial<ExecutionCapabilities> = {}) {
 
 export type Broker = ReturnType<typeof broker>;
 
-export function liveNode(store: Store, b: Broker, strategy: Scripted, feed: PushFeed, positionCheckEveryMs = 0): LiveNode {
+/** `clock`: the node's clock (default a simulated one the data moves; the broker's clock for intent ages). */
+export function liveNode(store: Store, b: Broker, strategy: Scripted, feed: PushFeed, positionCheckEveryMs = 0, clock?: () => number): LiveNode {
   return new LiveNode({
     runId: 'live1', kind: 'live', instruments: [makeInstrument(SYMBOL)], store, cash: 100_000, strategies: [{ strategy, id: 'scripted' }],
-    feed, matchOn: 'quotes', broker: { client: b.venue, relay: b.relay, positionCheckEveryMs },
+    feed, matchOn: 'quotes', broker: { client: b.venue, relay: b.relay, positionCheckEveryMs }, ...(clock !== undefined && { clock: { nowMs: clock } }),
   });
 }
 

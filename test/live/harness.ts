@@ -29,7 +29,7 @@ export function startLive(venue: FakeBinanceVenue, stateDir: string, extra: read
     join(ROOT, 'bin/sextant.js'), 'live', '--venue', 'binance', '--base-url', venue.baseUrl, '--stream-url', venue.streamUrl,
     '--symbols', 'BTC/USDT', '--timeframe', venue.driver.interval, '--strategy', ALTERNATOR, '--state-dir', stateDir, ...extra,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, SEXTANT_FROM_SOURCE: '1', BINANCE_API_KEY: venue.apiKey, BINANCE_API_SECRET: venue.secret };
+  const env: NodeJS.ProcessEnv = { ...process.env, BINANCE_API_KEY: venue.apiKey, BINANCE_API_SECRET: venue.secret };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -73,7 +73,7 @@ export async function until(cond: () => boolean, timeoutMs: number, what: string
 
 /** Runs `sextant status --json -` on the state folder. */
 export async function statusJson(stateDir: string): Promise<{ orders: number; fills: number; runStatus: string; positions: { symbol: string; qty: number }[]; openOrders: { id: string; status: string }[] }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), 'status', '--state-dir', stateDir, '--run', RUN, '--json', '-'], { cwd: ROOT, env: { ...process.env, SEXTANT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), 'status', '--state-dir', stateDir, '--run', RUN, '--json', '-'], { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
