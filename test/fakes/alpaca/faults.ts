@@ -8,6 +8,9 @@
 // - '429': rate limited before processing, with Retry-After (seconds), body {code: 42910000, message};
 // - '500' before processing, '503' after it (a gateway that lost the backend's answer);
 // - 'malformed': carried out, then a 200 whose body is cut short (not JSON).
+import { seeded } from '../seeded.ts';
+
+export { seeded };
 export type RestFaultKind = 'lost-request' | 'late-request' | 'lost-reply' | 'delay' | '429' | '500' | '503' | 'malformed';
 
 export interface RestFault {
@@ -37,18 +40,6 @@ export interface StreamChaos {
   readonly reorder?: number;
   /** Close every stream socket instead of sending this fill frame (a drop mid-fill: the frame is lost). */
   readonly dropOnFill?: number;
-}
-
-/** A small seeded generator (mulberry32), so a failing soak replays. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class AlpacaFaults {

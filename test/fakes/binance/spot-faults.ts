@@ -12,6 +12,9 @@
 // - 'malformed': carried out, then a 200 whose body is not JSON;
 // - 'corrupt': carried out, then a 200 whose JSON `mutate` changed (a field missing, of the wrong type,
 //   an unknown status: a venue that changed its payloads).
+import { seeded } from '../seeded.ts';
+
+export { seeded };
 export type RestFaultKind = 'drop' | 'lost-reply' | 'delay' | 'late' | '429' | '418' | '500' | '503' | 'malformed' | 'corrupt';
 
 export interface RestFault {
@@ -41,18 +44,6 @@ export interface RestChaos {
   /** Only these paths (e.g. the trading ones); all when omitted. */
   readonly paths?: readonly string[];
   readonly delayMs?: number;
-}
-
-/** A small seeded generator (mulberry32), so a failing soak can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class FaultPlan {
