@@ -30,7 +30,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['test/helpers/fast-check-seed.ts'],
     // Tests that spawn `node bin/sextant.js` run the sources under test, or dist/ when it is built from them.
-    env: { SEXTANT_FROM_SOURCE: distIsFresh() ? '0' : '1' },
+    env: { SEXTANT_FROM_SOURCE: distIsFresh() ? 'auto' : '1' },
     // Vitest's default is one worker per CPU less one: a single worker on a 2-core machine, where most of the
     // suite's wall time is spent waiting on spawned processes, replays and timers rather than computing.
     // Four workers overlap that waiting (three took 12.7 min once the 50-kill crash tests came); every test

@@ -27,12 +27,15 @@ function warnIfStale(srcUrl, stampUrl) {
 }
 
 let main;
-if (process.env.SEXTANT_FROM_SOURCE === '1') {
+const built = new URL('../dist/cli/main.js', import.meta.url);
+// 'auto' (set by the test runner when dist/ was built from the current sources): the build, or the
+// sources if the build has gone meanwhile (something rebuilding dist/ while tests run).
+const fromSource = process.env.SEXTANT_FROM_SOURCE === '1' || (process.env.SEXTANT_FROM_SOURCE === 'auto' && !existsSync(built));
+if (fromSource) {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/cli/main.ts'));
 } else {
-  const built = new URL('../dist/cli/main.js', import.meta.url);
   if (!existsSync(built)) {
     console.error('sextant: the package is not built (dist/cli/main.js is missing).\nRun `npm install` (it builds) or `npm run build` in the sextant folder, then try again.');
     process.exit(1);
