@@ -281,8 +281,10 @@ describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
       const path = csv(`orphan-${command}.csv`, 3000, 4);
       const stateDir = join(dir, `orphan-${command}`);
       // 20 ms per daily bar: a minute of replay, far longer than the test.
+      // Without npm's lifecycle scripts: `npx sextant` in the package's own folder otherwise runs its
+      // `prepare` (a rebuild of dist/ under every other test that runs the build).
       const wrapper = spawn(command, [...args, '--replay', `csv:${path}`, '--speed', String(86_400_000 / 20), '--state-dir', stateDir, '--run', 'orphan', '--quiet'], {
-        cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT, env: { ...process.env, npm_config_ignore_scripts: 'true' }, stdio: ['ignore', 'pipe', 'pipe'],
       });
       const ended = exited(wrapper);
       // The node's stderr is the wrapper's (inherited): the moment it says it noticed.
