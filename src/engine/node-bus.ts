@@ -5,6 +5,7 @@
 import { EventBus, type BusError } from '../core/event-bus.ts';
 import type { EngineEvent, OrderEvent, RiskEvent, StrategyErrorEvent } from '../model/events.ts';
 import type { Order } from '../model/order.ts';
+import type { SymbolBar } from '../data/live/feed.ts';
 
 export interface OrderMessage {
   readonly event: OrderEvent;
@@ -12,15 +13,8 @@ export interface OrderMessage {
   readonly order: Order;
 }
 
-export interface PushedBar {
-  readonly symbol: string;
-  readonly tsMs: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** A bar the node was pushed (the `bar` topic). */
+export type PushedBar = SymbolBar;
 
 // A type alias (not an interface) so that it meets the bus's index-signature constraint.
 export type NodeTopics = {

@@ -1,5 +1,6 @@
 // The DataClient port for paper and live trading: a source that pushes market data as it happens.
 import type { QuoteTick, TradeTick } from '../../model/market.ts';
+import type { HistoryBar } from '../history-source.ts';
 
 export interface MarketSink {
   /** A completed bar (open time `tsMs`); only sent once the bar's period has closed. */
@@ -13,17 +14,13 @@ export interface MarketSink {
   settled?(): Promise<void> | null;
 }
 
-/** A closed bar of recent history, for warming strategies up before a live run trades. */
-export interface WarmupBar {
+/** A closed bar of one symbol (open time `tsMs`): pushed to a node, or replayed into it to warm strategies up. */
+export interface SymbolBar extends HistoryBar {
   readonly symbol: string;
-  /** Open time. */
-  readonly tsMs: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
 }
+
+/** A closed bar of recent history, for warming strategies up before a live run trades. */
+export type WarmupBar = SymbolBar;
 
 export interface LiveFeed {
   readonly name: string;
