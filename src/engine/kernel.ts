@@ -134,6 +134,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#breakers?.subscribe((e) => this.#onBreaker(e));
     this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
     this.execution = new ExecutionEngine({ onOrderEvent: (e, o, entry) => this.#book(e, o, entry) });
+    // Orders placed at the venue by someone else are not booked here: reconciliation and the position watch account for them.
+    this.execution.owns = (strategyId) => this.#byId.has(strategyId);
     this.orders = this.execution.cache.all;
   }
 
@@ -431,17 +433,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
 
   /** What the venue reports goes to the ExecutionEngine first; it calls `#book` for what it applied. */
   onOrderEvent(event: OrderEvent, order: Order): void {
-    // An order no strategy of this node owns (placed at the venue by someone else) is not booked here:
-    // reconciliation and the position watch account for it.
-    if (!this.#byId.has(order.strategyId)) {
-      this.foreignOrderEvents++;
-      return;
-    }
     this.execution.onOrderEvent(event, order);
   }
-
-  /** Reports about orders of no strategy of this node (live: orders placed at the venue by others). */
-  foreignOrderEvents = 0;
 
   /** Books an order event the ExecutionEngine applied: portfolio, trades, breakers, the hook, the strategy. */
   #book(event: OrderEvent, order: Order, entry: CachedOrder | null): void {

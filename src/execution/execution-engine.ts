@@ -57,6 +57,8 @@ export class ExecutionEngine implements ExecutionSink {
   readonly cache: OrderCache;
   readonly anomalies: ReportAnomalies = { duplicates: 0, outOfOrder: 0, unknown: 0 };
   #default: OrderRoute | null = null;
+  /** Whether a strategy id is one this engine's owner runs (orders of others are never adopted). */
+  owns: ((strategyId: string) => boolean) | null = null;
   /** Clients by symbol, for symbols not traded through the default client. */
   readonly #routes = new Map<string, OrderRoute>();
 
@@ -146,8 +148,9 @@ export class ExecutionEngine implements ExecutionSink {
         this.#late(order, event.type === 'OrderFilled' ? 'fill' : event.type === 'OrderUpdated' ? 'update' : statusOf(event.type));
         return;
       }
-      // Orders a client makes itself (the simulated venue's exit attachments) are adopted when they first show up.
-      if (event.type !== 'OrderSubmitted') {
+      // Orders a client makes itself (the simulated venue's exit attachments) are adopted when they first show
+      // up; an order of no strategy here (placed at the venue by someone else) is not.
+      if (event.type !== 'OrderSubmitted' || (this.owns !== null && !this.owns(order.strategyId))) {
         this.anomalies.unknown++;
         return;
       }
