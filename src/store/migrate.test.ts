@@ -86,7 +86,10 @@ describe('migrate', () => {
   it('ships migrations with increasing versions that apply cleanly to an empty database', async () => {
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await tables()).toEqual(
-      ['commands', 'equity_snapshots', 'fills', 'instruments', 'order_events', 'orders', 'positions', 'risk_events', 'runs', 'schema_migrations', 'settings', 'strategies', 'strategy_state'],
+      [
+        'api_audit', 'api_tokens', 'bots', 'broker_credentials', 'commands', 'equity_snapshots', 'fills', 'instruments', 'order_events', 'orders',
+        'positions', 'risk_events', 'runs', 'schema_migrations', 'sessions', 'settings', 'strategies', 'strategy_state', 'users',
+      ],
     );
   });
 });

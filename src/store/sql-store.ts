@@ -10,6 +10,8 @@ import type { OrderSide, OrderType, TimeInForce } from '../model/order.ts';
 import type { OrderStatus } from '../model/order-status.ts';
 import { appliedMigrations, migrate } from './migrate.ts';
 import * as commands from './commands-sql.ts';
+import { accessSql } from './access-sql.ts';
+import type { AccessStore } from './access-store.ts';
 import { postgresRunOwner } from './run-lock.ts';
 import { foldFills } from './positions.ts';
 import type { SqlConn, SqlDriver } from './sql.ts';
@@ -120,6 +122,7 @@ export async function createSqlStore(db: SqlDriver, opts: SqlStoreOptions = {}):
 class SqlStore implements Store {
   readonly kind: Store['kind'];
   readonly location: string;
+  readonly access: AccessStore;
   readonly #db: SqlDriver;
   readonly #maxBufferRows: number;
   #buf: CheckedBatch = emptyBatch();
@@ -145,6 +148,7 @@ class SqlStore implements Store {
     this.#db = db;
     this.kind = db.kind;
     this.location = db.location;
+    this.access = accessSql(db, () => this.#assertOpen());
     this.#maxBufferRows = Math.max(1, opts.maxBufferRows ?? 20_000);
     if (opts.flushIntervalMs !== undefined && opts.flushIntervalMs > 0) {
       this.#timer = setInterval(() => {

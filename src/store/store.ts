@@ -2,6 +2,7 @@
 // events, settings). One SQL dialect, two implementations: PGlite (embedded, a folder on disk) and
 // Postgres (`DATABASE_URL`). See docs/store.md.
 import type { OrderEventType } from '../model/events.ts';
+import type { AccessStore } from './access-store.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderSide, OrderType, TimeInForce } from '../model/order.ts';
 import type { OrderStatus } from '../model/order-status.ts';
@@ -286,6 +287,8 @@ export interface Store {
   readonly kind: StoreKind;
   /** Where the data lives: a directory, `memory://`, or the Postgres URL without its password. */
   readonly location: string;
+  /** Users, sessions, API tokens, broker credentials, bot definitions and the API audit (access-store.ts). */
+  readonly access: AccessStore;
 
   /**
    * Makes this process the one live owner of run `id` until close(): on Postgres a session advisory lock

@@ -24,6 +24,12 @@ export const TABLES: readonly TableInfo[] = [
   { name: 'risk_events', orderBy: 'id', identity: 'id' },
   { name: 'strategy_state', orderBy: 'run_id, strategy_id', since: 2 },
   { name: 'commands', orderBy: 'run_id, requested_ms, id', since: 3 },
+  { name: 'users', orderBy: 'username', since: 4 },
+  { name: 'sessions', orderBy: 'id_hash', since: 4 },
+  { name: 'api_tokens', orderBy: 'id', since: 4 },
+  { name: 'broker_credentials', orderBy: 'id', since: 4 },
+  { name: 'bots', orderBy: 'id', since: 4 },
+  { name: 'api_audit', orderBy: 'seq', identity: 'seq', since: 4 },
 ];
 
 /** The tables a store (or backup) at schema version `version` has. */

@@ -3,6 +3,7 @@
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_strategy_state.ts';
 import * as m003 from './003_commands.ts';
+import * as m004 from './004_access.ts';
 
 export interface Migration {
   readonly version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
