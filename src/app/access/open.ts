@@ -1,0 +1,42 @@
+// The access services over the store of a state folder (or DATABASE_URL), for the CLI: `sextant user` and
+// `sextant token` open the store the way `status` and `backup` do, act, and close it.
+import { join } from 'node:path';
+import { openStore } from '../../store/open.ts';
+import type { Store } from '../../store/store.ts';
+import { DEFAULT_STATE_DIR } from '../paper.ts';
+import { AuditLog } from './audit-log.ts';
+import { TokenService } from './tokens.ts';
+import { UserService } from './users.ts';
+
+export interface AccessServices {
+  readonly users: UserService;
+  readonly tokens: TokenService;
+  readonly audit: AuditLog;
+}
+
+export interface AccessStoreRequest {
+  readonly stateDir?: string;
+  /** Only open a store that exists (readers and changes to existing rows); else one is created. */
+  readonly mustExist?: boolean;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The services over one store (the server builds its own from its open store). */
+export function accessServices(store: Store, opts: { readonly now?: () => number } = {}): AccessServices {
+  return { users: new UserService(store.access, opts), tokens: new TokenService(store.access, opts), audit: new AuditLog(store.access, opts) };
+}
+
+/** Opens the store of `stateDir` (or DATABASE_URL), runs `fn` with the services, closes the store. */
+export async function withAccess<T>(r: AccessStoreRequest, fn: (s: AccessServices) => Promise<T>): Promise<T> {
+  const store = await openStore({
+    dir: join(r.stateDir ?? DEFAULT_STATE_DIR, 'db'),
+    existingField: '--state-dir',
+    ...(r.mustExist === true ? { mustExist: true } : {}),
+    ...(r.env ? { env: r.env } : {}),
+  });
+  try {
+    return await fn(accessServices(store));
+  } finally {
+    await store.close();
+  }
+}
