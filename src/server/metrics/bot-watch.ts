@@ -1,0 +1,283 @@
+// What the metrics know about one running bot beyond its status: counts of the order, fill and breaker
+// events seen on the node's bus, the submissions still waiting for their first fill, the running peak of
+// equity, and the links' connection history. Messages arrive through a bounded queue drained outside the
+// trading loop's call stack, in the bus's global order (one subscription to every topic), so a bar's
+// close is known before an order submitted after that bar.
+import type { BusMessage } from '../../core/event-bus.ts';
+import type { LiveNode, LiveStatus } from '../../engine/live-node.ts';
+import type { NodeTopics, OrderMessage, PushedBar } from '../../engine/node-bus.ts';
+import type { ConnectionState } from '../../execution/execution-client.ts';
+import type { RiskEvent } from '../../model/events.ts';
+import type { OrderType } from '../../model/order.ts';
+import { circuitBreakersFromConfig } from '../../risk/breakers/index.ts';
+import { DENY_REASON_CODES, denyReasonCode, type DenyReasonCode } from './deny-reasons.ts';
+
+/** The parts of a running node the metrics read: its bus, its status, its account and its feeds. */
+export type WatchedNode = Pick<LiveNode, 'bus' | 'status' | 'kernel' | 'node'>;
+
+/** Kinds of the venue-errors counter (a closed set). */
+export const VENUE_ERROR_KINDS = [
+  'order_rejected', 'command_rejected', 'connection_lost', 'feed_disconnected', 'feed_stale', 'feed_error', 'feed_rejected_frame', 'feed_gap',
+] as const;
+export type VenueErrorKind = (typeof VENUE_ERROR_KINDS)[number];
+
+/** Where the histograms' observations go (the metric families, labelled with the bot). */
+export interface Observations {
+  fillLatency(seconds: number): void;
+  slippage(orderType: OrderType, bps: number): void;
+}
+
+/** One scrape's view of a bot: the status and what is derived from the account at the same moment. */
+export interface BotSnapshot {
+  readonly status: LiveStatus;
+  readonly grossExposure: number;
+  readonly netExposure: number;
+  readonly realizedPnl: number;
+  readonly unrealizedPnl: number;
+  readonly commissions: number;
+  readonly peakEquity: number;
+  readonly drawdown: number;
+  /** Seconds since the stalest symbol's last bar closed, or null before any bar. */
+  readonly stalenessSeconds: number | null;
+}
+
+interface Submission {
+  readonly tsMs: number;
+  readonly type: OrderType;
+  /** The price slippage is measured against, or NaN when the order has none (trailing stops, no bar yet). */
+  readonly reference: number;
+  filled: boolean;
+}
+
+type AnyMessage = BusMessage<keyof NodeTopics & string, NodeTopics[keyof NodeTopics]>;
+
+/** Messages the queue may hold before the oldest is dropped (and counted by the bus). */
+export const QUEUE_CAPACITY = 65_536;
+
+export class BotWatch {
+  readonly orders = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, expired: 0 };
+  readonly denied = new Map<DenyReasonCode, number>();
+  fills = 0;
+  notional = 0;
+  readonly breakers = new Map<string, { tripped: boolean; trips: number }>();
+  readonly venueErrors = new Map<VenueErrorKind, number>();
+  readonly reconnects = { venue: 0, feed: 0 };
+  readonly #node: WatchedNode;
+  readonly #observe: Observations;
+  readonly #unsubscribe: () => void;
+  readonly #lastClose = new Map<string, number>();
+  readonly #working = new Map<string, Submission>();
+  #peak = Number.NEGATIVE_INFINITY;
+  #venueState: ConnectionState | null = null;
+  #venueConnectedOnce = false;
+  #venueSampledAt = Number.NEGATIVE_INFINITY;
+  #feedConnectedOnce = false;
+  #snapshot: BotSnapshot | null = null;
+
+  constructor(node: WatchedNode, observe: Observations) {
+    this.#node = node;
+    this.#observe = observe;
+    // Every configured breaker from the start (at 0, so the first trip is an increase), then the trips
+    // before the watch began: they are still the bot's.
+    const config = node.node.config.breakers;
+    if (config !== undefined) for (const b of circuitBreakersFromConfig(config)) this.breakers.set(b.name, { tripped: false, trips: 0 });
+    for (const e of node.kernel.riskEvents) this.#onRisk(e);
+    for (const code of DENY_REASON_CODES) this.denied.set(code, 0);
+    for (const kind of VENUE_ERROR_KINDS) this.venueErrors.set(kind, 0);
+    const status = node.status();
+    this.#peakAt(Math.max(status.equity, status.equity - status.pnl));
+    this.#sampleVenue(status);
+    this.#unsubscribe = node.bus.subscribe('*', (m) => this.#on(m), { name: 'metrics', queue: { capacity: QUEUE_CAPACITY } });
+  }
+
+  /** Stops watching (the queue's waiting messages are dropped). */
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  /** Messages the bus dropped from any queued subscriber of this node (this one, the store writer, the API). */
+  droppedMessages(): number {
+    let n = 0;
+    for (const s of this.#node.bus.stats()) n += s.dropped;
+    return n;
+  }
+
+  /**
+   * A market-data feed's status line kind (src/engine/venues.ts `onFeedStatus`): errors by kind, and a
+   * 'connected' after an earlier one is a reconnect.
+   */
+  feedStatus(kind: string): void {
+    if (kind === 'connected') {
+      if (this.#feedConnectedOnce) this.reconnects.feed++;
+      this.#feedConnectedOnce = true;
+      return;
+    }
+    const error = FEED_ERRORS[kind];
+    if (error !== undefined) this.#venueError(error);
+  }
+
+  /** The bot now, computed once per scrape (every family of one scrape reads the same snapshot). */
+  snapshot(): BotSnapshot {
+    if (this.#snapshot !== null) return this.#snapshot;
+    const status = this.#node.status();
+    this.#sampleVenue(status);
+    this.#peakAt(status.equity);
+    const p = this.#node.kernel.portfolio;
+    let unrealized = 0;
+    for (const pos of status.positions) unrealized += pos.unrealizedPnl;
+    const peak = this.#peak;
+    this.#snapshot = {
+      status, grossExposure: p.grossExposure(), netExposure: p.positionsValue(), realizedPnl: p.realizedPnl, unrealizedPnl: unrealized,
+      commissions: p.commissionPaid, peakEquity: peak,
+      drawdown: Number.isFinite(peak) && peak > 0 && Number.isFinite(status.equity) ? Math.max(0, (peak - status.equity) / peak) : 0,
+      stalenessSeconds: this.#staleness(status.nowMs),
+    };
+    // Kept for the rest of this scrape, then read afresh: a registry calls every family's collect in one
+    // synchronous pass, so the snapshot lives until the microtasks after it.
+    queueMicrotask(() => (this.#snapshot = null));
+    return this.#snapshot;
+  }
+
+  #on(m: AnyMessage): void {
+    switch (m.topic) {
+      case 'bar': {
+        const bar = m.payload as PushedBar;
+        this.#lastClose.set(bar.symbol, bar.close);
+        this.#peakAt(this.#node.kernel.portfolio.equity());
+        break;
+      }
+      case 'order':
+        this.#onOrder(m.payload as OrderMessage);
+        break;
+      case 'risk':
+        this.#onRisk(m.payload as RiskEvent);
+        break;
+      case 'strategy.error':
+        break; // counted from the status (it keeps every error of the process)
+    }
+    // The link's state between scrapes, at most once a second (status() is not free).
+    const now = performance.now();
+    if (now - this.#venueSampledAt >= 1000) this.#sampleVenue(this.#node.status());
+  }
+
+  #onOrder({ event: e, order }: OrderMessage): void {
+    switch (e.type) {
+      case 'OrderSubmitted': {
+        this.orders.submitted++;
+        this.#working.set(order.id, { tsMs: e.tsEventMs, type: order.type, reference: this.#reference(order.type, order.request.limitPrice, order.request.stopPrice, order.symbol), filled: false });
+        return;
+      }
+      case 'OrderAccepted':
+        this.orders.accepted++;
+        return;
+      case 'OrderDenied': {
+        const code = denyReasonCode(e.reason);
+        this.denied.set(code, (this.denied.get(code) ?? 0) + 1);
+        return;
+      }
+      case 'OrderRejected':
+        this.orders.rejected++;
+        this.#venueError('order_rejected');
+        this.#working.delete(order.id);
+        return;
+      case 'OrderCanceled':
+        this.orders.canceled++;
+        this.#working.delete(order.id);
+        return;
+      case 'OrderExpired':
+        this.orders.expired++;
+        this.#working.delete(order.id);
+        return;
+      case 'OrderFilled': {
+        const f = e.fill;
+        this.fills++;
+        this.notional += f.qty * f.price * (this.#node.node.feedOf(f.symbol)?.instrument.multiplier ?? 1);
+        const sub = this.#working.get(order.id);
+        if (sub !== undefined) {
+          if (!sub.filled) this.#observe.fillLatency(Math.max(0, f.tsEventMs - sub.tsMs) / 1000);
+          sub.filled = true;
+          if (sub.reference > 0) {
+            const sign = f.side === 'buy' ? 1 : -1;
+            this.#observe.slippage(sub.type, (sign * (f.price - sub.reference) / sub.reference) * 10_000);
+          }
+        }
+        if (e.status === 'filled') {
+          this.orders.filled++;
+          this.#working.delete(order.id);
+        }
+        this.#peakAt(this.#node.kernel.portfolio.equity());
+        return;
+      }
+      case 'OrderTriggered':
+      case 'OrderUpdated':
+        return;
+    }
+  }
+
+  /**
+   * The price an order's fills are compared with: the limit price of a limit or stop-limit order, the
+   * stop price of a stop order, and for a market order the close of the symbol's last bar before it was
+   * submitted (the price the strategy decided on, and the one pre-trade risk used). Trailing stops have none.
+   */
+  #reference(type: OrderType, limit: number | undefined, stop: number | undefined, symbol: string): number {
+    switch (type) {
+      case 'limit':
+      case 'stop-limit':
+        return limit ?? Number.NaN;
+      case 'stop':
+        return stop ?? Number.NaN;
+      case 'market':
+        return this.#lastClose.get(symbol) ?? Number.NaN;
+      case 'trailing-stop':
+        return Number.NaN;
+    }
+  }
+
+  #onRisk(e: RiskEvent): void {
+    if (e.breaker === undefined || (e.kind !== 'breaker-tripped' && e.kind !== 'breaker-reset')) return;
+    const b = this.breakers.get(e.breaker) ?? { tripped: false, trips: 0 };
+    if (e.kind === 'breaker-tripped') {
+      b.tripped = true;
+      b.trips++;
+    } else b.tripped = false;
+    this.breakers.set(e.breaker, b);
+  }
+
+  #venueError(kind: VenueErrorKind): void {
+    this.venueErrors.set(kind, (this.venueErrors.get(kind) ?? 0) + 1);
+  }
+
+  /**
+   * The broker link's state, sampled at every scrape and at most once a second as messages arrive: leaving 'connected' is a lost
+   * connection, coming back to it a reconnect (a flap shorter than the sampling is not seen).
+   */
+  #sampleVenue(status: LiveStatus): void {
+    this.#venueSampledAt = performance.now();
+    const state = status.venue?.connection ?? null;
+    if (state === null || state === this.#venueState) return;
+    if (this.#venueState === 'connected') this.#venueError('connection_lost');
+    if (state === 'connected') {
+      if (this.#venueConnectedOnce) this.reconnects.venue++;
+      this.#venueConnectedOnce = true;
+    }
+    this.#venueState = state;
+  }
+
+  #peakAt(equity: number): void {
+    if (Number.isFinite(equity) && equity > this.#peak) this.#peak = equity;
+  }
+
+  #staleness(nowMs: number): number | null {
+    let oldestClose = Number.POSITIVE_INFINITY;
+    for (const f of this.#node.node.feeds) {
+      const s = f.series;
+      if (f.venueSlot < 0 || s.length === 0) continue;
+      oldestClose = Math.min(oldestClose, s.time[s.length - 1]! + s.timeframeMs);
+    }
+    return Number.isFinite(oldestClose) ? Math.max(0, nowMs - oldestClose) / 1000 : null;
+  }
+}
+
+const FEED_ERRORS: Readonly<Record<string, VenueErrorKind>> = {
+  disconnected: 'feed_disconnected', stale: 'feed_stale', error: 'feed_error', 'rejected-frame': 'feed_rejected_frame', gap: 'feed_gap',
+};
