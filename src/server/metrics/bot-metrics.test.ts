@@ -147,6 +147,10 @@ describe('bot metrics on a paper replay', () => {
     expect(samplesOf(s, 'sextant_venue_connection_state', a)).toEqual([]);
     expect(valueOf(s, 'sextant_reconciliation_corrections_total', { ...a, source: 'positions' })).toBe(0);
     expect(valueOf(s, 'sextant_bus_messages_dropped_total', a)).toBe(0);
+    // Each bot's watch is one queued subscriber to every topic: delivered outside the publishing call stack.
+    const watches = node.bus.stats().filter((x) => x.name === 'metrics');
+    expect(watches.map((x) => x.topic)).toEqual(['*', '*']);
+    expect(watches[0]!.delivered).toBeGreaterThan(160 + submitted);
     expect(valueOf(s, 'sextant_strategy_errors_total', a)).toBe(0);
 
     // The operator's halt shows at the next scrape.
