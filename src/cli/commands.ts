@@ -14,6 +14,8 @@ const runJsonFlag = (what: string): FlagDef => flag.input('run', `a file written
 export const GROUPS: readonly GroupDef[] = [
   { name: 'data', summary: 'import or download bars into the Parquet warehouse and list them' },
   { name: 'new', summary: 'write a new strategy from a commented template, with a test' },
+  { name: 'user', summary: 'users of the API server and dashboard: add, change password, list, remove' },
+  { name: 'token', summary: 'API tokens for scripts (Authorization: Bearer): create, list, revoke' },
 ];
 
 /** The watchdog's budget for one strategy callback (user strategy code): paper restarts without the strategy, backtest ends. */
@@ -366,6 +368,65 @@ export const COMMANDS: readonly CommandDef[] = [
     summary: 'the built-in strategies on the synthetic market, as a comparison table',
     flags: [flag.num('seed', '<n>', 'seed of the synthetic market', SEED_RANGE, '42', { default: '42' })],
     examples: ['sextant demo --seed 7'],
+  },
+  {
+    path: ['user', 'add'],
+    summary: 'add a user of the API server; prints a generated password once unless --password-stdin gives one',
+    args: [{ name: 'username', required: true, description: 'a lower-case letter, then 2 to 31 lower-case letters, digits, "_", "." or "-"', sample: 'alice' }],
+    flags: [
+      flag.choice('role', ['read', 'trade', 'admin'], 'what the user may do: read < trade < admin', { default: 'read' }),
+      flag.bool('password-stdin', 'read the password (12 characters or more) from the first line of stdin'),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant user add alice --role trade', "printf '%s\\n' \"$PW\" | sextant user add bob --password-stdin"],
+    notes: ['The store is the one of --state-dir, or DATABASE_URL when set (as for status and backup).'],
+  },
+  {
+    path: ['user', 'passwd'],
+    summary: "set a user's password; prints a generated one once unless --password-stdin gives one",
+    args: [{ name: 'username', required: true, description: 'an existing user', sample: 'alice' }],
+    flags: [flag.bool('password-stdin', 'read the new password (12 characters or more) from the first line of stdin'), STATE_DIR_FLAG],
+    examples: ['sextant user passwd alice'],
+  },
+  {
+    path: ['user', 'list'],
+    summary: 'list the users and their roles (never their password hashes)',
+    flags: [JSON_FLAG, STATE_DIR_FLAG],
+    examples: ['sextant user list --json -'],
+  },
+  {
+    path: ['user', 'remove'],
+    summary: 'remove a user and end their sessions',
+    args: [{ name: 'username', required: true, description: 'an existing user', sample: 'alice' }],
+    flags: [STATE_DIR_FLAG],
+    examples: ['sextant user remove alice'],
+  },
+  {
+    path: ['token', 'create'],
+    summary: 'create an API token and print it once (only its hash is stored)',
+    flags: [
+      flag.str('name', '<name>', 'what the token is for', 'ci-reports', { required: true }),
+      flag.choice('scope', ['read', 'trade', 'admin'], 'what the token may do: read < trade < admin', { required: true }),
+      flag.str('user', '<username>', "the user it acts for: it never does more than that user's role, and dies with the user", 'alice'),
+      flag.num('ttl-days', '<days>', 'expire after this many days', { min: 0, minExclusive: true, max: 3650 }, '90', { default: 'never' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant token create --name ci-reports --scope read --ttl-days 90'],
+  },
+  {
+    path: ['token', 'list'],
+    summary: 'list the API tokens: scope, user, expiry, last use, revoked (never the tokens themselves)',
+    flags: [JSON_FLAG, STATE_DIR_FLAG],
+    examples: ['sextant token list'],
+  },
+  {
+    path: ['token', 'revoke'],
+    summary: 'revoke an API token at once',
+    args: [{ name: 'id', required: true, description: 'the token id (sextant token list)', sample: '0123456789abcdef' }],
+    flags: [STATE_DIR_FLAG],
+    examples: ['sextant token revoke 0123456789abcdef'],
   },
   {
     path: ['new', 'strategy'],

@@ -30,4 +30,11 @@ export const LOADERS: Record<string, () => Promise<CommandRun>> = {
   'option': async () => (await import('./option-command.ts')).run,
   'demo': async () => (await import('./demo-command.ts')).run,
   'new strategy': async () => (await import('./new-command.ts')).run,
+  'user add': async () => (await import('./user-command.ts')).runAdd,
+  'user passwd': async () => (await import('./user-command.ts')).runPasswd,
+  'user list': async () => (await import('./user-command.ts')).runList,
+  'user remove': async () => (await import('./user-command.ts')).runRemove,
+  'token create': async () => (await import('./token-command.ts')).runCreate,
+  'token list': async () => (await import('./token-command.ts')).runList,
+  'token revoke': async () => (await import('./token-command.ts')).runRevoke,
 };
