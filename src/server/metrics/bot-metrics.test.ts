@@ -210,7 +210,8 @@ describe('bot metrics on a live node', () => {
     expect(valueOf(s, 'sextant_venue_connection_state', { ...l, state: 'connected' })).toBe(1);
     expect(valueOf(s, 'sextant_reconnects_total', { ...l, link: 'venue' })).toBe(1);
 
-    for (const kind of ['connected', 'disconnected', 'connected', 'stale', 'fresh', 'backfilled']) metrics.feedStatus('live', kind);
+    for (const kind of ['connected', 'disconnected', 'connected', 'stale', 'fresh', 'backfilled', 'constructor', 'toString']) metrics.feedStatus('live', kind);
+    metrics.feedStatus('no-such-bot', 'disconnected');
     s = await scrape(registry);
     expect(valueOf(s, 'sextant_reconnects_total', { ...l, link: 'feed' })).toBe(1);
     expect(valueOf(s, 'sextant_venue_errors_total', { ...l, kind: 'feed_disconnected' })).toBe(1);

@@ -112,7 +112,7 @@ export class BotWatch {
       this.#feedConnectedOnce = true;
       return;
     }
-    const error = FEED_ERRORS[kind];
+    const error = FEED_ERRORS.get(kind);
     if (error !== undefined) this.#venueError(error);
   }
 
@@ -278,6 +278,7 @@ export class BotWatch {
   }
 }
 
-const FEED_ERRORS: Readonly<Record<string, VenueErrorKind>> = {
-  disconnected: 'feed_disconnected', stale: 'feed_stale', error: 'feed_error', 'rejected-frame': 'feed_rejected_frame', gap: 'feed_gap',
-};
+/** Feed status kinds that are errors (a Map: a kind such as 'constructor' must not find a prototype member). */
+const FEED_ERRORS: ReadonlyMap<string, VenueErrorKind> = new Map([
+  ['disconnected', 'feed_disconnected'], ['stale', 'feed_stale'], ['error', 'feed_error'], ['rejected-frame', 'feed_rejected_frame'], ['gap', 'feed_gap'],
+]);
