@@ -5,6 +5,8 @@ import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import { DEFAULT_STATE_DIR } from '../paper.ts';
 import { AuditLog } from './audit-log.ts';
+import { BotDefinitions } from './bots.ts';
+import { SessionService } from './sessions.ts';
 import { TokenService } from './tokens.ts';
 import { UserService } from './users.ts';
 
@@ -12,6 +14,8 @@ export interface AccessServices {
   readonly users: UserService;
   readonly tokens: TokenService;
   readonly audit: AuditLog;
+  readonly sessions: SessionService;
+  readonly bots: BotDefinitions;
 }
 
 export interface AccessStoreRequest {
@@ -21,9 +25,13 @@ export interface AccessStoreRequest {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The services over one store (the server builds its own from its open store). */
+/** The services over one store (the credential vault also needs the master key: CredentialVault.open). */
 export function accessServices(store: Store, opts: { readonly now?: () => number } = {}): AccessServices {
-  return { users: new UserService(store.access, opts), tokens: new TokenService(store.access, opts), audit: new AuditLog(store.access, opts) };
+  const a = store.access;
+  return {
+    users: new UserService(a, opts), tokens: new TokenService(a, opts), audit: new AuditLog(a, opts),
+    sessions: new SessionService(a, opts), bots: new BotDefinitions(a, opts),
+  };
 }
 
 /** Opens the store of `stateDir` (or DATABASE_URL), runs `fn` with the services, closes the store. */
