@@ -21,7 +21,7 @@ import type { Store } from '../store/store.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
 import { loadMarketData } from './market-data.ts';
 import { planPaperRun, type PaperRunPlan, type StoredPaperConfig } from './paper-runs.ts';
-import { loadRiskConfig } from './risk-config.ts';
+import { loadRiskConfig, type RunRiskConfig } from './risk-config.ts';
 import { MarketHoursCheck } from '../risk/checks/market-hours.ts';
 import { applyInstrumentSettings } from './instrument-flags.ts';
 import { checkRunSettings } from './run-settings.ts';
@@ -57,6 +57,8 @@ export interface PaperRequest {
   readonly alwaysOpen?: boolean;
   /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */
   readonly riskFile?: string;
+  /** The same as an object (a request body); wins over `riskFile`. */
+  readonly risk?: RunRiskConfig;
   /** `--asset`, `--instrument key=value`: the instruments' terms (lots, multiplier, margin, per-unit commission). */
   readonly asset?: string;
   readonly instrument?: readonly string[] | Readonly<Record<string, string>>;
@@ -81,6 +83,8 @@ export interface PaperRequest {
   readonly positionCheckSec?: number;
   /** Venue feeds: bars of recent history replayed into the strategies before trading (default 200). */
   readonly warmupBars?: number;
+  /** Where the venue's keys are read (default: the process environment; the server passes its stored keys). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const DEFAULT_STATE_DIR = '.sextant';
@@ -118,6 +122,8 @@ export interface PaperStart {
 export interface PaperSession extends PaperStart {
   /** The running node for other callers in this process (commands go through the store like everyone's). */
   readonly handle: LocalNodeHandle;
+  /** The node's side of every command, and its status, positions and orders as the app's views. */
+  readonly control: PaperNodeControl;
   /** Resolves when trading has ended (duration, feed end, stop). */
   readonly done: Promise<void>;
   stop(): Promise<void>;
@@ -137,97 +143,119 @@ function checkRequest(r: PaperRequest): void {
   if (r.stateDir === '') throw new ConfigError('--state-dir must not be empty', { field: '--state-dir' });
 }
 
+/** A node built for a run (new or resumed), not yet restored. */
+interface BuiltNode {
+  readonly node: LiveNode;
+  readonly plan: PaperRunPlan;
+  readonly settings: PaperSettings;
+  readonly strategyIds: readonly string[];
+}
+
+/**
+ * Settles the run on `store` (new or resumed), locks it and builds its node: strategies, instruments, the
+ * feed, the broker link of a live run. `onBroker` gets the broker link as soon as it exists (the caller
+ * disconnects it if anything later fails).
+ */
+async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b: BrokerLink) => void): Promise<BuiltNode> {
+  const speed = request.speed ?? 1;
+  let broker: BrokerLink | undefined;
+  // Venue names as the registry spells them (`ccxt:binance` is `binance`), checked before anything opens.
+  const named = (v: string | undefined, flag: string): string | undefined => (v === undefined ? undefined : parseVenue(v, flag).name);
+  const plan = await planPaperRun({ ...request, venue: named(request.venue, '--venue'), feed: named(request.feed, '--feed') }, store);
+  // One live owner per run: a second process on the same run (Postgres) stops here, before any order.
+  await store.lockRun(plan.runId);
+  const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size, asset: plan.asset, instrument: plan.instrument, timeframe: plan.timeframe });
+  let barMs = plan.barMs ?? 1000;
+  const clockless = plan.replay !== undefined;
+  const strategies = await Promise.all(
+    plan.strategies.map(async (spec, i) => {
+      const [name, alloc] = spec.split(':') as [string, string | undefined];
+      const allocation = alloc === undefined ? undefined : Number(alloc);
+      if (allocation !== undefined && !(allocation > 0)) throw new ConfigError(`allocation of ${name} must be a positive number, got "${alloc}"`, { field: '--strategy' });
+      const loaded = await loadStrategy(name);
+      const config = parseStrategyConfig(name, loaded.cls, plan.params);
+      const id = plan.strategies.filter((s) => s.split(':')[0] === name).length > 1 ? `${name}-${i + 1}` : name;
+      return { strategy: new loaded.cls(config), id, allocation, name, config: config as never };
+    }),
+  );
+  let instruments: Instrument[];
+  let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
+  const venue = plan.venue === undefined ? undefined : parseVenue(plan.venue, '--venue');
+  const feedVenue = plan.feed === undefined ? undefined : parseVenue(plan.feed, '--feed');
+  const conn: VenueConnection = {
+    testnet: request.testnet === true, baseUrl: request.baseUrl, streamUrl: request.streamUrl, env: request.env ?? process.env, symbols: plan.symbols, ib: request.ib,
+    // Every feed event but a plain (re)connect is the operator's to see: a 'feed' risk event of the run.
+    onFeedStatus: (kind, reason) => {
+      if (kind !== 'connected') store.appendRiskEvents([{ runId: plan.runId, tsMs: Date.now(), kind: 'feed', reason }]);
+    },
+  };
+  let cash = run.cash;
+  if (venue !== undefined) {
+    const relay = new SinkRelay();
+    const client = await createBrokerClient(venue, conn, relay);
+    broker = { client, relay, positionCheckEveryMs: (request.positionCheckSec ?? 30) * 1000 };
+    onBroker(broker);
+    if (plan.resumed === null) cash = await startingCash(client, plan.symbols, request.cash);
+  }
+  if (feedVenue !== undefined) {
+    instruments = plan.symbols.map((sym) => applyInstrumentSettings(venueInstrument(sym), run.instrument));
+    const timeframe = plan.timeframe ?? '1m';
+    barMs = timeframeMs(parseTimeframe(timeframe));
+    feed = await createVenueFeed(feedVenue, conn, timeframe);
+  } else if (plan.replay !== undefined) {
+    const market = loadMarketData([plan.replay], { skipBadRows: false, instrument: run.instrument, timeframe: run.timeframe });
+    instruments = market.instruments;
+    barMs = market.series[0]?.timeframeMs ?? 0;
+    // A replay resumes after the last bar processed before a restart.
+    feed = (resumeAfterMs: number) => new ReplayFeed({ series: market.series, speed, fromMs: Number.isFinite(resumeAfterMs) ? resumeAfterMs + 1 : undefined });
+  } else {
+    instruments = plan.symbols.map((sym, i) => applyInstrumentSettings(instrumentFor(sym, i), run.instrument));
+    feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: request.seed ?? 42, tickMs: request.tickMs ?? 100, barMs, alwaysOpen: request.alwaysOpen });
+  }
+  const node = new LiveNode({
+    runId: plan.runId, kind: venue === undefined ? 'paper' : 'live', broker, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash, sizer: run.sizer,
+    venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
+    matchOn: clockless ? 'bars' : 'quotes', barMs, ...(request.risk ?? loadRiskConfig(request.riskFile)), haltOnStrategyError: request.haltOnStrategyError === true,
+    warmupBars: feedVenue === undefined ? 0 : (request.warmupBars ?? 200),
+    // A real venue: an order that must execute at once waits for its market's session (equities).
+    extraChecks: venue === undefined ? undefined : [new MarketHoursCheck(instruments)],
+    runConfig: {
+      strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
+      speed: Number.isFinite(speed) ? speed : 'max', barMs, cash, commission: run.commission, size: run.sizeText,
+      asset: plan.asset ?? null, instrument: plan.instrument ? [...plan.instrument] : null, timeframe: plan.timeframe ?? null,
+      venue: plan.venue ?? null, feed: plan.feed ?? null,
+    } satisfies StoredPaperConfig,
+  });
+  const settings: PaperSettings = { cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
+  return { node, plan, settings, strategyIds: strategies.map((s) => s.id) };
+}
+
 /**
  * Opens the store, settles the run (new or resumed), restores it and starts trading. `onReady` is called
- * once restored, before the first bar or quote; `onStatus` every second from then on.
+ * once restored, before the first bar or quote; `onStatus` every second from then on. With `host`, the run
+ * is one of several in a process that owns the store (the API server): see startHosted.
  */
-export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void): Promise<PaperSession> {
+export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void, host?: PaperHost): Promise<PaperSession> {
   checkRequest(request);
+  if (host !== undefined) return startHosted(request, host, onStatus, onReady);
   const heapMb = heapLimitMb(request.maxHeapMb);
   const stateDir = request.stateDir ?? DEFAULT_STATE_DIR;
   mkdirSync(stateDir, { recursive: true });
-  const speed = request.speed ?? 1;
   const store = await openStore({ dir: join(stateDir, 'db') });
   let releaseExit: (() => void) | undefined;
   let broker: BrokerLink | undefined;
   try {
-    // Venue names as the registry spells them (`ccxt:binance` is `binance`), checked before anything opens.
-    const named = (v: string | undefined, flag: string): string | undefined => (v === undefined ? undefined : parseVenue(v, flag).name);
-    const plan = await planPaperRun({ ...request, venue: named(request.venue, '--venue'), feed: named(request.feed, '--feed') }, store);
-    // One live owner per run: a second process on the same run (Postgres) stops here, before any order.
-    await store.lockRun(plan.runId);
-    const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size, asset: plan.asset, instrument: plan.instrument, timeframe: plan.timeframe });
-    let barMs = plan.barMs ?? 1000;
-    const clockless = plan.replay !== undefined;
-    const strategies = await Promise.all(
-      plan.strategies.map(async (spec, i) => {
-        const [name, alloc] = spec.split(':') as [string, string | undefined];
-        const allocation = alloc === undefined ? undefined : Number(alloc);
-        if (allocation !== undefined && !(allocation > 0)) throw new ConfigError(`allocation of ${name} must be a positive number, got "${alloc}"`, { field: '--strategy' });
-        const loaded = await loadStrategy(name);
-        const config = parseStrategyConfig(name, loaded.cls, plan.params);
-        const id = plan.strategies.filter((s) => s.split(':')[0] === name).length > 1 ? `${name}-${i + 1}` : name;
-        return { strategy: new loaded.cls(config), id, allocation, name, config: config as never };
-      }),
-    );
-    let instruments: Instrument[];
-    let feed: LiveFeed | ((resumeAfterMs: number) => LiveFeed);
-    const venue = plan.venue === undefined ? undefined : parseVenue(plan.venue, '--venue');
-    const feedVenue = plan.feed === undefined ? undefined : parseVenue(plan.feed, '--feed');
-    const conn: VenueConnection = {
-      testnet: request.testnet === true, baseUrl: request.baseUrl, streamUrl: request.streamUrl, env: process.env, symbols: plan.symbols, ib: request.ib,
-      // Every feed event but a plain (re)connect is the operator's to see: a 'feed' risk event of the run.
-      onFeedStatus: (kind, reason) => {
-        if (kind !== 'connected') store.appendRiskEvents([{ runId: plan.runId, tsMs: Date.now(), kind: 'feed', reason }]);
-      },
-    };
-    let cash = run.cash;
-    if (venue !== undefined) {
-      const relay = new SinkRelay();
-      const client = await createBrokerClient(venue, conn, relay);
-      broker = { client, relay, positionCheckEveryMs: (request.positionCheckSec ?? 30) * 1000 };
-      if (plan.resumed === null) cash = await startingCash(client, plan.symbols, request.cash);
-    }
-    if (feedVenue !== undefined) {
-      instruments = plan.symbols.map((sym) => applyInstrumentSettings(venueInstrument(sym), run.instrument));
-      const timeframe = plan.timeframe ?? '1m';
-      barMs = timeframeMs(parseTimeframe(timeframe));
-      feed = await createVenueFeed(feedVenue, conn, timeframe);
-    } else if (plan.replay !== undefined) {
-      const market = loadMarketData([plan.replay], { skipBadRows: false, instrument: run.instrument, timeframe: run.timeframe });
-      instruments = market.instruments;
-      barMs = market.series[0]?.timeframeMs ?? 0;
-      // A replay resumes after the last bar processed before a restart.
-      feed = (resumeAfterMs: number) => new ReplayFeed({ series: market.series, speed, fromMs: Number.isFinite(resumeAfterMs) ? resumeAfterMs + 1 : undefined });
-    } else {
-      instruments = plan.symbols.map((sym, i) => applyInstrumentSettings(instrumentFor(sym, i), run.instrument));
-      feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: request.seed ?? 42, tickMs: request.tickMs ?? 100, barMs, alwaysOpen: request.alwaysOpen });
-    }
-    const node = new LiveNode({
-      runId: plan.runId, kind: venue === undefined ? 'paper' : 'live', broker, instruments, strategies, feed, store, clock: clockless ? undefined : new RealClock(), cash, sizer: run.sizer,
-      venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
-      matchOn: clockless ? 'bars' : 'quotes', barMs, ...loadRiskConfig(request.riskFile), haltOnStrategyError: request.haltOnStrategyError === true,
-      warmupBars: feedVenue === undefined ? 0 : (request.warmupBars ?? 200),
-      // A real venue: an order that must execute at once waits for its market's session (equities).
-      extraChecks: venue === undefined ? undefined : [new MarketHoursCheck(instruments)],
-      runConfig: {
-        strategies: [...plan.strategies], params: { ...plan.params }, symbols: instruments.map((i) => i.symbol), replay: plan.replay ?? null,
-        speed: Number.isFinite(speed) ? speed : 'max', barMs, cash, commission: run.commission, size: run.sizeText,
-        asset: plan.asset ?? null, instrument: plan.instrument ? [...plan.instrument] : null, timeframe: plan.timeframe ?? null,
-        venue: plan.venue ?? null, feed: plan.feed ?? null,
-      } satisfies StoredPaperConfig,
-    });
+    const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b));
     // Strategy code cannot end the process from here on (onLoad, onStart, every bar, onStop).
     releaseExit = blockProcessExit();
     await node.restore();
-    const settings: PaperSettings = { cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
     const statusFile = join(stateDir, 'status.json');
     writeFileSync(join(stateDir, 'paper.pid'), String(process.pid));
     // The control channel (docs/operations.md, "Kill switch"): commands for this run come through the store,
     // taken by this process only. Whatever was left pending for an earlier process expires unexecuted; the
     // file the kill switch used before the channel existed is ignored and removed.
     rmSync(join(stateDir, 'control.json'), { force: true });
-    const control = new PaperNodeControl(node, store, plan.runId, strategies.map((s) => s.id));
+    const control = new PaperNodeControl(node, store, plan.runId, strategyIds);
     let handle: LocalNodeHandle | null = null;
     const processor = new CommandProcessor(store, plan.runId, control, {
       node: control.nodeId,
@@ -262,12 +290,61 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       await store.close();
     });
     if (request.durationSec !== undefined) stopper = setLongTimeout(() => void node.stop(), request.durationSec * 1000);
-    return { node, store, plan, settings, handle, done, stop: () => node.stop() };
+    return { node, store, plan, settings, handle, control, done, stop: () => node.stop() };
   } catch (e) {
     releaseExit?.();
     // The venue's link is closed too (its sockets would keep the process alive); working orders stay there.
     await broker?.client.disconnect().catch(() => undefined);
     await store.close();
+    throw e;
+  }
+}
+
+/** A process that hosts several runs on one store it owns (the API server). */
+export interface PaperHost {
+  readonly store: Store;
+}
+
+/**
+ * One run among several in a process that owns the store (`sextant serve`): no state folder, pid file,
+ * status file or control endpoint (the host's API is the way in), and the store stays open when the run
+ * ends. Commands still go through the store's commands table and the run's CommandProcessor.
+ */
+async function startHosted(request: PaperRequest, host: PaperHost, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void): Promise<PaperSession> {
+  const store = host.store;
+  let releaseExit: (() => void) | undefined;
+  let broker: BrokerLink | undefined;
+  try {
+    const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b));
+    releaseExit = blockProcessExit();
+    await node.restore();
+    const control = new PaperNodeControl(node, store, plan.runId, strategyIds);
+    let handle: LocalNodeHandle | null = null;
+    const processor = new CommandProcessor(store, plan.runId, control, {
+      node: control.nodeId,
+      onFinished: (rec) => handle?.publish({ topic: 'command', command: replyOf(rec) }),
+    });
+    handle = new LocalNodeHandle(plan.runId, store, control, processor);
+    await processor.start();
+    const report = (): void => {
+      onStatus?.(node.status());
+      handle.publish({ topic: 'status', status: control.status() });
+    };
+    report();
+    onReady?.({ node, store, plan, settings });
+    const timer = setInterval(report, 1000);
+    let stopper: LongTimer | undefined;
+    const done = node.trade().finally(async () => {
+      releaseExit?.();
+      clearInterval(timer);
+      stopper?.clear();
+      await processor.close();
+    });
+    if (request.durationSec !== undefined) stopper = setLongTimeout(() => void node.stop(), request.durationSec * 1000);
+    return { node, store, plan, settings, handle, control, done, stop: () => node.stop() };
+  } catch (e) {
+    releaseExit?.();
+    await (broker as BrokerLink | undefined)?.client.disconnect().catch(() => undefined);
     throw e;
   }
 }

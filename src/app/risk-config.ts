@@ -18,16 +18,21 @@ export function loadRiskConfig(path: string | undefined): RunRiskConfig {
   } catch (e) {
     throw new ConfigError(`cannot read risk config: ${e instanceof Error ? e.message : String(e)}`, { file: path, field: '--risk' });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('risk config must be an object { "checks": {...}, "breakers": {...} }', { file: path });
+  return parseRunRiskConfig(raw, path);
+}
+
+/** `{ "checks": {...}, "breakers": {...} }` from a file (`file` names it in errors) or a request body. */
+export function parseRunRiskConfig(raw: unknown, file?: string): RunRiskConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('risk config must be an object { "checks": {...}, "breakers": {...} }', { file, field: file === undefined ? 'risk' : undefined });
   const { checks, breakers, ...rest } = raw as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new ConfigError(`unknown key "${unknown[0]}" (expected "checks" and/or "breakers")`, { file: path, field: unknown[0] });
+  if (unknown.length) throw new ConfigError(`unknown key "${unknown[0]}" (expected "checks" and/or "breakers")`, { file, field: file === undefined ? `risk.${unknown[0]}` : unknown[0] });
   try {
     return {
       riskConfig: checks === undefined ? undefined : (parseRiskConfig(checks as RiskConfig) as RiskConfig),
       breakers: breakers === undefined ? undefined : (parseCircuitBreakerConfig(breakers as CircuitBreakerConfig) as CircuitBreakerConfig),
     };
   } catch (e) {
-    throw new ConfigError(e instanceof Error ? e.message : String(e), { file: path });
+    throw new ConfigError(e instanceof Error ? e.message : String(e), { file, field: file === undefined ? 'risk' : undefined });
   }
 }

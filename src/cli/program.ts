@@ -10,7 +10,7 @@ import { commandPathOf } from './command-path.ts';
 import { COMMANDS, CONFIG_FLAG, GROUPS, commandName, findCommand } from './commands.ts';
 import { allowedText, flagUsage, type CommandDef, type CommandRun, type FlagDef } from './spec.ts';
 import { checkValue, flagError } from './validate.ts';
-import { packageVersion } from './version.ts';
+import { packageVersion } from '../app/version.ts';
 import { EXIT_CODES_TEXT } from './exit-codes.ts';
 
 export type ParseOutcome = { readonly kind: 'run'; readonly def: CommandDef; readonly args: ParsedArgs } | { readonly kind: 'done'; readonly code: number };

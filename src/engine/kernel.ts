@@ -296,6 +296,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     }
   }
 
+  /** The circuit breakers (state and manual reset for operators), or null when the run has none. */
+  get breakerSet(): CircuitBreakerSet | null {
+    return this.#breakers;
+  }
+
   get hasBreakers(): boolean {
     return this.#breakers !== null;
   }

@@ -44,8 +44,8 @@ describe('the CLI entry', () => {
     const { files, packages } = graph(join(ROOT, 'src/cli/main.ts'));
     const rel = [...files].map((f) => f.slice(ROOT.length + 1)).sort();
     expect(rel).toEqual([
-      'src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/exit-codes.ts', 'src/cli/flags.ts', 'src/cli/loaders.ts', 'src/cli/main.ts', 'src/cli/program.ts',
-      'src/cli/spec.ts', 'src/cli/validate.ts', 'src/cli/version.ts', 'src/core/errors.ts',
+      'src/app/version.ts', 'src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/exit-codes.ts', 'src/cli/flags.ts', 'src/cli/loaders.ts', 'src/cli/main.ts',
+      'src/cli/program.ts', 'src/cli/spec.ts', 'src/cli/validate.ts', 'src/core/errors.ts',
     ]);
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     expect([...packages].filter((p) => !builtins.has(p))).toEqual(['commander']);
@@ -99,7 +99,7 @@ function loadedBy(argv: string[]): { code: number | null; files: string[]; packa
 }
 
 describe('a real sextant process', () => {
-  const light = ['src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/exit-codes.ts', 'src/cli/flags.ts', 'src/cli/loaders.ts', 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/spec.ts', 'src/cli/validate.ts', 'src/cli/version.ts', 'src/core/errors.ts'];
+  const light = ['src/app/version.ts', 'src/cli/command-path.ts', 'src/cli/commands.ts', 'src/cli/exit-codes.ts', 'src/cli/flags.ts', 'src/cli/loaders.ts', 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/spec.ts', 'src/cli/validate.ts', 'src/core/errors.ts'];
 
   it.each([[['--help']], [['backtest', '--help']], [['backtest', '--cash', '0x10']]])('%j loads only the parser and the definitions', (argv) => {
     const r = loadedBy(argv);

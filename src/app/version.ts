@@ -1,4 +1,4 @@
-// The version printed by `sextant --version`: the package.json above this module (found by walking up, so it
+// The version of this Sextant (`sextant --version`, the API's /version): the package.json above this module (found by walking up, so it
 // works from the sources and from a build output alike).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

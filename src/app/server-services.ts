@@ -1,0 +1,69 @@
+// What the API server is a transport over: the app's services on one store the server process owns (its
+// bots, users, sessions, tokens, encrypted broker keys, the audit of mutations, research jobs and settings).
+// Built here so that the server never names a store (dependency rule: server → app only).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/store.ts';
+import { AuditLog } from './access/audit-log.ts';
+import { SessionService } from './access/sessions.ts';
+import { TokenService } from './access/tokens.ts';
+import { UserService } from './access/users.ts';
+import { CredentialVault } from './access/vault.ts';
+import { BotService } from './bots/bot-service.ts';
+import { envForVenue } from './bots/venue-credentials.ts';
+import { BotQueries } from './bots/bot-queries.ts';
+import { SettingsService } from './settings-service.ts';
+
+export interface ServerServices {
+  readonly bots: BotService;
+  readonly queries: BotQueries;
+  readonly users: UserService;
+  readonly sessions: SessionService;
+  readonly tokens: TokenService;
+  readonly vault: CredentialVault;
+  readonly audit: AuditLog;
+  readonly settings: SettingsService;
+  /** Where the store is (a folder or a redacted URL): for server info. */
+  readonly storeLocation: string;
+  readonly storeKind: 'pglite' | 'postgres';
+  /** Stops the bots (their desired state kept) and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ServerServicesOptions {
+  /** The data folder: the embedded store (`<dir>/db`) and the master key file. */
+  readonly stateDir: string;
+  /** `postgres://…` or `memory://` instead of the folder's embedded store (default: DATABASE_URL, else the folder). */
+  readonly url?: string;
+  /** Database schema (tests, tenants). */
+  readonly schema?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function openServerServices(opts: ServerServicesOptions): Promise<ServerServices> {
+  mkdirSync(opts.stateDir, { recursive: true });
+  const store = await openStore({ url: opts.url, dir: join(opts.stateDir, 'db'), schema: opts.schema, env: opts.env });
+  try {
+    return await servicesOn(store, opts);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** The services on an open store (closed by `close()`). Bots last asked to run are started again. */
+export async function servicesOn(store: Store, opts: ServerServicesOptions): Promise<ServerServices> {
+  const access = store.access;
+  const vault = CredentialVault.open(access, { dataDir: opts.stateDir, env: opts.env });
+  const bots = new BotService(store, { envFor: (venue) => envForVenue(vault, venue) });
+  await bots.init();
+  return {
+    bots, queries: new BotQueries(store, bots), users: new UserService(access), sessions: new SessionService(access), tokens: new TokenService(access),
+    vault, audit: new AuditLog(access), settings: new SettingsService(store), storeLocation: store.location, storeKind: store.location.startsWith('postgres') ? 'postgres' : 'pglite',
+    close: async () => {
+      await bots.close();
+      await store.close();
+    },
+  };
+}

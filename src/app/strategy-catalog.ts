@@ -1,0 +1,23 @@
+// The built-in strategies with their rules and parameters: `sextant strategies` prints it, the API serves it
+// (with each strategy's JSON Schema, so a client can render a form and validate it the same way).
+import { z } from 'zod';
+import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
+
+export const StrategyParamSchema = z.object({ name: z.string(), type: z.string(), default: z.unknown(), description: z.string() });
+export const StrategyInfoSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  params: z.array(StrategyParamSchema),
+  /** JSON Schema (draft 2020-12) of the strategy's config as a request gives it. */
+  schema: z.record(z.string(), z.unknown()),
+});
+export type StrategyInfo = z.infer<typeof StrategyInfoSchema>;
+
+export function describeStrategies(): StrategyInfo[] {
+  return builtinStrategyNames().map((name) => {
+    const cls = builtinStrategy(name)!;
+    const schema = z.toJSONSchema(cls.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties?: Record<string, { type?: string; default?: unknown; description?: string }> };
+    const params = Object.entries(schema.properties ?? {}).map(([k, v]) => ({ name: k, type: v.type ?? 'any', default: v.default ?? null, description: v.description ?? '' }));
+    return { name, description: cls.description ?? '', params, schema };
+  });
+}

@@ -1,0 +1,175 @@
+// The Sextant server's HTTP application: fastify with zod schemas as the one source of request and response
+// types (validation, serialization and the OpenAPI 3.1 document at /api/openapi.json, its UI at /api/docs),
+// authentication and per-route scopes, rate limits, CORS for explicit origins only, security headers, body
+// limits, one problem shape for every error, the audit of every mutation, Prometheus metrics and the
+// WebSocket. A thin transport: every handler calls the app layer (ServerServices).
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Registry } from 'prom-client';
+import { packageVersion } from '../app/version.ts';
+import type { ServerServices } from '../app/server-services.ts';
+import { registerAudit } from './audit-hook.ts';
+import { registerAuth } from './auth.ts';
+import { BotMetrics } from './metrics/bot-metrics.ts';
+import { registerHttpMetrics } from './metrics/http-metrics.ts';
+import { errorHandler, problem, sendProblem } from './problem.ts';
+import { accessRoutes } from './routes/access.ts';
+import { authRoutes } from './routes/auth.ts';
+import { botDataRoutes } from './routes/bot-data.ts';
+import { botRoutes } from './routes/bots.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { systemRoutes } from './routes/system.ts';
+import { wsRoutes } from './ws/routes.ts';
+import { Fanout } from './ws/fanout.ts';
+import type { RouteContext } from './types.ts';
+
+
+export interface ServerOptions {
+  /** Requests per minute per token (or per IP without one); login has its own, stricter limit. */
+  readonly rateLimitPerMinute?: number;
+  /** Login attempts per minute per IP. */
+  readonly loginPerMinute?: number;
+  /** Origins allowed to call the API from a browser (exact `https://host:port`); none by default. */
+  readonly corsOrigins?: readonly string[];
+  /** Largest request body in bytes. */
+  readonly bodyLimit?: number;
+  /** The session cookie needs HTTPS (`Secure`): on when served over TLS or behind an HTTPS proxy. */
+  readonly secureCookies?: boolean;
+  /** fastify's logger (false in tests). */
+  readonly logger?: boolean | { level: string };
+  /** How the server is bound: shown by /info. */
+  readonly listen?: { host: string; port: number };
+}
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
+export const DEFAULT_LOGIN_PER_MINUTE = 10;
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** The security headers of every answer (JSON API; the docs UI gets a CSP that lets its own scripts run). */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+export async function buildServer(services: ServerServices, opts: ServerOptions = {}, https: { cert: Buffer; key: Buffer } | null = null): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(https === null ? {} : { https }),
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Request ids of our own (no client-supplied ids in logs), and no prototype poisoning from JSON bodies.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    trustProxy: false,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  const registry = new Registry();
+  registerHttpMetrics(app, registry);
+  const metrics = new BotMetrics(registry);
+  const fanout = new Fanout(services);
+  const detach = new Map<string, () => void>();
+  const attach = (id: string, node: Parameters<BotMetrics['attach']>[1]): void => {
+    detach.get(id)?.();
+    detach.set(id, metrics.attach(id, node));
+  };
+  for (const b of services.bots.list()) {
+    const s = b.state === 'running' ? services.bots.sessionOrNull(b.id) : null;
+    if (s !== null) attach(b.id, s.node);
+  }
+  const unwatch = services.bots.watch({
+    started: (id, session) => attach(id, session.node),
+    stopped: (id) => {
+      detach.get(id)?.();
+      detach.delete(id);
+    },
+  });
+  app.addHook('onClose', async () => {
+    unwatch();
+    for (const d of detach.values()) d();
+    fanout.close();
+  });
+
+  await app.register(cookie);
+  await app.register(cors, {
+    // Only the listed origins, never a wildcard: credentials (the session cookie) are allowed for them.
+    origin: opts.corsOrigins === undefined || opts.corsOrigins.length === 0 ? false : [...opts.corsOrigins],
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', 'x-csrf-token'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: opts.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    // Per token when one is sent (its first 24 characters: the id part), else per client address.
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization;
+      return typeof auth === 'string' && auth.startsWith('Bearer ') ? `t:${auth.slice(7, 31)}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => {
+      const err = Object.assign(new Error(`rate limit: at most ${context.max} requests per minute; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 });
+      return err;
+    },
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (request.url.startsWith('/api/docs')) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
+    else {
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      reply.header('cache-control', 'no-store');
+    }
+    return payload;
+  });
+  registerAuth(app, services);
+  registerAudit(app, services);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Sextant API', version: packageVersion(), description: 'Run, watch and control Sextant bots; research jobs; settings. Errors are one problem shape (status, code, message, field).' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A token from `sextant token create` or POST /api/v1/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sextant_session', description: 'The dashboard session (POST /api/v1/auth/login); changes also need the x-csrf-token header' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  // The docs UI's own routes need a login like the rest (read scope).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs') && route.config?.scope === undefined) route.config = { ...route.config, scope: 'read' };
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: false });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  const z = app.withTypeProvider<ZodTypeProvider>();
+  const ctx: RouteContext = { services, metrics: registry, fanout, startedMs: Date.now(), listen: opts.listen, secureCookies: opts.secureCookies === true, loginPerMinute: opts.loginPerMinute ?? DEFAULT_LOGIN_PER_MINUTE };
+  systemRoutes(z, ctx);
+  authRoutes(z, ctx);
+  botRoutes(z, ctx);
+  botDataRoutes(z, ctx);
+  settingsRoutes(z, ctx);
+  accessRoutes(z, ctx);
+  wsRoutes(z, ctx, opts.corsOrigins ?? []);
+  app.get('/api/openapi.json', { config: { scope: 'read' }, schema: { hide: true } }, () => app.swagger());
+  return app;
+}
+
+export { packageVersion };

@@ -1,0 +1,80 @@
+// Bots: list, create (paper, or live on a venue: admin only), read, change (stopped), delete (stopped),
+// start, stop, pause (no new orders), resume, kill (halt, cancel every working order, optionally flatten).
+// Operator commands answer with the node's own account of what it did (CommandReply).
+import { z } from 'zod';
+import { BotConfigSchema, BotIdSchema } from '../../app/bots/bot-config.ts';
+import { CommandReplySchema } from '../../app/node-handle.ts';
+import { BotSchema, botDto } from '../bot-dto.ts';
+import { principalOf, requesterOf } from '../auth.ts';
+import { HttpProblem, problem, ProblemSchema } from '../problem.ts';
+import type { RouteContext, ZApp } from '../types.ts';
+
+export const IdParams = z.object({ id: BotIdSchema });
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const KillSchema = z.strictObject({ flatten: z.boolean().default(false) });
+
+export function botRoutes(app: ZApp, ctx: RouteContext): void {
+  const { services } = ctx;
+  const bots = services.bots;
+
+  app.get('/api/v1/bots', {
+    config: { scope: 'read' },
+    schema: { tags: ['bots'], summary: 'Every bot with its state and, when running, its status', response: { 200: z.array(BotSchema), ...errors } },
+  }, () => bots.list().map(botDto));
+
+  app.post('/api/v1/bots', {
+    config: { scope: 'trade' },
+    schema: { tags: ['bots'], summary: 'Create a bot (stopped); live bots need the admin scope', body: BotConfigSchema, response: { 201: BotSchema, ...errors } },
+  }, async (request, reply) => {
+    const body = request.body;
+    if (body.mode === 'live' && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'a live bot trades real money: creating one needs the admin scope', 'body.mode'));
+    // A bot that brings no risk config gets the server's defaults (GET /api/v1/settings/risk).
+    const risk = body.risk ?? (await services.settings.riskDefaults()).risk ?? undefined;
+    return reply.code(201).send(botDto(await bots.create({ ...body, risk })));
+  });
+
+  app.get('/api/v1/bots/:id', {
+    config: { scope: 'read' },
+    schema: { tags: ['bots'], summary: 'One bot', params: IdParams, response: { 200: BotSchema, ...errors } },
+  }, (request) => botDto(bots.get(request.params.id)));
+
+  app.put('/api/v1/bots/:id', {
+    config: { scope: 'trade' },
+    schema: { tags: ['bots'], summary: "Replace a stopped bot's definition", params: IdParams, body: BotConfigSchema, response: { 200: BotSchema, ...errors } },
+  }, async (request) => {
+    if (request.body.mode === 'live' && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'a live bot trades real money: it needs the admin scope', 'body.mode'));
+    return botDto(await bots.update(request.params.id, request.body));
+  });
+
+  app.delete('/api/v1/bots/:id', {
+    config: { scope: 'trade' },
+    schema: { tags: ['bots'], summary: "Delete a stopped bot (its run's orders, fills and equity stay in the store)", params: IdParams, response: { 200: z.object({ deleted: z.string() }), ...errors } },
+  }, async (request) => {
+    await bots.remove(request.params.id);
+    return { deleted: request.params.id };
+  });
+
+  app.post('/api/v1/bots/:id/start', {
+    config: { scope: 'trade' },
+    schema: { tags: ['bots'], summary: 'Start a bot: answers once it is restored and trading', params: IdParams, response: { 200: BotSchema, ...errors } },
+  }, async (request) => {
+    const view = bots.get(request.params.id);
+    if (view.mode === 'live' && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'starting a live bot needs the admin scope', null));
+    return botDto(await bots.start(request.params.id));
+  });
+
+  const command = (path: string, summary: string, run: (id: string, by: string) => Promise<z.infer<typeof CommandReplySchema>>): void => {
+    app.post(`/api/v1/bots/:id/${path}`, {
+      config: { scope: 'trade' },
+      schema: { tags: ['bots'], summary, params: IdParams, response: { 200: CommandReplySchema, ...errors } },
+    }, (request) => run(request.params.id, requesterOf(request)));
+  };
+  command('stop', 'Stop gracefully (intents sent, rows committed); answers once stopped', (id, by) => bots.stop(id, by));
+  command('pause', 'Halt new orders (working orders stay); kept across restarts', (id, by) => bots.pause(id, by));
+  command('resume', 'Lift a halt', (id, by) => bots.resume(id, by));
+
+  app.post('/api/v1/bots/:id/kill', {
+    config: { scope: 'trade' },
+    schema: { tags: ['bots'], summary: 'Kill switch: halt, cancel every working order and, with flatten, close every position', params: IdParams, body: KillSchema.optional(), response: { 200: CommandReplySchema, ...errors } },
+  }, (request) => bots.kill(request.params.id, request.body?.flatten === true, requesterOf(request)));
+}
