@@ -1,6 +1,6 @@
 // Every `sextant ...` / `npx sextant ...` command in the code blocks of README.md and docs/*.md runs, in
 // process through main(), in one temporary working directory that a user following the docs would have:
-// first the state `npm start` leaves (the live run `paper` in ./.sextant), then the files the commands
+// first the state a paper run leaves (the live run `paper` in ./.sextant), then the files the commands
 // mention (prices.csv and other CSVs, a user strategy file, risk.json, sextant.json, query.sql, the run.json
 // of a backtest). Each must exit 0 and do what it says (write its output file, process > 0 bars, ...).
 //
@@ -341,10 +341,8 @@ describe('every command in README.md and docs/*.md', () => {
   beforeAll(async () => {
     process.chdir(WORK);
     redis = await redisUp();
-    // The state `npm start` leaves: the live run `paper` with its four strategies, stopped.
-    const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-    const argv = shellWords(start.scripts.start).slice(2);
-    expect(argv[0]).toBe('paper');
+    // The state the docs' examples start from: the live run `paper` with four strategies, stopped.
+    const argv = ['paper', '--strategy', 'sma-cross', '--strategy', 'rsi', '--strategy', 'bollinger', '--strategy', 'buy-and-hold'];
     const r = await run([...argv, '--duration', '2', '--quiet']);
     expect(r.code, r.err).toBe(0);
   }, 120_000);
@@ -366,6 +364,7 @@ describe('every command in README.md and docs/*.md', () => {
       const argv = bounded(c.argv);
       await prepareInputs(argv);
       if (argv[0] === 'worker') return workerServes(argv);
+      if (argv[0] === 'serve') return serverServes(argv);
       if (argv[0] === 'kill') return killDuringPaper(argv);
       if (needsRedis) return withWorker(() => runChecked(argv));
       await runChecked(argv);
@@ -399,6 +398,27 @@ async function killDuringPaper(argv: readonly string[]): Promise<void> {
   expect(p.code, p.err).toBe(0);
   const status = JSON.parse(readFileSync(join(state, 'status.json'), 'utf8')) as { halted: boolean };
   expect(status.halted).toBe(!argv.includes('--resume'));
+}
+
+/** `serve` (the docs' command, as a process) runs until stopped: it must answer health, then stop cleanly on SIGTERM. */
+async function serverServes(argv: readonly string[]): Promise<void> {
+  // Any free port (the docs' port may be taken); its own state folder (the server would resume the docs' bots).
+  const a = [...argv.filter((_w, i) => argv[i] !== '--port' && argv[i - 1] !== '--port'), '--port', '0', '--state-dir', join(WORK, `serve-${++killRuns}`)];
+  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), ...a], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (text += b.toString()));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  try {
+    for (let i = 0; i < 1200 && !/sextant server on (http:\S+)/.test(text); i++) await new Promise((r) => setTimeout(r, 50));
+    const url = /sextant server on (http:\S+)/.exec(text)?.[1];
+    expect(url, text).toBeDefined();
+    const health = await fetch(`${url}/api/v1/health`);
+    expect(health.status).toBe(200);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited, text).toBe(0);
 }
 
 const LOCAL_WORKER = ['worker', '--queue', `redis://${REDIS.host}:${REDIS.port}`, '--queue-name', QUEUE_NAME];

@@ -274,7 +274,7 @@ describe('paper: resumed runs and resource guards', () => {
 
 describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
   for (const [name, command, args] of [
-    ['npm start', 'npm', ['start', '--']],
+    ['npm run dev paper', 'npm', ['run', 'dev', '--', 'paper', '--strategy', 'buy-and-hold']],
     ['npx sextant paper', 'npx', ['sextant', 'paper', '--strategy', 'buy-and-hold']],
   ] as const) {
     it(`${name}: the node notices within a second, stops gracefully and releases the store`, async () => {

@@ -127,6 +127,25 @@ export const COMMANDS: readonly CommandDef[] = [
     examples: ['sextant compare --run <paper-or-live-run> --backtest bt.json --tolerance 120'],
   },
   {
+    path: ['serve'],
+    summary: 'run the API server (REST + WebSocket, docs at /api/docs) with its bots; the first start creates an admin user and prints its password once',
+    flags: [
+      flag.str('host', '<address>', 'the address to listen on (anything but loopback without TLS gets a warning)', '127.0.0.1', { default: '127.0.0.1' }),
+      flag.num('port', '<port>', 'the port to listen on (0: any free port)', { min: 0, max: 65_535, integer: true }, '8080', { default: '8080' }),
+      flag.bool('demo', 'on a server with no bot yet, create and start the paper bot "demo" on the live synthetic market (npm start)'),
+      flag.str('cors-origin', '<origin>', 'a browser origin allowed to call the API with credentials (exact, e.g. https://dash.example.com); repeat for several', 'http://localhost:5173', { repeat: true, default: 'none' }),
+      flag.num('rate-limit', '<per-minute>', 'requests per minute per token (or per address without one)', { min: 1, max: 10_000_000, integer: true }, '6000', { default: '6000' }),
+      flag.input('tls-cert', 'serve HTTPS with this PEM certificate (with --tls-key)'),
+      flag.input('tls-key', 'the PEM private key of --tls-cert'),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant serve', 'sextant serve --port 9000 --demo'],
+    notes: [
+      'The store is the embedded one in --state-dir, or DATABASE_URL when set. Broker keys stored through the API are encrypted with SEXTANT_MASTER_KEY or the key file master.key in --state-dir (docs/security.md).',
+      'SIGINT/SIGTERM stop the server: bots stop gracefully and are started again with the next `sextant serve`.',
+    ],
+  },
+  {
     path: ['status'],
     summary: 'stored state of a paper run: positions, open orders, counts, equity',
     flags: [flag.str('run', '<id>', 'the run to show', 'paper', { default: 'the latest' }), JSON_FLAG, STATE_DIR_FLAG],

@@ -7,6 +7,7 @@ export const LOADERS: Record<string, () => Promise<CommandRun>> = {
   'paper': async () => (await import('./paper-command.ts')).run,
   'live': async () => (await import('./live-command.ts')).run,
   'compare': async () => (await import('./compare-command.ts')).run,
+  'serve': async () => (await import('./serve-command.ts')).run,
   'status': async () => (await import('./status-command.ts')).run,
   'kill': async () => (await import('./kill-command.ts')).run,
   'backup': async () => (await import('./backup-command.ts')).run,
