@@ -156,7 +156,7 @@ interface BuiltNode {
  * feed, the broker link of a live run. `onBroker` gets the broker link as soon as it exists (the caller
  * disconnects it if anything later fails).
  */
-async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b: BrokerLink) => void): Promise<BuiltNode> {
+async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b: BrokerLink) => void, onFeedStatus?: (kind: string, reason: string) => void): Promise<BuiltNode> {
   const speed = request.speed ?? 1;
   let broker: BrokerLink | undefined;
   // Venue names as the registry spells them (`ccxt:binance` is `binance`), checked before anything opens.
@@ -187,6 +187,7 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
     // Every feed event but a plain (re)connect is the operator's to see: a 'feed' risk event of the run.
     onFeedStatus: (kind, reason) => {
       if (kind !== 'connected') store.appendRiskEvents([{ runId: plan.runId, tsMs: Date.now(), kind: 'feed', reason }]);
+      onFeedStatus?.(kind, reason);
     },
   };
   let cash = run.cash;
@@ -303,6 +304,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
 /** A process that hosts several runs on one store it owns (the API server). */
 export interface PaperHost {
   readonly store: Store;
+  /** Each status change of a venue feed (connected, lost, reconnected, errors): metrics, alerts. */
+  readonly onFeedStatus?: (kind: string, reason: string) => void;
 }
 
 /**
@@ -315,7 +318,7 @@ async function startHosted(request: PaperRequest, host: PaperHost, onStatus?: (s
   let releaseExit: (() => void) | undefined;
   let broker: BrokerLink | undefined;
   try {
-    const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b));
+    const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b), host.onFeedStatus);
     releaseExit = blockProcessExit();
     await node.restore();
     const control = new PaperNodeControl(node, store, plan.runId, strategyIds);

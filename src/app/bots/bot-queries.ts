@@ -12,6 +12,8 @@ import { TradeSchema, tradeDtoOf } from '../dto/trade.ts';
 import { orderView } from '../paper-control.ts';
 import { OrderViewSchema, PositionViewSchema, parseAt, type OrderView, type PositionView } from '../node-handle.ts';
 import type { BotService } from './bot-service.ts';
+import { botRiskReport, type BotRiskQuerySchema } from './bot-risk-report.ts';
+import type { RiskReport } from '../risk-report.ts';
 
 export const AccountSchema = z.object({
   botId: z.string(),
@@ -217,6 +219,11 @@ export class BotQueries {
       tripped: (state?.tripped ?? []).map((t) => ({ breaker: t.breaker, action: t.action, reason: t.reason, trippedTime: toIso(t.trippedAtMs), resetsTime: t.resetsAtMs === null ? null : toIso(t.resetsAtMs) })),
       events: events.slice(-200).map((e) => ({ time: toIso(e.tsMs), kind: e.kind, reason: e.reason })),
     };
+  }
+
+  /** VaR, stress and limit usage of the bot's book now (bot-risk-report.ts). */
+  riskReport(id: string, q: z.infer<typeof BotRiskQuerySchema>): Promise<RiskReport> {
+    return botRiskReport(this.#store, this.#bots, id, q);
   }
 
   /** Resets a tripped circuit breaker of a running bot (a manual reset, as a risk event of the run). */

@@ -34,6 +34,8 @@ export interface BotListener {
   started?(id: string, session: PaperSession): void;
   stopped?(id: string): void;
   changed?(view: BotView): void;
+  /** A venue feed's status change of a running bot (kinds as the feed reports them). */
+  feed?(id: string, kind: string, reason: string): void;
 }
 
 interface Entry {
@@ -213,7 +215,12 @@ export class BotService {
     try {
       const venue = e.config.venue ?? e.config.feed;
       const env = venue === undefined ? undefined : await this.#envFor(venue);
-      session = await startPaper({ ...paperRequestOf(e.id, e.config), env }, undefined, undefined, { store: this.#store });
+      session = await startPaper({ ...paperRequestOf(e.id, e.config), env }, undefined, undefined, {
+        store: this.#store,
+        onFeedStatus: (kind, reason) => {
+          for (const l of this.#listeners) l.feed?.(e.id, kind, reason);
+        },
+      });
     } catch (err) {
       e.state = 'failed';
       e.error = err instanceof Error ? err.message : String(err);

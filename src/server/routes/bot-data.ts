@@ -7,6 +7,7 @@ import {
   StrategyInfoSchema,
 } from '../../app/bots/bot-queries.ts';
 import { CommandReplySchema } from '../../app/node-handle.ts';
+import { BotRiskQuerySchema, BotRiskReportSchema } from '../../app/bots/bot-risk-report.ts';
 import { TradeSchema } from '../../app/dto/trade.ts';
 import { ProblemSchema } from '../problem.ts';
 import { requesterOf } from '../auth.ts';
@@ -72,6 +73,10 @@ export function botDataRoutes(app: ZApp, ctx: RouteContext): void {
   app.get('/api/v1/bots/:id/risk', {
     config: read, schema: { tags: ['bot data'], summary: 'Risk config, tripped circuit breakers and risk events', params: IdParams, response: { 200: RiskStateSchema, ...errors } },
   }, (request) => q.risk(request.params.id));
+
+  app.get('/api/v1/bots/:id/risk/report', {
+    config: read, schema: { tags: ['bot data'], summary: "VaR/CVaR (historical, parametric, Monte Carlo), stress scenarios and limit usage of the bot's book now, on its equity curve", params: IdParams, querystring: BotRiskQuerySchema, response: { 200: BotRiskReportSchema, ...errors } },
+  }, (request) => q.riskReport(request.params.id, request.query));
 
   app.post('/api/v1/bots/:id/risk/breakers/:name/reset', {
     config: trade, schema: { tags: ['bot data'], summary: 'Reset a tripped circuit breaker', params: IdParams.extend({ name: z.string().min(1).max(100) }), response: { 200: z.object({ reset: z.boolean() }), ...errors } },
