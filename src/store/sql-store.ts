@@ -516,6 +516,13 @@ class SqlStore implements Store {
     return r.rows.map(toOrder);
   }
 
+  async listOrders(runId: string, page: { readonly limit: number; readonly offset: number }): Promise<OrderRecord[]> {
+    this.#assertOpen();
+    text(runId, 'runId');
+    const r = await this.#db.query('SELECT * FROM orders WHERE run_id = $1 ORDER BY created_ms DESC, client_order_id DESC LIMIT $2 OFFSET $3', [runId, page.limit, page.offset]);
+    return r.rows.map(toOrder);
+  }
+
   async getOrder(clientOrderId: string): Promise<OrderRecord | null> {
     const r = await this.#db.query('SELECT * FROM orders WHERE client_order_id = $1', [clientOrderId]);
     return r.rows[0] === undefined ? null : toOrder(r.rows[0]);

@@ -244,6 +244,10 @@ function contract(name: string, make: () => Harness): void {
       const all = (await store.loadOpenOrders()).map((o) => o.clientOrderId);
       expect(all).toEqual(expect.arrayContaining([`${r1}-init`, `${r1}-acc`, `${r2}-part`]));
       expect(all).not.toContain(`${r1}-done`);
+      // Every order of one run, newest first, a page at a time (terminal ones too; no other run's).
+      expect((await store.listOrders(r1, { limit: 10, offset: 0 })).map((o) => [o.clientOrderId, o.status])).toEqual([[`${r1}-done`, 'filled'], [`${r1}-acc`, 'accepted'], [`${r1}-init`, 'initialized']]);
+      expect((await store.listOrders(r1, { limit: 1, offset: 1 })).map((o) => o.clientOrderId)).toEqual([`${r1}-acc`]);
+      expect(await store.listOrders(r1, { limit: 5, offset: 3 })).toEqual([]);
     });
 
     it('recomputes positions from fills exactly as the engine books them (shorts, flips, multipliers)', async () => {

@@ -346,6 +346,8 @@ export interface Store {
   // ---- queries (status and restart recovery) ----
   /** Orders not in a terminal state (including 'initialized': persisted intents that may not have been sent). */
   loadOpenOrders(runId?: string): Promise<OrderRecord[]>;
+  /** A run's orders, newest first (by creation time), one page. */
+  listOrders(runId: string, page: { readonly limit: number; readonly offset: number }): Promise<OrderRecord[]>;
   getOrder(clientOrderId: string): Promise<OrderRecord | null>;
   loadOrderEvents(clientOrderId: string): Promise<OrderEventRecord[]>;
   loadFills(runId: string): Promise<FillInput[]>;

@@ -152,19 +152,18 @@ export class BotQueries {
     return rows.filter((r) => r.qty !== 0).map((r) => ({ strategyId: r.strategyId, symbol: r.symbol, qty: r.qty, avgPrice: r.avgPrice, lastPrice: null, unrealizedPnl: null }));
   }
 
-  /** Working orders (`open`), or every order the node has seen since it started plus the stored open ones (`all`), newest first. */
+  /** Working orders (`open`), or every order of the run (`all`, from the store), newest first. */
   async orders(id: string, status: 'open' | 'all', p: Page): Promise<OrderView[]> {
     this.#bots.get(id);
     const session = this.#bots.sessionOrNull(id);
-    if (session !== null) {
-      const list = status === 'open' ? session.control.orders() : session.node.kernel.orders.map(orderView);
-      return page([...list].reverse(), p);
-    }
-    const open = await this.#store.loadOpenOrders(id);
-    return page(open.map((o) => ({
+    if (status === 'open' && session !== null) return page([...session.control.orders()].reverse(), p);
+    if ((await this.#store.getRun(id)) === null) return [];
+    if (session !== null) await this.#store.flush();
+    const rows = status === 'open' ? [...(await this.#store.loadOpenOrders(id))].reverse().slice(p.offset, p.offset + p.limit) : await this.#store.listOrders(id, p);
+    return rows.map((o) => ({
       clientOrderId: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
       tag: o.tag, reduceOnly: o.reduceOnly, status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice,
-    })).reverse(), p);
+    }));
   }
 
   /** The run's fills, newest first. */
