@@ -13,6 +13,7 @@ import { CredentialVault } from './access/vault.ts';
 import { BotService } from './bots/bot-service.ts';
 import { envForVenue } from './bots/venue-credentials.ts';
 import { BotQueries } from './bots/bot-queries.ts';
+import { JobService } from './jobs/job-service.ts';
 import { SettingsService } from './settings-service.ts';
 
 export interface ServerServices {
@@ -24,6 +25,8 @@ export interface ServerServices {
   readonly vault: CredentialVault;
   readonly audit: AuditLog;
   readonly settings: SettingsService;
+  /** Research jobs (backtest, optimize, walk-forward), past runs in the warehouse, stored symbols. */
+  readonly jobs: JobService;
   /** Where the store is (a folder or a redacted URL): for server info. */
   readonly storeLocation: string;
   readonly storeKind: 'pglite' | 'postgres';
@@ -58,10 +61,13 @@ export async function servicesOn(store: Store, opts: ServerServicesOptions): Pro
   const vault = CredentialVault.open(access, { dataDir: opts.stateDir, env: opts.env });
   const bots = new BotService(store, { envFor: (venue) => envForVenue(vault, venue) });
   await bots.init();
+  const jobs = new JobService({ store, stateDir: opts.stateDir, env: opts.env });
+  await jobs.init();
   return {
     bots, queries: new BotQueries(store, bots), users: new UserService(access), sessions: new SessionService(access), tokens: new TokenService(access),
-    vault, audit: new AuditLog(access), settings: new SettingsService(store), storeLocation: store.location, storeKind: store.location.startsWith('postgres') ? 'postgres' : 'pglite',
+    vault, audit: new AuditLog(access), settings: new SettingsService(store), jobs, storeLocation: store.location, storeKind: store.location.startsWith('postgres') ? 'postgres' : 'pglite',
     close: async () => {
+      await jobs.close();
       await bots.close();
       await store.close();
     },

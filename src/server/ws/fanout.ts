@@ -6,6 +6,7 @@
 // whose backlog passes the hard limit is closed with code 4008.
 import { randomUUID } from 'node:crypto';
 import type { BotView } from '../../app/bots/bot-service.ts';
+import type { Job } from '../../app/jobs/job-service.ts';
 import type { PaperSession } from '../../app/paper.ts';
 import type { ServerServices } from '../../app/server-services.ts';
 import { botDto } from '../bot-dto.ts';
@@ -37,7 +38,9 @@ export class Fanout {
   /** `${bot}\0${topic}` (bot '' for `bots`) → subscribed clients. */
   readonly #index = new Map<string, Set<WsClient>>();
   readonly #unwatch: () => void;
+  readonly #unwatchJobs: () => void;
   #botsSeq = 0;
+  #jobsSeq = 0;
 
   constructor(services: ServerServices) {
     for (const b of services.bots.list()) {
@@ -49,6 +52,7 @@ export class Fanout {
       stopped: (id) => this.#detach(id),
       changed: (view) => this.#botChanged(view),
     });
+    this.#unwatchJobs = services.jobs.watch((job) => this.#jobChanged(job));
   }
 
   /** The session marker and last sequence number of a bot's stream (null when it is not running). */
@@ -91,6 +95,7 @@ export class Fanout {
 
   close(): void {
     this.#unwatch();
+    this.#unwatchJobs();
     for (const id of [...this.#feeds.keys()]) this.#detach(id);
     this.#index.clear();
   }
@@ -179,6 +184,15 @@ export class Fanout {
     if (f === undefined) return;
     for (const s of f.stop) s();
     this.#feeds.delete(id);
+  }
+
+  /** A research job's state or progress: `bot` is the job id, `data` the job as GET /research/jobs/:id has it. */
+  #jobChanged(job: Job): void {
+    const clients = this.#clients('', 'jobs');
+    if (clients === undefined) return;
+    const text = JSON.stringify({ type: 'message', bot: job.id, topic: 'jobs', epoch: '', seq: ++this.#jobsSeq, time: new Date().toISOString(), data: job });
+    // Progress of one job is a snapshot: a slow client gets the newest (state changes are progress too).
+    for (const c of clients) c.sendText(text, job.state === 'running' ? `job\0${job.id}` : undefined);
   }
 
   #botChanged(view: BotView): void {

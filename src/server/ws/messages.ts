@@ -7,8 +7,10 @@
 import { z } from 'zod';
 import { BotIdSchema } from '../../app/bots/bot-config.ts';
 
-export const WS_TOPICS = ['events', 'equity', 'positions', 'logs', 'candles', 'bots'] as const;
+export const WS_TOPICS = ['events', 'equity', 'positions', 'logs', 'candles', 'bots', 'jobs'] as const;
 export type WsTopic = (typeof WS_TOPICS)[number];
+/** Topics of the whole server, subscribed without a bot: bot states, research jobs' progress and states. */
+export const SERVER_TOPICS: ReadonlySet<WsTopic> = new Set(['bots', 'jobs']);
 
 export const IndicatorAskSchema = z.strictObject({
   /** A registered indicator (GET /api/v1/indicators is `sextant indicator --list`). */
@@ -19,7 +21,7 @@ export const IndicatorAskSchema = z.strictObject({
 export const ClientMessageSchema = z.discriminatedUnion('op', [
   z.strictObject({
     op: z.literal('subscribe'),
-    /** Required for every topic but `bots`. */
+    /** Required for every topic but `bots` and `jobs`. */
     bot: BotIdSchema.optional(),
     topics: z.array(z.enum(WS_TOPICS)).min(1).max(WS_TOPICS.length),
     /** Resume: replay buffered `events` and `logs` after this sequence number (of `epoch`). */

@@ -7,7 +7,7 @@ import { principalOf } from '../auth.ts';
 import { problem, problemOf } from '../problem.ts';
 import type { RouteContext, ZApp } from '../types.ts';
 import { WsClient } from './client.ts';
-import { ClientMessageSchema, CLOSE, WS_TOPICS, type WsTopic } from './messages.ts';
+import { ClientMessageSchema, CLOSE, SERVER_TOPICS, WS_TOPICS, type WsTopic } from './messages.ts';
 
 /** Malformed messages tolerated before the connection is closed. */
 const MAX_BAD = 20;
@@ -51,15 +51,15 @@ export function wsRoutes(app: ZApp, ctx: RouteContext, corsOrigins: readonly str
         }
         const m = parsed.data;
         if (m.op === 'ping') return client.sendObject({ type: 'pong', id: m.id });
-        const perBot = m.topics.filter((t) => t !== 'bots');
+        const perBot = m.topics.filter((t) => !SERVER_TOPICS.has(t));
         if (perBot.length > 0 && m.bot === undefined) throw Object.assign(new Error(`topics ${perBot.join(', ')} need a bot`), { field: 'bot' });
         if (m.bot !== undefined) services.bots.get(m.bot);
         if (m.op === 'unsubscribe') {
-          for (const t of m.topics) fanout.unsubscribe(client, t === 'bots' ? null : m.bot!, t);
+          for (const t of m.topics) fanout.unsubscribe(client, SERVER_TOPICS.has(t) ? null : m.bot!, t);
           return client.sendObject({ type: 'unsubscribed', bot: m.bot ?? null, topics: m.topics });
         }
         if (m.indicators !== undefined && m.bot !== undefined) client.setIndicators(m.bot, m.indicators);
-        for (const t of m.topics) fanout.subscribe(client, t === 'bots' ? null : m.bot!, t);
+        for (const t of m.topics) fanout.subscribe(client, SERVER_TOPICS.has(t) ? null : m.bot!, t);
         const pos = m.bot === undefined ? null : fanout.position(m.bot);
         client.sendObject({ type: 'subscribed', bot: m.bot ?? null, topics: m.topics, epoch: pos?.epoch ?? null, seq: pos?.seq ?? null });
         if (m.since !== undefined && m.bot !== undefined) fanout.replay(client, m.bot, new Set<WsTopic>(m.topics), m.since, m.epoch);
