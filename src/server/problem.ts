@@ -18,7 +18,7 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 const CODES: Record<number, string> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 409: 'conflict',
-  413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'rate_limited', 500: 'internal', 502: 'venue_error', 503: 'unavailable',
+  413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'rate_limited', 500: 'internal', 502: 'venue_error', 503: 'unavailable',
 };
 
 export function problem(status: number, message: string, field: string | null = null, code = CODES[status] ?? (status >= 500 ? 'internal' : 'bad_request')): Problem {

@@ -228,14 +228,20 @@ describe('browsers', () => {
     for (const a of [evil, evilPre, good, pre]) expect(a.headers.get('access-control-allow-origin')).not.toBe('*');
   });
 
-  it('security headers on answers of every kind (200, 401, 404, 413)', async () => {
+  it('security headers on answers of every kind (200, 400, 401, 404, 414, the router\'s own refusals included)', async () => {
     const answers = [
       await api.call('GET', '/api/v1/health'),
       await api.call('GET', '/api/v1/bots'),
       await api.call('GET', '/api/v1/nothing-here', { token: api.tokens.read }),
       await api.call('GET', `/api/v1/bots/${bot}/account`, { token: api.tokens.read }),
+      await api.call('GET', `/api/v1/bots/${'x'.repeat(300)}`, { token: api.tokens.read }),
+      await api.call('GET', '/api/v1/bots/%E0%A4%A', { token: api.tokens.read }),
+      await api.call('DELETE', '/api/v1/tokens/a%00b', { token: api.tokens.admin }),
     ];
-    expect(answers.map((a) => a.status)).toEqual([200, 401, 404, 200]);
+    expect(answers.map((a) => a.status)).toEqual([200, 401, 404, 200, 414, 400, 400]);
+    expect(answers.slice(4).map((a) => (a.json as { code: string }).code)).toEqual(['uri_too_long', 'bad_request', 'bad_request']);
+    // A NUL character (which the store cannot hold) is bad input, not a server error.
+    expect(answers[6]!.json).toMatchObject({ field: 'params.id' });
     for (const a of answers) {
       expect(a.headers.get('x-content-type-options')).toBe('nosniff');
       expect(a.headers.get('x-frame-options')).toBe('DENY');
