@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobService, type Job } from '../../src/app/jobs/job-service.ts';
+import { JobService, MAX_QUEUED, type Job } from '../../src/app/jobs/job-service.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
 
@@ -63,5 +63,17 @@ describe('JobService', () => {
     expect(kept.resultAvailable).toBe(false);
     expect(() => again.result(a.id)).toThrow(/no longer held/);
     await again.close();
+  });
+
+  it(`refuses a submission while ${MAX_QUEUED} jobs wait`, async () => {
+    const jobs = new JobService({ concurrency: 1, env: {} });
+    const req = { kind: 'backtest', request: { strategy: 'rsi', data: ['synthetic:5'] } };
+    const ids = Array.from({ length: MAX_QUEUED + 1 }, () => jobs.submit(req).id);
+    expect(jobs.list({ state: 'queued' })).toHaveLength(MAX_QUEUED);
+    expect(() => jobs.submit(req)).toThrow(/50 jobs are already waiting/);
+    jobs.cancel(ids.at(-1)!);
+    expect(jobs.submit(req).state).toBe('queued');
+    await jobs.close();
+    expect(jobs.list({ state: 'failed' })).toHaveLength(MAX_QUEUED + 1);
   });
 });

@@ -216,6 +216,7 @@ describe('research jobs over the API', () => {
       [{ kind: 'backtest', request: { strategy: 'sma-cross', size: 'lots' } }, 'body.request.size'],
       [{ kind: 'optimize', request: { strategy: 'sma-cross', space: 'nope=1:5' } }, 'body.request.space'],
       [{ kind: 'optimize', request: { strategy: 'sma-cross', space: 'fast=1:5', objective: 'luck' } }, 'body.request.objective'],
+      [{ kind: 'optimize', request: { strategy: 'sma-cross', space: 'fast=1:1000:1,slow=1:1000:1' } }, 'body.request.space'],
       [{ kind: 'sweep', request: {} }, 'body.kind'],
     ];
     for (const [body, field] of cases) {

@@ -10,13 +10,16 @@ import { InputError, SextantError } from '../../core/errors.ts';
 import { parseDataSource } from '../../data/source.ts';
 import { parseConstraint } from '../../research/constraints.ts';
 import { parseObjective } from '../../research/objective.ts';
-import { parseSpace } from '../../research/space.ts';
+import { gridSize, parseSpace } from '../../research/space.ts';
 import { builtinStrategy, builtinStrategyNames, parseStrategyConfig } from '../../strategies/registry.ts';
 import type { BacktestRequest } from '../backtest.ts';
 import { parseDateFlag } from '../market-data.ts';
 import type { OptimizeRequest, WalkForwardRequest } from '../research.ts';
 import { checkRunSettings } from '../run-settings.ts';
 import { parseStoreSpec } from '../warehouse.ts';
+
+/** The most parameter sets one job may evaluate: its result lists every one (the CLI has no such limit). */
+export const MAX_PARAMETER_SETS = 100_000;
 
 export const JOB_KINDS = ['backtest', 'optimize', 'walkforward'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -68,7 +71,7 @@ export const OptimizeJobSchema = z.strictObject({
   objective: z.string().min(1).max(100).optional(),
   method: z.enum(['grid', 'random', 'tpe']).optional(),
   /** Parameter sets for random and tpe (grid runs the whole grid). */
-  trials: z.number().int().min(1).max(1_000_000).optional(),
+  trials: z.number().int().min(1).max(100_000).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   /** Extra constraints such as `fast*2<slow`. */
   constraints: z.array(z.string().min(1).max(200)).max(20).optional(),
@@ -150,6 +153,10 @@ export function checkJobRequest(job: JobSubmit): void {
   const o = job.request;
   const known = Object.keys((z.toJSONSchema(cls.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> }).properties ?? {});
   const space = at('request.space', () => parseSpace(o.space));
+  if ((o.method ?? 'grid') === 'grid') {
+    const size = gridSize(space);
+    if (size > MAX_PARAMETER_SETS) throw new InputError(`the grid has ${Number.isFinite(size) ? size : 'infinitely many'} parameter sets; a job runs at most ${MAX_PARAMETER_SETS} (coarser steps, or method random or tpe with trials)`, { field: 'request.space' });
+  }
   for (const d of space.params) {
     if (!known.includes(d.name)) throw new InputError(`strategy ${r.strategy} has no parameter "${d.name}"; it takes: ${known.join(', ') || 'none'}`, { field: 'request.space' });
   }

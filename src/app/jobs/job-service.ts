@@ -72,6 +72,8 @@ export interface JobServiceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** Jobs waiting at most; a submission beyond is refused (409) until some have run. */
+export const MAX_QUEUED = 50;
 /** Job records kept (in the store and the list). */
 export const MAX_KEPT = 200;
 /** Finished jobs whose full result and tearsheet are held in memory. */
@@ -140,6 +142,7 @@ export class JobService {
     }
     const submit = parsed.data;
     checkJobRequest(submit);
+    if (this.#queue.length >= MAX_QUEUED) throw new ConflictError(`${this.#queue.length} jobs are already waiting: submit again once some have run, or cancel some`, { field: 'kind' });
     const id = `j-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     const job: Job = {
       id, kind: submit.kind, state: 'queued', progress: { done: 0, total: 0, fraction: 0, message: 'queued' }, createdMs: Date.now(), startedMs: null, endedMs: null,
