@@ -33,7 +33,7 @@ export type CommandRequest = z.infer<typeof CommandRequestSchema>;
 /** A working order of a running node: the app's one Order schema (dto/order.ts), the fields a live order has. */
 export const OrderViewSchema = OrderSchema.pick({
   clientOrderId: true, strategyId: true, symbol: true, side: true, type: true, qty: true, limitPrice: true, stopPrice: true, tag: true,
-  reduceOnly: true, status: true, filledQty: true, avgFillPrice: true,
+  reduceOnly: true, status: true, filledQty: true, avgFillPrice: true, reason: true,
 });
 export type OrderView = z.infer<typeof OrderViewSchema>;
 

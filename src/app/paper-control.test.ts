@@ -4,7 +4,7 @@ import { describeOutcome } from './paper-control.ts';
 
 const order = (id: string): OrderView => ({
   clientOrderId: id, strategyId: 's', symbol: 'AAPL', side: 'buy', type: 'limit', qty: 1, limitPrice: 50, stopPrice: null, tag: null, reduceOnly: false,
-  status: 'canceled', filledQty: 0, avgFillPrice: 0,
+  status: 'canceled', filledQty: 0, avgFillPrice: 0, reason: 'operator',
 });
 const flat = (over: Partial<Flattened>): Flattened => ({ strategyId: 's', symbol: 'AAPL', qty: -100, orderId: 'r-9', status: 'filled', filledQty: 100, avgFillPrice: 101.25, ...over });
 

@@ -14,7 +14,7 @@ export function orderView(o: Order): OrderView {
   return {
     clientOrderId: o.id, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice ?? null,
     stopPrice: o.stopPrice ?? null, tag: o.request.tag ?? null, reduceOnly: o.request.reduceOnly === true, status: o.status, filledQty: o.filledQty,
-    avgFillPrice: o.avgFillPrice,
+    avgFillPrice: o.avgFillPrice, reason: o.reason,
   };
 }
 

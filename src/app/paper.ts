@@ -197,9 +197,15 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
     broker = { client, relay, positionCheckEveryMs: (request.positionCheckSec ?? 30) * 1000 };
     onBroker(broker);
     if (plan.resumed === null) cash = await startingCash(client, plan.symbols, request.cash);
+    // Connected (markets loaded): the venue's lot step, tick and minimum size become the instruments' own.
+    await client.connect();
   }
   if (feedVenue !== undefined) {
-    instruments = plan.symbols.map((sym) => applyInstrumentSettings(venueInstrument(sym), run.instrument));
+    const rules = (sym: string): Partial<Instrument> => {
+      const r = broker?.client.instrumentRules?.(sym);
+      return r == null ? {} : Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+    };
+    instruments = plan.symbols.map((sym) => applyInstrumentSettings({ ...venueInstrument(sym), ...rules(sym) }, run.instrument));
     const timeframe = plan.timeframe ?? '1m';
     barMs = timeframeMs(parseTimeframe(timeframe));
     feed = await createVenueFeed(feedVenue, conn, timeframe);

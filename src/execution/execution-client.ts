@@ -64,6 +64,13 @@ export interface ExecutionCapabilities {
   readonly exitAttachments: boolean;
 }
 
+/** A venue's order rules for one symbol (any may be unknown). */
+export interface InstrumentRules {
+  readonly lotSize?: number;
+  readonly tickSize?: number;
+  readonly minQty?: number;
+}
+
 export interface ExecutionClient {
   /** Name of the venue, stamped on reports' errors ('simulated', 'alpaca', ...). */
   readonly venue: string;
@@ -92,6 +99,11 @@ export interface ExecutionClient {
    * venue forgets orders with the process (the simulated venue) leave it out; the node re-sends those.
    */
   adopt?(order: Order): void;
+  /**
+   * What the venue allows for a symbol's orders (lot step, price tick, minimum quantity), once connected: the
+   * node builds its instruments with them so that sizing rounds to what the venue accepts. Null when unknown.
+   */
+  instrumentRules?(symbol: string): InstrumentRules | null;
 
   /** The venue's view of one order, for ambiguous outcomes (a submit whose answer was lost); null if unknown. */
   queryOrder(clientOrderId: string): Promise<OrderStatusReport | null>;

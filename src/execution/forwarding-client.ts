@@ -1,7 +1,7 @@
 // An ExecutionClient that passes everything to another: the base of decorators (the paper node's
 // persist-then-send client, latency probes) that change one or two commands and forward the rest.
 import type { Order } from '../model/order.ts';
-import type { ConnectionState, ExecutionCapabilities, ExecutionClient, OrderModification } from './execution-client.ts';
+import type { ConnectionState, ExecutionCapabilities, ExecutionClient, InstrumentRules, OrderModification } from './execution-client.ts';
 import type { BalanceReport, FillReport, OrderStatusReport, PositionReport } from './reports.ts';
 
 export class ForwardingExecutionClient implements ExecutionClient {
@@ -33,6 +33,10 @@ export class ForwardingExecutionClient implements ExecutionClient {
   }
   cancelAll(nowMs: number, symbol?: string): void {
     this.inner.cancelAll(nowMs, symbol);
+  }
+  get instrumentRules(): ((symbol: string) => InstrumentRules | null) | undefined {
+    const inner = this.inner;
+    return inner.instrumentRules === undefined ? undefined : (symbol) => inner.instrumentRules!(symbol);
   }
   get adopt(): ((order: Order) => void) | undefined {
     const inner = this.inner;

@@ -10,7 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import { packageVersion } from '../app/version.ts';
 import type { ServerServices } from '../app/server-services.ts';
@@ -18,11 +18,14 @@ import { registerAudit } from './audit-hook.ts';
 import { registerAuth } from './auth.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { registerHttpMetrics } from './metrics/http-metrics.ts';
-import { errorHandler, problem, sendProblem } from './problem.ts';
+import { errorHandler, problem, problemOf, sendProblem } from './problem.ts';
+import { registerInputGuard } from './input-guard.ts';
+import { openApiTransform } from './openapi-transform.ts';
 import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { botDataRoutes } from './routes/bot-data.ts';
 import { botRoutes } from './routes/bots.ts';
+import { researchRoutes } from './routes/research.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { wsRoutes } from './ws/routes.ts';
@@ -51,6 +54,17 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
 export const DEFAULT_LOGIN_PER_MINUTE = 10;
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/** A route of the server as registered (the docs UI's, the WebSocket's and hidden ones too). */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+}
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+/** Every route `buildServer` registered, for the tests that walk the route table (security, fuzz, OpenAPI). */
+export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** The security headers of every answer (JSON API; the docs UI gets a CSP that lets its own scripts run). */
 const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -71,7 +85,17 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     trustProxy: false,
+    // The router's own refusals (a malformed URL component, a parameter over maxParamLength) as problems too.
+    // (they skip the hooks, so the security headers are set here).
+    frameworkErrors: (err, _request, reply) => {
+      void sendProblem(reply.headers({ ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'cache-control': 'no-store' }), problemOf(err));
+    },
   }) as unknown as FastifyInstance;
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -96,6 +120,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
       detach.get(id)?.();
       detach.delete(id);
     },
+    feed: (id, kind) => metrics.feedStatus(id, kind),
   });
   app.addHook('onClose', async () => {
     unwatch();
@@ -135,8 +160,13 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
     }
     return payload;
   });
+  // Before the auth hook: the plugin's own onRequest marks upgrade requests so that its onResponse destroys
+  // the socket of a refused one (401, 403, 429); registered after, a refused upgrade's socket stayed open and
+  // app.close() waited for it.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   registerAuth(app, services);
   registerAudit(app, services);
+  registerInputGuard(app);
 
   await app.register(swagger, {
     openapi: {
@@ -150,14 +180,15 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    // Shared and recursive schemas (z.json()) go to components.schemas, where the routes' $refs point.
+    transformObject: jsonSchemaTransformObject,
   });
   // The docs UI's own routes need a login like the rest (read scope).
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/docs') && route.config?.scope === undefined) route.config = { ...route.config, scope: 'read' };
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: false });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   const z = app.withTypeProvider<ZodTypeProvider>();
   const ctx: RouteContext = { services, metrics: registry, fanout, startedMs: Date.now(), listen: opts.listen, secureCookies: opts.secureCookies === true, loginPerMinute: opts.loginPerMinute ?? DEFAULT_LOGIN_PER_MINUTE };
@@ -166,6 +197,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   botRoutes(z, ctx);
   botDataRoutes(z, ctx);
   settingsRoutes(z, ctx);
+  researchRoutes(z, ctx);
   accessRoutes(z, ctx);
   wsRoutes(z, ctx, opts.corsOrigins ?? []);
   app.get('/api/openapi.json', { config: { scope: 'read' }, schema: { hide: true } }, () => app.swagger());

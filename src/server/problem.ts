@@ -42,7 +42,9 @@ export function problemOf(err: unknown): Problem {
   if (err instanceof HttpProblem) return err.problem;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const v = err.validation[0]!;
-    const where = (err as { validationContext?: string }).validationContext ?? 'body';
+    const context = (err as { validationContext?: string }).validationContext ?? 'body';
+    // fastify says `querystring`; the API's fields say `query` (as the docs and the app's own errors do).
+    const where = context === 'querystring' ? 'query' : context;
     const path = v.instancePath.split('/').filter(Boolean);
     const field = [where, ...path].join('.');
     return problem(400, `${field}: ${v.message ?? 'invalid'}`, field);

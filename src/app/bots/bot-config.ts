@@ -2,6 +2,7 @@
 // and money, on the live synthetic market, a replay or a venue. One schema is the request body, the stored
 // definition and the OpenAPI document's type. A bot's id is also its run id in the store.
 import { z } from 'zod';
+import { builtinStrategy } from '../../strategies/registry.ts';
 import { parseRunRiskConfig } from '../risk-config.ts';
 import type { PaperRequest } from '../paper.ts';
 
@@ -11,8 +12,9 @@ export const BotIdSchema = z.string().regex(BOT_ID, 'lower-case letters, digits,
 const ParamValue = z.union([z.string().max(200), z.number().finite(), z.boolean()]);
 
 export const BotStrategySchema = z.strictObject({
-  /** A built-in strategy's name (GET /api/v1/strategies lists them with their params). */
-  name: z.string().min(1).max(100),
+  /** A built-in strategy's name (GET /api/v1/strategies lists them with their params). Strategy files are not
+   * loaded through the API: that would run code from a path a client names. */
+  name: z.string().min(1).max(100).refine((n) => builtinStrategy(n) !== undefined, { error: (iss) => `"${String(iss.input)}" is not a built-in strategy (GET /api/v1/strategies lists them)` }),
   /** Money set aside for this strategy (default: an equal share). */
   allocation: z.number().positive().finite().optional(),
 });
@@ -37,6 +39,12 @@ export const BotConfigSchema = z.strictObject({
   /** Trade on this venue's market data (paper on a real market). */
   feed: z.string().min(1).max(100).optional(),
   testnet: z.boolean().optional(),
+  /** A compatible server at the venue's own paths (a testnet, a sandbox): REST root and WebSocket origin. */
+  baseUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  streamUrl: z.url({ protocol: /^wss?$/ }).max(2000).optional(),
+  /** Venue feeds: the bar length (`1m`, `1s`, …; default 1m) and the bars of history replayed before trading (default 200). */
+  timeframe: z.string().regex(/^\d+[smhdw]$/, 'a bar length like 1s, 1m, 1h').optional(),
+  warmup: z.number().int().min(0).max(5000).optional(),
   cash: z.number().positive().finite().optional(),
   commission: z.number().min(0).max(0.1).optional(),
   /** Sizing rule, as `sextant paper --size`. */
@@ -62,7 +70,8 @@ export function paperRequestOf(id: string, c: BotConfig): PaperRequest {
   return {
     runId: id,
     strategies: c.strategies.map((s) => (s.allocation === undefined ? s.name : `${s.name}:${s.allocation}`)),
-    params, symbols: c.symbols, replay: c.replay, speed: c.speed, venue: c.venue, feed: c.feed, testnet: c.testnet, cash: c.cash,
+    params, symbols: c.symbols, replay: c.replay, speed: c.speed, venue: c.venue, feed: c.feed, testnet: c.testnet, baseUrl: c.baseUrl, streamUrl: c.streamUrl,
+    timeframe: c.timeframe, warmupBars: c.warmup, cash: c.cash,
     commission: c.commission, size: c.size, barMs: c.barMs, tickMs: c.tickMs, seed: c.seed, alwaysOpen: c.alwaysOpen,
     risk: c.risk === undefined ? undefined : parseRunRiskConfig(c.risk),
   };

@@ -162,7 +162,7 @@ export class BotQueries {
     const rows = status === 'open' ? [...(await this.#store.loadOpenOrders(id))].reverse().slice(p.offset, p.offset + p.limit) : await this.#store.listOrders(id, p);
     return rows.map((o) => ({
       clientOrderId: o.clientOrderId, strategyId: o.strategyId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, stopPrice: o.stopPrice,
-      tag: o.tag, reduceOnly: o.reduceOnly, status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice,
+      tag: o.tag, reduceOnly: o.reduceOnly, status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, reason: o.reason,
     }));
   }
 

@@ -14,7 +14,7 @@ import type { Exchange } from 'ccxt';
 import { z } from 'zod';
 import { ConfigError, RetryableVenueError } from '../../core/errors.ts';
 import { ConnectionTracker } from '../../execution/connection.ts';
-import type { ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, OrderModification } from '../../execution/execution-client.ts';
+import type { ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, InstrumentRules, OrderModification } from '../../execution/execution-client.ts';
 import { modifyProblem, submitProblem } from '../../execution/order-checks.ts';
 import { parseReport, type BalanceReport, type FillReport, type OrderStatusReport, type PositionReport } from '../../execution/reports.ts';
 import type { Order } from '../../model/order.ts';
@@ -582,6 +582,14 @@ export class CcxtExecutionClient implements ExecutionClient {
         }
       }),
     );
+  }
+
+  /** The market's lot step, price tick and minimum amount (ccxt's TICK_SIZE precision), once markets are loaded. */
+  instrumentRules(symbol: string): InstrumentRules | null {
+    const m = this.#marketsLoaded ? this.#market(symbol) : undefined;
+    if (m === undefined) return null;
+    const positive = (x: number | undefined): number | undefined => (x !== undefined && x > 0 ? x : undefined);
+    return { lotSize: positive(m.precision.amount), tickSize: positive(m.precision.price), minQty: positive(m.limits.amount?.min) };
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Bots: list, create (paper, or live on a venue: admin only), read, change (stopped), delete (stopped),
 // start, stop, pause (no new orders), resume, kill (halt, cancel every working order, optionally flatten).
 // Operator commands answer with the node's own account of what it did (CommandReply).
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BotConfigSchema, BotIdSchema } from '../../app/bots/bot-config.ts';
 import { CommandReplySchema } from '../../app/node-handle.ts';
@@ -10,6 +11,16 @@ import { HttpProblem, problem, ProblemSchema } from '../problem.ts';
 import type { RouteContext, ZApp } from '../types.ts';
 
 export const IdParams = z.object({ id: BotIdSchema });
+
+/**
+ * What a trade scope may not define: a live bot (real money) and a replay of a file on the server's disk
+ * (a client naming server paths) need admin.
+ */
+function checkScope(request: FastifyRequest, body: { mode: string; replay?: string }): void {
+  if (principalOf(request).scope === 'admin') return;
+  if (body.mode === 'live') throw new HttpProblem(problem(403, 'a live bot trades real money: it needs the admin scope', 'body.mode'));
+  if (body.replay?.startsWith('csv:') === true) throw new HttpProblem(problem(403, 'a replay of a file on the server needs the admin scope (synthetic:<seed> does not)', 'body.replay'));
+}
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const KillSchema = z.strictObject({ flatten: z.boolean().default(false) });
 
@@ -27,7 +38,7 @@ export function botRoutes(app: ZApp, ctx: RouteContext): void {
     schema: { tags: ['bots'], summary: 'Create a bot (stopped); live bots need the admin scope', body: BotConfigSchema, response: { 201: BotSchema, ...errors } },
   }, async (request, reply) => {
     const body = request.body;
-    if (body.mode === 'live' && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'a live bot trades real money: creating one needs the admin scope', 'body.mode'));
+    checkScope(request, body);
     // A bot that brings no risk config gets the server's defaults (GET /api/v1/settings/risk).
     const risk = body.risk ?? (await services.settings.riskDefaults()).risk ?? undefined;
     return reply.code(201).send(botDto(await bots.create({ ...body, risk })));
@@ -42,7 +53,7 @@ export function botRoutes(app: ZApp, ctx: RouteContext): void {
     config: { scope: 'trade' },
     schema: { tags: ['bots'], summary: "Replace a stopped bot's definition", params: IdParams, body: BotConfigSchema, response: { 200: BotSchema, ...errors } },
   }, async (request) => {
-    if (request.body.mode === 'live' && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'a live bot trades real money: it needs the admin scope', 'body.mode'));
+    checkScope(request, request.body);
     return botDto(await bots.update(request.params.id, request.body));
   });
 
