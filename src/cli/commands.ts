@@ -445,7 +445,7 @@ export const COMMANDS: readonly CommandDef[] = [
     summary: 'revoke an API token at once',
     args: [{ name: 'id', required: true, description: 'the token id (sextant token list)', sample: '0123456789abcdef' }],
     flags: [STATE_DIR_FLAG],
-    examples: ['sextant token revoke 0123456789abcdef'],
+    examples: ['sextant token revoke <id>'],
   },
   {
     path: ['new', 'strategy'],
