@@ -34,6 +34,11 @@ export interface PaperRunAsk {
   readonly venue?: string;
   /** The venue whose live market data is traded on (paper: into the simulated venue; live: default the broker). */
   readonly feed?: string;
+  /**
+   * Resume with `params` even when the run was started with others (the server's bots, whose definition is
+   * the source of their params; the API's audit records who changed them). The CLI refuses it.
+   */
+  readonly allowParamChange?: boolean;
 }
 
 /** What a run stores about itself when it starts (runs.config). */
@@ -177,7 +182,8 @@ export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.
     throw mismatch(runId, '--strategy', flagList('--strategy', stored.strategies), flagList('--strategy', ask.strategies));
   }
   const storedParams = stored.params ?? {};
-  if (Object.keys(params).length > 0 && showParams(params) !== showParams(storedParams)) {
+  const paramsChanged = Object.keys(params).length > 0 && showParams(params) !== showParams(storedParams);
+  if (paramsChanged && ask.allowParamChange !== true) {
     throw mismatch(runId, '--param', Object.keys(storedParams).length ? `--param ${showParams(storedParams)}` : 'no --param', `--param ${showParams(params)}`);
   }
   const storedSymbols = stored.symbols?.length ? stored.symbols : DEFAULT_LIVE_SYMBOLS;
@@ -202,7 +208,7 @@ export async function planPaperRun(ask: PaperRunAsk, store: Store, nowMs = Date.
   }
   if (ask.timeframe !== undefined && ask.timeframe !== inst.timeframe) throw mismatch(runId, '--timeframe', inst.timeframe ? `--timeframe ${inst.timeframe}` : 'the data\'s own bars', `--timeframe ${ask.timeframe}`);
   return {
-    runId, resumed: run, strategies: stored.strategies, params: storedParams, replay: storedReplay,
+    runId, resumed: run, strategies: stored.strategies, params: paramsChanged ? { ...params } : storedParams, replay: storedReplay,
     symbols: storedReplay === undefined ? storedSymbols : [], barMs: storedReplay === undefined ? (stored.barMs ?? ask.barMs) : undefined, ...money, ...inst, venue, feed,
   };
 }

@@ -83,6 +83,8 @@ export interface PaperRequest {
   readonly positionCheckSec?: number;
   /** Venue feeds: bars of recent history replayed into the strategies before trading (default 200). */
   readonly warmupBars?: number;
+  /** Resume with `params` even when the run was started with others (the server's bots; see PaperRunAsk). */
+  readonly allowParamChange?: boolean;
   /** Where the venue's keys are read (default: the process environment; the server passes its stored keys). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

@@ -142,6 +142,27 @@ describe.each(cases)('the API server on %s', (_name, options) => {
     other.send({ op: 'subscribe', bot: 'b1', topics: ['events'], since: 5, epoch: 'an-old-epoch' });
     expect((await other.next((m) => m.type === 'gap', 'a gap')).bot).toBe('b1');
 
+    // Parameters and risk of a running bot: checked first (a bad one leaves the bot running, untouched), then
+    // the bot is stopped gracefully and started again with them, resuming its run.
+    const fillsBefore = ((await get('/api/v1/bots/b1/fills?limit=5000')) as unknown[]).length;
+    const badParam = await A().call('PUT', '/api/v1/bots/b1/params', { token: A().tokens.trade, body: { params: { fast: 'quick' } } });
+    expect(badParam.status, badParam.text).toBe(400);
+    expect(badParam.json).toMatchObject({ field: 'body.params.fast' });
+    const unknownParam = await A().call('PUT', '/api/v1/bots/b1/params', { token: A().tokens.trade, body: { params: { period: 3 } } });
+    expect(unknownParam.json).toMatchObject({ status: 400, field: 'body.params.period' });
+    const badRiskCfg = await A().call('PUT', '/api/v1/bots/b1/risk', { token: A().tokens.trade, body: { risk: { checks: { maxOrderNotional: -1 } } } });
+    expect(badRiskCfg.status, badRiskCfg.text).toBe(400);
+    expect(await get('/api/v1/bots/b1')).toMatchObject({ state: 'running', config: { params: { fast: 2, slow: 4 } } });
+    const reparam = await A().call('PUT', '/api/v1/bots/b1/params', { token: A().tokens.trade, body: { params: { fast: 3 } } });
+    expect(reparam.status, reparam.text).toBe(200);
+    expect(reparam.json).toMatchObject({ state: 'running', config: { params: { fast: 3, slow: 4 } } });
+    const rerisk = await A().call('PUT', '/api/v1/bots/b1/risk', { token: A().tokens.trade, body: { risk: { checks: { maxOrderNotional: 1_000_000 } } } });
+    expect(rerisk.json).toMatchObject({ state: 'running', config: { risk: { checks: { maxOrderNotional: 1_000_000 } } } });
+    expect(await get('/api/v1/bots/b1/risk')).toMatchObject({ config: { checks: { maxOrderNotional: 1_000_000 } } });
+    // The same run resumed: its fills are all still there.
+    expect(((await get('/api/v1/bots/b1/fills?limit=5000')) as unknown[]).length).toBeGreaterThanOrEqual(fillsBefore);
+    await ws.next((m) => m.type === 'message' && m.topic === 'logs' && String(m.data?.source) === 'command:stop', 'the restart in the logs');
+
     // The kill switch with flatten: no position, no working order afterwards.
     const killed = await A().call('POST', '/api/v1/bots/b1/kill', { token: A().tokens.trade, body: { flatten: true } });
     expect(killed.status, killed.text).toBe(200);

@@ -2,7 +2,8 @@
 // and money, on the live synthetic market, a replay or a venue. One schema is the request body, the stored
 // definition and the OpenAPI document's type. A bot's id is also its run id in the store.
 import { z } from 'zod';
-import { builtinStrategy } from '../../strategies/registry.ts';
+import { InputError, SextantError } from '../../core/errors.ts';
+import { builtinStrategy, parseStrategyConfig } from '../../strategies/registry.ts';
 import { parseRunRiskConfig } from '../risk-config.ts';
 import type { PaperRequest } from '../paper.ts';
 
@@ -81,4 +82,31 @@ export function paperRequestOf(id: string, c: BotConfig): PaperRequest {
 export function idFromName(name: string): string | null {
   const id = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '').slice(0, 63);
   return BOT_ID.test(id) ? id : null;
+}
+
+/**
+ * What the node checks at start, checked when a definition is made or changed, so that a bad value fails the
+ * request and not a later start: the params against each strategy's schema (every strategy gets every param)
+ * and the risk config.
+ */
+export function checkBotConfig(c: BotConfig): void {
+  if (c.risk !== undefined) {
+    try {
+      parseRunRiskConfig(c.risk);
+    } catch (e) {
+      if (!(e instanceof SextantError)) throw e;
+      const field = (e as { where?: { field?: string } }).where?.field;
+      throw new InputError(e.message.replace(/^field "[^"]*": /, ''), { field: `body.${field ?? 'risk'}` });
+    }
+  }
+  const raw = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, String(v)]));
+  for (const s of c.strategies) {
+    try {
+      parseStrategyConfig(s.name, builtinStrategy(s.name)!, raw);
+    } catch (e) {
+      if (!(e instanceof SextantError)) throw e;
+      const field = (e as { where?: { field?: string } }).where?.field?.replace(/^param /, '');
+      throw new InputError(e.message.replace(/^field "[^"]*": /, ''), { field: field === undefined || field === '(params)' ? 'body.params' : `body.params.${field}` });
+    }
+  }
 }

@@ -9,7 +9,7 @@ import type { JsonValue } from '../../store/store.ts';
 import { startPaper, type PaperSession } from '../paper.ts';
 import { parseAt, type CommandReply, type NodeStatus } from '../node-handle.ts';
 import { ConflictError, NotFoundError } from '../app-errors.ts';
-import { BotConfigSchema, idFromName, paperRequestOf, type BotConfig } from './bot-config.ts';
+import { BotConfigSchema, checkBotConfig, idFromName, paperRequestOf, type BotConfig } from './bot-config.ts';
 
 export type BotState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 
@@ -108,6 +108,7 @@ export class BotService {
   /** Stores a new bot (stopped). Its id must not name a bot or an existing run of the store. */
   async create(input: unknown): Promise<BotView> {
     const config = parseAt(BotConfigSchema, input, 'body');
+    checkBotConfig(config);
     const id = config.id ?? (config.name !== undefined ? idFromName(config.name) : null) ?? (await this.#freshId());
     if (this.#bots.has(id)) throw new ConflictError(`a bot with id "${id}" exists already`, { field: 'id' });
     if ((await this.#store.getRun(id)) !== null) throw new ConflictError(`run "${id}" exists already in the store; choose another id`, { field: 'id' });
@@ -126,10 +127,30 @@ export class BotService {
     const e = this.#entry(id);
     if (e.state !== 'stopped' && e.state !== 'failed') throw new ConflictError(`bot "${id}" is ${e.state}: stop it before changing its definition`, { field: 'id' });
     const config = JSON.parse(JSON.stringify({ ...parseAt(BotConfigSchema, input, 'body'), id })) as BotConfig;
+    checkBotConfig(config);
     e.config = config;
     e.updatedMs = Date.now();
     await this.#store.access.putBot({ id, config: config as unknown as JsonValue, desired: e.desired, nowMs: e.updatedMs });
     this.#changed(e);
+    return this.#view(e);
+  }
+
+  /**
+   * Changes part of a bot's definition (its risk config, its strategies' parameters). A running bot is stopped
+   * gracefully, changed and started again: it resumes its run from the store with the new settings.
+   */
+  async reconfigure(id: string, change: (config: BotConfig) => unknown, requester?: string): Promise<BotView> {
+    const e = this.#entry(id);
+    if (e.state === 'starting' || e.state === 'stopping') throw new ConflictError(`bot "${id}" is ${e.state}; try again once it has`, { field: 'id' });
+    const next = parseAt(BotConfigSchema, change(structuredClone(e.config)), 'body');
+    checkBotConfig(next);
+    const running = e.state === 'running';
+    if (running) await this.stop(id, requester);
+    await this.update(id, next);
+    if (running) {
+      await this.#setDesired(e, 'running');
+      await this.#start(e);
+    }
     return this.#view(e);
   }
 
@@ -215,7 +236,7 @@ export class BotService {
     try {
       const venue = e.config.venue ?? e.config.feed;
       const env = venue === undefined ? undefined : await this.#envFor(venue);
-      session = await startPaper({ ...paperRequestOf(e.id, e.config), env }, undefined, undefined, {
+      session = await startPaper({ ...paperRequestOf(e.id, e.config), env, allowParamChange: true }, undefined, undefined, {
         store: this.#store,
         onFeedStatus: (kind, reason) => {
           for (const l of this.#listeners) l.feed?.(e.id, kind, reason);

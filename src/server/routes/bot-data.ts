@@ -12,6 +12,7 @@ import { TradeSchema } from '../../app/dto/trade.ts';
 import { ProblemSchema } from '../problem.ts';
 import { requesterOf } from '../auth.ts';
 import { IdParams } from './bots.ts';
+import { BotSchema, botDto } from '../bot-dto.ts';
 import type { RouteContext, ZApp } from '../types.ts';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -73,6 +74,14 @@ export function botDataRoutes(app: ZApp, ctx: RouteContext): void {
   app.get('/api/v1/bots/:id/risk', {
     config: read, schema: { tags: ['bot data'], summary: 'Risk config, tripped circuit breakers and risk events', params: IdParams, response: { 200: RiskStateSchema, ...errors } },
   }, (request) => q.risk(request.params.id));
+
+  app.put('/api/v1/bots/:id/risk', {
+    config: trade, schema: { tags: ['bot data'], summary: "Change the bot's risk config: a running bot is stopped gracefully and started again with it (its run resumes)", params: IdParams, body: z.strictObject({ risk: z.record(z.string(), z.unknown()).nullable() }), response: { 200: BotSchema, ...errors } },
+  }, async (request) => botDto(await bots.reconfigure(request.params.id, (c) => ({ ...c, risk: request.body.risk ?? undefined }), requesterOf(request))));
+
+  app.put('/api/v1/bots/:id/params', {
+    config: trade, schema: { tags: ['bot data'], summary: "Change the strategies' parameters (checked against their schemas): a running bot is stopped gracefully and started again with them", params: IdParams, body: z.strictObject({ params: z.record(z.string().min(1).max(100), z.union([z.string().max(200), z.number(), z.boolean()])) }), response: { 200: BotSchema, ...errors } },
+  }, async (request) => botDto(await bots.reconfigure(request.params.id, (c) => ({ ...c, params: { ...c.params, ...request.body.params } }), requesterOf(request))));
 
   app.get('/api/v1/bots/:id/risk/report', {
     config: read, schema: { tags: ['bot data'], summary: "VaR/CVaR (historical, parametric, Monte Carlo), stress scenarios and limit usage of the bot's book now, on its equity curve", params: IdParams, querystring: BotRiskQuerySchema, response: { 200: BotRiskReportSchema, ...errors } },
