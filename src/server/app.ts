@@ -10,7 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import { packageVersion } from '../app/version.ts';
 import type { ServerServices } from '../app/server-services.ts';
@@ -181,8 +181,6 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: openApiTransform,
-    // Shared and recursive schemas (z.json()) go to components.schemas, where the routes' $refs point.
-    transformObject: jsonSchemaTransformObject,
   });
   // The docs UI's own routes need a login like the rest (read scope).
   app.addHook('onRoute', (route) => {
