@@ -95,7 +95,7 @@ export function researchRoutes(app: ZApp, ctx: RouteContext): void {
 
   app.get('/api/v1/research/jobs/:id/tearsheet', {
     config: read,
-    schema: { tags: ['research'], summary: "A done backtest job's tearsheet: one self-contained HTML page", params: JobParams, produces: ['text/html'], response: { 200: z.string(), ...errors } },
+    schema: { tags: ['research'], summary: "A done backtest job's tearsheet: one self-contained HTML page", params: JobParams, response: { 200: { description: 'The tearsheet page', content: { 'text/html': { schema: z.string() } } }, ...errors } },
     onSend: async (_request, reply, payload) => {
       if (reply.statusCode === 200) reply.header('content-security-policy', TEARSHEET_CSP);
       return payload;
