@@ -632,6 +632,12 @@ class SqlStore implements Store {
     return r.rows[0] === undefined ? null : toEquity(r.rows[0]);
   }
 
+  async firstEquitySince(runId: string, sinceMs: number): Promise<EquityRecord | null> {
+    this.#assertOpen();
+    const r = await this.#db.query('SELECT * FROM equity_snapshots WHERE run_id = $1 AND ts_ms >= $2 ORDER BY ts_ms, created_at LIMIT 1', [runId, sinceMs]);
+    return r.rows[0] === undefined ? null : toEquity(r.rows[0]);
+  }
+
   migrations(): Promise<AppliedMigration[]> {
     return appliedMigrations(this.#db);
   }

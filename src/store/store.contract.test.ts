@@ -303,6 +303,9 @@ function contract(name: string, make: () => Harness): void {
       expect(await store.lastEventTime(run.id)).toBe(T0 + 50);
       expect(await store.lastEventTime()).toBeGreaterThanOrEqual(T0 + 50);
       expect(await store.latestEquity(run.id)).toEqual({ runId: run.id, tsMs: T0 + 40, equity: 11, cash: 6 });
+      expect(await store.firstEquitySince(run.id, T0 + 21)).toEqual({ runId: run.id, tsMs: T0 + 40, equity: 11, cash: 6 });
+      expect(await store.firstEquitySince(run.id, T0)).toEqual({ runId: run.id, tsMs: T0 + 20, equity: 10, cash: 5 });
+      expect(await store.firstEquitySince(run.id, T0 + 41)).toBeNull();
       const counts = await store.counts();
       expect(counts.byRun.find((x) => x.runId === run.id)).toEqual({ runId: run.id, orders: 1, orderEvents: 1, fills: 0, equity: 2, riskEvents: 1 });
       expect(counts.orders).toBe(counts.byRun.reduce((s, x) => s + x.orders, 0));

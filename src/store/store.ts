@@ -362,6 +362,8 @@ export interface Store {
   /** Latest event timestamp (order events, fills, equity, risk events), or null when there is none. */
   lastEventTime(runId?: string): Promise<number | null>;
   latestEquity(runId?: string): Promise<EquityRecord | null>;
+  /** A run's first equity point at or after `sinceMs` (today's opening equity, say), or null. */
+  firstEquitySince(runId: string, sinceMs: number): Promise<EquityRecord | null>;
   migrations(): Promise<AppliedMigration[]>;
 
   // ---- operator commands (a running node takes its run's commands; rows stay as the audit trail) ----

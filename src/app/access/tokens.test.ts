@@ -8,7 +8,7 @@ import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import { CreatedTokenSchema, TokenIdentitySchema, TokenSchema } from '../dto/access.ts';
 import { scopeAllows } from './scope.ts';
-import { TokenService } from './tokens.ts';
+import { TokenService, VERIFY_CACHE_MS } from './tokens.ts';
 import { UserService } from './users.ts';
 
 let store: Store;
@@ -87,8 +87,20 @@ describe('TokenService', () => {
     const t = await tokens.create({ name: 'alice-bot', scope: 'trade', username: 'alice' });
     expect(await tokens.verify(t.token)).toMatchObject({ scope: 'trade', username: 'alice' });
     await users.setRole('alice', 'read');
+    // A verified token is taken for VERIFY_CACHE_MS without reading the store again; then the new role counts.
+    expect((await tokens.verify(t.token))?.scope).toBe('trade');
+    now += VERIFY_CACHE_MS;
     expect((await tokens.verify(t.token))?.scope).toBe('read');
     await users.remove('alice');
+    now += VERIFY_CACHE_MS;
+    expect(await tokens.verify(t.token)).toBeNull();
+  });
+
+  it('a revocation through the service is refused at once, cached or not', async () => {
+    const tokens = new TokenService(store.access, clock);
+    const t = await tokens.create({ name: 'short-lived', scope: 'trade' });
+    expect(await tokens.verify(t.token)).toMatchObject({ id: t.id });
+    await tokens.revoke(t.id);
     expect(await tokens.verify(t.token)).toBeNull();
   });
 
@@ -100,9 +112,10 @@ describe('TokenService', () => {
     now += 59_999;
     await tokens.verify(t.token);
     expect((await store.access.getToken(t.id))?.lastUsedMs).toBe(t0);
-    now += 1;
+    // The answer of t0 + 59,999 is cached until VERIFY_CACHE_MS later; the next store read writes the time.
+    now += VERIFY_CACHE_MS;
     await tokens.verify(t.token);
-    expect((await store.access.getToken(t.id))?.lastUsedMs).toBe(t0 + 60_000);
+    expect((await store.access.getToken(t.id))?.lastUsedMs).toBe(t0 + 59_999 + VERIFY_CACHE_MS);
   });
 
   it('bad requests name the field', async () => {

@@ -12,6 +12,9 @@ const TOKEN_SHAPE = /^sxt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 /** last_used is written at most this often per token. */
 export const TOUCH_INTERVAL_MS = 60_000;
 export const MAX_TTL_DAYS = 3650;
+/** How long a verified token is taken without reading the store again. */
+export const VERIFY_CACHE_MS = 2000;
+const VERIFY_CACHE_SIZE = 1000;
 const DAY_MS = 86_400_000;
 
 export interface TokenInfo {
@@ -54,6 +57,7 @@ const info = (t: TokenRecord): TokenInfo => ({
 export class TokenService {
   readonly #store: AccessStore;
   readonly #now: () => number;
+  readonly #verified = new Map<string, { identity: TokenIdentity; untilMs: number; expiresMs: number | null }>();
 
   constructor(store: AccessStore, opts: ServiceClock = {}) {
     this.#store = store;
@@ -81,13 +85,32 @@ export class TokenService {
     return { ...info(rec), token };
   }
 
-  /** Who a bearer token speaks for, or null when it is malformed, unknown, revoked, expired, or its user is gone. */
+  /**
+   * Who a bearer token speaks for, or null when it is malformed, unknown, revoked, expired, or its user is gone.
+   * A valid answer is kept for VERIFY_CACHE_MS (a busy script sends many requests a second, each otherwise a
+   * store read): a revocation through this service takes effect at once, one made by another process (the
+   * CLI on Postgres) or a user's removal within that time.
+   */
   async verify(token: string): Promise<TokenIdentity | null> {
     const m = typeof token === 'string' ? TOKEN_SHAPE.exec(token) : null;
     if (m === null) return null;
-    const t = await this.#store.findToken(hashToken(token));
+    const hash = hashToken(token);
     const now = this.#now();
-    if (t === null || t.id !== m[1] || t.revokedMs !== null || (t.expiresMs !== null && t.expiresMs <= now)) return null;
+    const hit = this.#verified.get(hash);
+    if (hit !== undefined && hit.untilMs > now && (hit.expiresMs === null || hit.expiresMs > now)) return hit.identity;
+    const found = await this.#verify(hash, m[1]!, now);
+    if (found === null) {
+      this.#verified.delete(hash);
+      return null;
+    }
+    if (this.#verified.size >= VERIFY_CACHE_SIZE) this.#verified.clear();
+    this.#verified.set(hash, { identity: found.identity, untilMs: now + VERIFY_CACHE_MS, expiresMs: found.expiresMs });
+    return found.identity;
+  }
+
+  async #verify(hash: string, id: string, now: number): Promise<{ identity: TokenIdentity; expiresMs: number | null } | null> {
+    const t = await this.#store.findToken(hash);
+    if (t === null || t.id !== id || t.revokedMs !== null || (t.expiresMs !== null && t.expiresMs <= now)) return null;
     let scope = t.scope;
     if (t.username !== null) {
       const user = await this.#store.getUser(t.username);
@@ -95,7 +118,7 @@ export class TokenService {
       scope = minScope(scope, user.role);
     }
     if (t.lastUsedMs === null || now - t.lastUsedMs >= TOUCH_INTERVAL_MS) await this.#store.touchToken(t.id, now);
-    return { id: t.id, name: t.name, scope, username: t.username };
+    return { identity: { id: t.id, name: t.name, scope, username: t.username }, expiresMs: t.expiresMs };
   }
 
   async list(): Promise<TokenInfo[]> {
@@ -103,9 +126,16 @@ export class TokenService {
   }
 
   /** Revokes a token (again: no change). Unknown id: InputError field 'id'. */
+  /** Forgets the cached answers for a user's tokens (the user was removed or their role changed in this process). */
+  forgetUser(username: string): void {
+    for (const [hash, v] of this.#verified) if (v.identity.username === username) this.#verified.delete(hash);
+  }
+
   async revoke(id: string): Promise<TokenInfo> {
     if (typeof id !== 'string' || (await this.#store.getToken(id)) === null) throw new InputError(`no token "${String(id)}"`, { field: 'id' });
     await this.#store.revokeToken(id, this.#now());
+    // Refused from now on in this process (not after the verify cache's time).
+    for (const [hash, v] of this.#verified) if (v.identity.id === id) this.#verified.delete(hash);
     return info((await this.#store.getToken(id))!);
   }
 }

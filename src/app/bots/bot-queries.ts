@@ -101,9 +101,9 @@ export class BotQueries {
 
   async account(id: string): Promise<z.infer<typeof AccountSchema>> {
     const view = this.#bots.get(id);
+    // Point reads only (the run, the latest and today's first equity point): a busy dashboard polls this.
     const run = await this.#store.getRun(id);
     const startingCash = typeof (run?.config as { cash?: unknown } | undefined)?.cash === 'number' ? ((run!.config as { cash: number }).cash) : null;
-    const equityRows = run === null ? [] : await this.#store.loadEquity(id);
     const session = this.#bots.sessionOrNull(id);
     let equity: number | null;
     let cash: number | null;
@@ -113,6 +113,7 @@ export class BotQueries {
     let positions: PositionView[];
     let openOrders: number;
     let halted: boolean;
+    let nowMs: number;
     if (session !== null) {
       const k = session.node.kernel;
       const p = k.portfolio;
@@ -122,24 +123,25 @@ export class BotQueries {
       positions = session.control.positions();
       openOrders = session.control.orders().length;
       halted = k.halted;
+      nowMs = k.nowMs();
     } else {
-      const last = equityRows.at(-1);
+      const last = run === null ? null : await this.#store.latestEquity(id);
       equity = last?.equity ?? null;
       cash = last?.cash ?? null;
       positions = await this.positions(id);
-      openOrders = (await this.#store.loadOpenOrders(id)).length;
+      openOrders = run === null ? 0 : (await this.#store.loadOpenOrders(id)).length;
       halted = (await this.#store.getSetting(`halted:${id}`)) === true;
+      nowMs = last?.tsMs ?? Date.now();
     }
     for (const pos of positions) {
       const value = pos.qty * (pos.lastPrice ?? pos.avgPrice);
       gross += Math.abs(value);
       net += value;
     }
-    const nowMs = session?.node.kernel.nowMs() ?? equityRows.at(-1)?.tsMs ?? Date.now();
-    const today = equityRows.find((r) => r.tsMs >= startOfUtcDay(nowMs));
+    const today = run === null || !Number.isFinite(nowMs) ? null : await this.#store.firstEquitySince(id, startOfUtcDay(nowMs));
     return {
       botId: view.id, equity: fin(equity), cash: fin(cash), buyingPower: fin(buyingPower), grossExposure: gross, netExposure: net,
-      pnlToday: equity !== null && today !== undefined ? equity - today.equity : null, pnlTotal: equity !== null && startingCash !== null ? equity - startingCash : null,
+      pnlToday: equity !== null && today !== null ? equity - today.equity : null, pnlTotal: equity !== null && startingCash !== null ? equity - startingCash : null,
       startingCash, openPositions: positions.length, openOrders, halted, source: session === null ? 'store' : 'node',
     };
   }

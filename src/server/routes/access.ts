@@ -20,6 +20,7 @@ export function accessRoutes(app: ZApp, ctx: RouteContext): void {
     config: admin, schema: { tags: ['access'], summary: 'Remove a user (their sessions end)', params: z.object({ username: z.string().min(1).max(64) }), response: { 200: z.object({ deleted: z.string() }), ...errors } },
   }, async (request) => {
     await users.remove(request.params.username);
+    tokens.forgetUser(request.params.username);
     return { deleted: request.params.username };
   });
 
