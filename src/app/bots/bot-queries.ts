@@ -93,6 +93,7 @@ const startOfUtcDay = (ms: number): number => ms - (ms % 86_400_000);
 export class BotQueries {
   readonly #store: Store;
   readonly #bots: BotService;
+  readonly #dayOpens = new Map<string, { dayMs: number; equity: number }>();
 
   constructor(store: Store, bots: BotService) {
     this.#store = store;
@@ -101,10 +102,12 @@ export class BotQueries {
 
   async account(id: string): Promise<z.infer<typeof AccountSchema>> {
     const view = this.#bots.get(id);
-    // Point reads only (the run, the latest and today's first equity point): a busy dashboard polls this.
-    const run = await this.#store.getRun(id);
-    const startingCash = typeof (run?.config as { cash?: unknown } | undefined)?.cash === 'number' ? ((run!.config as { cash: number }).cash) : null;
+    // A busy dashboard polls this: a running bot answers from memory (its node, its plan, today's opening
+    // equity read once a day); a stopped one with point reads of the store.
     const session = this.#bots.sessionOrNull(id);
+    const run = session !== null ? null : await this.#store.getRun(id);
+    const stored = (run?.config as { cash?: unknown } | undefined)?.cash;
+    const startingCash = session !== null ? session.settings.cash : typeof stored === 'number' ? stored : null;
     let equity: number | null;
     let cash: number | null;
     let buyingPower: number | null = null;
@@ -138,12 +141,23 @@ export class BotQueries {
       gross += Math.abs(value);
       net += value;
     }
-    const today = run === null || !Number.isFinite(nowMs) ? null : await this.#store.firstEquitySince(id, startOfUtcDay(nowMs));
+    const today = (session === null && run === null) || !Number.isFinite(nowMs) ? null : await this.#dayOpen(id, startOfUtcDay(nowMs));
     return {
       botId: view.id, equity: fin(equity), cash: fin(cash), buyingPower: fin(buyingPower), grossExposure: gross, netExposure: net,
       pnlToday: equity !== null && today !== null ? equity - today.equity : null, pnlTotal: equity !== null && startingCash !== null ? equity - startingCash : null,
       startingCash, openPositions: positions.length, openOrders, halted, source: session === null ? 'store' : 'node',
     };
+  }
+
+  /** The first equity point of a UTC day (kept once found: it does not change). */
+  async #dayOpen(id: string, dayMs: number): Promise<{ equity: number } | null> {
+    const hit = this.#dayOpens.get(id);
+    if (hit !== undefined && hit.dayMs === dayMs) return hit;
+    const first = await this.#store.firstEquitySince(id, dayMs);
+    if (first === null) return null;
+    const found = { dayMs, equity: first.equity };
+    this.#dayOpens.set(id, found);
+    return found;
   }
 
   async positions(id: string): Promise<PositionView[]> {
