@@ -264,14 +264,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     // taken by this process only. Whatever was left pending for an earlier process expires unexecuted; the
     // file the kill switch used before the channel existed is ignored and removed.
     rmSync(join(stateDir, 'control.json'), { force: true });
-    const control = new PaperNodeControl(node, store, plan.runId, strategyIds);
-    let handle: LocalNodeHandle | null = null;
-    const processor = new CommandProcessor(store, plan.runId, control, {
-      node: control.nodeId,
-      onFinished: (rec) => handle?.publish({ topic: 'command', command: replyOf(rec) }),
-    });
-    handle = new LocalNodeHandle(plan.runId, store, control, processor);
-    await processor.start();
+    const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds);
     const endpoint = await serveControl(handle, stateDir, store.location);
     const report = (): void => {
       const s = node.status();
@@ -309,6 +302,22 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   }
 }
 
+/**
+ * The node's control channel: its side of every command (PaperNodeControl), the processor that takes the
+ * run's commands from the store, and the in-process handle that publishes each finished command.
+ */
+async function openControl(node: LiveNode, store: Store, runId: string, strategyIds: readonly string[]): Promise<{ control: PaperNodeControl; processor: CommandProcessor; handle: LocalNodeHandle }> {
+  const control = new PaperNodeControl(node, store, runId, strategyIds);
+  let handle: LocalNodeHandle | null = null;
+  const processor = new CommandProcessor(store, runId, control, {
+    node: control.nodeId,
+    onFinished: (rec) => handle?.publish({ topic: 'command', command: replyOf(rec) }),
+  });
+  handle = new LocalNodeHandle(runId, store, control, processor);
+  await processor.start();
+  return { control, processor, handle };
+}
+
 /** A process that hosts several runs on one store it owns (the API server). */
 export interface PaperHost {
   readonly store: Store;
@@ -329,14 +338,7 @@ async function startHosted(request: PaperRequest, host: PaperHost, onStatus?: (s
     const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b), host.onFeedStatus);
     releaseExit = blockProcessExit();
     await node.restore();
-    const control = new PaperNodeControl(node, store, plan.runId, strategyIds);
-    let handle: LocalNodeHandle | null = null;
-    const processor = new CommandProcessor(store, plan.runId, control, {
-      node: control.nodeId,
-      onFinished: (rec) => handle?.publish({ topic: 'command', command: replyOf(rec) }),
-    });
-    handle = new LocalNodeHandle(plan.runId, store, control, processor);
-    await processor.start();
+    const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds);
     const report = (): void => {
       onStatus?.(node.status());
       handle.publish({ topic: 'status', status: control.status() });

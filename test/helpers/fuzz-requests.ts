@@ -2,18 +2,10 @@
 // route table with odd parameters (or made-up paths), any method, query strings with wrong types and
 // prototype-pollution keys, headers with bad credentials and content types, and bodies that are malformed,
 // oversized, deeply nested, of the wrong type, or a valid body with one field broken. Deterministic for a seed.
+import { seeded } from '../fakes/seeded.ts';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same requests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = seeded;
 
 /** Percent-encoding that also takes lone surrogates (sent as U+FFFD, as a browser would). */
 const pct = (s: string): string => encodeURIComponent(Buffer.from(s, 'utf8').toString('utf8'));
