@@ -5,7 +5,6 @@ import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import { DEFAULT_STATE_DIR } from '../paper.ts';
 import { AuditLog } from './audit-log.ts';
-import { BotDefinitions } from './bots.ts';
 import { SessionService } from './sessions.ts';
 import { TokenService } from './tokens.ts';
 import { UserService } from './users.ts';
@@ -15,7 +14,6 @@ export interface AccessServices {
   readonly tokens: TokenService;
   readonly audit: AuditLog;
   readonly sessions: SessionService;
-  readonly bots: BotDefinitions;
 }
 
 export interface AccessStoreRequest {
@@ -30,7 +28,7 @@ export function accessServices(store: Store, opts: { readonly now?: () => number
   const a = store.access;
   return {
     users: new UserService(a, opts), tokens: new TokenService(a, opts), audit: new AuditLog(a, opts),
-    sessions: new SessionService(a, opts), bots: new BotDefinitions(a, opts),
+    sessions: new SessionService(a, opts),
   };
 }
 

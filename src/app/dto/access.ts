@@ -40,8 +40,6 @@ const JsonValue = z.json();
 // Any JSON value, checked by z.json() but documented as any value ({}): z.json() is recursive, and the
 // OpenAPI document of a recursive schema had a $ref to a component that is not in it (fastify-type-provider-zod).
 const JsonSchema = z.custom<z.infer<typeof JsonValue>>((v) => JsonValue.safeParse(v).success, 'must be a JSON value');
-export const BotSchema = z.object({ id: z.string(), config: JsonSchema, desired: z.enum(['running', 'stopped']), createdMs: ms, updatedMs: ms });
-export type BotDto = z.infer<typeof BotSchema>;
 
 export const AuditEntrySchema = z.object({
   seq: z.number().int().positive(),
