@@ -45,7 +45,8 @@ export interface ServerServicesOptions {
 }
 
 export async function openServerServices(opts: ServerServicesOptions): Promise<ServerServices> {
-  mkdirSync(opts.stateDir, { recursive: true });
+  // The folder holds the store and the master key file: its owner's only (an existing folder keeps its mode).
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
   const store = await openStore({ url: opts.url, dir: join(opts.stateDir, 'db'), schema: opts.schema, env: opts.env });
   try {
     return await servicesOn(store, opts);

@@ -38,6 +38,8 @@ export interface ServerOptions {
   readonly rateLimitPerMinute?: number;
   /** Login attempts per minute per IP. */
   readonly loginPerMinute?: number;
+  /** Requests with a bad or missing credential per minute per IP before 429s (default AUTH_FAILURES_PER_MINUTE). */
+  readonly authFailuresPerMinute?: number;
   /** Origins allowed to call the API from a browser (exact `https://host:port`); none by default. */
   readonly corsOrigins?: readonly string[];
   /** Largest request body in bytes. */
@@ -164,7 +166,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   // the socket of a refused one (401, 403, 429); registered after, a refused upgrade's socket stayed open and
   // app.close() waited for it.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  registerAuth(app, services);
+  registerAuth(app, services, opts.authFailuresPerMinute);
   registerAudit(app, services);
   registerInputGuard(app);
 

@@ -39,6 +39,12 @@ export function routeScope(request: FastifyRequest): RouteScope {
   return request.routeOptions.config.scope ?? 'admin';
 }
 
+/** The bearer token of a request, or undefined. */
+function bearerOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+}
+
 async function identify(request: FastifyRequest, services: ServerServices): Promise<Principal | null> {
   const auth = request.headers.authorization;
   if (typeof auth === 'string' && auth !== '') {
@@ -59,7 +65,28 @@ async function identify(request: FastifyRequest, services: ServerServices): Prom
 }
 
 /** Installs the check on every route (including routes added later: it reads each route's own config). */
-export function registerAuth(app: FastifyInstance, services: ServerServices): void {
+/** Requests with a bad or missing credential an address may make per minute before it gets 429s. */
+export const AUTH_FAILURES_PER_MINUTE = 600;
+
+/** Counts failed authentications per client address in fixed one-minute windows (bounded: cleared when large). */
+class FailureWindow {
+  readonly #counts = new Map<string, { startMs: number; n: number }>();
+  constructor(readonly limit: number) {}
+  blocked(ip: string, nowMs = Date.now()): boolean {
+    const c = this.#counts.get(ip);
+    return c !== undefined && nowMs - c.startMs < 60_000 && c.n >= this.limit;
+  }
+  add(ip: string, nowMs = Date.now()): void {
+    const c = this.#counts.get(ip);
+    if (c === undefined || nowMs - c.startMs >= 60_000) {
+      if (this.#counts.size >= 10_000) this.#counts.clear();
+      this.#counts.set(ip, { startMs: nowMs, n: 1 });
+    } else c.n++;
+  }
+}
+
+export function registerAuth(app: FastifyInstance, services: ServerServices, failuresPerMinute = AUTH_FAILURES_PER_MINUTE): void {
+  const failures = new FailureWindow(failuresPerMinute);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
     const need = routeScope(request);
@@ -70,9 +97,19 @@ export function registerAuth(app: FastifyInstance, services: ServerServices): vo
       request.principal = await identify(request, services).catch(() => null);
       return;
     }
-    const who = await identify(request, services);
+    // Failed credentials are limited per address before any store read: the rate limiter keys on a token,
+    // and a flood of made-up ones would otherwise each cost a lookup. A token verified moments ago still
+    // passes (a script's valid token is not locked out by a neighbour's bad ones behind the same address).
+    if (failures.blocked(request.ip) && !services.tokens.isVerified(bearerOf(request))) throw new HttpProblem(problem(429, `too many requests with a bad or missing credential from ${request.ip}; retry in a minute`, null));
+    const who = await identify(request, services).catch((e: unknown) => {
+      failures.add(request.ip);
+      throw e;
+    });
     request.principal = who;
-    if (who === null) throw new HttpProblem(problem(401, 'log in (session cookie) or send a token (Authorization: Bearer <token>)', null));
+    if (who === null) {
+      failures.add(request.ip);
+      throw new HttpProblem(problem(401, 'log in (session cookie) or send a token (Authorization: Bearer <token>)', null));
+    }
     if (!scopeAllows(who.scope, need)) throw new HttpProblem(problem(403, `this needs the ${need} scope; the ${who.kind} has ${who.scope}`, null));
   });
 }

@@ -126,6 +126,13 @@ export class TokenService {
   }
 
   /** Revokes a token (again: no change). Unknown id: InputError field 'id'. */
+  /** True when `token` was found valid within the last minute (a known caller, not a guess). */
+  isVerified(token: string | undefined, now = this.#now()): boolean {
+    if (token === undefined || TOKEN_SHAPE.exec(token) === null) return false;
+    const hit = this.#verified.get(hashToken(token));
+    return hit !== undefined && hit.untilMs - VERIFY_CACHE_MS > now - 60_000;
+  }
+
   /** Forgets the cached answers for a user's tokens (the user was removed or their role changed in this process). */
   forgetUser(username: string): void {
     for (const [hash, v] of this.#verified) if (v.identity.username === username) this.#verified.delete(hash);
