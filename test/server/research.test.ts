@@ -223,6 +223,10 @@ describe('research jobs over the API', () => {
       const r = await call('POST', '/api/v1/research/jobs', body);
       expect({ status: r.status, field: r.json.field }).toEqual({ status: 400, field });
     }
+    // A file on the server's disk needs admin: a trade token may use synthetic and store: data only.
+    const trade = (await server.services.tokens.create({ name: 'trader', scope: 'trade' })).token;
+    const refused = await call('POST', '/api/v1/research/jobs', { kind: 'backtest', request: { strategy: 'sma-cross', data: [`csv:${csvPath}`] } }, trade);
+    expect({ status: refused.status, field: refused.json.field }).toEqual({ status: 403, field: 'body.request.data.0' });
     expect((await call('GET', '/api/v1/research/jobs')).json.length).toBe(before);
     expect((await call('GET', '/api/v1/research/jobs/j-000000000000')).status).toBe(404);
     // (The schema check names the part `querystring` today; docs/api.md says `query`.)

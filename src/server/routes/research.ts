@@ -9,7 +9,7 @@ import { JOB_KINDS, JobSubmitSchema } from '../../app/jobs/job-request.ts';
 import { JOB_STATES, JobSchema } from '../../app/jobs/job-service.ts';
 import { PastRunSchema, RunComparisonSchema, StoredSymbolSchema } from '../../app/jobs/past-runs.ts';
 import { principalOf } from '../auth.ts';
-import { HttpProblem, problemOf, ProblemSchema } from '../problem.ts';
+import { HttpProblem, problem, problemOf, ProblemSchema } from '../problem.ts';
 import type { RouteContext, ZApp } from '../types.ts';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -58,6 +58,10 @@ export function researchRoutes(app: ZApp, ctx: RouteContext): void {
       body: JobSubmitSchema, response: { 202: JobSchema, ...errors },
     },
   }, async (request, reply) => {
+    // A file on the server's disk named by a client needs admin (as a bot's csv replay); synthetic and store data do not.
+    const files = ((request.body.request as { data?: unknown } | undefined)?.data ?? []) as unknown[];
+    const csv = files.findIndex((d) => typeof d === 'string' && d.trim().toLowerCase().startsWith('csv:'));
+    if (csv >= 0 && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'a csv: source reads a file on the server: it needs the admin scope (synthetic and store: sources do not)', `body.request.data.${csv}`));
     // The job service names fields of the body (`request.cash`): here they are `body.request.cash`.
     const job = within('body', () => jobs.submit(request.body, principalOf(request).actor));
     return reply.code(202).send(job);
