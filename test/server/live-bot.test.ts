@@ -53,11 +53,12 @@ describe('a live bot on a venue, through the API', () => {
     // It trades at the venue: the venue's fills are the bot's fills, one for one.
     const ex = venue.spot.exchange;
     await waitFor('a fill at the venue', () => Promise.resolve(ex.fills().length > 0), 60_000);
-    const fills = await waitFor('the bot to record the venue fills', async () => {
+    // The venue's fills as of a moment, then the bot's (read after, so it may hold newer ones too).
+    const { fills, venueFills } = await waitFor('the bot to record the venue fills', async () => {
+      const vf = ex.fills();
       const f = (await api.call('GET', '/api/v1/bots/live1/fills?limit=5000', { token: api.tokens.read })).json as { orderId: string; qty: number; price: number }[];
-      return f.length >= ex.fills().length ? f : null;
+      return f.length >= vf.length ? { fills: f, venueFills: vf } : null;
     }, 30_000);
-    const venueFills = ex.fills();
     for (const vf of venueFills) expect(fills.some((f) => f.orderId === vf.clientOrderId && Math.abs(f.qty - vf.qty) < 1e-9 && Math.abs(f.price - vf.price) < 1e-6)).toBe(true);
     const account = (await api.call('GET', '/api/v1/bots/live1/account', { token: api.tokens.read })).json as { startingCash: number; source: string };
     expect(account).toMatchObject({ startingCash: 2000, source: 'node' });
