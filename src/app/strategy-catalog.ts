@@ -13,13 +13,18 @@ export const StrategyInfoSchema = z.object({
 });
 export type StrategyInfo = z.infer<typeof StrategyInfoSchema>;
 
+/** A union's JSON Schema type is a list (["string", "number"]): shown as "string|number". */
+const typeOf = (t: string | string[] | undefined): string => (t === undefined ? 'any' : Array.isArray(t) ? t.join('|') : t);
+
 export function describeStrategies(): StrategyInfo[] {
-  return builtinStrategyNames().map((name) => {
-    const cls = builtinStrategy(name)!;
-    const schema = z.toJSONSchema(cls.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties?: Record<string, { type?: string | string[]; default?: unknown; description?: string }> };
-    // A union's JSON Schema type is a list (["string", "number"]): shown as "string|number".
-    const typeOf = (t: string | string[] | undefined): string => (t === undefined ? 'any' : Array.isArray(t) ? t.join('|') : t);
-    const params = Object.entries(schema.properties ?? {}).map(([k, v]) => ({ name: k, type: typeOf(v.type), default: v.default ?? null, description: v.description ?? '' }));
-    return { name, description: cls.description ?? '', params, schema };
-  });
+  return builtinStrategyNames().map((name) => strategyInfo(name)!);
+}
+
+/** One built-in strategy's entry, or undefined for a name that is not built in. */
+export function strategyInfo(name: string): StrategyInfo | undefined {
+  const cls = builtinStrategy(name);
+  if (cls === undefined) return undefined;
+  const schema = z.toJSONSchema(cls.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties?: Record<string, { type?: string | string[]; default?: unknown; description?: string }> };
+  const params = Object.entries(schema.properties ?? {}).map(([k, v]) => ({ name: k, type: typeOf(v.type), default: v.default ?? null, description: v.description ?? '' }));
+  return { name, description: cls.description ?? '', params, schema };
 }

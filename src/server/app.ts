@@ -204,4 +204,3 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   return app;
 }
 
-export { packageVersion };

@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import { toIso } from '../../core/time.ts';
 import { TradeTracker } from '../../portfolio/trade-tracker.ts';
-import { builtinStrategy } from '../../strategies/registry.ts';
+import { StrategyInfoSchema, strategyInfo } from '../strategy-catalog.ts';
 import type { Store } from '../../store/store.ts';
 import { ConflictError, NotFoundError } from '../app-errors.ts';
 import { FillSchema } from '../dto/fill.ts';
 import { TradeSchema, tradeDtoOf } from '../dto/trade.ts';
 import { orderView } from '../paper-control.ts';
-import { OrderViewSchema, PositionViewSchema, parseAt, type OrderView, type PositionView } from '../node-handle.ts';
+import { OrderViewSchema, parseAt, type OrderView, type PositionView } from '../node-handle.ts';
 import type { BotService } from './bot-service.ts';
 import { botRiskReport, type BotRiskQuerySchema } from './bot-risk-report.ts';
 import type { RiskReport } from '../risk-report.ts';
@@ -49,12 +49,9 @@ export const RiskStateSchema = z.object({
   events: z.array(z.object({ time: z.string(), kind: z.string(), reason: z.string() })),
 });
 export const LogEntrySchema = z.object({ time: z.string(), level: z.enum(['info', 'warn', 'error']), source: z.string(), message: z.string() });
-export const StrategyInfoSchema = z.object({
-  name: z.string(),
+/** A strategy of a bot: the catalog's entry (rules, JSON Schema) with the bot's allocation and param values. */
+export const BotStrategySchema = StrategyInfoSchema.pick({ name: true, description: true, schema: true }).extend({
   allocation: z.number().nullable(),
-  description: z.string(),
-  /** The strategy's parameters: JSON Schema of its config (what a client renders a form from). */
-  schema: z.record(z.string(), z.unknown()),
   /** The values the bot runs with (its params that this strategy knows). */
   params: z.record(z.string(), z.unknown()),
 });
@@ -210,15 +207,15 @@ export class BotQueries {
     return rows.slice(Math.max(0, end - p.limit), Math.max(0, end)).map((r) => ({ time: toIso(r.tsMs), equity: r.equity, cash: r.cash }));
   }
 
-  strategies(id: string): z.infer<typeof StrategyInfoSchema>[] {
+  strategies(id: string): z.infer<typeof BotStrategySchema>[] {
     const view = this.#bots.get(id);
     return view.config.strategies.map((s) => {
-      const cls = builtinStrategy(s.name);
-      const schema = cls === undefined ? {} : (z.toJSONSchema(cls.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
-      const known = Object.keys((schema as { properties?: Record<string, unknown> }).properties ?? {});
+      // A bot runs built-in strategies only (its definition is checked against the registry).
+      const info = strategyInfo(s.name)!;
+      const known = new Set(info.params.map((p) => p.name));
       return {
-        name: s.name, allocation: s.allocation ?? null, description: cls?.description ?? '(a strategy file)', schema,
-        params: Object.fromEntries(Object.entries(view.config.params).filter(([k]) => known.includes(k))),
+        name: s.name, allocation: s.allocation ?? null, description: info.description, schema: info.schema,
+        params: Object.fromEntries(Object.entries(view.config.params).filter(([k]) => known.has(k))),
       };
     });
   }
@@ -304,4 +301,3 @@ function fin(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
 }
 
-export { PositionViewSchema, OrderViewSchema };

@@ -3,10 +3,9 @@
 // (through the bot's risk checks), cancel one or all orders, reset a tripped circuit breaker.
 import { z } from 'zod';
 import {
-  AccountSchema, BotFillSchema, EquityRowSchema, LogEntrySchema, ManualOrderResultSchema, ManualOrderSchema, OrderViewSchema, PositionViewSchema, RiskStateSchema,
-  StrategyInfoSchema,
+  AccountSchema, BotFillSchema, BotStrategySchema, EquityRowSchema, LogEntrySchema, ManualOrderResultSchema, ManualOrderSchema, RiskStateSchema,
 } from '../../app/bots/bot-queries.ts';
-import { CommandReplySchema } from '../../app/node-handle.ts';
+import { CommandReplySchema, OrderViewSchema, PositionViewSchema } from '../../app/node-handle.ts';
 import { BotRiskQuerySchema, BotRiskReportSchema } from '../../app/bots/bot-risk-report.ts';
 import { TradeSchema } from '../../app/dto/trade.ts';
 import { ProblemSchema } from '../problem.ts';
@@ -68,7 +67,7 @@ export function botDataRoutes(app: ZApp, ctx: RouteContext): void {
   }, (request) => q.equity(request.params.id, request.query));
 
   app.get('/api/v1/bots/:id/strategies', {
-    config: read, schema: { tags: ['bot data'], summary: "The bot's strategies with their parameter schemas and values", params: IdParams, response: { 200: z.array(StrategyInfoSchema), ...errors } },
+    config: read, schema: { tags: ['bot data'], summary: "The bot's strategies with their parameter schemas and values", params: IdParams, response: { 200: z.array(BotStrategySchema), ...errors } },
   }, (request) => q.strategies(request.params.id));
 
   app.get('/api/v1/bots/:id/risk', {

@@ -3,6 +3,7 @@
 // positions) are held back, the newest per key replacing older ones, and sent once it drains; above
 // HARD_BYTES the client is closed with 4008 (too slow), so a stuck reader costs bounded memory.
 import type { WebSocket } from 'ws';
+import { InputError } from '../../core/errors.ts';
 import { getIndicator } from '../../indicators/registry.ts';
 import type { Indicator } from '../../indicators/indicator.ts';
 import type { SymbolBar } from '../../data/live/feed.ts';
@@ -57,9 +58,9 @@ export class WsClient {
   setIndicators(bot: string, asks: readonly { name: string; params: Record<string, number | string> }[]): void {
     const asked = asks.map((a, i) => {
       const def = getIndicator(a.name);
-      if (def.inputs === 'pair') throw Object.assign(new Error(`indicators.${i}: ${def.name} needs two series; candles give one`), { field: `indicators.${i}.name` });
+      if (def.inputs === 'pair') throw new InputError(`indicators.${i}: ${def.name} needs two series; candles give one`, { field: `indicators.${i}.name` });
       const parsed = def.schema.safeParse(a.params);
-      if (!parsed.success) throw Object.assign(new Error(`indicators.${i}.params: ${parsed.error.issues[0]?.message ?? 'invalid'}`), { field: `indicators.${i}.params` });
+      if (!parsed.success) throw new InputError(`indicators.${i}.params: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field: `indicators.${i}.params` });
       const label = [def.name, ...Object.values(a.params).map(String)].join(':');
       return { label, inputs: def.inputs as 'close' | 'bar', create: () => def.create(parsed.data) };
     });

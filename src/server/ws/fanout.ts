@@ -77,8 +77,8 @@ export class Fanout {
   }
 
   /**
-   * Sends `client` the buffered events/logs of `bot` after `since` (of the same epoch). Returns false when
-   * the epoch is another (the bot restarted) or `since` is older than the ring: the client gets a gap.
+   * Sends `client` the buffered events/logs of `bot` after `since` (of the same epoch). When the epoch is
+   * another (the bot restarted) or `since` is older than the ring, the client gets a gap message first.
    */
   replay(client: WsClient, bot: string, topics: ReadonlySet<WsTopic>, since: number, epoch: string | undefined): void {
     const f = this.#feeds.get(bot);

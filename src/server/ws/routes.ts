@@ -2,6 +2,7 @@
 // and a browser's Origin must be this server's own or an allowed CORS origin (no cross-site WebSocket
 // hijacking with the cookie). See messages.ts for the protocol.
 import type { FastifyRequest } from 'fastify';
+import { InputError } from '../../core/errors.ts';
 import { packageVersion } from '../../app/version.ts';
 import { principalOf } from '../auth.ts';
 import { problem, problemOf } from '../problem.ts';
@@ -37,22 +38,22 @@ export function wsRoutes(app: ZApp, ctx: RouteContext, corsOrigins: readonly str
     client.sendObject({ type: 'hello', version: packageVersion(), topics: WS_TOPICS });
     socket.on('message', (raw, isBinary) => {
       try {
-        if (isBinary) throw Object.assign(new Error('send JSON text frames'), { field: 'frame' });
+        if (isBinary) throw new InputError('send JSON text frames', { field: 'frame' });
         let json: unknown;
         try {
           json = JSON.parse(raw.toString());
         } catch {
-          throw Object.assign(new Error('the message is not JSON'), { field: 'message' });
+          throw new InputError('the message is not JSON', { field: 'message' });
         }
         const parsed = ClientMessageSchema.safeParse(json);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          throw Object.assign(new Error(`${issue.path.join('.') || 'message'}: ${issue.message}`), { field: issue.path.join('.') || 'message' });
+          throw new InputError(`${issue.path.join('.') || 'message'}: ${issue.message}`, { field: issue.path.join('.') || 'message' });
         }
         const m = parsed.data;
         if (m.op === 'ping') return client.sendObject({ type: 'pong', id: m.id });
         const perBot = m.topics.filter((t) => !SERVER_TOPICS.has(t));
-        if (perBot.length > 0 && m.bot === undefined) throw Object.assign(new Error(`topics ${perBot.join(', ')} need a bot`), { field: 'bot' });
+        if (perBot.length > 0 && m.bot === undefined) throw new InputError(`topics ${perBot.join(', ')} need a bot`, { field: 'bot' });
         if (m.bot !== undefined) services.bots.get(m.bot);
         if (m.op === 'unsubscribe') {
           for (const t of m.topics) fanout.unsubscribe(client, SERVER_TOPICS.has(t) ? null : m.bot!, t);
@@ -64,9 +65,7 @@ export function wsRoutes(app: ZApp, ctx: RouteContext, corsOrigins: readonly str
         client.sendObject({ type: 'subscribed', bot: m.bot ?? null, topics: m.topics, epoch: pos?.epoch ?? null, seq: pos?.seq ?? null });
         if (m.since !== undefined && m.bot !== undefined) fanout.replay(client, m.bot, new Set<WsTopic>(m.topics), m.since, m.epoch);
       } catch (e) {
-        const field = (e as { field?: string }).field;
-        const p = field !== undefined && !(e instanceof Error && 'group' in e) ? problem(400, (e as Error).message, field) : problemOf(e);
-        client.sendObject({ type: 'error', ...p });
+        client.sendObject({ type: 'error', ...problemOf(e) });
         if (++bad > MAX_BAD) client.close(CLOSE.PROTOCOL, 'too many bad messages');
       }
     });
