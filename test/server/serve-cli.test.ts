@@ -3,7 +3,7 @@
 // work; SIGTERM stops the server and its bot gracefully (exit 0); the next start resumes the bot where it
 // stopped and prints no password; and under npm, a SIGKILLed wrapper does not leave an orphan server.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,14 +20,35 @@ async function start(command: string, args: readonly string[], env: NodeJS.Proce
   let text = '';
   child.stdout.on('data', (b: Buffer) => (text += b.toString()));
   child.stderr.on('data', (b: Buffer) => (text += b.toString()));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  const url = await waitFor('the server to listen', () => Promise.resolve(/sextant server on (http:\/\/\S+)/.exec(text)?.[1] ?? null), 90_000).catch((e: unknown) => {
+  let gone = false;
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => ((gone = true), res(code))));
+  const url = await waitFor('the server to listen', () => {
+    const listening = /sextant server on (http:\/\/\S+)/.exec(text)?.[1] ?? null;
+    if (listening === null && gone) throw new Error('the server exited before it listened');
+    return Promise.resolve(listening);
+  }, 90_000).catch((e: unknown) => {
     throw new Error(`${String(e)}\n${text}`);
   });
   return { child, url, output: () => text, exited };
 }
 
 const sextant = (args: readonly string[]): Promise<Started> => start(process.execPath, [join(ROOT, 'bin/sextant.js'), 'serve', '--port', '0', ...args]);
+
+/** Whether the process named in a PGlite lock file still runs (no file: nobody holds the store). */
+function lockHolderAlive(lockFile: string): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function login(url: string, password: string): Promise<{ cookie: string; csrf: string }> {
   const r = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
@@ -80,6 +101,8 @@ describe('sextant serve --demo (npm start)', () => {
         return true;
       }
     }, 30_000);
+    // Not listening is not yet gone: the orphan still stops its bot and closes the store, then drops the lock.
+    await waitFor('the orphaned server to release the store', () => Promise.resolve(!lockHolderAlive(join(stateDir, 'db', 'lock'))), 60_000);
     // The store is free: a new server opens it.
     const next = await sextant(['--state-dir', stateDir]);
     next.child.kill('SIGTERM');
