@@ -1,5 +1,5 @@
 // `npm run build` (and `prepare`, so `npm install` builds): dist/ from src/ with tsc (JS + .d.ts, no
-// tests), plus the plain-JavaScript files that run as they are (worker and hook modules), copied
+// tests), the dashboard from web/ with Vite into dist/web, plus the plain-JavaScript files that run as they are (worker and hook modules), copied
 // beside the compiled code that loads them by URL. dist/ is rebuilt from scratch, so no file of a
 // deleted source lingers.
 /* global process, console */
@@ -36,6 +36,21 @@ for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) 
   cpSync(from, join(dist, relative(src, from)));
   copied++;
 }
+// The web dashboard (web/, React + Vite) into dist/web, which `sextant serve` serves.
+let vite;
+try {
+  vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+} catch {
+  vite = null;
+}
+if (vite === null) console.error('sextant build: Vite is not installed (a devDependency): the dashboard is not built; the API works without it.');
+else {
+  const w = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '-c', join(root, 'web/vite.config.ts')], { stdio: 'inherit' });
+  if (w.status !== 0) {
+    console.error('sextant build: the dashboard build (vite) failed (see above).');
+    process.exit(w.status ?? 1);
+  }
+}
 // When this build started: bin/sextant.js warns when a source file in a checkout changed after it.
 writeFileSync(join(dist, '.build-started'), `${startedMs}\n`);
-console.log(`sextant build: dist/ compiled from src/ (+${copied} runtime files copied)`);
+console.log(`sextant build: dist/ compiled from src/ (+${copied} runtime files copied)${vite === null ? '' : ', dashboard in dist/web'}`);

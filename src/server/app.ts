@@ -16,6 +16,7 @@ import { packageVersion } from '../app/version.ts';
 import type { ServerServices } from '../app/server-services.ts';
 import { registerAudit } from './audit-hook.ts';
 import { registerAuth } from './auth.ts';
+import { DASHBOARD_CSP, isDashboardPath, registerDashboard, sendDashboardIndex, type Dashboard } from './dashboard.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { registerHttpMetrics } from './metrics/http-metrics.ts';
 import { errorHandler, problem, problemOf, sendProblem } from './problem.ts';
@@ -48,6 +49,8 @@ export interface ServerOptions {
   readonly secureCookies?: boolean;
   /** fastify's logger (false in tests). */
   readonly logger?: boolean | { level: string };
+  /** The built dashboard's folder (default: dist/web); null serves none (a page saying how to build it). */
+  readonly dashboardDir?: string | null;
   /** How the server is bound: shown by /info. */
   readonly listen?: { host: string; port: number };
 }
@@ -101,7 +104,11 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
+  let dashboard: Dashboard = { index: null };
+  app.setNotFoundHandler((request, reply) => {
+    if (sendDashboardIndex(dashboard, request, reply)) return reply;
+    return sendProblem(reply, problem(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
 
   const registry = new Registry();
   registerHttpMetrics(app, registry);
@@ -156,6 +163,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   app.addHook('onSend', async (request, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     if (request.url.startsWith('/api/docs')) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
+    else if (isDashboardPath(request.url) && reply.statusCode < 400) reply.header('content-security-policy', DASHBOARD_CSP);
     else {
       reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
       reply.header('cache-control', 'no-store');
@@ -201,6 +209,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   accessRoutes(z, ctx);
   wsRoutes(z, ctx, opts.corsOrigins ?? []);
   app.get('/api/openapi.json', { config: { scope: 'read' }, schema: { hide: true } }, () => app.swagger());
+  dashboard = await registerDashboard(app, opts.dashboardDir === undefined ? undefined : opts.dashboardDir);
   return app;
 }
 

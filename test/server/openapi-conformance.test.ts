@@ -6,6 +6,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/server/app.ts';
+import { isDashboardPath } from '../../src/server/dashboard.ts';
 import { startApiServer, startTradingBot, type Answer, type ApiServer, type CallOptions } from '../helpers/api-server.ts';
 
 interface Operation {
@@ -83,7 +84,8 @@ afterAll(async () => {
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists every route of the server (but the docs UI, the document itself and the WebSocket)', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
-    const internal = (url: string): boolean => url.startsWith('/api/docs') || url === '/api/openapi.json' || url === '/api/v1/ws' || url === '*';
+    // The docs UI, the document itself, the WebSocket and the dashboard's files (not API routes).
+    const internal = (url: string): boolean => url.startsWith('/api/docs') || url === '/api/openapi.json' || url === '/api/v1/ws' || url === '*' || isDashboardPath(url);
     const routes = routeTable(api.server.app).filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !internal(r.url));
     expect(routes.length).toBeGreaterThan(40);
     const missing = routes.filter((r) => doc.paths[docPath(r.url)]?.[r.method.toLowerCase()] === undefined).map((r) => `${r.method} ${r.url}`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { routeTable } from '../../src/server/app.ts';
+import { isDashboardPath } from '../../src/server/dashboard.ts';
 import { serve } from '../../src/server/serve.ts';
 import { manualOrders, startApiServer, startTradingBot, type ApiServer } from '../helpers/api-server.ts';
 
@@ -74,6 +75,10 @@ describe('the route table', () => {
         const a = await api.call(r.method, path, cred);
         if (PUBLIC.has(key)) {
           expect(a.status, `${key} is public`).not.toBe(401);
+        } else if (isDashboardPath(r.url)) {
+          // The dashboard's built files: public, and none of them is data (the API they call needs the login).
+          expect(a.status, `${key} is a dashboard file`).toBe(200);
+          expect(a.headers.get('content-type') ?? '', key).not.toMatch(/json/);
         } else if (r.method === 'OPTIONS') {
           // The CORS preflight catch-all: a request that is no preflight is refused, and a preflight carries no data.
           expect(a.status, key).toBe(400);
@@ -152,8 +157,9 @@ describe('cookie sessions', () => {
     const wrong = await api.call('POST', '/api/v1/bots', { cookie, csrf: 'not-the-token', body: def });
     expect(wrong.status).toBe(403);
     expect((await api.call('GET', '/api/v1/bots/cookie-bot', { cookie })).status).toBe(404);
-    // Reading needs no CSRF token; changing with it works.
-    expect((await api.call('GET', '/api/v1/auth/me', { cookie })).json).toMatchObject({ username: 'alice', via: 'session', scope: 'trade' });
+    // Reading needs no CSRF token; changing with it works. A reloaded page gets it back from /auth/me (a token: none).
+    expect((await api.call('GET', '/api/v1/auth/me', { cookie })).json).toMatchObject({ username: 'alice', via: 'session', scope: 'trade', csrfToken });
+    expect((await api.call('GET', '/api/v1/auth/me', { token: api.tokens.read })).json).toMatchObject({ via: 'token', csrfToken: null, expiresTime: null });
     const withIt = await api.call('POST', '/api/v1/bots', { cookie, csrf: csrfToken, body: def });
     expect(withIt.status).toBe(201);
     expect((await api.call('DELETE', '/api/v1/bots/cookie-bot', { cookie, csrf: csrfToken })).status).toBe(200);

@@ -8,7 +8,12 @@ import type { RouteContext, ZApp } from '../types.ts';
 
 const LoginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const SessionSchema = z.object({ username: z.string(), role: z.enum(['read', 'trade', 'admin']), csrfToken: z.string(), expiresTime: z.string() });
-const MeSchema = z.object({ actor: z.string(), username: z.string().nullable(), scope: z.enum(['read', 'trade', 'admin']), via: z.enum(['session', 'token']), tokenId: z.string().nullable() });
+const MeSchema = z.object({
+  actor: z.string(), username: z.string().nullable(), scope: z.enum(['read', 'trade', 'admin']), via: z.enum(['session', 'token']), tokenId: z.string().nullable(),
+  /** A session's CSRF token and end, so a reloaded dashboard page can go on changing things (null for a token). */
+  csrfToken: z.string().nullable(),
+  expiresTime: z.string().nullable(),
+});
 
 export function authRoutes(app: ZApp, ctx: RouteContext): void {
   const { services } = ctx;
@@ -38,8 +43,11 @@ export function authRoutes(app: ZApp, ctx: RouteContext): void {
   app.get('/api/v1/auth/me', {
     config: { scope: 'read' },
     schema: { tags: ['auth'], summary: 'Who the request is authenticated as, with which scope', response: { 200: MeSchema, 401: ProblemSchema } },
-  }, (request) => {
+  }, async (request) => {
     const p = principalOf(request);
-    return { actor: p.actor, username: p.username, scope: p.scope, via: p.kind, tokenId: p.tokenId };
+    const sid = request.cookies[SESSION_COOKIE];
+    // Same-origin only (SameSite=Strict cookie, no CORS wildcard): another site can neither send nor read this.
+    const s = p.kind === 'session' && sid !== undefined ? await services.sessions.verify(sid) : null;
+    return { actor: p.actor, username: p.username, scope: p.scope, via: p.kind, tokenId: p.tokenId, csrfToken: s?.csrfToken ?? null, expiresTime: s === null ? null : new Date(s.expiresMs).toISOString() };
   });
 }

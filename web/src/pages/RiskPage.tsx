@@ -1,0 +1,6 @@
+// Placeholder while the page is built (issue 16): replaced by its real content.
+import { PageTitle } from '../components/ui';
+
+export function RiskPage() {
+  return <PageTitle>Risk</PageTitle>;
+}
