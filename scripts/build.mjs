@@ -39,7 +39,7 @@ for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) 
 // The web dashboard (web/, React + Vite) into dist/web, which `sextant serve` serves.
 let vite;
 try {
-  vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+  vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
 } catch {
   vite = null;
 }

@@ -47,7 +47,7 @@ function BotTile({ bot }: { bot: Bot }) {
   const halted = tick?.halted ?? a?.halted ?? bot.status?.halted ?? false;
   return (
     <Card
-      title={<Link to={`/bots/${encodeURIComponent(bot.id)}`} className="text-sky-800 hover:underline">{bot.name} <span className="text-slate-400">({bot.id})</span></Link>}
+      title={<Link to={`/bots/${encodeURIComponent(bot.id)}`} className="text-sky-800 hover:underline">{bot.name} <span className="text-slate-500">({bot.id})</span></Link>}
       actions={<><Badge>{bot.mode}</Badge><Badge>{bot.state}</Badge>{halted && <Badge kind="halted">halted</Badge>}</>}
     >
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid={`bot-${bot.id}`}>

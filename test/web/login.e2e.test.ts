@@ -1,0 +1,47 @@
+// Logging in and out of the dashboard in Chromium, at a laptop's and a phone's width: a wrong password is
+// refused next to the form, the right one shows the overview with the demo bot trading live (its equity
+// moving), the session survives a reload, and logging out returns to the login page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDashboard, type Dashboard, type WidthName } from '../helpers/dashboard.ts';
+
+let dash: Dashboard;
+beforeAll(async () => {
+  dash = await openDashboard();
+}, 90_000);
+afterAll(async () => {
+  await dash?.close();
+}, 60_000);
+
+describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at the %s width', (width) => {
+  it('refuses a wrong password, logs in, shows the demo bot live, keeps the session on reload, logs out', async () => {
+    const page = await dash.page(width, { login: false });
+    await page.goto(dash.url);
+    await dash.expectAccessible(page, 'login page');
+    await dash.shot(page, 'login');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong username or password/);
+
+    await page.getByLabel('Password').fill(dash.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const tile = page.getByTestId('bot-demo');
+    await tile.waitFor();
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('live');
+    // Live: the equity shown changes as the synthetic market moves (the equity topic, each second).
+    const first = await tile.getByTestId('equity').textContent();
+    expect(first).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
+    await expect.poll(() => tile.getByTestId('equity').textContent(), { timeout: 20_000 }).not.toBe(first);
+    await dash.expectAccessible(page, 'overview');
+    await dash.shot(page, 'overview');
+
+    await page.reload();
+    await page.getByTestId('bot-demo').waitFor();
+    if (width === 'phone') await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/logged out/);
+    await page.reload();
+    await page.getByLabel('Password').waitFor();
+    dash.expectNoConsoleErrors();
+  }, 90_000);
+});
