@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { openServerServices, type ServerServices } from '../app/server-services.ts';
 import { buildServer, type ServerOptions } from './app.ts';
+import { dashboardDir } from './dashboard.ts';
 
 export interface ServeOptions extends Omit<ServerOptions, 'listen'> {
   readonly host?: string;
@@ -58,10 +59,11 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     const addr = app.server.address() as AddressInfo;
     const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const url = `${https === null ? 'http' : 'https'}://${shown}:${addr.port}`;
-    say(`sextant server on ${url} (store: ${services.storeLocation}); API docs at ${url}/api/docs, health at ${url}/api/v1/health`);
+    const dashboard = (opts.dashboardDir === undefined ? dashboardDir() : opts.dashboardDir) !== null;
+    say(`sextant server on ${url} (store: ${services.storeLocation}); ${dashboard ? `dashboard at ${url}/, ` : ''}API docs at ${url}/api/docs, health at ${url}/api/v1/health`);
     if (admin !== null) {
       say(`first start: created user "${admin.username}" with password ${admin.password}`);
-      say('  (shown once: log in at POST /api/v1/auth/login, or make a token: sextant token create --name me --scope admin)');
+      say(`  (shown once: log in ${dashboard ? `to the dashboard at ${url}/` : 'at POST /api/v1/auth/login'} as ${admin.username}, or make a token: sextant token create --name me --scope admin)`);
     }
     if (!LOOPBACK.has(host) && https === null) {
       say(`WARNING: listening on ${host} without TLS: passwords, session cookies and tokens cross the network in clear. Bind to 127.0.0.1 behind an HTTPS proxy, or pass --tls-cert and --tls-key.`);

@@ -43,6 +43,8 @@ export interface Dashboard {
   readonly url: string;
   /** The first admin's password, as printed on first start. */
   readonly password: string;
+  /** What the server printed on start. */
+  readonly startLines: readonly string[];
   /** A new page at a width, logged in as admin (or not, with login: false); console errors are collected. */
   page(width: WidthName, opts?: { login?: boolean }): Promise<Page>;
   /** Fails on console errors or uncaught page errors seen so far on any page. */
@@ -77,7 +79,7 @@ export async function openDashboard(opts: Partial<ServeOptions> = {}): Promise<D
   };
 
   return {
-    server, url: server.url, password,
+    server, url: server.url, password, startLines: lines,
     async page(w, o = {}) {
       // bypassCSP only so the test can inject axe-core; the page itself runs under the server's CSP.
       const ctx = await browser.newContext({ viewport: WIDTHS[w], bypassCSP: true });

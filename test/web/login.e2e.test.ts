@@ -14,6 +14,9 @@ afterAll(async () => {
 
 describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at the %s width', (width) => {
   it('refuses a wrong password, logs in, shows the demo bot live, keeps the session on reload, logs out', async () => {
+    // The start says where to log in, and as whom (the password printed once).
+    expect(dash.startLines.join('\n')).toContain(`dashboard at ${dash.url}/`);
+    expect(dash.startLines.join('\n')).toContain(`log in to the dashboard at ${dash.url}/ as admin`);
     const page = await dash.page(width, { login: false });
     await page.goto(dash.url);
     await dash.expectAccessible(page, 'login page');
