@@ -170,6 +170,27 @@ describe('research jobs over the API', () => {
     expect(missing.json.field).toBe('query.ids.1');
   });
 
+  it("gives a stored run's equity curve, whole or thinned to the points asked for", async () => {
+    const full = (await call('GET', `/api/v1/research/jobs/${first.id}/result`)).json.result.equity as { time: string; equity: number }[];
+    expect(full.length).toBeGreaterThan(1000);
+    const all = await call('GET', `/api/v1/research/runs/${first.savedRunId}/equity?points=20000`);
+    expect(all.status).toBe(200);
+    expect(all.json.total).toBe(full.length);
+    expect(all.json.points).toEqual(full.map((p) => ({ timeMs: Date.parse(p.time), equity: p.equity })));
+    const thin = await call('GET', `/api/v1/research/runs/${first.savedRunId}/equity?points=100`);
+    const points = thin.json.points as { timeMs: number; equity: number }[];
+    expect(points.length).toBeLessThanOrEqual(100);
+    expect(points.length).toBeGreaterThan(50);
+    expect(points[0]).toEqual(all.json.points[0]);
+    expect(points.at(-1)).toEqual(all.json.points.at(-1));
+    const byTime = new Map((all.json.points as { timeMs: number; equity: number }[]).map((p) => [p.timeMs, p.equity]));
+    for (const p of points) expect(byTime.get(p.timeMs)).toBe(p.equity);
+    const missing = await call('GET', '/api/v1/research/runs/20200101-000000-deadbeef/equity');
+    expect({ status: missing.status, field: missing.json.field }).toEqual({ status: 404, field: 'params.runId' });
+    const bad = await call('GET', '/api/v1/research/runs/..%2Fetc/equity');
+    expect({ status: bad.status, field: bad.json.field }).toEqual({ status: 400, field: 'params.runId' });
+  });
+
   it('cancels a long optimization while it runs', async () => {
     const submitted = await call('POST', '/api/v1/research/jobs', {
       kind: 'optimize', request: { strategy: 'sma-cross', data: ['synthetic:3'], space: 'fast=2:60:1,slow=20:300:1', engine: 'event' },
@@ -237,7 +258,7 @@ describe('research jobs over the API', () => {
     const doc = await call('GET', '/api/openapi.json');
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.json.paths as Record<string, unknown>);
-    for (const p of ['/api/v1/research/jobs', '/api/v1/research/jobs/{id}', '/api/v1/research/jobs/{id}/cancel', '/api/v1/research/jobs/{id}/result', '/api/v1/research/jobs/{id}/tearsheet', '/api/v1/research/runs', '/api/v1/research/runs/compare', '/api/v1/data/symbols', '/api/v1/data/sources']) {
+    for (const p of ['/api/v1/research/jobs', '/api/v1/research/jobs/{id}', '/api/v1/research/runs/{runId}/equity', '/api/v1/research/jobs/{id}/cancel', '/api/v1/research/jobs/{id}/result', '/api/v1/research/jobs/{id}/tearsheet', '/api/v1/research/runs', '/api/v1/research/runs/compare', '/api/v1/data/symbols', '/api/v1/data/sources']) {
       expect(paths).toContain(p);
     }
     const body = doc.json.paths['/api/v1/research/jobs'].post.requestBody.content['application/json'].schema;

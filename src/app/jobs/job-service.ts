@@ -20,7 +20,7 @@ import { ConflictError, NotFoundError } from '../app-errors.ts';
 import { appRequestOf, checkJobRequest, JOB_KINDS, JobSubmitSchema, requestField, type JobKind, type JobSubmit } from './job-request.ts';
 import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
 import { warehouseDir, type WarehouseOptions } from '../warehouse.ts';
-import { comparePastRuns, listPastRuns, listStoredSymbols, type PastRun, type RunComparison } from './past-runs.ts';
+import { comparePastRuns, listPastRuns, listStoredSymbols, pastRunEquity, type PastRun, type PastRunEquity, type RunComparison } from './past-runs.ts';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'canceled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -203,6 +203,11 @@ export class JobService {
   /** Stored runs side by side. */
   compareRuns(ids: readonly string[]): Promise<RunComparison> {
     return comparePastRuns(ids, this.warehouse);
+  }
+
+  /** A stored run's equity curve, at most `points` points. */
+  runEquity(id: string, points: number): Promise<PastRunEquity> {
+    return pastRunEquity(id, points, this.warehouse);
   }
 
   /** Symbols stored in the warehouse (`sextant data list`). */

@@ -30,6 +30,15 @@ export const RunComparisonSchema = z.object({
 });
 export type RunComparison = z.infer<typeof RunComparisonSchema>;
 
+/** A stored run's equity curve, thinned to at most the points asked for (evenly by bar; the last point always kept). */
+export const PastRunEquitySchema = z.object({
+  runId: z.string(),
+  /** Points in the stored curve, before thinning. */
+  total: z.number().int(),
+  points: z.array(z.object({ timeMs: z.number(), equity: z.number() })),
+});
+export type PastRunEquity = z.infer<typeof PastRunEquitySchema>;
+
 export const StoredSymbolSchema = z.object({ symbol: z.string(), bars: z.number().int(), first: z.string(), last: z.string() });
 
 /** Metrics where less is better; drawdowns are negative fractions, so larger (closer to 0) is better. */
@@ -94,6 +103,21 @@ export async function comparePastRuns(ids: readonly string[], opts: WarehouseOpt
     .map((name) => ({ name, values: flat.map((f) => f[name] ?? null) }))
     .filter((d) => new Set(d.values.map((v) => JSON.stringify(v))).size > 1);
   return { runs, metrics, differences };
+}
+
+/** The equity curve of a stored run (comparisons chart it), at most `points` points; an unknown id is a 404. */
+export async function pastRunEquity(id: string, points: number, opts: WarehouseOptions = {}): Promise<PastRunEquity> {
+  checkRunId(id, 'runId');
+  const known = await runSql(`select count(*) as n from runs where run_id = ${quote(id)}`, opts);
+  if (Number(known.json[0]?.n ?? 0) === 0) throw new NotFoundError(`no stored run "${id}" in the warehouse`, { field: 'runId' });
+  const max = Math.max(2, Math.floor(points));
+  // Every k-th point by time (k from the curve's length) and the last one, in one pass of the warehouse.
+  const r = await runSql(`with e as (select epoch_ms("time") as t, equity, row_number() over (order by "time") - 1 as i, count(*) over () as n from equity where run_id = ${quote(id)})
+    select t, equity, n from e where i % greatest(1, ceil(n / ${max - 1})::bigint) = 0 or i = n - 1 order by t`, opts);
+  return {
+    runId: id, total: r.json.length === 0 ? 0 : Number(r.json[0]!.n),
+    points: r.json.map((row) => ({ timeMs: Number(row.t), equity: Number(row.equity) })),
+  };
 }
 
 function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { isUserError } from '../../core/errors.ts';
 import { RunReportSchema } from '../../app/dto/index.ts';
 import { JOB_KINDS, JobSubmitSchema } from '../../app/jobs/job-request.ts';
 import { JOB_STATES, JobSchema } from '../../app/jobs/job-service.ts';
-import { PastRunSchema, RunComparisonSchema, StoredSymbolSchema } from '../../app/jobs/past-runs.ts';
+import { PastRunEquitySchema, PastRunSchema, RunComparisonSchema, StoredSymbolSchema } from '../../app/jobs/past-runs.ts';
 import { principalOf } from '../auth.ts';
 import { HttpProblem, problem, problemOf, ProblemSchema } from '../problem.ts';
 import type { RouteContext, ZApp } from '../types.ts';
@@ -33,8 +33,8 @@ const DATA_SOURCES = [
 /** The tearsheet is a self-contained page with inline styles and no scripts: its own policy. */
 const TEARSHEET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Runs `fn`; a user error naming a field gets it as a field of the request's `part` (`body.request.cash`, `query.ids.1`). */
-function within<T>(part: 'body' | 'query', fn: () => T): T {
+/** Runs `fn`; a user error naming a field gets it as a field of the request's `part` (`body.request.cash`, `query.ids.1`, `params.runId`). */
+function within<T>(part: 'body' | 'query' | 'params', fn: () => T): T {
   const prefixed = (e: unknown): never => {
     if (!isUserError(e) || e.where.field === undefined) throw e;
     const p = problemOf(e);
@@ -127,6 +127,16 @@ export function researchRoutes(app: ZApp, ctx: RouteContext): void {
       response: { 200: RunComparisonSchema, ...errors },
     },
   }, (request) => within('query', () => jobs.compareRuns(request.query.ids)));
+
+  app.get('/api/v1/research/runs/:runId/equity', {
+    config: read,
+    schema: {
+      tags: ['research'], summary: "A stored run's equity curve (for charting runs side by side), thinned evenly to at most `points` points",
+      params: z.object({ runId: z.string().min(1).max(128) }),
+      querystring: z.strictObject({ points: z.coerce.number().int().min(2).max(20_000).default(1000) }),
+      response: { 200: PastRunEquitySchema, ...errors },
+    },
+  }, (request) => within('params', () => jobs.runEquity(request.params.runId, request.query.points)));
 
   app.get('/api/v1/data/sources', {
     config: read,
