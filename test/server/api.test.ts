@@ -187,6 +187,11 @@ describe.each(cases)('the API server on %s', (_name, options) => {
     expect(((await get('/api/v1/bots/b1/fills?limit=5000')) as unknown[]).length).toBeGreaterThanOrEqual(fills.length);
     expect(((await get('/api/v1/bots/b1/logs')) as { source: string }[]).map((l) => l.source)).toEqual(expect.arrayContaining(['command:halt', 'command:resume', 'command:kill', 'command:stop']));
     expect((await A().call('POST', '/api/v1/bots/b1/pause', { token: A().tokens.trade })).status).toBe(409);
+    // Its run keeps its strategies: a definition with others is refused (it could not start), one with the same is taken.
+    const twoStrategies = await A().call('PUT', '/api/v1/bots/b1', { token: A().tokens.trade, body: { ...TRADING_BOT, params: { fast: 3, slow: 4 }, strategies: [{ name: 'sma-cross' }, { name: 'macd' }] } });
+    expect(twoStrategies.json).toMatchObject({ status: 409, field: 'body.strategies' });
+    const renamed = await A().call('PUT', '/api/v1/bots/b1', { token: A().tokens.trade, body: { ...TRADING_BOT, name: 'b1 renamed', params: { fast: 3, slow: 4 } } });
+    expect(renamed.json).toMatchObject({ name: 'b1 renamed', config: { strategies: [{ name: 'sma-cross' }] } });
     expect((await A().call('DELETE', '/api/v1/bots/b1', { token: A().tokens.trade })).status).toBe(200);
     expect((await A().call('GET', '/api/v1/bots/b1', { token: A().tokens.read })).status).toBe(404);
     for (const c of [watcher, ws, again, other]) c.ws.close();

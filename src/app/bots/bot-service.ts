@@ -128,6 +128,7 @@ export class BotService {
     if (e.state !== 'stopped' && e.state !== 'failed') throw new ConflictError(`bot "${id}" is ${e.state}: stop it before changing its definition`, { field: 'id' });
     const config = JSON.parse(JSON.stringify({ ...parseAt(BotConfigSchema, input, 'body'), id })) as BotConfig;
     checkBotConfig(config);
+    await this.#checkSameStrategies(id, config);
     e.config = config;
     e.updatedMs = Date.now();
     await this.#store.access.putBot({ id, config: config as unknown as JsonValue, desired: e.desired, nowMs: e.updatedMs });
@@ -219,6 +220,15 @@ export class BotService {
       const id = `bot-${n}`;
       if (!this.#bots.has(id) && (await this.#store.getRun(id)) === null) return id;
     }
+  }
+
+  /** A bot's run keeps its strategies (their books and positions): a bot that has run cannot start with others. */
+  async #checkSameStrategies(id: string, config: BotConfig): Promise<void> {
+    const ran = ((await this.#store.getRun(id))?.config as { strategies?: unknown } | undefined)?.strategies;
+    if (!Array.isArray(ran) || ran.length === 0) return;
+    const wanted = paperRequestOf(id, config).strategies;
+    if (wanted.length === ran.length && wanted.every((s, i) => s === ran[i])) return;
+    throw new ConflictError(`bot "${id}" has run with the strategies ${ran.join(', ')}, and a run keeps its strategies: create a new bot for others`, { field: 'body.strategies' });
   }
 
   async #setDesired(e: Entry, desired: 'running' | 'stopped'): Promise<void> {
