@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { attribute } from '../analytics/attribution.ts';
 import { inferPeriodsPerYear } from '../analytics/periods.ts';
-import { buildAnalysis, type BacktestAnalysis } from '../analytics/report/analysis.ts';
+import { buildAnalysis, type BacktestAnalysis, type PriceInput } from '../analytics/report/analysis.ts';
 import { renderTearsheet, type RenderOptions } from '../analytics/report/html.ts';
 import type { TearsheetSource } from '../analytics/report/model.ts';
 import type { BacktestOutput } from '../engine/backtest-node.ts';
@@ -58,10 +58,11 @@ export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): Back
   // attribution reads the whole grid; the analysis reads it up to the first non-positive equity, so it
   // gets the same figure only when there is none.
   const ppy = inferPeriodsPerYear(out.equityTime);
+  const fills = k.fills.toArray();
   const attribution = attribute({
     periodsPerYear: ppy,
     timeMs: out.equityTime,
-    fills: k.fills.toArray(),
+    fills,
     marks: out.feeds.map((f) => f.series),
     instruments: out.feeds.map((f) => f.instrument),
     startingEquity: opts.startingCash,
@@ -78,7 +79,24 @@ export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): Back
       qty: t.side === 'long' ? t.qty : -t.qty, pnl: t.pnl, commission: t.commission,
     })),
     attribution,
+    prices: priceInputs(out, fills),
+    openPositionValues: Float64Array.from(k.portfolio.openPositions(), (p) => p.marketValue()),
   });
+}
+
+/** The closes of each traded symbol's feed (its venue feed; a second timeframe is data only). */
+function priceInputs(out: BacktestOutput, fills: readonly { readonly symbol: string }[]): PriceInput[] {
+  const counts = new Map<string, number>();
+  for (const f of fills) counts.set(f.symbol, (counts.get(f.symbol) ?? 0) + 1);
+  const seen = new Set<string>();
+  const inputs: PriceInput[] = [];
+  for (const f of out.feeds) {
+    if (f.venueSlot < 0 || seen.has(f.symbol)) continue;
+    seen.add(f.symbol);
+    const s = f.series;
+    inputs.push({ symbol: f.symbol, tickSize: f.instrument.tickSize, fills: counts.get(f.symbol) ?? 0, timeMs: s.time.subarray(0, s.length), close: s.close.subarray(0, s.length) });
+  }
+  return inputs;
 }
 
 /** No equity at or below zero (nor infinite): the analysis then reads every bar (see `solventBars`). */

@@ -7,7 +7,7 @@ import { drawdownTable } from '../drawdown.ts';
 import { monthlyReturnGrid } from '../periods-tables.ts';
 import { returnsFromEquity } from '../returns.ts';
 import { rollingSharpe } from '../rolling.ts';
-import { buildAnalysis, histogram } from './analysis.ts';
+import { buildAnalysis, histogram, PRICE_BUCKETS, PRICE_SERIES_MAX, priceSeries } from './analysis.ts';
 
 function walk(n: number, seed: number, vol = 0.01): { timeMs: Float64Array; equity: Float64Array } {
   const rng = new Rng(seed);
@@ -94,5 +94,38 @@ describe('buildAnalysis', () => {
     // JSON.stringify would quietly turn NaN into null; the replacer marks any non-finite number instead.
     expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(a, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? 'BAD' : v))));
     expect(a.rollingSharpe.values.every((v) => v === null)).toBe(true);
+  });
+});
+
+describe('price series and position weights', () => {
+  const { timeMs, equity } = walk(5036, 3);
+  const close = Float64Array.from(equity, (e) => e / 10_000);
+
+  it('keeps the closes of the most traded symbols, down to the lowest and highest per bucket', () => {
+    const p = priceSeries(['A', 'B', 'C', 'D', 'E', 'F'].map((symbol, k) => ({ symbol, tickSize: 0.01, fills: [3, 0, 9, 1, 9, 5][k]!, timeMs, close })));
+    expect(p.tradedSymbols).toBe(5);
+    expect(p.series.map((s) => s.symbol)).toEqual(['C', 'E', 'F', 'A'].slice(0, PRICE_SERIES_MAX));
+    const s = p.series[0]!;
+    expect(s.bars).toBe(5036);
+    expect(s.close.length).toBeLessThanOrEqual(2 * PRICE_BUCKETS + 1);
+    expect(s.close.length).toBe(s.time.length);
+    expect(Math.min(...s.close)).toBe(Math.min(...close));
+    expect(Math.max(...s.close)).toBe(Math.max(...close));
+    expect(s.time[s.time.length - 1]).toBe(new Date(timeMs[5035]!).toISOString());
+    for (let i = 1; i < s.time.length; i++) expect(s.time[i]! > s.time[i - 1]!).toBe(true);
+  });
+
+  it('keeps a short series whole and drops a bad tick size', () => {
+    const p = priceSeries([{ symbol: 'EURUSD', tickSize: Number.NaN, fills: 2, timeMs: timeMs.subarray(0, 3), close: [1.0716, 1.07214, 1.0726] }]);
+    expect(p.series[0]).toEqual({ symbol: 'EURUSD', tickSize: null, bars: 3, time: Array.from(timeMs.subarray(0, 3), (t) => new Date(t).toISOString()), close: [1.0716, 1.07214, 1.0726] });
+  });
+
+  it('weighs each open position by the final equity', () => {
+    const a = buildAnalysis({ timeMs, equity, openPositionValues: [464_540.11, -1000] });
+    const last = equity[equity.length - 1]!;
+    expect(a.positionWeights).toEqual([464_540.11 / last, -1000 / last]);
+    expect(a.prices).toBeNull();
+    const ruined = buildAnalysis({ timeMs: timeMs.subarray(0, 2), equity: [100, -5], openPositionValues: [10] });
+    expect(ruined.positionWeights).toEqual([null]);
   });
 });

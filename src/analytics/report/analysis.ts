@@ -11,6 +11,33 @@ import { returnDistributionStats, type ReturnDistributionStats } from '../risk-r
 import { rollingSharpe } from '../rolling.ts';
 import type { Series } from '../stats.ts';
 import { tradeStats, type TradeRecord, type TradeStats } from '../trades.ts';
+import { decimate } from './downsample.ts';
+
+/** Price charts of the tearsheet: the most traded symbols, at most this many. */
+export const PRICE_SERIES_MAX = 4;
+/** Buckets of the price series' min/max downsampling (at most 2 × PRICE_BUCKETS + 1 points). */
+export const PRICE_BUCKETS = 1000;
+
+/** The bar closes of one traded symbol, as the run read them. */
+export interface PriceInput {
+  readonly symbol: string;
+  /** The instrument's tick size; null when unknown. */
+  readonly tickSize: number | null;
+  /** Fills of the symbol in the run (which symbols get a chart). */
+  readonly fills: number;
+  readonly timeMs: Series;
+  readonly close: Series;
+}
+
+/** One symbol's closes for its price chart, downsampled to the lowest and highest close per bucket. */
+export interface PriceSeries {
+  symbol: string;
+  tickSize: number | null;
+  /** Bars of the full series (before downsampling). */
+  bars: number;
+  time: string[];
+  close: number[];
+}
 
 export interface AnalysisInput {
   /** Bar times (epoch ms) and account equity, one per grid point. */
@@ -28,6 +55,10 @@ export interface AnalysisInput {
   readonly topDrawdowns?: number;
   /** Histogram bins; default clamp(ceil(√n), 10, 60) over n returns. */
   readonly histogramBins?: number;
+  /** Bar closes of the traded symbols (the price charts); without them `prices` is null. */
+  readonly prices?: readonly PriceInput[];
+  /** Market values of the positions open at the end, in the order of the report's `openPositions[]`. */
+  readonly openPositionValues?: Series;
 }
 
 export interface DrawdownRow {
@@ -70,6 +101,10 @@ export interface BacktestAnalysis {
   distribution: ReturnDistribution;
   tradeStats: TradeStats;
   attribution: Attribution | null;
+  /** Closes of the most traded symbols (up to PRICE_SERIES_MAX), most fills first; null when not given. */
+  prices: { tradedSymbols: number; series: PriceSeries[] } | null;
+  /** openPositions[i].marketValue / final equity (null when the final equity is not positive). */
+  positionWeights: (number | null)[];
 }
 
 /** A plain array of the values (a loop: Array.from walks a typed array through its iterator, slower cold). */
@@ -181,5 +216,35 @@ export function buildAnalysis(input: AnalysisInput): BacktestAnalysis {
     distribution: { count: r.length, ...moments(r), stats: returnDistributionStats(r, opts), histogram: histogram(r, bins) },
     tradeStats: tradeStats(input.trades ?? []),
     attribution: input.attribution ?? null,
+    prices: input.prices === undefined ? null : priceSeries(input.prices),
+    positionWeights: positionWeights(input.openPositionValues ?? [], input.equity),
   };
+}
+
+/** The closes of the most traded symbols (ties keep the input order), downsampled for their charts. */
+export function priceSeries(prices: readonly PriceInput[]): { tradedSymbols: number; series: PriceSeries[] } {
+  const traded = prices.filter((p) => p.fills > 0);
+  const chosen = [...traded].sort((a, b) => b.fills - a.fills).slice(0, PRICE_SERIES_MAX);
+  return {
+    tradedSymbols: traded.length,
+    series: chosen.map((p) => {
+      const keep = decimate(p.close, PRICE_BUCKETS);
+      const time: string[] = [];
+      const close: number[] = [];
+      for (const i of keep) {
+        if (i < 0) continue;
+        time.push(toIso(p.timeMs[i]!));
+        close.push(p.close[i]!);
+      }
+      const tick = p.tickSize !== null && p.tickSize > 0 && Number.isFinite(p.tickSize) ? p.tickSize : null;
+      return { symbol: p.symbol, tickSize: tick, bars: p.close.length, time, close };
+    }),
+  };
+}
+
+function positionWeights(values: Series, equity: Series): (number | null)[] {
+  const last = equity.length > 0 ? equity[equity.length - 1]! : NaN;
+  const out = new Array<number | null>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = last > 0 && Number.isFinite(last) && Number.isFinite(values[i]!) ? values[i]! / last : null;
+  return out;
 }

@@ -1,6 +1,6 @@
 // The `analysis` block of a backtest report (docs/tearsheet.md): drawdowns, monthly returns, rolling Sharpe,
-// return distribution, trade statistics, attribution. The analytics layer computes it (`BacktestAnalysis`); a
-// test holds this schema's type equal to it.
+// return distribution, trade statistics, attribution, the traded symbols' closes and the open positions'
+// weights. The analytics layer computes it (`BacktestAnalysis`); a test holds this schema's type equal to it.
 import { z } from 'zod';
 import { IsoTimeSchema } from './time.ts';
 
@@ -88,6 +88,8 @@ const AttributionSchema = z.object({
   }),
 });
 
+const PriceSeriesSchema = z.object({ symbol: z.string(), tickSize: maybe, bars: num, time: z.array(IsoTimeSchema), close: z.array(num) });
+
 export const AnalysisSchema = z.object({
   periodsPerYear: num,
   bars: num,
@@ -99,5 +101,7 @@ export const AnalysisSchema = z.object({
   distribution: ReturnDistributionSchema,
   tradeStats: TradeStatsSchema,
   attribution: AttributionSchema.nullable(),
+  prices: z.object({ tradedSymbols: num, series: z.array(PriceSeriesSchema) }).nullable(),
+  positionWeights: z.array(maybe),
 });
 export type AnalysisDto = z.infer<typeof AnalysisSchema>;
