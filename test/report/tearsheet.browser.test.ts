@@ -1,5 +1,6 @@
 // The tearsheet of `sextant backtest --report` opened in headless Chromium with the network cut off:
-// every chart renders, nothing is fetched, and every number shown is in the --json output.
+// every chart renders, nothing is fetched, every number shown is in the --json output (axis labels
+// aside: round values of their scale), and no chart text sticks out of its chart.
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +25,10 @@ interface ReportJson {
     monthlyReturns: { months: (number | null)[] }[];
     distribution: { histogram: { counts: number[] } };
     attribution: { correlation: { labels: string[] } };
+    prices: { series: { symbol: string }[] };
   };
   benchmark: unknown;
+  fills: { symbol: string; side: string }[];
 }
 
 // The page's DOM, typed just enough for the page.evaluate callbacks (the project compiles without lib.dom).
@@ -33,6 +36,10 @@ interface ReportJson {
 interface DomRect {
   readonly width: number;
   readonly height: number;
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
 }
 interface DomElement {
   readonly id: string;
@@ -138,9 +145,15 @@ describe.skipIf(!hasChromium)('tearsheet in headless Chromium', () => {
         barBox: minBox('#chart-histogram rect.bar'),
         corr: count('#chart-correlation rect.corr'),
         corrBox: minBox('#chart-correlation rect.corr'),
+        price: count('#chart-price-0 path.series.price'),
+        buys: count('#chart-price-0 path.mk.buy'),
+        sells: count('#chart-price-0 path.mk.sell'),
+        markerBox: minBox('#chart-price-0 path.mk'),
       };
     });
-    expect(charts.svgs.map((s) => s.id).sort()).toEqual(['chart-correlation', 'chart-equity', 'chart-histogram', 'chart-monthly', 'chart-rolling-sharpe', 'chart-underwater']);
+    const prices = report.analysis.prices.series.map((_p, k) => `chart-price-${k}`);
+    expect(prices.length).toBeGreaterThan(0);
+    expect(charts.svgs.map((s) => s.id).sort()).toEqual(['chart-correlation', 'chart-equity', 'chart-histogram', 'chart-monthly', ...prices, 'chart-rolling-sharpe', 'chart-underwater'].sort());
     for (const s of charts.svgs) {
       expect(s.w, s.id).toBeGreaterThan(100);
       expect(s.h, s.id).toBeGreaterThan(100);
@@ -160,13 +173,69 @@ describe.skipIf(!hasChromium)('tearsheet in headless Chromium', () => {
     expect(charts.barBox).toBeGreaterThan(0);
     expect(charts.corr).toBe(a.attribution.correlation.labels.length ** 2);
     expect(charts.corrBox).toBeGreaterThan(5);
+    // One marker per fill of the charted symbol.
+    const fills = report.fills.filter((f) => f.symbol === a.prices.series[0]!.symbol);
+    expect(charts.price).toBe(1);
+    expect(charts.buys).toBe(fills.filter((f) => f.side === 'buy').length);
+    expect(charts.sells).toBe(fills.filter((f) => f.side === 'sell').length);
+    expect(charts.buys).toBeGreaterThan(0);
+    expect(charts.markerBox).toBeGreaterThan(3);
+  });
+
+  it('keeps every chart text, axis labels first, inside its chart', async () => {
+    const out = await page.evaluate(() => {
+      const document = (globalThis as unknown as { document: DomDocument }).document;
+      // Plain objects: a DOMRect does not cross back from the page.
+      const rect = (e: DomElement): { left: number; right: number; top: number; bottom: number } => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      };
+      const found: { chart: string; text: string; box: ReturnType<typeof rect>; frame: ReturnType<typeof rect> }[] = [];
+      for (const svg of Array.from(document.querySelectorAll('svg.chart'))) {
+        const frame = rect(svg);
+        for (const t of Array.from(document.querySelectorAll(`#${svg.id} text`))) found.push({ chart: svg.id, text: t.textContent ?? '', box: rect(t), frame });
+      }
+      return found;
+    });
+    expect(out.filter((t) => t.chart === 'chart-equity').length).toBeGreaterThan(8);
+    for (const t of out) {
+      const where = `${t.chart}: "${t.text}"`;
+      expect(t.box.left, where).toBeGreaterThanOrEqual(t.frame.left - 0.5);
+      expect(t.box.right, where).toBeLessThanOrEqual(t.frame.right + 0.5);
+      expect(t.box.top, where).toBeGreaterThanOrEqual(t.frame.top - 0.5);
+      expect(t.box.bottom, where).toBeLessThanOrEqual(t.frame.bottom + 0.5);
+    }
+  });
+
+  it('labels the value axes with 4 to 8 round values a 1, 2 or 5 × 10^k step apart, and the time axes with 3 to 10 dates', async () => {
+    const axes = await page.evaluate(() => {
+      const document = (globalThis as unknown as { document: DomDocument }).document;
+      return Array.from(document.querySelectorAll('svg.chart'), (svg) => ({
+        id: svg.id,
+        y: Array.from(document.querySelectorAll(`#${svg.id} text.ylabel`), (t) => Number(t.getAttribute('data-tick'))),
+        x: Array.from(document.querySelectorAll(`#${svg.id} text.xlabel`), (t) => t.textContent ?? ''),
+      }));
+    });
+    for (const id of ['chart-equity', 'chart-underwater', 'chart-rolling-sharpe', 'chart-price-0']) {
+      const a = axes.find((x) => x.id === id)!;
+      expect(a.x.length, id).toBeGreaterThanOrEqual(3);
+      expect(a.x.length, id).toBeLessThanOrEqual(10);
+      expect(a.y.length, id).toBeGreaterThanOrEqual(3);
+      expect(a.y.length, id).toBeLessThanOrEqual(9);
+      for (let k = 1; k < a.y.length; k++) expect(a.y[k]!, id).toBeGreaterThan(a.y[k - 1]!);
+    }
+    const under = axes.find((x) => x.id === 'chart-underwater')!.y;
+    const step = under[1]! - under[0]!;
+    for (let k = 1; k < under.length; k++) expect(under[k]! - under[k - 1]!).toBeCloseTo(step, 9);
+    expect([1, 2, 5].some((m) => Math.abs(step / 10 ** Math.floor(Math.log10(step) + 1e-9) - m) < 1e-6)).toBe(true);
   });
 
   it('shows only numbers that are in the --json output, each at the path it names and rounded from it', async () => {
     const shown: Shown[] = await page.evaluate(() =>
       Array.from((globalThis as unknown as { document: DomDocument }).document.querySelectorAll('[data-path]'))
         .filter((e) => e.getClientRects().length > 0)
-        .map((e) => ({ path: e.getAttribute('data-path')!, value: e.getAttribute('data-value')!, text: e.matches('rect') ? '' : (e.textContent ?? '') })),
+        // Shapes (bars, squares, trade markers) show no text: their number is in a tooltip.
+        .map((e) => ({ path: e.getAttribute('data-path')!, value: e.getAttribute('data-value')!, text: e.matches('rect, path') ? '' : (e.textContent ?? '') })),
     );
     expect(shown.length).toBeGreaterThan(1000);
     let numbers = 0;
@@ -187,7 +256,7 @@ describe.skipIf(!hasChromium)('tearsheet in headless Chromium', () => {
     expect(numbers).toBeGreaterThan(500);
   });
 
-  it('shows no digit outside an element that names its JSON path', async () => {
+  it('shows no digit outside an element that names its JSON path or an axis tick', async () => {
     const loose: string[] = await page.evaluate((showText) => {
       const document = (globalThis as unknown as { document: DomDocument }).document;
       const out: string[] = [];
@@ -195,7 +264,7 @@ describe.skipIf(!hasChromium)('tearsheet in headless Chromium', () => {
       for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
         const el = n.parentElement!;
         if (el.closest('script, style') !== null || !/\d/.test(n.textContent ?? '')) continue;
-        if (el.closest('[data-path]') === null && el.getClientRects().length > 0) out.push(n.textContent!);
+        if (el.closest('[data-path], [data-tick]') === null && el.getClientRects().length > 0) out.push(n.textContent!);
       }
       return out;
     }, SHOW_TEXT);

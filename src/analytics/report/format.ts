@@ -3,18 +3,39 @@
 
 /**
  * How a datum is shown: a fraction as a percentage, a number (3 significant decimals or so), a
- * two-decimal ratio (correlations), money, a count, a date, or text.
+ * two-decimal ratio (correlations), money, a price (the decimals of its instrument's tick), a count,
+ * a date (the day alone at midnight UTC), a time (always with its minutes, for intraday runs), or text.
  */
-export type Fmt = 'pct' | 'num' | 'ratio' | 'money' | 'int' | 'date' | 'text';
+export type Fmt = 'pct' | 'num' | 'ratio' | 'money' | 'price' | 'int' | 'date' | 'time' | 'text';
 
 /** A value shown in the report, with its JSON path in the backtest report (`metrics.sharpe`, `trades[3].pnl`). */
 export interface Datum {
   readonly path: string;
   readonly value: number | string | null;
   readonly fmt: Fmt;
+  /** Decimals of a 'price' (default 2). */
+  readonly decimals?: number;
+}
+
+/** Most decimals a price is shown with. */
+export const MAX_PRICE_DECIMALS = 8;
+
+/** Decimals of a step such as a tick size: 0.01 → 2, 0.00001 → 5, 0.25 → 2, 5 → 0 (null unless a positive finite number). */
+export function stepDecimals(step: number, cap = MAX_PRICE_DECIMALS): number | null {
+  if (!(step > 0) || !Number.isFinite(step)) return null;
+  return valueDecimals(step, cap);
+}
+
+/** The fewest decimals (up to `cap`) that write `v` exactly as the double it is: 2.37037 → 5, 44.970001 → 6, 10 → 0. */
+export function valueDecimals(v: number, cap = MAX_PRICE_DECIMALS): number {
+  if (!Number.isFinite(v)) return 0;
+  for (let d = 0; d < cap; d++) if (Number(v.toFixed(d)) === v) return d;
+  return cap;
 }
 
 export const NULL_TEXT = '–';
+
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 function group(intText: string): string {
   let out = '';
@@ -36,14 +57,14 @@ export function fixedGrouped(v: number, decimals: number): string {
 }
 
 /** The text shown for a value. */
-export function formatValue(value: number | string | null, fmt: Fmt): string {
+export function formatValue(value: number | string | null, fmt: Fmt, decimals?: number): string {
   if (value === null) return NULL_TEXT;
   if (typeof value === 'string') {
-    if (fmt !== 'date') return value;
-    // ISO 8601: the date alone at midnight UTC, else date and minutes.
+    if (fmt !== 'date' && fmt !== 'time') return value;
+    // ISO 8601: the date alone at midnight UTC (unless a time is asked for), else date and minutes.
     const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?Z?$/.exec(value);
     if (m === null) return value;
-    return m[2] === '00:00' && (m[3] === undefined || /^:00(\.0+)?$/.test(m[3])) ? m[1]! : `${m[1]} ${m[2]}`;
+    return fmt === 'date' && isMidnight(value) ? m[1]! : `${m[1]} ${m[2]}`;
   }
   if (!Number.isFinite(value)) return NULL_TEXT;
   switch (fmt) {
@@ -52,14 +73,27 @@ export function formatValue(value: number | string | null, fmt: Fmt): string {
     case 'money':
     case 'ratio':
       return fixedGrouped(value, 2);
+    case 'price':
+      return fixedGrouped(value, decimals ?? 2);
     case 'int':
       return fixedGrouped(Math.round(value), 0);
     case 'num':
       return Number.isInteger(value) ? fixedGrouped(value, 0) : fixedGrouped(value, Math.abs(value) >= 100 ? 2 : Math.abs(value) >= 1 ? 3 : 4);
     case 'date':
+    case 'time':
     case 'text':
       return String(value);
   }
+}
+
+/** An ISO time at 00:00 UTC (or a bare date). */
+export function isMidnight(iso: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}(T00:00(:00(\.0+)?)?Z?)?$/.test(iso);
+}
+
+/** The text shown for a datum. */
+export function formatDatum(d: Datum): string {
+  return formatValue(d.value, d.fmt, d.decimals);
 }
 
 /** The data-value attribute: the JSON value as text (numbers round-trip exactly). */

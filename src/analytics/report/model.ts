@@ -4,8 +4,8 @@ import { InputError } from '../../core/errors.ts';
 import type { PerformanceMetrics } from '../metrics.ts';
 import type { AttributionRow } from '../attribution.ts';
 import type { BacktestAnalysis } from './analysis.ts';
-import type { Datum, Fmt } from './format.ts';
-import type { HeatmapRow, HistogramSpec, LineChartSpec } from './svg.ts';
+import { fixedGrouped, formatValue, isMidnight, MONTHS, stepDecimals, valueDecimals, type Datum, type Fmt } from './format.ts';
+import type { HeatmapRow, HistogramSpec, LineChartSpec, MarkerSpec } from './svg.ts';
 
 /** The parts of a backtest report (`BacktestReport` of src/app/backtest.ts) the tearsheet reads. */
 export interface TearsheetSource {
@@ -26,7 +26,23 @@ export interface TearsheetSource {
     readonly pnl: number;
     readonly commission: number;
   }[];
-  readonly fills: readonly unknown[];
+  readonly fills: readonly {
+    readonly time: string;
+    readonly symbol: string;
+    readonly side: 'buy' | 'sell';
+    readonly price: number;
+    readonly qty: number;
+  }[];
+  /** Positions still open at the end (absent from reports that do not list them). */
+  readonly openPositions?: readonly {
+    readonly symbol: string;
+    /** Signed: < 0 for a short. */
+    readonly qty: number;
+    readonly avgPrice: number;
+    readonly lastPrice: number;
+    readonly marketValue: number;
+    readonly unrealizedPnl: number;
+  }[];
   readonly equity: readonly { readonly time: string; readonly equity: number }[];
   readonly analysis: BacktestAnalysis | null;
 }
@@ -43,12 +59,23 @@ export interface TableModel {
   readonly note?: readonly Cell[];
 }
 
+/** A traded symbol's close with its fills marked. */
+export interface PriceChartModel extends LineChartSpec {
+  readonly symbol: Datum;
+  /** Fills marked on the chart. */
+  readonly fills: number;
+}
+
 export interface TearsheetModel {
   readonly title: string;
   readonly subtitle: readonly Cell[];
   readonly cards: readonly { readonly label: string; readonly datum: Datum }[];
   readonly metricTables: readonly TableModel[];
   readonly equity: LineChartSpec;
+  /** Positions still open at the end; null when the report does not list them. */
+  readonly positions: TableModel | null;
+  /** Price charts of the most traded symbols; `note` says when some traded symbols have none. */
+  readonly prices: { readonly charts: readonly PriceChartModel[]; readonly note?: readonly Cell[] };
   readonly underwater: LineChartSpec;
   readonly rollingSharpe: LineChartSpec & { readonly window: Datum };
   readonly histogram: HistogramSpec;
@@ -68,14 +95,24 @@ export interface TearsheetOptions {
   readonly maxTradeRows?: number;
   /** Rows per attribution table (the best and worst by PnL); default 40. */
   readonly maxAttributionRows?: number;
+  /**
+   * Value axis of the equity and price charts: logarithmic (true), linear (false), or 'auto' (the
+   * default): logarithmic when a chart's highest value is more than LOG_AUTO_RATIO times its lowest.
+   */
+  readonly logScale?: boolean | 'auto';
 }
 
-export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+/** 'auto' draws a chart on a log scale when its values span more than this factor. */
+export const LOG_AUTO_RATIO = 10;
+/** viewBox of a price chart. */
+export const PRICE_CHART_WIDTH = 960;
+export const PRICE_CHART_HEIGHT = 300;
 
-const datum = (path: string, value: unknown, fmt: Fmt): Datum => ({
+const datum = (path: string, value: unknown, fmt: Fmt, decimals?: number): Datum => ({
   path,
   value: typeof value === 'number' || typeof value === 'string' ? value : null,
   fmt,
+  ...(decimals === undefined ? {} : { decimals }),
 });
 
 /** Metric rows of the performance table: label, key, format. */
@@ -109,17 +146,53 @@ function parseTimes(equity: TearsheetSource['equity']): Float64Array {
   return t;
 }
 
-/** Index of the min and of the max finite value (−1 when none). */
-function argExtremes(y: ArrayLike<number>): [number, number] {
-  let lo = -1;
-  let hi = -1;
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (lo < 0 || v < y[lo]!) lo = i;
-    if (hi < 0 || v > y[hi]!) hi = i;
+/** Whether a chart of these values is drawn on a log scale under the `logScale` option. */
+export function logScaleFor(option: boolean | 'auto' | undefined, ...series: ArrayLike<number>[]): boolean {
+  if (option === true || option === false) return option;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const y of series) {
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
-  return [lo, hi];
+  return lo > 0 && hi / lo > LOG_AUTO_RATIO;
+}
+
+/**
+ * Decimals of each symbol's prices: its instrument's tick size (the price series', else the run's
+ * `params.instrument`), else the most decimals its prices in the report have (up to 8).
+ */
+export function priceDecimals(src: TearsheetSource): (symbol: string) => number {
+  const ticks = new Map<string, number>();
+  for (const p of src.analysis?.prices?.series ?? []) {
+    const d = p.tickSize === null ? null : stepDecimals(p.tickSize);
+    if (d !== null) ticks.set(p.symbol, d);
+  }
+  const inst = src.params.instrument;
+  const tick = inst !== null && typeof inst === 'object' ? (inst as { tickSize?: unknown }).tickSize : undefined;
+  const runDecimals = typeof tick === 'number' ? stepDecimals(tick) : null;
+  let seen: Map<string, number> | null = null;
+  const inferred = (symbol: string): number => {
+    if (seen === null) {
+      const m = new Map<string, number>();
+      const note = (sym: string, v: number): void => {
+        m.set(sym, Math.max(m.get(sym) ?? 0, valueDecimals(v)));
+      };
+      for (const f of src.fills) note(f.symbol, f.price);
+      for (const t of src.trades) {
+        note(t.symbol, t.entryPrice);
+        note(t.symbol, t.exitPrice);
+      }
+      for (const p of src.openPositions ?? []) note(p.symbol, p.lastPrice);
+      seen = m;
+    }
+    return seen.get(symbol) ?? 2;
+  };
+  return (symbol) => ticks.get(symbol) ?? runDecimals ?? inferred(symbol);
 }
 
 function attributionTable(id: string, title: string, keyName: string, path: string, rows: readonly AttributionRow[], max: number): TableModel {
@@ -152,7 +225,9 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
   const eq = Float64Array.from(src.equity, (p) => p.equity);
   const m = src.metrics;
   const bm = src.benchmark?.metrics ?? null;
-  const xLabels = n > 0 ? [datum('equity[0].time', src.equity[0]!.time, 'date'), datum(`equity[${n - 1}].time`, src.equity[n - 1]!.time, 'date')] : [];
+  // Intraday bars: every time is shown with its minutes, midnight too (00:00 beside 13:00 rather than a bare day).
+  const when: Fmt = src.equity.every((p) => isMidnight(p.time)) ? 'date' : 'time';
+  const xLabels = n > 0 ? [datum('equity[0].time', src.equity[0]!.time, when), datum(`equity[${n - 1}].time`, src.equity[n - 1]!.time, when)] : [];
 
   // Header and cards.
   const params = src.params;
@@ -250,22 +325,13 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
 
   // Charts.
   const bench = a.benchmarkEquity === null ? null : Float64Array.from(a.benchmarkEquity);
-  const [eLo, eHi] = argExtremes(eq);
-  const yLabels: Datum[] = [];
-  if (eLo >= 0) yLabels.push(datum(`equity[${eLo}].equity`, eq[eLo], 'money'), datum(`equity[${eHi}].equity`, eq[eHi], 'money'));
-  if (bench !== null) {
-    const [bLo, bHi] = argExtremes(bench);
-    if (bLo >= 0 && bench[bLo]! < (eLo >= 0 ? eq[eLo]! : Infinity)) yLabels.push(datum(`analysis.benchmarkEquity[${bLo}]`, bench[bLo], 'money'));
-    if (bHi >= 0 && bench[bHi]! > (eHi >= 0 ? eq[eHi]! : -Infinity)) yLabels.push(datum(`analysis.benchmarkEquity[${bHi}]`, bench[bHi], 'money'));
-  }
   const equity: LineChartSpec = {
     id: 'chart-equity',
     title: 'Equity and buy and hold',
     x: time,
     series: [{ name: 'Strategy', cls: 'strategy', y: eq }, ...(bench === null ? [] : [{ name: 'Buy and hold', cls: 'benchmark', y: bench }])],
-    // The chart's overall lowest and highest values first: they win when labels would overlap.
-    yLabels: dedupeLabels([...yLabels].sort((p, q) => extremeRank(p, yLabels) - extremeRank(q, yLabels))),
-    xLabels,
+    yFormat: 'compact',
+    logScale: logScaleFor(opts.logScale, eq, ...(bench === null ? [] : [bench])),
   };
 
   const dd = new Float64Array(n);
@@ -279,23 +345,24 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
     title: 'Underwater (drawdown from the running peak)',
     x: time,
     series: [{ name: 'Drawdown', cls: 'drawdown', y: dd, area: true }],
-    yLabels: a.drawdowns.length > 0 ? [datum('analysis.drawdowns[0].depth', a.drawdowns[0]!.depth, 'pct')] : [],
-    xLabels,
+    yFormat: 'pct',
     base: 0,
   };
 
   const rs = Float64Array.from(a.rollingSharpe.values, (v) => (v === null ? NaN : v));
-  const [rLo, rHi] = argExtremes(rs);
   const rollingSharpe = {
     id: 'chart-rolling-sharpe',
     title: 'Rolling Sharpe',
     x: time,
     series: [{ name: 'Rolling Sharpe', cls: 'strategy', y: rs }],
-    yLabels: rLo < 0 ? [] : dedupeLabels([datum(`analysis.rollingSharpe.values[${rLo}]`, rs[rLo], 'num'), datum(`analysis.rollingSharpe.values[${rHi}]`, rs[rHi], 'num')]),
-    xLabels,
+    yFormat: 'num' as const,
     base: 0,
     window: datum('analysis.rollingSharpe.window', a.rollingSharpe.window, 'int'),
   };
+
+  const decimalsOf = priceDecimals(src);
+  const prices = priceCharts(src, a, decimalsOf, opts.logScale, when);
+  const positions = src.openPositions === undefined ? null : positionsTable(src.openPositions, a.positionWeights, decimalsOf);
 
   const h = a.distribution.histogram;
   const histogram: HistogramSpec = {
@@ -303,7 +370,6 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
     title: 'Distribution of bar returns',
     edges: h.edges,
     counts: h.counts.map((v, k) => datum(`analysis.distribution.histogram.counts[${k}]`, v, 'int')),
-    xLabels: h.edges.length > 0 ? [datum('analysis.distribution.histogram.edges[0]', h.edges[0], 'pct'), datum(`analysis.distribution.histogram.edges[${h.edges.length - 1}]`, h.edges[h.edges.length - 1], 'pct')] : [],
     markers: ds.historicalVaR === null ? [] : [{ name: 'VaR', datum: datum('analysis.distribution.stats.historicalVaR', ds.historicalVaR, 'pct') }],
   };
 
@@ -323,7 +389,7 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
     rows: a.drawdowns.map((d, i) => {
       const p = `analysis.drawdowns[${i}]`;
       return [
-        datum(`${p}.start`, d.start, 'date'), datum(`${p}.trough`, d.trough, 'date'), d.recovery === null ? 'not recovered' : datum(`${p}.recovery`, d.recovery, 'date'),
+        datum(`${p}.start`, d.start, when), datum(`${p}.trough`, d.trough, when), d.recovery === null ? 'not recovered' : datum(`${p}.recovery`, d.recovery, when),
         datum(`${p}.depth`, d.depth, 'pct'), datum(`${p}.lengthBars`, d.lengthBars, 'int'), datum(`${p}.lengthDays`, d.lengthDays, 'num'), datum(`${p}.recoveryDays`, d.recoveryDays, 'num'),
       ];
     }),
@@ -384,9 +450,10 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
   for (let i = from; i < src.trades.length; i++) {
     const t = src.trades[i]!;
     const p = `trades[${i}]`;
+    const dp = decimalsOf(t.symbol);
     tradeRows.push([
-      datum(`${p}.symbol`, t.symbol, 'text'), datum(`${p}.side`, t.side, 'text'), datum(`${p}.entryTime`, t.entryTime, 'date'), datum(`${p}.entryPrice`, t.entryPrice, 'money'),
-      datum(`${p}.exitTime`, t.exitTime, 'date'), datum(`${p}.exitPrice`, t.exitPrice, 'money'), datum(`${p}.qty`, t.qty, 'num'), datum(`${p}.pnl`, t.pnl, 'money'),
+      datum(`${p}.symbol`, t.symbol, 'text'), datum(`${p}.side`, t.side, 'text'), datum(`${p}.entryTime`, t.entryTime, when), datum(`${p}.entryPrice`, t.entryPrice, 'price', dp),
+      datum(`${p}.exitTime`, t.exitTime, when), datum(`${p}.exitPrice`, t.exitPrice, 'price', dp), datum(`${p}.qty`, t.qty, 'num'), datum(`${p}.pnl`, t.pnl, 'money'),
       datum(`${p}.commission`, t.commission, 'money'),
     ]);
   }
@@ -404,6 +471,8 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
     cards,
     metricTables: tables,
     equity,
+    positions,
+    prices,
     underwater,
     rollingSharpe,
     histogram,
@@ -414,19 +483,67 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
   };
 }
 
-/** 0 for the lowest or highest value among `all`, 1 otherwise. */
-function extremeRank(d: Datum, all: readonly Datum[]): number {
-  const values = all.map((x) => (typeof x.value === 'number' ? x.value : NaN)).filter((v) => !Number.isNaN(v));
-  return d.value === Math.min(...values) || d.value === Math.max(...values) ? 0 : 1;
+/** The positions open at the end: side, size, entry and last price, value, unrealized PnL and weight. */
+function positionsTable(open: NonNullable<TearsheetSource['openPositions']>, weights: readonly (number | null)[], decimalsOf: (symbol: string) => number): TableModel {
+  return {
+    id: 'positions',
+    title: 'Positions still open at the end',
+    columns: ['Symbol', 'Side', 'Quantity', 'Average entry', 'Last price', 'Market value', 'Unrealized PnL', '% of final equity'],
+    rows: open.map((p, i) => {
+      const b = `openPositions[${i}]`;
+      const dp = decimalsOf(p.symbol);
+      return [
+        datum(`${b}.symbol`, p.symbol, 'text'), p.qty < 0 ? 'short' : 'long', datum(`${b}.qty`, p.qty, 'num'), datum(`${b}.avgPrice`, p.avgPrice, 'price', dp),
+        datum(`${b}.lastPrice`, p.lastPrice, 'price', dp), datum(`${b}.marketValue`, p.marketValue, 'money'), datum(`${b}.unrealizedPnl`, p.unrealizedPnl, 'money'),
+        i < weights.length ? datum(`analysis.positionWeights[${i}]`, weights[i], 'pct') : '',
+      ];
+    }),
+  };
 }
 
-/** Drops labels whose value repeats an earlier one (a flat series has min = max). */
-function dedupeLabels(labels: readonly Datum[]): Datum[] {
-  const seen = new Set<string>();
-  return labels.filter((d) => {
-    const key = String(d.value);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+/** A fill's tooltip: "Buy 39,922 at 2.37 on 1995-05-12". */
+function fillTitle(f: TearsheetSource['fills'][number], decimals: number, when: Fmt): string {
+  const qty = Number.isInteger(f.qty) ? fixedGrouped(f.qty, 0) : formatValue(f.qty, 'num');
+  return `${f.side === 'buy' ? 'Buy' : 'Sell'} ${qty} at ${formatValue(f.price, 'price', decimals)} on ${formatValue(f.time, when)}`;
+}
+
+/** One chart per price series of the analysis block, with the symbol's fills as markers. */
+function priceCharts(src: TearsheetSource, a: BacktestAnalysis, decimalsOf: (symbol: string) => number, logScale: boolean | 'auto' | undefined, when: Fmt): TearsheetModel['prices'] {
+  const ps = a.prices;
+  if (ps === null) return { charts: [], note: ['This report carries no price series.'] };
+  const bySymbol = new Map<string, MarkerSpec[]>(ps.series.map((p) => [p.symbol, []]));
+  src.fills.forEach((f, i) => {
+    const list = bySymbol.get(f.symbol);
+    if (list === undefined) return;
+    const dp = decimalsOf(f.symbol);
+    const t = Date.parse(f.time);
+    if (Number.isNaN(t)) throw new InputError(`fills[${i}].time is not an ISO time: ${f.time}`, { field: 'fills' });
+    list.push({ side: f.side, time: t, datum: datum(`fills[${i}].price`, f.price, 'price', dp), title: fillTitle(f, dp, when) });
   });
+  const charts = ps.series.map((p, k): PriceChartModel => {
+    const time = Float64Array.from(p.time, (iso, i) => {
+      const t = Date.parse(iso);
+      if (Number.isNaN(t)) throw new InputError(`analysis.prices.series[${k}].time[${i}] is not an ISO time: ${iso}`, { field: 'analysis' });
+      return t;
+    });
+    const close = Float64Array.from(p.close);
+    const markers = bySymbol.get(p.symbol)!;
+    return {
+      id: `chart-price-${k}`,
+      title: `Close of ${p.symbol} with the fills`,
+      symbol: datum(`analysis.prices.series[${k}].symbol`, p.symbol, 'text'),
+      x: time,
+      series: [{ name: 'Close', cls: 'price', y: close }],
+      yFormat: 'num',
+      logScale: logScaleFor(logScale, close, markers.map((m) => m.datum.value as number)),
+      markers,
+      fills: markers.length,
+      // Full page width: a long price history needs more pixels than the half-width charts.
+      width: PRICE_CHART_WIDTH,
+      height: PRICE_CHART_HEIGHT,
+    };
+  });
+  const note: Cell[] | undefined =
+    ps.tradedSymbols > ps.series.length ? ['Only the most traded symbols are charted, of ', datum('analysis.prices.tradedSymbols', ps.tradedSymbols, 'int'), ' traded.'] : undefined;
+  return { charts, note };
 }

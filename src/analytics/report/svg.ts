@@ -1,52 +1,34 @@
-// Inline SVG charts as pure string functions: line and area charts over time, a monthly heat map,
-// a histogram and a correlation matrix. Coordinates are rounded to 0.1 px; long series are
+// Inline SVG charts as pure string functions: line and area charts over time (with trade markers on
+// price charts), a monthly heat map, a histogram and a correlation matrix. Value axes step by nice
+// numbers and time axes by calendar units (axis.ts); the left margin is sized by the widest y label,
+// so every label lies inside the viewBox. Coordinates are rounded to 0.1 px; long series are
 // decimated to the min and max of each pixel column, which keeps every spike visible.
-import { escapeHtml, formatValue, rawValue, type Datum } from './format.ts';
+import { linearAxis, logAxis, textWidth, timeAxis, type Axis, type Tick, type TickFormat } from './axis.ts';
+import { decimate } from './downsample.ts';
+import { escapeHtml, formatDatum, rawValue, type Datum } from './format.ts';
 import type { Series } from '../stats.ts';
+
+export { decimate } from './downsample.ts';
 
 export const CHART_WIDTH = 640;
 export const CHART_HEIGHT = 240;
-const M = { left: 74, right: 14, top: 12, bottom: 26 };
+/** Font size of chart text (the CSS sets the same). */
+export const FONT_PX = 11;
+/** Space around the plot; the left margin adds the widest y label to `left`. */
+const M = { left: 12, right: 14, top: 12, bottom: 26 };
+/** Up to this many markers are drawn one per fill; above it, fills on the same pixel share one. */
+export const MARKERS_EXACT = 1000;
 
 const c = (v: number): string => String(Math.round(v * 10) / 10);
 
 /** An SVG <text> that shows a datum (with its JSON path and raw value for checking). */
 export function datumText(d: Datum, x: number, y: number, attrs = ''): string {
-  return `<text x="${c(x)}" y="${c(y)}"${attrs} data-path="${escapeHtml(d.path)}" data-value="${escapeHtml(rawValue(d.value))}">${escapeHtml(formatValue(d.value, d.fmt))}</text>`;
+  return `<text x="${c(x)}" y="${c(y)}"${attrs} data-path="${escapeHtml(d.path)}" data-value="${escapeHtml(rawValue(d.value))}">${escapeHtml(formatDatum(d))}</text>`;
 }
 
-/**
- * Indices of the points to draw: all of them when there are few, else per pixel column the first,
- * the lowest and the highest finite point, in order. -1 marks a gap (a NaN inside the column).
- */
-export function decimate(y: Series, columns: number): Int32Array {
-  const n = y.length;
-  if (n <= 2 * columns) return Int32Array.from({ length: n }, (_, i) => (Number.isFinite(y[i]!) ? i : -1));
-  const out: number[] = [];
-  for (let b = 0; b < columns; b++) {
-    const from = Math.floor((b * n) / columns);
-    const to = Math.floor(((b + 1) * n) / columns);
-    let lo = -1;
-    let hi = -1;
-    let gap = false;
-    for (let i = from; i < to; i++) {
-      const v = y[i]!;
-      if (!Number.isFinite(v)) {
-        gap = true;
-        continue;
-      }
-      if (lo < 0 || v < y[lo]!) lo = i;
-      if (hi < 0 || v > y[hi]!) hi = i;
-    }
-    if (gap) out.push(-1);
-    if (lo < 0) continue;
-    const first = Math.min(lo, hi);
-    const second = Math.max(lo, hi);
-    out.push(first);
-    if (second !== first) out.push(second);
-  }
-  if (Number.isFinite(y[n - 1]!) && out[out.length - 1] !== n - 1) out.push(n - 1);
-  return Int32Array.from(out);
+/** An axis tick label: a round value of the scale (data-tick), not a datum of the report. */
+function tickText(t: Tick, x: number, y: number, cls: string, anchor: string): string {
+  return `<text class="axis ${cls}" x="${c(x)}" y="${c(y)}" text-anchor="${anchor}" data-tick="${rawValue(t.value)}">${escapeHtml(t.label)}</text>`;
 }
 
 export interface Scale {
@@ -109,18 +91,30 @@ export interface LineSeriesSpec {
   readonly area?: boolean;
 }
 
+/** A trade marked on a price chart: an up-triangle for a buy, a down-triangle for a sell. */
+export interface MarkerSpec {
+  readonly side: 'buy' | 'sell';
+  /** Epoch ms. */
+  readonly time: number;
+  /** The fill price (its JSON path and value). */
+  readonly datum: Datum;
+  /** The tooltip. */
+  readonly title: string;
+}
+
 export interface LineChartSpec {
   readonly id: string;
   readonly title: string;
   /** Shared x values (epoch ms). */
   readonly x: Series;
   readonly series: readonly LineSeriesSpec[];
-  /** Labels on the y axis, each at its own value (e.g. the min and max of the data), most important first. */
-  readonly yLabels: readonly Datum[];
-  /** Labels on the x axis: the first at the left edge, the last at the right. */
-  readonly xLabels: readonly Datum[];
+  /** How the value axis labels read. */
+  readonly yFormat: TickFormat;
+  /** A logarithmic value axis (used only when every value is > 0). */
+  readonly logScale?: boolean;
   /** A reference line (e.g. 0) and the area base. */
   readonly base?: number;
+  readonly markers?: readonly MarkerSpec[];
   readonly width?: number;
   readonly height?: number;
 }
@@ -131,47 +125,111 @@ function frame(id: string, title: string, w: number, h: number, body: string, fi
   return `<svg id="${escapeHtml(id)}" class="chart${fixedSize ? ' matrix' : ''}"${size} viewBox="0 0 ${w} ${h}" preserveAspectRatio="xMidYMid meet" role="img" aria-label="${escapeHtml(title)}">${body}</svg>`;
 }
 
+/** The left margin that holds the widest y label, its tick and a gap. */
+function leftMargin(axis: Axis): number {
+  return M.left + Math.max(0, ...axis.ticks.map((t) => textWidth(t.label, FONT_PX))) + 6;
+}
+
+/** Grid lines, tick marks and labels of a value axis; `pos` maps a value to the scale's units. */
+function yAxisSvg(axis: Axis, ys: Scale, x0: number, x1: number, pos: (v: number) => number): string {
+  let s = '';
+  let last = Infinity;
+  for (const t of axis.ticks) {
+    const y = scale(ys, pos(t.value));
+    if (!Number.isFinite(y)) continue;
+    s += `<line class="grid" x1="${c(x0)}" x2="${c(x1)}" y1="${c(y)}" y2="${c(y)}"/><line class="tick" x1="${c(x0 - 4)}" x2="${c(x0)}" y1="${c(y)}" y2="${c(y)}"/>`;
+    // Ticks come bottom to top; a label closer than a line's height to the one below is left out.
+    if (Math.abs(last - y) < FONT_PX + 1) continue;
+    last = y;
+    s += tickText(t, x0 - 6, y + 3.5, 'ylabel', 'end');
+  }
+  return s;
+}
+
+/** Grid lines, tick marks and labels of an x axis; labels stay inside [2, w − 2]. */
+function xAxisSvg(axis: Axis, xs: Scale, y0: number, y1: number, w: number, h: number): string {
+  let s = '';
+  for (const t of axis.ticks) {
+    const x = scale(xs, t.value);
+    const half = textWidth(t.label, FONT_PX) / 2;
+    s += `<line class="grid" x1="${c(x)}" x2="${c(x)}" y1="${c(y1)}" y2="${c(y0)}"/><line class="tick" x1="${c(x)}" x2="${c(x)}" y1="${c(y0)}" y2="${c(y0 + 4)}"/>`;
+    s += tickText(t, Math.min(w - 2 - half, Math.max(2 + half, x)), h - 8, 'xlabel', 'middle');
+  }
+  return s;
+}
+
+/** True when `logScale` is asked and every drawn value is positive. */
+function useLog(spec: LineChartSpec, lo: number): boolean {
+  return spec.logScale === true && lo > 0 && spec.base === undefined;
+}
+
+const markerValue = (m: MarkerSpec): number => (typeof m.datum.value === 'number' ? m.datum.value : NaN);
+
 export function renderLineChart(spec: LineChartSpec): string {
   const w = spec.width ?? CHART_WIDTH;
   const h = spec.height ?? CHART_HEIGHT;
-  const x0 = M.left;
-  const x1 = w - M.right;
-  const y0 = h - M.bottom;
-  const y1 = M.top;
+  const markers = spec.markers ?? [];
   const [tLo, tHi] = extent(spec.x);
-  let [lo, hi] = extent(...spec.series.map((s) => s.y));
+  let [lo, hi] = extent(...spec.series.map((s) => s.y), markers.map(markerValue));
   if (spec.base !== undefined && Number.isFinite(lo)) {
     lo = Math.min(lo, spec.base);
     hi = Math.max(hi, spec.base);
   }
   const empty = !Number.isFinite(lo);
-  if (empty) [lo, hi] = [0, 1];
-  const pad = hi > lo ? (hi - lo) * 0.04 : Math.abs(hi) * 0.05 || 1;
-  const xs: Scale = { lo: tLo, hi: tHi, px0: x0, px1: x1 };
-  const ys: Scale = { lo: lo - pad, hi: hi + pad, px0: y0, px1: y1 };
+  const log = !empty && useLog(spec, lo);
+  const yAxis = empty ? { kind: 'linear' as const, lo: 0, hi: 1, ticks: [] } : log ? logAxis(lo, hi, spec.yFormat) : linearAxis(lo, hi, spec.yFormat);
+  const pos = log ? Math.log10 : (v: number): number => v;
+  const x0 = leftMargin(yAxis);
+  const x1 = w - M.right;
+  const y0 = h - M.bottom;
+  const y1 = M.top;
+  const xAxis = timeAxis(tLo, tHi, x1 - x0, FONT_PX);
+  const xs: Scale = { lo: xAxis.lo, hi: xAxis.hi, px0: x0, px1: x1 };
+  const ys: Scale = { lo: pos(yAxis.lo), hi: pos(yAxis.hi), px0: y0, px1: y1 };
   const columns = Math.round(x1 - x0);
-  let body = `<rect class="plot" x="${x0}" y="${y1}" width="${c(x1 - x0)}" height="${c(y0 - y1)}"/>`;
-  if (spec.base !== undefined) body += `<line class="base" x1="${x0}" x2="${c(x1)}" y1="${c(scale(ys, spec.base))}" y2="${c(scale(ys, spec.base))}"/>`;
+  let body = `<rect class="plot" x="${c(x0)}" y="${y1}" width="${c(x1 - x0)}" height="${c(y0 - y1)}"/>`;
+  body += yAxisSvg(yAxis, ys, x0, x1, pos) + xAxisSvg(xAxis, xs, y0, y1, w, h);
+  if (spec.base !== undefined) body += `<line class="base" x1="${c(x0)}" x2="${c(x1)}" y1="${c(scale(ys, spec.base))}" y2="${c(scale(ys, spec.base))}"/>`;
   for (const s of spec.series) {
-    const d = s.area === true ? areaPath(spec.x, s.y, xs, ys, columns, spec.base ?? 0) : linePath(spec.x, s.y, xs, ys, columns);
+    const y = log ? Float64Array.from(s.y, (v) => (v > 0 ? Math.log10(v) : NaN)) : s.y;
+    const d = s.area === true ? areaPath(spec.x, y, xs, ys, columns, spec.base ?? 0) : linePath(spec.x, y, xs, ys, columns);
     if (d !== '') body += `<path class="${s.area === true ? 'area' : 'series'} ${escapeHtml(s.cls)}" d="${d}"><title>${escapeHtml(s.name)}</title></path>`;
   }
+  body += markersSvg(markers, (m) => [scale(xs, m.time), scale(ys, pos(markerValue(m)))]);
   if (empty) body += `<text class="empty" x="${c((x0 + x1) / 2)}" y="${c((y0 + y1) / 2)}" text-anchor="middle">Not enough bars</text>`;
-  const placed: number[] = [];
-  for (const d of spec.yLabels) {
-    if (typeof d.value !== 'number') continue;
-    const y = scale(ys, d.value);
-    // Labels come most important first; one that would overlap a placed one is left out.
-    if (placed.some((p) => Math.abs(p - y) < 12)) continue;
-    placed.push(y);
-    body += `<line class="tick" x1="${x0 - 4}" x2="${x0}" y1="${c(y)}" y2="${c(y)}"/>`;
-    body += datumText(d, x0 - 6, y + 3.5, ' class="ylabel" text-anchor="end"');
-  }
-  spec.xLabels.forEach((d, k) => {
-    const last = k === spec.xLabels.length - 1 && k > 0;
-    body += datumText(d, last ? x1 : x0, h - 8, ` class="xlabel" text-anchor="${last ? 'end' : 'start'}"`);
-  });
   return frame(spec.id, spec.title, w, h, body);
+}
+
+/**
+ * Triangles at the fills: up for a buy, down for a sell, centred on (time, price). Above
+ * MARKERS_EXACT markers, fills of one side that land on the same pixel share the first one's marker.
+ */
+function markersSvg(markers: readonly MarkerSpec[], at: (m: MarkerSpec) => [number, number]): string {
+  const groups = new Map<string, { m: MarkerSpec; x: number; y: number; n: number }>();
+  const list: { m: MarkerSpec; x: number; y: number; n: number }[] = [];
+  for (const m of markers) {
+    const [x, y] = at(m);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (markers.length <= MARKERS_EXACT) {
+      list.push({ m, x, y, n: 1 });
+      continue;
+    }
+    const key = `${m.side}|${Math.round(x)}|${Math.round(y)}`;
+    const g = groups.get(key);
+    if (g !== undefined) g.n++;
+    else {
+      const first = { m, x, y, n: 1 };
+      groups.set(key, first);
+      list.push(first);
+    }
+  }
+  let s = '';
+  for (const { m, x, y, n } of list) {
+    const d = m.side === 'buy' ? `M${c(x)} ${c(y - 5.5)}L${c(x + 5)} ${c(y + 3)}L${c(x - 5)} ${c(y + 3)}Z` : `M${c(x)} ${c(y + 5.5)}L${c(x + 5)} ${c(y - 3)}L${c(x - 5)} ${c(y - 3)}Z`;
+    const more = n > 1 ? ` and ${n - 1} more fills here` : '';
+    s += `<path class="mk ${m.side}" d="${d}" data-path="${escapeHtml(m.datum.path)}" data-value="${escapeHtml(rawValue(m.datum.value))}"><title>${escapeHtml(m.title + more)}</title></path>`;
+  }
+  return s;
 }
 
 /** Red for losses, green for gains, white at 0; `v / max` in [-1, 1]. */
@@ -229,8 +287,6 @@ export interface HistogramSpec {
   readonly edges: readonly number[];
   /** Datums of the counts (the bar heights). */
   readonly counts: readonly Datum[];
-  /** Labels under the first and last edge. */
-  readonly xLabels: readonly Datum[];
   /** Vertical markers at values (e.g. VaR), labelled with the datum. */
   readonly markers: readonly { readonly name: string; readonly datum: Datum }[];
 }
@@ -238,36 +294,29 @@ export interface HistogramSpec {
 export function renderHistogram(spec: HistogramSpec): string {
   const w = CHART_WIDTH;
   const h = CHART_HEIGHT;
-  const x0 = M.left;
-  const x1 = w - M.right;
-  const y0 = h - M.bottom;
-  const y1 = M.top + 14;
   const lo = spec.edges[0] ?? 0;
   const hi = spec.edges[spec.edges.length - 1] ?? 1;
   let maxCount = 0;
-  let maxAt = -1;
-  spec.counts.forEach((d, k) => {
-    if (typeof d.value === 'number' && d.value > maxCount) {
-      maxCount = d.value;
-      maxAt = k;
-    }
-  });
-  const xs: Scale = { lo, hi, px0: x0, px1: x1 };
-  const ys: Scale = { lo: 0, hi: maxCount || 1, px0: y0, px1: y1 };
-  let body = `<rect class="plot" x="${x0}" y="${M.top}" width="${c(x1 - x0)}" height="${c(y0 - M.top)}"/>`;
+  for (const d of spec.counts) if (typeof d.value === 'number' && d.value > maxCount) maxCount = d.value;
+  const yAxis = linearAxis(0, Math.max(1, maxCount), 'int');
+  const x0 = leftMargin(yAxis);
+  const x1 = w - M.right;
+  const y0 = h - M.bottom;
+  const y1 = M.top + 14;
   const single = spec.edges.length === 2 && lo === hi;
+  const xAxis = linearAxis(lo, hi, 'pct', false);
+  const xs: Scale = { lo: xAxis.lo, hi: xAxis.hi, px0: x0, px1: x1 };
+  const ys: Scale = { lo: yAxis.lo, hi: yAxis.hi, px0: y0, px1: y1 };
+  let body = `<rect class="plot" x="${c(x0)}" y="${M.top}" width="${c(x1 - x0)}" height="${c(y0 - M.top)}"/>`;
+  body += yAxisSvg(yAxis, ys, x0, x1, (v) => v);
+  if (!single) body += xAxisSvg(xAxis, xs, y0, M.top, w, h);
   spec.counts.forEach((d, k) => {
     if (typeof d.value !== 'number' || d.value <= 0) return;
     const a = single ? x0 + (x1 - x0) * 0.45 : scale(xs, spec.edges[k]!);
     const b = single ? x0 + (x1 - x0) * 0.55 : scale(xs, spec.edges[k + 1]!);
     const top = scale(ys, d.value);
-    body += `<rect class="bar" x="${c(a + 0.5)}" y="${c(top)}" width="${c(Math.max(0.8, b - a - 1))}" height="${c(Math.max(0.5, y0 - top))}" data-path="${escapeHtml(d.path)}" data-value="${rawValue(d.value)}"><title>${escapeHtml(formatValue(d.value, d.fmt))}</title></rect>`;
+    body += `<rect class="bar" x="${c(a + 0.5)}" y="${c(top)}" width="${c(Math.max(0.8, b - a - 1))}" height="${c(Math.max(0.5, y0 - top))}" data-path="${escapeHtml(d.path)}" data-value="${rawValue(d.value)}"><title>${escapeHtml(formatDatum(d))}</title></rect>`;
   });
-  if (maxAt >= 0) {
-    const d = spec.counts[maxAt]!;
-    body += `<line class="tick" x1="${x0 - 4}" x2="${x0}" y1="${c(y1)}" y2="${c(y1)}"/>`;
-    body += datumText(d, x0 - 6, y1 + 3.5, ' class="ylabel" text-anchor="end"');
-  }
   spec.markers.forEach((m, k) => {
     if (typeof m.datum.value !== 'number' || single) return;
     const x = scale(xs, m.datum.value);
@@ -275,11 +324,7 @@ export function renderHistogram(spec: HistogramSpec): string {
     const d = m.datum;
     const anchor = x > (x0 + x1) / 2 ? 'end' : 'start';
     body += `<text class="markerlabel" x="${c(anchor === 'end' ? x - 3 : x + 3)}" y="${M.top + 11 + k * 12}" text-anchor="${anchor}">${escapeHtml(m.name)} `;
-    body += `<tspan data-path="${escapeHtml(d.path)}" data-value="${escapeHtml(rawValue(d.value))}">${escapeHtml(formatValue(d.value, d.fmt))}</tspan></text>`;
-  });
-  spec.xLabels.forEach((d, k) => {
-    const last = k === spec.xLabels.length - 1 && k > 0;
-    body += datumText(d, last ? x1 : x0, h - 8, ` class="xlabel" text-anchor="${last ? 'end' : 'start'}"`);
+    body += `<tspan data-path="${escapeHtml(d.path)}" data-value="${escapeHtml(rawValue(d.value))}">${escapeHtml(formatDatum(d))}</tspan></text>`;
   });
   return frame(spec.id, spec.title, w, h, body);
 }
@@ -287,10 +332,12 @@ export function renderHistogram(spec: HistogramSpec): string {
 /** A correlation matrix: one square per pair (grey when undefined), values written when it is small. */
 export function renderMatrix(id: string, title: string, labels: readonly Datum[], cells: readonly (readonly Datum[])[]): string {
   const m = labels.length;
-  const left = 92;
-  const top = 80;
+  // Room for the widest label: beside the rows, and above the columns where it is turned 45°.
+  const widest = Math.max(0, ...labels.map((d) => textWidth(formatDatum(d), FONT_PX)));
+  const left = Math.max(40, widest + 12);
+  const top = Math.max(30, Math.ceil(widest * Math.SQRT1_2) + 14);
   const size = Math.max(12, Math.min(44, Math.floor((CHART_WIDTH - left - 8) / Math.max(1, m))));
-  const w = left + m * size + 8;
+  const w = Math.ceil(Math.max(left + m * size + 8, left + (m - 0.5) * size + widest * Math.SQRT1_2 + 8));
   const h = top + m * size + 8;
   const showText = size >= 30;
   let body = '';
@@ -304,7 +351,7 @@ export function renderMatrix(id: string, title: string, labels: readonly Datum[]
       const v = typeof d.value === 'number' ? d.value : NaN;
       const x = left + b * size;
       const y = top + a * size;
-      body += `<rect class="corr${Number.isNaN(v) ? ' none' : ''}" x="${c(x + 1)}" y="${c(y + 1)}" width="${size - 2}" height="${size - 2}" fill="${divergingColor(v, 1)}" data-path="${escapeHtml(d.path)}" data-value="${rawValue(d.value)}"><title>${escapeHtml(formatValue(d.value, d.fmt))}</title></rect>`;
+      body += `<rect class="corr${Number.isNaN(v) ? ' none' : ''}" x="${c(x + 1)}" y="${c(y + 1)}" width="${size - 2}" height="${size - 2}" fill="${divergingColor(v, 1)}" data-path="${escapeHtml(d.path)}" data-value="${rawValue(d.value)}"><title>${escapeHtml(formatDatum(d))}</title></rect>`;
       if (showText) body += datumText(d, x + size / 2, y + size / 2 + 4, ' class="celltext" text-anchor="middle"');
     }),
   );
