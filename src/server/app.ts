@@ -26,6 +26,7 @@ import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { botDataRoutes } from './routes/bot-data.ts';
 import { botRoutes } from './routes/bots.ts';
+import { candleRoutes } from './routes/candles.ts';
 import { researchRoutes } from './routes/research.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -207,6 +208,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   settingsRoutes(z, ctx);
   researchRoutes(z, ctx);
   accessRoutes(z, ctx);
+  candleRoutes(z, ctx);
   wsRoutes(z, ctx, opts.corsOrigins ?? []);
   app.get('/api/openapi.json', { config: { scope: 'read' }, schema: { hide: true } }, () => app.swagger());
   dashboard = await registerDashboard(app, opts.dashboardDir === undefined ? undefined : opts.dashboardDir);

@@ -1481,6 +1481,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bots/{id}/candles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A running bot's bars of a symbol (from its node's memory), aggregated to a timeframe, with indicators and the bot's fills in the window */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Comma-separated indicators with positional or named params: sma:20,ema:50,bollinger:20:2,rsi:period=14 (`sextant indicator --list`) */
+                    indicators?: string;
+                    /** @description The latest this many bars of the window */
+                    limit?: number;
+                    /** @description The symbol (default: the source's first) */
+                    symbol?: string;
+                    /** @description Bars aggregated to this length (default: the source's own bars); not finer than the source's bars */
+                    timeframe?: "1s" | "5s" | "15s" | "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            barMs: number;
+                            bars: {
+                                close: number;
+                                high: number;
+                                low: number;
+                                open: number;
+                                tsMs: number;
+                                volume: number;
+                            }[];
+                            fills: {
+                                orderId: string;
+                                price: number;
+                                qty: number;
+                                /** @enum {string} */
+                                side: "buy" | "sell";
+                                strategyId: string;
+                                tsMs: number;
+                            }[];
+                            indicators: {
+                                group: string;
+                                key: string;
+                                name: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                title: string;
+                                values: {
+                                    [key: string]: (number | null)[];
+                                };
+                            }[];
+                            note: string | null;
+                            source: string;
+                            symbol: string;
+                            symbols: string[];
+                            timeframe: string;
+                            timeframeMs: number;
+                            timeframes: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bots/{id}/equity": {
         parameters: {
             query?: never;
@@ -5418,6 +5587,179 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data/candles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bars of a stored data set (the warehouse, or the synthetic market) in a window and timeframe, with indicators: the latest `limit` */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Bars opening at or after this time (ISO date or time, or epoch ms) */
+                    from?: string;
+                    /** @description Comma-separated indicators with positional or named params: sma:20,ema:50,bollinger:20:2,rsi:period=14 (`sextant indicator --list`) */
+                    indicators?: string;
+                    /** @description The latest this many bars of the window */
+                    limit?: number;
+                    /** @description `store` (the warehouse: GET /api/v1/data/symbols) or `synthetic[:<seed>]` */
+                    source: string;
+                    /** @description The symbol (default: the source's first) */
+                    symbol?: string;
+                    /** @description Bars aggregated to this length (default: the source's own bars); not finer than the source's bars */
+                    timeframe?: "1s" | "5s" | "15s" | "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
+                    /** @description Bars opening at or before this time (a date: that whole day) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            barMs: number;
+                            bars: {
+                                close: number;
+                                high: number;
+                                low: number;
+                                open: number;
+                                tsMs: number;
+                                volume: number;
+                            }[];
+                            fills: {
+                                orderId: string;
+                                price: number;
+                                qty: number;
+                                /** @enum {string} */
+                                side: "buy" | "sell";
+                                strategyId: string;
+                                tsMs: number;
+                            }[];
+                            indicators: {
+                                group: string;
+                                key: string;
+                                name: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                title: string;
+                                values: {
+                                    [key: string]: (number | null)[];
+                                };
+                            }[];
+                            note: string | null;
+                            source: string;
+                            symbol: string;
+                            symbols: string[];
+                            timeframe: string;
+                            timeframeMs: number;
+                            timeframes: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
