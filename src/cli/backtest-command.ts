@@ -33,7 +33,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   }
   progress.finish();
   if (json !== undefined) withFlags({ target: '--json' }, () => writeBacktestJson(report, json));
-  if (reportPath !== undefined) withFlags({ path: '--report' }, () => writeBacktestReport(report, reportPath));
+  if (reportPath !== undefined) withFlags({ path: '--report' }, () => writeBacktestReport(report, reportPath, { logScale: logScaleOf(str(a, 'report-scale')) }));
   if (bool(a, 'save')) {
     const saved = await recordBacktest(report);
     if (!quiet) io.out(`saved as run ${saved.runId} in the warehouse (sextant sql "select * from runs")`);
@@ -45,6 +45,11 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     return EXIT_STRATEGY_FAILED;
   }
   return 0;
+}
+
+/** `--report-scale`: log, linear, or auto (the default; the flag's choices are checked by the parser). */
+function logScaleOf(scale: string | undefined): boolean | 'auto' {
+  return scale === 'log' ? true : scale === 'linear' ? false : 'auto';
 }
 
 /** `sextant backtest <argv>` in-process (tests, scripts). */

@@ -37,6 +37,7 @@ export const COMMANDS: readonly CommandDef[] = [
       ...RUN_FLAGS,
       flag.output('json', 'write the result as JSON to <file> (schema: docs/backtest-json.md); "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),
       flag.output('report', 'write an HTML tearsheet to <file>', { arg: '<file.html>', sample: 'report.html' }),
+      flag.choice('report-scale', ['auto', 'linear', 'log'], "the tearsheet's equity and price charts: log or linear value axis; auto is log when a chart's values span more than 10x", { default: 'auto' }),
       QUIET_FLAG,
       RISK_FILE_FLAG,
       flag.bool('save', 'store the run in the warehouse (query it with `sextant sql`)'),
