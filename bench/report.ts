@@ -121,7 +121,10 @@ export async function run(): Promise<BenchResult[]> {
         instruments: inp.marks.map((m, s) => ({ symbol: m.symbol, sector: SECTORS[s % SECTORS.length]! })),
       });
       const t1 = performance.now();
-      const analysis = buildAnalysis({ timeMs: inp.timeMs, equity: inp.equity, benchmarkEquity: inp.bench, trades: inp.trades, attribution });
+      const fillsOf = new Map<string, number>();
+      for (const f of inp.fills) fillsOf.set(f.symbol, (fillsOf.get(f.symbol) ?? 0) + 1);
+      const prices = inp.marks.map((m) => ({ symbol: m.symbol, tickSize: 0.01, fills: fillsOf.get(m.symbol) ?? 0, timeMs: m.time, close: m.close }));
+      const analysis = buildAnalysis({ timeMs: inp.timeMs, equity: inp.equity, benchmarkEquity: inp.bench, trades: inp.trades, attribution, prices });
       const t2 = performance.now();
       writeFileSync(file, renderTearsheet({ ...base, analysis }));
       const t3 = performance.now();

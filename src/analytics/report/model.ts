@@ -518,7 +518,7 @@ function priceCharts(src: TearsheetSource, a: BacktestAnalysis, decimalsOf: (sym
     const dp = decimalsOf(f.symbol);
     const t = Date.parse(f.time);
     if (Number.isNaN(t)) throw new InputError(`fills[${i}].time is not an ISO time: ${f.time}`, { field: 'fills' });
-    list.push({ side: f.side, time: t, datum: datum(`fills[${i}].price`, f.price, 'price', dp), title: fillTitle(f, dp, when) });
+    list.push({ side: f.side, time: t, datum: datum(`fills[${i}].price`, f.price, 'price', dp), title: () => fillTitle(f, dp, when) });
   });
   const charts = ps.series.map((p, k): PriceChartModel => {
     const time = Float64Array.from(p.time, (iso, i) => {

@@ -16,8 +16,10 @@ export const CHART_HEIGHT = 240;
 export const FONT_PX = 11;
 /** Space around the plot; the left margin adds the widest y label to `left`. */
 const M = { left: 12, right: 14, top: 12, bottom: 26 };
-/** Up to this many markers are drawn one per fill; above it, fills on the same pixel share one. */
+/** Up to this many markers are drawn one per fill; above it, fills of one side in the same cell share one. */
 export const MARKERS_EXACT = 1000;
+/** The cell (px) fills share a marker in: less than half a marker (10 px wide), so the shape looks the same. */
+export const MARKER_CELL_PX = 4;
 
 const c = (v: number): string => String(Math.round(v * 10) / 10);
 
@@ -98,8 +100,8 @@ export interface MarkerSpec {
   readonly time: number;
   /** The fill price (its JSON path and value). */
   readonly datum: Datum;
-  /** The tooltip. */
-  readonly title: string;
+  /** The tooltip (a function: only the fills that get a marker of their own need one). */
+  readonly title: string | (() => string);
 }
 
 export interface LineChartSpec {
@@ -202,7 +204,7 @@ export function renderLineChart(spec: LineChartSpec): string {
 
 /**
  * Triangles at the fills: up for a buy, down for a sell, centred on (time, price). Above
- * MARKERS_EXACT markers, fills of one side that land on the same pixel share the first one's marker.
+ * MARKERS_EXACT markers, fills of one side in the same MARKER_CELL_PX cell share the first one's marker.
  */
 function markersSvg(markers: readonly MarkerSpec[], at: (m: MarkerSpec) => [number, number]): string {
   const groups = new Map<string, { m: MarkerSpec; x: number; y: number; n: number }>();
@@ -214,7 +216,7 @@ function markersSvg(markers: readonly MarkerSpec[], at: (m: MarkerSpec) => [numb
       list.push({ m, x, y, n: 1 });
       continue;
     }
-    const key = `${m.side}|${Math.round(x)}|${Math.round(y)}`;
+    const key = `${m.side}|${Math.round(x / MARKER_CELL_PX)}|${Math.round(y / MARKER_CELL_PX)}`;
     const g = groups.get(key);
     if (g !== undefined) g.n++;
     else {
@@ -227,7 +229,8 @@ function markersSvg(markers: readonly MarkerSpec[], at: (m: MarkerSpec) => [numb
   for (const { m, x, y, n } of list) {
     const d = m.side === 'buy' ? `M${c(x)} ${c(y - 5.5)}L${c(x + 5)} ${c(y + 3)}L${c(x - 5)} ${c(y + 3)}Z` : `M${c(x)} ${c(y + 5.5)}L${c(x + 5)} ${c(y - 3)}L${c(x - 5)} ${c(y - 3)}Z`;
     const more = n > 1 ? ` and ${n - 1} more fills here` : '';
-    s += `<path class="mk ${m.side}" d="${d}" data-path="${escapeHtml(m.datum.path)}" data-value="${escapeHtml(rawValue(m.datum.value))}"><title>${escapeHtml(m.title + more)}</title></path>`;
+    const title = typeof m.title === 'string' ? m.title : m.title();
+    s += `<path class="mk ${m.side}" d="${d}" data-path="${escapeHtml(m.datum.path)}" data-value="${escapeHtml(rawValue(m.datum.value))}"><title>${escapeHtml(title + more)}</title></path>`;
   }
   return s;
 }
