@@ -78,7 +78,7 @@ const LOG_HINT = ' <span class="hint">(log scale)</span>';
 
 /** A price chart with its legend: the close, buys (up-triangles) and sells (down-triangles). */
 function priceFigure(p: PriceChartModel, k: number): string {
-  const shared = p.fills > MARKERS_EXACT ? '<p class="note">Fills of one side that fall on the same pixel share a marker; hover a marker for its fill.</p>' : '';
+  const shared = p.fills > MARKERS_EXACT ? '<p class="note">Fills of one side that lie within a few pixels of each other share a marker; hover a marker for its fill.</p>' : '';
   const legend = '<div class="legend"><span><i style="background:var(--price)"></i>Close</span><span><b class="buy">▲</b>Buy</span><span><b class="sell">▼</b>Sell</span></div>';
   return figure(`fig-price-${k}`, `${datumHtml(p.symbol)} close with its fills${p.logScale === true ? LOG_HINT : ''}`, renderLineChart(p), legend + shared);
 }

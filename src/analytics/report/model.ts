@@ -162,9 +162,12 @@ export function logScaleFor(option: boolean | 'auto' | undefined, ...series: Arr
   return lo > 0 && hi / lo > LOG_AUTO_RATIO;
 }
 
+/** Fills and trades (the latest) whose prices tell the decimals when no tick size is known. */
+const INFER_FROM = 20_000;
+
 /**
  * Decimals of each symbol's prices: its instrument's tick size (the price series', else the run's
- * `params.instrument`), else the most decimals its prices in the report have (up to 8).
+ * `params.instrument`), else the most decimals its latest prices in the report have (up to 8).
  */
 export function priceDecimals(src: TearsheetSource): (symbol: string) => number {
   const ticks = new Map<string, number>();
@@ -182,8 +185,10 @@ export function priceDecimals(src: TearsheetSource): (symbol: string) => number 
       const note = (sym: string, v: number): void => {
         m.set(sym, Math.max(m.get(sym) ?? 0, valueDecimals(v)));
       };
-      for (const f of src.fills) note(f.symbol, f.price);
-      for (const t of src.trades) {
+      // The latest fills and trades tell (a million fills would cost more than the page needs).
+      for (let i = Math.max(0, src.fills.length - INFER_FROM); i < src.fills.length; i++) note(src.fills[i]!.symbol, src.fills[i]!.price);
+      for (let i = Math.max(0, src.trades.length - INFER_FROM); i < src.trades.length; i++) {
+        const t = src.trades[i]!;
         note(t.symbol, t.entryPrice);
         note(t.symbol, t.exitPrice);
       }
