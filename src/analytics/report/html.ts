@@ -24,7 +24,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;padding-bo
 .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 .card .label{color:var(--muted);font-size:12px}.card .big{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px 24px}
-.stack{display:grid;gap:16px}.tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:8px 24px;align-items:start}
+.stack{display:grid;gap:16px}.tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(400px,1fr));gap:8px 24px;align-items:start}
 figure{margin:0;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 figcaption{font-weight:600;margin-bottom:6px}figcaption .hint{font-weight:400;color:var(--muted)}
 svg.chart{width:100%;height:auto;display:block;font-size:11px}
