@@ -34,7 +34,7 @@ export class BotCandles {
       source: `bot:${id}`, symbol, symbols, timeframe: q.timeframe ?? formatTimeframe(size), timeframeMs: size, barMs, timeframes: timeframesFor(barMs),
       ...win,
       fills: win.bars.length === 0 ? [] : this.#fills(session.node.kernel.fills, symbol, win.bars[0]!.tsMs),
-      note: `bars of the running node since it started (${series.length} ${formatTimeframe(barMs)} bars of ${symbol} in memory)`,
+      note: `${formatTimeframe(barMs)} bars of the running node since it started (kept in its memory)`,
     };
   }
 
