@@ -27,12 +27,23 @@ export function parseRunRiskConfig(raw: unknown, file?: string): RunRiskConfig {
   const { checks, breakers, ...rest } = raw as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new ConfigError(`unknown key "${unknown[0]}" (expected "checks" and/or "breakers")`, { file, field: file === undefined ? `risk.${unknown[0]}` : unknown[0] });
+  return {
+    riskConfig: checks === undefined ? undefined : inPart('checks', file, () => parseRiskConfig(checks as RiskConfig) as RiskConfig),
+    breakers: breakers === undefined ? undefined : inPart('breakers', file, () => parseCircuitBreakerConfig(breakers as CircuitBreakerConfig) as CircuitBreakerConfig),
+  };
+}
+
+/**
+ * A part's error: from a file, the file and the message (which names the key); from a request body, the
+ * field inside it (`risk.checks.maxPositionPct`) so that a form can show the message next to that input.
+ */
+function inPart<T>(part: 'checks' | 'breakers', file: string | undefined, parse: () => T): T {
   try {
-    return {
-      riskConfig: checks === undefined ? undefined : (parseRiskConfig(checks as RiskConfig) as RiskConfig),
-      breakers: breakers === undefined ? undefined : (parseCircuitBreakerConfig(breakers as CircuitBreakerConfig) as CircuitBreakerConfig),
-    };
+    return parse();
   } catch (e) {
-    throw new ConfigError(e instanceof Error ? e.message : String(e), { file, field: file === undefined ? 'risk' : undefined });
+    const message = e instanceof Error ? e.message : String(e);
+    if (file !== undefined) throw new ConfigError(message, { file });
+    const inner = (e as { where?: { field?: string } }).where?.field;
+    throw new ConfigError(message.replace(/^field "[^"]*": /, ''), { field: inner === undefined ? `risk.${part}` : `risk.${part}.${inner}` });
   }
 }

@@ -12,8 +12,7 @@ import { TradeSchema, tradeDtoOf } from '../dto/trade.ts';
 import { orderView } from '../paper-control.ts';
 import { OrderViewSchema, parseAt, type OrderView, type PositionView } from '../node-handle.ts';
 import type { BotService } from './bot-service.ts';
-import { botRiskReport, type BotRiskQuerySchema } from './bot-risk-report.ts';
-import type { RiskReport } from '../risk-report.ts';
+import { botRiskReport, type BotRiskQuerySchema, type BotRiskReport } from './bot-risk-report.ts';
 
 export const AccountSchema = z.object({
   botId: z.string(),
@@ -234,7 +233,7 @@ export class BotQueries {
   }
 
   /** VaR, stress and limit usage of the bot's book now (bot-risk-report.ts). */
-  riskReport(id: string, q: z.infer<typeof BotRiskQuerySchema>): Promise<RiskReport> {
+  riskReport(id: string, q: z.infer<typeof BotRiskQuerySchema>): Promise<BotRiskReport> {
     return botRiskReport(this.#store, this.#bots, id, q);
   }
 

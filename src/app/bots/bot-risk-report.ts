@@ -1,10 +1,13 @@
 // VaR, CVaR, stress scenarios and limit usage of a bot's current book: the report `sextant risk` gives for a
 // backtest file, here on the bot's stored equity curve and its positions now (valued at their last price,
-// with the instruments' sectors and asset classes from the running node).
+// with the instruments' sectors and asset classes from the running node). A running bot adds the usage of
+// the limits that only it can measure: working orders against maxOpenOrders, and its equity breakers' own
+// view (loss from the day's start, fall from the peak) against their thresholds.
 import { z } from 'zod';
 import type { Store } from '../../store/store.ts';
-import { riskReportOf, type RiskPosition, type RiskReport } from '../risk-report.ts';
-import type { RiskConfig } from '../../risk/checks/index.ts';
+import { riskReportOf, type LimitLine, type RiskPosition, type RiskReport } from '../risk-report.ts';
+import { parseRiskConfig, type RiskConfig } from '../../risk/checks/index.ts';
+import { DailyLossBreaker, DrawdownBreaker, type CircuitBreaker } from '../../risk/breakers/index.ts';
 import type { BotService } from './bot-service.ts';
 import { InputError } from '../../core/errors.ts';
 
@@ -25,7 +28,13 @@ export const BotRiskReportSchema = z.object({
   netExposure: z.number(),
   var: z.object({ historical: VarLineSchema, parametric: VarLineSchema, monteCarlo: VarLineSchema }),
   stress: z.array(z.object({ scenario: z.string(), name: z.string(), pnl: z.number(), pnlPctOfEquity: z.number(), positions: z.array(z.object({ symbol: z.string(), shock: z.number(), source: z.string(), pnl: z.number() })) })),
-  limits: z.object({ positions: z.array(LimitLineSchema), sectors: z.array(LimitLineSchema), grossLeverage: LimitLineSchema }),
+  limits: z.object({
+    positions: z.array(LimitLineSchema), sectors: z.array(LimitLineSchema), grossLeverage: LimitLineSchema,
+    /** Working orders against maxOpenOrders (running bots; null when stopped). */
+    openOrders: LimitLineSchema.nullable(),
+    /** The equity breakers of a running bot: loss from the day's start and fall from the peak, % (empty when stopped). */
+    breakers: z.array(LimitLineSchema),
+  }),
   notes: z.array(z.string()),
 });
 
@@ -35,7 +44,23 @@ export const BotRiskQuerySchema = z.strictObject({
   simulations: z.coerce.number().int().min(100).max(100_000).default(10_000),
 });
 
-export async function botRiskReport(store: Store, bots: BotService, id: string, q: z.infer<typeof BotRiskQuerySchema>): Promise<RiskReport> {
+export type BotRiskReport = z.infer<typeof BotRiskReportSchema>;
+
+function limitLine(name: string, value: number, max: number | null): LimitLine {
+  return { name, value, max, usage: max === null ? null : value / max, breached: max !== null && value > max + 1e-12 };
+}
+
+/** What the equity breakers see now, in percent: the loss from the day's starting equity, the fall from the peak. */
+export function equityBreakerLines(breakers: readonly CircuitBreaker[], equity: number): LimitLine[] {
+  const lines: LimitLine[] = [];
+  for (const b of breakers) {
+    if (b instanceof DailyLossBreaker && b.startEquity > 0) lines.push(limitLine(b.name, Math.max(0, ((b.startEquity - equity) / b.startEquity) * 100), b.maxLossPct));
+    else if (b instanceof DrawdownBreaker && b.peakEquity > 0) lines.push(limitLine(b.name, Math.max(0, ((b.peakEquity - equity) / b.peakEquity) * 100), b.maxDrawdownPct));
+  }
+  return lines;
+}
+
+export async function botRiskReport(store: Store, bots: BotService, id: string, q: z.infer<typeof BotRiskQuerySchema>): Promise<BotRiskReport> {
   const view = bots.get(id);
   const session = bots.sessionOrNull(id);
   if (session !== null) await store.flush();
@@ -53,8 +78,19 @@ export async function botRiskReport(store: Store, bots: BotService, id: string, 
     for (const p of await store.loadPositions(id)) if (p.qty !== 0) positions.push({ symbol: p.symbol, qty: p.qty, lastPrice: p.avgPrice, value: p.qty * p.avgPrice, sector: 'unknown', assetClass: 'equity' });
   }
   const last = rows.at(-1)!;
-  return riskReportOf(
+  const checks = (view.config.risk as { checks?: RiskConfig } | undefined)?.checks;
+  const report: RiskReport = riskReportOf(
     { file: `bot ${id}`, timeMs: Float64Array.from(rows, (r) => r.tsMs), equity: Float64Array.from(rows, (r) => r.equity), finalValue: last.equity, positions, prices: null },
-    { confidence: q.confidence, horizon: q.horizon, simulations: q.simulations, limits: (view.config.risk as { checks?: RiskConfig } | undefined)?.checks },
+    { confidence: q.confidence, horizon: q.horizon, simulations: q.simulations, limits: checks },
   );
+  if (session === null) return { ...report, limits: { ...report.limits, openOrders: null, breakers: [] } };
+  const k = session.node.kernel;
+  return {
+    ...report,
+    limits: {
+      ...report.limits,
+      openOrders: limitLine('open orders', session.control.orders().length, parseRiskConfig(checks ?? {}).maxOpenOrders),
+      breakers: equityBreakerLines(k.breakerSet?.breakers ?? [], k.portfolio.equity()),
+    },
+  };
 }

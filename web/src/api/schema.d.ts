@@ -4150,6 +4150,13 @@ export interface paths {
                             grossExposure: number;
                             horizonBars: number;
                             limits: {
+                                breakers: {
+                                    breached: boolean;
+                                    max: number | null;
+                                    name: string;
+                                    usage: number | null;
+                                    value: number;
+                                }[];
                                 grossLeverage: {
                                     breached: boolean;
                                     max: number | null;
@@ -4157,6 +4164,13 @@ export interface paths {
                                     usage: number | null;
                                     value: number;
                                 };
+                                openOrders: {
+                                    breached: boolean;
+                                    max: number | null;
+                                    name: string;
+                                    usage: number | null;
+                                    value: number;
+                                } | null;
                                 positions: {
                                     breached: boolean;
                                     max: number | null;
