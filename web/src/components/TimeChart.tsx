@@ -55,7 +55,8 @@ function markersOf(markers: readonly ChartMarker[] | undefined): SeriesMarker<Ti
   }));
 }
 
-export function TimeChart({ series, height = 280, label, intraday = true }: { series: readonly ChartSeries[]; height?: number; label: string; intraday?: boolean }) {
+/** `fit`: show the whole history whenever the series change (a finished run), rather than the latest bars at the default spacing. */
+export function TimeChart({ series, height = 280, label, intraday = true, fit = false }: { series: readonly ChartSeries[]; height?: number; label: string; intraday?: boolean; fit?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const made = useRef(new Map<string, { api: ISeriesApi<SeriesType>; kind: ChartSeries['kind']; markers: ReturnType<typeof createSeriesMarkers<Time>> }>());
@@ -119,7 +120,8 @@ export function TimeChart({ series, height = 280, label, intraday = true }: { se
         made.current.delete(name);
       }
     }
-  }, [series]);
+    if (fit) c.timeScale().fitContent();
+  }, [series, fit]);
 
   return <div ref={box} role="img" aria-label={label} style={{ height }} className="w-full" />;
 }
