@@ -109,8 +109,9 @@ export async function openDashboard(opts: Partial<ServeOptions> = {}): Promise<D
     async expectAccessible(page, what) {
       await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
       const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-        const r = await axe.run(document, { resultTypes: ['violations'] });
+        // Runs in the page (this project's Node typings have no DOM): the page's globals through globalThis.
+        const page = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } };
+        const r = await page.axe.run(page.document, { resultTypes: ['violations'] });
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
       });
       const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
