@@ -26,14 +26,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** dist/web when it is newer than every file of web/; else a fresh build in a temp folder (about a second). */
+/**
+ * dist/web when it is newer than every file of web/ (always so after `npm install`); else a fresh build in a
+ * temp folder of this file's own (about a second; Vite's one-build-per-project lock is bypassed because each
+ * build writes its own folder, so e2e files running side by side do not refuse each other).
+ */
 export function builtDashboard(): string {
   const dist = join(ROOT, 'dist/web');
   const index = join(dist, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(ROOT, 'web'))) return `${dist}/`;
   const out = mkdtempSync(join(tmpdir(), 'sextant-web-'));
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error', '-c', join(ROOT, 'web/vite.config.ts'), '--outDir', out, '--emptyOutDir'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error', '-c', join(ROOT, 'web/vite.config.ts'), '--outDir', out, '--emptyOutDir', '--bypass-lock'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}${r.stderr}`);
   return `${out}/`;
 }
