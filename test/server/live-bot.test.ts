@@ -46,6 +46,10 @@ describe('a live bot on a venue, through the API', () => {
     const created = await api.call('POST', '/api/v1/bots', { token: admin, body: bot });
     expect(created.status, created.text).toBe(201);
     expect((await api.call('POST', '/api/v1/bots/live1/start', { token: api.tokens.trade })).status).toBe(403);
+    // Nor may a trader change its limits (a paper bot's, they may).
+    const traderRisk = await api.call('PUT', '/api/v1/bots/live1/risk', { token: api.tokens.trade, body: { risk: { checks: { maxOrderNotional: 1e12 } } } });
+    expect(traderRisk.status, traderRisk.text).toBe(403);
+    expect(traderRisk.json).toMatchObject({ field: 'body.risk' });
     const started = await api.call('POST', '/api/v1/bots/live1/start', { token: admin });
     expect(started.status, started.text).toBe(200);
     expect(started.json).toMatchObject({ mode: 'live', state: 'running' });

@@ -8,8 +8,8 @@ import {
 import { CommandReplySchema, OrderViewSchema, PositionViewSchema } from '../../app/node-handle.ts';
 import { BotRiskQuerySchema, BotRiskReportSchema } from '../../app/bots/bot-risk-report.ts';
 import { TradeSchema } from '../../app/dto/trade.ts';
-import { ProblemSchema } from '../problem.ts';
-import { requesterOf } from '../auth.ts';
+import { HttpProblem, problem, ProblemSchema } from '../problem.ts';
+import { principalOf, requesterOf } from '../auth.ts';
 import { IdParams } from './bots.ts';
 import { BotSchema, botDto } from '../bot-dto.ts';
 import type { RouteContext, ZApp } from '../types.ts';
@@ -75,8 +75,12 @@ export function botDataRoutes(app: ZApp, ctx: RouteContext): void {
   }, (request) => q.risk(request.params.id));
 
   app.put('/api/v1/bots/:id/risk', {
-    config: trade, schema: { tags: ['bot data'], summary: "Change the bot's risk config: a running bot is stopped gracefully and started again with it (its run resumes)", params: IdParams, body: z.strictObject({ risk: z.record(z.string(), z.unknown()).nullable() }), response: { 200: BotSchema, ...errors } },
-  }, async (request) => botDto(await bots.reconfigure(request.params.id, (c) => ({ ...c, risk: request.body.risk ?? undefined }), requesterOf(request))));
+    config: trade, schema: { tags: ['bot data'], summary: "Change the bot's risk config (a live bot's: admin scope): a running bot is stopped gracefully and started again with it (its run resumes)", params: IdParams, body: z.strictObject({ risk: z.record(z.string(), z.unknown()).nullable() }), response: { 200: BotSchema, ...errors } },
+  }, async (request) => {
+    // A live bot's limits bound real money, and starting it is the admin's call: so is changing them.
+    if (bots.get(request.params.id).mode === 'live' && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, "a live bot's risk limits need the admin scope", 'body.risk'));
+    return botDto(await bots.reconfigure(request.params.id, (c) => ({ ...c, risk: request.body.risk ?? undefined }), requesterOf(request)));
+  });
 
   app.put('/api/v1/bots/:id/params', {
     config: trade, schema: { tags: ['bot data'], summary: "Change the strategies' parameters (checked against their schemas): a running bot is stopped gracefully and started again with them", params: IdParams, body: z.strictObject({ params: z.record(z.string().min(1).max(100), z.union([z.string().max(200), z.number(), z.boolean()])) }), response: { 200: BotSchema, ...errors } },

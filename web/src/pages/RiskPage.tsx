@@ -54,7 +54,7 @@ export function RiskPage() {
           {risk.data != null && (
             <Card title={`Limits of ${choice.bot?.name ?? id}`} className="lg:col-span-2">
               <LimitsForm
-                key={`bot-${id}`} idPrefix="bot" config={risk.data.config} canEdit={can('trade')} saveLabel="Save limits"
+                key={`bot-${id}`} idPrefix="bot" config={risk.data.config} canEdit={can(choice.bot?.mode === 'live' ? 'admin' : 'trade')} saveLabel="Save limits"
                 note={choice.bot?.state === 'running' ? 'Saving restarts the running bot with the new limits: a graceful stop, then its run resumes (a few seconds without trading).' : 'The bot uses them at its next start.'}
                 onSave={async (config) => {
                   await ok(api.PUT('/api/v1/bots/{id}/risk', { params: { path: { id } }, body: { risk: config } }));
