@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.ts';
 import { OrderSchema } from './dto/order.ts';
 import { PositionSchema } from './dto/position.ts';
 import { COMMAND_KINDS, COMMAND_STATUSES, type CommandKind, type CommandRecord } from '../store/store.ts';
+import { NodeHealthSchema } from './node-health.ts';
 
 export const CommandKindSchema = z.enum(COMMAND_KINDS as [CommandKind, ...CommandKind[]]);
 export const CommandArgsSchema = z.strictObject({
@@ -102,6 +103,8 @@ export const NodeStatusSchema = z.object({
   positions: z.array(PositionViewSchema),
   strategyErrors: z.array(z.object({ strategyId: z.string(), message: z.string(), tsMs: z.number() })),
   abortReason: z.string().nullable(),
+  /** How old the market data is and how the feed and broker links stand (node-health.ts). */
+  health: NodeHealthSchema,
 });
 export type NodeStatus = z.infer<typeof NodeStatusSchema>;
 

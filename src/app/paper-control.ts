@@ -7,6 +7,7 @@ import { isTerminal } from '../model/order-status.ts';
 import type { Order } from '../model/order.ts';
 import type { CommandKind, Store } from '../store/store.ts';
 import type { CommandArgs, CommandOutcome, Flattened, NodeStatus, OrderView, PositionView } from './node-handle.ts';
+import { FeedHealth, nodeHealth } from './node-health.ts';
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -42,6 +43,8 @@ export function describeOutcome(parts: { head: string; canceled?: readonly Order
 export interface PaperControlOptions {
   /** How long a flatten waits for its closing orders to fill before it answers (default 3000 ms). */
   readonly fillWaitMs?: number;
+  /** The venue feed's status events, for the status's health (none: the node trades no venue's data). */
+  readonly feedHealth?: FeedHealth;
 }
 
 /** The paper node's side of every command (see CommandProcessor), and its status, positions and orders. */
@@ -51,6 +54,7 @@ export class PaperNodeControl {
   readonly #runId: string;
   readonly #strategyIds: readonly string[];
   readonly #fillWaitMs: number;
+  readonly #feedHealth: FeedHealth;
   readonly nodeId = { pid: process.pid, host: hostname() };
 
   constructor(node: LiveNode, store: Store, runId: string, strategyIds: readonly string[], opts: PaperControlOptions = {}) {
@@ -59,6 +63,7 @@ export class PaperNodeControl {
     this.#runId = runId;
     this.#strategyIds = strategyIds;
     this.#fillWaitMs = opts.fillWaitMs ?? 3000;
+    this.#feedHealth = opts.feedHealth ?? new FeedHealth();
   }
 
   status(): NodeStatus {
@@ -66,7 +71,7 @@ export class PaperNodeControl {
     return {
       runId: s.runId, node: this.nodeId, source: 'node', nowMs: finite(s.nowMs), equity: finite(s.equity), cash: finite(s.cash), halted: s.halted,
       orders: s.orders, fills: s.fills, openOrders: s.openOrders, barsSeen: s.barsSeen, positions: this.positions(),
-      strategyErrors: s.strategyErrors.map((e) => ({ ...e })), abortReason: s.abortReason,
+      strategyErrors: s.strategyErrors.map((e) => ({ ...e })), abortReason: s.abortReason, health: nodeHealth(this.#node.node.feeds, s, this.#feedHealth),
     };
   }
 
@@ -92,7 +97,7 @@ export class PaperNodeControl {
         k.halted = true;
         await this.#store.putSetting(`halted:${this.#runId}`, true);
         // On the node's clock (a replay's time), like every other event of the run.
-        if (!was) this.#store.appendRiskEvents([{ runId: this.#runId, tsMs: node.kernel.nowMs(), kind: 'kill-switch', reason: 'operator halt (working orders kept)' }]);
+        if (!was) node.recordRiskEvent('kill-switch', 'operator halt (working orders kept)', node.kernel.nowMs());
         await this.#store.flush();
         return this.#outcome(was ? 'already halted: new orders are denied' : 'halted: new orders are denied; working orders kept');
       }

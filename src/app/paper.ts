@@ -32,6 +32,7 @@ import { CommandProcessor } from './command-processor.ts';
 import { serveControl } from './control-endpoint.ts';
 import { LocalNodeHandle } from './local-node-handle.ts';
 import { replyOf } from './node-handle.ts';
+import { FeedHealth } from './node-health.ts';
 import { PaperNodeControl } from './paper-control.ts';
 
 export interface PaperRequest {
@@ -147,6 +148,8 @@ function checkRequest(r: PaperRequest): void {
 
 /** A node built for a run (new or resumed), not yet restored. */
 interface BuiltNode {
+  /** The venue feed's status events (the status's health). */
+  readonly feedHealth: FeedHealth;
   readonly node: LiveNode;
   readonly plan: PaperRunPlan;
   readonly settings: PaperSettings;
@@ -161,6 +164,7 @@ interface BuiltNode {
 async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b: BrokerLink) => void, onFeedStatus?: (kind: string, reason: string) => void): Promise<BuiltNode> {
   const speed = request.speed ?? 1;
   let broker: BrokerLink | undefined;
+  const feedHealth = new FeedHealth();
   // Venue names as the registry spells them (`ccxt:binance` is `binance`), checked before anything opens.
   const named = (v: string | undefined, flag: string): string | undefined => (v === undefined ? undefined : parseVenue(v, flag).name);
   const plan = await planPaperRun({ ...request, venue: named(request.venue, '--venue'), feed: named(request.feed, '--feed') }, store);
@@ -188,6 +192,7 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
     testnet: request.testnet === true, baseUrl: request.baseUrl, streamUrl: request.streamUrl, env: request.env ?? process.env, symbols: plan.symbols, ib: request.ib,
     // Every feed event but a plain (re)connect is the operator's to see: a 'feed' risk event of the run.
     onFeedStatus: (kind, reason) => {
+      feedHealth.onStatus(kind, reason);
       if (kind !== 'connected') store.appendRiskEvents([{ runId: plan.runId, tsMs: Date.now(), kind: 'feed', reason }]);
       onFeedStatus?.(kind, reason);
     },
@@ -211,6 +216,7 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
     const timeframe = plan.timeframe ?? '1m';
     barMs = timeframeMs(parseTimeframe(timeframe));
     feed = await createVenueFeed(feedVenue, conn, timeframe);
+    feedHealth.expect(feedVenue.name);
   } else if (plan.replay !== undefined) {
     const market = loadMarketData([plan.replay], { skipBadRows: false, instrument: run.instrument, timeframe: run.timeframe });
     instruments = market.instruments;
@@ -236,7 +242,7 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
     } satisfies StoredPaperConfig,
   });
   const settings: PaperSettings = { cash, commission: run.commission, size: run.sizeText, fill: 'next-open', speed, barMs, tickMs: clockless ? undefined : (request.tickMs ?? 100) };
-  return { node, plan, settings, strategyIds: strategies.map((s) => s.id) };
+  return { node, plan, settings, strategyIds: strategies.map((s) => s.id), feedHealth };
 }
 
 /**
@@ -254,7 +260,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   let releaseExit: (() => void) | undefined;
   let broker: BrokerLink | undefined;
   try {
-    const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b));
+    const { node, plan, settings, strategyIds, feedHealth } = await buildPaperNode(request, store, (b) => (broker = b));
     // Strategy code cannot end the process from here on (onLoad, onStart, every bar, onStop).
     releaseExit = blockProcessExit();
     await node.restore();
@@ -264,7 +270,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     // taken by this process only. Whatever was left pending for an earlier process expires unexecuted; the
     // file the kill switch used before the channel existed is ignored and removed.
     rmSync(join(stateDir, 'control.json'), { force: true });
-    const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds);
+    const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds, feedHealth);
     const endpoint = await serveControl(handle, stateDir, store.location);
     const report = (): void => {
       const s = node.status();
@@ -306,8 +312,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
  * The node's control channel: its side of every command (PaperNodeControl), the processor that takes the
  * run's commands from the store, and the in-process handle that publishes each finished command.
  */
-async function openControl(node: LiveNode, store: Store, runId: string, strategyIds: readonly string[]): Promise<{ control: PaperNodeControl; processor: CommandProcessor; handle: LocalNodeHandle }> {
-  const control = new PaperNodeControl(node, store, runId, strategyIds);
+async function openControl(node: LiveNode, store: Store, runId: string, strategyIds: readonly string[], feedHealth: FeedHealth): Promise<{ control: PaperNodeControl; processor: CommandProcessor; handle: LocalNodeHandle }> {
+  const control = new PaperNodeControl(node, store, runId, strategyIds, { feedHealth });
   let handle: LocalNodeHandle | null = null;
   const processor = new CommandProcessor(store, runId, control, {
     node: control.nodeId,
@@ -335,10 +341,10 @@ async function startHosted(request: PaperRequest, host: PaperHost, onStatus?: (s
   let releaseExit: (() => void) | undefined;
   let broker: BrokerLink | undefined;
   try {
-    const { node, plan, settings, strategyIds } = await buildPaperNode(request, store, (b) => (broker = b), host.onFeedStatus);
+    const { node, plan, settings, strategyIds, feedHealth } = await buildPaperNode(request, store, (b) => (broker = b), host.onFeedStatus);
     releaseExit = blockProcessExit();
     await node.restore();
-    const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds);
+    const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds, feedHealth);
     const report = (): void => {
       onStatus?.(node.status());
       handle.publish({ topic: 'status', status: control.status() });

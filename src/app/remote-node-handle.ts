@@ -8,6 +8,7 @@ import { foldFills } from '../store/positions.ts';
 import type { CommandKind, CommandRecord, Store } from '../store/store.ts';
 import type { EndpointFile } from './control-endpoint.ts';
 import { orderDtoOf } from './dto/order.ts';
+import { UNKNOWN_HEALTH } from './node-health.ts';
 import {
   COMMAND_RUN_MS, COMMAND_TTL_MS, CommandArgsSchema, CommandReplySchema, NodeMessageSchema, NodeStatusSchema, OrderViewSchema, PositionViewSchema, TOPICS,
   parseAt, replyOf, type CommandArgs, type CommandReply, type CommandRequest, type NodeHandle, type NodeMessage, type NodeStatus, type OrderView,
@@ -166,7 +167,7 @@ export class StoreNodeHandle extends CommandsBase implements NodeHandle {
     return {
       runId: id, node: owner === null ? null : { pid: owner.pid, host: owner.host }, source: 'store', nowMs: equity?.tsMs ?? null, equity: equity?.equity ?? null,
       cash: equity?.cash ?? null, halted: halted === true, orders, fills: fills.length, openOrders: open.length, barsSeen: null, positions,
-      strategyErrors: errors, abortReason: events.filter((e) => e.kind === 'resource-limit').at(-1)?.reason ?? null,
+      strategyErrors: errors, abortReason: events.filter((e) => e.kind === 'resource-limit').at(-1)?.reason ?? null, health: UNKNOWN_HEALTH,
     };
   }
 

@@ -43,6 +43,8 @@ export const RiskStateSchema = z.object({
   halted: z.boolean(),
   /** The run's pre-trade checks and circuit breakers as configured. */
   config: z.record(z.string(), z.unknown()).nullable(),
+  /** The names of the running bot's circuit breakers, tripped or not ([] when stopped or without breakers). */
+  breakers: z.array(z.string()),
   tripped: z.array(BreakerSchema),
   /** Risk events of the run, newest last (breaker trips and resets, kill switch, feed events). */
   events: z.array(z.object({ time: z.string(), kind: z.string(), reason: z.string() })),
@@ -227,6 +229,7 @@ export class BotQueries {
     return {
       halted: session?.node.kernel.halted ?? (await this.#store.getSetting(`halted:${id}`)) === true,
       config: (view.config.risk as Record<string, unknown> | undefined) ?? null,
+      breakers: session?.node.kernel.breakerSet?.breakers.map((b) => b.name) ?? [],
       tripped: (state?.tripped ?? []).map((t) => ({ breaker: t.breaker, action: t.action, reason: t.reason, trippedTime: toIso(t.trippedAtMs), resetsTime: t.resetsAtMs === null ? null : toIso(t.resetsAtMs) })),
       events: events.slice(-200).map((e) => ({ time: toIso(e.tsMs), kind: e.kind, reason: e.reason })),
     };

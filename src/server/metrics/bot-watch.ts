@@ -9,6 +9,7 @@ import type { NodeTopics, OrderMessage, PushedBar } from '../../engine/node-bus.
 import type { ConnectionState } from '../../execution/execution-client.ts';
 import type { RiskEvent } from '../../model/events.ts';
 import type { OrderType } from '../../model/order.ts';
+import { lastBarCloseMs } from '../../app/node-health.ts';
 import { circuitBreakersFromConfig } from '../../risk/breakers/index.ts';
 import { DENY_REASON_CODES, denyReasonCode, type DenyReasonCode } from './deny-reasons.ts';
 
@@ -268,13 +269,8 @@ export class BotWatch {
   }
 
   #staleness(nowMs: number): number | null {
-    let oldestClose = Number.POSITIVE_INFINITY;
-    for (const f of this.#node.node.feeds) {
-      const s = f.series;
-      if (f.venueSlot < 0 || s.length === 0) continue;
-      oldestClose = Math.min(oldestClose, s.time[s.length - 1]! + s.timeframeMs);
-    }
-    return Number.isFinite(oldestClose) ? Math.max(0, nowMs - oldestClose) / 1000 : null;
+    const oldestClose = lastBarCloseMs(this.#node.node.feeds);
+    return oldestClose === null ? null : Math.max(0, nowMs - oldestClose) / 1000;
   }
 }
 

@@ -163,7 +163,7 @@ export class Fanout {
         return;
       }
       const s = msg.status;
-      this.#snapshot(f, 'equity', s.nowMs ?? Date.now(), { equity: s.equity, cash: s.cash, halted: s.halted, openOrders: s.openOrders, orders: s.orders, fills: s.fills });
+      this.#snapshot(f, 'equity', s.nowMs ?? Date.now(), { equity: s.equity, cash: s.cash, halted: s.halted, openOrders: s.openOrders, orders: s.orders, fills: s.fills, health: s.health });
       const positionsText = JSON.stringify(s.positions);
       if (positionsText !== f.positionsText) {
         f.positionsText = positionsText;

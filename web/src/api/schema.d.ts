@@ -476,6 +476,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -670,6 +686,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -864,6 +896,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -1059,6 +1107,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -2962,6 +3026,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -3658,6 +3738,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            breakers: string[];
                             config: {
                                 [key: string]: unknown;
                             } | null;
@@ -3810,6 +3891,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -4391,6 +4488,22 @@ export interface paths {
                                 equity: number | null;
                                 fills: number;
                                 halted: boolean;
+                                health: {
+                                    barMs: number | null;
+                                    dataAgeMs: number | null;
+                                    feed: {
+                                        message: string;
+                                        /** @enum {string} */
+                                        state: "connecting" | "connected" | "disconnected" | "stale";
+                                        tsMs: number;
+                                    } | null;
+                                    lastBarMs: number | null;
+                                    venue: {
+                                        /** @enum {string} */
+                                        connection: "disconnected" | "connecting" | "connected" | "reconnecting";
+                                        name: string;
+                                    } | null;
+                                };
                                 node: {
                                     host: string;
                                     pid: number;
@@ -7104,6 +7217,17 @@ export interface paths {
                                         year: number;
                                     }[];
                                     periodsPerYear: number;
+                                    positionWeights: (number | null)[];
+                                    prices: {
+                                        series: {
+                                            bars: number;
+                                            close: number[];
+                                            symbol: string;
+                                            tickSize: number | null;
+                                            time: string[];
+                                        }[];
+                                        tradedSymbols: number;
+                                    } | null;
                                     rollingSharpe: {
                                         values: (number | null)[];
                                         window: number;
