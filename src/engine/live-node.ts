@@ -222,6 +222,15 @@ export class LiveNode implements MarketSink {
     return this.node.bus;
   }
 
+  /**
+   * A risk event of the node's own (operator halt, venue connection, refused command, resource limit, a
+   * mismatch found while running): on the bus like the kernel's, so the store writer keeps it and watchers
+   * (the server's live logs) see it.
+   */
+  recordRiskEvent(kind: string, reason: string, tsMs: number = this.#clock.nowMs()): void {
+    this.node.bus.publish('risk', { type: 'RiskEvent', kind, reason, tsEventMs: tsMs }, tsMs);
+  }
+
   /** Restores from the store, reconciles, then trades until the feed ends or `stop()` is called. */
   async run(): Promise<void> {
     await this.restore();
@@ -470,7 +479,7 @@ export class LiveNode implements MarketSink {
     const { store, runId } = this.#cfg;
     this.kernel.halted = true;
     await store.putSetting(`halted:${runId}`, true);
-    store.appendRiskEvents([{ runId, tsMs: this.#clock.nowMs(), kind: 'kill-switch', reason: opts.reason ?? `operator halt${opts.flatten ? ' and flatten' : ''}` }]);
+    this.recordRiskEvent('kill-switch', opts.reason ?? `operator halt${opts.flatten ? ' and flatten' : ''}`);
     for (const o of this.kernel.orderCache.working()) this.kernel.cancel(o.id);
     if (opts.flatten) {
       for (const s of this.#cfg.strategies) {
@@ -531,7 +540,6 @@ export class LiveNode implements MarketSink {
   #watchPositions(): void {
     const broker = this.#broker;
     if (broker === null) return;
-    const { store, runId } = this.#cfg;
     this.#positionWatch = new PositionWatch({
       client: broker.client,
       everyMs: broker.positionCheckEveryMs ?? 30_000,
@@ -542,10 +550,10 @@ export class LiveNode implements MarketSink {
       },
       onMismatch: (lines) => {
         if (this.kernel.halted) return;
-        store.appendRiskEvents(lines.map((reason) => ({ runId, tsMs: this.#clock.nowMs(), kind: 'reconcile', reason: `MISMATCH while running: ${reason}` })));
+        for (const reason of lines) this.recordRiskEvent('reconcile', `MISMATCH while running: ${reason}`);
         void this.kill({ reason: `positions differ from ${broker.client.venue} on two checks in a row; trading halted (docs/live.md)` }).catch((e: unknown) => this.#fail(e));
       },
-      onError: (e) => store.appendRiskEvents([{ runId, tsMs: this.#clock.nowMs(), kind: 'venue-check', reason: `position check failed: ${e instanceof Error ? e.message : String(e)}` }]),
+      onError: (e) => this.recordRiskEvent('venue-check', `position check failed: ${e instanceof Error ? e.message : String(e)}`),
     });
     this.#positionWatch.start();
   }
@@ -558,13 +566,13 @@ export class LiveNode implements MarketSink {
   /** The broker's link changed: recorded for the operator (reconnects are the adapter's job). */
   #onConnection(e: ConnectionStateEvent): void {
     if (this.#stopped) return;
-    this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: e.tsEventMs, kind: 'venue-connection', reason: `${this.#broker?.client.venue ?? 'venue'}: ${e.previous} -> ${e.state}${e.reason ? ` (${e.reason})` : ''}` }]);
+    this.recordRiskEvent('venue-connection', `${this.#broker?.client.venue ?? 'venue'}: ${e.previous} -> ${e.state}${e.reason ? ` (${e.reason})` : ''}`, e.tsEventMs);
   }
 
   /** The broker refused a command without touching the order (a cancel of a finished order, a duplicate id). */
   #onCommandRejected(e: CommandRejectedEvent): void {
     this.#rejectedCommands++;
-    this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: e.tsEventMs, kind: 'command-rejected', reason: `${e.command} ${e.clientOrderId}: ${e.reason}` }]);
+    this.recordRiskEvent('command-rejected', `${e.command} ${e.clientOrderId}: ${e.reason}`, e.tsEventMs);
   }
 
   /** Graceful stop: no more data, queued intents sent, everything committed, the run closed. Idempotent. */
@@ -579,7 +587,7 @@ export class LiveNode implements MarketSink {
   abort(reason: string): Promise<void> {
     if (this.#stopping === null) {
       this.#abortReason = reason;
-      this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), kind: 'resource-limit', reason }]);
+      this.recordRiskEvent('resource-limit', reason);
     }
     return this.#end('failed');
   }

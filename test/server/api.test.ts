@@ -132,6 +132,8 @@ describe.each(cases)('the API server on %s', (_name, options) => {
     expect(denied.json).toMatchObject({ outcome: 'denied', reason: 'kill switch: trading is halted' });
     expect(await get('/api/v1/bots/b1/risk')).toMatchObject({ halted: true });
     await ws.next((m) => m.topic === 'logs' && String(m.data?.source) === 'command:halt', 'the halt in the logs topic');
+    // The kill switch's own risk event reaches the live logs too, not only the store.
+    await ws.next((m) => m.topic === 'logs' && String(m.data?.source) === 'risk:kill-switch' && /operator halt/.test(String(m.data?.message)), 'the kill-switch risk event in the logs topic');
     expect((await A().call('POST', '/api/v1/bots/b1/resume', { token: A().tokens.trade })).json).toMatchObject({ kind: 'resume', status: 'done', outcome: { halted: false } });
 
     // A client that reconnects with `since` gets what it missed of the events, in order, without gaps.
