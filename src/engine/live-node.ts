@@ -228,7 +228,11 @@ export class LiveNode implements MarketSink {
    * (the server's live logs) see it.
    */
   recordRiskEvent(kind: string, reason: string, tsMs: number = this.#clock.nowMs()): void {
-    this.node.bus.publish('risk', { type: 'RiskEvent', kind, reason, tsEventMs: tsMs }, tsMs);
+    // The broker link may report its first connection state while this node is still being built (no bus
+    // yet, hence no watcher either): straight to the store then.
+    const node = this.node as TradingNode | undefined;
+    if (node === undefined) this.#cfg.store.appendRiskEvents([{ runId: this.#cfg.runId, tsMs, kind, reason }]);
+    else node.bus.publish('risk', { type: 'RiskEvent', kind, reason, tsEventMs: tsMs }, tsMs);
   }
 
   /** Restores from the store, reconciles, then trades until the feed ends or `stop()` is called. */
