@@ -3844,7 +3844,7 @@ export interface paths {
                 };
             };
         };
-        /** Change the bot's risk config: a running bot is stopped gracefully and started again with it (its run resumes) */
+        /** Change the bot's risk config (a live bot's: admin scope): a running bot is stopped gracefully and started again with it (its run resumes) */
         put: {
             parameters: {
                 query?: never;
