@@ -36,7 +36,6 @@ describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at th
     expect(first).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
     await expect.poll(() => tile.getByTestId('equity').textContent(), { timeout: 20_000 }).not.toBe(first);
     await dash.expectAccessible(page, 'overview');
-    await dash.shot(page, 'overview');
 
     await page.reload();
     await page.getByTestId('bot-demo').waitFor();
