@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/sequencer.ts';
 
 /**
  * True when dist/ was built after every change to src/ (CI: `npm ci` has just built it). Tests that spawn
@@ -36,6 +37,8 @@ export default defineConfig({
     // Four workers overlap that waiting (three took 12.7 min once the 50-kill crash tests came); every test
     // isolates what it shares (temp folders, Postgres schemas and Redis queues named per process).
     maxWorkers: 4,
+    // Longest files first (test/durations.json), so no slow file starts last and runs alone at the end.
+    sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

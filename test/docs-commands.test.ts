@@ -402,8 +402,10 @@ async function killDuringPaper(argv: readonly string[]): Promise<void> {
 
 /** `serve` (the docs' command, as a process) runs until stopped: it must answer health, then stop cleanly on SIGTERM. */
 async function serverServes(argv: readonly string[]): Promise<void> {
-  // Any free port (the docs' port may be taken); its own state folder (the server would resume the docs' bots).
-  const a = [...argv.filter((_w, i) => argv[i] !== '--port' && argv[i - 1] !== '--port'), '--port', '0', '--state-dir', join(WORK, `serve-${++killRuns}`)];
+  // Any free port (the docs' port may be taken); a state folder of the servers' own (a server would resume the
+  // bots of the docs' paper runs), shared by them: the first creates the store, the others resume it (as a user
+  // restarting the server does), instead of each paying for a new embedded database.
+  const a = [...argv.filter((_w, i) => argv[i] !== '--port' && argv[i - 1] !== '--port'), '--port', '0', '--state-dir', join(WORK, 'serve-state')];
   const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), ...a], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (b: Buffer) => (text += b.toString()));
