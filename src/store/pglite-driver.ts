@@ -4,6 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
+import { forgetTemplate, freshClusterTarball } from './pglite-template.ts';
 import { CREATING_DIR, inspectStoreFolder, LOCK_FILE, markStore, restoreHint, storeFault } from './safety.ts';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
 import { isProcessAlive } from '../core/pid.ts';
@@ -129,12 +130,29 @@ async function createAtomically(root: string): Promise<void> {
   // the next start rightly refuses as a store that was removed.
   mkdirSync(tmp, { recursive: true });
   for (const e of readdirSync(tmp)) rmSync(join(tmp, e), { recursive: true, force: true });
-  const fresh = new PGlite(tmp);
-  await fresh.waitReady;
-  await fresh.close();
+  await initdb(tmp);
   syncTree(tmp);
   renameSync(tmp, join(root, 'pgdata'));
   fsyncPath(root);
+}
+
+/** A fresh cluster in `dir`: from the kept tarball of one (pglite-template.ts), else by PGlite's own initdb. */
+async function initdb(dir: string): Promise<void> {
+  const tarball = await freshClusterTarball();
+  if (tarball !== null) {
+    try {
+      const db = new PGlite(dir, { loadDataDir: tarball });
+      await db.waitReady;
+      await db.close();
+      return;
+    } catch {
+      forgetTemplate();
+      for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
+    }
+  }
+  const fresh = new PGlite(dir);
+  await fresh.waitReady;
+  await fresh.close();
 }
 
 /** PGlite fails deep inside WASM on a read-only folder: say so first (root can write anyway). */
