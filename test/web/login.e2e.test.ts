@@ -47,3 +47,37 @@ describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at th
     dash.expectNoConsoleErrors();
   }, 90_000);
 });
+
+describe('the live connection', () => {
+  it('shows a dropped connection, reconnects by itself and shows what happened meanwhile once, without a reload', async () => {
+    const page = await dash.page('desktop');
+    await page.goto(`${dash.url}/logs?bot=demo`);
+    const log = page.getByRole('log', { name: 'Log lines' });
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('live');
+    const halts = log.locator('li', { hasText: 'command:halt' });
+    const resumes = log.locator('li', { hasText: 'command:resume' });
+    const [h0, r0] = [await halts.count(), await resumes.count()];
+    const { token } = await dash.server.services.tokens.create({ name: 'e2e-reconnect', scope: 'trade' });
+    const command = (kind: string): Promise<Response> => fetch(`${dash.url}/api/v1/bots/demo/${kind}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+
+    // Every state the connection badge shows from now on.
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null }; MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void }; seen: string[] };
+      const badge = g.document.querySelector('[data-testid="connection"]')!;
+      g.seen = [];
+      new g.MutationObserver(() => {
+        const text = badge.textContent ?? '';
+        if (g.seen[g.seen.length - 1] !== text) g.seen.push(text);
+      }).observe(badge, { subtree: true, childList: true, characterData: true });
+    });
+    // Every WebSocket dropped; while the page is away (it retries after half a second) the bot is paused and resumed.
+    for (const client of dash.server.app.websocketServer.clients) client.terminate();
+    expect((await command('pause')).status).toBe(200);
+    expect((await command('resume')).status).toBe(200);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen), { timeout: 10_000 }).toEqual(['reconnecting', 'live']);
+    // Resumed after the last line seen: both commands' lines, each once.
+    await expect.poll(() => halts.count(), { timeout: 10_000 }).toBe(h0 + 1);
+    await expect.poll(() => resumes.count(), { timeout: 10_000 }).toBe(r0 + 1);
+    dash.expectNoConsoleErrors();
+  }, 60_000);
+});
