@@ -67,9 +67,11 @@ export function TimeChart({ series, height = 280, label, intraday = true, fit = 
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: '#ffffff' }, textColor: '#334155', attributionLogo: false },
       grid: { vertLines: { color: '#f1f5f9' }, horzLines: { color: '#f1f5f9' } },
-      timeScale: { timeVisible: intraday, secondsVisible: false, borderColor: '#cbd5e1' },
-      rightPriceScale: { borderColor: '#cbd5e1' },
-      leftPriceScale: { borderColor: '#cbd5e1', visible: false },
+      // Intraday series may be seconds apart (a paper bot's equity each second): show the seconds then.
+      timeScale: { timeVisible: intraday, secondsVisible: intraday, borderColor: '#cbd5e1' },
+      // Room above and below the lines, so the top and bottom price labels stay whole.
+      rightPriceScale: { borderColor: '#cbd5e1', scaleMargins: { top: 0.12, bottom: 0.08 } },
+      leftPriceScale: { borderColor: '#cbd5e1', visible: false, scaleMargins: { top: 0.12, bottom: 0.08 } },
     });
     chart.current = c;
     const seriesMap = made.current;
