@@ -28,18 +28,6 @@ export interface WindowRequest {
 
 export type CandleWindow = Pick<Candles, 'bars' | 'indicators'>;
 
-/** Index of the first bar with time > tsMs. */
-function firstAfter(s: BarSeries, tsMs: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s.time[mid]! <= tsMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Walking back from bar `end` (exclusive): the index of the first bar of the earliest of at most `n`
  * buckets, none opening before `minStartMs`.
@@ -64,7 +52,7 @@ export function candleWindow(series: BarSeries, req: WindowRequest): CandleWindo
   const size = req.bucketMs;
   const aggregate = size > 0 && size !== series.timeframeMs;
   const bucket = aggregate ? (t: number) => Math.floor(t / size) * size : (t: number) => t;
-  const end = req.toMs === undefined ? series.length : firstAfter(series, aggregate ? bucket(req.toMs) + size - 1 : req.toMs);
+  const end = req.toMs === undefined ? series.length : series.upperBound(aggregate ? bucket(req.toMs) + size - 1 : req.toMs);
   const shown = startOfLast(series, end, req.limit, req.fromMs ?? -Infinity, bucket);
   const start = startOfLast(series, shown, warmupBuckets(req.indicators), -Infinity, bucket);
   const about = (a: AskedIndicator) => ({ key: a.key, name: a.def.name, title: a.def.title, group: a.def.group, params: a.params });

@@ -110,6 +110,18 @@ export class BarSeries {
     return lo;
   }
 
+  /** Index of the first bar with time > tsMs (length when none). */
+  upperBound(tsMs: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.time[mid]! <= tsMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   static fromBars(symbol: string, bars: readonly Omit<Bar, 'symbol'>[], timeframeMs = 0): BarSeries {
     const s = new BarSeries(symbol, bars.length, timeframeMs);
     bars.forEach((b, i) => {

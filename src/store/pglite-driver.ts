@@ -46,7 +46,7 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
   let db: PGlite;
   const where = dir === undefined ? 'memory://' : resolve(dir);
   if (dir === undefined) {
-    db = new PGlite();
+    db = await memoryCluster();
   } else {
     const root = where;
     if (opts.create === false && inspectStoreFolder(root) !== 'store') {
@@ -153,6 +153,21 @@ async function initdb(dir: string): Promise<void> {
   const fresh = new PGlite(dir);
   await fresh.waitReady;
   await fresh.close();
+}
+
+/** A database in memory (tests, `memory://`): from the kept fresh-cluster tarball too, else by initdb. */
+async function memoryCluster(): Promise<PGlite> {
+  const tarball = await freshClusterTarball();
+  if (tarball !== null) {
+    try {
+      const db = new PGlite({ loadDataDir: tarball });
+      await db.waitReady;
+      return db;
+    } catch {
+      forgetTemplate();
+    }
+  }
+  return new PGlite();
 }
 
 /** PGlite fails deep inside WASM on a read-only folder: say so first (root can write anyway). */

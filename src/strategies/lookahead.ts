@@ -38,19 +38,7 @@ export function barTimes(series: readonly BarSeries[]): number[] {
 export function firstBars(series: readonly BarSeries[], k: number): BarSeries[] {
   const times = barTimes(series);
   const last = times[Math.min(k, times.length) - 1] ?? -Infinity;
-  return series.map((s) => s.slice(0, upperIndex(s, last)));
-}
-
-function upperIndex(s: BarSeries, tsMs: number): number {
-  // First index with time > tsMs.
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s.time[mid]! <= tsMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return series.map((s) => s.slice(0, s.upperBound(last)));
 }
 
 function sameFill(a: FillLike, b: FillLike): boolean {
