@@ -47,7 +47,8 @@ describe('Alpaca market data feed', () => {
     server.bar('BTC/USD', { t: new Date(T), o: 42_000, h: 42_100, l: 41_900, c: 42_050, v: 3.5 });
     server.raw('bars', 'AAPL', { T: 'b', S: 'AAPL', o: 'oops', h: 1, l: 1, c: 1, v: 1, t: new Date(T + 60_000) });
     await until(() => sink.bars.length === 2 && sink.quotes.length === 1 && sink.trades.length === 1, 'data arrived');
-    expect(sink.bars).toEqual([['AAPL', T, 100, 101, 99.5, 100.5, 1200], ['BTC/USD', T, 42_000, 42_100, 41_900, 42_050, 3.5]]);
+    // Stocks and crypto come on two sockets: their bars of the same minute may arrive in either order.
+    expect([...sink.bars].sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([['AAPL', T, 100, 101, 99.5, 100.5, 1200], ['BTC/USD', T, 42_000, 42_100, 41_900, 42_050, 3.5]]);
     expect(sink.quotes).toEqual([{ symbol: 'AAPL', tsEventMs: T + 1500, bid: 100.4, ask: 100.6, bidSize: 3, askSize: 5 }]);
     expect(sink.trades).toEqual([{ symbol: 'BTC/USD', tsEventMs: T + 2000, price: 42_000.5, size: 0.25, aggressor: 'seller', tradeId: '9007199254' }]);
     await until(() => lines.some((l) => /bar skipped: field "open"/.test(l)), 'bad bar logged');
