@@ -106,6 +106,12 @@ describe.each<WidthName>(['desktop', 'phone'])('the chart at the %s width', (wid
     expect((await legend(page)).tsMs).toBe(Date.UTC(2024, 0, 1) + (DAYS - 1) * 86_400_000);
     expect(await page.getByLabel('Symbol', { exact: true }).inputValue()).toBe('ACME');
     await dash.expectAccessible(page, 'chart of a stored data set');
+    if (width === 'desktop') {
+      // The synthetic market's daily bars, for the docs: a longer history than a bot's first seconds.
+      await page.getByLabel('Source', { exact: true }).selectOption('data:synthetic');
+      await expect.poll(() => page.getByTestId('ohlc-legend').textContent(), { timeout: 10_000 }).toMatch(/ · 1d/);
+      await dash.shot(page, 'chart-synthetic');
+    }
     dash.expectNoConsoleErrors();
   }, 60_000);
 });
