@@ -211,7 +211,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
   candleRoutes(z, ctx);
   wsRoutes(z, ctx, opts.corsOrigins ?? []);
   app.get('/api/openapi.json', { config: { scope: 'read' }, schema: { hide: true } }, () => app.swagger());
-  dashboard = await registerDashboard(app, opts.dashboardDir === undefined ? undefined : opts.dashboardDir);
+  dashboard = await registerDashboard(app, opts.dashboardDir);
   return app;
 }
 
