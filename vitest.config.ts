@@ -20,6 +20,12 @@ function distIsFresh(): boolean {
   return true;
 }
 
+/**
+ * Unit files that change what the whole process shares (environment variables, fake timers, the wasm tier) or
+ * need a process to themselves for long (training runs): run isolated, like the integration tests.
+ */
+const PROCESS_WIDE = ['src/store/pglite-template.test.ts', 'src/store/safety.test.ts', 'src/engine/long-timer.test.ts', 'src/ml/rl/ppo-cartpole.test.ts', 'src/store/wasm-tier.test.ts'];
+
 export default defineConfig({
   // User strategy files import the API as 'sextant'. Outside vitest a Node resolve hook maps it
   // (src/app/sextant-hooks.mjs); vitest resolves imports itself, so the same mapping is an alias here:
@@ -28,10 +34,11 @@ export default defineConfig({
     alias: [{ find: /^sextant$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }],
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['test/helpers/fast-check-seed.ts'],
     // Tests that spawn `node bin/sextant.js` run the sources under test, or dist/ when it is built from them.
-    env: { SEXTANT_FROM_SOURCE: distIsFresh() ? 'auto' : '1' },
+    // Every store the suite opens (and the processes it spawns, which inherit the environment) runs PostgreSQL's
+    // WebAssembly on V8's baseline code: most live seconds, too short to earn back optimizing it (docs/store.md).
+    env: { SEXTANT_FROM_SOURCE: distIsFresh() ? 'auto' : '1', SEXTANT_WASM_TIER: 'baseline' },
     // Vitest's default is one worker per CPU less one: a single worker on a 2-core machine, where most of the
     // suite's wall time is spent waiting on spawned processes, replays and timers rather than computing.
     // Four workers overlap that waiting (three took 12.7 min once the 50-kill crash tests came); every test
@@ -41,5 +48,18 @@ export default defineConfig({
     sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        // The unit tests beside the sources: in threads that keep their modules from one file to the next,
+        // instead of a new process and a new import of the whole module graph per file (half the CPU).
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: PROCESS_WIDE, pool: 'threads', isolate: false },
+      },
+      {
+        // Everything under test/, and the unit files that change what the whole process shares: a process each.
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.test.ts', ...PROCESS_WIDE], pool: 'forks', isolate: true },
+      },
+    ],
   },
 });

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult } from './types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const skip = new Set(['run.ts', 'types.ts', 'random-walk.ts']);
+const skip = new Set(['run.ts', 'types.ts', 'random-walk.ts', 'postgres.ts']);
 const only = process.argv.slice(2);
 const modules = readdirSync(here).filter((f) => f.endsWith('.ts') && !skip.has(f) && (only.length === 0 || only.some((o) => f.startsWith(o))));
 let failed = false;

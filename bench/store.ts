@@ -6,15 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore, type OpenStoreOptions } from '../src/store/open.ts';
 import type { FillInput, OrderEventInput, OrderInput, Store } from '../src/store/store.ts';
+import { onBenchPostgres } from './postgres.ts';
 import { peakRssMb, type BenchResult } from './types.ts';
 
 const ORDERS = 25_000; // x (1 order + 2 events + 1 fill) = 100 000 rows
 const FLUSH_ROWS = 10_000;
 const SINGLE_ROWS = 2_000;
-const PG_URL = process.env.SEXTANT_BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const T0 = Date.UTC(2024, 0, 2);
 
 function rowsFor(runId: string, n: number): { orders: OrderInput[]; events: OrderEventInput[]; fills: FillInput[] } {
@@ -73,18 +72,6 @@ async function measure(label: string, opts: OpenStoreOptions): Promise<BenchResu
   }
 }
 
-async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'sextant-bench-store-'));
@@ -93,17 +80,6 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (!(await pgReachable())) {
-    console.error(`bench store: no Postgres at ${PG_URL}; Postgres numbers skipped`);
-    return results;
-  }
-  const schema = `sextant_bench_${process.pid}`;
-  try {
-    results.push(...(await measure('postgres', { url: PG_URL, schema })));
-  } finally {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
-  }
+  results.push(...(await onBenchPostgres('bench', (url, schema) => measure('postgres', { url, schema }))));
   return results;
 }

@@ -16,7 +16,7 @@ const HOLD_AND_BID = resolve(import.meta.dirname, 'fixtures/hold-and-bid.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-control-'));
 
 const live = (stateDir: string, runId: string): PaperRequest => ({
-  strategies: [HOLD_AND_BID], symbols: ['BTC-USD', 'ETH-USD'], barMs: 100, tickMs: 25, stateDir, runId, alwaysOpen: true, cash: 1_000_000,
+  strategies: [HOLD_AND_BID], symbols: ['BTC-USD', 'ETH-USD'], barMs: 200, tickMs: 50, stateDir, runId, alwaysOpen: true, cash: 1_000_000,
 });
 
 async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {

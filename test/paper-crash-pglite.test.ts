@@ -1,4 +1,4 @@
-// Crash safety of paper trading on the embedded store (PGlite): CRASH_KILLS SIGKILLs (default 15) while three strategies trade
+// Crash safety of paper trading on the embedded store (PGlite): CRASH_KILLS SIGKILLs (default 2) while three strategies trade
 // a replay (test/helpers/paper-crash.ts says what is checked). Postgres: paper-crash-postgres.test.ts.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

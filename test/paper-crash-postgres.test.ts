@@ -1,4 +1,4 @@
-// Crash safety of paper trading on Postgres (127.0.0.1:5432): CRASH_KILLS SIGKILLs (default 15) while three strategies trade a
+// Crash safety of paper trading on Postgres (127.0.0.1:5432): CRASH_KILLS SIGKILLs (default 2) while three strategies trade a
 // replay (test/helpers/paper-crash.ts says what is checked). The embedded store: paper-crash-pglite.test.ts.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

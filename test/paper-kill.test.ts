@@ -44,9 +44,38 @@ function start(args: readonly string[], env: Env): { child: ChildProcess; exit: 
 
 const sextant = (args: readonly string[], env: Env): Promise<Exit> => start(args, env).exit;
 
-/** A live paper node trading HoldAndBid on two crypto symbols (24/7): it soon holds 1 of each and bids far below. */
+/**
+ * `sextant <args>` run in this process through the CLI's main (bin/sextant.js sets its return as the exit code):
+ * the same parsing, output and exit code without starting a process. Each test runs its first `sextant kill` as
+ * a process; the further commands of a test run here. `env` holds DATABASE_URL and SEXTANT_DB_SCHEMA, if any.
+ */
+async function cliHere(args: readonly string[], env: Env): Promise<Exit> {
+  const { main } = await import('../src/cli/main.ts');
+  const saved = { url: process.env.DATABASE_URL, schema: process.env.SEXTANT_DB_SCHEMA };
+  const set = (k: string, v: string | undefined): void => {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  };
+  set('DATABASE_URL', env.DATABASE_URL);
+  set('SEXTANT_DB_SCHEMA', env.SEXTANT_DB_SCHEMA);
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await main(args, (l) => (stdout += `${l}\n`), (l) => (stderr += `${l}\n`));
+    return { code, signal: null, stdout, stderr };
+  } finally {
+    set('DATABASE_URL', saved.url);
+    set('SEXTANT_DB_SCHEMA', saved.schema);
+  }
+}
+
+/**
+ * A live paper node trading HoldAndBid on two crypto symbols (24/7): it soon holds 1 of each and bids far below.
+ * Bars of 400 ms and ticks of 100 ms: the node trades for the whole test (tens of seconds on a loaded machine),
+ * and a quarter of 100 ms bars' and 25 ms ticks' work is enough for everything checked here.
+ */
 const livePaper = (stateDir: string, runId: string, env: Env, extra: readonly string[] = []): { child: ChildProcess; exit: Promise<Exit> } =>
-  start(['paper', '--strategy', HOLD_AND_BID, '--symbols', 'BTC-USD,ETH-USD', '--bar-ms', '100', '--tick-ms', '25', '--cash', '1000000', '--state-dir', stateDir, '--run', runId, '--quiet', ...extra], env);
+  start(['paper', '--strategy', HOLD_AND_BID, '--symbols', 'BTC-USD,ETH-USD', '--bar-ms', '400', '--tick-ms', '100', '--cash', '1000000', '--state-dir', stateDir, '--run', runId, '--quiet', ...extra], env);
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
@@ -84,7 +113,7 @@ describe('sextant kill, embedded store (PGlite)', () => {
     expect(k.stderr).toMatch(/sextant kill: field "--state-dir": no running node in .*idle: its store is not open in any paper process/);
     expect(k.stdout).toBe('');
     const typo = join(dir, 'idel');
-    const t = await sextant(['kill', '--flatten', '--state-dir', typo], env);
+    const t = await cliHere(['kill', '--flatten', '--state-dir', typo], env);
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/no running node: .*idel does not exist/);
     expect(existsSync(typo)).toBe(false);
@@ -113,10 +142,10 @@ describe('sextant kill, embedded store (PGlite)', () => {
       expect(k.stderr).toBe('');
       expect(k.code).toBe(0);
       expect(k.stdout).toMatch(new RegExp(`^run "k1" \\(process ${node.child.pid} on [^)]+\\)${FLATTENED.source}`));
-      const other = await sextant(['kill', '--run', 'nope', '--state-dir', stateDir], env);
+      const other = await cliHere(['kill', '--run', 'nope', '--state-dir', stateDir], env);
       expect(other.code).toBe(2);
       expect(other.stderr).toMatch(/field "--run": no running node for run "nope" in .*: the paper process there \(pid \d+\) trades run "k1"/);
-      const r = await sextant(['kill', '--resume', '--run', 'k1', '--state-dir', stateDir], env);
+      const r = await cliHere(['kill', '--resume', '--run', 'k1', '--state-dir', stateDir], env);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/: resumed: trading again\n$/);
     } finally {
@@ -149,7 +178,7 @@ describe('sextant kill, embedded store (PGlite)', () => {
     expect(k.code).toBe(2);
     expect(k.stderr).toMatch(new RegExp(`no running node for run "stale" in .*: the process that served it \\(pid ${node.child.pid}\\) has ended \\(killed or crashed\\); removed its stale endpoint file`));
     expect(existsSync(join(stateDir, ENDPOINT_FILE))).toBe(false);
-    const again = await sextant(['paper', '--state-dir', stateDir, '--run', 'stale', '--duration', '2', '--quiet'], env);
+    const again = await sextant(['paper', '--state-dir', stateDir, '--run', 'stale', '--duration', '1', '--quiet'], env);
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
     const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true, env: {} });
@@ -184,21 +213,21 @@ describe.skipIf(!pgUp)('sextant kill, Postgres', () => {
       expect(k.stderr).toBe('');
       expect(k.code).toBe(0);
       expect(k.stdout).toMatch(new RegExp(`^run "k2" \\(process ${node.child.pid} on [^)]+\\)${FLATTENED.source}`));
-      const ghost = await sextant(['kill', '--run', 'ghost'], env);
+      const ghost = await cliHere(['kill', '--run', 'ghost'], env);
       expect(ghost.code).toBe(2);
       expect(ghost.stderr).toMatch(/field "--run": no running node for run "ghost": .* has no run "ghost"/);
       // Without --run: the one running node.
-      const r = await sextant(['kill', '--resume'], env);
+      const r = await cliHere(['kill', '--resume'], env);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^run "k2" .*: resumed: trading again\n$/);
     } finally {
       node.child.kill('SIGKILL');
     }
     await node.exit;
-    const k = await sextant(['kill', '--flatten', '--run', 'k2'], env);
+    const k = await cliHere(['kill', '--flatten', '--run', 'k2'], env);
     expect(k.code).toBe(2);
     expect(k.stderr).toMatch(/no running node for run "k2" on .*: no process owns it \(stored status: running\)/);
-    const none = await sextant(['kill'], env);
+    const none = await cliHere(['kill'], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no running node on .*: no process owns a run/);
     const store = await openStore({ url: TEST_PG_URL, schema, mustExist: true });
@@ -210,7 +239,7 @@ describe.skipIf(!pgUp)('sextant kill, Postgres', () => {
       await store.close();
     }
     // The next start does not execute anything old and trades on.
-    const again = await sextant(['paper', '--run', 'k2', '--state-dir', stateDir, '--duration', '2', '--quiet'], env);
+    const again = await sextant(['paper', '--run', 'k2', '--state-dir', stateDir, '--duration', '1', '--quiet'], env);
     expect(again.code).toBe(0);
     const after = await openStore({ url: TEST_PG_URL, schema, mustExist: true });
     try {

@@ -13,9 +13,10 @@ import { runPaper } from '../src/app/paper-console.ts';
 import { startPaper } from '../src/app/paper.ts';
 import { readStatus } from '../src/app/status.ts';
 import { fitToWidth, ttyStatusWriter } from '../src/app/status-line.ts';
-import { heapLimitMb, v8HeapLimitMb } from '../src/app/heap-guard.ts';
+import { heapLimitMb, v8HeapLimitMb, v8OldSpaceLimitMb } from '../src/app/heap-guard.ts';
 import { openStore } from '../src/store/open.ts';
 import { writeWalkCsv } from './helpers/bars.ts';
+import { cli } from './helpers/in-process-cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
@@ -140,7 +141,7 @@ describe('paper: the plain status line off a terminal', () => {
   it('prints a plain status line on stdout every plainStatusEveryMs, below the start line', async () => {
     const out: string[] = [];
     const code = await runPaper(
-      { strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 100, tickMs: 10, durationSec: 2.6, stateDir: join(dir, 'plain'), runId: 'plain' },
+      { strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 500, tickMs: 50, durationSec: 2.6, stateDir: join(dir, 'plain'), runId: 'plain' },
       { out: (l) => out.push(l), err: () => {}, signals: false, plainStatusEveryMs: 900 },
     );
     expect(code).toBe('completed');
@@ -214,7 +215,7 @@ describe('paper: a failing strategy is loud', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/run "cli" completed: 150 bars processed/);
     expect(existsSync(join(stateDir, 'paper.pid'))).toBe(false);
-    const st = await sextant(['status', '--state-dir', stateDir]);
+    const st = await cli(['status', '--state-dir', stateDir]);
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(/^run cli \(completed\)/);
     expect(st.stdout).toMatch(/FAILED strategy .*exiter\.ts at 2000-02-01T00:00:00\.000Z: .*process\.exit\(0\) is not allowed/);
@@ -238,35 +239,42 @@ describe('paper: resumed runs and resource guards', () => {
   });
 
   it('--max-heap-mb must lie below V8\'s own limit (else V8 would abort first)', () => {
+    // V8's limit counts the young generation (48 MB on 64-bit) on top of the old space, which is what runs out.
     const v8 = v8HeapLimitMb();
+    const old = v8OldSpaceLimitMb();
+    expect(old).toBe(v8 - 48);
     expect(heapLimitMb(100)).toBe(100);
-    expect(heapLimitMb(undefined)).toBe(Math.floor(v8 * 0.85));
-    expect(() => heapLimitMb(v8)).toThrow(ConfigError);
-    expect(() => heapLimitMb(v8)).toThrow(new RegExp(`--max-heap-mb ${v8} is not below this process's V8 heap limit of ${v8} MB`));
+    expect(heapLimitMb(undefined)).toBe(Math.floor(old * 0.85));
+    expect(() => heapLimitMb(old)).toThrow(ConfigError);
+    expect(() => heapLimitMb(old)).toThrow(new RegExp(`--max-heap-mb ${old} is not below this process's V8 heap limit of ${old} MB \\(its old space; V8 reports ${v8} MB`));
+    expect(heapLimitMb(old - 1)).toBe(old - 1);
   });
 
-  it('a strategy that keeps allocating is stopped at --max-heap-mb with a message, before V8 (384 MB here) runs out', async () => {
+  it('a strategy that keeps allocating is stopped at --max-heap-mb with a message, before V8 (128 MB here) runs out', async () => {
     const path = csv('hog.csv', 6000, 3);
     const stateDir = join(dir, 'hog');
-    // 1 ms per daily bar: 0.1 MB a bar reaches 600 MB by the end, well past V8's 384 MB.
-    const r = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--speed', String(86_400_000), '--state-dir', stateDir, '--run', 'hog', '--max-heap-mb', '200'], ['--max-old-space-size=384']);
+    // 1 ms per daily bar: 0.1 MB a bar reaches 600 MB by the end, well past V8's 128 MB. (A small heap: a full
+    // collection of a nearly full 400 MB heap took minutes on a busy 2-core machine, and 192 MB half a minute.)
+    const r = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--speed', String(86_400_000), '--state-dir', stateDir, '--run', 'hog', '--max-heap-mb', '80'], ['--max-old-space-size=128']);
     expect(r.signal).toBeNull();
-    expect(r.stderr).toMatch(/error: run "hog" aborted: heap limit reached: the heap holds \d+ MB, limit 200 MB \(--max-heap-mb\)/);
+    expect(r.stderr).toMatch(/error: run "hog" aborted: heap limit reached: the heap holds \d+ MB, limit 80 MB \(--max-heap-mb\)/);
     expect(r.code).toBe(3);
     expect(existsSync(join(stateDir, 'paper.pid'))).toBe(false);
     const s = await readStatus({ stateDir });
     expect(s.runStatus).toBe('failed');
-    expect(s.abortReason).toMatch(/^heap limit reached: the heap holds \d+ MB, limit 200 MB/);
+    expect(s.abortReason).toMatch(/^heap limit reached: the heap holds \d+ MB, limit 80 MB/);
     const bars = Number(/(\d+) bars processed/.exec(r.stdout)?.[1]);
     expect(bars).toBeGreaterThan(100);
     expect(bars).toBeLessThan(6000);
-    // Without the flag the default (85% of V8's limit: 367 of 432 MB) speaks first too; without the guard V8
-    // aborted (signal 6, "JavaScript heap out of memory") with 307 MB of live objects in a 424 MB heap.
-    const byDefault = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--speed', String(86_400_000), '--state-dir', stateDir, '--run', 'hog-default'], ['--max-old-space-size=384']);
+    // Without the flag the default (85% of V8's old space) speaks first too; without the guard V8 aborted (signal 6,
+    // "JavaScript heap out of memory"; seen with a 384 MB heap: 307 MB of live objects in a 424 MB heap). The
+    // default was 85% of V8's whole limit, which counts 48 MB of young generation: at 128 MB that was 149 MB,
+    // above the old space, and the node's worker ran out of memory first.
+    const byDefault = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--speed', String(86_400_000), '--state-dir', stateDir, '--run', 'hog-default'], ['--max-old-space-size=128']);
     expect(byDefault.signal).toBeNull();
-    expect(byDefault.stderr).toMatch(/error: run "hog-default" aborted: heap limit reached: the heap holds \d+ MB, limit \d+ MB \(--max-heap-mb\)/);
+    expect(byDefault.stderr).toMatch(/error: run "hog-default" aborted: heap limit reached: the heap holds \d+ MB, limit 108 MB \(--max-heap-mb\)/);
     expect(byDefault.code).toBe(3);
-    const bad = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--state-dir', stateDir, '--max-heap-mb', '5000'], ['--max-old-space-size=384']);
+    const bad = await sextant(['paper', '--strategy', HOG, '--replay', `csv:${path}`, '--state-dir', stateDir, '--max-heap-mb', '5000'], ['--max-old-space-size=128']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--max-heap-mb 5000 is not below this process's V8 heap limit/);
   }, 240_000);
@@ -278,12 +286,12 @@ describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
     ['npx sextant paper', 'npx', ['sextant', 'paper', '--strategy', 'buy-and-hold']],
   ] as const) {
     it(`${name}: the node notices within a second, stops gracefully and releases the store`, async () => {
-      const path = csv(`orphan-${command}.csv`, 3000, 4);
+      const path = csv(`orphan-${command}.csv`, 600, 4);
       const stateDir = join(dir, `orphan-${command}`);
-      // 20 ms per daily bar: a minute of replay, far longer than the test.
+      // 100 ms per daily bar: a minute of replay, far longer than the test (and a fifth of the CPU of 20 ms).
       // Without npm's lifecycle scripts: `npx sextant` in the package's own folder otherwise runs its
       // `prepare` (a rebuild of dist/ under every other test that runs the build).
-      const wrapper = spawn(command, [...args, '--replay', `csv:${path}`, '--speed', String(86_400_000 / 20), '--state-dir', stateDir, '--run', 'orphan', '--quiet'], {
+      const wrapper = spawn(command, [...args, '--replay', `csv:${path}`, '--speed', String(86_400_000 / 100), '--state-dir', stateDir, '--run', 'orphan', '--quiet'], {
         cwd: ROOT, env: { ...process.env, npm_config_ignore_scripts: 'true' }, stdio: ['ignore', 'pipe', 'pipe'],
       });
       const ended = exited(wrapper);
@@ -323,9 +331,10 @@ describe('paper: no orphan when the npm/npx wrapper is SIGKILLed', () => {
 
 describe('paper: a run whose process was SIGKILLed', () => {
   it('is "interrupted" in `sextant status` (stored as running, but no process holds the embedded store)', async () => {
-    const path = csv('killed.csv', 3000, 5);
+    // 100 ms per daily bar: a minute of replay, far longer than the test.
+    const path = csv('killed.csv', 600, 5);
     const stateDir = join(dir, 'killed');
-    const child = spawn(process.execPath, [BIN, 'paper', '--strategy', 'buy-and-hold', '--replay', `csv:${path}`, '--speed', String(86_400_000 / 20), '--state-dir', stateDir, '--run', 'killed', '--quiet'], {
+    const child = spawn(process.execPath, [BIN, 'paper', '--strategy', 'buy-and-hold', '--replay', `csv:${path}`, '--speed', String(86_400_000 / 100), '--state-dir', stateDir, '--run', 'killed', '--quiet'], {
       cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     const ended = exited(child);
@@ -336,7 +345,7 @@ describe('paper: a run whose process was SIGKILLed', () => {
     // The pid file is stale now; the store still says running.
     expect(existsSync(join(stateDir, 'paper.pid'))).toBe(true);
     expect(await readStatus({ stateDir })).toMatchObject({ source: 'store', runId: 'killed', runStatus: 'interrupted' });
-    const st = await sextant(['status', '--state-dir', stateDir]);
+    const st = await cli(['status', '--state-dir', stateDir]);
     expect(st.stdout).toMatch(/^run killed \(interrupted\)/);
     expect(st.stdout).toContain('INTERRUPTED: the process trading run killed ended without closing it (killed or crashed); `sextant paper --run killed` resumes it');
   }, 120_000);

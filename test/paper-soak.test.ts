@@ -1,4 +1,4 @@
-// Soak (issue 13): paper trading on a fast replay of 30 simulated days of 15-minute bars with four
+// Soak (issue 13): paper trading on a fast replay of 8 simulated days (SOAK_DAYS) of 15-minute bars with four
 // strategies, one of which throws and one of which loops forever. The run must end with the healthy
 // strategies trading throughout (fills on the last day), both faulty ones reported (the thrower as a
 // failed strategy, the looper stopped by the watchdog, the node restarted without it), exit 3, and a
@@ -17,7 +17,12 @@ const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-soak-'));
 const START_MS = Date.UTC(2024, 0, 1);
 const BAR_MS = 15 * 60_000;
-const BARS = 30 * 96;
+/** 8 days in the default run (20 took two CPU-minutes of `npm test`); SOAK_DAYS=<n> for a longer soak. */
+const DAYS = Number(process.env.SOAK_DAYS ?? 8);
+const BARS = DAYS * 96;
+/** The bars at which the faulty strategies start failing: a quarter and half-way through the soak. */
+const THROWS_AT = Math.floor(BARS / 4);
+const LOOPS_AT = Math.floor(BARS / 2);
 
 function writeBars(): string {
   const rng = new Rng(30);
@@ -51,11 +56,11 @@ export class Faulty extends Strategy<Record<string, never>> {
   return path;
 }
 
-describe('paper soak: 30 simulated days, a throwing and a looping strategy among healthy ones', () => {
+describe(`paper soak: ${DAYS} simulated days, a throwing and a looping strategy among healthy ones`, () => {
   it('the healthy strategies trade throughout, the faulty ones are reported, the store is consistent', async () => {
     const bars = writeBars();
-    const thrower = faulty('thrower', 500, "throw new Error('boom');");
-    const looper = faulty('looper', 1500, 'for (;;) { /* stuck */ }');
+    const thrower = faulty('thrower', THROWS_AT, "throw new Error('boom');");
+    const looper = faulty('looper', LOOPS_AT, 'for (;;) { /* stuck */ }');
     const stateDir = join(dir, 'state');
     const args = ['paper', '--strategy', `${FLIP_FLOP}:25000`, '--strategy', 'sma-cross:25000', '--strategy', `${thrower}:25000`, '--strategy', `${looper}:25000`,
       '--replay', `csv:${bars}`, '--speed', 'max', '--run', 'soak', '--state-dir', stateDir, '--strategy-timeout', '2', '--quiet'];
@@ -74,11 +79,11 @@ describe('paper soak: 30 simulated days, a throwing and a looping strategy among
       expect((await store.getRun('soak'))?.status).toBe('completed');
       const fills = await store.loadFills('soak');
       const lastOf = (id: string): number => Math.max(...fills.filter((f) => f.strategyId === id).map((f) => f.tsMs));
-      const lastDay = START_MS + 29 * 86_400_000;
+      const lastDay = START_MS + (DAYS - 1) * 86_400_000;
       expect(lastOf(FLIP_FLOP)).toBeGreaterThanOrEqual(lastDay);
       expect(fills.filter((f) => f.strategyId === 'sma-cross').length).toBeGreaterThan(10);
-      expect(lastOf(thrower)).toBeLessThan(START_MS + 500 * BAR_MS);
-      expect(lastOf(looper)).toBeLessThan(START_MS + 1500 * BAR_MS);
+      expect(lastOf(thrower)).toBeLessThan(START_MS + THROWS_AT * BAR_MS);
+      expect(lastOf(looper)).toBeLessThan(START_MS + LOOPS_AT * BAR_MS);
       // Every fill belongs to a stored order and none is over-filled; positions equal the fills.
       for (const f of fills) expect(await store.getOrder(f.orderId), f.orderId).not.toBeNull();
       const fromFills = await store.positionsFromFills('soak');

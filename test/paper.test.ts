@@ -31,8 +31,9 @@ function csv(name: string, n: number, seed: number): string {
 
 describe('paper trading', () => {
   it('replaying history gives exactly the backtest (same fills, same final value)', async () => {
-    const path = csv('replay.csv', 600, 3);
+    const path = csv('replay.csv', 300, 3);
     const bt = await runBacktest({ strategy: 'sma-cross', data: [`csv:${path}`], commission: 0.001, benchmark: false });
+    expect(bt.fills.length).toBeGreaterThan(4);
     const store = await openStore({ url: 'memory://' });
     const market = loadMarketData([`csv:${path}`], { skipBadRows: false });
     const node = new LiveNode({
@@ -49,7 +50,7 @@ describe('paper trading', () => {
   });
 
   it('restores positions and resumes a replay after a stop, ending where an uninterrupted run ends', async () => {
-    const path = csv('resume.csv', 400, 8);
+    const path = csv('resume.csv', 200, 8);
     const market = loadMarketData([`csv:${path}`], { skipBadRows: false });
     const make = (store: Awaited<ReturnType<typeof openStore>>, stopAfter?: number): LiveNode => {
       let bars = 0;
@@ -68,23 +69,23 @@ describe('paper trading', () => {
     };
     const dbDir = join(dir, 'resume-db');
     let store = await openStore({ dir: dbDir, env: {} });
-    await make(store, 150).run();
+    await make(store, 75).run();
     await store.close();
     store = await openStore({ dir: dbDir, env: {} });
     const second = make(store);
     await second.run();
     expect(second.status().restored?.fills).toBe(1);
-    expect(second.status().barsSeen).toBe(250);
+    expect(second.status().barsSeen).toBe(125);
     const fills = await store.loadFills('resume');
     expect(fills).toHaveLength(1);
-    const close = market.series[0]!.close[399]!;
+    const close = market.series[0]!.close[199]!;
     expect(second.status().equity).toBeCloseTo(fills[0]!.qty * close + (100_000 - fills[0]!.qty * fills[0]!.price), 6);
     await store.close();
   });
 
   it('trades several strategies with their allocations on the live synthetic market and stores it all', async () => {
     const stateDir = join(dir, 'live');
-    const session = await startPaper({ strategies: ['buy-and-hold:20000', 'sma-cross:30000'], symbols: ['BTC-USD', 'ETH-USD'], barMs: 50, tickMs: 10, durationSec: 1.5, stateDir, runId: 'live' });
+    const session = await startPaper({ strategies: ['buy-and-hold:20000', 'sma-cross:30000'], symbols: ['BTC-USD', 'ETH-USD'], barMs: 100, tickMs: 25, durationSec: 1.5, stateDir, runId: 'live' });
     await session.done;
     const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
     const fills = await store.loadFills('live');
@@ -135,7 +136,7 @@ describe('paper trading', () => {
   });
 
   it('a default replay ends where a default backtest ends: one set of defaults, printed on the start line', async () => {
-    const path = csv('defaults.csv', 500, 21);
+    const path = csv('defaults.csv', 250, 21);
     const bt = await runBacktest({ strategy: 'sma-cross', data: [`csv:${path}`], benchmark: false });
     expect(bt.fills.length).toBeGreaterThan(4);
     const stateDir = join(dir, 'defaults');
@@ -147,7 +148,7 @@ describe('paper trading', () => {
     expect(out[0]).toMatch(/^new paper run "replay-\d{8}-\d{6}"/);
     expect(out[0]).toContain('cash 100000, commission 0, size pct-cash:95, market orders fill at the next open');
     expect(out[1]).toBe('no bar yet equity 100000.00 pnl +0.00 | bars 0 | orders 0 fills 0 open 0 | flat');
-    expect(out.at(-1)).toMatch(/^run "replay-\d{8}-\d{6}" completed: 500 bars processed$/);
+    expect(out.at(-1)).toMatch(/^run "replay-\d{8}-\d{6}" completed: 250 bars processed$/);
     const runId = /"(replay-[^"]+)"/.exec(out[0]!)![1]!;
     const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
     const fills = await store.loadFills(runId);
@@ -159,7 +160,7 @@ describe('paper trading', () => {
   });
 
   it('a replay without --run gets a new run of its own and leaves the live run alone', async () => {
-    const path = csv('own-run.csv', 300, 5);
+    const path = csv('own-run.csv', 150, 5);
     const stateDir = join(dir, 'own-run');
     const live = await startPaper({ strategies: ['buy-and-hold'], symbols: ['BTC-USD'], barMs: 50, tickMs: 10, durationSec: 0.6, stateDir });
     expect(live.plan.runId).toBe('paper');
@@ -171,7 +172,7 @@ describe('paper trading', () => {
       const r = await startPaper({ strategies: ['rsi'], replay: `csv:${path}`, speed: Infinity, stateDir });
       expect(r.plan.resumed).toBeNull();
       await r.done;
-      expect(r.node.status().barsSeen).toBe(300);
+      expect(r.node.status().barsSeen).toBe(150);
       ids.push(r.plan.runId);
     }
     expect(ids[0]).toMatch(/^replay-\d{8}-\d{6}(-\d+)?$/);

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open.ts';
 import { writeWalkCsv } from './helpers/bars.ts';
+import { cli } from './helpers/in-process-cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
@@ -59,7 +60,7 @@ describe('paper: the watchdog over strategy code', () => {
     } finally {
       await store.close();
     }
-    const st = await start(['status', '--state-dir', stateDir, '--run', 'w']).exit;
+    const st = await cli(['status', '--state-dir', stateDir, '--run', 'w']);
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(/FAILED strategy .*loops-forever\.ts .*stopped by the watchdog/);
   }, 120_000);

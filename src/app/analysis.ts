@@ -13,6 +13,7 @@ import { parseStrategyConfig } from '../strategies/registry.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { loadMarketData, marketOptionsOf, type MarketData } from './market-data.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { withFileParams } from './strategy-file-params.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 
 export type { StrategyRunRequest } from './run-settings.ts';
@@ -38,7 +39,7 @@ export interface PreparedStrategyRun {
 /** Validates the settings, loads strategy and data, and returns a runner of fresh backtests. */
 export async function prepareStrategyRun(req: StrategyRunRequest, factory?: StrategyFactory): Promise<PreparedStrategyRun> {
   const loaded = await loadStrategy(req.strategy);
-  const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
+  const config = parseStrategyConfig(req.strategy, loaded.cls, await withFileParams(req.strategy, loaded.cls, req.params ?? {}));
   const make: StrategyFactory = factory ?? (() => new loaded.cls(config));
   const checked = checkRunSettings(req);
   const { sizeText, sizer, cash, commission, slippageBps, fill, account, leverage } = checked;

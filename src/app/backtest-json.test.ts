@@ -20,6 +20,23 @@ describe('backtest JSON', () => {
     expect(back.trades.length).toBe(report.trades.length);
   });
 
+  it("keeps the strategy's ctx.log lines with their bar times (the meta strategy's allocation decisions)", async () => {
+    const report = await runBacktest({ strategy: 'meta', data: ['synthetic:6'], analysis: false, benchmark: false });
+    expect(report.logs.length).toBeGreaterThan(0);
+    expect(report.logsDropped).toBe(0);
+    for (const l of report.logs) expect(l).toMatchObject({ strategyId: 'meta', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), message: expect.stringMatching(/^meta /) });
+    expect(report.logs.map((l) => l.time)).toEqual([...report.logs.map((l) => l.time)].sort());
+    const path = join(dir, 'meta.json');
+    writeBacktestJson(report, path);
+    expect(readBacktestJson(path).logs).toEqual(report.logs);
+    // A file written before the field existed reads with no lines.
+    const old = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    delete old.logs;
+    delete old.logsDropped;
+    writeFileSync(path, JSON.stringify(old, null, 1));
+    expect(readBacktestJson(path)).toMatchObject({ logs: [], logsDropped: 0 });
+  });
+
   it('an old or damaged file is an InputError naming the file, the line and the field', async () => {
     const report = await runBacktest({ strategy: 'sma-cross', data: ['synthetic:6'], analysis: false, benchmark: false });
     const value = JSON.parse(JSON.stringify(report)) as { fills: { side: string }[] };

@@ -9,6 +9,7 @@ import { BacktestNode, type BacktestOutput } from '../engine/backtest-node.ts';
 import { BuyAndHold } from '../strategies/builtin/buy-and-hold.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { withFileParams } from './strategy-file-params.ts';
 import { loadMarketData } from './market-data.ts';
 import { loadRiskConfig } from './risk-config.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
@@ -30,13 +31,27 @@ export interface BacktestRequest extends StrategyRunRequest {
 /** The report of a run: `RunReport` of the app DTOs (src/app/dto/run-report.ts), the `--json` document. */
 export type BacktestReport = RunReport;
 
+/** At most this many ctx.log lines are kept in a report (a strategy logging every bar of a long run would fill memory). */
+export const STRATEGY_LOG_LIMIT = 10_000;
+
+/** Collects ctx.log lines with the bar time they were written at. */
+class StrategyLogs {
+  readonly lines: { strategyId: string; time: string; message: string }[] = [];
+  dropped = 0;
+  constructor(private readonly nowMs: () => number) {}
+  readonly add = (strategyId: string, message: string): void => {
+    if (this.lines.length < STRATEGY_LOG_LIMIT) this.lines.push({ strategyId, time: toIso(this.nowMs()), message });
+    else this.dropped++;
+  };
+}
+
 export interface BacktestHooks {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {}): Promise<BacktestReport> {
   const loaded = await loadStrategy(req.strategy);
-  const config = parseStrategyConfig(req.strategy, loaded.cls, req.params ?? {});
+  const config = parseStrategyConfig(req.strategy, loaded.cls, await withFileParams(req.strategy, loaded.cls, req.params ?? {}));
   const settings = checkRunSettings(req);
   const { sizeText, sizer, cash, commission, slippageBps, account, leverage, fill } = settings;
   const market = loadMarketData(req.data ?? [], { skipBadRows: req.skipBadRows ?? false, from: req.from, to: req.to, instrument: settings.instrument, timeframe: settings.timeframe });
@@ -46,10 +61,12 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
     commission: new FractionCommission(commission),
     slippage: slippageBps > 0 ? new FixedBpsSlippage(slippageBps) : new NoSlippage(),
   } as const;
-  const node = new BacktestNode({
+  const logs = new StrategyLogs(() => node.kernel.nowMs());
+  const node: BacktestNode = new BacktestNode({
     series: market.series, instruments: market.instruments, cash, sizer, venue, accountType: account, leverage, ...loadRiskConfig(req.riskFile),
     strategies: [{ strategy: new loaded.cls(config), id: loaded.name }],
     onProgress: hooks.onProgress,
+    log: logs.add,
   });
   const out = node.run();
   const benchRun = req.benchmark === false ? null : runBenchmark(market.series, market.instruments, cash, venue);
@@ -63,7 +80,7 @@ export async function runBacktest(req: BacktestRequest, hooks: BacktestHooks = {
   };
   const warnings = runWarnings({ strategy: loaded.name, cls: loaded.cls, config, out, series: market.series, instruments: market.instruments, account, sizeText, cash });
   // Not a spread: that would read (and so build) the lazy `equity` array.
-  const report = buildReport(out, params, bench, market.skipped) as BacktestReport;
+  const report = buildReport(out, params, bench, market.skipped, logs) as BacktestReport;
   // Computed when first read (the JSON, a tearsheet, the warehouse): a printed summary does not need it.
   if (req.analysis === false) report.analysis = null;
   else defineLazy(report, 'analysis', () => analyzeBacktest(out, { startingCash: cash, marketFill: venue.marketFill, benchmarkEquity: benchRun?.equity ?? null }));
@@ -80,7 +97,7 @@ function runBenchmark(
 }
 
 
-function buildReport(out: BacktestOutput, params: RunParamsDto, benchmark: BacktestReport['benchmark'], skipped: number): Omit<BacktestReport, 'analysis' | 'warnings'> {
+function buildReport(out: BacktestOutput, params: RunParamsDto, benchmark: BacktestReport['benchmark'], skipped: number, logs: StrategyLogs): Omit<BacktestReport, 'analysis' | 'warnings'> {
   const k = out.kernel;
   const p = k.portfolio;
   const report = {
@@ -97,6 +114,8 @@ function buildReport(out: BacktestOutput, params: RunParamsDto, benchmark: Backt
     openPositions: p.openPositions().map(positionDtoOf),
     strategyErrors: k.strategyErrors.map((e) => ({ strategyId: e.strategyId, message: e.message, time: toIso(e.tsMs) })),
     riskEvents: k.riskEvents.map((e) => ({ time: toIso(e.tsEventMs), kind: e.kind, breaker: e.breaker ?? null, action: e.action ?? null, reason: e.reason })),
+    logs: logs.lines,
+    logsDropped: logs.dropped,
     skippedRows: skipped,
     equity: [] as BacktestReport['equity'],
   };

@@ -26,6 +26,7 @@ import { MarketHoursCheck } from '../risk/checks/market-hours.ts';
 import { applyInstrumentSettings } from './instrument-flags.ts';
 import { checkRunSettings } from './run-settings.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { storedConfig, withFileParams } from './strategy-file-params.ts';
 import { blockProcessExit } from './exit-guard.ts';
 import { heapLimitMb, watchHeap } from './heap-guard.ts';
 import { CommandProcessor } from './command-processor.ts';
@@ -67,7 +68,7 @@ export interface PaperRequest {
   readonly timeframe?: string;
   /** `--halt-on-strategy-error`: the first strategy failure halts all trading (kill switch, no flatten). */
   readonly haltOnStrategyError?: boolean;
-  /** `--max-heap-mb`: stop the run cleanly when the used heap passes this (default 85% of V8's limit). */
+  /** `--max-heap-mb`: stop the run cleanly when the used heap passes this (default 85% of V8's old space). */
   readonly maxHeapMb?: number;
   /** Live trading (`sextant live --venue`): the broker orders go to (docs/live.md). */
   readonly venue?: string;
@@ -179,9 +180,9 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
       const allocation = alloc === undefined ? undefined : Number(alloc);
       if (allocation !== undefined && !(allocation > 0)) throw new ConfigError(`allocation of ${name} must be a positive number, got "${alloc}"`, { field: '--strategy' });
       const loaded = await loadStrategy(name);
-      const config = parseStrategyConfig(name, loaded.cls, plan.params);
+      const config = parseStrategyConfig(name, loaded.cls, await withFileParams(name, loaded.cls, plan.params));
       const id = plan.strategies.filter((s) => s.split(':')[0] === name).length > 1 ? `${name}-${i + 1}` : name;
-      return { strategy: new loaded.cls(config), id, allocation, name, config: config as never };
+      return { strategy: new loaded.cls(config), id, allocation, name, config: storedConfig(loaded.cls, config) as never };
     }),
   );
   let instruments: Instrument[];
@@ -285,6 +286,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     let stopper: LongTimer | undefined;
     // The heap has a limit while trading.
     const heap = watchHeap(heapMb, (message) => void node.abort(message));
+    node.afterBar = heap.check;
     const done = node.trade().finally(async () => {
       releaseExit?.();
       heap.stop();

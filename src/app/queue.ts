@@ -1,7 +1,8 @@
 // Research workers (`sextant worker`): take jobs of distributed optimize and walk-forward runs from
 // a BullMQ queue, evaluate their parameter sets with the same runner a local run builds (fast kernel
 // or event engine; the data is loaded here, from the job's source spec), and return the outcomes as
-// job return values. Any number of workers on any number of machines may serve one queue.
+// job return values; and the model fits of `ml evaluate|train --queue` ('ml-fit' jobs, fitModel). Any
+// number of workers on any number of machines may serve one queue.
 import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -14,6 +15,8 @@ import { JOB_ATTEMPTS } from '../research/queue-client.ts';
 import { bullConnection, probeRedis, QUEUE_PREFIX, resolveQueueTarget, type ResolvedTarget } from '../research/queue-redis.ts';
 import type { EvaluateRequest, Params, Runner, TrialOutcome } from '../research/types.ts';
 import { prepareResearchRunner, type OptimizeRequest, type ResearchContext } from './research.ts';
+import { decodeFitTask, encodeFitResult, ML_FIT_JOB, type FitJobData, type FitJobResult } from './ml/fit-codec.ts';
+import { fitModel } from './ml/fit.ts';
 
 export interface ResearchWorkerOptions {
   /** `redis://host:port[/db]`. */
@@ -174,6 +177,17 @@ export async function startResearchWorker(o: ResearchWorkerOptions): Promise<Res
     }
   };
 
+  // A model fit of `ml evaluate|train --queue`: the fit the worker threads run. It is seeded and reads only
+  // its job's data, so a throw repeats on every try: no retry.
+  const mlFit = async (job: Job<FitJobData>): Promise<FitJobResult> => {
+    const task = decodeFitTask(job.data.task);
+    try {
+      return encodeFitResult(await fitModel(task), id);
+    } catch (e) {
+      throw new UnrecoverableError(`[worker ${id}] ${task.kind} fit of rows ${task.scoreFrom}-${task.scoreTo}: ${messageOf(e)}`);
+    }
+  };
+
   // BullMQ leaves the client it is given open (it works on duplicates): closed in close().
   const connection = bullConnection(target.url);
   connection.on('error', () => {});
@@ -189,6 +203,8 @@ export async function startResearchWorker(o: ResearchWorkerOptions): Promise<Res
           return describe(job as Job<DescribeJobData>);
         case EVALUATE_JOB:
           return evaluate(job as Job<EvaluateJobData>);
+        case ML_FIT_JOB:
+          return mlFit(job as Job<FitJobData>);
         default:
           throw new UnrecoverableError(`[worker ${id}] unknown job "${job.name}"`);
       }

@@ -6,6 +6,8 @@ import { attribute } from '../analytics/attribution.ts';
 import { inferPeriodsPerYear } from '../analytics/periods.ts';
 import { buildAnalysis, type BacktestAnalysis, type PriceInput } from '../analytics/report/analysis.ts';
 import { renderTearsheet, type RenderOptions } from '../analytics/report/html.ts';
+import { regimeTimelineOf, type RegimeTimeline } from '../analytics/report/regime-timeline.ts';
+import { classifyRegimes, regimeSegments } from '../ml/regime/index.ts';
 import type { TearsheetSource } from '../analytics/report/model.ts';
 import type { BacktestOutput } from '../engine/backtest-node.ts';
 import type { Feed } from '../engine/feed.ts';
@@ -81,7 +83,20 @@ export function analyzeBacktest(out: BacktestOutput, opts: AnalyzeOptions): Back
     attribution,
     prices: priceInputs(out, fills),
     openPositionValues: Float64Array.from(k.portfolio.openPositions(), (p) => p.marketValue()),
+    regimes: regimeTimeline(out),
   });
+}
+
+/**
+ * The rule-based market regimes (src/ml/regime, default rules) of the run's first symbol, as segments: each
+ * bar labelled from the closes up to it, as a strategy would see them. Null without a bar feed.
+ */
+function regimeTimeline(out: BacktestOutput): RegimeTimeline | null {
+  const feed = out.feeds.find((f) => f.venueSlot >= 0);
+  if (feed === undefined) return null;
+  const s = feed.series;
+  const { labels, names } = classifyRegimes(s);
+  return regimeTimelineOf(feed.symbol, names, regimeSegments(s.time.subarray(0, s.length), labels, names, s.timeframeMs > 0 ? s.timeframeMs : undefined));
 }
 
 /** The closes of each traded symbol's feed (its venue feed; a second timeframe is data only). */

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../store/open.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoreWriteStats } from '../store/store.ts';
 import { AuditLog } from './access/audit-log.ts';
 import { SessionService } from './access/sessions.ts';
 import { TokenService } from './access/tokens.ts';
@@ -15,6 +15,8 @@ import { envForVenue } from './bots/venue-credentials.ts';
 import { BotQueries } from './bots/bot-queries.ts';
 import { JobService } from './jobs/job-service.ts';
 import { SettingsService } from './settings-service.ts';
+import { BotHistory } from './notify/bot-history.ts';
+import { TelegramSettingsService } from './notify/telegram-settings.ts';
 
 export interface ServerServices {
   readonly bots: BotService;
@@ -25,11 +27,17 @@ export interface ServerServices {
   readonly vault: CredentialVault;
   readonly audit: AuditLog;
   readonly settings: SettingsService;
+  /** A bot's results over a window of time (daily summaries, PnL per day). */
+  readonly history: BotHistory;
+  /** The Telegram bot's token (encrypted), chat allow-list and summary time. */
+  readonly telegram: TelegramSettingsService;
   /** Research jobs (backtest, optimize, walk-forward), past runs in the warehouse, stored symbols. */
   readonly jobs: JobService;
   /** Where the store is (a folder or a redacted URL): for server info. */
   readonly storeLocation: string;
   readonly storeKind: 'pglite' | 'postgres';
+  /** The store's batch writes so far: committed and failed transactions (the server's metrics). */
+  storeWrites(): StoreWriteStats;
   /** Stops the bots (their desired state kept) and closes the store. */
   close(): Promise<void>;
 }
@@ -64,9 +72,13 @@ export async function servicesOn(store: Store, opts: ServerServicesOptions): Pro
   await bots.init();
   const jobs = new JobService({ store, stateDir: opts.stateDir, env: opts.env });
   await jobs.init();
+  const queries = new BotQueries(store, bots);
+  const users = new UserService(access);
   return {
-    bots, queries: new BotQueries(store, bots), users: new UserService(access), sessions: new SessionService(access), tokens: new TokenService(access),
-    vault, audit: new AuditLog(access), settings: new SettingsService(store), jobs, storeLocation: store.location, storeKind: store.location.startsWith('postgres') ? 'postgres' : 'pglite',
+    bots, queries, users, sessions: new SessionService(access), tokens: new TokenService(access),
+    vault, audit: new AuditLog(store.audit, { location: store.location }), settings: new SettingsService(store), jobs,
+    history: new BotHistory(store, bots, queries), telegram: new TelegramSettingsService(store, vault, users), storeLocation: store.location, storeKind: store.location.startsWith('postgres') ? 'postgres' : 'pglite',
+    storeWrites: () => store.writeStats,
     close: async () => {
       await jobs.close();
       await bots.close();

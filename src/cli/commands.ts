@@ -2,8 +2,8 @@
 // values), examples. Nothing here imports an app, engine or store module: each implementation is loaded by
 // src/cli/loaders.ts with a dynamic import() only when its command runs (test/cli/lazy.test.ts checks this).
 import {
-  count, DATA_FLAG, flag, INSTRUMENT_FLAGS, JSON_FLAG, PARAM_FLAG, QUIET_FLAG, RESEARCH_FLAGS, RISK_FILE_FLAG, RUN_FLAGS, SEED_RANGE,
-  SKIP_BAD_ROWS_FLAG, STATE_DIR_FLAG, WAREHOUSE_FLAG,
+  count, DATA_FLAG, flag, FROM_FLAG, INSTRUMENT_FLAGS, JSON_FLAG, PARAM_FLAG, QUIET_FLAG, RESEARCH_FLAGS, RISK_FILE_FLAG, RUN_FLAGS, SEED_RANGE,
+  SKIP_BAD_ROWS_FLAG, STATE_DIR_FLAG, TO_FLAG, WAREHOUSE_FLAG,
 } from './flags.ts';
 import type { CommandDef, FlagDef, GroupDef } from './spec.ts';
 
@@ -16,6 +16,10 @@ export const GROUPS: readonly GroupDef[] = [
   { name: 'new', summary: 'write a new strategy from a commented template, with a test' },
   { name: 'user', summary: 'users of the API server and dashboard: add, change password, list, remove' },
   { name: 'token', summary: 'API tokens for scripts (Authorization: Bearer): create, list, revoke' },
+  { name: 'audit', summary: 'the tamper-evident audit trail: verify the hash chain, show, export, checkpoint (docs/compliance.md)' },
+  { name: 'report', summary: 'regulatory reports of a stored run: trade blotter, daily compliance, Form 13F information table, best execution (docs/compliance.md)' },
+  { name: 'ml', summary: 'machine learning: train a model, evaluate it walk-forward out of sample, predict (docs/ml.md)' },
+  { name: 'rl', summary: 'reinforcement learning: train a PPO policy on the trading env (or CartPole), evaluate it walk-forward out of sample (docs/ml.md)' },
 ];
 
 /** The watchdog's budget for one strategy callback (user strategy code): paper restarts without the strategy, backtest ends. */
@@ -28,6 +32,139 @@ const VENUE_URL_FLAGS: readonly FlagDef[] = [
 ];
 const WARMUP_FLAG = flag.num('warmup', '<bars>', "bars of the venue's recent history replayed into the strategies before trading (orders meanwhile are not sent)", { min: 0, max: 5000, integer: true }, '200', { default: '200' });
 const FEED_FLAG = flag.str('feed', '<venue>', 'trade on this venue\'s live market data: binance, ccxt:<exchangeId> (no orders reach the venue; keys optional)', 'binance');
+
+/** What every `ml` command reads: the bars, the features and the labels. */
+const ML_DATA_FLAGS: readonly FlagDef[] = [
+  flag.str('data', '<source>', 'bars: synthetic[:seed], csv:<path> or store:<symbol>; train pools several', 'synthetic', { repeat: true, default: 'synthetic' }),
+  FROM_FLAG,
+  TO_FLAG,
+  SKIP_BAD_ROWS_FLAG,
+];
+const ML_LEARN_FLAGS: readonly FlagDef[] = [
+  flag.input('features', 'a JSON feature spec (docs/ml.md, "Features")', { default: 'returns, momentum, volatility, volume z-score, RSI' }),
+  flag.choice('labels', ['direction', 'triple-barrier'], 'what the model learns: the sign of the return over --horizon bars, or which of profit-take, stop and time barriers is hit first', { default: 'direction' }),
+  flag.num('horizon', '<bars>', 'bars the label looks ahead', count(10_000), '5', { default: '5' }),
+  flag.num('profit-take', '<k>', 'triple-barrier upper barrier in multiples of the 20-bar volatility', { min: 0, max: 100, minExclusive: true }, '2', { default: '2' }),
+  flag.num('stop-loss', '<k>', 'triple-barrier lower barrier in multiples of the 20-bar volatility', { min: 0, max: 100, minExclusive: true }, '2', { default: '2' }),
+  flag.choice('model', ['ensemble', 'logistic', 'gbdt', 'nn'], 'the classifier: 60% gradient-boosted trees + 40% neural net, Platt-calibrated; or one of them; or logistic regression', { default: 'ensemble' }),
+  flag.num('seed', '<n>', 'seed of every random choice in training', SEED_RANGE, '1', { default: '1' }),
+  flag.num('threads', '<n>', 'worker threads for the fits (0 = in process)', { min: 0, max: 256, integer: true }, '0', { default: "the machine's cores" }),
+  flag.str('queue', '<redis-url>', 'run the fits on `sextant worker` processes through this Redis', 'redis://127.0.0.1:6379'),
+  flag.str('queue-name', '<name>', 'the queue name (needs --queue)', 'sextant-research', { default: 'sextant-research' }),
+];
+
+const ML_COMMANDS: readonly CommandDef[] = [
+  {
+    path: ['ml', 'train'],
+    summary: 'fit a model on the data and write it as a model file (for `--strategy ml-ensemble --param model=<file>`)',
+    flags: [
+      ...ML_DATA_FLAGS,
+      flag.str('timeframe', '<tf>', 'resample the bars on load: 15m, 1h, 4h, 1d, 1w, M', '1d', { default: 'as loaded' }),
+      ...ML_LEARN_FLAGS,
+      flag.output('out', 'write the model file here', { arg: '<model.json>', sample: 'model.json', required: true }),
+      flag.num('validation', '<fraction>', "share of each series' last bars held out for the report's validation scores", { min: 0, max: 1, minExclusive: true, maxExclusive: true }, '0.2', { default: '0.2' }),
+      JSON_FLAG,
+      QUIET_FLAG,
+    ],
+    examples: ['sextant ml train --data csv:prices.csv --model logistic --out model.json'],
+  },
+  {
+    path: ['ml', 'evaluate'],
+    summary: 'walk-forward out of sample: retrain every N bars, trade through ml-ensemble with costs; Sharpe, deflated Sharpe, PBO, IC vs buy-and-hold and the classic strategies',
+    flags: [
+      flag.choice('strategy', ['ml-ensemble'], 'the strategy the models trade through', { default: 'ml-ensemble' }),
+      ...RUN_FLAGS.filter((f) => f.name !== 'strategy'),
+      ...ML_LEARN_FLAGS,
+      flag.num('train-bars', '<n>', 'rows each model is fitted on', count(10_000_000), '1000', { default: "1000, or half the bars after the features' warm-up when fewer" }),
+      flag.num('retrain-every', '<n>', 'bars between retrainings (each model trades the next n bars)', count(10_000_000), '250', { default: '250' }),
+      flag.bool('expanding', 'fit each model on every bar before its test block instead of the last --train-bars'),
+      flag.str('grid-models', '<kinds>', 'model kinds of the overfitting grid (comma-separated)', 'logistic,gbdt', { default: 'the model and logistic' }),
+      flag.str('grid-quantiles', '<q,q,...>', 'entry quantiles of the overfitting grid', '0.6,0.75,0.9', { default: '0.6,0.75,0.9' }),
+      flag.str('compare', '<names>', 'strategies to compare with on the same bars (comma-separated, default params)', 'buy-and-hold,sma-cross', { default: 'buy-and-hold and six classic strategies' }),
+      JSON_FLAG,
+      flag.output('report', 'write an HTML report to <file>', { arg: '<file.html>', sample: 'report.html' }),
+      QUIET_FLAG,
+    ],
+    examples: ['sextant ml evaluate --strategy ml-ensemble --data csv:prices.csv --json ml-eval.json'],
+  },
+  {
+    path: ['ml', 'predict'],
+    summary: "a model file's P(up) for every bar of the data",
+    flags: [
+      flag.input('model', 'a model file written by `sextant ml train`', { required: true }),
+      ...ML_DATA_FLAGS,
+      flag.str('timeframe', '<tf>', 'resample the bars on load: 15m, 1h, 4h, 1d, 1w, M', '1d', { default: 'as loaded' }),
+      JSON_FLAG,
+      flag.output('csv', 'write time, symbol, close, p_up as CSV to <file>; "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),
+      QUIET_FLAG,
+    ],
+    examples: ['sextant ml predict --model model.json --data csv:prices.csv --json -'],
+  },
+];
+
+/** The one series `rl` commands read. */
+const RL_DATA_FLAGS: readonly FlagDef[] = [
+  flag.str('data', '<source>', 'bars of one symbol: synthetic[:seed], csv:<path> or store:<symbol>', 'synthetic', { default: 'synthetic' }),
+  FROM_FLAG,
+  TO_FLAG,
+  SKIP_BAD_ROWS_FLAG,
+  ...INSTRUMENT_FLAGS,
+];
+const RL_STEPS_FLAGS: readonly FlagDef[] = [
+  flag.num('envs', '<n>', 'environments stepped together (vectorized)', count(1024), '8', { default: '8' }),
+  flag.num('workers', '<n>', 'worker threads the environments run on (0 = this thread)', { min: 0, max: 256, integer: true }, '2', { default: '0' }),
+];
+const RL_COST_FLAGS = (dflt: string): FlagDef[] => [
+  flag.num('cash', '<n>', 'starting cash of the margin account', { min: 0, minExclusive: true, max: 1e15 }, '100000', { default: dflt === '' ? '100000' : dflt }),
+  flag.num('commission', '<fraction>', 'commission as a fraction of traded value per fill', { min: 0, max: 1, maxExclusive: true }, '0.001', { default: dflt === '' ? '0' : dflt }),
+  flag.num('slippage-bps', '<bps>', 'fixed adverse slippage on market fills, basis points', { min: 0, max: 10_000 }, '5', { default: dflt === '' ? '0' : dflt }),
+  flag.num('leverage', '<x>', 'max gross exposure / equity of the margin account', { min: 1, max: 100 }, '2', { default: dflt === '' ? '2' : dflt }),
+];
+
+const RL_COMMANDS: readonly CommandDef[] = [
+  {
+    path: ['rl', 'train'],
+    summary: 'train a PPO policy on the trading env over history and write it as a policy file (for `--strategy rl-agent --param policy=<file>`); or solve CartPole',
+    flags: [
+      flag.choice('env', ['trading', 'cartpole'], 'the trading env over --data, or CartPole-v1 (the check that PPO works: prints whether it was solved)', { default: 'trading' }),
+      ...RL_DATA_FLAGS,
+      flag.choice('reward', ['pnl', 'dsr', 'drawdown', 'cost-aware'], 'profit and loss after costs; differential Sharpe ratio; PnL less drawdown increases; PnL less a turnover penalty', { default: 'pnl' }),
+      flag.choice('action', ['discrete', 'continuous'], 'flat/long/short, or a target weight in [-1, 1]', { default: 'discrete' }),
+      flag.num('steps', '<n>', 'environment steps to train for (whole rollouts of every env)', count(1e9), '50000', { default: '50000 (cartpole: 300000, stops once solved)' }),
+      ...RL_STEPS_FLAGS,
+      flag.num('seed', '<n>', 'seed of the weights, the actions sampled, the minibatches and the episodes', SEED_RANGE, '1', { default: '1' }),
+      flag.num('episode-bars', '<n>', 'decisions per training episode (episodes start at random bars)', { min: 2, max: 1_000_000, integer: true }, '256', { default: '256' }),
+      flag.num('window', '<n>', 'log returns in the observation (beside the position weight and unrealized PnL)', { min: 1, max: 1000, integer: true }, '16', { default: '16' }),
+      ...RL_COST_FLAGS(''),
+      flag.output('out', 'write the policy file here (required for the trading env)', { arg: '<policy.json>', sample: 'policy.json' }),
+      JSON_FLAG,
+      flag.output('report', 'write an HTML report with the learning curve to <file>', { arg: '<file.html>', sample: 'report.html' }),
+      QUIET_FLAG,
+    ],
+    examples: ['sextant rl train --data csv:prices.csv --reward dsr --steps 10000 --commission 0.001 --out policy.json', 'sextant rl train --env cartpole --steps 20000 --json -'],
+  },
+  {
+    path: ['rl', 'evaluate'],
+    summary: "walk-forward out of sample: retrain the policy file's recipe on each window, trade the next through rl-agent with costs; Sharpe, deflated Sharpe, PBO vs buy-and-hold and the classic strategies",
+    flags: [
+      flag.input('policy', 'a policy file written by `sextant rl train` (its reward, actions, observation, episode length, costs and steps are the recipe)', { required: true }),
+      ...RL_DATA_FLAGS,
+      flag.num('train-bars', '<n>', 'bars each policy trains on', count(10_000_000), '1000', { default: '1000, or half the bars when fewer' }),
+      flag.num('test-bars', '<n>', 'bars between retrainings (each policy trades the next n bars)', count(10_000_000), '250', { default: '250' }),
+      flag.bool('expanding', 'train each policy on every bar before its test block instead of the last --train-bars'),
+      flag.num('steps', '<n>', 'environment steps per training', count(1e9), '50000', { default: "the policy file's" }),
+      ...RL_STEPS_FLAGS,
+      flag.str('seeds', '<s,s,...>', 'seeds of the trials (each a whole walk-forward; the first is reported)', '1,2,3', { default: "the file's seed and the next two" }),
+      flag.str('rewards', '<r,r,...>', 'rewards of the trials: pnl, dsr, drawdown, cost-aware', 'pnl,dsr', { default: "the file's" }),
+      flag.str('compare', '<names>', 'strategies to compare with on the same bars (comma-separated, default params)', 'buy-and-hold,sma-cross', { default: 'buy-and-hold and six classic strategies' }),
+      ...RL_COST_FLAGS("the policy file's"),
+      JSON_FLAG,
+      flag.output('report', 'write an HTML report to <file>', { arg: '<file.html>', sample: 'report.html' }),
+      QUIET_FLAG,
+    ],
+    examples: ['sextant rl evaluate --policy policy.json --data csv:prices.csv --steps 2000 --seeds 1,2 --json rl-eval.json --report rl-eval.html'],
+  },
+];
 
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -65,7 +202,7 @@ export const COMMANDS: readonly CommandDef[] = [
       STATE_DIR_FLAG,
       flag.bool('always-open', 'trade equities around the clock (demos)'),
       flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
-      flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's heap limit" }),
+      flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's old-space limit" }),
       STRATEGY_TIMEOUT_FLAG,
       QUIET_FLAG,
       RISK_FILE_FLAG,
@@ -105,7 +242,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '3600', { default: 'until Ctrl-C' }),
       STATE_DIR_FLAG,
       flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
-      flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's heap limit" }),
+      flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's old-space limit" }),
       STRATEGY_TIMEOUT_FLAG,
       QUIET_FLAG,
       RISK_FILE_FLAG,
@@ -138,12 +275,31 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('rate-limit', '<per-minute>', 'requests per minute per token (or per address without one)', { min: 1, max: 10_000_000, integer: true }, '6000', { default: '6000' }),
       flag.input('tls-cert', 'serve HTTPS with this PEM certificate (with --tls-key)'),
       flag.input('tls-key', 'the PEM private key of --tls-cert'),
+      flag.str('audit-checkpoints', '<file>', "append the audit chain's head to this JSON-lines file (keep it on another disk): verify then sees a rewritten or cut trail", '/mnt/offsite/sextant-audit.jsonl', { default: 'said in the output only' }),
+      flag.num('audit-checkpoint-minutes', '<minutes>', 'how often an audit checkpoint is taken (when the chain grew), and at shutdown', { min: 1, max: 10_080, integer: true }, '60', { default: '60' }),
+      flag.num('mcp-port', '<port>', 'also serve the MCP endpoint for AI assistants (streamable HTTP, plain HTTP on --host) on this port (docs/mcp.md)', { min: 0, max: 65_535, integer: true }, '8765', { default: 'none' }),
       STATE_DIR_FLAG,
     ],
-    examples: ['sextant serve', 'sextant serve --port 9000 --demo'],
+    examples: ['sextant serve', 'sextant serve --port 9000 --demo', 'sextant serve --audit-checkpoints sextant-audit.jsonl --audit-checkpoint-minutes 15'],
     notes: [
       'The store is the embedded one in --state-dir, or DATABASE_URL when set. Broker keys stored through the API are encrypted with SEXTANT_MASTER_KEY or the key file master.key in --state-dir (docs/security.md).',
       'SIGINT/SIGTERM stop the server: bots stop gracefully and are started again with the next `sextant serve`.',
+    ],
+  },
+  {
+    path: ['mcp'],
+    summary: 'the MCP server for AI assistants (stdio, or streamable HTTP with --http): strategies, backtest jobs, bots; trading tools with a trade-scope token (docs/mcp.md)',
+    flags: [
+      flag.bool('http', 'serve streamable HTTP (each request: Authorization: Bearer <token>) instead of stdio'),
+      flag.str('server', '<url>', 'stdio for a client, passed on to the MCP endpoint of a running server (sextant serve --mcp-port, or sextant mcp --http) with SEXTANT_TOKEN; opens no store', 'http://127.0.0.1:8765/mcp'),
+      flag.str('host', '<address>', 'with --http: the address to listen on', '127.0.0.1', { default: '127.0.0.1' }),
+      flag.num('port', '<port>', 'with --http: the port to listen on (0: any free port)', { min: 0, max: 65_535, integer: true }, '8765', { default: '8765' }),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['SEXTANT_TOKEN=<token> sextant mcp --state-dir <dir>', 'SEXTANT_TOKEN=<token> sextant mcp --server http://127.0.0.1:8765/mcp', 'sextant mcp --http --port <port>'],
+    notes: [
+      'stdio: the session acts as the API token in SEXTANT_TOKEN (sextant token create); its scope decides the tools (read: research and reads; trade: also jobs and bot controls). stdout carries the protocol only; messages go to stderr.',
+      'Without --server the store is opened as `sextant serve` opens it, and its bots run in this process: on the embedded store, one process per state folder. Beside a running `sextant serve --mcp-port 8765`, use --server http://127.0.0.1:8765/mcp instead.',
     ],
   },
   {
@@ -162,6 +318,18 @@ export const COMMANDS: readonly CommandDef[] = [
       STATE_DIR_FLAG,
     ],
     examples: ['sextant kill --flatten', 'sextant kill --resume --run bot1'],
+  },
+  {
+    path: ['monitor'],
+    summary: 'terminal monitor of a bot on a running server: equity sparkline, positions, orders, fills, breakers, log; keys to pause, resume, cancel, kill (docs/monitor.md)',
+    flags: [
+      flag.str('server', '<url>', 'the running `sextant serve` to read (its REST API, with the token in SEXTANT_TOKEN)', 'http://127.0.0.1:8080', { required: true }),
+      flag.str('bot', '<id>', 'the bot to watch', 'b1', { default: 'the first running bot' }),
+      flag.input('token-file', 'read the API token from this file instead of SEXTANT_TOKEN'),
+      flag.num('interval', '<seconds>', 'seconds between refreshes', { min: 0.2, max: 60 }, '1', { default: '1' }),
+    ],
+    examples: ['SEXTANT_TOKEN=<token> sextant monitor --server http://127.0.0.1:8080 --bot b1'],
+    notes: ['Keys: p pause, r resume, ↑/↓ select an open order, c cancel it, k kill (y/n), F kill and flatten (y/n), q quit. A read-scope token shows; the actions need trade scope. Fits 80x24 and redraws on resize.'],
   },
   {
     path: ['backup'],
@@ -280,9 +448,11 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
     examples: ["sextant walkforward --strategy sma-cross --data csv:prices.csv --space 'fast=5:50:5,slow=20:200:10' --folds 5"],
   },
+  ...ML_COMMANDS,
+  ...RL_COMMANDS,
   {
     path: ['worker'],
-    summary: 'serve distributed optimize/walkforward jobs from a BullMQ queue',
+    summary: 'serve distributed optimize/walkforward jobs and ml fits from a BullMQ queue',
     flags: [
       flag.str('queue', '<redis-url>', 'the Redis of the queue', 'redis://127.0.0.1:6379', { required: true }),
       flag.str('queue-name', '<name>', 'the queue name', 'sextant-research', { default: 'sextant-research' }),
@@ -447,6 +617,107 @@ export const COMMANDS: readonly CommandDef[] = [
     args: [{ name: 'id', required: true, description: 'the token id (sextant token list)', sample: '0123456789abcdef' }],
     flags: [STATE_DIR_FLAG],
     examples: ['sextant token revoke <id>'],
+  },
+  {
+    path: ['report', 'blotter'],
+    summary: 'trade blotter of a run: every purchase and sale per business day, with totals (CSV, JSON)',
+    flags: [
+      flag.str('run', '<id>', 'the paper or live run', 'paper', { required: true }),
+      flag.date('date', 'only this business day (YYYY-MM-DD)', { default: 'every day of the run' }),
+      flag.str('tz', '<zone>', 'time zone of the business day (IANA name)', 'America/New_York', { default: 'UTC' }),
+      flag.input('reference', 'instrument reference file (CSV or JSON) that names the securities (docs/compliance.md)'),
+      flag.output('csv', 'write the blotter as CSV to <file>; "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant report blotter --run paper --date 2024-12-31 --csv blotter.csv'],
+  },
+  {
+    path: ['report', '13f'],
+    summary: "SEC Form 13F information table (XML) of runs' long positions at a quarter end, valued at that day's closes",
+    flags: [
+      flag.str('run', '<id>', 'a run whose positions count; repeat for several', 'paper', { required: true, repeat: true }),
+      flag.str('quarter', '<YYYYQn>', 'the quarter: positions and prices at the end of its last day', '2024Q4'),
+      flag.date('date', 'the period end instead of --quarter (YYYY-MM-DD)'),
+      flag.input('reference', 'instrument reference file (CSV or JSON): issuer names, classes, CUSIPs (docs/compliance.md)', { required: true }),
+      { ...DATA_FLAG, description: 'bars that price the positions: csv:<path> or store:<symbol>; repeat for several symbols', default: "the runs' replay sources" },
+      flag.output('out', 'write the information table XML to <file>; "-" prints it on stdout instead of the summary', { arg: '<file.xml>', stdout: true, sample: '-' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant report 13f --run paper --quarter 2024Q4 --data csv:prices.csv --reference instruments.csv --out infotable.xml'],
+  },
+  {
+    path: ['report', 'tca'],
+    summary: 'best execution per order: arrival price, average fill, implementation shortfall, slippage vs the period VWAP, venue, fees',
+    flags: [
+      flag.str('run', '<id>', 'the paper or live run', 'paper', { required: true }),
+      { ...DATA_FLAG, description: 'bars for arrival prices and VWAPs: csv:<path> or store:<symbol>; repeat for several symbols', default: "the run's replay source, else none" },
+      flag.output('csv', 'write one row per order as CSV to <file>; "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant report tca --run paper --data csv:prices.csv --csv tca.csv'],
+  },
+  {
+    path: ['report', 'compliance'],
+    summary: "daily compliance report of a run: every pre-trade violation (denied order) and near miss, totals per rule's code",
+    flags: [
+      flag.str('run', '<id>', 'the paper or live run', 'paper', { required: true }),
+      flag.date('date', 'the business day (YYYY-MM-DD)', { default: "the day of the run's last violation or near miss" }),
+      flag.str('tz', '<zone>', 'time zone of the business day (IANA name)', 'America/New_York', { default: 'UTC' }),
+      flag.output('csv', 'write every violation and near miss as CSV to <file>; "-" prints it on stdout instead of the summary', { stdout: true, sample: '-' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant report compliance --run paper --date 2024-12-31 --csv compliance.csv'],
+  },
+  {
+    path: ['audit', 'verify'],
+    summary: 'walk the audit hash chain and report the first entry edited, deleted, inserted or moved (exit 5)',
+    flags: [
+      flag.input('from-checkpoint', 'also check against a checkpoint kept elsewhere: entries up to it unchanged, none removed from the end', { arg: '<file>', sample: 'audit-checkpoint.json' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant audit verify', 'sextant audit verify --from-checkpoint audit-2026-12-01.json'],
+    notes: ['The store is the one of --state-dir, or DATABASE_URL when set. A running server on the embedded store holds it: verify through GET /api/v1/audit/verify then.'],
+  },
+  {
+    path: ['audit', 'show'],
+    summary: 'print audit entries, oldest first, filtered by time, actor, kind, symbol or run',
+    flags: [
+      flag.str('from', '<time>', 'entries at or after this date or ISO time (UTC)', '2026-12-01'),
+      flag.str('to', '<time>', 'entries before this date or ISO time (UTC)', '2026-12-02'),
+      flag.str('actor', '<name>', 'a user, token id, strategy id or system part (risk, venue, engine)', 'alice'),
+      flag.str('kind', '<kind>', 'an entry kind, or a prefix ending in "." or "*" (order., api.*)', 'order.denied'),
+      flag.str('symbol', '<symbol>', 'entries about this symbol', 'AAPL'),
+      flag.str('run', '<id>', 'entries of this run', 'demo'),
+      flag.num('after', '<seq>', 'entries after this sequence number (paging)', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }, '100'),
+      flag.num('limit', '<n>', 'at most this many entries', { min: 1, max: 100_000, integer: true }, '100', { default: '100' }),
+      JSON_FLAG,
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant audit show --kind order.denied --from 2026-12-01', 'sextant audit show --actor alice --json -'],
+  },
+  {
+    path: ['audit', 'export'],
+    summary: 'write every audit entry as JSON lines or CSV, with the hashes an outside verifier needs',
+    flags: [
+      flag.choice('format', ['jsonl', 'csv'], 'one JSON entry per line, or CSV (RFC 4180) with the payload as JSON text', { default: 'jsonl' }),
+      flag.output('out', 'the file to create ("-": stdout); an existing file is never overwritten', { sample: 'audit.jsonl', default: '-' }),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant audit export --format csv --out audit-2026.csv'],
+  },
+  {
+    path: ['audit', 'checkpoint'],
+    summary: "print or save the chain's head (entry count and hash) to keep elsewhere: verify then sees rewrites and a cut tail",
+    flags: [
+      flag.output('out', 'the file to create ("-": stdout); an existing file is never overwritten', { sample: 'audit-checkpoint.json', default: '-' }),
+      STATE_DIR_FLAG,
+    ],
+    examples: ['sextant audit checkpoint --out audit-2026-12-07.json'],
   },
   {
     path: ['new', 'strategy'],

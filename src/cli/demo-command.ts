@@ -1,6 +1,7 @@
 // `sextant demo`: the built-in strategies backtested on the embedded synthetic market, compared.
 import { runBacktest } from '../app/backtest.ts';
-import { builtinStrategyNames } from '../strategies/registry.ts';
+import { fileParamsOf } from '../strategies/file-params.ts';
+import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
 import { num, type CommandIO, type ParsedArgs } from './args.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 
@@ -9,6 +10,8 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const data = [`synthetic:${seed}`];
   const rows: string[][] = [];
   for (const name of builtinStrategyNames()) {
+    // Strategies that need a file (a trained model) have nothing to run on here.
+    if (Object.keys(fileParamsOf(builtinStrategy(name))).length > 0) continue;
     // Pairs and stat-arb short one side: they need a margin account.
     const account = name === 'pairs' || name === 'stat-arb' ? 'margin' : 'cash';
     const r = await runBacktest({ strategy: name, data, commission: 0.001, benchmark: false, account });

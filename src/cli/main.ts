@@ -1,6 +1,6 @@
 // The `sextant` command line: thin over app/. Parsing and checking happen first (src/cli/program.ts, from the
 // definitions in src/cli/commands.ts); the command's implementation is imported only when it runs.
-// Exit codes: 0 done, 1 internal error, 2 bad input, 3 the run finished but a strategy failed.
+// Exit codes: src/cli/exit-codes.ts (0 done, 1 internal error, 2 bad input, 3 a strategy failed, 4 reconciliation, 5 audit trail broken).
 import { isUserError, ReconciliationError } from '../core/errors.ts';
 import { commandPathOf } from './command-path.ts';
 import { commandName } from './commands.ts';

@@ -1,6 +1,8 @@
-// `sextant serve [--host 127.0.0.1] [--port 8080] [--demo]`: the API server with its bots until SIGINT or
-// SIGTERM, then a graceful stop (bots stop with their rows committed and start again with the next serve).
+// `sextant serve [--host 127.0.0.1] [--port 8080] [--demo] [--mcp-port 8765]`: the API server with its bots (and,
+// with --mcp-port, the MCP endpoint for AI assistants) until SIGINT or SIGTERM, then a graceful stop (bots stop
+// with their rows committed and start again with the next serve).
 import { serve } from '../server/serve.ts';
+import { serveMcpHttp } from '../mcp/http.ts';
 import { ConfigError } from '../core/errors.ts';
 import { DEFAULT_STATE_DIR } from '../app/paper.ts';
 import { shouldWatchParent, watchParent, type ParentGuard } from '../app/parent-guard.ts';
@@ -18,7 +20,19 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const server = await serve({
     host: str(a, 'host'), port: num(a, 'port'), stateDir: str(a, 'state-dir') ?? DEFAULT_STATE_DIR, demoBot: bool(a, 'demo'), corsOrigins: origins,
     rateLimitPerMinute: num(a, 'rate-limit'), tls: cert !== undefined && key !== undefined ? { cert, key } : undefined, say: (l) => io.err(l),
+    auditCheckpoints: { file: str(a, 'audit-checkpoints') ?? null, everyMinutes: num(a, 'audit-checkpoint-minutes') ?? 60 },
   });
+  // The MCP endpoint on its own port, over the same services (docs/mcp.md): assistants beside the dashboard.
+  const mcpPort = num(a, 'mcp-port');
+  const mcp = mcpPort === undefined ? null : await serveMcpHttp(server.services, { host: str(a, 'host'), port: mcpPort, log: (l) => io.err(l) }).catch(async (e: unknown) => {
+    await server.close();
+    throw e;
+  });
+  if (mcp !== null) {
+    io.err(`MCP (streamable HTTP) on ${mcp.url}: for assistants, with Authorization: Bearer <token>; stdio clients: sextant mcp --server ${mcp.url}`);
+    const host = str(a, 'host') ?? '127.0.0.1';
+    if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`WARNING: the MCP port on ${host} has no TLS: tokens cross the network in clear. Keep it on 127.0.0.1 behind an HTTPS proxy.`);
+  }
   let parent: ParentGuard | undefined;
   await new Promise<void>((resolve) => {
     const stop = (why: string): void => {
@@ -34,6 +48,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     // Under npm/npx (`npm start`): a SIGKILLed wrapper cannot pass a signal on, so the server watches it.
     if (shouldWatchParent()) parent = watchParent((why) => stop(`${why}: npm/npx was killed`));
   });
+  await mcp?.close();
   await server.close();
   return EXIT_OK;
 }

@@ -19,7 +19,8 @@ import type { FillGuard, SimulatedVenue } from '../execution/simulated-venue.ts'
 import type { OrderEmulator } from '../execution/order-emulator.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { TradeTracker } from '../portfolio/trade-tracker.ts';
-import { exposureIncreasingQty, type RiskEngine, type RiskView } from '../risk/risk-engine.ts';
+import { exposureIncreasingQty, type NearMiss, type RiskEngine, type RiskView } from '../risk/risk-engine.ts';
+import { formatNearMiss, NEAR_MISS_KIND } from '../risk/checks/near-miss.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { KernelContext } from './context-impl.ts';
@@ -90,6 +91,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   readonly #breakers: CircuitBreakerSet | null;
   /** Some pre-trade check or breaker keeps price state: feed it every bar. */
   readonly #marketHooks: boolean;
+  /** Some pre-trade check keeps trade history (day trades, locates): hand it every fill. */
+  readonly #fillHooks: boolean;
   /** Matches orders against the market data the kernel feeds it (backtests, paper); never asked for orders. */
   venue!: SimulatedVenue;
   /**
@@ -131,6 +134,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     this.#ids = new IdGenerator(opts.idPrefix ?? 'O', opts.idStart ?? 1);
     this.#breakers = opts.breakers ?? null;
     this.#marketHooks = this.#breakers !== null || opts.risk.checks.some((c) => c.onMarketData !== undefined);
+    this.#fillHooks = opts.risk.wantsFills;
+    // Near misses (orders that pass close to a limit) go out as risk events; only asked for when someone hears them.
+    if (opts.onEvent !== undefined && opts.risk.reportsNearMisses) opts.risk.onNearMisses((order, misses) => this.#nearMisses(order, misses));
     this.#breakers?.subscribe((e) => this.#onBreaker(e));
     this.trades = new TradeTracker((s) => this.#feedsBySymbol.get(s)?.instrument.multiplier ?? 1);
     this.execution = new ExecutionEngine({ onOrderEvent: (e, o, entry) => this.#book(e, o, entry) });
@@ -417,6 +423,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (owner !== undefined && owner.book !== this.portfolio) owner.book.applyFill(f.symbol, signed, f.price, f.commission, f.tsMs, mult);
     this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsMs, this.#barIndex);
     this.fills.push(f);
+    if (this.#fillHooks) this.#risk.onFill({ orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, tsMs: f.tsMs, positionAfter: this.positionQty(f.symbol) });
   }
 
   /** Continues client order ids from `next` (after a restart, past every stored order). */
@@ -463,6 +470,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         this.trades.onFill(f.symbol, signed, f.price, f.commission, f.tsEventMs, this.#barIndex);
         if (this.#breakers !== null) for (let i = closedBefore; i < this.trades.closed.length; i++) this.#breakers.onTradeClosed(this.trades.closed[i]!.pnl, f.tsEventMs);
         this.fills.append(f.orderId, f.strategyId, f.symbol, f.side, f.qty, f.price, f.commission, f.tsEventMs);
+        if (this.#fillHooks) this.#risk.onFill({ orderId: f.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, tsMs: f.tsEventMs, positionAfter: position.qty });
         this.#releaseExposure(order, entry);
         break;
       }
@@ -500,6 +508,12 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         this.#fail(slot, e);
       }
     }
+  }
+
+  /** An order passed close to some limits: one `compliance-near-miss` risk event each (the store keeps them). */
+  #nearMisses(order: Order, misses: readonly NearMiss[]): void {
+    const tsMs = this.#clock.nowMs();
+    for (const m of misses) this.#opts.onEvent?.({ type: 'RiskEvent', kind: NEAR_MISS_KIND, tsEventMs: tsMs, reason: formatNearMiss(order, m) });
   }
 
   /** Shrinks an order's reservation to what it may still add; drops it when the order is done. */
@@ -610,6 +624,13 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     let v = 0;
     for (const p of this.portfolio.openPositions()) if (this.sectorOf(p.symbol) === sector) v += Math.abs(p.qty * p.lastPrice * p.multiplier);
     return v;
+  }
+  issuerOf(symbol: string): string | undefined {
+    return this.#feedsBySymbol.get(symbol)?.instrument.issuer;
+  }
+  /** The account's working orders in the symbol (every strategy's), from the order cache. */
+  workingOrders(symbol: string): readonly Order[] {
+    return this.execution.cache.working({ symbol });
   }
 
   instrument(symbol: string): Instrument | undefined {

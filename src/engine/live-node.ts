@@ -142,6 +142,11 @@ export class LiveNode implements MarketSink {
   #equityTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | null = null;
   #barsSeen = 0;
+  /**
+   * Called after each bar the node processed (e.g. a resource guard that must see a fast replay between two
+   * of its timer ticks); an exception from it is not caught here.
+   */
+  afterBar: (() => void) | null = null;
   #warmedUp = 0;
   #cursorMs = NaN;
   /** The cursor a restart resumed after (NaN when fresh). */
@@ -441,6 +446,7 @@ export class LiveNode implements MarketSink {
     if (!this.node.pushBar(symbol, tsMs, open, high, low, close, volume, marker)) return;
     this.#barsSeen++;
     if (fresh) this.#cursorMs = tsMs;
+    this.afterBar?.();
   }
 
   /**
@@ -650,9 +656,10 @@ export class LiveNode implements MarketSink {
     if (e.type === 'OrderDenied' || (e.type === 'OrderSubmitted' && order.links.parentId !== undefined)) store.appendOrders([orderInput(order, runId)]);
     const seq = (this.#eventSeq.get(order.id) ?? 0) + 1;
     this.#eventSeq.set(order.id, seq);
+    const venueOrderId = this.kernel.orderCache.venueOrderId(order);
     store.appendOrderEvents([{
       orderId: order.id, seq, type: e.type, status: order.status, reason: 'reason' in e ? e.reason : '', filledQty: order.filledQty,
-      avgFillPrice: order.avgFillPrice, tsMs: e.tsEventMs,
+      avgFillPrice: order.avgFillPrice, tsMs: e.tsEventMs, ...(venueOrderId === undefined ? {} : { venueOrderId }),
     }]);
     if (e.type !== 'OrderFilled') return;
     const f = e.fill;

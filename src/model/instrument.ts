@@ -26,6 +26,8 @@ export interface Instrument {
   /** Contract multiplier (100 for US equity options, 1 for stocks). */
   readonly multiplier: number;
   readonly sector: string;
+  /** Who issued it (a company, a fund), for restricted lists by issuer; absent when unknown. */
+  readonly issuer?: string;
   readonly calendar: TradingCalendar;
   /**
    * Initial margin per unit (per contract), futures style: opening blocks margin x |qty| of cash instead

@@ -10,17 +10,20 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import { packageVersion } from '../app/version.ts';
 import type { ServerServices } from '../app/server-services.ts';
 import { registerAudit } from './audit-hook.ts';
 import { registerAuth } from './auth.ts';
-import { DASHBOARD_CSP, isDashboardPath, registerDashboard, sendDashboardIndex, type Dashboard } from './dashboard.ts';
+import { registerDashboard, sendDashboardIndex, type Dashboard } from './dashboard.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { registerHttpMetrics } from './metrics/http-metrics.ts';
+import { registerServerMetrics } from './metrics/server-metrics.ts';
 import { errorHandler, problem, problemOf, sendProblem } from './problem.ts';
 import { registerInputGuard } from './input-guard.ts';
+import { API_HEADERS, registerSecurityHeaders } from './security-headers.ts';
+import { serializerCompiler } from './serializer.ts';
 import { openApiTransform } from './openapi-transform.ts';
 import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -71,16 +74,6 @@ export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
   return routeTables.get(app) ?? [];
 }
 
-/** The security headers of every answer (JSON API; the docs UI gets a CSP that lets its own scripts run). */
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-};
-
 export async function buildServer(services: ServerServices, opts: ServerOptions = {}, https: { cert: Buffer; key: Buffer } | null = null): Promise<FastifyInstance> {
   const app = Fastify({
     ...(https === null ? {} : { https }),
@@ -94,7 +87,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
     // The router's own refusals (a malformed URL component, a parameter over maxParamLength) as problems too.
     // (they skip the hooks, so the security headers are set here).
     frameworkErrors: (err, _request, reply) => {
-      void sendProblem(reply.headers({ ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'cache-control': 'no-store' }), problemOf(err));
+      void sendProblem(reply.headers(API_HEADERS), problemOf(err));
     },
   }) as unknown as FastifyInstance;
   const routes: RouteEntry[] = [];
@@ -113,6 +106,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
 
   const registry = new Registry();
   registerHttpMetrics(app, registry);
+  registerServerMetrics(registry, { bots: () => services.bots.list(), storeWrites: () => services.storeWrites() });
   const metrics = new BotMetrics(registry);
   const fanout = new Fanout(services);
   const detach = new Map<string, () => void>();
@@ -161,16 +155,7 @@ export async function buildServer(services: ServerServices, opts: ServerOptions 
       return err;
     },
   });
-  app.addHook('onSend', async (request, reply, payload) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
-    if (request.url.startsWith('/api/docs')) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
-    else if (isDashboardPath(request.url) && reply.statusCode < 400) reply.header('content-security-policy', DASHBOARD_CSP);
-    else {
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-      reply.header('cache-control', 'no-store');
-    }
-    return payload;
-  });
+  registerSecurityHeaders(app);
   // Before the auth hook: the plugin's own onRequest marks upgrade requests so that its onResponse destroys
   // the socket of a refused one (401, 403, 429); registered after, a refused upgrade's socket stayed open and
   // app.close() waited for it.

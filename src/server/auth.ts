@@ -7,6 +7,7 @@ import type {} from '@fastify/cookie';
 import { csrfMatches } from '../app/access/sessions.ts';
 import { scopeAllows, type Scope } from '../app/access/scope.ts';
 import type { ServerServices } from '../app/server-services.ts';
+import type { TokenIdentity } from '../app/access/tokens.ts';
 import { HttpProblem, problem } from './problem.ts';
 
 export type RouteScope = 'public' | Scope;
@@ -34,25 +35,33 @@ declare module 'fastify' {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The scope a route needs: its declared one, admin when it declares none. */
-export function routeScope(request: FastifyRequest): RouteScope {
-  return request.routeOptions.config.scope ?? 'admin';
-}
-
 /** The bearer token of a request, or undefined. */
 function bearerOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+
+const tokenPrincipal = (t: TokenIdentity): Principal => ({ kind: 'token', actor: t.username ?? `token:${t.id}`, scope: t.scope, username: t.username, tokenId: t.id });
+
+/** identify's answer for a bearer token the token service verified moments ago, without a promise; else undefined. */
+function knownBearer(request: FastifyRequest, services: ServerServices): Principal | undefined {
+  const auth = request.headers.authorization;
+  if (typeof auth !== 'string' || auth === '') return undefined;
+  const m = BEARER.exec(auth);
+  const t = m === null ? undefined : services.tokens.cached(m[1]!);
+  return t === undefined ? undefined : tokenPrincipal(t);
+}
+
 async function identify(request: FastifyRequest, services: ServerServices): Promise<Principal | null> {
   const auth = request.headers.authorization;
   if (typeof auth === 'string' && auth !== '') {
-    const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(auth);
+    const m = BEARER.exec(auth);
     if (m === null) throw new HttpProblem(problem(401, 'the Authorization header must be "Bearer <token>"', 'headers.authorization'));
     const t = await services.tokens.verify(m[1]!);
     if (t === null) throw new HttpProblem(problem(401, 'the token is unknown, revoked or expired', 'headers.authorization'));
-    return { kind: 'token', actor: t.username ?? `token:${t.id}`, scope: t.scope, username: t.username, tokenId: t.id };
+    return tokenPrincipal(t);
   }
   const sid = request.cookies[SESSION_COOKIE];
   if (sid === undefined || sid === '') return null;
@@ -88,10 +97,8 @@ class FailureWindow {
 export function registerAuth(app: FastifyInstance, services: ServerServices, failuresPerMinute = AUTH_FAILURES_PER_MINUTE): void {
   const failures = new FailureWindow(failuresPerMinute);
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
-    const need = routeScope(request);
-    // Unknown routes are 404 whoever asks (no probing for which paths exist needs a login... nor reveals any).
-    if (request.routeOptions.url === undefined) return;
+  /** The check of a request that the fast path below cannot settle (any credential but a recently verified token). */
+  const check = async (request: FastifyRequest, need: RouteScope): Promise<void> => {
     if (need === 'public') {
       // A public route (health, login) answers whoever asks; a bad credential does not turn it into a 401.
       request.principal = await identify(request, services).catch(() => null);
@@ -110,8 +117,30 @@ export function registerAuth(app: FastifyInstance, services: ServerServices, fai
       failures.add(request.ip);
       throw new HttpProblem(problem(401, 'log in (session cookie) or send a token (Authorization: Bearer <token>)', null));
     }
-    if (!scopeAllows(who.scope, need)) throw new HttpProblem(problem(403, `this needs the ${need} scope; the ${who.kind} has ${who.scope}`, null));
+    const refused = scopeRefusal(who, need);
+    if (refused !== null) throw refused;
+  };
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    // Unknown routes are 404 whoever asks (no probing for which paths exist needs a login... nor reveals any).
+    // (routeOptions is a new object at each read: read once.)
+    const route = request.routeOptions;
+    if (route.url === undefined) return done();
+    const need = route.config.scope ?? 'admin';
+    // Most requests: a script's token verified within the last moments (the token service keeps the answer),
+    // settled here without a promise. It passes the failure limit as `check` would (a verified token does).
+    const known = need === 'public' ? undefined : knownBearer(request, services);
+    if (known === undefined || need === 'public') {
+      check(request, need).then(() => done(), done);
+      return;
+    }
+    request.principal = known;
+    done(scopeRefusal(known, need) ?? undefined);
   });
+}
+
+/** The 403 of a principal whose scope is below the route's, or null. */
+function scopeRefusal(who: Principal, need: Scope): HttpProblem | null {
+  return scopeAllows(who.scope, need) ? null : new HttpProblem(problem(403, `this needs the ${need} scope; the ${who.kind} has ${who.scope}`, null));
 }
 
 /** The principal of an authenticated route (set by the onRequest check). */

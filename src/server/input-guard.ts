@@ -23,11 +23,33 @@ export function nulPath(value: unknown, root: string): string | null {
   return null;
 }
 
+/** True when `value` holds a NUL in any string or key (nulPath's question without building paths). */
+export function hasNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        if (k.includes('\u0000')) return true;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return false;
+}
+
 export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A plain callback hook (no promise per request), and paths are only built for a request that has a NUL.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!hasNul(request.params) && !hasNul(request.query) && !hasNul(request.body)) return done();
     for (const [where, v] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
       const at = nulPath(v, where);
-      if (at !== null) throw new HttpProblem(problem(400, `${at}: must not contain a NUL character (U+0000)`, at));
+      if (at !== null) return done(new HttpProblem(problem(400, `${at}: must not contain a NUL character (U+0000)`, at)));
     }
+    done();
   });
 }

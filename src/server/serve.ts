@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { openServerServices, type ServerServices } from '../app/server-services.ts';
+import { AuditCheckpointLog } from '../app/audit/checkpoint-log.ts';
 import { buildServer, type ServerOptions } from './app.ts';
 import { dashboardDir } from './dashboard.ts';
+import { TelegramService, type TelegramOptions } from '../telegram/telegram-service.ts';
 
 export interface ServeOptions extends Omit<ServerOptions, 'listen'> {
   readonly host?: string;
@@ -24,12 +26,18 @@ export interface ServeOptions extends Omit<ServerOptions, 'listen'> {
   readonly demoBot?: boolean;
   /** Lines for the operator (start-up, the first admin's password, warnings). */
   readonly say?: (line: string) => void;
+  /** Audit checkpoints: the chain's head every `everyMinutes` (when it grew), said and appended to `file` when given, and at shutdown. */
+  readonly auditCheckpoints?: { readonly file: string | null; readonly everyMinutes: number };
+  /** The Telegram bot's options (tests: a local Bot API root, a clock); it runs when the settings configure it. */
+  readonly telegram?: TelegramOptions;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly services: ServerServices;
+  /** The Telegram bot (running when the settings configure it: docs/telegram.md). */
+  readonly telegram: TelegramService;
   /** Stops accepting requests, stops the bots (their desired state kept) and closes the store. */
   close(): Promise<void>;
 }
@@ -49,6 +57,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   try {
     const admin = await services.users.ensureAdmin();
+    if (admin !== null) await services.audit.recordMutation({ actor: 'system', source: 'serve', action: 'user.add', target: admin.username, payload: { role: 'admin', firstStart: true } });
     if (opts.demoBot === true && services.bots.list().length === 0) {
       await services.bots.create(DEMO_BOT);
       await services.bots.start(DEMO_BOT.id);
@@ -69,10 +78,19 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
       say(`WARNING: listening on ${host} without TLS: passwords, session cookies and tokens cross the network in clear. Bind to 127.0.0.1 behind an HTTPS proxy, or pass --tls-cert and --tls-key.`);
     }
     const running = app;
+    const checkpoints = opts.auditCheckpoints === undefined ? null : new AuditCheckpointLog(services.audit, { file: opts.auditCheckpoints.file, everyMs: opts.auditCheckpoints.everyMinutes * 60_000, say });
+    if (checkpoints !== null) {
+      await checkpoints.tick();
+      checkpoints.start();
+    }
+    const telegram = TelegramService.open(services, { log: say, ...opts.telegram });
     return {
-      url, app: running, services,
+      url, app: running, services, telegram,
       close: async () => {
+        await telegram.close();
         await running.close();
+        // The head after the last request, before the bots' final rows: the next start's first checkpoint covers those.
+        await checkpoints?.stop();
         await services.close();
       },
     };

@@ -3,7 +3,7 @@
 import { InputError } from '../core/errors.ts';
 import {
   BOT_DESIRED, ROLES,
-  type AccessStore, type AuditInput, type AuditRecord, type BotDesired, type BotRecord, type CredentialInfo, type CredentialRecord,
+  type AccessStore, type BotDesired, type BotRecord, type CredentialInfo, type CredentialRecord,
   type JsonValue, type NewBot, type NewToken, type NewUser, type Role, type SessionRecord, type TokenRecord, type UserRecord,
 } from './access-store.ts';
 import type { SqlConn } from './sql.ts';
@@ -34,11 +34,6 @@ const toCredential = (x: Row): CredentialRecord => ({ ...toInfo(x), ciphertext: 
 const toBot = (x: Row): BotRecord => ({
   id: String(x.id), config: x.config as JsonValue, desired: x.desired as BotDesired, createdMs: num(x.created_ms), updatedMs: num(x.updated_ms),
 });
-const toAudit = (x: Row): AuditRecord => ({
-  seq: num(x.seq), tsMs: num(x.ts_ms), actor: String(x.actor), source: String(x.source), action: String(x.action), target: String(x.target),
-  payload: (x.payload ?? {}) as JsonValue,
-});
-
 function maskJson(mask: unknown): string {
   if (typeof mask !== 'object' || mask === null || Array.isArray(mask)) throw new InputError('must be an object of strings', { field: 'credential.mask' });
   for (const [k, v] of Object.entries(mask)) {
@@ -190,22 +185,6 @@ export function accessSql(db: SqlConn, guard: () => void): AccessStore {
     },
     async deleteBot(id) {
       return (await q('DELETE FROM bots WHERE id = $1 RETURNING id', [id])).rows.length > 0;
-    },
-
-    async appendAudit(e: AuditInput) {
-      const r = await q(
-        'INSERT INTO api_audit (ts_ms, actor, source, action, target, payload) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING seq',
-        [
-          epochMs(e.tsMs, 'audit.tsMs'), text(e.actor, 'audit.actor', 200), text(e.source, 'audit.source', 200), text(e.action, 'audit.action', 200),
-          text(e.target, 'audit.target', 1000), jsonText(e.payload === undefined ? {} : e.payload, 'audit.payload'),
-        ],
-      );
-      return num(r.rows[0]!.seq);
-    },
-    async listAudit({ afterSeq = 0, limit }) {
-      if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new InputError(`must be an integer >= 0, got ${String(afterSeq)}`, { field: 'afterSeq' });
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new InputError(`must be an integer from 1 to 10000, got ${String(limit)}`, { field: 'limit' });
-      return (await q('SELECT * FROM api_audit WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).rows.map(toAudit);
     },
   };
 }

@@ -1,5 +1,5 @@
 // The access-control part of the Store (`store.access`, migration 4): users, browser sessions, API tokens,
-// encrypted broker credentials, the server's bot definitions and the append-only API audit. The store holds
+// encrypted broker credentials and the server's bot definitions (the audit trail is `store.audit`). The store holds
 // what it is given (hashes, ciphertext); hashing, encryption and policy live in src/app/access/.
 
 /** JSON as stored in jsonb: the same shape as store.ts's JsonValue (declared again so the two files import one way only). */
@@ -90,21 +90,6 @@ export interface NewBot {
   readonly nowMs: number;
 }
 
-export interface AuditInput {
-  readonly tsMs: number;
-  /** Who: a username, `token:<id>`, `cli`, `system`. */
-  readonly actor: string;
-  /** From where: an IP address, `cli`, `local`. */
-  readonly source: string;
-  readonly action: string;
-  readonly target: string;
-  readonly payload?: JsonValue;
-}
-
-export interface AuditRecord extends Required<AuditInput> {
-  readonly seq: number;
-}
-
 export interface AccessStore {
   /** A duplicate username is an InputError with field 'username'. */
   createUser(user: NewUser): Promise<UserRecord>;
@@ -147,8 +132,4 @@ export interface AccessStore {
   setBotDesired(id: string, desired: BotDesired, nowMs: number): Promise<BotRecord | null>;
   deleteBot(id: string): Promise<boolean>;
 
-  /** Returns the entry's sequence number. */
-  appendAudit(entry: AuditInput): Promise<number>;
-  /** Entries with seq > afterSeq (default 0), in seq order, at most `limit` (1..10000). */
-  listAudit(q: { readonly afterSeq?: number; readonly limit: number }): Promise<AuditRecord[]>;
 }

@@ -5,6 +5,7 @@ export { foldFills } from './positions.ts';
 export { MIGRATIONS, type Migration } from './migrations/index.ts';
 export {
   BOT_DESIRED, ROLES,
-  type AccessStore, type AuditInput, type AuditRecord, type BotDesired, type BotRecord, type CredentialInfo, type CredentialRecord,
+  type AccessStore, type BotDesired, type BotRecord, type CredentialInfo, type CredentialRecord,
   type NewBot, type NewToken, type NewUser, type Role, type SessionRecord, type TokenRecord, type UserRecord,
 } from './access-store.ts';
+export * from './audit/index.ts';

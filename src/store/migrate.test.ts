@@ -87,7 +87,7 @@ describe('migrate', () => {
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await tables()).toEqual(
       [
-        'api_audit', 'api_tokens', 'bots', 'broker_credentials', 'commands', 'equity_snapshots', 'fills', 'instruments', 'order_events', 'orders',
+        'api_audit', 'api_tokens', 'audit', 'bots', 'broker_credentials', 'commands', 'equity_snapshots', 'fills', 'instruments', 'order_events', 'orders',
         'positions', 'risk_events', 'runs', 'schema_migrations', 'sessions', 'settings', 'strategies', 'strategy_state', 'users',
       ],
     );

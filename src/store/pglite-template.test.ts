@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from './open.ts';
-import { templateFile } from './pglite-template.ts';
+import { templateDir, templateExists, templateFile } from './pglite-template.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-tpl-'));
 const saved = process.env.SEXTANT_PGLITE_TEMPLATE_DIR;
@@ -16,7 +16,12 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function roundTrip(name: string): Promise<void> {
+/**
+ * A new store at `name` that takes a write; with `reopen`, reopened from its folder to read it back. The
+ * reopen is checked once per way a store is made (from the tarball, by initdb): the other new stores are
+ * made the same way as one already reopened.
+ */
+async function roundTrip(name: string, reopen: boolean): Promise<void> {
   const store = await openStore({ dir: join(dir, name, 'db') });
   try {
     await store.putSetting('probe', { name });
@@ -24,6 +29,7 @@ async function roundTrip(name: string): Promise<void> {
   } finally {
     await store.close();
   }
+  if (!reopen) return;
   // Reopened from its folder: what was written is there.
   const again = await openStore({ dir: join(dir, name, 'db') });
   expect(await again.getSetting('probe')).toEqual({ name });
@@ -36,16 +42,33 @@ describe('new embedded stores from a fresh-cluster tarball', () => {
     const file = templateFile()!;
     expect(file.startsWith(join(dir, 'templates'))).toBe(true);
     expect(existsSync(file)).toBe(false);
-    await roundTrip('first');
+    await roundTrip('first', true);
     expect(statSync(file).size).toBeGreaterThan(100_000);
+    // New store folders copy the unpacked template, made beside the tarball.
+    expect(templateExists()).toEqual({ tarball: true, unpacked: true });
     const made = statSync(file).mtimeMs;
-    await roundTrip('second');
+    const unpacked = statSync(join(templateDir(file), 'PG_VERSION')).mtimeMs;
+    await roundTrip('second', false);
     expect(statSync(file).mtimeMs).toBe(made);
-    // Damaged: the store is still made (by initdb) and works; the bad tarball is gone.
+    expect(statSync(join(templateDir(file), 'PG_VERSION')).mtimeMs).toBe(unpacked);
+    // Cut (a cleaner of old temp files removed one): the store is made from the tarball again, and works.
+    rmSync(join(templateDir(file), 'global', 'pg_control'));
+    expect(templateExists().unpacked).toBe(false);
+    await roundTrip('third', true);
+    expect(templateExists()).toEqual({ tarball: true, unpacked: true });
+    // Both damaged: the store is still made (by initdb) and works; the bad templates are gone.
     writeFileSync(file, 'not a tarball');
-    await roundTrip('third');
-    expect(existsSync(file)).toBe(false);
-    await roundTrip('fourth');
-    expect(statSync(file).size).toBeGreaterThan(100_000);
-  }, 120_000);
+    rmSync(templateDir(file), { recursive: true });
+    await roundTrip('fourth', true);
+    expect(templateExists()).toEqual({ tarball: false, unpacked: false });
+    // Made again by the next new store; then damaged where its manifest of sizes cannot see (pg_control zeroed):
+    // the copy fails to open, the store is made again by initdb, and the templates are removed.
+    await roundTrip('fifth', false);
+    expect(templateExists()).toEqual({ tarball: true, unpacked: true });
+    const control = join(templateDir(file), 'global', 'pg_control');
+    writeFileSync(control, Buffer.alloc(statSync(control).size));
+    expect(templateExists().unpacked).toBe(true);
+    await roundTrip('sixth', true);
+    expect(templateExists()).toEqual({ tarball: false, unpacked: false });
+  }, 300_000);
 });

@@ -9,18 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import { openDriver, openStore } from './open.ts';
 import { MARKER_FILE } from './safety.ts';
+import { createSqlStore } from './sql-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sextant-safety-'));
 const base = join(root, 'base');
 let runsFile = '';
 
 beforeAll(async () => {
-  const s = await openStore({ dir: base, env: {} });
-  await s.startRun({ id: 'r1', kind: 'paper', startedMs: 1 });
-  await s.close();
+  // One opening makes the store (what openStore does: the driver, then the migrated store over it) and finds
+  // the file of the runs table through the same driver.
   const d = await openDriver({ dir: base, env: {} });
+  const s = await createSqlStore(d);
+  await s.startRun({ id: 'r1', kind: 'paper', startedMs: 1 });
   runsFile = (await d.query<{ p: string }>("SELECT pg_relation_filepath('runs') AS p")).rows[0]!.p;
-  await d.close();
+  await s.close();
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -12,6 +12,9 @@ import { appliedMigrations, migrate } from './migrate.ts';
 import * as commands from './commands-sql.ts';
 import { accessSql } from './access-sql.ts';
 import type { AccessStore } from './access-store.ts';
+import { AuditAppender } from './audit/audit-sql.ts';
+import { auditStore, type AuditTrailStore } from './audit/audit-store.ts';
+import { auditEntriesOf, commandEntry, runEntry } from './audit/derive.ts';
 import { postgresRunOwner } from './run-lock.ts';
 import { foldFills } from './positions.ts';
 import type { SqlConn, SqlDriver } from './sql.ts';
@@ -40,6 +43,7 @@ import type {
   RunStatus,
   Store,
   StoreCounts,
+  StoreWriteStats,
   StrategyInput,
   StrategyStateRecord,
   WriteBatch,
@@ -123,7 +127,9 @@ class SqlStore implements Store {
   readonly kind: Store['kind'];
   readonly location: string;
   readonly access: AccessStore;
+  readonly audit: AuditTrailStore;
   readonly #db: SqlDriver;
+  readonly #auditor: AuditAppender;
   readonly #maxBufferRows: number;
   #buf: CheckedBatch = emptyBatch();
   #rows = 0;
@@ -135,6 +141,7 @@ class SqlStore implements Store {
   readonly #inflight = new Set<Promise<void>>();
   /** A failed write nobody awaited yet (background flushes); the next flush() reports it. */
   #unreported: { error: unknown } | null = null;
+  readonly #writeStats = { batches: 0, rows: 0, failures: 0 };
   #timer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | null = null;
   /** Releases of the runs this store owns (lockRun), run at close. */
@@ -149,6 +156,8 @@ class SqlStore implements Store {
     this.kind = db.kind;
     this.location = db.location;
     this.access = accessSql(db, () => this.#assertOpen());
+    this.#auditor = new AuditAppender(db.kind === 'pglite');
+    this.audit = auditStore(db, this.#auditor, () => this.#assertOpen());
     this.#maxBufferRows = Math.max(1, opts.maxBufferRows ?? 20_000);
     if (opts.flushIntervalMs !== undefined && opts.flushIntervalMs > 0) {
       this.#timer = setInterval(() => {
@@ -178,7 +187,11 @@ class SqlStore implements Store {
 
   submitCommand(c: NewCommand): Promise<CommandRecord> {
     this.#assertOpen();
-    return commands.submitCommand(this.#db, c);
+    return this.#tx(async (tx) => {
+      const rec = await commands.submitCommand(tx, c);
+      await this.#auditor.append(tx, [commandEntry(rec, 'command.requested', rec.requestedMs)]);
+      return rec;
+    });
   }
   takeCommands(runId: string, node: CommandNode, nowMs?: number): Promise<CommandRecord[]> {
     this.#assertOpen();
@@ -186,11 +199,19 @@ class SqlStore implements Store {
   }
   finishCommand(id: string, status: 'done' | 'failed', result: JsonValue, finishedMs?: number): Promise<CommandRecord> {
     this.#assertOpen();
-    return commands.finishCommand(this.#db, id, status, result, finishedMs);
+    return this.#tx(async (tx) => {
+      const rec = await commands.finishCommand(tx, id, status, result, finishedMs);
+      await this.#auditor.append(tx, [commandEntry(rec, `command.${status}`, rec.finishedMs ?? Date.now())]);
+      return rec;
+    });
   }
   expireCommands(runId: string, reason: string, ids?: readonly string[]): Promise<CommandRecord[]> {
     this.#assertOpen();
-    return commands.expireCommands(this.#db, runId, reason, ids);
+    return this.#tx(async (tx) => {
+      const recs = await commands.expireCommands(tx, runId, reason, ids);
+      if (recs.length > 0) await this.#auditor.append(tx, recs.map((r) => commandEntry(r, 'command.expired', r.finishedMs ?? Date.now())));
+      return recs;
+    });
   }
   getCommand(id: string): Promise<CommandRecord | null> {
     return commands.getCommand(this.#db, id);
@@ -207,12 +228,15 @@ class SqlStore implements Store {
     const kind = checkRunKind(run.kind, 'run.kind');
     const config = jsonText(run.config === undefined ? {} : run.config, 'run.config');
     const startedMs = run.startedMs === undefined ? Date.now() : epochMs(run.startedMs, 'run.startedMs');
-    const r = await this.#db.query(
-      `INSERT INTO runs (id, kind, config, status, started_ms) VALUES ($1, $2, $3::jsonb, 'running', $4)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [id, kind, config, startedMs],
-    );
-    if (r.rows.length === 0) throw new InputError(`run "${id}" already exists`, { field: 'run.id' });
+    await this.#tx(async (tx) => {
+      const r = await tx.query(
+        `INSERT INTO runs (id, kind, config, status, started_ms) VALUES ($1, $2, $3::jsonb, 'running', $4)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [id, kind, config, startedMs],
+      );
+      if (r.rows.length === 0) throw new InputError(`run "${id}" already exists`, { field: 'run.id' });
+      await this.#auditor.append(tx, [runEntry(id, 'run.start', startedMs, { kind, config: JSON.parse(config) as JsonValue })]);
+    });
     return { id, kind, config: JSON.parse(config) as JsonValue, status: 'running', startedMs, endedMs: null };
   }
 
@@ -223,15 +247,21 @@ class SqlStore implements Store {
     epochMs(endedMs, 'endedMs');
     // The end of a run is recorded after its rows.
     await this.flush();
-    const r = await this.#db.query('UPDATE runs SET status = $2, ended_ms = $3, updated_at = now() WHERE id = $1 RETURNING id', [id, status, endedMs]);
-    if (r.rows.length === 0) throw new InputError(`no run "${id}"`, { field: 'runId' });
+    await this.#tx(async (tx) => {
+      const r = await tx.query('UPDATE runs SET status = $2, ended_ms = $3, updated_at = now() WHERE id = $1 RETURNING id', [id, status, endedMs]);
+      if (r.rows.length === 0) throw new InputError(`no run "${id}"`, { field: 'runId' });
+      await this.#auditor.append(tx, [runEntry(id, 'run.end', endedMs, { status })]);
+    });
   }
 
   async resumeRun(id: string): Promise<void> {
     this.#assertOpen();
     text(id, 'runId');
-    const r = await this.#db.query("UPDATE runs SET status = 'running', ended_ms = NULL, updated_at = now() WHERE id = $1 RETURNING id", [id]);
-    if (r.rows.length === 0) throw new InputError(`no run "${id}"`, { field: 'runId' });
+    await this.#tx(async (tx) => {
+      const r = await tx.query("UPDATE runs SET status = 'running', ended_ms = NULL, updated_at = now() WHERE id = $1 RETURNING id", [id]);
+      if (r.rows.length === 0) throw new InputError(`no run "${id}"`, { field: 'runId' });
+      await this.#auditor.append(tx, [runEntry(id, 'run.resume', Date.now(), {})]);
+    });
   }
 
   async getRun(id: string): Promise<RunRecord | null> {
@@ -248,7 +278,7 @@ class SqlStore implements Store {
     this.#assertOpen();
     const xs = checkAll(instruments, 'instruments', checkInstrument);
     if (xs.length === 0) return;
-    await this.#db.transaction(async (tx) => {
+    await this.#tx(async (tx) => {
       for (const i of xs) {
         await tx.query(
           `INSERT INTO instruments (symbol, asset_class, currency, tick_size, lot_size, min_qty, multiplier, sector, calendar)
@@ -357,6 +387,10 @@ class SqlStore implements Store {
     return this.#rows;
   }
 
+  get writeStats(): StoreWriteStats {
+    return { ...this.#writeStats };
+  }
+
   appendOrders(rows: readonly OrderInput[]): void {
     this.#append(this.#buf.orders, checkAll(rows, 'orders', checkOrder));
   }
@@ -456,13 +490,17 @@ class SqlStore implements Store {
   async #writeBatch(b: CheckedBatch): Promise<void> {
     if (rowCount(b) === 0) return;
     try {
-      await this.#db.transaction(async (tx) => {
-        for (const c of chunks(b.orders)) await insertOrders(tx, c);
-        for (const c of chunks(b.orderEvents)) await insertOrderEvents(tx, c);
-        for (const c of chunks(b.fills)) await insertFills(tx, c);
+      await this.#tx(async (tx) => {
+        // What each insert newly stored (a replayed row was audited when it was first written).
+        const fresh = { orders: [] as OrderInput[], orderEvents: [] as OrderEventInput[], fills: [] as FillInput[], riskEvents: [] as RiskEventInput[] };
+        for (const c of chunks(b.orders)) pushAll(fresh.orders, await insertOrders(tx, c));
+        for (const c of chunks(b.orderEvents)) pushAll(fresh.orderEvents, await insertOrderEvents(tx, c));
+        for (const c of chunks(b.fills)) pushAll(fresh.fills, await insertFills(tx, c));
         for (const c of chunks(dedupePositions(b.positions))) await upsertPositions(tx, c);
         for (const c of chunks(b.equity)) await insertEquity(tx, c);
-        for (const c of chunks(b.riskEvents)) await insertRiskEvents(tx, c);
+        for (const c of chunks(b.riskEvents)) pushAll(fresh.riskEvents, await insertRiskEvents(tx, c));
+        const entries = await auditEntriesOf(tx, fresh);
+        if (entries.length > 0) await this.#auditor.append(tx, entries);
         for (const st of latestStates(b.strategyStates)) {
           await tx.query(
             `INSERT INTO strategy_state (run_id, strategy_id, state, ts_ms) VALUES ($1, $2, $3::jsonb, $4)
@@ -472,8 +510,11 @@ class SqlStore implements Store {
         }
       });
     } catch (e) {
+      this.#writeStats.failures++;
       throw translateDbError(e);
     }
+    this.#writeStats.batches++;
+    this.#writeStats.rows += rowCount(b);
     await this.#analyzeGrown(b);
   }
 
@@ -540,6 +581,11 @@ class SqlStore implements Store {
       avgFillPrice: numOrNull(x.avg_fill_price),
       tsMs: num(x.ts_ms),
     }));
+  }
+
+  async venueOrderIds(runId: string): Promise<Map<string, string>> {
+    const r = await this.#db.query('SELECT client_order_id, venue_order_id FROM orders WHERE run_id = $1 AND venue_order_id IS NOT NULL', [runId]);
+    return new Map(r.rows.map((x) => [String(x.client_order_id), String(x.venue_order_id)]));
   }
 
   async loadFills(runId: string): Promise<FillInput[]> {
@@ -656,6 +702,14 @@ class SqlStore implements Store {
     return this.#closing;
   }
 
+  /** A transaction; a failed one makes the audit appender read the chain's head again. */
+  #tx<T>(fn: (tx: SqlConn) => Promise<T>): Promise<T> {
+    return this.#db.transaction(fn).catch((e: unknown) => {
+      this.#auditor.forget();
+      throw e;
+    });
+  }
+
   #assertOpen(): void {
     if (this.#closing !== null) throw new InvariantError('the store is closed');
   }
@@ -663,7 +717,8 @@ class SqlStore implements Store {
 
 // ---- writes ----
 
-async function insertOrders(tx: SqlConn, rows: readonly OrderInput[]): Promise<void> {
+/** Inserts new orders; returns those newly stored (a replayed identical order is skipped, a different one refused). */
+async function insertOrders(tx: SqlConn, rows: readonly OrderInput[]): Promise<OrderInput[]> {
   const r = await tx.query<{ client_order_id: string }>(
     `INSERT INTO orders (client_order_id, run_id, strategy_id, symbol, side, type, qty, limit_price, stop_price, tif,
        expire_ms, parent_id, oco_group, tag, reduce_only, status, created_ms, updated_ms)
@@ -681,7 +736,7 @@ async function insertOrders(tx: SqlConn, rows: readonly OrderInput[]): Promise<v
       rows.map((o) => o.reduceOnly ?? false), rows.map((o) => o.status ?? 'initialized'), rows.map((o) => o.createdMs),
     ],
   );
-  if (r.rows.length === rows.length) return;
+  if (r.rows.length === rows.length) return [...rows];
   // Some were already stored: fine if they are the same order (a replay), an error if not.
   const inserted = new Set(r.rows.map((x) => x.client_order_id));
   const missing = rows.map((o, i) => [o, i] as const).filter(([o]) => !inserted.has(o.clientOrderId));
@@ -700,9 +755,11 @@ async function insertOrders(tx: SqlConn, rows: readonly OrderInput[]): Promise<v
       );
     }
   }
+  return rows.filter((o) => inserted.has(o.clientOrderId));
 }
 
-async function insertOrderEvents(tx: SqlConn, rows: readonly OrderEventInput[]): Promise<void> {
+/** Inserts order events and moves their orders' state; returns the events newly stored. */
+async function insertOrderEvents(tx: SqlConn, rows: readonly OrderEventInput[]): Promise<OrderEventInput[]> {
   const r = await tx.query<{ order_id: string; seq: number }>(
     `INSERT INTO order_events (order_id, seq, type, status, reason, filled_qty, avg_fill_price, ts_ms)
      SELECT * FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::int8[])
@@ -713,9 +770,9 @@ async function insertOrderEvents(tx: SqlConn, rows: readonly OrderEventInput[]):
       rows.map((e) => e.tsMs),
     ],
   );
+  const key = (id: string, seq: number): string => `${id}\u0000${seq}`;
+  const inserted = new Set(r.rows.map((x) => key(x.order_id, num(x.seq))));
   if (r.rows.length !== rows.length) {
-    const key = (id: string, seq: number): string => `${id}\u0000${seq}`;
-    const inserted = new Set(r.rows.map((x) => key(x.order_id, num(x.seq))));
     const missing = rows.map((e, i) => [e, i] as const).filter(([e]) => !inserted.has(key(e.orderId, e.seq)));
     const existing = await tx.query(
       `SELECT order_id, seq, type, status FROM order_events
@@ -744,9 +801,21 @@ async function insertOrderEvents(tx: SqlConn, rows: readonly OrderEventInput[]):
      WHERE o.client_order_id = m.order_id AND o.last_seq < m.seq`,
     [[...newest.keys()], [...newest.values()]],
   );
+  // The venue's id, as the newest event that carries one gives it (a cancel-replace moves it on).
+  const venueIds = new Map<string, string>();
+  for (const e of rows) if (e.venueOrderId !== undefined) venueIds.set(e.orderId, e.venueOrderId);
+  if (venueIds.size > 0) {
+    await tx.query(
+      `UPDATE orders o SET venue_order_id = v.venue_order_id FROM unnest($1::text[], $2::text[]) AS v(order_id, venue_order_id)
+       WHERE o.client_order_id = v.order_id AND o.venue_order_id IS DISTINCT FROM v.venue_order_id`,
+      [[...venueIds.keys()], [...venueIds.values()]],
+    );
+  }
+  return r.rows.length === rows.length ? [...rows] : rows.filter((e) => inserted.has(key(e.orderId, e.seq)));
 }
 
-async function insertFills(tx: SqlConn, rows: readonly FillInput[]): Promise<void> {
+/** Inserts fills; returns those newly stored (a replayed identical fill is skipped, a conflicting one refused). */
+async function insertFills(tx: SqlConn, rows: readonly FillInput[]): Promise<FillInput[]> {
   const r = await tx.query<{ fill_id: string }>(
     `INSERT INTO fills (fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms)
      SELECT fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms
@@ -761,7 +830,7 @@ async function insertFills(tx: SqlConn, rows: readonly FillInput[]): Promise<voi
       rows.map((f) => f.price), rows.map((f) => f.commission), rows.map((f) => f.liquidity), rows.map((f) => f.tsMs),
     ],
   );
-  if (r.rows.length === rows.length) return;
+  if (r.rows.length === rows.length) return [...rows];
   const inserted = new Set(r.rows.map((x) => x.fill_id));
   const missing = rows.map((f, i) => [f, i] as const).filter(([f]) => !inserted.has(f.fillId));
   const existing = await tx.query(
@@ -779,6 +848,7 @@ async function insertFills(tx: SqlConn, rows: readonly FillInput[]): Promise<voi
       throw new InputError(`fill "${f.fillId}" (order ${f.orderId} #${f.seq}) conflicts with stored ${what}`, { field: `fills[${i}].fillId` });
     }
   }
+  return rows.filter((f) => inserted.has(f.fillId));
 }
 
 /** One row per key (the newest, then the last given): an upsert may touch a row once per statement. */
@@ -814,12 +884,15 @@ async function insertEquity(tx: SqlConn, rows: readonly EquityInput[]): Promise<
   );
 }
 
-async function insertRiskEvents(tx: SqlConn, rows: readonly RiskEventInput[]): Promise<void> {
-  await tx.query(
+/** Inserts risk events; returns those newly stored, in the order given. */
+async function insertRiskEvents(tx: SqlConn, rows: readonly RiskEventInput[]): Promise<RiskEventInput[]> {
+  const r = await tx.query(
     `INSERT INTO risk_events (run_id, ts_ms, kind, reason)
-     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+     SELECT run_id, ts_ms, kind, reason FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[]) WITH ORDINALITY AS u(run_id, ts_ms, kind, reason, n)
+     ORDER BY n ON CONFLICT DO NOTHING RETURNING run_id, ts_ms, kind, reason`,
     [rows.map((k) => k.runId), rows.map((k) => k.tsMs), rows.map((k) => k.kind), rows.map((k) => k.reason)],
   );
+  return r.rows.map((x) => ({ runId: String(x.run_id), tsMs: num(x.ts_ms), kind: String(x.kind), reason: String(x.reason) }));
 }
 
 /** Foreign-key violations are bad input (an unknown run or order); everything else passes through. */

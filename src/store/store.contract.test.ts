@@ -205,6 +205,18 @@ function contract(name: string, make: () => Harness): void {
       expect(await store.loadFills(run)).toHaveLength(1);
     });
 
+    it("keeps the venue's order id its events carry: the latest given (a cancel-replace's new id), per run", async () => {
+      const run = await newRun();
+      const [a, b] = [`${run}-VA`, `${run}-VB`];
+      await store.write({ orders: [order(run, a), order(run, b)] });
+      await store.write({ orderEvents: [event(a, 1, 'OrderSubmitted', 'submitted'), event(a, 2, 'OrderAccepted', 'accepted', { venueOrderId: 'V-1' }), event(b, 1, 'OrderSubmitted', 'submitted')] });
+      expect(await store.venueOrderIds(run)).toEqual(new Map([[a, 'V-1']]));
+      await store.write({ orderEvents: [event(a, 3, 'OrderUpdated', 'accepted', { venueOrderId: 'V-2' }), event(a, 4, 'OrderFilled', 'filled', { filledQty: 10, avgFillPrice: 100 })] });
+      expect(await store.venueOrderIds(run)).toEqual(new Map([[a, 'V-2']]));
+      expect(await store.venueOrderIds(`${run}-other`)).toEqual(new Map());
+      expect(() => store.appendOrderEvents([event(b, 2, 'OrderAccepted', 'accepted', { venueOrderId: '' })])).toThrow('orderEvents[0].venueOrderId');
+    });
+
     it('moves the order row to its newest event and never back to an older one', async () => {
       const run = await newRun();
       const id = `${run}-M`;
@@ -401,6 +413,17 @@ function contract(name: string, make: () => Harness): void {
       expect(await store.loadEquity(run)).toEqual([]);
       await store.write({ equity: [{ runId: run, tsMs: T0 + 2, equity: 3, cash: 3 }] });
       expect(await store.loadEquity(run)).toHaveLength(1);
+    });
+
+    it('counts its committed and failed batch writes and their rows (writeStats, for the server\'s metrics)', async () => {
+      const run = await newRun();
+      const before = store.writeStats;
+      store.appendEquity([{ runId: run, tsMs: T0, equity: 1, cash: 1 }, { runId: run, tsMs: T0 + 1, equity: 2, cash: 2 }]);
+      await store.flush();
+      await expectInputError(store.write({ fills: [fill(run, uid('ghost'), 1)] }), 'fills.orderId');
+      await store.write({ equity: [{ runId: run, tsMs: T0 + 2, equity: 3, cash: 3 }] });
+      const after = store.writeStats;
+      expect({ batches: after.batches - before.batches, rows: after.rows - before.rows, failures: after.failures - before.failures }).toEqual({ batches: 2, rows: 3, failures: 1 });
     });
 
     it('stores awkward text (quotes, commas, braces, backslashes, unicode) unchanged', async () => {

@@ -3,6 +3,7 @@
 // Postgres (`DATABASE_URL`). See docs/store.md.
 import type { OrderEventType } from '../model/events.ts';
 import type { AccessStore } from './access-store.ts';
+import type { AuditTrailStore } from './audit/entry.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderSide, OrderType, TimeInForce } from '../model/order.ts';
 import type { OrderStatus } from '../model/order-status.ts';
@@ -104,6 +105,8 @@ export interface OrderEventInput {
   readonly filledQty?: number;
   /** Average fill price after this event. */
   readonly avgFillPrice?: number;
+  /** The venue's id of the order when it is known (kept on the order row: the latest one given). */
+  readonly venueOrderId?: string;
   readonly tsMs: number;
 }
 
@@ -226,6 +229,16 @@ export interface AppliedMigration {
 /** What an operator can ask a running node to do (docs/operations.md, "Kill switch"). */
 export type CommandKind = 'halt' | 'resume' | 'cancel-all' | 'flatten' | 'kill' | 'stop';
 export const COMMAND_KINDS: readonly CommandKind[] = ['halt', 'resume', 'cancel-all', 'flatten', 'kill', 'stop'];
+/** Counts of a store's batch writes since it was opened. */
+export interface StoreWriteStats {
+  /** Transactions committed. */
+  readonly batches: number;
+  /** Rows those transactions held. */
+  readonly rows: number;
+  /** Transactions that failed (rolled back): the rows were not stored, and the writer was told. */
+  readonly failures: number;
+}
+
 /** pending -> acknowledged (a node took it) -> done | failed; pending -> expired (no node took it in time). */
 export type CommandStatus = 'pending' | 'acknowledged' | 'done' | 'failed' | 'expired';
 export const COMMAND_STATUSES: readonly CommandStatus[] = ['pending', 'acknowledged', 'done', 'failed', 'expired'];
@@ -287,8 +300,13 @@ export interface Store {
   readonly kind: StoreKind;
   /** Where the data lives: a directory, `memory://`, or the Postgres URL without its password. */
   readonly location: string;
-  /** Users, sessions, API tokens, broker credentials, bot definitions and the API audit (access-store.ts). */
+  /** Users, sessions, API tokens, broker credentials and bot definitions (access-store.ts). */
   readonly access: AccessStore;
+  /**
+   * The tamper-evident audit trail (audit/, docs/compliance.md). Orders, order events, fills and risk events
+   * are audited by the batch writes themselves, in the same transaction; runs and commands by their calls.
+   */
+  readonly audit: AuditTrailStore;
 
   /**
    * Makes this process the one live owner of run `id` until close(): on Postgres a session advisory lock
@@ -328,6 +346,8 @@ export interface Store {
   appendRiskEvents(rows: readonly RiskEventInput[]): void;
   /** Rows appended but not yet handed to a write. */
   readonly bufferedRows: number;
+  /** Batch writes (appends, `write`) of this store object so far: committed and failed transactions (metrics). */
+  readonly writeStats: StoreWriteStats;
   /**
    * Where the strategies' current states come from: every batch this store commits from now on (whoever
    * triggers it: a flush, the durable client persisting an intent) carries the states that changed, in
@@ -350,6 +370,8 @@ export interface Store {
   listOrders(runId: string, page: { readonly limit: number; readonly offset: number }): Promise<OrderRecord[]>;
   getOrder(clientOrderId: string): Promise<OrderRecord | null>;
   loadOrderEvents(clientOrderId: string): Promise<OrderEventRecord[]>;
+  /** The venue's id of each order of the run that has one (client order id -> venue order id). */
+  venueOrderIds(runId: string): Promise<Map<string, string>>;
   loadFills(runId: string): Promise<FillInput[]>;
   loadPositions(runId: string): Promise<PositionRecord[]>;
   /** Positions recomputed from the run's fills (in time, then arrival order); flat ones included. */

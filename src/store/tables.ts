@@ -30,6 +30,7 @@ export const TABLES: readonly TableInfo[] = [
   { name: 'broker_credentials', orderBy: 'id', since: 4 },
   { name: 'bots', orderBy: 'id', since: 4 },
   { name: 'api_audit', orderBy: 'seq', identity: 'seq', since: 4 },
+  { name: 'audit', orderBy: 'seq', since: 5 },
 ];
 
 /** The tables a store (or backup) at schema version `version` has. */

@@ -167,7 +167,8 @@ export function checkOrderEvent(v: unknown, f: string): OrderEventInput {
   };
   const filledQty = r.filledQty === undefined ? undefined : nonNegative(r.filledQty, `${f}.filledQty`);
   const avgFillPrice = r.avgFillPrice === undefined ? undefined : finite(r.avgFillPrice, `${f}.avgFillPrice`);
-  return { ...out, ...(filledQty === undefined ? {} : { filledQty }), ...(avgFillPrice === undefined ? {} : { avgFillPrice }) };
+  const venueOrderId = r.venueOrderId === undefined ? undefined : text(r.venueOrderId, `${f}.venueOrderId`, 200);
+  return { ...out, ...(filledQty === undefined ? {} : { filledQty }), ...(avgFillPrice === undefined ? {} : { avgFillPrice }), ...(venueOrderId === undefined ? {} : { venueOrderId }) };
 }
 
 export function checkFill(v: unknown, f: string): FillInput {

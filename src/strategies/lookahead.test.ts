@@ -7,6 +7,8 @@ import { BarSeries, type Bar } from '../model/bar.ts';
 import { randomWalk, T0 } from '../../test/helpers/bars.ts';
 import type { StrategyContext } from './context.ts';
 import { barTimes, findLookahead, firstBars, type FillRunner } from './lookahead.ts';
+import { handModel } from './builtin/ml-ensemble-testing.ts';
+import { handPolicy } from './builtin/rl-agent-testing.ts';
 import { builtinStrategy, builtinStrategyNames, parseStrategyConfig } from './registry.ts';
 import { Strategy } from './strategy.ts';
 
@@ -108,6 +110,12 @@ const CASES: Record<string, { data: BarSeries[]; make: () => Strategy }> = {
   'liquidity-sweep': { data: [randomWalk(N, 15)], make: builtin('liquidity-sweep', { k: 2, maxBars: 10, allowShort: true }) },
   'smart-money-divergence': { data: [randomWalk(N, 16, { vol: 0.03 })], make: builtin('smart-money-divergence', { lookback: 10, flowPeriod: 5, allowShort: true }) },
   'correlation-regime': { data: basket(N, 17), make: builtin('correlation-regime', { window: 10, lookback: 30, enter: 1, exit: 0 }) },
+  'ml-ensemble': { data: [randomWalk(N, 18)], make: builtin('ml-ensemble', { model: handModel(), window: 40, minHistory: 20, entryQuantile: 0.6, allowShort: true }) },
+  'rl-agent': { data: [randomWalk(N, 20)], make: builtin('rl-agent', { policy: handPolicy({ seed: 2, window: 8 }) }) },
+  meta: {
+    data: [randomWalk(N, 19)],
+    make: builtin('meta', { agents: 'sma-cross,zscore-reversion,rsi', allowShort: true, band: 0.02, regimeRules: '{"trendWindow":20,"volLookback":60,"volMinHistory":30}', model: handModel() }),
+  },
 };
 
 describe('findLookahead', () => {

@@ -11,7 +11,10 @@ import { BuyAndHold } from './builtin/buy-and-hold.ts';
 import { DonchianBreakout } from './builtin/donchian-breakout.ts';
 import { Ensemble } from './builtin/ensemble.ts';
 import { MacdStrategy } from './builtin/macd.ts';
+import { MetaStrategy } from './builtin/meta.ts';
+import { MlEnsemble } from './builtin/ml-ensemble.ts';
 import { MtfTrend } from './builtin/mtf-trend.ts';
+import { RlAgent } from './builtin/rl-agent.ts';
 import { PairsTrading } from './builtin/pairs.ts';
 import { RsiEnhanced } from './builtin/rsi-enhanced.ts';
 import { RsiStrategy } from './builtin/rsi.ts';
@@ -37,6 +40,9 @@ const BUILTINS = new Map<string, StrategyClass<object>>([
   ['smart-money-divergence', SmartMoneyDivergence as unknown as StrategyClass<object>],
   ['correlation-regime', CorrelationRegime as unknown as StrategyClass<object>],
   ['book-imbalance', BookImbalance as unknown as StrategyClass<object>],
+  ['ml-ensemble', MlEnsemble as unknown as StrategyClass<object>],
+  ['meta', MetaStrategy as unknown as StrategyClass<object>],
+  ['rl-agent', RlAgent as unknown as StrategyClass<object>],
 ]);
 
 export function registerStrategy(name: string, cls: StrategyClass<object>): void {

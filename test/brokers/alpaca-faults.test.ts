@@ -186,11 +186,15 @@ describe('Alpaca adapter: request budget', () => {
     expect(answers.every((a) => a === null)).toBe(true);
     // Every request counts against the budget (the client's own background reads too); the 40 queries are among them.
     const log = s.server.httpLog.slice(before);
-    expect(log.filter((l) => l.clientOrderId?.startsWith('none-') === true)).toHaveLength(40);
+    // Each of the 40 reached Alpaca (a query that timed out on a loaded machine is asked again, and counts again).
+    expect(new Set(log.filter((l) => l.clientOrderId?.startsWith('none-') === true).map((l) => l.clientOrderId)).size).toBe(40);
     const times = log.map((l) => l.atMs);
-    // In any stretch of t ms at most 5 + 20 * t / 1000 requests arrive (+2 for timer granularity and loopback jitter).
+    // All of them take at least the time the budget gives after its first 5: (n - 5) / 20 s.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((times.length - 5) / 20) * 1000 * 0.95);
+    // In any stretch of t ms at most 5 + 20 * t / 1000 requests arrive, +4: the fake server stamps arrivals on its
+    // event loop, which a loaded machine delays and then serves in a bunch (+2 failed twice under load 10).
     for (let i = 0; i < times.length; i++) {
-      for (let j = i; j < times.length; j++) expect(j - i + 1).toBeLessThanOrEqual(5 + (20 * (times[j]! - times[i]!)) / 1000 + 2);
+      for (let j = i; j < times.length; j++) expect(j - i + 1).toBeLessThanOrEqual(5 + (20 * (times[j]! - times[i]!)) / 1000 + 4);
     }
   });
 });

@@ -1,13 +1,15 @@
-// `sextant user` and `sextant token` as a user runs them (spawned `node bin/sextant.js`; in-process main() for
-// cases that need no stdin): a generated password printed once and valid, a password from stdin, bad input
-// exit 2 naming the field, tokens shown once that verify until revoked, every change in the audit table;
-// on PGlite (--state-dir) and on Postgres (DATABASE_URL, a schema of its own).
+// `sextant user` and `sextant token` as a user runs them (a spawned `node bin/sextant.js` with a password piped
+// into its stdin, on each store; the other commands through the CLI's main() in this process, stdin given as a
+// stream where they read one: each spawned process pays a Node start and a store opening): a generated
+// password printed once and valid, a password from stdin, bad input exit 2 naming the field, tokens shown once
+// that verify until revoked, every change in the audit table; on PGlite (--state-dir) and on Postgres
+// (DATABASE_URL, a schema of its own).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { accessServices } from '../../src/app/access/open.ts';
 import { readPasswordStdin } from '../../src/cli/access-io.ts';
 import { main } from '../../src/cli/main.ts';
@@ -48,11 +50,22 @@ function sextant(argv: readonly string[], opts: { stdin?: string; env?: Record<s
   });
 }
 
-async function inProcess(argv: string[]): Promise<Result> {
+/** main() in this process; `stdin` is what the command reads as process.stdin, `env` is set while it runs. */
+async function inProcess(argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Result> {
   let out = '';
   let err = '';
-  const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
-  return { code, out, err };
+  const saved = { ...process.env };
+  if (opts.env?.DATABASE_URL === undefined) delete process.env.DATABASE_URL;
+  Object.assign(process.env, opts.env);
+  const stdin = opts.stdin === undefined ? undefined : vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([opts.stdin]) as never);
+  try {
+    const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
+    return { code, out, err };
+  } finally {
+    stdin?.mockRestore();
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
 }
 
 /** Runs `fn` on the store the CLI wrote (after the CLI process has exited and released it). */
@@ -69,7 +82,7 @@ const pglite = { dir: join(state, 'db') };
 
 describe('sextant user / token on a PGlite state folder', () => {
   it('user add prints a generated password once; --password-stdin takes one; both log in', async () => {
-    const a = await sextant(['user', 'add', 'alice', '--role', 'trade', '--state-dir', state]);
+    const a = await inProcess(['user', 'add', 'alice', '--role', 'trade', '--state-dir', state]);
     expect(a.err).toBe('');
     expect(a.code).toBe(0);
     const pw = /password \(shown once, store it now\): (\S+)/.exec(a.out)?.[1];
@@ -85,7 +98,7 @@ describe('sextant user / token on a PGlite state folder', () => {
   });
 
   it('refuses bad input with exit 2 naming the field', async () => {
-    const short = await sextant(['user', 'add', 'carol', '--password-stdin', '--state-dir', state], { stdin: 'too-short\n' });
+    const short = await inProcess(['user', 'add', 'carol', '--password-stdin', '--state-dir', state], { stdin: 'too-short\n' });
     expect([short.code, short.err]).toEqual([2, expect.stringContaining('field "password"')]);
     expect(await readPasswordStdin(Readable.from(['pw-from-a-pipe-1\r\n', 'next line']))).toBe('pw-from-a-pipe-1');
     await expect(readPasswordStdin(Readable.from([]))).rejects.toThrow(/field "password"/);
@@ -105,7 +118,7 @@ describe('sextant user / token on a PGlite state folder', () => {
   });
 
   it('user passwd from stdin; user list without hashes; user remove', async () => {
-    const p = await sextant(['user', 'passwd', 'bob', '--password-stdin', '--state-dir', state], { stdin: 'bob-new-password-2\n' });
+    const p = await inProcess(['user', 'passwd', 'bob', '--password-stdin', '--state-dir', state], { stdin: 'bob-new-password-2\n' });
     expect([p.code, p.out]).toEqual([0, 'changed the password of bob\n']);
     const list = await inProcess(['user', 'list', '--json', '-', '--state-dir', state]);
     const users = JSON.parse(list.out) as Record<string, unknown>[];
@@ -119,7 +132,7 @@ describe('sextant user / token on a PGlite state folder', () => {
   });
 
   it('token create prints the token once; it verifies until revoked; token list never shows it', async () => {
-    const c = await sextant(['token', 'create', '--name', 'ci', '--scope', 'read', '--user', 'alice', '--ttl-days', '30', '--state-dir', state]);
+    const c = await inProcess(['token', 'create', '--name', 'ci', '--scope', 'read', '--user', 'alice', '--ttl-days', '30', '--state-dir', state]);
     expect(c.code, c.err).toBe(0);
     const token = c.out.trim().split('\n').at(-1)!;
     expect(token).toMatch(/^sxt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
@@ -137,12 +150,12 @@ describe('sextant user / token on a PGlite state folder', () => {
     });
   });
 
-  it('every change is in the audit table, with the OS user as actor and no secrets', async () => {
-    const entries = await withStore(pglite, (_s, store) => store.access.listAudit({ limit: 100 }));
-    expect(entries.map((e) => [e.action, e.target])).toEqual([
+  it('every change is on the audit trail, with the OS user as actor and no secrets', async () => {
+    const entries = await withStore(pglite, (_s, store) => store.audit.list({ limit: 100 }));
+    expect(entries.map((e) => [e.kind, (e.payload as { target: string }).target])).toEqual([
       ['user.add', 'alice'], ['user.add', 'bob'], ['user.passwd', 'bob'], ['user.remove', 'bob'], ['token.create', expect.stringMatching(/^[0-9a-f]{16}$/)], ['token.revoke', expect.stringMatching(/^[0-9a-f]{16}$/)],
     ]);
-    for (const e of entries) expect([e.actor, e.source]).toEqual([expect.stringMatching(/^cli:./), 'cli']);
+    for (const e of entries) expect([e.actorKind, e.actor, e.source]).toEqual(['user', expect.stringMatching(/^cli:./), 'cli']);
     expect(JSON.stringify(entries)).not.toMatch(/bob-new-password|bob-long-password|sxt_/);
   });
 });
@@ -152,7 +165,7 @@ describe.skipIf(!pgUp)('sextant user / token on Postgres (DATABASE_URL)', () => 
     const env = { DATABASE_URL: TEST_PG_URL, SEXTANT_DB_SCHEMA: schema };
     const a = await sextant(['user', 'add', 'pgadmin', '--role', 'admin', '--password-stdin'], { stdin: 'pg-admin-password\n', env });
     expect(a.code, a.err).toBe(0);
-    const t = await sextant(['token', 'create', '--name', 'pg', '--scope', 'admin', '--user', 'pgadmin', '--json', '-'], { env });
+    const t = await inProcess(['token', 'create', '--name', 'pg', '--scope', 'admin', '--user', 'pgadmin', '--json', '-'], { env });
     expect(t.code, t.err).toBe(0);
     const created = JSON.parse(t.out) as { token: string; id: string };
     await withStore({ url: TEST_PG_URL, schema }, async (s) => {

@@ -25,7 +25,7 @@ describe('sextant', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     for (const c of COMMANDS) expect(r.out).toMatch(new RegExp(`\\n  ${c.path[0]}\\b`));
-    expect(r.out).toContain('Exit codes: 0 done, 1 internal error, 2 bad input, 3 the run finished but a strategy failed, 4 a live node refused to trade after reconciling with its venue.');
+    expect(r.out).toContain('Exit codes: 0 done, 1 internal error, 2 bad input, 3 the run finished but a strategy failed, 4 a live node refused to trade after reconciling with its venue, 5 the audit trail failed verification.');
   });
 
   it.each([[['--version']], [['-v']]])('%j prints the version of package.json', async (argv) => {

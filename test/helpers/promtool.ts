@@ -1,4 +1,4 @@
-// Runs `promtool check metrics` (Debian package `prometheus`) on a scrape. Where promtool is missing the
+// Runs promtool (Debian package `prometheus`): `check metrics` on a scrape, or any command on files. Where promtool is missing the
 // check is skipped with a warning, except under CI=true, where that is a failure.
 import { spawnSync } from 'node:child_process';
 
@@ -13,5 +13,12 @@ if (!runPromtoolTests) console.warn('promtool not found (apt-get install prometh
 export function promtoolCheck(scrape: string): { status: number | null; output: string } {
   if (!promtoolAvailable) throw new Error('promtool is not installed (Debian package `prometheus`); CI needs it');
   const r = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
+}
+
+/** Runs promtool with `args` in `cwd` (rule and config files are read relative to it). */
+export function promtool(args: readonly string[], cwd: string): { status: number | null; output: string } {
+  if (!promtoolAvailable) throw new Error('promtool is not installed (Debian package `prometheus`); CI needs it');
+  const r = spawnSync('promtool', args, { cwd, encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }

@@ -71,14 +71,23 @@ export async function until(cond: () => boolean, timeoutMs: number, what: string
   }
 }
 
-/** Runs `sextant status --json -` on the state folder. */
+/**
+ * `sextant status --json -` on the state folder, run in this process through the CLI's main() (what it prints
+ * and its exit code; the process boundary is not what the live tests check, and a spawned process would pay
+ * a Node start and a source load for each call).
+ */
 export async function statusJson(stateDir: string): Promise<{ orders: number; fills: number; runStatus: string; positions: { symbol: string; qty: number }[]; openOrders: { id: string; status: string }[] }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), 'status', '--state-dir', stateDir, '--run', RUN, '--json', '-'], { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { main } = await import('../../src/cli/main.ts'); // only the tests that ask for a status load the CLI
   let out = '';
   let err = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const url = process.env.DATABASE_URL;
+  delete process.env.DATABASE_URL;
+  let code: number;
+  try {
+    code = await main(['status', '--state-dir', stateDir, '--run', RUN, '--json', '-'], (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
+  } finally {
+    if (url !== undefined) process.env.DATABASE_URL = url;
+  }
   if (code !== 0) throw new Error(`sextant status exited ${code}: ${err}`);
   return JSON.parse(out) as never;
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
 import type { FakeExchange, FakeOrder } from '../fakes/fake-exchange.ts';
-import { filesContaining, readStore, startLive, statusJson, expectSameFills, storePositions, until, venuePositions, type LiveChild } from './harness.ts';
+import { filesContaining, readStore, startLive, statusJson, expectSameFills, storePositions, until, venuePositions, type LiveChild, type Stored } from './harness.ts';
 
 const QTY = 0.01;
 const ARGS = ['--param', `qty=${QTY}`, '--param', 'rest=0.2', '--position-check', '1'];
@@ -46,8 +46,11 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     return c;
   };
 
-  /** The store and `sextant status` agree with the venue: every fill, the position, every order known. */
-  async function expectStoreEqualsVenue(): Promise<void> {
+  /**
+   * The store and `sextant status` agree with the venue: every fill, the position, every order known. Returns
+   * what the store holds (one opening of the store serves the checks of each test).
+   */
+  async function expectStoreEqualsVenue(): Promise<Stored> {
     const ids = [...new Set(exchange().allOrders().map((o) => o.clientOrderId))];
     const stored = await readStore(stateDir, ids);
     expectSameFills(stored.fills, venue);
@@ -57,6 +60,7 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     expect(s.fills).toBe(exchange().fills().length);
     const statusPos = Object.fromEntries(s.positions.map((p) => [p.symbol, Math.round(p.qty * 1e8) / 1e8]));
     expect(statusPos).toEqual(venuePositions(venue));
+    return stored;
   }
 
   it('trades, stops on SIGTERM leaving its resting order at the venue, and the store equals the venue', async () => {
@@ -73,8 +77,7 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     expect(exchange().fills().length).toBeGreaterThanOrEqual(4);
     // Orders stay at the venue on a stop.
     expect(restingBuys()).toHaveLength(1);
-    await expectStoreEqualsVenue();
-    const stored = await readStore(stateDir);
+    const stored = await expectStoreEqualsVenue();
     expect(stored.open.map((o) => o.clientOrderId)).toEqual(restingBuys().map((o) => o.clientOrderId));
   }, START_MS * 2);
 
@@ -92,8 +95,7 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     expect(restingBuys().map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
     expect(exchange().requests.filter((r) => r.clientOrderId === a!.clientOrderId)).toHaveLength(1);
     expect(exchange().requests.filter((r) => r.accepted).length).toBeGreaterThan(accepted);
-    expect((await readStore(stateDir)).open.map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
-    await expectStoreEqualsVenue();
+    expect((await expectStoreEqualsVenue()).open.map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
   }, START_MS * 2);
 
   it('books at restart the fill of its resting order that the venue made while it was down', async () => {
@@ -110,12 +112,12 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     await until(() => exchange().fills().length >= fillsBefore + 2, 30_000, 'two more fills');
     c.child.kill('SIGTERM');
     expect((await c.exited).code, c.err()).toBe(0);
-    const stored = await readStore(stateDir, [a!.clientOrderId]);
+    // The venue knows every order of the run (the one filled while down too): the store is read once for both checks.
+    const stored = await expectStoreEqualsVenue();
     const reconcile = stored.risk.filter((r) => r.kind === 'reconcile').map((r) => r.reason);
     expect(reconcile.some((l) => l.startsWith(`booked fill of ${a!.clientOrderId}`) && l.includes('filled at the venue while the node was down'))).toBe(true);
     expect(reconcile).toContain(`order ${a!.clientOrderId} was filled at binance while the node was down`);
     expect(stored.orders.get(a!.clientOrderId)!.status).toBe('filled');
-    await expectStoreEqualsVenue();
   }, START_MS * 2);
 
   it('finishes at restart the resting order the venue canceled while it was down', async () => {
@@ -128,13 +130,12 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     await until(() => exchange().fills().length >= fillsBefore + 1, 30_000, 'another fill');
     c.child.kill('SIGTERM');
     expect((await c.exited).code, c.err()).toBe(0);
-    const stored = await readStore(stateDir, [b!.clientOrderId]);
+    const stored = await expectStoreEqualsVenue();
     const reconcile = stored.risk.filter((r) => r.kind === 'reconcile').map((r) => r.reason);
     expect(reconcile.some((l) => l.startsWith(`order ${b!.clientOrderId} was canceled at binance while the node was down`))).toBe(true);
     expect(stored.orders.get(b!.clientOrderId)!.status).toBe('canceled');
     // No position difference was seen while running (the watch compares every second).
     expect(stored.risk.filter((r) => r.reason.startsWith('MISMATCH'))).toEqual([]);
-    await expectStoreEqualsVenue();
   }, START_MS * 2);
 
   it('exits 4 with the report and sends nothing when a position change is unexplained', async () => {

@@ -1,5 +1,5 @@
 // Crash safety of a live node against a venue: `sextant live --venue binance` is killed with SIGKILL while
-// it trades against the fake Binance venue (LIVE_KILLS times, default 4; the soak figures in the
+// it trades against the fake Binance venue (LIVE_KILLS times, default 2; the soak figures in the
 // closing notes are from LIVE_KILLS=30) and restarted each time with the
 // same command. Two kills in five land 0-30 ms after the venue took one of the process's orders (its answer
 // and fills on their way back), two in five 0-60 ms after a bar's closing frame once the process trades (the
@@ -16,8 +16,8 @@ import { Rng } from '../../src/core/rng.ts';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
 import { readStore, RUN, startLive, expectSameFills, storePositions, until, venuePositions, type LiveChild } from './harness.ts';
 
-/** 4 in the default run (each kill costs a process start, ~10 s); LIVE_KILLS=<n> runs more or fewer. */
-const KILLS = Number(process.env.LIVE_KILLS ?? 4);
+/** 2 in the default run (each kill costs a process start, ~10 s); LIVE_KILLS=<n> runs more or fewer. */
+const KILLS = Number(process.env.LIVE_KILLS ?? 2);
 /**
  * The strategy keeps a resting limit buy at the venue too (adopted at each restart), once the Binance adapter
  * can adopt working orders (ExecutionClient.adopt); until then a restart with one working fails (see

@@ -219,9 +219,16 @@ describe.each(cases)('the API server on %s', (_name, options) => {
     expect(fromDocs.status, fromDocs.text).toBe(201);
     expect(fromDocs.json).toMatchObject({ id: 'btc-trend', state: 'stopped' });
     expect((await A().call('DELETE', '/api/v1/bots/btc-trend', { token: admin })).status).toBe(200);
-    const audit = (await get('/api/v1/audit?limit=5000', admin)) as { action: string; actor: string; source: string; target: string }[];
-    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['POST /api/v1/bots', 'POST /api/v1/bots/:id/start', 'PUT /api/v1/settings/risk']));
-    expect(audit.find((e) => e.action === 'POST /api/v1/bots/:id/kill')).toMatchObject({ target: 'b1', source: '127.0.0.1' });
+    const audit = (await get('/api/v1/audit?limit=5000&kind=api.*', admin)) as { kind: string; actorKind: string; source: string; payload: { target: string } }[];
+    expect(audit.map((e) => e.kind)).toEqual(expect.arrayContaining(['api.POST /api/v1/bots', 'api.POST /api/v1/bots/:id/start', 'api.PUT /api/v1/settings/risk']));
+    expect(audit.find((e) => e.kind === 'api.POST /api/v1/bots/:id/kill')).toMatchObject({ actorKind: 'token', source: '127.0.0.1', payload: { target: 'b1' } });
+    // The kill switch's command, the bot's run and its orders are on the same chain, which verifies.
+    const trail = (await get('/api/v1/audit?limit=5000', admin)) as { kind: string }[];
+    expect(trail.map((e) => e.kind)).toEqual(expect.arrayContaining(['run.start', 'command.requested', 'command.done']));
+    expect(await get('/api/v1/audit/verify', admin)).toMatchObject({ ok: true, entries: expect.any(Number), problem: null, checkpoint: 'none' });
+    const cp = (await get('/api/v1/audit/checkpoint', admin)) as { format: string; count: number; hash: string };
+    expect(cp).toMatchObject({ format: 'sextant-audit-checkpoint', version: 1, count: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(cp.count).toBeGreaterThanOrEqual(trail.length);
     const doc = (await get('/api/openapi.json')) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/bots', '/api/v1/bots/{id}/account', '/api/v1/health']));

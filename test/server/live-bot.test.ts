@@ -43,6 +43,10 @@ describe('a live bot on a venue, through the API', () => {
       strategies: [{ name: 'sma-cross' }], params: { fast: 2, slow: 4 },
     };
     expect((await api.call('POST', '/api/v1/bots', { token: api.tokens.trade, body: bot })).status).toBe(403);
+    // A paper bot whose strategy reads a model file from the server's disk: admin only too.
+    const modelBot = { name: 'ml1', mode: 'paper', strategies: [{ name: 'ml-ensemble' }], params: { model: '/etc/passwd' } };
+    const refusedModel = await api.call('POST', '/api/v1/bots', { token: api.tokens.trade, body: modelBot });
+    expect({ status: refusedModel.status, field: (refusedModel.json as { field?: string }).field }).toEqual({ status: 403, field: 'body.params.model' });
     const created = await api.call('POST', '/api/v1/bots', { token: admin, body: bot });
     expect(created.status, created.text).toBe(201);
     expect((await api.call('POST', '/api/v1/bots/live1/start', { token: api.tokens.trade })).status).toBe(403);

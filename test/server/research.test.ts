@@ -248,6 +248,10 @@ describe('research jobs over the API', () => {
     const trade = (await server.services.tokens.create({ name: 'trader', scope: 'trade' })).token;
     const refused = await call('POST', '/api/v1/research/jobs', { kind: 'backtest', request: { strategy: 'sma-cross', data: [`csv:${csvPath}`] } }, trade);
     expect({ status: refused.status, field: refused.json.field }).toEqual({ status: 403, field: 'body.request.data.0' });
+    // So does a strategy's file param (a model file), which the backtest would read from the server's disk.
+    const model = await call('POST', '/api/v1/research/jobs', { kind: 'backtest', request: { strategy: 'ml-ensemble', params: { model: '/etc/passwd' } } }, trade);
+    expect({ status: model.status, field: model.json.field }).toEqual({ status: 403, field: 'body.request.params.model' });
+    expect(model.text).toContain('param model names a file on the server (a model or policy file): it needs the admin scope');
     expect((await call('GET', '/api/v1/research/jobs')).json.length).toBe(before);
     expect((await call('GET', '/api/v1/research/jobs/j-000000000000')).status).toBe(404);
     // (The schema check names the part `querystring` today; docs/api.md says `query`.)

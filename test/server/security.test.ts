@@ -210,7 +210,7 @@ describe('login attempts', () => {
     expect((await loginFrom('127.0.0.4', 'alice', 'correct horse battery')).status).toBe(200);
     // The failed attempts are in the audit trail, without the passwords tried.
     const audit = await api.call('GET', '/api/v1/audit?limit=5000', { token: api.tokens.admin });
-    const failed = (audit.json as { action: string; source: string }[]).filter((e) => e.action === 'auth.login-failed' && e.source === '127.0.0.3');
+    const failed = (audit.json as { kind: string; source: string }[]).filter((e) => e.kind === 'auth.login-failed' && e.source === '127.0.0.3');
     expect(failed.length).toBe(10);
     expect(audit.text).not.toContain('wrong password');
   });
@@ -282,7 +282,7 @@ describe('broker credentials', () => {
     const tested = await api.call('POST', `/api/v1/credentials/${id}/test`, { token: api.tokens.admin, body: { baseUrl: 'http://127.0.0.1:9' } });
     expect(tested.status).toBeLessThan(500);
     const audit = await api.call('GET', '/api/v1/audit?limit=5000', { token: api.tokens.admin });
-    const entry = (audit.json as { action: string }[]).find((e) => e.action === 'POST /api/v1/credentials');
+    const entry = (audit.json as { kind: string }[]).find((e) => e.kind === 'api.POST /api/v1/credentials');
     expect(entry).toBeDefined();
     for (const text of [...api.bodies, audit.text]) {
       expect(text).not.toContain(secret);

@@ -63,7 +63,8 @@ describe('sextant serve --demo (npm start)', () => {
   it('prints the admin password once, serves the demo bot, stops on SIGTERM and resumes it on the next start', async () => {
     const stateDir = join(dir, 'state');
     const first = await sextant(['--demo', '--state-dir', stateDir]);
-    const password = /created user "admin" with password (\S+)/.exec(first.output())?.[1];
+    // The password line follows the listening line; a pipe may deliver it in a later chunk.
+    const password = await waitFor('the first-start password line', () => Promise.resolve(/created user "admin" with password (\S+)/.exec(first.output())?.[1] ?? null), 30_000).catch(() => undefined);
     expect(password, first.output()).toMatch(/^[A-Za-z0-9]{20,}$/);
     const { cookie, csrf } = await login(first.url, password!);
     const bots = await fetch(`${first.url}/api/v1/bots`, { headers: { cookie } });
@@ -100,7 +101,7 @@ describe('sextant serve --demo (npm start)', () => {
       } catch {
         return true;
       }
-    }, 30_000);
+    }, 60_000);
     // Not listening is not yet gone: the orphan still stops its bot and closes the store, then drops the lock.
     await waitFor('the orphaned server to release the store', () => Promise.resolve(!lockHolderAlive(join(stateDir, 'db', 'lock'))), 60_000);
     // The store is free: a new server opens it.

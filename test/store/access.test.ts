@@ -36,11 +36,14 @@ function contract(title: string, opts: () => OpenStoreOptions): void {
   describe(title, () => {
     let db: SqlDriver;
     let store: Store;
+    let closed = false;
     beforeAll(async () => {
       db = await openDriver(opts());
       store = await createSqlStore(db);
     });
-    afterAll(async () => store.close());
+    afterAll(async () => {
+      if (!closed) await store.close();
+    });
 
     it('users: create, duplicate refused, password and role changes, delete cascades to sessions', async () => {
       const a = store.access;
@@ -122,24 +125,31 @@ function contract(title: string, opts: () => OpenStoreOptions): void {
       expect(await a.getBot('bot1')).toBeNull();
     });
 
-    it('audit: appended in seq order, paged; UPDATE, DELETE and TRUNCATE refused by the database', async () => {
-      const a = store.access;
-      const s1 = await a.appendAudit({ tsMs: T0, actor: 'alice', source: '127.0.0.1', action: 'bot.create', target: 'bot1', payload: { strategy: 'sma-cross' } });
-      const s2 = await a.appendAudit({ tsMs: T0 + 1, actor: 'token:tk1', source: '10.0.0.2', action: 'bot.start', target: 'bot1' });
-      expect(s2).toBeGreaterThan(s1);
-      expect(await a.listAudit({ afterSeq: s1, limit: 10 })).toEqual([{ seq: s2, tsMs: T0 + 1, actor: 'token:tk1', source: '10.0.0.2', action: 'bot.start', target: 'bot1', payload: {} }]);
-      expect((await a.listAudit({ limit: 1 })).map((x) => x.seq)).toEqual([s1]);
-      await expectInputError(a.listAudit({ limit: 0 }), 'limit');
-      for (const sql of ["UPDATE api_audit SET actor = 'mallory'", 'DELETE FROM api_audit', 'TRUNCATE api_audit']) {
-        await expect(db.query(sql), sql).rejects.toThrow(/api_audit is append-only/);
+    it('audit: chained in seq order, paged and filtered; UPDATE, DELETE and TRUNCATE refused by the database', async () => {
+      const t = store.audit;
+      const h1 = await t.append([{ tsMs: T0, actorKind: 'user', actor: 'alice', source: '127.0.0.1', kind: 'bot.create', payload: { target: 'bot1', strategy: 'sma-cross' } }]);
+      const h2 = await t.append([{ tsMs: T0 + 1, actorKind: 'token', actor: 'tk1', source: '10.0.0.2', kind: 'bot.start', runId: 'bot1', symbol: 'AAPL' }]);
+      expect([h1.seq, h2.seq]).toEqual([1, 2]);
+      const [e2] = await t.list({ afterSeq: 1, limit: 10 });
+      expect(e2).toMatchObject({ seq: 2, tsMs: T0 + 1, actorKind: 'token', actor: 'tk1', source: '10.0.0.2', kind: 'bot.start', runId: 'bot1', symbol: 'AAPL', payload: {}, hash: h2.hash });
+      expect(e2!.prevHash).toBe(h1.hash);
+      expect((await t.list({ limit: 10, kind: 'bot.*' })).map((x) => x.seq)).toEqual([1, 2]);
+      expect((await t.list({ limit: 10, actor: 'alice' })).map((x) => x.seq)).toEqual([1]);
+      expect((await t.list({ limit: 10, symbol: 'AAPL', fromMs: T0 + 1, toMs: T0 + 2 })).map((x) => x.seq)).toEqual([2]);
+      await expectInputError(t.list({ limit: 0 }), 'limit');
+      await expectInputError(t.append([{ tsMs: T0, actorKind: 'robot' as never, actor: 'x', source: 's', kind: 'k' }]), 'audit[0].actorKind');
+      await expectInputError(t.append([{ tsMs: 1.5, actorKind: 'user', actor: 'x', source: 's', kind: 'k' }]), 'audit[0].tsMs');
+      for (const sql of ["UPDATE audit SET actor = 'mallory'", 'DELETE FROM audit', 'TRUNCATE audit', 'TRUNCATE api_audit']) {
+        await expect(db.query(sql), sql).rejects.toThrow(/append-only/);
       }
-      expect((await a.listAudit({ limit: 10 })).map((x) => x.actor)).toEqual(['alice', 'token:tk1']);
+      expect((await t.list({ limit: 10 })).map((x) => x.actor)).toEqual(['alice', 'tk1']);
     });
 
+    // Last: closes the store the cases above shared (a new store only to close it costs an initdb).
     it('refuses access calls after close', async () => {
-      const other = await createSqlStore(await openDriver(opts()));
-      await other.close();
-      await expect(other.access.listUsers()).rejects.toThrow(/closed/);
+      await store.close();
+      closed = true;
+      await expect(store.access.listUsers()).rejects.toThrow(/closed/);
     });
   });
 }
@@ -159,39 +169,51 @@ describe('backup and restore of the access tables', () => {
     await s.access.createToken({ id: 'tk', name: 'n', tokenHash: 'th', scope: 'trade', createdMs: T0 });
     await s.access.putCredential({ id: 'c', venue: 'binance', label: 'l', ciphertext: 'Yw==', iv: 'aQ==', tag: 'dA==', mask: { apiSecret: '…wxyz' }, createdMs: T0 });
     await s.access.putBot({ id: 'b', config: { a: [1, 2.5] }, desired: 'running', nowMs: T0 });
-    await s.access.appendAudit({ tsMs: T0, actor: 'cli', source: 'cli', action: 'user.add', target: 'admin', payload: { role: 'admin' } });
-    await s.access.appendAudit({ tsMs: T0 + 1, actor: 'cli', source: 'cli', action: 'token.create', target: 'tk' });
+    await s.audit.append([
+      { tsMs: T0, actorKind: 'user', actor: 'cli', source: 'cli', kind: 'user.add', payload: { target: 'admin', role: 'admin' } },
+      { tsMs: T0 + 1, actorKind: 'user', actor: 'cli', source: 'cli', kind: 'token.create', payload: { target: 'tk' } },
+    ]);
     await s.close();
   }
   async function dump(s: Store): Promise<unknown> {
     const a = s.access;
-    return [await a.listUsers(), await a.getSession('sh'), await a.listTokens(), await a.getCredential('c'), await a.listBots(), await a.listAudit({ limit: 100 })];
+    return [await a.listUsers(), await a.getSession('sh'), await a.listTokens(), await a.getCredential('c'), await a.listBots(), await s.audit.list({ limit: 100 })];
   }
 
-  async function roundTrip(from: OpenStoreOptions, to: OpenStoreOptions, toDriver: () => Promise<SqlDriver>): Promise<void> {
+  // One seeded PGlite folder is the source of both round trips (a backup only reads it), dumped once.
+  const from: OpenStoreOptions = { dir: join(root, 'src') };
+  let before: unknown;
+  beforeAll(async () => {
     await seed(from);
+    const s = await createSqlStore(await openDriver(from));
+    try {
+      before = await dump(s);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+
+  async function roundTrip(to: OpenStoreOptions, toDriver: () => Promise<SqlDriver>): Promise<void> {
     const file = join(root, `access-${Math.random().toString(36).slice(2)}.backup`);
     const summary = await backupStore(from, file);
-    expect([summary.rows.users, summary.rows.api_audit, summary.rows.bots]).toEqual([1, 2, 1]);
+    expect([summary.rows.users, summary.rows.audit, summary.rows.bots]).toEqual([1, 2, 1]);
     await restoreStore(to, file, true);
-    const before = await createSqlStore(await openDriver(from));
     const db = await toDriver();
     const after = await createSqlStore(db);
     try {
-      expect(await dump(after)).toEqual(await dump(before));
+      expect(await dump(after)).toEqual(before);
       // The restored audit continues after the restored rows and is still append-only.
-      expect(await after.access.appendAudit({ tsMs: T0 + 2, actor: 'cli', source: 'cli', action: 'x', target: 'y' })).toBe(3);
-      await expect(db.query('DELETE FROM api_audit')).rejects.toThrow(/append-only/);
-      await expect(db.query('TRUNCATE api_audit')).rejects.toThrow(/append-only/);
+      expect((await after.audit.append([{ tsMs: T0 + 2, actorKind: 'user', actor: 'cli', source: 'cli', kind: 'x' }])).seq).toBe(3);
+      await expect(db.query('DELETE FROM audit')).rejects.toThrow(/append-only/);
+      await expect(db.query('TRUNCATE audit')).rejects.toThrow(/append-only/);
     } finally {
-      await before.close();
       await after.close();
     }
   }
 
   it('PGlite folder to PGlite folder', async () => {
     const to = { dir: join(root, 'restored') };
-    await roundTrip({ dir: join(root, 'src') }, to, () => openDriver(to));
+    await roundTrip(to, () => openDriver(to));
   });
 
   it.skipIf(!pgUp)('PGlite folder to an existing Postgres schema (--force replaces it)', async () => {
@@ -199,6 +221,6 @@ describe('backup and restore of the access tables', () => {
     schemas.push(schema);
     const to = { url: TEST_PG_URL, schema };
     await seed(to); // an existing store with access rows: the restore drops and recreates the tables, trigger included
-    await roundTrip({ dir: join(root, 'src2') }, to, () => openDriver(to));
+    await roundTrip(to, () => openDriver(to));
   });
 });

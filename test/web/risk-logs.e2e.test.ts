@@ -43,10 +43,11 @@ describe.each<WidthName>(['desktop', 'phone'])('risk and logs at the %s width', 
     expect(report.positions.length).toBeGreaterThan(0);
     for (const p of report.positions) await page.getByTestId(`limit-Position ${p.symbol}`).waitFor();
     for (const method of ['historical', 'parametric', 'monte-carlo']) {
+      // A loss is positive; a negative VaR says even the tail made money (seen when the demo bot only gained).
       const cells = await page.getByTestId(`var-${method}`).locator('td').allTextContents();
-      expect(cells[1]).toMatch(/^\d[\d,]*\.\d{2}$/);
-      expect(cells[2]).toMatch(/^\d+\.\d{3}%$/);
-      expect(cells[3]).toMatch(/^\d[\d,]*\.\d{2}$/);
+      expect(cells[1]).toMatch(/^-?\d[\d,]*\.\d{2}$/);
+      expect(cells[2]).toMatch(/^-?\d+\.\d{3}%$/);
+      expect(cells[3]).toMatch(/^-?\d[\d,]*\.\d{2}$/);
     }
     // CVaR is at least VaR (the mean of the tail beyond it).
     const hist = await page.getByTestId('var-historical').locator('td').allTextContents();

@@ -12,6 +12,7 @@ import { rollingSharpe } from '../rolling.ts';
 import type { Series } from '../stats.ts';
 import { tradeStats, type TradeRecord, type TradeStats } from '../trades.ts';
 import { decimate } from './downsample.ts';
+import type { RegimeTimeline } from './regime-timeline.ts';
 
 /** Price charts of the tearsheet: the most traded symbols, at most this many. */
 export const PRICE_SERIES_MAX = 4;
@@ -59,6 +60,8 @@ export interface AnalysisInput {
   readonly prices?: readonly PriceInput[];
   /** Market values of the positions open at the end, in the order of the report's `openPositions[]`. */
   readonly openPositionValues?: Series;
+  /** The market-regime timeline of the run's first symbol (labelled by the caller); without it `regimes` is null. */
+  readonly regimes?: RegimeTimeline | null;
 }
 
 export interface DrawdownRow {
@@ -105,6 +108,8 @@ export interface BacktestAnalysis {
   prices: { tradedSymbols: number; series: PriceSeries[] } | null;
   /** openPositions[i].marketValue / final equity (null when the final equity is not positive). */
   positionWeights: (number | null)[];
+  /** Rule-based market regimes of the run's first symbol, as segments of bars (the tearsheet's regime band). */
+  regimes: RegimeTimeline | null;
 }
 
 /** A plain array of the values (a loop: Array.from walks a typed array through its iterator, slower cold). */
@@ -218,6 +223,7 @@ export function buildAnalysis(input: AnalysisInput): BacktestAnalysis {
     attribution: input.attribution ?? null,
     prices: input.prices === undefined ? null : priceSeries(input.prices),
     positionWeights: positionWeights(input.openPositionValues ?? [], input.equity),
+    regimes: input.regimes ?? null,
   };
 }
 

@@ -2,7 +2,8 @@
 // as JSON, no script that runs, and a Content-Security-Policy that forbids any network request.
 import { escapeHtml, formatDatum, rawValue, type Datum } from './format.ts';
 import { buildTearsheetModel, type Cell, type PriceChartModel, type TableModel, type TearsheetModel, type TearsheetOptions, type TearsheetSource } from './model.ts';
-import { MARKERS_EXACT, renderHeatmap, renderHistogram, renderLineChart, renderMatrix } from './svg.ts';
+import { REGIME_CSS, regimeLegendHtml, renderRegimeBand } from './regime-timeline.ts';
+import { lineChartLayout, MARKERS_EXACT, renderHeatmap, renderHistogram, renderLineChart, renderMatrix } from './svg.ts';
 
 export interface RenderOptions extends TearsheetOptions {
   /**
@@ -43,6 +44,8 @@ th:first-child,td:first-child{text-align:left}th{color:var(--muted);font-weight:
 .scroll{overflow-x:auto}.tall{max-height:520px;overflow:auto}
 .neg{color:var(--loss)}td.none{color:var(--muted);text-align:left}.note{color:var(--muted);font-size:12px;margin:0 0 6px}
 footer{margin-top:32px;color:var(--muted);font-size:12px}
+.regime-title{margin:10px 0 2px;font-weight:600}.regime-title .hint{font-weight:400;color:var(--muted)}
+${REGIME_CSS}
 `;
 
 function isDatum(c: Cell): c is Datum {
@@ -83,6 +86,19 @@ function priceFigure(p: PriceChartModel, k: number): string {
   return figure(`fig-price-${k}`, `${datumHtml(p.symbol)} close with its fills${p.logScale === true ? LOG_HINT : ''}`, renderLineChart(p), legend + shared);
 }
 
+/** The market-regime band under the equity chart, on the chart's own time scale, with its legend ('' without regimes). */
+function regimeBand(model: TearsheetModel): string {
+  const t = model.regimes;
+  if (t === null) return '';
+  const layout = lineChartLayout(model.equity);
+  const symbol = datumHtml({ path: 'analysis.regimes.symbol', value: t.symbol, fmt: 'text' });
+  return (
+    `<div class="regime-title" id="regimes">Market regime of ${symbol} <span class="hint">(rule-based, each bar from the closes up to it)</span></div>` +
+    renderRegimeBand(t, layout.xs, layout.w) +
+    regimeLegendHtml(t)
+  );
+}
+
 /** JSON that is safe inside a <script> element (no `</script>`, no HTML comment openers). */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -116,7 +132,7 @@ export function renderModel(model: TearsheetModel, json: string): string {
   const legend = model.equity.series.map((s) => `<span><i style="background:var(--${s.cls})"></i>${escapeHtml(s.name)}</span>`).join('');
   parts.push(
     '<h2>Charts</h2><section class="grid" id="charts">',
-    figure('fig-equity', `${escapeHtml(model.equity.title)}${model.equity.logScale === true ? LOG_HINT : ''}`, renderLineChart(model.equity), `<div class="legend">${legend}</div>`),
+    figure('fig-equity', `${escapeHtml(model.equity.title)}${model.equity.logScale === true ? LOG_HINT : ''}`, renderLineChart(model.equity), `<div class="legend">${legend}</div>${regimeBand(model)}`),
     figure('fig-underwater', escapeHtml(model.underwater.title), renderLineChart(model.underwater)),
     figure('fig-monthly', 'Monthly returns', renderHeatmap('chart-monthly', 'Monthly returns', model.monthly.columns, model.monthly.rows)),
     figure(

@@ -5,6 +5,7 @@ import type { PerformanceMetrics } from '../metrics.ts';
 import type { AttributionRow } from '../attribution.ts';
 import type { BacktestAnalysis } from './analysis.ts';
 import { fixedGrouped, formatValue, isMidnight, MONTHS, stepDecimals, valueDecimals, type Datum, type Fmt } from './format.ts';
+import type { RegimeTimeline } from './regime-timeline.ts';
 import type { HeatmapRow, HistogramSpec, LineChartSpec, MarkerSpec } from './svg.ts';
 
 /** The parts of a backtest report (`BacktestReport` of src/app/backtest.ts) the tearsheet reads. */
@@ -88,6 +89,8 @@ export interface TearsheetModel {
     readonly correlation: { readonly labels: readonly Datum[]; readonly cells: readonly (readonly Datum[])[]; readonly observations: Datum } | null;
   } | null;
   readonly trades: TableModel;
+  /** Market regimes of the run's first symbol, drawn as a band under the equity chart; null when the report has none. */
+  readonly regimes: RegimeTimeline | null;
 }
 
 export interface TearsheetOptions {
@@ -485,6 +488,8 @@ export function buildTearsheetModel(src: TearsheetSource, opts: TearsheetOptions
     drawdowns,
     attribution,
     trades,
+    // Reports written before the regime timeline have no `analysis.regimes`.
+    regimes: a.regimes ?? null,
   };
 }
 

@@ -167,19 +167,34 @@ function useLog(spec: LineChartSpec, lo: number): boolean {
 
 const markerValue = (m: MarkerSpec): number => (typeof m.datum.value === 'number' ? m.datum.value : NaN);
 
-export function renderLineChart(spec: LineChartSpec): string {
+/** Where a line chart draws: its axes, the plot's corners and its time scale (a band drawn under it shares `xs`). */
+export interface LineChartLayout {
+  readonly w: number;
+  readonly h: number;
+  readonly empty: boolean;
+  readonly log: boolean;
+  readonly yAxis: Axis;
+  readonly xAxis: Axis;
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly y1: number;
+  readonly xs: Scale;
+  readonly ys: Scale;
+}
+
+export function lineChartLayout(spec: LineChartSpec): LineChartLayout {
   const w = spec.width ?? CHART_WIDTH;
   const h = spec.height ?? CHART_HEIGHT;
-  const markers = spec.markers ?? [];
   const [tLo, tHi] = extent(spec.x);
-  let [lo, hi] = extent(...spec.series.map((s) => s.y), markers.map(markerValue));
+  let [lo, hi] = extent(...spec.series.map((s) => s.y), (spec.markers ?? []).map(markerValue));
   if (spec.base !== undefined && Number.isFinite(lo)) {
     lo = Math.min(lo, spec.base);
     hi = Math.max(hi, spec.base);
   }
   const empty = !Number.isFinite(lo);
   const log = !empty && useLog(spec, lo);
-  const yAxis = empty ? { kind: 'linear' as const, lo: 0, hi: 1, ticks: [] } : log ? logAxis(lo, hi, spec.yFormat) : linearAxis(lo, hi, spec.yFormat);
+  const yAxis: Axis = empty ? { kind: 'linear' as const, lo: 0, hi: 1, ticks: [] } : log ? logAxis(lo, hi, spec.yFormat) : linearAxis(lo, hi, spec.yFormat);
   const pos = log ? Math.log10 : (v: number): number => v;
   const x0 = leftMargin(yAxis);
   const x1 = w - M.right;
@@ -188,6 +203,13 @@ export function renderLineChart(spec: LineChartSpec): string {
   const xAxis = timeAxis(tLo, tHi, x1 - x0, FONT_PX);
   const xs: Scale = { lo: xAxis.lo, hi: xAxis.hi, px0: x0, px1: x1 };
   const ys: Scale = { lo: pos(yAxis.lo), hi: pos(yAxis.hi), px0: y0, px1: y1 };
+  return { w, h, empty, log, yAxis, xAxis, x0, x1, y0, y1, xs, ys };
+}
+
+export function renderLineChart(spec: LineChartSpec): string {
+  const markers = spec.markers ?? [];
+  const { w, h, empty, log, yAxis, xAxis, x0, x1, y0, y1, xs, ys } = lineChartLayout(spec);
+  const pos = log ? Math.log10 : (v: number): number => v;
   const columns = Math.round(x1 - x0);
   let body = `<rect class="plot" x="${c(x0)}" y="${y1}" width="${c(x1 - x0)}" height="${c(y0 - y1)}"/>`;
   body += yAxisSvg(yAxis, ys, x0, x1, pos) + xAxisSvg(xAxis, xs, y0, y1, w, h);

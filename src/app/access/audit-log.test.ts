@@ -1,9 +1,9 @@
 // The audit log: entries appended with the clock's time, secrets redacted from payloads at any depth, listed
-// in order; the database refuses to change them (store tests prove the trigger; here, through the log's store).
+// in order and chained (store tests prove the chain and the triggers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
-import { AuditEntrySchema } from '../dto/access.ts';
+import { AuditEntrySchema, type AuditEntryDto } from '../dto/access.ts';
 import { AuditLog, redactPayload } from './audit-log.ts';
 
 let store: Store;
@@ -28,17 +28,19 @@ describe('AuditLog', () => {
     });
   });
 
-  it('records mutations with who, from where, what and when, redacted; lists them in order', async () => {
+  it('records mutations with who, from where, what and when, redacted, on the hash chain; lists them in order', async () => {
     let now = 1_700_000_000_000;
-    const log = new AuditLog(store.access, { now: () => now });
+    const log = new AuditLog(store.audit, { now: () => now });
     const a = await log.recordMutation({ actor: 'alice', source: '10.1.2.3', action: 'user.add', target: 'bob', payload: { role: 'read', password: 'bob-long-password' } });
     now += 5;
-    const b = await log.recordMutation({ actor: 'token:abc', source: '127.0.0.1', action: 'bot.stop', target: 'bot1' });
+    const b = await log.recordMutation({ actor: 'token:abc', source: '127.0.0.1', action: 'POST /api/v1/bots/:id/stop', target: 'bot1' });
     const all = await log.list({ limit: 10 });
-    expect(all.map((x) => AuditEntrySchema.parse(x))).toEqual([
-      { seq: a, tsMs: 1_700_000_000_000, actor: 'alice', source: '10.1.2.3', action: 'user.add', target: 'bob', payload: { role: 'read', password: '[redacted]' } },
-      { seq: b, tsMs: 1_700_000_000_005, actor: 'token:abc', source: '127.0.0.1', action: 'bot.stop', target: 'bot1', payload: {} },
+    const pick = ({ seq, tsMs, actorKind, actor, source, kind, runId, symbol, payload }: AuditEntryDto): unknown => ({ seq, tsMs, actorKind, actor, source, kind, runId, symbol, payload });
+    expect(all.map((x) => pick(AuditEntrySchema.parse(x)))).toEqual([
+      { seq: a, tsMs: 1_700_000_000_000, actorKind: 'user', actor: 'alice', source: '10.1.2.3', kind: 'user.add', runId: null, symbol: null, payload: { target: 'bob', role: 'read', password: '[redacted]' } },
+      { seq: b, tsMs: 1_700_000_000_005, actorKind: 'token', actor: 'abc', source: '127.0.0.1', kind: 'api.POST /api/v1/bots/:id/stop', runId: null, symbol: null, payload: { target: 'bot1' } },
     ]);
+    expect(all[1]!.prevHash).toBe(all[0]!.hash);
     expect(await log.list({ afterSeq: a, limit: 10 })).toHaveLength(1);
   });
 });

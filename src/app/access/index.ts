@@ -1,7 +1,7 @@
 // Access control of the API server: users and passwords, sessions, API tokens, the credential vault and the
 // audit trail (docs/security.md, "Users, tokens and keys"). The server uses these, never the store directly.
-export type { AccessStore, AuditRecord, BotDesired, BotRecord, CredentialInfo, JsonValue, Role } from '../../store/access-store.ts';
-export { AuditLog, redactPayload, REDACTED, type Mutation } from './audit-log.ts';
+export type { AccessStore, BotDesired, BotRecord, CredentialInfo, JsonValue, Role } from '../../store/access-store.ts';
+export { actorOf, AuditLog, redactPayload, REDACTED, type Mutation } from './audit-log.ts';
 export { accessServices, withAccess, type AccessServices, type AccessStoreRequest } from './open.ts';
 export { checkPassword, generatePassword, hashPassword, MIN_PASSWORD_LENGTH, needsRehash, SCRYPT_PARAMS, verifyPassword } from './passwords.ts';
 export { minScope, scopeAllows, SCOPES, type Scope } from './scope.ts';

@@ -27,13 +27,18 @@ export interface AccessStoreRequest {
 export function accessServices(store: Store, opts: { readonly now?: () => number } = {}): AccessServices {
   const a = store.access;
   return {
-    users: new UserService(a, opts), tokens: new TokenService(a, opts), audit: new AuditLog(a, opts),
+    users: new UserService(a, opts), tokens: new TokenService(a, opts), audit: new AuditLog(store.audit, { ...opts, location: store.location }),
     sessions: new SessionService(a, opts),
   };
 }
 
 /** Opens the store of `stateDir` (or DATABASE_URL), runs `fn` with the services, closes the store. */
-export async function withAccess<T>(r: AccessStoreRequest, fn: (s: AccessServices) => Promise<T>): Promise<T> {
+export function withAccess<T>(r: AccessStoreRequest, fn: (s: AccessServices) => Promise<T>): Promise<T> {
+  return withStateStore(r, (store) => fn(accessServices(store)));
+}
+
+/** Opens the store of `stateDir` (or DATABASE_URL), runs `fn` on it, closes it. */
+export async function withStateStore<T>(r: AccessStoreRequest, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore({
     dir: join(r.stateDir ?? DEFAULT_STATE_DIR, 'db'),
     existingField: '--state-dir',
@@ -41,7 +46,7 @@ export async function withAccess<T>(r: AccessStoreRequest, fn: (s: AccessService
     ...(r.env ? { env: r.env } : {}),
   });
   try {
-    return await fn(accessServices(store));
+    return await fn(store);
   } finally {
     await store.close();
   }

@@ -104,6 +104,40 @@ describe('TokenService', () => {
     expect(await tokens.verify(t.token)).toBeNull();
   });
 
+  it("cached() is verify's fresh answer without a promise, and nothing verify would not answer from its cache", async () => {
+    const tokens = new TokenService(store.access, clock);
+    const users = new UserService(store.access, clock);
+    await users.add('carol', 'admin', 'carol-long-password');
+    const t = await tokens.create({ name: 'poller', scope: 'read', ttlDays: 1 });
+    const u = await tokens.create({ name: 'carol-script', scope: 'trade', username: 'carol' });
+    const other = await tokens.create({ name: 'other', scope: 'read' });
+    // Never verified, malformed or altered: only verify can tell.
+    const last = t.token.at(-1) === 'A' ? 'B' : 'A';
+    for (const x of [t.token, '', 'Bearer x', `${t.token.slice(0, -1)}${last}`]) expect(tokens.cached(x), x).toBeUndefined();
+    const id = await tokens.verify(t.token);
+    expect(tokens.cached(t.token)).toEqual(id);
+    expect(tokens.cached(`${t.token.slice(0, -1)}${last}`)).toBeUndefined();
+    // Fresh for VERIFY_CACHE_MS, then a store read again.
+    now += VERIFY_CACHE_MS - 1;
+    expect(tokens.cached(t.token)).toEqual(id);
+    now += 1;
+    expect(tokens.cached(t.token)).toBeUndefined();
+    // Never past the token's expiry, even within the cache's time.
+    now = t.expiresMs! - 1;
+    expect(await tokens.verify(t.token)).toEqual(id);
+    now += 1;
+    expect(tokens.cached(t.token)).toBeUndefined();
+    expect(await tokens.verify(t.token)).toBeNull();
+    // A revocation or the user's removal through the service: at once.
+    expect(await tokens.verify(other.token)).not.toBeNull();
+    await tokens.revoke(other.id);
+    expect(tokens.cached(other.token)).toBeUndefined();
+    expect(await tokens.verify(u.token)).toMatchObject({ scope: 'trade', username: 'carol' });
+    expect(tokens.cached(u.token)).toMatchObject({ scope: 'trade', username: 'carol' });
+    tokens.forgetUser('carol');
+    expect(tokens.cached(u.token)).toBeUndefined();
+  });
+
   it('writes last_used at most once a minute', async () => {
     const tokens = new TokenService(store.access, clock);
     const t = await tokens.create({ name: 'busy', scope: 'read' });

@@ -99,9 +99,9 @@ export class BotQueries {
   }
 
   async account(id: string): Promise<z.infer<typeof AccountSchema>> {
-    const view = this.#bots.get(id);
     // A busy dashboard polls this: a running bot answers from memory (its node, its plan, today's opening
-    // equity read once a day); a stopped one with point reads of the store.
+    // equity read once a day); a stopped one with point reads of the store. (sessionOrNull is the unknown
+    // id's 404 too: no bot view, whose node status this answer does not use, is built.)
     const session = this.#bots.sessionOrNull(id);
     const run = session !== null ? null : await this.#store.getRun(id);
     const stored = (run?.config as { cash?: unknown } | undefined)?.cash;
@@ -122,7 +122,7 @@ export class BotQueries {
       cash = p.cash;
       buyingPower = p.buyingPower();
       positions = session.control.positions();
-      openOrders = session.control.orders().length;
+      openOrders = session.node.venue.workingOrders().length;
       halted = k.halted;
       nowMs = k.nowMs();
     } else {
@@ -141,7 +141,7 @@ export class BotQueries {
     }
     const today = (session === null && run === null) || !Number.isFinite(nowMs) ? null : await this.#dayOpen(id, startOfUtcDay(nowMs));
     return {
-      botId: view.id, equity: fin(equity), cash: fin(cash), buyingPower: fin(buyingPower), grossExposure: gross, netExposure: net,
+      botId: id, equity: fin(equity), cash: fin(cash), buyingPower: fin(buyingPower), grossExposure: gross, netExposure: net,
       pnlToday: equity !== null && today !== null ? equity - today.equity : null, pnlTotal: equity !== null && startingCash !== null ? equity - startingCash : null,
       startingCash, openPositions: positions.length, openOrders, halted, source: session === null ? 'store' : 'node',
     };

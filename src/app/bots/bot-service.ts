@@ -190,6 +190,10 @@ export class BotService {
   cancelAll(id: string, requester?: string): Promise<CommandReply> {
     return this.session(id).handle.command('cancel-all', {}, requester);
   }
+  /** Closes every position with reduce-only market orders; the bot keeps running (not halted). */
+  flatten(id: string, requester?: string): Promise<CommandReply> {
+    return this.session(id).handle.command('flatten', {}, requester);
+  }
 
   /** Removes a stopped bot's definition; its run (orders, fills, equity) stays in the store. */
   async remove(id: string): Promise<void> {

@@ -1,7 +1,8 @@
 // The access DTOs describe exactly what the services return: each service's record type is assignable to its
 // schema's type and back (the server's OpenAPI document is built from these schemas).
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AuditRecord, CredentialInfo } from '../../store/access-store.ts';
+import type { CredentialInfo } from '../../store/access-store.ts';
+import type { AuditEntry } from '../../store/audit/entry.ts';
 import type { SessionIdentity } from '../access/sessions.ts';
 import type { CreatedToken, TokenIdentity, TokenInfo } from '../access/tokens.ts';
 import type { AddedUser, UserInfo } from '../access/users.ts';
@@ -21,7 +22,8 @@ describe('access DTOs', () => {
     expectTypeOf<SessionIdentity>().toExtend<SessionIdentityDto>();
     expectTypeOf<CredentialInfo>().toExtend<CredentialDto>();
     expectTypeOf<CredentialDto>().toExtend<CredentialInfo>();
-    expectTypeOf<Omit<AuditRecord, 'payload'>>().toExtend<Omit<AuditEntryDto, 'payload'>>();
+    expectTypeOf<Omit<AuditEntry, 'payload'>>().toExtend<Omit<AuditEntryDto, 'payload'>>();
+    expectTypeOf<Omit<AuditEntryDto, 'payload'>>().toExtend<Omit<AuditEntry, 'payload'>>();
   });
 
 });

@@ -41,13 +41,33 @@ const JsonValue = z.json();
 // OpenAPI document of a recursive schema had a $ref to a component that is not in it (fastify-type-provider-zod).
 const JsonSchema = z.custom<z.infer<typeof JsonValue>>((v) => JsonValue.safeParse(v).success, 'must be a JSON value');
 
+/** One entry of the tamper-evident audit trail (docs/compliance.md). */
 export const AuditEntrySchema = z.object({
   seq: z.number().int().positive(),
   tsMs: ms,
+  recordedMs: ms,
+  actorKind: z.enum(['user', 'token', 'strategy', 'system']),
   actor: z.string(),
   source: z.string(),
-  action: z.string(),
-  target: z.string(),
+  kind: z.string(),
+  runId: z.string().nullable(),
+  symbol: z.string().nullable(),
   payload: JsonSchema,
+  prevHash: z.string(),
+  hash: z.string(),
 });
 export type AuditEntryDto = z.infer<typeof AuditEntrySchema>;
+
+/** What `audit verify` found: ok, or the first problem at its entry. */
+export const AuditVerifySchema = z.object({
+  ok: z.boolean(),
+  entries: z.number().int().min(0),
+  head: z.object({ count: z.number().int().min(0), seq: z.number().int().min(0), hash: z.string() }),
+  problem: z.object({
+    seq: z.number().int().min(0),
+    kind: z.enum(['missing', 'edited', 'rewritten', 'inserted', 'deleted', 'malformed', 'truncated', 'checkpoint-mismatch']),
+    message: z.string(),
+  }).nullable(),
+  checkpoint: z.enum(['none', 'matched', 'failed']),
+});
+export type AuditVerifyDto = z.infer<typeof AuditVerifySchema>;

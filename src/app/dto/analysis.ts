@@ -1,6 +1,6 @@
 // The `analysis` block of a backtest report (docs/tearsheet.md): drawdowns, monthly returns, rolling Sharpe,
-// return distribution, trade statistics, attribution, the traded symbols' closes and the open positions'
-// weights. The analytics layer computes it (`BacktestAnalysis`); a test holds this schema's type equal to it.
+// return distribution, trade statistics, attribution, the traded symbols' closes, the open positions'
+// weights and the market-regime timeline. The analytics layer computes it (`BacktestAnalysis`); a test holds this schema's type equal to it.
 import { z } from 'zod';
 import { IsoTimeSchema } from './time.ts';
 
@@ -88,6 +88,12 @@ const AttributionSchema = z.object({
   }),
 });
 
+const RegimeTimelineSchema = z.object({
+  symbol: z.string(),
+  names: z.array(z.string()),
+  segments: z.array(z.object({ from: IsoTimeSchema, to: IsoTimeSchema, regime: z.string(), bars: num })),
+});
+
 const PriceSeriesSchema = z.object({ symbol: z.string(), tickSize: maybe, bars: num, time: z.array(IsoTimeSchema), close: z.array(num) });
 
 export const AnalysisSchema = z.object({
@@ -103,5 +109,6 @@ export const AnalysisSchema = z.object({
   attribution: AttributionSchema.nullable(),
   prices: z.object({ tradedSymbols: num, series: z.array(PriceSeriesSchema) }).nullable(),
   positionWeights: z.array(maybe),
+  regimes: RegimeTimelineSchema.nullable(),
 });
 export type AnalysisDto = z.infer<typeof AnalysisSchema>;

@@ -9,7 +9,11 @@ export { MetricsSchema, type MetricsDto } from './metrics.ts';
 export { OrderSchema, RejectedOrderSchema, orderDtoOf, rejectedOrderDtoOf, type OrderDto, type RejectedOrderDto } from './order.ts';
 export { PositionSchema, positionDtoOf, type PositionDto } from './position.ts';
 export {
-  BenchmarkSchema, InstrumentParamsSchema, RiskEventSchema, RunParamsSchema, RunReportSchema, RunWarningSchema, StrategyErrorSchema,
+  BlotterRowSchema, BlotterSchema, BlotterTotalsSchema, Form13fEntrySchema, Form13fSchema, TcaOrderSchema, TcaSchema,
+  type BlotterDto, type BlotterRowDto, type BlotterTotalsDto, type Form13fDto, type Form13fEntryDto, type TcaDto, type TcaOrderDto,
+} from './reports.ts';
+export {
+  BenchmarkSchema, InstrumentParamsSchema, RiskEventSchema, RunParamsSchema, RunReportSchema, RunWarningSchema, StrategyErrorSchema, StrategyLogSchema,
   type InstrumentParamsDto, type RunParamsDto, type RunReport, type RunWarningDto,
 } from './run-report.ts';
 export { RunSummarySchema, runSummaryOf, type RunSummaryDto } from './run-summary.ts';

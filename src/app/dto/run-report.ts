@@ -53,6 +53,8 @@ export type RunParamsDto = z.infer<typeof RunParamsSchema>;
 export const BenchmarkSchema = z.object({ strategy: str, finalValue: z.number(), metrics: MetricsSchema });
 
 export const StrategyErrorSchema = z.object({ strategyId: str, message: str, time: IsoTimeSchema });
+/** A line a strategy wrote with ctx.log (e.g. the meta strategy's allocation decisions), at the bar's time. */
+export const StrategyLogSchema = z.object({ strategyId: str, time: IsoTimeSchema, message: str });
 
 /** A circuit-breaker trip or reset (with `--risk`). */
 export const RiskEventSchema = z.object({
@@ -83,6 +85,9 @@ export const RunReportSchema = z.object({
   openPositions: z.array(PositionSchema),
   strategyErrors: z.array(StrategyErrorSchema),
   riskEvents: z.array(RiskEventSchema),
+  /** The strategy's ctx.log lines, the first 10,000 of them; `logsDropped` counts the rest (absent in older files). */
+  logs: z.array(StrategyLogSchema).default([]),
+  logsDropped: z.number().default(0),
   skippedRows: z.number(),
   equity: z.array(EquityPointSchema),
   /** null when not asked. */

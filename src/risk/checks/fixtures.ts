@@ -12,7 +12,7 @@ export function makeOrder(side: OrderSide, qty: number, symbol = 'AAPL', extra: 
 
 const MEMBERS = [
   'cash', 'equity', 'buyingPower', 'positionQty', 'lastPrice', 'multiplier', 'pendingExposure',
-  'nowMs', 'sectorOf', 'openOrderCount', 'grossExposure', 'sectorExposure', 'symbols',
+  'nowMs', 'sectorOf', 'openOrderCount', 'grossExposure', 'sectorExposure', 'symbols', 'issuerOf', 'workingOrders',
 ] as const;
 
 type Member = (typeof MEMBERS)[number];

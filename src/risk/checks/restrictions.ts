@@ -2,26 +2,19 @@
 import type { Order } from '../../model/order.ts';
 import { exposureIncreasingQty, type PreTradeCheck, type RiskView } from '../risk-engine.ts';
 import { money, trim } from './format.ts';
+import { restrictedListCheck } from './restricted-list.ts';
 
 export interface RestrictedSymbolsOptions {
   /** Let orders that only reduce a position in a restricted symbol through (default false). */
   readonly allowReducing?: boolean;
 }
 
-/** Denies every order in a restricted symbol (or, with allowReducing, every order adding exposure). */
+/**
+ * Denies every order in a restricted symbol (or, with allowReducing, every order adding exposure): the
+ * restricted list (restricted-list.ts) with undated symbol entries.
+ */
 export function restrictedSymbolsCheck(symbols: Iterable<string>, opts: RestrictedSymbolsOptions = {}): PreTradeCheck {
-  const restricted = new Set(symbols);
-  const allowReducing = opts.allowReducing ?? false;
-  return {
-    name: 'restricted-symbol',
-    check(order, _refPrice, view) {
-      if (restricted.size === 0 || !restricted.has(order.symbol)) return null;
-      if (allowReducing && exposureIncreasingQty(order, view.positionQty(order.symbol)) === 0) return null;
-      return allowReducing
-        ? `${order.symbol} is on the restricted list: only orders that reduce the position are allowed`
-        : `${order.symbol} is on the restricted list`;
-    },
-  };
+  return restrictedListCheck([...symbols].map((symbol) => ({ symbol })), opts);
 }
 
 export interface ShortSaleOptions {

@@ -1,6 +1,7 @@
 // An in-memory RiskView: positions, prices and sectors held in maps. For tests, benchmarks and
 // what-if checks outside the kernel; it implements every optional member of RiskView.
 import type { AccountType } from '../../model/account.ts';
+import type { Order } from '../../model/order.ts';
 import type { RiskView } from '../risk-engine.ts';
 
 export interface MemoryRiskViewInit {
@@ -17,6 +18,9 @@ export interface MemoryRiskViewInit {
   readonly pendingExposure?: number;
   readonly openOrders?: number;
   readonly nowMs?: number;
+  readonly issuers?: Readonly<Record<string, string>>;
+  /** The account's working orders (any symbol); workingOrders(symbol) filters them. */
+  readonly working?: readonly Order[];
 }
 
 export class MemoryRiskView implements RiskView {
@@ -31,6 +35,8 @@ export class MemoryRiskView implements RiskView {
   readonly prices = new Map<string, number>();
   readonly sectors = new Map<string, string>();
   readonly multipliers = new Map<string, number>();
+  readonly issuers = new Map<string, string>();
+  readonly working: Order[] = [];
 
   constructor(init: MemoryRiskViewInit = {}) {
     this.accountType = init.accountType ?? 'margin';
@@ -44,6 +50,8 @@ export class MemoryRiskView implements RiskView {
     for (const [s, p] of Object.entries(init.prices ?? {})) this.prices.set(s, p);
     for (const [s, x] of Object.entries(init.sectors ?? {})) this.sectors.set(s, x);
     for (const [s, m] of Object.entries(init.multipliers ?? {})) this.multipliers.set(s, m);
+    for (const [s, i] of Object.entries(init.issuers ?? {})) this.issuers.set(s, i);
+    this.working.push(...(init.working ?? []));
   }
 
   cash(): number {
@@ -92,5 +100,11 @@ export class MemoryRiskView implements RiskView {
   }
   symbols(): readonly string[] {
     return [...new Set([...this.positions.keys(), ...this.prices.keys()])];
+  }
+  issuerOf(symbol: string): string | undefined {
+    return this.issuers.get(symbol);
+  }
+  workingOrders(symbol: string): readonly Order[] {
+    return this.working.filter((o) => o.symbol === symbol && !o.isClosed);
   }
 }

@@ -35,6 +35,8 @@ export const BOT_FAMILIES: readonly CollectedFamily[] = [
   gauge('sextant_pnl', 'Equity minus starting cash, in the account currency.', (s) => s.status.pnl),
   gauge('sextant_pnl_realized', 'Realized PnL of closed position parts, gross of commissions, in the account currency.', (s) => s.realizedPnl),
   gauge('sextant_pnl_unrealized', 'Unrealized PnL of open positions at their last price, in the account currency.', (s) => s.unrealizedPnl),
+  gauge('sextant_pnl_daily', 'Equity minus the day\'s starting equity (the last equity before the day began on the node\'s clock, UTC or the daily-loss breaker\'s day), in the account currency.', (s) => s.dailyPnl),
+  gauge('sextant_daily_loss_ratio', 'The day\'s loss as a fraction of the day\'s starting equity: (start - equity) / start, 0 on a gain.', (s) => s.dailyLossRatio),
   counter('sextant_commissions_total', 'Commissions paid, in the account currency.', (s) => s.commissions),
   gauge('sextant_positions_open', 'Open positions (symbols with a non-zero quantity).', (s) => s.status.positions.length),
   gauge('sextant_orders_open', 'Working orders (accepted by the venue, not yet finished).', (s) => s.status.openOrders),
@@ -52,10 +54,13 @@ export const BOT_FAMILIES: readonly CollectedFamily[] = [
   gauge('sextant_halted', '1 while the operator kill switch halts the bot (new orders denied), else 0.', (s) => (s.status.halted ? 1 : 0)),
   { name: 'sextant_breaker_tripped', help: '1 while the circuit breaker is tripped, 0 after its reset; a breaker appears at its first trip.', type: 'gauge', labels: ['breaker'], read: (_s, w) => each('breaker', [...w.breakers].map(([k, b]) => [k, b.tripped ? 1 : 0] as const)) },
   { name: 'sextant_breaker_trips_total', help: 'Circuit breaker trips.', type: 'counter', labels: ['breaker'], read: (_s, w) => each('breaker', [...w.breakers].map(([k, b]) => [k, b.trips] as const)) },
+  { name: 'sextant_breaker_limit_ratio', help: 'Loss limit of a configured equity breaker as a fraction: daily-loss (of the day\'s starting equity), max-drawdown (of the equity peak); absent when not configured.', type: 'gauge', labels: ['breaker'], read: (_s, w) => each('breaker', w.limits) },
   counter('sextant_strategy_errors_total', 'Strategies stopped after throwing, in this process.', (s) => s.status.strategyErrors.length),
   // ---- market data ----
   counter('sextant_bars_total', 'Bars the node traded on (warm-up bars not included).', (s) => s.status.barsSeen),
   gauge('sextant_data_staleness_seconds', 'Node clock minus the close time of the stalest symbol\'s last bar; absent before the first bar.', (s) => s.stalenessSeconds),
+  gauge('sextant_data_session_staleness_seconds', 'Like sextant_data_staleness_seconds over the symbols whose market is in session, each from the later of its last bar\'s close and the session\'s opening; 0 while no market is open.', (s) => s.sessionStalenessSeconds),
+  gauge('sextant_bar_interval_seconds', 'Bar length of the traded symbols (the longest), in seconds; 0 when unknown.', (_s, w) => w.barSeconds),
   // ---- venue ----
   { name: 'sextant_venue_connection_state', help: 'The broker link\'s state: 1 for the current state, 0 for the others; absent for paper bots.', type: 'gauge', labels: ['state'], read: (s) => connection(s.status.venue?.connection ?? null) },
   { name: 'sextant_venue_errors_total', help: 'Venue and market-data errors by kind: order_rejected, command_rejected, connection_lost, feed_*.', type: 'counter', labels: ['kind'], read: (s, w) => each('kind', venueErrors(s, w)) },

@@ -7,7 +7,8 @@ import { SimulatedClock } from '../../core/clock.ts';
 import { ReplayFeed } from '../../data/live/replay.ts';
 import { LiveNode } from '../../engine/live-node.ts';
 import type { Bar } from '../../model/bar.ts';
-import { makeInstrument } from '../../model/instrument.ts';
+import { ALWAYS_OPEN, makeInstrument } from '../../model/instrument.ts';
+import type { LiveFeed, MarketSink } from '../../data/live/feed.ts';
 import type { StrategyContext } from '../../strategies/context.ts';
 import { Strategy } from '../../strategies/strategy.ts';
 import { openStore } from '../../store/open.ts';
@@ -182,6 +183,99 @@ describe('bot metrics on a paper replay', () => {
     await node.run();
     clock.advanceTo(series.time[4]! + MIN + 42_500);
     expect(valueOf(await scrape(registry), 'sextant_data_staleness_seconds', { bot: 'b' })).toBe(42.5);
+  });
+});
+
+/** Buys 100 X on its first bar and holds. */
+class BuyOnce extends Strategy<object> {
+  done = false;
+  override onBar(_bar: Bar, ctx: StrategyContext): void {
+    if (this.done) return;
+    this.done = true;
+    ctx.buy('X', 100);
+  }
+}
+
+/** A feed the test pushes bars into (open time, one price for open, high, low and close). */
+class Push implements LiveFeed {
+  readonly name = 'push';
+  sink: MarketSink | null = null;
+  #end: (() => void) | null = null;
+  start(sink: MarketSink): Promise<void> {
+    this.sink = sink;
+    return new Promise((r) => (this.#end = r));
+  }
+  stop(): void {
+    this.#end?.();
+  }
+  async bar(symbol: string, tsMs: number, price: number): Promise<void> {
+    this.sink!.onBar(symbol, tsMs, price, price, price, price, 1000);
+    await this.sink!.settled?.();
+  }
+}
+
+describe('the day\'s PnL, loss limits and data staleness in session', () => {
+  it('measures from the last equity before the UTC day began, exports the equity breakers\' limits, and counts staleness only while a market is open', async () => {
+    const registry = new Registry();
+    const metrics = new BotMetrics(registry);
+    const HOUR = 3_600_000;
+    // Tuesday 2024-01-02, 21:00 UTC (16:00 in New York: the equity market has just closed).
+    const T = Date.UTC(2024, 0, 2, 21);
+    const clock = new SimulatedClock(T);
+    const feed = new Push();
+    const node = new LiveNode({
+      runId: 'm3', instruments: [makeInstrument('X', { assetClass: 'crypto', calendar: ALWAYS_OPEN }), makeInstrument('E')], store, cash: 100_000, barMs: HOUR, clock,
+      strategies: [{ strategy: new BuyOnce({}), id: 'buy' }], feed,
+      breakers: { dailyLoss: { maxLossPct: 20 }, maxDrawdown: { maxDrawdownPct: 7.5 } },
+    });
+    metrics.attach('d', node);
+    await node.restore();
+    const trading = node.trade();
+    await until(() => feed.sink !== null, 'feed started');
+    const b = { bot: 'd' };
+    const read = async (): Promise<ReturnType<typeof parseSamples>> => parseSamples(await registry.metrics());
+    // One scrape for promtool (every new family has samples); the rest read the registry directly.
+    let s = await scrape(registry);
+    expect(samplesOf(s, 'sextant_breaker_limit_ratio', b).map((x) => [x.labels.breaker, x.value])).toEqual([['daily-loss', 0.2], ['max-drawdown', 0.075]]);
+    expect(valueOf(s, 'sextant_bar_interval_seconds', b)).toBe(3600);
+    expect(valueOf(s, 'sextant_pnl_daily', b)).toBe(0);
+    expect(valueOf(s, 'sextant_data_session_staleness_seconds', b)).toBe(0);
+
+    // Day 1: buy 100 X at 100 (filled at the next bar's open), then the day's last scrape.
+    await feed.bar('X', T, 100);
+    clock.advanceTo(T + HOUR);
+    await feed.bar('X', T + HOUR, 100);
+    node.bus.flush();
+    expect(node.status().positions.map((p) => p.qty)).toEqual([100]);
+    clock.advanceTo(Date.UTC(2024, 0, 2, 23, 59));
+    s = await read();
+    const e1 = node.status().equity;
+    expect(valueOf(s, 'sextant_pnl_daily', b)).toBeCloseTo(e1 - 100_000, 9);
+    // X's last bar closed at 23:00; E has no bar and its market is closed: only X counts.
+    expect(valueOf(s, 'sextant_data_session_staleness_seconds', b)).toBe(59 * 60);
+
+    // Day 2: X opens at 90. The day starts from the last equity of day 1.
+    const D2 = Date.UTC(2024, 0, 3);
+    clock.advanceTo(D2 + HOUR);
+    await feed.bar('X', D2, 90);
+    node.bus.flush();
+    s = await read();
+    const e2 = node.status().equity;
+    expect(e1 - e2).toBeCloseTo(1000, 6);
+    expect(valueOf(s, 'sextant_pnl_daily', b)).toBeCloseTo(e2 - e1, 9);
+    expect(valueOf(s, 'sextant_daily_loss_ratio', b)).toBeCloseTo((e1 - e2) / e1, 12);
+    expect(valueOf(s, 'sextant_data_session_staleness_seconds', b)).toBe(0);
+
+    // 14:30 UTC = 09:30 in New York: E's market opens, seen at this scrape; 30 minutes later E has had no bar.
+    clock.advanceTo(Date.UTC(2024, 0, 3, 14, 30));
+    expect(valueOf(await read(), 'sextant_data_session_staleness_seconds', b)).toBe((14.5 - 1) * 3600);
+    await feed.bar('X', Date.UTC(2024, 0, 3, 14), 90);
+    node.bus.flush();
+    clock.advanceTo(Date.UTC(2024, 0, 3, 15, 10));
+    // X's last bar closed at 15:00 (10 minutes), E has had nothing since the opening (40 minutes).
+    expect(valueOf(await read(), 'sextant_data_session_staleness_seconds', b)).toBe(40 * 60);
+    await node.stop();
+    await trading;
   });
 });
 

@@ -9,8 +9,10 @@ import type { NodeTopics, OrderMessage, PushedBar } from '../../engine/node-bus.
 import type { ConnectionState } from '../../execution/execution-client.ts';
 import type { RiskEvent } from '../../model/events.ts';
 import type { OrderType } from '../../model/order.ts';
+import { MS_PER_DAY } from '../../core/time.ts';
+import { isSessionOpen } from '../../data/sessions.ts';
 import { lastBarCloseMs } from '../../app/node-health.ts';
-import { circuitBreakersFromConfig } from '../../risk/breakers/index.ts';
+import { circuitBreakersFromConfig, DailyLossBreaker, DrawdownBreaker } from '../../risk/breakers/index.ts';
 import { DENY_REASON_CODES, denyReasonCode, type DenyReasonCode } from './deny-reasons.ts';
 
 /** The parts of a running node the metrics read: its bus, its status, its account and its feeds. */
@@ -40,6 +42,15 @@ export interface BotSnapshot {
   readonly drawdown: number;
   /** Seconds since the stalest symbol's last bar closed, or null before any bar. */
   readonly stalenessSeconds: number | null;
+  /**
+   * The same over the symbols whose market is in session now, each from the later of its last bar's close
+   * and the session's opening as this watch saw it; 0 while no traded symbol's market is open.
+   */
+  readonly sessionStalenessSeconds: number;
+  /** Equity minus the day's starting equity (see BotWatch's day tracking). */
+  readonly dailyPnl: number;
+  /** The day's loss as a fraction of its starting equity, 0 on a gain. */
+  readonly dailyLossRatio: number;
 }
 
 interface Submission {
@@ -63,6 +74,10 @@ export class BotWatch {
   readonly breakers = new Map<string, { tripped: boolean; trips: number }>();
   readonly venueErrors = new Map<VenueErrorKind, number>();
   readonly reconnects = { venue: 0, feed: 0 };
+  /** Loss limits of the configured equity breakers by name (daily-loss, max-drawdown), as fractions (3% = 0.03). */
+  readonly limits = new Map<string, number>();
+  /** The longest bar length of the traded symbols, in seconds (0 when unknown). */
+  readonly barSeconds: number;
   readonly #node: WatchedNode;
   readonly #observe: Observations;
   readonly #unsubscribe: () => void;
@@ -74,6 +89,13 @@ export class BotWatch {
   #venueSampledAt = Number.NEGATIVE_INFINITY;
   #feedConnectedOnce = false;
   #snapshot: BotSnapshot | null = null;
+  /** The day boundary's shift from 00:00 UTC: the daily-loss breaker's when configured. */
+  readonly #dayOffsetMs: number;
+  #day = Number.NaN;
+  #dayStart = Number.NaN;
+  #lastEquity = Number.NaN;
+  /** Per traded symbol: whether its market was in session at the last sample, and when this watch saw it open. */
+  readonly #sessions = new Map<string, { open: boolean; openedMs: number }>();
 
   constructor(node: WatchedNode, observe: Observations) {
     this.#node = node;
@@ -81,12 +103,28 @@ export class BotWatch {
     // Every configured breaker from the start (at 0, so the first trip is an increase), then the trips
     // before the watch began: they are still the bot's.
     const config = node.node.config.breakers;
-    if (config !== undefined) for (const b of circuitBreakersFromConfig(config)) this.breakers.set(b.name, { tripped: false, trips: 0 });
+    let dayOffsetMs = 0;
+    if (config !== undefined) {
+      for (const b of circuitBreakersFromConfig(config)) {
+        this.breakers.set(b.name, { tripped: false, trips: 0 });
+        if (b instanceof DailyLossBreaker) {
+          this.limits.set(b.name, b.maxLossPct / 100);
+          dayOffsetMs = b.dayOffsetMs;
+        }
+        if (b instanceof DrawdownBreaker) this.limits.set(b.name, b.maxDrawdownPct / 100);
+      }
+    }
+    this.#dayOffsetMs = dayOffsetMs;
+    let barMs = 0;
+    for (const f of node.node.feeds) if (f.venueSlot >= 0) barMs = Math.max(barMs, f.series.timeframeMs);
+    this.barSeconds = barMs / 1000;
     for (const e of node.kernel.riskEvents) this.#onRisk(e);
     for (const code of DENY_REASON_CODES) this.denied.set(code, 0);
     for (const kind of VENUE_ERROR_KINDS) this.venueErrors.set(kind, 0);
     const status = node.status();
     this.#peakAt(Math.max(status.equity, status.equity - status.pnl));
+    this.#equityAt(status.nowMs, status.equity);
+    this.#sampleSessions(status.nowMs);
     this.#sampleVenue(status);
     this.#unsubscribe = node.bus.subscribe('*', (m) => this.#on(m), { name: 'metrics', queue: { capacity: QUEUE_CAPACITY } });
   }
@@ -123,15 +161,23 @@ export class BotWatch {
     const status = this.#node.status();
     this.#sampleVenue(status);
     this.#peakAt(status.equity);
+    this.#equityAt(status.nowMs, status.equity);
+    this.#sampleSessions(status.nowMs);
     const p = this.#node.kernel.portfolio;
     let unrealized = 0;
     for (const pos of status.positions) unrealized += pos.unrealizedPnl;
     const peak = this.#peak;
+    const start = this.#dayStart;
+    const equity = status.equity;
+    const dayKnown = Number.isFinite(start) && Number.isFinite(equity);
     this.#snapshot = {
       status, grossExposure: p.grossExposure(), netExposure: p.positionsValue(), realizedPnl: p.realizedPnl, unrealizedPnl: unrealized,
       commissions: p.commissionPaid, peakEquity: peak,
-      drawdown: Number.isFinite(peak) && peak > 0 && Number.isFinite(status.equity) ? Math.max(0, (peak - status.equity) / peak) : 0,
+      drawdown: Number.isFinite(peak) && peak > 0 && Number.isFinite(equity) ? Math.max(0, (peak - equity) / peak) : 0,
       stalenessSeconds: this.#staleness(status.nowMs),
+      sessionStalenessSeconds: this.#sessionStaleness(status.nowMs),
+      dailyPnl: dayKnown ? equity - start : 0,
+      dailyLossRatio: dayKnown && start > 0 ? Math.max(0, (start - equity) / start) : 0,
     };
     // Kept for the rest of this scrape, then read afresh: a registry calls every family's collect in one
     // synchronous pass, so the snapshot lives until the microtasks after it.
@@ -144,7 +190,9 @@ export class BotWatch {
       case 'bar': {
         const bar = m.payload as PushedBar;
         this.#lastClose.set(bar.symbol, bar.close);
-        this.#peakAt(this.#node.kernel.portfolio.equity());
+        const equity = this.#node.kernel.portfolio.equity();
+        this.#peakAt(equity);
+        this.#equityAt(m.tsMs, equity);
         break;
       }
       case 'order':
@@ -206,7 +254,9 @@ export class BotWatch {
           this.orders.filled++;
           this.#working.delete(order.id);
         }
-        this.#peakAt(this.#node.kernel.portfolio.equity());
+        const equity = this.#node.kernel.portfolio.equity();
+        this.#peakAt(equity);
+        this.#equityAt(f.tsEventMs, equity);
         return;
       }
       case 'OrderTriggered':
@@ -271,6 +321,54 @@ export class BotWatch {
   #staleness(nowMs: number): number | null {
     const oldestClose = lastBarCloseMs(this.#node.node.feeds);
     return oldestClose === null ? null : Math.max(0, nowMs - oldestClose) / 1000;
+  }
+
+  /**
+   * The day's starting equity, as the daily-loss breaker keeps it: the last equity seen before the day
+   * began (on the node's clock, shifted by the breaker's dayOffsetMs), or the first one seen in the day
+   * (after an attach mid-day: the equity at the attach).
+   */
+  #equityAt(tsMs: number, equity: number): void {
+    if (!Number.isFinite(equity) || !Number.isFinite(tsMs)) return;
+    const day = Math.floor((tsMs + this.#dayOffsetMs) / MS_PER_DAY);
+    if (day !== this.#day) {
+      this.#dayStart = Number.isNaN(this.#lastEquity) ? equity : this.#lastEquity;
+      this.#day = day;
+    }
+    this.#lastEquity = equity;
+  }
+
+  /**
+   * Notes when each traded symbol's market opened, as seen at the scrapes (a scrape interval late at most;
+   * a bar that arrives in between closes after the opening anyway).
+   */
+  #sampleSessions(nowMs: number): void {
+    if (!Number.isFinite(nowMs)) return;
+    for (const f of this.#node.node.feeds) {
+      if (f.venueSlot < 0) continue;
+      const open = isSessionOpen(f.instrument.calendar, nowMs);
+      const s = this.#sessions.get(f.instrument.symbol);
+      // Open at the first sample: since an unknown time, so the last bar's close alone counts.
+      if (s === undefined) this.#sessions.set(f.instrument.symbol, { open, openedMs: Number.NEGATIVE_INFINITY });
+      else {
+        if (open && !s.open) s.openedMs = nowMs;
+        s.open = open;
+      }
+    }
+  }
+
+  #sessionStaleness(nowMs: number): number {
+    let worst = 0;
+    for (const f of this.#node.node.feeds) {
+      const s = this.#sessions.get(f.instrument.symbol);
+      if (f.venueSlot < 0 || s === undefined || !s.open) continue;
+      const series = f.series;
+      const lastClose = series.length === 0 ? Number.NEGATIVE_INFINITY : series.time[series.length - 1]! + series.timeframeMs;
+      const since = Math.max(lastClose, s.openedMs);
+      // Before its first bar and its first seen opening there is nothing to measure from.
+      if (Number.isFinite(since)) worst = Math.max(worst, (nowMs - since) / 1000);
+    }
+    return worst;
   }
 }
 

@@ -10,6 +10,8 @@ export const DENY_REASON_CODES = [
   // Checks from a risk config (src/risk/checks/*).
   'max-position-pct', 'max-sector-pct', 'gross-leverage', 'max-open-orders', 'market-hours', 'order-rate', 'price-collar',
   'restricted-symbol', 'short-sale', 'reduce-only-mode',
+  // Compliance rules from a risk config (docs/compliance.md).
+  'max-order-qty', 'short-locate', 'pattern-day-trader', 'self-cross',
   // A tripped circuit breaker (src/risk/breakers/adapter.ts).
   'circuit-breaker',
   // The kernel's own denials (src/engine/kernel.ts): the operator's halt, a strategy's allocation, no price yet.

@@ -1,7 +1,8 @@
 // Users, API tokens and the audit of mutations (admin scope): the same operations as `sextant user` and
 // `sextant token`, for the dashboard's settings pages and scripts.
 import { z } from 'zod';
-import { AddedUserSchema, AuditEntrySchema, CreatedTokenSchema, RoleSchema, TokenSchema, UserSchema } from '../../app/dto/access.ts';
+import { AuditCheckpointSchema } from '../../app/audit/checkpoint.ts';
+import { AddedUserSchema, AuditEntrySchema, AuditVerifySchema, CreatedTokenSchema, RoleSchema, TokenSchema, UserSchema } from '../../app/dto/access.ts';
 import { ProblemSchema } from '../problem.ts';
 import type { RouteContext, ZApp } from '../types.ts';
 
@@ -33,8 +34,26 @@ export function accessRoutes(app: ZApp, ctx: RouteContext): void {
     config: admin, schema: { tags: ['access'], summary: 'Revoke a token', params: z.object({ id: z.string().min(1).max(100) }), response: { 200: TokenSchema, ...errors } },
   }, (request) => tokens.revoke(request.params.id));
 
+  const AuditQuery = z.strictObject({
+    afterSeq: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(200),
+    fromMs: z.coerce.number().int().optional(),
+    toMs: z.coerce.number().int().optional(),
+    actor: z.string().min(1).max(200).optional(),
+    kind: z.string().min(1).max(200).optional(),
+    symbol: z.string().min(1).max(200).optional(),
+    runId: z.string().min(1).max(200).optional(),
+  });
   app.get('/api/v1/audit', {
     config: admin,
-    schema: { tags: ['access'], summary: 'Audit entries of mutations and logins, oldest first, after a sequence number', querystring: z.strictObject({ afterSeq: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(5000).default(200) }), response: { 200: z.array(AuditEntrySchema), ...errors } },
-  }, async (request) => (await audit.list({ afterSeq: request.query.afterSeq, limit: request.query.limit })) as z.infer<typeof AuditEntrySchema>[]);
+    schema: { tags: ['access'], summary: 'Entries of the tamper-evident audit trail, oldest first, filtered (kind may be a prefix ending in "." or "*")', querystring: AuditQuery, response: { 200: z.array(AuditEntrySchema), ...errors } },
+  }, async (request) => (await audit.list(request.query)) as z.infer<typeof AuditEntrySchema>[]);
+  app.get('/api/v1/audit/verify', {
+    config: admin,
+    schema: { tags: ['access'], summary: 'Walk the audit hash chain: the first entry edited, deleted, inserted or moved, or ok', response: { 200: AuditVerifySchema, ...errors } },
+  }, () => audit.verify());
+  app.get('/api/v1/audit/checkpoint', {
+    config: admin,
+    schema: { tags: ['access'], summary: "The chain's head as a checkpoint file to keep elsewhere (sextant audit verify --from-checkpoint)", response: { 200: AuditCheckpointSchema, ...errors } },
+  }, () => audit.checkpoint());
 }

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BotConfigSchema, BotIdSchema } from '../../app/bots/bot-config.ts';
 import { CommandReplySchema } from '../../app/node-handle.ts';
+import { fileParamIn } from '../../app/strategy-file-params.ts';
 import { BotSchema, botDto } from '../bot-dto.ts';
 import { principalOf, requesterOf } from '../auth.ts';
 import { HttpProblem, problem, ProblemSchema } from '../problem.ts';
@@ -16,10 +17,12 @@ export const IdParams = z.object({ id: BotIdSchema });
  * What a trade scope may not define: a live bot (real money) and a replay of a file on the server's disk
  * (a client naming server paths) need admin.
  */
-function checkScope(request: FastifyRequest, body: { mode: string; replay?: string }): void {
+function checkScope(request: FastifyRequest, body: { mode: string; replay?: string; strategies: readonly { name: string }[]; params: Record<string, unknown> }): void {
   if (principalOf(request).scope === 'admin') return;
   if (body.mode === 'live') throw new HttpProblem(problem(403, 'a live bot trades real money: it needs the admin scope', 'body.mode'));
   if (body.replay?.startsWith('csv:') === true) throw new HttpProblem(problem(403, 'a replay of a file on the server needs the admin scope (synthetic:<seed> does not)', 'body.replay'));
+  const file = fileParamIn(body.strategies.map((s) => s.name), body.params);
+  if (file !== null) throw new HttpProblem(problem(403, `param ${file} names a file on the server (a model or policy file): it needs the admin scope`, `body.params.${file}`));
 }
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const KillSchema = z.strictObject({ flatten: z.boolean().default(false) });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isUserError } from '../../core/errors.ts';
 import { RunReportSchema } from '../../app/dto/index.ts';
+import { fileParamIn } from '../../app/strategy-file-params.ts';
 import { JOB_KINDS, JobSubmitSchema } from '../../app/jobs/job-request.ts';
 import { JOB_STATES, JobSchema } from '../../app/jobs/job-service.ts';
 import { PastRunEquitySchema, PastRunSchema, RunComparisonSchema, StoredSymbolSchema } from '../../app/jobs/past-runs.ts';
@@ -62,6 +63,8 @@ export function researchRoutes(app: ZApp, ctx: RouteContext): void {
     const files = ((request.body.request as { data?: unknown } | undefined)?.data ?? []) as unknown[];
     const csv = files.findIndex((d) => typeof d === 'string' && d.trim().toLowerCase().startsWith('csv:'));
     if (csv >= 0 && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, 'a csv: source reads a file on the server: it needs the admin scope (synthetic and store: sources do not)', `body.request.data.${csv}`));
+    const file = fileParamIn([(request.body.request as { strategy?: unknown } | undefined)?.strategy], (request.body.request as { params?: unknown } | undefined)?.params);
+    if (file !== null && principalOf(request).scope !== 'admin') throw new HttpProblem(problem(403, `param ${file} names a file on the server (a model or policy file): it needs the admin scope`, `body.request.params.${file}`));
     // The job service names fields of the body (`request.cash`): here they are `body.request.cash`.
     const job = within('body', () => jobs.submit(request.body, principalOf(request).actor));
     return reply.code(202).send(job);

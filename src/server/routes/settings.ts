@@ -1,9 +1,10 @@
-// Server settings: risk defaults for new bots, notification settings; broker credentials (admin only:
+// Server settings: risk defaults for new bots, notification settings, the Telegram bot; broker credentials (admin only:
 // added, listed masked, tested, removed; never returned in clear).
 import { z } from 'zod';
 import { CredentialSchema } from '../../app/dto/access.ts';
 import { testCredential } from '../../app/bots/venue-credentials.ts';
 import { NotificationSettingsSchema, RiskDefaultsSchema } from '../../app/settings-service.ts';
+import { TelegramSettingsInputSchema, TelegramSettingsSchema } from '../../app/notify/telegram-settings.ts';
 import { ProblemSchema } from '../problem.ts';
 import type { RouteContext, ZApp } from '../types.ts';
 
@@ -24,7 +25,7 @@ const CredentialTestBody = z.strictObject({
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 
 export function settingsRoutes(app: ZApp, ctx: RouteContext): void {
-  const { settings, vault } = ctx.services;
+  const { settings, vault, telegram } = ctx.services;
 
   app.get('/api/v1/settings/risk', {
     config: { scope: 'read' }, schema: { tags: ['settings'], summary: 'Risk defaults given to new bots that bring no risk config', response: { 200: RiskDefaultsSchema, ...errors } },
@@ -39,6 +40,13 @@ export function settingsRoutes(app: ZApp, ctx: RouteContext): void {
   app.put('/api/v1/settings/notifications', {
     config: { scope: 'admin' }, schema: { tags: ['settings'], summary: 'Change the notification settings', body: NotificationSettingsSchema, response: { 200: NotificationSettingsSchema, ...errors } },
   }, (request) => settings.setNotifications(request.body));
+
+  app.get('/api/v1/settings/telegram', {
+    config: { scope: 'admin' }, schema: { tags: ['settings'], summary: 'The Telegram bot: enabled, whether a token is stored (masked), the chats allowed and their users, the daily summary time', response: { 200: TelegramSettingsSchema, ...errors } },
+  }, () => telegram.get());
+  app.put('/api/v1/settings/telegram', {
+    config: { scope: 'admin' }, schema: { tags: ['settings'], summary: 'Set up the Telegram bot (docs/telegram.md): the token is write-only and stored encrypted; omit it to keep the stored one', body: TelegramSettingsInputSchema, response: { 200: TelegramSettingsSchema, ...errors } },
+  }, (request) => telegram.set(request.body));
 
   app.get('/api/v1/credentials', {
     config: { scope: 'admin' }, schema: { tags: ['credentials'], summary: 'Stored broker credentials, masked', response: { 200: z.array(CredentialSchema), ...errors } },

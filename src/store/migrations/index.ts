@@ -4,6 +4,8 @@ import * as m001 from './001_initial.ts';
 import * as m002 from './002_strategy_state.ts';
 import * as m003 from './003_commands.ts';
 import * as m004 from './004_access.ts';
+import * as m005 from './005_audit.ts';
+import * as m006 from './006_venue_order_ids.ts';
 
 export interface Migration {
   readonly version: number;
@@ -11,4 +13,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];

@@ -7,12 +7,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit entries of mutations and logins, oldest first, after a sequence number */
+        /** Entries of the tamper-evident audit trail, oldest first, filtered (kind may be a prefix ending in "." or "*") */
         get: {
             parameters: {
                 query?: {
+                    actor?: string;
                     afterSeq?: number;
+                    fromMs?: number;
+                    kind?: string;
                     limit?: number;
+                    runId?: string;
+                    symbol?: string;
+                    toMs?: number;
                 };
                 header?: never;
                 path?: never;
@@ -27,14 +33,287 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            action: string;
                             actor: string;
+                            /** @enum {string} */
+                            actorKind: "user" | "token" | "strategy" | "system";
+                            hash: string;
+                            kind: string;
                             payload: unknown;
+                            prevHash: string;
+                            recordedMs: number;
+                            runId: string | null;
                             seq: number;
                             source: string;
-                            target: string;
+                            symbol: string | null;
                             tsMs: number;
                         }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chain's head as a checkpoint file to keep elsewhere (sextant audit verify --from-checkpoint) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            /** Format: date-time */
+                            createdTime: string;
+                            /** @enum {string} */
+                            format: "sextant-audit-checkpoint";
+                            hash: string;
+                            seq: number;
+                            store: string;
+                            /** @enum {number} */
+                            version: 1;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walk the audit hash chain: the first entry edited, deleted, inserted or moved, or ok */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            checkpoint: "none" | "matched" | "failed";
+                            entries: number;
+                            head: {
+                                count: number;
+                                hash: string;
+                                seq: number;
+                            };
+                            ok: boolean;
+                            problem: {
+                                /** @enum {string} */
+                                kind: "missing" | "edited" | "rewritten" | "inserted" | "deleted" | "malformed" | "truncated" | "checkpoint-mismatch";
+                                message: string;
+                                seq: number;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -7228,6 +7507,24 @@ export interface paths {
                                         }[];
                                         tradedSymbols: number;
                                     } | null;
+                                    regimes: {
+                                        names: string[];
+                                        segments: {
+                                            bars: number;
+                                            /**
+                                             * Format: date-time
+                                             * @description ISO 8601 UTC time
+                                             */
+                                            from: string;
+                                            regime: string;
+                                            /**
+                                             * Format: date-time
+                                             * @description ISO 8601 UTC time
+                                             */
+                                            to: string;
+                                        }[];
+                                        symbol: string;
+                                    } | null;
                                     rollingSharpe: {
                                         values: (number | null)[];
                                         window: number;
@@ -7340,6 +7637,18 @@ export interface paths {
                                 }[];
                                 finalCash: number;
                                 finalValue: number;
+                                /** @default [] */
+                                logs: {
+                                    message: string;
+                                    strategyId: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601 UTC time
+                                     */
+                                    time: string;
+                                }[];
+                                /** @default 0 */
+                                logsDropped: number;
                                 metrics: {
                                     annualVolatility: number | null;
                                     avgGrossExposure: number | null;
@@ -8569,6 +8878,295 @@ export interface paths {
                             risk: {
                                 [key: string]: unknown;
                             } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/telegram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Telegram bot: enabled, whether a token is stored (masked), the chats allowed and their users, the daily summary time */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            chats: {
+                                chatId: string;
+                                username: string;
+                            }[];
+                            dailySummaryTime: string | null;
+                            enabled: boolean;
+                            token: {
+                                mask: string | null;
+                                set: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set up the Telegram bot (docs/telegram.md): the token is write-only and stored encrypted; omit it to keep the stored one */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        chats?: {
+                            chatId: string;
+                            username: string;
+                        }[];
+                        /** @default 00:00 */
+                        dailySummaryTime?: string | null;
+                        /** @default true */
+                        enabled?: boolean;
+                        token?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            chats: {
+                                chatId: string;
+                                username: string;
+                            }[];
+                            dailySummaryTime: string | null;
+                            enabled: boolean;
+                            token: {
+                                mask: string | null;
+                                set: boolean;
+                            };
                         };
                     };
                 };
