@@ -38,7 +38,9 @@ export default defineConfig({
     // Tests that spawn `node bin/sextant.js` run the sources under test, or dist/ when it is built from them.
     // Every store the suite opens (and the processes it spawns, which inherit the environment) runs PostgreSQL's
     // WebAssembly on V8's baseline code: most live seconds, too short to earn back optimizing it (docs/store.md).
-    env: { SEXTANT_FROM_SOURCE: distIsFresh() ? 'auto' : '1', SEXTANT_WASM_TIER: 'baseline' },
+    // Their stores are thrown away, so they are not flushed to disk (SEXTANT_STORE_FSYNC=off, docs/store.md):
+    // a SIGKILLed process loses nothing either way, which is what the crash tests prove.
+    env: { SEXTANT_FROM_SOURCE: distIsFresh() ? 'auto' : '1', SEXTANT_WASM_TIER: 'baseline', SEXTANT_STORE_FSYNC: 'off' },
     // Vitest's default is one worker per CPU less one: a single worker on a 2-core machine, where most of the
     // suite's wall time is spent waiting on spawned processes, replays and timers rather than computing.
     // Four workers overlap that waiting (three took 12.7 min once the 50-kill crash tests came); every test

@@ -8,6 +8,7 @@ import { copyFreshCluster, forgetTemplate, freshClusterTarball } from './pglite-
 import { CREATING_DIR, inspectStoreFolder, LOCK_FILE, markStore, restoreHint, storeFault } from './safety.ts';
 import { ident, type SqlConn, type SqlDriver, type SqlResult } from './sql.ts';
 import { isProcessAlive } from '../core/pid.ts';
+import { storeFsyncFrom } from './store-fsync.ts';
 import { useWasmTier, wasmTierFrom } from './wasm-tier.ts';
 
 /**
@@ -52,6 +53,7 @@ export interface PgliteOpenOptions {
  */
 export async function openPglite(dir: string | undefined, schema?: string, opts: PgliteOpenOptions = {}): Promise<SqlDriver> {
   useWasmTier(wasmTierFrom());
+  const flush = storeFsyncFrom();
   let lock: string | null = null;
   let db: PGlite;
   const where = dir === undefined ? 'memory://' : resolve(dir);
@@ -122,7 +124,7 @@ export async function openPglite(dir: string | undefined, schema?: string, opts:
         await db.close();
         // PGlite's file system turns fsync into a no-op; after the shutdown checkpoint, push the
         // whole folder to stable storage ourselves so a cleanly closed store survives power loss.
-        if (dir !== undefined) syncTree(join(resolve(dir), 'pgdata'));
+        if (dir !== undefined && flush) syncTree(join(resolve(dir), 'pgdata'));
       } finally {
         if (lock !== null) releaseLock(lock);
       }
@@ -142,11 +144,12 @@ async function createAtomically(root: string, fromTemplate: boolean): Promise<vo
   mkdirSync(tmp, { recursive: true });
   for (const e of readdirSync(tmp)) rmSync(join(tmp, e), { recursive: true, force: true });
   await initdb(tmp, fromTemplate);
-  syncTree(tmp);
+  const flush = storeFsyncFrom();
+  if (flush) syncTree(tmp);
   // Only a cluster made by this call and never opened is there to replace (see createAndOpen).
   rmSync(join(root, 'pgdata'), { recursive: true, force: true });
   renameSync(tmp, join(root, 'pgdata'));
-  fsyncPath(root);
+  if (flush) fsyncPath(root);
 }
 
 /**
