@@ -4,7 +4,7 @@
 // lock by itself when the owner's connection ends (process killed, machine gone).
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import pg from 'pg';
+import type { ClientConfig } from 'pg';
 import { ConfigError } from '../core/errors.ts';
 import type { SqlDriver } from './sql.ts';
 
@@ -22,7 +22,10 @@ export function runLockKey(schema: string, runId: string): string {
 export const ownerKey = (runId: string): string => `run-owner:${runId}`;
 
 /** Takes the lock on a dedicated connection; resolves to the release (unlock, forget the owner, disconnect). */
-export async function claimPostgresRun(config: pg.ClientConfig, runId: string, where: string): Promise<() => Promise<void>> {
+export async function claimPostgresRun(config: ClientConfig, runId: string, where: string): Promise<() => Promise<void>> {
+  // Loaded here, not with the module: every store reads run owners through this file, and an embedded one
+  // never needs the Postgres client (a tenth of a second of every process start).
+  const { default: pg } = await import('pg');
   const client = new pg.Client(config);
   // A lost connection loses the lock: nothing to crash over here; the owner's next store write reports it.
   client.on('error', () => undefined);
