@@ -50,6 +50,9 @@ export default defineConfig({
     sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll returns as soon as its condition holds; its default 1 s is too short for a page or a process on
+    // a CI machine running four test files, a type-check and a lint on two cores (a dashboard test failed so).
+    expect: { poll: { timeout: 20_000 } },
     projects: [
       {
         // The unit tests beside the sources: in threads that keep their modules from one file to the next,

@@ -5,7 +5,8 @@
 // It packs the current dist/ (`npm pack --ignore-scripts`: no rebuild under the feet of the tests that
 // run dist/ in parallel); CI's `npm ci` has just built it.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +27,11 @@ function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string>
 }
 
 describe.skipIf(!enabled)('npm pack + install in an empty folder', () => {
-  afterAll(() => {
-    if (work !== '') rmSync(work, { recursive: true, force: true });
-  });
+  // The install is ~645 MB in ~30,000 files: a synchronous removal took over a minute on a loaded CI machine
+  // once and failed the suite at the 60 s hook timeout. Asynchronous, with time to spare.
+  afterAll(async () => {
+    if (work !== '') await rm(work, { recursive: true, force: true, maxRetries: 5 });
+  }, 300_000);
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'sextant-pack-'));
     project = join(work, 'project');
