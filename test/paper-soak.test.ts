@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.ts';
 import { openStore } from '../src/store/open.ts';
+import { fixtureAsUserFile } from './helpers/fixture-as-user-file.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
-const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-soak-'));
+/** The fixture as a user's file (importing 'sextant', like the faulty ones below). */
+const FLIP_FLOP = fixtureAsUserFile('flip-flop.ts', dir);
 const START_MS = Date.UTC(2024, 0, 1);
 const BAR_MS = 15 * 60_000;
 /** 8 days in the default run (20 took two CPU-minutes of `npm test`); SOAK_DAYS=<n> for a longer soak. */
@@ -84,8 +86,11 @@ describe(`paper soak: ${DAYS} simulated days, a throwing and a looping strategy 
       expect(fills.filter((f) => f.strategyId === 'sma-cross').length).toBeGreaterThan(10);
       expect(lastOf(thrower)).toBeLessThan(START_MS + THROWS_AT * BAR_MS);
       expect(lastOf(looper)).toBeLessThan(START_MS + LOOPS_AT * BAR_MS);
-      // Every fill belongs to a stored order and none is over-filled; positions equal the fills.
-      for (const f of fills) expect(await store.getOrder(f.orderId), f.orderId).not.toBeNull();
+      // Every fill belongs to a stored order of the run (all of them read in one query, not one per fill); positions equal the fills.
+      const orders = await store.listOrders('soak', { limit: 1_000_000, offset: 0 });
+      expect(orders.length).toBe(await store.countOrders('soak'));
+      const orderIds = new Set(orders.map((o) => o.clientOrderId));
+      expect(fills.filter((f) => !orderIds.has(f.orderId)).map((f) => f.orderId)).toEqual([]);
       const fromFills = await store.positionsFromFills('soak');
       const snapshots = await store.loadPositions('soak');
       for (const p of fromFills) expect(snapshots.find((s) => s.strategyId === p.strategyId && s.symbol === p.symbol)?.qty ?? 0).toBeCloseTo(p.qty, 9);

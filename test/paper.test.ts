@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RealClock } from '../src/core/clock.ts';
 import { runBacktest } from '../src/app/backtest.ts';
 import { instrumentFor, startPaper } from '../src/app/paper.ts';
@@ -19,11 +19,27 @@ import { SyntheticLiveFeed } from '../src/data/live/synthetic-live.ts';
 import { FractionCommission } from '../src/execution/commission.ts';
 import { LiveNode } from '../src/engine/live-node.ts';
 import { openStore } from '../src/store/open.ts';
+import type { Store } from '../src/store/store.ts';
 import { BuyAndHold } from '../src/strategies/builtin/buy-and-hold.ts';
 import { SmaCross } from '../src/strategies/builtin/sma-cross.ts';
 import { writeWalkCsv } from './helpers/bars.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-paper-'));
+/**
+ * One state folder for the runs that need no store of their own (each its own run id): opening a store that exists
+ * costs about half of making a new one. The tests that need a store to themselves (the latest run, the default run
+ * 'paper' made by hand) keep theirs.
+ */
+const shared = join(dir, 'shared');
+/**
+ * The store of the nodes built here by hand (the replay and the kill switch, runs of their own), opened once: a new
+ * folder costs less to open than an in-memory store (which loads a whole cluster image).
+ */
+let nodeStore: Store | undefined;
+const storeForNodes = async (): Promise<Store> => (nodeStore ??= await openStore({ dir: join(dir, 'nodes-db'), env: {} }));
+afterAll(async () => {
+  await nodeStore?.close();
+});
 
 function csv(name: string, n: number, seed: number): string {
   return writeWalkCsv(join(dir, name), n, seed, Date.UTC(2010, 0, 4));
@@ -34,7 +50,7 @@ describe('paper trading', () => {
     const path = csv('replay.csv', 300, 3);
     const bt = await runBacktest({ strategy: 'sma-cross', data: [`csv:${path}`], commission: 0.001, benchmark: false });
     expect(bt.fills.length).toBeGreaterThan(4);
-    const store = await openStore({ url: 'memory://' });
+    const store = await storeForNodes();
     const market = loadMarketData([`csv:${path}`], { skipBadRows: false });
     const node = new LiveNode({
       runId: 'replay', instruments: market.instruments, strategies: [{ strategy: new SmaCross({ fast: 10, slow: 30 }), id: 'sma-cross' }],
@@ -46,7 +62,6 @@ describe('paper trading', () => {
     const fills = await store.loadFills('replay');
     expect(fills.map((f) => [f.side, f.qty, f.price])).toEqual(bt.fills.map((f) => [f.side, f.qty, f.price]));
     expect((await store.getRun('replay'))?.status).toBe('completed');
-    await store.close();
   });
 
   it('restores positions and resumes a replay after a stop, ending where an uninterrupted run ends', async () => {
@@ -67,7 +82,7 @@ describe('paper trading', () => {
       });
       return node;
     };
-    const dbDir = join(dir, 'resume-db');
+    const dbDir = join(shared, 'db');
     let store = await openStore({ dir: dbDir, env: {} });
     await make(store, 75).run();
     await store.close();
@@ -84,7 +99,7 @@ describe('paper trading', () => {
   });
 
   it('trades several strategies with their allocations on the live synthetic market and stores it all', async () => {
-    const stateDir = join(dir, 'live');
+    const stateDir = shared;
     const session = await startPaper({ strategies: ['buy-and-hold:20000', 'sma-cross:30000'], symbols: ['BTC-USD', 'ETH-USD'], barMs: 100, tickMs: 25, durationSec: 1.5, stateDir, runId: 'live' });
     await session.done;
     const store = await openStore({ dir: join(stateDir, 'db'), env: {} });
@@ -99,7 +114,7 @@ describe('paper trading', () => {
   });
 
   it('resumes a stored run from its id alone: the same strategies, allocations and symbols', async () => {
-    const stateDir = join(dir, 'resume-run');
+    const stateDir = shared;
     const first = await startPaper({ strategies: ['buy-and-hold:20000'], symbols: ['BTC-USD', 'SOL-USD'], barMs: 50, tickMs: 10, durationSec: 1, stateDir, runId: 'again' });
     await first.done;
     const second = await startPaper({ strategies: [], durationSec: 0.5, stateDir, runId: 'again', tickMs: 10 });
@@ -111,11 +126,12 @@ describe('paper trading', () => {
     expect(fills.map((f) => f.symbol).sort()).toEqual(['BTC-USD', 'SOL-USD']);
     expect(new Set(fills.map((f) => f.strategyId))).toEqual(new Set(['buy-and-hold']));
     await store.close();
-    await expect(startPaper({ strategies: [], stateDir: join(dir, 'nothing-stored'), runId: 'none' })).rejects.toThrow(/--strategy is required/);
+    // A run the store does not hold cannot be resumed from its id: it needs its strategies.
+    await expect(startPaper({ strategies: [], stateDir, runId: 'none' })).rejects.toThrow(/--strategy is required/);
   });
 
   it('the kill switch halts new orders, cancels working ones and flattens positions', async () => {
-    const store = await openStore({ url: 'memory://' });
+    const store = await storeForNodes();
     const instruments = [instrumentFor('BTC-USD', 0)];
     const feed = new SyntheticLiveFeed({ instruments, clock: new RealClock(), seed: 1, tickMs: 10, barMs: 40, alwaysOpen: true });
     const node = new LiveNode({ runId: 'kill', instruments, strategies: [{ strategy: new BuyAndHold({}), id: 'bh' }], feed, store, clock: new RealClock(), cash: 50_000, matchOn: 'quotes', barMs: 40 });
@@ -132,14 +148,13 @@ describe('paper trading', () => {
     await running;
     expect((await store.loadRiskEvents('kill')).some((e) => e.kind === 'kill-switch')).toBe(true);
     expect(await store.getSetting('halted:kill')).toBe(true);
-    await store.close();
   });
 
   it('a default replay ends where a default backtest ends: one set of defaults, printed on the start line', async () => {
     const path = csv('defaults.csv', 250, 21);
     const bt = await runBacktest({ strategy: 'sma-cross', data: [`csv:${path}`], benchmark: false });
     expect(bt.fills.length).toBeGreaterThan(4);
-    const stateDir = join(dir, 'defaults');
+    const stateDir = shared;
     const out: string[] = [];
     const err: string[] = [];
     const code = await runPaper({ strategies: ['sma-cross'], replay: `csv:${path}`, speed: Infinity, stateDir }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
@@ -193,8 +208,10 @@ describe('paper trading', () => {
     expect(paperStatus.positions).toEqual([expect.objectContaining({ strategyId: 'buy-and-hold', symbol: 'BTC-USD' })]);
     expect(paperStatus.positions[0]!.qty).toBeGreaterThan(0);
     // A run the store does not hold is bad input naming --run and listing the runs it does hold.
-    await expect(readStatus({ stateDir, runId: 'nope' })).rejects.toThrow(/no run "nope" in .*runs: .*paper/);
-    await expect(readStatus({ stateDir, runId: 'nope' })).rejects.toMatchObject({ where: { field: '--run' } });
+    const nope = await readStatus({ stateDir, runId: 'nope' }).catch((e: unknown) => e);
+    expect(nope).toBeInstanceOf(Error);
+    expect((nope as Error).message).toMatch(/no run "nope" in .*runs: .*paper/);
+    expect(nope).toMatchObject({ where: { field: '--run' } });
   });
 
   it('status of a folder that holds no store is bad input naming --state-dir, and creates nothing there', async () => {
@@ -248,7 +265,7 @@ describe('paper trading', () => {
   });
 
   it('rejects out-of-range timers, and a 30-day --duration keeps running (setTimeout alone fired it after 1 ms)', async () => {
-    const stateDir = join(dir, 'long');
+    const stateDir = shared;
     for (const [ask, field] of [[{ durationSec: 0 }, '--duration'], [{ tickMs: 2 ** 31 }, '--tick-ms'], [{ barMs: 0.5 }, '--bar-ms'], [{ speed: 0.5 }, '--speed']] as const) {
       const e = await startPaper({ strategies: ['rsi'], stateDir, ...ask }).catch((x: unknown) => x);
       expect((e as ConfigError).where).toEqual({ field });
@@ -267,7 +284,7 @@ describe('paper trading', () => {
   it('a live session that saw no bar warns instead of reporting a silent success', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runPaper({ strategies: ['rsi'], symbols: ['BTC-USD'], barMs: 60_000, tickMs: 10, durationSec: 0.4, stateDir: join(dir, 'no-bars'), runId: 'quiet' }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
+    const code = await runPaper({ strategies: ['rsi'], symbols: ['BTC-USD'], barMs: 60_000, tickMs: 10, durationSec: 0.4, stateDir: shared, runId: 'quiet' }, { out: (l) => out.push(l), err: (l) => err.push(l), signals: false });
     expect(code).toBe('completed');
     expect(out[0]).toContain('live synthetic market BTC-USD (bars 60000 ms, ticks 10 ms)');
     expect(out.at(-1)).toBe('run "quiet" stopped: 0 bars processed; `sextant paper --run quiet` resumes it');

@@ -3,11 +3,13 @@
 // finally allowed to finish. The store must then show no lost or duplicated order, no intent left unsent,
 // positions equal to the fills, and the strategies' own state (onSave) restored across the restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { OrderRecord, Store } from '../../src/store/store.ts';
+import { fixtureAsUserFile } from './fixture-as-user-file.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /**
@@ -17,15 +19,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const KILLS = Number(process.env.CRASH_KILLS ?? 2);
 /**
  * Enough bars that every start trades mid-replay (each trades ~5 to 45 bars before its kill), and no more: the
- * final uninterrupted replay of what is left was most of the file's time at 3,000 bars.
+ * final uninterrupted replay of what is left is most of the file's CPU (~12 ms a bar on the embedded store; it
+ * was most of the file's time at 3,000 bars, and 10 CPU-seconds of each crash file at 800).
  */
-export const BARS = Math.max(800, KILLS * 60);
-// Daily bars paced at 20 ms each (86,400,000 ms a day / 20): 16 s of replay at 800 bars, more than the
-// processes trade before their kills (0.1-0.9 s each), so every kill lands mid-run.
+export const BARS = Math.max(200, KILLS * 60);
+// Daily bars paced at 20 ms each (86,400,000 ms a day / 20): 4 s of replay at 200 bars, several times what the
+// processes trade before their kills (0.1-0.9 s each; 0.33 s and 0.12 s in the default run), so every kill lands mid-run.
 const SPEED = String(86_400_000 / 20);
 
-const FLIP_FLOP = join(ROOT, 'test/fixtures/flip-flop.ts');
-const COUNTER = join(ROOT, 'test/fixtures/restart-counter.ts');
+/** The fixtures as a user's files (importing 'sextant'): their paths are the strategy ids in the store. */
+const STRATEGY_DIR = mkdtempSync(join(tmpdir(), 'sextant-crash-strategies-'));
+const FLIP_FLOP = fixtureAsUserFile('flip-flop.ts', STRATEGY_DIR);
+const COUNTER = fixtureAsUserFile('restart-counter.ts', STRATEGY_DIR);
 /** Two that trade every bar (one keeps state of its own across restarts) and one that needs warm-up. */
 const STRATEGIES = [`${FLIP_FLOP}:40000`, `${COUNTER}:40000`, 'sma-cross:20000'];
 
@@ -106,12 +111,17 @@ export async function assertConsistent(store: Store): Promise<void> {
   expect(counts.orders).toBeGreaterThan(50);
   expect(fills.length).toBeGreaterThan(50);
 
-  // Every fill belongs to a stored order and no order is over-filled; the order rows agree with their fills.
+  // The run's orders, read once (one query, not one per fill); every one the store counts for the run.
+  const orders = new Map<string, OrderRecord>();
+  for (const o of await store.listOrders(runId, { limit: counts.orders + 1, offset: 0 })) orders.set(o.clientOrderId, o);
+  expect(orders.size).toBe(counts.orders);
+
+  // Every fill belongs to a stored order of the run and no order is over-filled; the order rows agree with their fills.
   const byOrder = new Map<string, number>();
   for (const f of fills) byOrder.set(f.orderId, (byOrder.get(f.orderId) ?? 0) + f.qty);
   for (const [id, qty] of byOrder) {
-    const o = await store.getOrder(id);
-    expect(o, `fill of unknown order ${id}`).not.toBeNull();
+    const o = orders.get(id);
+    expect(o, `fill of unknown order ${id}`).toBeDefined();
     expect(qty).toBeLessThanOrEqual(o!.qty + 1e-9);
     expect(o!.filledQty).toBeCloseTo(qty, 9);
   }
@@ -121,11 +131,7 @@ export async function assertConsistent(store: Store): Promise<void> {
   expect(open.length).toBeLessThanOrEqual(3);
 
   // No duplicated intent: each strategy sends at most one order per bar, so its creation times are unique.
-  const ids = new Set(fills.map((f) => f.orderId));
-  const created = await Promise.all([...ids].map(async (id) => {
-    const o = (await store.getOrder(id))!;
-    return `${o.strategyId}@${o.createdMs}`;
-  }));
+  const created = [...byOrder.keys()].map((id) => `${orders.get(id)!.strategyId}@${orders.get(id)!.createdMs}`);
   expect(new Set(created).size).toBe(created.length);
   for (const id of [FLIP_FLOP, COUNTER, 'sma-cross']) expect(fills.some((f) => f.strategyId === id), `${id} traded`).toBe(true);
 

@@ -11,7 +11,9 @@ import { main } from '../../src/cli/main.ts';
 import { makeInstrument } from '../../src/model/instrument.ts';
 import { openDriver, openStore, type OpenStoreOptions } from '../../src/store/open.ts';
 import { backupStore, restoreStore } from '../../src/store/restore.ts';
+import type { SqlDriver } from '../../src/store/sql.ts';
 import { createSqlStore } from '../../src/store/sql-store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { TABLES } from '../../src/store/tables.ts';
 import { postgresForTests, TEST_PG_URL } from '../helpers/postgres.ts';
 
@@ -35,8 +37,7 @@ async function cli(argv: string[], env: Record<string, string | undefined> = {})
 }
 
 /** A store with two runs, orders, order events, fills (identity column), positions, equity, risk events, settings, state. */
-async function fill(opts: OpenStoreOptions): Promise<void> {
-  const s = await openStore(opts);
+async function fill(s: Store): Promise<void> {
   await s.putInstruments([makeInstrument('AAPL'), makeInstrument('BTC-USD', { assetClass: 'crypto', tickSize: 0.01, lotSize: 0.0001, minQty: 0.0001 })]);
   await s.putStrategy({ id: 'flip', name: 'flip-flop', config: { qty: 10 } });
   for (const run of ['r1', 'r2']) {
@@ -57,19 +58,23 @@ async function fill(opts: OpenStoreOptions): Promise<void> {
   }
   await s.putSetting('ui', { theme: 'dark' });
   await s.endRun('r1', 'completed', 1_700_000_300_000);
-  await s.close();
 }
 
-/** Every row of every Sextant table, as the database prints it. */
+/** Every row of every Sextant table, as the database prints it, through an open connection. */
+async function rowsOf(db: SqlDriver): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of TABLES) {
+    const where = t.name === 'settings' ? " WHERE key NOT LIKE 'run-owner:%'" : '';
+    out[t.name] = (await db.query<{ j: string }>(`SELECT row_to_json(x)::text AS j FROM ${t.name} x${where} ORDER BY ${t.orderBy}`)).rows.map((r) => r.j);
+  }
+  return out;
+}
+
+/** Every row of every Sextant table of the existing store `opts` points at. */
 async function dump(opts: OpenStoreOptions): Promise<Record<string, string[]>> {
   const db = await openDriver({ ...opts, mustExist: true });
   try {
-    const out: Record<string, string[]> = {};
-    for (const t of TABLES) {
-      const where = t.name === 'settings' ? " WHERE key NOT LIKE 'run-owner:%'" : '';
-      out[t.name] = (await db.query<{ j: string }>(`SELECT row_to_json(x)::text AS j FROM ${t.name} x${where} ORDER BY ${t.orderBy}`)).rows.map((r) => r.j);
-    }
-    return out;
+    return await rowsOf(db);
   } finally {
     await db.close();
   }
@@ -81,8 +86,15 @@ describe('backup and restore (PGlite)', () => {
   let before: Record<string, string[]>;
 
   beforeAll(async () => {
-    await fill({ dir: join(src, 'db'), env: {} });
-    before = await dump({ dir: join(src, 'db'), env: {} });
+    // Filled and read in one opening of the new store (each opening of an embedded store costs CPU-seconds).
+    const db = await openDriver({ dir: join(src, 'db'), env: {} });
+    const s = await createSqlStore(db);
+    try {
+      await fill(s);
+      before = await rowsOf(db);
+    } finally {
+      await s.close();
+    }
   }, 120_000);
 
   it('backs up with sextant backup, restores into a new folder with sextant restore: identical rows and status', async () => {
@@ -95,15 +107,15 @@ describe('backup and restore (PGlite)', () => {
     const r = await cli(['restore', '--from', file, '--state-dir', dst], { DATABASE_URL: undefined });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(await dump({ dir: join(dst, 'db'), env: {} })).toEqual(before);
     const s1 = await cli(['status', '--run', 'r2', '--state-dir', src, '--json', '-'], { DATABASE_URL: undefined });
     const s2 = await cli(['status', '--run', 'r2', '--state-dir', dst, '--json', '-'], { DATABASE_URL: undefined });
     expect(s2.code).toBe(0);
     const strip = (o: string): unknown => ({ ...(JSON.parse(o) as object), store: null });
     expect(strip(s2.out)).toEqual(strip(s1.out));
     expect((JSON.parse(s2.out) as { fills: number }).fills).toBe(30);
-    // New fills continue the identity after the restored ones (the store and the query share one opening).
-    const db = await openDriver({ dir: join(dst, 'db'), env: {} });
+    // The restored rows, then new fills continuing the identity after them (the rows, the store and the query share one opening).
+    const db = await openDriver({ dir: join(dst, 'db'), env: {}, mustExist: true });
+    expect(await rowsOf(db)).toEqual(before);
     const st = await createSqlStore(db);
     st.appendOrders([{ clientOrderId: 'new', runId: 'r2', strategyId: 'flip', symbol: 'AAPL', side: 'buy', type: 'market', qty: 1, tif: 'DAY', createdMs: 1 }]);
     st.appendFills([{ fillId: 'new#1', orderId: 'new', seq: 1, runId: 'r2', strategyId: 'flip', symbol: 'AAPL', side: 'buy', qty: 1, price: 1, commission: 0, liquidity: 'taker', tsMs: 2 }]);
@@ -190,7 +202,9 @@ describe.skipIf(!pgUp)('backup and restore across PGlite and Postgres', () => {
 
   it('Postgres → file → Postgres (another schema) → file → PGlite: identical rows everywhere', async () => {
     const pa: OpenStoreOptions = { url: PG_URL, schema: a };
-    await fill(pa);
+    const filler = await openStore(pa);
+    await fill(filler);
+    await filler.close();
     // A live owner's row is process state, not data: not in the backup.
     const owner = await openStore(pa);
     await owner.lockRun('r2');

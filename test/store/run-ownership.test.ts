@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureAsUserFile } from '../helpers/fixture-as-user-file.ts';
 import { postgresForTests, TEST_PG_URL } from '../helpers/postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,9 +16,17 @@ const schema = `sextant_own_${process.pid}`;
 
 const pgUp = await postgresForTests('run ownership');
 
+/**
+ * Bars for about a minute of the owner's trading at its pace (BAR_PACE_MS each), which outlasts the second process and
+ * the checks around it on a loaded machine; the third process replays what is left at full speed (its CPU, and the
+ * server's: one commit a bar), so the slower pace (40 ms a bar over 1,500 bars before) costs less for the same minute.
+ */
+const BARS = 240;
+const BAR_PACE_MS = 250;
+
 function writeBars(dir: string): string {
   const rows = ['Date,Open,High,Low,Close,Volume'];
-  for (let i = 0; i < 1500; i++) {
+  for (let i = 0; i < BARS; i++) {
     const p = 100 + 10 * Math.sin(i / 7);
     const d = new Date(Date.UTC(2000, 0, 3) + i * 86_400_000).toISOString().slice(0, 10);
     rows.push(`${d},${p.toFixed(2)},${(p + 1).toFixed(2)},${(p - 1).toFixed(2)},${p.toFixed(2)},100000`);
@@ -27,8 +36,8 @@ function writeBars(dir: string): string {
   return path;
 }
 
-function paper(stateDir: string, csv: string, speed: string): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), 'paper', '--strategy', join(ROOT, 'test/fixtures/pid-tagger.ts'), '--replay', `csv:${csv}`,
+function paper(stateDir: string, csv: string, strategy: string, speed: string): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), 'paper', '--strategy', strategy, '--replay', `csv:${csv}`,
     '--speed', speed, '--run', 'shared', '--state-dir', stateDir, '--quiet'], {
     cwd: ROOT, env: { ...process.env, DATABASE_URL: PG_URL, SEXTANT_DB_SCHEMA: schema }, stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -62,13 +71,15 @@ describe.skipIf(!pgUp)(`run ownership on Postgres${pgUp ? '' : ` (SKIPPED: no se
   it('refuses a second process on the same run (exit 2, names the owner, no order) and frees the run when the owner dies', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sextant-own-'));
     const csv = writeBars(dir);
-    // Owner: a daily bar every 40 ms, about a minute of trading.
-    const a = paper(join(dir, 'a'), csv, String(86_400_000 / 40));
+    // The fixture as a user's file (importing 'sextant'); all three processes run it, as the same strategy.
+    const strategy = fixtureAsUserFile('pid-tagger.ts', dir);
+    // Owner: a daily bar every BAR_PACE_MS, about a minute of trading.
+    const a = paper(join(dir, 'a'), csv, strategy, String(86_400_000 / BAR_PACE_MS));
     await until('the first process to own the run and trade', async () => (await ordersBy(a.child.pid!)) >= 3);
     const owner = (await db.query<{ value: { pid: number; host: string } }>(`SELECT value FROM ${schema}.settings WHERE key = 'run-owner:shared'`)).rows[0]!.value;
     expect(owner).toMatchObject({ pid: a.child.pid, host: hostname() });
 
-    const b = paper(join(dir, 'b'), csv, 'max');
+    const b = paper(join(dir, 'b'), csv, strategy, 'max');
     const rb = await b.done;
     expect(rb.code, rb.stderr).toBe(2);
     expect(rb.stderr).toContain(`run "shared" is already running in process ${a.child.pid} on ${hostname()}`);
@@ -83,7 +94,7 @@ describe.skipIf(!pgUp)(`run ownership on Postgres${pgUp ? '' : ` (SKIPPED: no se
     // SIGKILL: no clean release, yet the server ends the owner's session and with it the lock.
     a.child.kill('SIGKILL');
     await a.done;
-    const c = paper(join(dir, 'c'), csv, 'max');
+    const c = paper(join(dir, 'c'), csv, strategy, 'max');
     const rc = await c.done;
     expect(rc.code, rc.stderr).toBe(0);
     expect(await ordersBy(c.child.pid!)).toBeGreaterThan(0);
