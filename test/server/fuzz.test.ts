@@ -25,6 +25,7 @@ let csrf: string;
 interface Sent {
   readonly req: FuzzRequest;
   readonly status: number;
+  /** The answer's body when it is an error (>= 400) or answers a mutating method; '' otherwise. */
   readonly body: string;
 }
 
@@ -79,10 +80,18 @@ function send(agent: Agent, r: FuzzRequest, auth: Record<string, string>): Promi
   if (r.body !== null) headers['content-length'] = r.body.length;
   return new Promise((resolve, reject) => {
     const req = httpRequest({ agent, host: url.hostname, port: url.port, method: r.method, path: r.path, headers }, (res) => {
+      const status = res.statusCode ?? 0;
+      res.on('error', reject);
+      // The checks read the body of errors and of accepted mutations only: other answers (the dashboard's bundle,
+      // the OpenAPI document, ...) are read to the end and dropped, not copied into strings.
+      if (status < 400 && !MUTATING.has(r.method)) {
+        res.on('end', () => resolve({ status, body: '' }));
+        res.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(r.body ?? undefined);
