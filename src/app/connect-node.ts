@@ -10,7 +10,7 @@ import { openStore, resolveStoreTarget } from '../store/open.ts';
 import { LOCK_FILE } from '../store/safety.ts';
 import { ENDPOINT_FILE, EndpointFileSchema, type EndpointFile } from './control-endpoint.ts';
 import type { NodeHandle } from './node-handle.ts';
-import { DEFAULT_STATE_DIR } from './paper.ts';
+import { DEFAULT_STATE_DIR } from './state-dir.ts';
 import { HttpNodeHandle, StoreNodeHandle } from './remote-node-handle.ts';
 import { isProcessAlive } from '../core/pid.ts';
 

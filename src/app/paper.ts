@@ -35,6 +35,7 @@ import { LocalNodeHandle } from './local-node-handle.ts';
 import { replyOf } from './node-handle.ts';
 import { FeedHealth } from './node-health.ts';
 import { PaperNodeControl } from './paper-control.ts';
+import { DEFAULT_STATE_DIR } from './state-dir.ts';
 
 export interface PaperRequest {
   /** `name` or `name:allocation` (e.g. `rsi:25000`), repeated for several strategies. */
@@ -91,7 +92,7 @@ export interface PaperRequest {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-export const DEFAULT_STATE_DIR = '.sextant';
+export { DEFAULT_STATE_DIR };
 
 /** Crypto symbols trade 24/7; everything else is an equity on NYSE sessions. */
 export function instrumentFor(symbol: string, sectorIndex: number): Instrument {

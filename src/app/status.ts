@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { openStore, resolveStoreTarget } from '../store/open.ts';
 import { foldFills } from '../store/positions.ts';
-import { DEFAULT_STATE_DIR } from './paper.ts';
+import { DEFAULT_STATE_DIR } from './state-dir.ts';
 
 export interface StatusReport {
   source: 'store' | 'running-process';

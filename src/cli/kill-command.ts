@@ -5,7 +5,7 @@
 import { ConfigError } from '../core/errors.ts';
 import { connectNode } from '../app/connect-node.ts';
 import type { NodeHandle } from '../app/node-handle.ts';
-import { DEFAULT_STATE_DIR } from '../app/paper.ts';
+import { DEFAULT_STATE_DIR } from '../app/state-dir.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
 import { flagError } from './field-flags.ts';
 

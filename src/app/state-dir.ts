@@ -1,0 +1,5 @@
+// The default state folder of paper and live runs (their embedded store, status and endpoint files), in a module of
+// its own: the supervisor's main thread of `sextant paper` and `sextant live`, `sextant kill` and `sextant status`
+// need it without loading paper.ts and the whole engine behind it (half a CPU-second at each of their starts; the
+// node's worker thread loads the engine itself).
+export const DEFAULT_STATE_DIR = '.sextant';
