@@ -12,12 +12,15 @@ import { connectNode } from '../src/app/connect-node.ts';
 import { ENDPOINT_FILE } from '../src/app/control-endpoint.ts';
 import { openStore } from '../src/store/open.ts';
 import { writeWalkCsv } from './helpers/bars.ts';
+import { fixtureAsJsFile } from './helpers/fixture-as-js-file.ts';
 import { TEST_PG_URL, postgresForTests } from './helpers/postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
-const HOLD_AND_BID = join(ROOT, 'test/fixtures/hold-and-bid.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-kill-'));
+// test/fixtures/hold-and-bid.ts as a user's JavaScript file importing 'sextant': each start of a paper node
+// (three of them, and two resumes of their runs) loads neither tsx nor the source tree for it.
+const HOLD_AND_BID = await fixtureAsJsFile('hold-and-bid.ts');
 const pgUp = await postgresForTests('paper kill');
 
 type Env = Record<string, string | undefined>;
@@ -46,8 +49,10 @@ const sextant = (args: readonly string[], env: Env): Promise<Exit> => start(args
 
 /**
  * `sextant <args>` run in this process through the CLI's main (bin/sextant.js sets its return as the exit code):
- * the same parsing, output and exit code without starting a process. Each test runs its first `sextant kill` as
- * a process; the further commands of a test run here. `env` holds DATABASE_URL and SEXTANT_DB_SCHEMA, if any.
+ * the same parsing, output and exit code without a process start (a spawned `sextant kill` costs a CPU-second).
+ * The paper nodes are processes (what is killed, SIGKILLed and restarted); of the `sextant kill` commands, the
+ * first one against a running node (embedded store) runs as a process too, from the command line to its exit code
+ * and its pid as the recorded requester; the others run here. `env` holds DATABASE_URL and SEXTANT_DB_SCHEMA, if any.
  */
 async function cliHere(args: readonly string[], env: Env): Promise<Exit> {
   const { main } = await import('../src/cli/main.ts');
@@ -77,13 +82,17 @@ async function cliHere(args: readonly string[], env: Env): Promise<Exit> {
 const livePaper = (stateDir: string, runId: string, env: Env, extra: readonly string[] = []): { child: ChildProcess; exit: Promise<Exit> } =>
   start(['paper', '--strategy', HOLD_AND_BID, '--symbols', 'BTC-USD,ETH-USD', '--bar-ms', '400', '--tick-ms', '100', '--cash', '1000000', '--state-dir', stateDir, '--run', runId, '--quiet', ...extra], env);
 
+/**
+ * Polls `f` every 250 ms until it gives a value. Each try of trading() below connects to the node (on Postgres: opens
+ * the store) through the node's whole start-up: more often would only make both processes work while they wait.
+ */
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f().catch(() => undefined);
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -108,7 +117,7 @@ describe('sextant kill, embedded store (PGlite)', () => {
     const csv = writeWalkCsv(join(dir, 'idle.csv'), 60, 3, Date.UTC(2001, 0, 1));
     const first = await sextant(['paper', '--strategy', 'buy-and-hold', '--replay', `csv:${csv}`, '--speed', 'max', '--state-dir', stateDir, '--run', 'idle', '--quiet'], env);
     expect(first.code).toBe(0);
-    const k = await sextant(['kill', '--flatten', '--state-dir', stateDir], env);
+    const k = await cliHere(['kill', '--flatten', '--state-dir', stateDir], env);
     expect(k.code).toBe(2);
     expect(k.stderr).toMatch(/sextant kill: field "--state-dir": no running node in .*idle: its store is not open in any paper process/);
     expect(k.stdout).toBe('');
@@ -174,7 +183,7 @@ describe('sextant kill, embedded store (PGlite)', () => {
     node.child.kill('SIGKILL');
     await node.exit;
     expect(existsSync(join(stateDir, ENDPOINT_FILE))).toBe(true);
-    const k = await sextant(['kill', '--flatten', '--state-dir', stateDir], env);
+    const k = await cliHere(['kill', '--flatten', '--state-dir', stateDir], env);
     expect(k.code).toBe(2);
     expect(k.stderr).toMatch(new RegExp(`no running node for run "stale" in .*: the process that served it \\(pid ${node.child.pid}\\) has ended \\(killed or crashed\\); removed its stale endpoint file`));
     expect(existsSync(join(stateDir, ENDPOINT_FILE))).toBe(false);
@@ -209,7 +218,7 @@ describe.skipIf(!pgUp)('sextant kill, Postgres', () => {
     try {
       await trading({ stateDir, runId: 'k2', env });
       // Another folder: on Postgres the store is what matters, not the folder.
-      const k = await sextant(['kill', '--flatten', '--run', 'k2', '--state-dir', join(dir, 'elsewhere')], env);
+      const k = await cliHere(['kill', '--flatten', '--run', 'k2', '--state-dir', join(dir, 'elsewhere')], env);
       expect(k.stderr).toBe('');
       expect(k.code).toBe(0);
       expect(k.stdout).toMatch(new RegExp(`^run "k2" \\(process ${node.child.pid} on [^)]+\\)${FLATTENED.source}`));

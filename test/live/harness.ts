@@ -8,10 +8,21 @@ import { expect } from 'vitest';
 import { openStore } from '../../src/store/open.ts';
 import type { FillInput, OrderRecord, RiskEventRecord } from '../../src/store/store.ts';
 import type { FakeBinanceVenue } from '../fakes/binance/venue.ts';
+import { fixtureAsJsFile } from '../helpers/fixture-as-js-file.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const ALTERNATOR = join(ROOT, 'test/fixtures/live-alternator.ts');
 export const RUN = 'live-binance';
+/**
+ * The fake venue's quote period for these tests: four quotes per 1 s bar instead of ten (its default) are enough for
+ * the bars to close and the market orders to fill, with less of the venue's and the node's work while they wait.
+ */
+export const TICK_MS = 250;
+
+/**
+ * The strategy of the live runs: test/fixtures/live-alternator.ts as a user's JavaScript file importing 'sextant'
+ * (test/helpers/fixture-as-js-file.ts), so that each start of `sextant live` loads neither tsx nor the source tree.
+ */
+export const alternator = (): Promise<string> => fixtureAsJsFile('live-alternator.ts');
 
 export interface LiveChild {
   readonly child: ChildProcess;
@@ -23,11 +34,21 @@ export interface LiveChild {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface LiveOptions {
+  /** The strategy file (`alternator()`). */
+  readonly strategy: string;
+  /** The venue's symbols traded (default BTC/USDT). */
+  readonly symbols?: readonly string[];
+  /** More flags. */
+  readonly args?: readonly string[];
+}
+
 /** `sextant live --venue binance` pointed at the fake, credentials in the environment only. */
-export function startLive(venue: FakeBinanceVenue, stateDir: string, extra: readonly string[] = []): LiveChild {
+export function startLive(venue: FakeBinanceVenue, stateDir: string, opts: LiveOptions): LiveChild {
   const args = [
     join(ROOT, 'bin/sextant.js'), 'live', '--venue', 'binance', '--base-url', venue.baseUrl, '--stream-url', venue.streamUrl,
-    '--symbols', 'BTC/USDT', '--timeframe', venue.driver.interval, '--strategy', ALTERNATOR, '--state-dir', stateDir, ...extra,
+    '--symbols', (opts.symbols ?? ['BTC/USDT']).join(','), '--timeframe', venue.driver.interval, '--strategy', opts.strategy, '--state-dir', stateDir,
+    ...(opts.args ?? []),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, BINANCE_API_KEY: venue.apiKey, BINANCE_API_SECRET: venue.secret };
   delete env.DATABASE_URL;

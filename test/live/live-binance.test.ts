@@ -1,12 +1,14 @@
 // `sextant live --venue binance` end to end: the real CLI (spawned from the sources) against the combined
-// fake Binance venue on one port (signed REST + WebSocket API user data + market streams). One run goes
-// through a day in the life of a live node:
+// fake Binance venue on one port (signed REST + WebSocket API user data + market streams). One run, trading
+// BTC/USDT and ETH/USDT (a resting buy working on each), goes through a day in the life of a live node:
 // 1. it trades (orders reach the venue and fill there; `sextant status` shows the venue's fills and positions);
-// 2. SIGTERM stops it cleanly, its resting order staying at the venue;
-// 3. while it is down the venue fills that order; the restart books the fill (the reconcile events say so);
-// 4. while it is down again the venue cancels its next resting order; the restart finishes it as canceled;
-// 5. a position change nothing explains (an old trade outside the fill window) makes the restart exit 4 with
+// 2. SIGTERM stops it cleanly, its resting orders staying at the venue; a restart adopts them (not sent again);
+// 3. while it is down the venue fills one resting order and cancels the other: the restart books the fill and
+//    finishes the other as canceled (the reconcile events say so);
+// 4. a position change nothing explains (an old trade outside the fill window) makes the restart exit 4 with
 //    the report, having sent nothing.
+// The fill and the cancel made while the node is down are on two symbols in one stop, so that both cost one
+// restart: each start of the node costs about 5 CPU-seconds (2-core machine).
 // Credentials are given in the environment only and never appear in output or in the state folder.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,24 +17,34 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
 import type { FakeExchange, FakeOrder } from '../fakes/fake-exchange.ts';
-import { filesContaining, readStore, startLive, statusJson, expectSameFills, storePositions, until, venuePositions, type LiveChild, type Stored } from './harness.ts';
+import { alternator, filesContaining, readStore, startLive, statusJson, expectSameFills, storePositions, TICK_MS, until, venuePositions, type LiveChild, type Stored } from './harness.ts';
 
 const QTY = 0.01;
+const SYMBOLS = ['BTC/USDT', 'ETH/USDT'];
 const ARGS = ['--param', `qty=${QTY}`, '--param', 'rest=0.2', '--position-check', '1'];
 const START_MS = 120_000;
 
 describe('sextant live --venue binance against the fake Binance venue', () => {
   let venue: FakeBinanceVenue;
   let stateDir: string;
+  let strategy: string;
   const children: LiveChild[] = [];
   const key = `LK${randomBytes(12).toString('hex')}`;
   const secret = `LS${randomBytes(24).toString('hex')}`;
   const exchange = (): FakeExchange => venue.spot.exchange;
-  const restingBuys = (): FakeOrder[] => exchange().openOrders('BTCUSDT').filter((o) => o.type === 'limit' && o.side === 'buy');
+  /** The resting limit buys working at the venue, by venue symbol (BTCUSDT first). */
+  const restingBuys = (): FakeOrder[] => exchange().openOrders().filter((o) => o.type === 'limit' && o.side === 'buy').sort((a, b) => a.symbol.localeCompare(b.symbol));
+  const ids = (orders: readonly FakeOrder[]): string[] => orders.map((o) => o.clientOrderId);
+  /** A resting buy on each symbol, none of them one of `old`. */
+  const newRestingBuys = (old: readonly FakeOrder[]): boolean => {
+    const now = restingBuys();
+    return now.map((o) => o.symbol).join() === 'BTCUSDT,ETHUSDT' && now.every((o) => !ids(old).includes(o.clientOrderId));
+  };
 
   beforeAll(async () => {
-    venue = await FakeBinanceVenue.start({ startPrice: 30_000, apiKey: key, secret });
+    venue = await FakeBinanceVenue.start({ startPrice: 30_000, tickMs: TICK_MS, apiKey: key, secret });
     stateDir = mkdtempSync(join(tmpdir(), 'sextant-live-binance-'));
+    strategy = await alternator();
   });
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');
@@ -41,21 +53,24 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
   });
 
   const live = (): LiveChild => {
-    const c = startLive(venue, stateDir, ARGS);
+    const c = startLive(venue, stateDir, { strategy, symbols: SYMBOLS, args: ARGS });
     children.push(c);
     return c;
   };
 
   /**
-   * The store and `sextant status` agree with the venue: every fill, the position, every order known. Returns
-   * what the store holds (one opening of the store serves the checks of each test).
+   * The store (and, with `status`, `sextant status`) agrees with the venue: every fill, the positions, every order
+   * known. Returns what the store holds (one opening of the store serves the checks of each test). `sextant status`
+   * reads the same stored fills (another opening of the store): it is checked after the first run's trading and
+   * after the restart that booked a fill made while the node was down, not again after the restart that adopts.
    */
-  async function expectStoreEqualsVenue(): Promise<Stored> {
-    const ids = [...new Set(exchange().allOrders().map((o) => o.clientOrderId))];
-    const stored = await readStore(stateDir, ids);
+  async function expectStoreEqualsVenue(opts: { status: boolean }): Promise<Stored> {
+    const venueIds = [...new Set(exchange().allOrders().map((o) => o.clientOrderId))];
+    const stored = await readStore(stateDir, venueIds);
     expectSameFills(stored.fills, venue);
     expect(storePositions(stored.fills)).toEqual(venuePositions(venue));
     for (const [id, rec] of stored.orders) expect(rec, `venue order ${id} is in the store`).not.toBeNull();
+    if (!opts.status) return stored;
     const s = await statusJson(stateDir);
     expect(s.fills).toBe(exchange().fills().length);
     const statusPos = Object.fromEntries(s.positions.map((p) => [p.symbol, Math.round(p.qty * 1e8) / 1e8]));
@@ -63,11 +78,12 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     return stored;
   }
 
-  it('trades, stops on SIGTERM leaving its resting order at the venue, and the store equals the venue', async () => {
+  it('trades, stops on SIGTERM leaving its resting orders at the venue, and the store equals the venue', async () => {
     const c = live();
     await c.printed(/new live run "live-binance"/);
     expect(c.out()).toMatch(/binance agrees with the store: 0 open orders/);
-    await until(() => exchange().fills().length >= 4 && restingBuys().length === 1, 30_000, 'four fills and a resting buy at the venue');
+    const traded = (symbol: string): boolean => exchange().fills().some((f) => f.symbol === symbol);
+    await until(() => exchange().fills().length >= 4 && traded('BTCUSDT') && traded('ETHUSDT') && restingBuys().length === 2, 30_000, 'four fills on both symbols and a resting buy on each at the venue');
     c.child.kill('SIGTERM');
     const end = await c.exited;
     expect(end.code, c.err()).toBe(0);
@@ -75,63 +91,52 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
     expect(venue.spot.exchange.duplicateAcceptances()).toEqual([]);
     expect(exchange().requests.filter((r) => r.accepted).length).toBe(exchange().allOrders().length);
     expect(exchange().fills().length).toBeGreaterThanOrEqual(4);
-    // Orders stay at the venue on a stop.
-    expect(restingBuys()).toHaveLength(1);
-    const stored = await expectStoreEqualsVenue();
-    expect(stored.open.map((o) => o.clientOrderId)).toEqual(restingBuys().map((o) => o.clientOrderId));
+    // Orders stay at the venue on a stop: one resting buy on each symbol.
+    expect(restingBuys().map((o) => o.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    const stored = await expectStoreEqualsVenue({ status: true });
+    expect(stored.open.map((o) => o.clientOrderId).sort()).toEqual(ids(restingBuys()).sort());
   }, START_MS * 2);
 
-  it('restarts with its resting order still working at the venue: adopted, not sent again, and followed', async () => {
-    const [a] = restingBuys();
+  it('restarts with its resting orders still working at the venue: adopted, not sent again, and followed', async () => {
+    const resting = restingBuys();
     const accepted = exchange().requests.filter((r) => r.accepted).length;
     const c = live();
-    await c.printed(/resuming live run "live-binance" \(restored \d+ fills, 1 working orders, 0 mismatches\)/);
-    expect(c.out()).toMatch(/binance agrees with the store: 1 open orders/);
+    await c.printed(/resuming live run "live-binance" \(restored \d+ fills, 2 working orders, 0 mismatches\)/);
+    expect(c.out()).toMatch(/binance agrees with the store: 2 open orders/);
     const fillsBefore = exchange().fills().length;
     await until(() => exchange().fills().length >= fillsBefore + 2, 30_000, 'two more fills');
     c.child.kill('SIGTERM');
     expect((await c.exited).code, c.err()).toBe(0);
-    // The resting buy is the same order at the venue, never sent a second time, and the node still knows it.
-    expect(restingBuys().map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
-    expect(exchange().requests.filter((r) => r.clientOrderId === a!.clientOrderId)).toHaveLength(1);
+    // The resting buys are the same orders at the venue, never sent a second time, and the node still knows them.
+    expect(ids(restingBuys())).toEqual(ids(resting));
+    for (const id of ids(resting)) expect(exchange().requests.filter((r) => r.clientOrderId === id)).toHaveLength(1);
     expect(exchange().requests.filter((r) => r.accepted).length).toBeGreaterThan(accepted);
-    expect((await expectStoreEqualsVenue()).open.map((o) => o.clientOrderId)).toEqual([a!.clientOrderId]);
+    expect((await expectStoreEqualsVenue({ status: false })).open.map((o) => o.clientOrderId).sort()).toEqual(ids(resting).sort());
   }, START_MS * 2);
 
-  it('books at restart the fill of its resting order that the venue made while it was down', async () => {
-    const [a] = restingBuys();
+  it('books at restart the fill the venue made of a resting order while it was down, and finishes the one it canceled', async () => {
+    const [a, b] = restingBuys();
+    expect([a!.symbol, b!.symbol]).toEqual(['BTCUSDT', 'ETHUSDT']);
     const mid = venue.driver.mid('BTCUSDT');
-    // The market dips through the bid for an instant and comes back: the resting buy fills at the venue.
+    // The market dips through the BTC bid for an instant and comes back: that resting buy fills at the venue.
     venue.driver.setMid('BTCUSDT', a!.limitPrice! - 1);
     venue.driver.setMid('BTCUSDT', mid);
     expect(exchange().order({ clientOrderId: a!.clientOrderId })!.status).toBe('filled');
+    // The ETH one is canceled at the venue.
+    expect(exchange().cancel({ clientOrderId: b!.clientOrderId }).ok).toBe(true);
     const c = live();
-    await c.printed(/resuming live run "live-binance" \(restored \d+ fills, 1 working orders, 0 mismatches\)/);
-    await until(() => restingBuys().length === 1 && restingBuys()[0]!.clientOrderId !== a!.clientOrderId, 30_000, 'a new resting buy');
+    await c.printed(/resuming live run "live-binance" \(restored \d+ fills, 2 working orders, 0 mismatches\)/);
+    await until(() => newRestingBuys([a!, b!]), 30_000, 'a new resting buy on each symbol');
     const fillsBefore = exchange().fills().length;
     await until(() => exchange().fills().length >= fillsBefore + 2, 30_000, 'two more fills');
     c.child.kill('SIGTERM');
     expect((await c.exited).code, c.err()).toBe(0);
-    // The venue knows every order of the run (the one filled while down too): the store is read once for both checks.
-    const stored = await expectStoreEqualsVenue();
+    // The venue knows every order of the run (the ones filled and canceled while down too): the store is read once for all checks.
+    const stored = await expectStoreEqualsVenue({ status: true });
     const reconcile = stored.risk.filter((r) => r.kind === 'reconcile').map((r) => r.reason);
     expect(reconcile.some((l) => l.startsWith(`booked fill of ${a!.clientOrderId}`) && l.includes('filled at the venue while the node was down'))).toBe(true);
     expect(reconcile).toContain(`order ${a!.clientOrderId} was filled at binance while the node was down`);
     expect(stored.orders.get(a!.clientOrderId)!.status).toBe('filled');
-  }, START_MS * 2);
-
-  it('finishes at restart the resting order the venue canceled while it was down', async () => {
-    const [b] = restingBuys();
-    expect(exchange().cancel({ clientOrderId: b!.clientOrderId }).ok).toBe(true);
-    const c = live();
-    await c.printed(/resuming live run/);
-    await until(() => restingBuys().length === 1, 30_000, 'a new resting buy');
-    const fillsBefore = exchange().fills().length;
-    await until(() => exchange().fills().length >= fillsBefore + 1, 30_000, 'another fill');
-    c.child.kill('SIGTERM');
-    expect((await c.exited).code, c.err()).toBe(0);
-    const stored = await expectStoreEqualsVenue();
-    const reconcile = stored.risk.filter((r) => r.kind === 'reconcile').map((r) => r.reason);
     expect(reconcile.some((l) => l.startsWith(`order ${b!.clientOrderId} was canceled at binance while the node was down`))).toBe(true);
     expect(stored.orders.get(b!.clientOrderId)!.status).toBe('canceled');
     // No position difference was seen while running (the watch compares every second).

@@ -11,31 +11,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CcxtExecutionClient } from '../../src/brokers/ccxt/client.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
-import { readStore, RUN, startLive, expectSameFills, storePositions, until, venuePositions, type LiveChild } from './harness.ts';
+import { alternator, readStore, RUN, startLive, expectSameFills, storePositions, TICK_MS, until, venuePositions, type LiveChild } from './harness.ts';
 
 /** 2 in the default run (each kill costs a process start, ~10 s); LIVE_KILLS=<n> runs more or fewer. */
 const KILLS = Number(process.env.LIVE_KILLS ?? 2);
 /**
- * The strategy keeps a resting limit buy at the venue too (adopted at each restart), once the Binance adapter
- * can adopt working orders (ExecutionClient.adopt); until then a restart with one working fails (see
- * live-binance.test.ts), so only market orders are traded here and the resting-order kills are not covered.
+ * The strategy keeps a resting limit buy at the venue too, adopted at each restart (the Binance adapter adopts
+ * working orders: live-binance.test.ts shows it), so kills also land with an order working at the venue.
+ * No warm-up: each process trades from its first live bar (the kills are meant for the order path).
  */
-const ADOPTS = typeof (CcxtExecutionClient.prototype as { adopt?: unknown }).adopt === 'function';
-// No warm-up: each process trades from its first live bar (the kills are meant for the order path).
-const ARGS = ['--param', 'qty=0.01', '--param', `rest=${ADOPTS ? 0.2 : 0}`, '--warmup', '0'];
+const ARGS = ['--param', 'qty=0.01', '--param', 'rest=0.2', '--warmup', '0'];
 
 describe('a live node survives SIGKILL while trading at a venue', () => {
   let venue: FakeBinanceVenue;
   let stateDir: string;
+  let strategy: string;
   const children: LiveChild[] = [];
 
   beforeAll(async () => {
-    if (!ADOPTS) console.warn('live-kill: CcxtExecutionClient has no adopt(): trading market orders only (no resting order across kills)');
-    venue = await FakeBinanceVenue.start({ startPrice: 30_000 });
+    venue = await FakeBinanceVenue.start({ startPrice: 30_000, tickMs: TICK_MS });
     stateDir = mkdtempSync(join(tmpdir(), 'sextant-live-kill-'));
+    strategy = await alternator();
   });
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');
@@ -53,7 +51,7 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
     let fallbacks = 0;
     const ex = venue.spot.exchange;
     for (let k = 0; k < KILLS; k++) {
-      const c = startLive(venue, stateDir, ARGS);
+      const c = startLive(venue, stateDir, { strategy, args: ARGS });
       children.push(c);
       let timer: NodeJS.Timeout | undefined;
       const kill = (delayMs: number): void => {
@@ -107,7 +105,7 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
       else expect({ code: end.code, err: c.err() }).toEqual({ code: 0, err: '' });
     }
     // A last start must reconcile and trade, then stop cleanly.
-    const last = startLive(venue, stateDir, ARGS);
+    const last = startLive(venue, stateDir, { strategy, args: ARGS });
     children.push(last);
     await last.printed(/resuming live run "live-binance"/);
     const fills = ex.fills().length;
@@ -134,7 +132,7 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
     expect(orders.length).toBeGreaterThanOrEqual(Math.floor(KILLS / 2));
     const refused = ex.requests.filter((r) => !r.accepted);
     console.log(JSON.stringify({
-      test: 'live-kill', restingOrders: ADOPTS, kills: killed, inStartup, afterOrder, afterBar, fallbacks, seconds: Math.round(seconds), venueOrders: orders.length, venueFills: ex.fills().length,
+      test: 'live-kill', kills: killed, inStartup, afterOrder, afterBar, fallbacks, seconds: Math.round(seconds), venueOrders: orders.length, venueFills: ex.fills().length,
       storedFills: stored.fills.length, refusedRequests: refused.length, refusedCodes: [...new Set(refused.map((r) => r.code))], duplicates: ex.duplicateAcceptances().length,
       reconciledLines: reconcile.length, bookedAtRestart: reconcile.filter((l) => l.startsWith('booked')).length, resent: reconcile.filter((l) => l.includes('sent now')).length,
     }));
