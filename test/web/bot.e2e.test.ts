@@ -24,7 +24,7 @@ beforeAll(async () => {
     await bots.start(id);
   }));
   await dash.server.services.users.add('viewer', 'read', 'viewer-long-password');
-}, 90_000);
+}, 120_000);
 afterAll(async () => {
   await dash?.close();
 }, 60_000);
@@ -61,50 +61,49 @@ describe.each<WidthName>(['desktop', 'phone'])('the overview and bot pages at th
   const second = `k-${width}`;
 
   it('overview of every bot, into the demo bot: chart, positions, a manual order confirmed, canceled, cancel all, pause and resume', async () => {
-    const page = await dash.page(width);
-    page.setDefaultTimeout(10_000);
+    const page = await dash.page(width, { shared: true });
     const demo = page.getByTestId('bot-demo');
     await demo.waitFor();
     await page.getByTestId(`bot-${second}`).waitFor();
     // Health: the synthetic market's data is seconds old at most, and a paper bot's venue is simulated.
-    await expect.poll(() => demo.getByTestId('data-age').textContent(), { timeout: 10_000 }).toMatch(/^\d+\.\d s$/);
+    await expect.poll(() => demo.getByTestId('data-age').textContent()).toMatch(/^\d+\.\d s$/);
     expect(Number.parseFloat((await demo.getByTestId('data-age').textContent())!)).toBeLessThan(5);
     expect(await demo.getByTestId('venue-state').textContent()).toBe('simulated');
-    await expect.poll(() => demo.getByTestId('position-count').textContent(), { timeout: 10_000 }).toMatch(/^[1-9]\d*$/);
+    await expect.poll(() => demo.getByTestId('position-count').textContent()).toMatch(/^[1-9]\d*$/);
     await dash.expectAccessible(page, 'overview');
     await dash.shot(page, 'overview');
 
     await page.getByRole('link', { name: 'Open Demo (synthetic market)', exact: true }).click();
     await expect.poll(() => page.url()).toMatch(/\/bots\/demo$/);
     await page.getByTestId('equity-chart').locator('canvas').first().waitFor();
-    await expect.poll(() => page.getByTestId('positions').locator('tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('positions').locator('tbody tr').count()).toBeGreaterThan(0);
     const equity = await page.getByTestId('figures').getByTestId('equity').textContent();
     expect(equity).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
-    await expect.poll(() => page.getByTestId('figures').getByTestId('equity').textContent(), { timeout: 15_000 }).not.toBe(equity);
+    await expect.poll(() => page.getByTestId('figures').getByTestId('equity').textContent()).not.toBe(equity);
 
     // A buy limit far below the market (BTC-USD trades near 200) rests at the venue until canceled.
     await order(page, { ...HOLD, symbol: 'BTC-USD', side: 'Buy', qty: '1', type: 'limit', limit: '50' });
     const first = await sentId(page);
-    await expect.poll(() => openOrderIds(page), { timeout: 2000 }).toContain(first);
+    await expect.poll(() => openOrderIds(page)).toContain(first);
     await page.getByRole('button', { name: `Cancel order ${first}` }).click();
-    await expect.poll(() => openOrderIds(page), { timeout: 2000 }).not.toContain(first);
+    await expect.poll(() => openOrderIds(page)).not.toContain(first);
 
     await order(page, { ...HOLD, symbol: 'BTC-USD', side: 'Buy', qty: '2', type: 'limit', limit: '40' });
     const a = await sentId(page);
     await order(page, { ...HOLD, symbol: 'ETH-USD', side: 'Buy', qty: '3', type: 'limit', limit: '10' });
     const b = await sentId(page);
     expect(b).not.toBe(a);
-    await expect.poll(() => openOrderIds(page), { timeout: 2000 }).toEqual(expect.arrayContaining([a, b]));
+    await expect.poll(() => openOrderIds(page)).toEqual(expect.arrayContaining([a, b]));
     await page.getByRole('button', { name: 'Cancel all', exact: true }).click();
     await page.getByRole('button', { name: /^Yes, cancel/ }).click();
-    await expect.poll(() => page.getByTestId('open-orders').getByRole('status').textContent(), { timeout: 5000 }).toMatch(/\d+ orders? canceled/);
-    await expect.poll(async () => (await openOrderIds(page)).filter((o) => o === a || o === b), { timeout: 2000 }).toEqual([]);
+    await expect.poll(() => page.getByTestId('open-orders').getByRole('status').textContent()).toMatch(/\d+ orders? canceled/);
+    await expect.poll(async () => (await openOrderIds(page)).filter((o) => o === a || o === b)).toEqual([]);
 
     // Pause halts new orders (the badge from the next second's equity), resume lifts it.
     await page.getByRole('button', { name: 'Pause' }).click();
-    await page.getByTestId('halted').waitFor({ timeout: 3000 });
+    await page.getByTestId('halted').waitFor();
     await page.getByRole('button', { name: 'Resume' }).click();
-    await page.getByTestId('halted').waitFor({ state: 'detached', timeout: 3000 });
+    await page.getByTestId('halted').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     await dash.expectAccessible(page, 'bot page');
     // Clicking a row's Cancel scrolled the orders table sideways on a phone: back to its start for the picture.
@@ -113,11 +112,10 @@ describe.each<WidthName>(['desktop', 'phone'])('the overview and bot pages at th
     });
     await dash.shot(page, 'bot');
     dash.expectNoConsoleErrors();
-  }, 60_000);
+  }, 180_000);
 
   it('a second bot: a denial next to the quantity, a breaker tripped and reset, the kill switch armed by typing the id', async () => {
-    const page = await dash.page(width);
-    page.setDefaultTimeout(10_000);
+    const page = await dash.page(width, { shared: true });
     await page.getByRole('link', { name: `Open Quiet ${second}`, exact: true }).click();
     await expect.poll(() => page.url()).toMatch(new RegExp(`/bots/${second}$`));
     const ticket = page.getByRole('form', { name: 'Manual order ticket' });
@@ -135,13 +133,13 @@ describe.each<WidthName>(['desktop', 'phone'])('the overview and bot pages at th
     expect(await breaker.textContent()).toContain('ok');
     await order(page, { symbol: 'BTC-USD', side: 'Buy', qty: '1', type: 'market' });
     await sentId(page);
-    await expect.poll(() => page.getByTestId('positions').locator('tbody tr').count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('positions').locator('tbody tr').count()).toBe(1);
     await order(page, { symbol: 'BTC-USD', side: 'Sell', qty: '1', type: 'market' });
     await sentId(page);
-    await expect.poll(() => breaker.textContent(), { timeout: 5000 }).toMatch(/tripped: halt1 losing trades in a row \(last -[\d.]+\), limit 1/);
-    await expect.poll(() => page.getByTestId('trades').locator('tbody tr').count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => breaker.textContent()).toMatch(/tripped: halt1 losing trades in a row \(last -[\d.]+\), limit 1/);
+    await expect.poll(() => page.getByTestId('trades').locator('tbody tr').count()).toBe(1);
     await page.getByRole('button', { name: 'Reset breaker consecutive-losses' }).click();
-    await expect.poll(() => breaker.textContent(), { timeout: 3000 }).toBe('consecutive-lossesok');
+    await expect.poll(() => breaker.textContent()).toBe('consecutive-lossesok');
 
     // A limit far from the market is denied by the price collar (10% by default), under the limit price.
     await order(page, { symbol: 'BTC-USD', side: 'Buy', qty: '1', type: 'limit', limit: '50' });
@@ -154,7 +152,7 @@ describe.each<WidthName>(['desktop', 'phone'])('the overview and bot pages at th
     const exit = Number((await page.getByTestId('trades').locator('tbody tr td:nth-child(6)').textContent())!.replace(/,/g, ''));
     await order(page, { symbol: 'BTC-USD', side: 'Buy', qty: '1', type: 'limit', limit: String(Math.floor(exit * 0.95)) });
     const working = await sentId(page);
-    await expect.poll(() => openOrderIds(page), { timeout: 2000 }).toEqual([working]);
+    await expect.poll(() => openOrderIds(page)).toEqual([working]);
     const kill = page.getByRole('form', { name: 'Kill switch' });
     const button = kill.getByRole('button', { name: /^Kill/ });
     await kill.getByLabel(/Type the bot's id/).fill('demo');
@@ -162,25 +160,25 @@ describe.each<WidthName>(['desktop', 'phone'])('the overview and bot pages at th
     await kill.getByLabel(/Type the bot's id/).fill(second);
     expect(await button.isDisabled()).toBe(false);
     await button.click();
-    await expect.poll(() => kill.getByTestId('kill-result').textContent(), { timeout: 10_000 }).toBe('halted; 1 order canceled; no position to flatten');
-    await page.getByTestId('halted').waitFor({ timeout: 3000 });
-    await expect.poll(() => openOrderIds(page), { timeout: 2000 }).toEqual([]);
+    await expect.poll(() => kill.getByTestId('kill-result').textContent()).toBe('halted; 1 order canceled; no position to flatten');
+    await page.getByTestId('halted').waitFor();
+    await expect.poll(() => openOrderIds(page)).toEqual([]);
     await dash.expectAccessible(page, 'bot page after the kill switch');
     dash.expectNoConsoleErrors();
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('a read-only user', () => {
   it('sees the bot but is offered no order ticket, cancel, breaker reset, command or kill switch', async () => {
-    const page = await dash.page('desktop', { login: false });
+    const page = await dash.page('desktop', { login: false, shared: true });
     await page.goto(`${dash.url}/bots/demo`);
     await page.getByLabel('Username').fill('viewer');
     await page.getByLabel('Password').fill('viewer-long-password');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByTestId('positions').locator('tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('positions').locator('tbody tr').count()).toBeGreaterThan(0);
     await page.getByText('Your scope can read this bot, not command it.').waitFor();
     for (const name of ['Review order', 'Pause', 'Resume', 'Stop', 'Cancel all']) expect(await page.getByRole('button', { name }).count(), name).toBe(0);
     expect(await page.getByRole('form', { name: 'Kill switch' }).count()).toBe(0);
     dash.expectNoConsoleErrors();
-  }, 30_000);
+  }, 120_000);
 });

@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importBars } from '../../src/app/warehouse.ts';
-import { openDashboard, type Dashboard, type WidthName } from '../helpers/dashboard.ts';
+import { openDashboard, serverModule, type Dashboard, type WidthName } from '../helpers/dashboard.ts';
 
 interface Bar { tsMs: number; close: number }
 interface Candles { symbol: string; bars: Bar[]; indicators: { key: string; values: Record<string, (number | null)[]> }[] }
 
 let dash: Dashboard;
 let files: string;
+/** The demo bot's first symbol, as its candles API answers without one. */
+let symbol: string;
 /** The stored data set's bars: 40 daily closes ending at a known one. */
 const DAYS = 40;
 const closeOf = (i: number): number => Math.round((50 + 8 * Math.sin(i / 6) + i * 0.25) * 100) / 100;
@@ -30,8 +31,13 @@ beforeAll(async () => {
   });
   const csv = join(files, 'acme.csv');
   writeFileSync(csv, ['date,open,high,low,close,volume', ...rows].join('\n') + '\n');
+  const { importBars } = await serverModule('app/warehouse', () => import('../../src/app/warehouse.ts'));
   await importBars({ source: `csv:${csv}`, symbol: 'ACME', dir: dash.server.services.jobs.warehouse.dir });
-}, 90_000);
+  const { token } = await dash.server.services.tokens.create({ name: 'e2e-chart', scope: 'read' });
+  const res = await fetch(`${dash.url}/api/v1/bots/demo/candles?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  symbol = ((await res.json()) as Candles).symbol;
+}, 120_000);
 
 afterAll(async () => {
   await dash?.close();
@@ -67,18 +73,16 @@ async function legendIsTheApis(page: Page, path: string, indicator?: string): Pr
 
 describe.each<WidthName>(['desktop', 'phone'])('the chart at the %s width', (width) => {
   it('shows the demo bot\'s candles live with an indicator, switches timeframe, and charts a stored data set', async () => {
-    const page = await dash.page(width);
-    const symbol = (await candles(page, '/api/v1/bots/demo/candles?limit=1')).symbol;
-    await page.goto(`${dash.url}/chart?bot=demo&symbol=${symbol}&tf=1s`);
+    const page = await dash.page(width, { path: `/chart?bot=demo&symbol=${symbol}&tf=1s`, shared: true });
     await page.getByTestId('ohlc-legend').waitFor();
     expect(await page.locator('[role=img] canvas').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('ohlc-legend').textContent()).toContain(`${symbol} · 1s`);
     const api1s = `/api/v1/bots/demo/candles?symbol=${symbol}&timeframe=1s&indicators=sma:3`;
-    await expect.poll(() => legendIsTheApis(page, api1s), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => legendIsTheApis(page, api1s)).toBe(true);
 
     // Live: newer candles arrive over the WebSocket (the page is not reloaded).
     const first = (await legend(page)).tsMs;
-    await expect.poll(async () => (await legend(page)).tsMs, { timeout: 10_000 }).toBeGreaterThan(first);
+    await expect.poll(async () => (await legend(page)).tsMs).toBeGreaterThan(first);
     await expect.poll(() => page.getByTestId('chart-live').textContent()).toBe('live');
 
     // An indicator from the picker: in the address, as a chip, and its value in the legend is the API's.
@@ -87,7 +91,7 @@ describe.each<WidthName>(['desktop', 'phone'])('the chart at the %s width', (wid
     await page.getByRole('button', { name: 'Add indicator' }).click();
     await page.getByRole('button', { name: 'Remove sma:3' }).waitFor();
     expect(new URL(page.url()).searchParams.get('ind')).toBe('sma:3');
-    await expect.poll(() => legendIsTheApis(page, api1s, 'sma:3'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => legendIsTheApis(page, api1s, 'sma:3')).toBe(true);
     await dash.expectAccessible(page, 'chart of the demo bot');
     await dash.shot(page, 'chart');
 
@@ -96,12 +100,12 @@ describe.each<WidthName>(['desktop', 'phone'])('the chart at the %s width', (wid
     await expect.poll(() => page.getByTestId('ohlc-legend').textContent()).toContain(`${symbol} · 1m`);
     expect(new URL(page.url()).searchParams.get('tf')).toBe('1m');
     expect(await page.getByRole('radio', { name: '1m' }).getAttribute('aria-checked')).toBe('true');
-    await expect.poll(() => legendIsTheApis(page, `/api/v1/bots/demo/candles?symbol=${symbol}&timeframe=1m`), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => legendIsTheApis(page, `/api/v1/bots/demo/candles?symbol=${symbol}&timeframe=1m`)).toBe(true);
     expect((await legend(page)).tsMs % 60_000).toBe(0);
 
     // A stored data set: the imported CSV, its last close in the legend.
     await page.getByLabel('Source', { exact: true }).selectOption('data:store');
-    await expect.poll(() => page.getByTestId('ohlc-legend').textContent(), { timeout: 10_000 }).toContain('ACME · 1d');
+    await expect.poll(() => page.getByTestId('ohlc-legend').textContent()).toContain('ACME · 1d');
     await expect.poll(async () => (await legend(page)).close).toBe(closeOf(DAYS - 1));
     expect((await legend(page)).tsMs).toBe(Date.UTC(2024, 0, 1) + (DAYS - 1) * 86_400_000);
     expect(await page.getByLabel('Symbol', { exact: true }).inputValue()).toBe('ACME');
@@ -109,9 +113,9 @@ describe.each<WidthName>(['desktop', 'phone'])('the chart at the %s width', (wid
     if (width === 'desktop') {
       // The synthetic market's daily bars, for the docs: a longer history than a bot's first seconds.
       await page.getByLabel('Source', { exact: true }).selectOption('data:synthetic');
-      await expect.poll(() => page.getByTestId('ohlc-legend').textContent(), { timeout: 10_000 }).toMatch(/ · 1d/);
+      await expect.poll(() => page.getByTestId('ohlc-legend').textContent()).toMatch(/ · 1d/);
       await dash.shot(page, 'chart-synthetic');
     }
     dash.expectNoConsoleErrors();
-  }, 60_000);
+  }, 180_000);
 });

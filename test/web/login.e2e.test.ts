@@ -7,7 +7,7 @@ import { openDashboard, type Dashboard, type WidthName } from '../helpers/dashbo
 let dash: Dashboard;
 beforeAll(async () => {
   dash = await openDashboard();
-}, 90_000);
+}, 120_000);
 afterAll(async () => {
   await dash?.close();
 }, 60_000);
@@ -17,7 +17,7 @@ describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at th
     // The start says where to log in, and as whom (the password printed once).
     expect(dash.startLines.join('\n')).toContain(`dashboard at ${dash.url}/`);
     expect(dash.startLines.join('\n')).toContain(`log in to the dashboard at ${dash.url}/ as admin`);
-    const page = await dash.page(width, { login: false });
+    const page = await dash.page(width, { login: false, shared: true });
     await page.goto(dash.url);
     await dash.expectAccessible(page, 'login page');
     await dash.shot(page, 'login');
@@ -30,11 +30,11 @@ describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at th
     await page.getByRole('button', { name: 'Log in' }).click();
     const tile = page.getByTestId('bot-demo');
     await tile.waitFor();
-    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('live');
     // Live: the equity shown changes as the synthetic market moves (the equity topic, each second).
     const first = await tile.getByTestId('equity').textContent();
     expect(first).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
-    await expect.poll(() => tile.getByTestId('equity').textContent(), { timeout: 20_000 }).not.toBe(first);
+    await expect.poll(() => tile.getByTestId('equity').textContent()).not.toBe(first);
     await dash.expectAccessible(page, 'overview');
 
     await page.reload();
@@ -45,15 +45,14 @@ describe.each<WidthName>(['desktop', 'phone'])('login, overview and logout at th
     await page.reload();
     await page.getByLabel('Password').waitFor();
     dash.expectNoConsoleErrors();
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('the live connection', () => {
   it('shows a dropped connection, reconnects by itself and shows what happened meanwhile once, without a reload', async () => {
-    const page = await dash.page('desktop');
-    await page.goto(`${dash.url}/logs?bot=demo`);
+    const page = await dash.page('desktop', { path: '/logs?bot=demo', shared: true });
     const log = page.getByRole('log', { name: 'Log lines' });
-    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('live');
     const halts = log.locator('li', { hasText: 'command:halt' });
     const resumes = log.locator('li', { hasText: 'command:resume' });
     const [h0, r0] = [await halts.count(), await resumes.count()];
@@ -74,10 +73,10 @@ describe('the live connection', () => {
     for (const client of dash.server.app.websocketServer.clients) client.terminate();
     expect((await command('pause')).status).toBe(200);
     expect((await command('resume')).status).toBe(200);
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen), { timeout: 10_000 }).toEqual(['reconnecting', 'live']);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen)).toEqual(['reconnecting', 'live']);
     // Resumed after the last line seen: both commands' lines, each once.
-    await expect.poll(() => halts.count(), { timeout: 10_000 }).toBe(h0 + 1);
-    await expect.poll(() => resumes.count(), { timeout: 10_000 }).toBe(r0 + 1);
+    await expect.poll(() => halts.count()).toBe(h0 + 1);
+    await expect.poll(() => resumes.count()).toBe(r0 + 1);
     dash.expectNoConsoleErrors();
-  }, 60_000);
+  }, 120_000);
 });

@@ -6,7 +6,9 @@
 // switches to the demo bot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDashboard, type Dashboard, type WidthName } from '../helpers/dashboard.ts';
-import { TRADING_BOT } from '../helpers/api-server.ts';
+
+/** A bot trading BTC-USD on fast bars (api-server.ts's TRADING_BOT; that helper would load the server's sources). */
+const TRADING_BOT = { strategies: [{ name: 'sma-cross' }], params: { fast: 2, slow: 4 }, symbols: ['BTC-USD'], barMs: 200, tickMs: 50, alwaysOpen: true };
 
 let dash: Dashboard;
 let admin: string;
@@ -16,7 +18,7 @@ beforeAll(async () => {
   // Trips its drawdown breaker (halting) at the first move of its equity: a warn line in its log.
   await dash.server.services.bots.create({ ...TRADING_BOT, name: 'tripper', risk: { breakers: { maxDrawdown: { maxDrawdownPct: 0.0001, action: 'halt' } } } });
   await dash.server.services.bots.start('tripper');
-}, 90_000);
+}, 120_000);
 afterAll(async () => {
   await dash?.close();
 }, 60_000);
@@ -31,10 +33,9 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 describe.each<WidthName>(['desktop', 'phone'])('risk and logs at the %s width', (width) => {
   it('shows limits with usage and VaR/CVaR, applies an edited limit, refuses a bad one next to its field', async () => {
     // VaR needs 3 equity points of the demo bot.
-    await expect.poll(async () => (await call('GET', '/api/v1/bots/demo/risk/report')).status, { timeout: 20_000 }).toBe(200);
-    const page = await dash.page(width);
-    await page.goto(`${dash.url}/risk`);
-    // No ?bot=: the first bot.
+    await expect.poll(async () => (await call('GET', '/api/v1/bots/demo/risk/report')).status).toBe(200);
+    const page = await dash.page(width, { path: '/risk', shared: true });
+    // No ?bot=: the first bot. (Each expect.poll here waits up to 30 s, dashboard.ts's default: CI once took over 1 s.)
     await expect.poll(() => page.getByLabel('Bot', { exact: true }).inputValue()).toBe('demo');
     const gross = page.getByTestId('limit-Gross leverage');
     await gross.waitFor();
@@ -60,9 +61,9 @@ describe.each<WidthName>(['desktop', 'phone'])('risk and logs at the %s width', 
     const field = page.getByLabel('Max position (% of equity)', { exact: true }).first();
     await field.fill(String(limit));
     await page.getByRole('button', { name: 'Save limits' }).click();
-    await expect.poll(() => page.getByRole('form', { name: 'Save limits' }).getByRole('status').textContent(), { timeout: 20_000 }).toBe('Saved.');
+    await expect.poll(() => page.getByRole('form', { name: 'Save limits' }).getByRole('status').textContent()).toBe('Saved.');
     expect((await call('GET', '/api/v1/bots/demo/risk')).json).toMatchObject({ config: { checks: { maxPositionPct: limit } } });
-    await expect.poll(() => page.getByTestId(`limit-Position ${report.positions[0]!.symbol}`).locator('td').nth(2).textContent(), { timeout: 20_000 }).toBe(`${limit} %`);
+    await expect.poll(() => page.getByTestId(`limit-Position ${report.positions[0]!.symbol}`).locator('td').nth(2).textContent()).toBe(`${limit} %`);
 
     // A bad value: the server's reason next to the field, and nothing changed.
     await field.fill('-5');
@@ -81,22 +82,21 @@ describe.each<WidthName>(['desktop', 'phone'])('risk and logs at the %s width', 
       expect((await call('GET', '/api/v1/settings/risk')).json).toEqual({ risk: { breakers: { maxDrawdown: { maxDrawdownPct: 15 } } } });
     }
     dash.expectNoConsoleErrors([/status of 400/]);
-  }, 60_000);
+  }, 180_000);
 
   it('shows the log with levels, filters it, appends a new line live and switches bots', async () => {
-    const page = await dash.page(width);
-    await page.goto(`${dash.url}/logs?bot=tripper`);
+    const page = await dash.page(width, { path: '/logs?bot=tripper', shared: true });
     const log = page.getByRole('log', { name: 'Log lines' });
     const trip = log.locator('li[data-level="warn"]', { hasText: 'risk:breaker-tripped' });
-    await trip.first().waitFor({ timeout: 20_000 });
+    await trip.first().waitFor();
     expect(await trip.first().textContent()).toMatch(/max-drawdown|below the peak/);
 
     // A command through the API arrives as a new info line, without a reload.
-    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('live');
     const halts = log.locator('li[data-level="info"]', { hasText: 'command:halt' });
     const before = await halts.count();
     expect((await call('POST', '/api/v1/bots/tripper/pause')).status).toBe(200);
-    await expect.poll(() => halts.count(), { timeout: 5_000 }).toBe(before + 1);
+    await expect.poll(() => halts.count()).toBe(before + 1);
 
     // Level filter: without info only warnings (and errors) are left.
     await page.getByLabel(/^info/).uncheck();
@@ -111,14 +111,14 @@ describe.each<WidthName>(['desktop', 'phone'])('risk and logs at the %s width', 
     await page.getByRole('button', { name: 'Pause scrolling' }).click();
     expect((await call('POST', '/api/v1/bots/tripper/pause')).status).toBe(200);
     const follow = page.getByRole('button', { name: /Follow new lines/ });
-    await expect.poll(() => follow.textContent(), { timeout: 5_000 }).toBe('Follow new lines (1 new)');
+    await expect.poll(() => follow.textContent()).toBe('Follow new lines (1 new)');
     await follow.click();
     await page.getByRole('button', { name: 'Pause scrolling' }).waitFor();
 
     // The picker: the demo bot's log has the restart the risk test caused.
     await page.getByLabel('Bot', { exact: true }).selectOption('demo');
     await expect.poll(() => new URL(page.url()).searchParams.get('bot')).toBe('demo');
-    await log.locator('li', { hasText: 'command:stop' }).first().waitFor({ timeout: 10_000 });
+    await log.locator('li', { hasText: 'command:stop' }).first().waitFor();
     dash.expectNoConsoleErrors([/status of 400/]);
-  }, 60_000);
+  }, 180_000);
 });

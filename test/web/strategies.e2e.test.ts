@@ -4,13 +4,12 @@
 // other strategy does not take is fixed); then, with that bot running, a strategy's params changed in place
 // (the server restarts the bot with them); the demo bot's params, which its buy-and-hold cannot take, are fixed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeStrategies } from '../../src/app/strategy-catalog.ts';
-import { openDashboard, type Dashboard, type WidthName } from '../helpers/dashboard.ts';
+import { openDashboard, serverModule, type Dashboard, type WidthName } from '../helpers/dashboard.ts';
 
 let dash: Dashboard;
 beforeAll(async () => {
   dash = await openDashboard();
-}, 90_000);
+}, 120_000);
 afterAll(async () => {
   await dash?.close();
 }, 60_000);
@@ -20,11 +19,11 @@ describe.each<WidthName>(['desktop', 'phone'])('strategies at the %s width', (wi
     const bots = dash.server.services.bots;
     const id = `e2e-${width}`;
     await bots.create({ id, name: `E2E ${width}`, strategies: [{ name: 'sma-cross' }], params: { fast: 2, slow: 4 }, symbols: ['BTC-USD'], barMs: 200, tickMs: 50, alwaysOpen: true });
-    const page = await dash.page(width);
-    await page.goto(`${dash.url}/strategies`);
+    const page = await dash.page(width, { path: '/strategies', shared: true });
     await page.getByRole('heading', { name: 'Built-in strategies' }).waitFor();
 
     // Every built-in strategy with its description; its parameters from the schema.
+    const { describeStrategies } = await serverModule('app/strategy-catalog', () => import('../../src/app/strategy-catalog.ts'));
     const catalog = describeStrategies();
     await page.getByTestId('strategy-rsi').waitFor();
     expect(await page.locator('[data-testid^="strategy-"]').count()).toBe(catalog.length);
@@ -72,7 +71,7 @@ describe.each<WidthName>(['desktop', 'phone'])('strategies at the %s width', (wi
     const change = page.getByRole('form', { name: `Parameters of sma-cross in E2E ${width}` });
     await change.getByLabel('slow', { exact: true }).fill('9');
     await change.getByRole('button', { name: 'Save parameters' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toBe(`E2E ${width}: slow = 9 (restarted with them)`);
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(`E2E ${width}: slow = 9 (restarted with them)`);
     expect(bots.get(id)).toMatchObject({ state: 'running', config: { params: { fast: 3, slow: 9 } } });
     await expect.poll(() => card.getByTestId(`params-${id}-sma-cross`).textContent()).toBe('fast = 3, slow = 9');
     await expect.poll(() => card.getByTestId(`params-${id}-macd`).textContent()).toBe('fast = 3, slow = 9');
@@ -80,5 +79,5 @@ describe.each<WidthName>(['desktop', 'phone'])('strategies at the %s width', (wi
     await dash.shot(page, 'strategies');
     dash.expectNoConsoleErrors();
     await bots.stop(id);
-  }, 90_000);
+  }, 180_000);
 });
