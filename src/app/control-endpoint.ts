@@ -2,6 +2,9 @@
 // `<state dir>/node-endpoint.json` (mode 0600, so only the owner of the folder can use it). An embedded
 // (PGlite) store can be open in one process only, so another process (`sextant kill`) cannot write a command
 // into it: the endpoint writes the command into the node's store for it and answers with the node's outcome.
+// `sextant paper` serves it from its supervisor (main) thread, which relays to the node's thread
+// (control-relay.ts), so that it answers even while strategy code is stuck; a node started in-process serves
+// its own handle.
 //   GET /status | /positions | /orders      the node's state (NodeStatus, PositionView[], OrderView[])
 //   GET /events?topics=status,command       server-sent events, one NodeMessage per event
 //   POST /commands  CommandRequest          the CommandReply once the node has finished (or expired) it
@@ -13,8 +16,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError, SextantError } from '../core/errors.ts';
-import { CommandRequestSchema, TopicSchema, parseAt } from './node-handle.ts';
-import type { LocalNodeHandle } from './local-node-handle.ts';
+import {
+  CommandRequestSchema, TopicSchema, parseAt, type CommandReply, type CommandRequest, type NodeMessage, type NodeStatus, type OrderView, type PositionView,
+  type Topic,
+} from './node-handle.ts';
 
 export const ENDPOINT_FILE = 'node-endpoint.json';
 
@@ -29,6 +34,17 @@ export const EndpointFileSchema = z.object({
   store: z.string(),
 });
 export type EndpointFile = z.infer<typeof EndpointFileSchema>;
+
+/** What the endpoint serves: a node's own handle (LocalNodeHandle), or the supervisor's relay to the node's thread. */
+export interface ControlTarget {
+  readonly runId: string;
+  status(): Promise<NodeStatus>;
+  positions(): Promise<PositionView[]>;
+  orders(): Promise<OrderView[]>;
+  subscribe(topics: readonly Topic[], listener: (m: NodeMessage) => void): Promise<() => void>;
+  /** Records and runs a request a transport has validated, and answers with the node's reply. */
+  submit(request: CommandRequest): Promise<CommandReply>;
+}
 
 export interface ControlEndpoint {
   readonly url: string;
@@ -60,7 +76,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Serves `handle` on 127.0.0.1 and writes the endpoint file into `stateDir`. */
-export async function serveControl(handle: LocalNodeHandle, stateDir: string, store: string): Promise<ControlEndpoint> {
+export async function serveControl(handle: ControlTarget, stateDir: string, store: string): Promise<ControlEndpoint> {
   const token = randomBytes(24).toString('hex');
   let closing = false;
   const streams = new Set<ServerResponse>();

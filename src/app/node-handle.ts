@@ -105,6 +105,11 @@ export const NodeStatusSchema = z.object({
   abortReason: z.string().nullable(),
   /** How old the market data is and how the feed and broker links stand (node-health.ts). */
   health: NodeHealthSchema,
+  /**
+   * Set when the supervisor of `sextant paper` answers for a node thread that cannot (its strategy code is stuck,
+   * or it is being restarted): the other fields are then the node's last status.
+   */
+  supervisor: z.object({ state: z.enum(['stuck', 'restarting']), message: z.string() }).optional(),
 });
 export type NodeStatus = z.infer<typeof NodeStatusSchema>;
 

@@ -4,7 +4,7 @@
 // strategy failed (it threw and was stopped) or a guard stopped the run (heap limit). Under npm/npx the
 // run also stops when the wrapper process is gone (no orphan holding the store's lock).
 import type { LiveStatus } from '../engine/live-node.ts';
-import { startPaper, type PaperRequest, type PaperStart } from './paper.ts';
+import { startPaper, type PaperControlHooks, type PaperRequest, type PaperStart } from './paper.ts';
 import { shouldWatchParent, watchParent, type ParentGuard } from './parent-guard.ts';
 
 export interface PaperConsole {
@@ -24,6 +24,8 @@ export interface PaperConsole {
   readonly onReady?: (runId: string) => void;
   /** Aborting it stops the run gracefully (how a supervisor passes on a signal the worker never sees). */
   readonly stop?: AbortSignal;
+  /** A supervisor serves the control endpoint and relays to the node (paper-worker.ts). */
+  readonly control?: PaperControlHooks;
 }
 
 const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -109,6 +111,8 @@ export async function runPaper(req: PaperRequest, io: PaperConsole): Promise<Pap
       if (io.status === undefined) io.out(first);
       else io.status(first);
     },
+    undefined,
+    io.control,
   );
   let stopping = false;
   const onSignal = (): void => {

@@ -55,6 +55,7 @@ export class PaperNodeControl {
   readonly #strategyIds: readonly string[];
   readonly #fillWaitMs: number;
   readonly #feedHealth: FeedHealth;
+  #applied: (() => void)[] = [];
   readonly nodeId = { pid: process.pid, host: hostname() };
 
   constructor(node: LiveNode, store: Store, runId: string, strategyIds: readonly string[], opts: PaperControlOptions = {}) {
@@ -88,7 +89,29 @@ export class PaperNodeControl {
     return this.#node.venue.workingOrders().map(orderView);
   }
 
+  /**
+   * Resolves once the next command has taken effect: the halt stored, cancels and closing orders sent (a flatten's
+   * fills come later, from the market). A node restarted for a command runs it to that point before it trades.
+   */
+  nextApplied(): Promise<void> {
+    return new Promise((resolve) => this.#applied.push(resolve));
+  }
+
+  #markApplied(): void {
+    const waiting = this.#applied;
+    this.#applied = [];
+    for (const w of waiting) w();
+  }
+
   async execute(kind: CommandKind, args: CommandArgs): Promise<CommandOutcome> {
+    try {
+      return await this.#execute(kind, args);
+    } finally {
+      this.#markApplied();
+    }
+  }
+
+  async #execute(kind: CommandKind, args: CommandArgs): Promise<CommandOutcome> {
     const node = this.#node;
     const k = node.kernel;
     switch (kind) {
@@ -109,6 +132,7 @@ export class PaperNodeControl {
       case 'cancel-all': {
         const working = node.venue.workingOrders();
         for (const o of working) k.cancel(o.id);
+        this.#markApplied();
         await node.settled();
         await this.#cancelsSettled(working);
         return this.#canceled('canceled working orders', working, undefined);
@@ -117,6 +141,7 @@ export class PaperNodeControl {
         const from = k.orders.length;
         const before = this.positions();
         for (const p of before) k.submit(p.strategyId, { symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(p.qty), reduceOnly: true, tag: 'flatten' });
+        this.#markApplied();
         const flattened = await this.#flattened(before, from);
         return { message: describeOutcome({ head: k.halted ? 'flattened (halted)' : 'flattened (not halted: strategies may trade again)', flattened }), halted: k.halted, ordersCanceled: [], positionsFlattened: flattened };
       }
@@ -126,6 +151,7 @@ export class PaperNodeControl {
         const before = flatten ? this.positions() : [];
         const from = k.orders.length;
         await node.kill({ flatten });
+        this.#markApplied();
         await this.#cancelsSettled(working);
         const flattened = flatten ? await this.#flattened(before, from) : undefined;
         return this.#canceled('halted', working, flattened);

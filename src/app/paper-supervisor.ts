@@ -5,16 +5,22 @@
 // kill -9, which the crash tests show loses and duplicates nothing), the locks that thread held in this
 // process are released, and the node restarts on the same run with that strategy stopped (its first
 // callback fails, so it is reported like any failed strategy) while the other strategies trade on.
+// It also serves the node's control endpoint (control-relay.ts): an operator command that finds a strategy
+// callback running for OPERATOR_WAIT_MS gets the same treatment at once, and the restarted node runs the
+// command right after its restore, before any strategy code, and answers it.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, InputError, ReconciliationError } from '../core/errors.ts';
 import { LOCK_FILE } from '../store/safety.ts';
+import { serveControl, type ControlEndpoint } from './control-endpoint.ts';
+import { ControlRelay } from './control-relay.ts';
 import type { PaperRequest } from './paper.ts';
 import { DEFAULT_STATE_DIR } from './state-dir.ts';
 import type { PaperConsole, PaperOutcome } from './paper-console.ts';
 import { shouldWatchParent, watchParent } from './parent-guard.ts';
-import { BEAT, type PaperWorkerData, type SupervisorToWorker, type WireError, type WorkerToSupervisor } from './paper-supervision.ts';
+import {
+  BEAT, fromWire, type PaperWorkerData, type PendingCommand, type SupervisorToWorker, type WorkerToSupervisor,
+} from './paper-supervision.ts';
 import { CURRENT, ENTRIES, WATCH_SLOTS } from './strategy-watch.ts';
 
 export interface SupervisionOptions {
@@ -27,21 +33,17 @@ export interface SupervisionOptions {
 }
 
 export const DEFAULT_STRATEGY_TIMEOUT_SEC = 10;
+/**
+ * An operator command (kill, halt, ...) waits at most this long for a strategy callback to return (or the
+ * watchdog's budget, if shorter); then the callback counts as stuck and the node is restarted to run the command.
+ */
+export const OPERATOR_WAIT_MS = 2000;
+/** A strategy callback running this long makes the endpoint answer queries from the node's last status. */
+const BUSY_MS = 1000;
 
 /** The compiled worker in dist/, or the boot file that registers tsx when running from the sources. */
 function workerUrl(): URL {
   return import.meta.url.endsWith('.ts') ? new URL('./paper-worker-boot.mjs', import.meta.url) : new URL('./paper-worker.js', import.meta.url);
-}
-
-/** A user error from the worker stays a user error here (exit 2); anything else keeps its message and stack. */
-function fromWire(w: WireError): Error {
-  if (w.group === 'config') return new ConfigError(w.message);
-  if (w.group === 'input') return new InputError(w.message);
-  if (w.group === 'reconciliation') return new ReconciliationError('', [], w.message);
-  const e = new Error(w.message);
-  e.name = w.name;
-  if (w.stack !== undefined) e.stack = w.stack;
-  return e;
 }
 
 /** Removes a lock or pid file left by a terminated worker (it holds this process's pid). */
@@ -53,11 +55,40 @@ function releaseIfOurs(path: string): void {
   }
 }
 
-/** How one worker ended: its result, or that the watchdog stopped it (and which strategy, if one). */
+/** How one worker ended: its result, or that the watchdog (or an operator's command) stopped it, and which strategy. */
 type WorkerEnd =
   | { readonly kind: 'done'; readonly outcome: PaperOutcome }
   | { readonly kind: 'stuck'; readonly strategyId: string; readonly why: string; readonly runId: string | null; readonly failed: ReadonlyMap<string, string> }
   | { readonly kind: 'terminated' };
+
+/** The control endpoint of a supervised session: served from the first restored node on, over every node thread. */
+class SupervisedControl {
+  relay: ControlRelay | null = null;
+  #endpoint: Promise<ControlEndpoint | null> | null = null;
+  readonly #stateDir: string;
+  readonly #io: PaperConsole;
+
+  constructor(stateDir: string, io: PaperConsole) {
+    this.#stateDir = stateDir;
+    this.#io = io;
+  }
+
+  /** A node thread is restored and takes calls. */
+  attach(runId: string, store: string, send: (m: SupervisorToWorker) => void): void {
+    const relay = (this.relay ??= new ControlRelay(runId));
+    this.#endpoint ??= serveControl(relay, this.#stateDir, store).catch((e: unknown) => {
+      this.#io.err(`warning: no control endpoint (sextant kill cannot reach this node): ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    });
+    relay.attach(send);
+  }
+
+  /** The session ends: whatever waits fails with `why`, the endpoint closes and its file goes. */
+  async close(why: string): Promise<void> {
+    this.relay?.close(why);
+    await (await this.#endpoint)?.close();
+  }
+}
 
 /** Runs a paper session in a supervised worker thread; resolves as runPaper would. */
 export async function supervisePaper(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions): Promise<PaperOutcome> {
@@ -79,31 +110,47 @@ export async function supervisePaper(req: PaperRequest, io: PaperConsole, opts: 
       })
     : undefined;
   const startedMs = Date.now();
+  const ctl = new SupervisedControl(req.stateDir ?? DEFAULT_STATE_DIR, io);
   let current = req;
+  let pending: PendingCommand[] = [];
+  let ended = 'the node stopped';
   try {
     for (;;) {
-      const end = await runWorker(current, io, opts, disabled, stop.signal, forceStop.signal);
+      const end = await runWorker(current, io, opts, disabled, pending, ctl, stop.signal, forceStop.signal);
       if (end.kind === 'done') return end.outcome;
       if (end.kind === 'terminated') return 'failed';
       disabled.set(end.strategyId, end.why);
       for (const [id, message] of end.failed) disabled.set(id, message);
+      ctl.relay?.detach({ state: 'restarting', message: `${end.why}; the node is restarting on run "${end.runId ?? '?'}" without it` });
+      pending = ctl.relay?.pending() ?? [];
       const strategies = req.strategies.length;
-      if (end.runId === null || disabled.size >= strategies || stop.signal.aborted) {
+      const commands = pending.map((p) => p.request.kind).join(', ');
+      if (end.runId === null || stop.signal.aborted || (disabled.size >= strategies && pending.length === 0)) {
+        ended = `the node stopped: ${end.why}`;
         io.err(`error: ${end.why}; no strategy is left to trade, so the run stops (the next start resumes it)`);
         return 'failed';
       }
-      io.err(`error: ${end.why}; the node restarts on run "${end.runId}" with that strategy stopped, the others trade on`);
+      io.err(pending.length === 0
+        ? `error: ${end.why}; the node restarts on run "${end.runId}" with that strategy stopped, the others trade on`
+        : `error: ${end.why}; the node restarts on run "${end.runId}" with that strategy stopped and runs the operator's ${commands} before any strategy code`);
       const left = current.durationSec === undefined ? undefined : Math.max(0.001, current.durationSec - (Date.now() - startedMs) / 1000);
       current = { ...current, runId: end.runId, ...(left !== undefined ? { durationSec: left } : {}) };
     }
+  } catch (e) {
+    ended = `the node failed: ${e instanceof Error ? e.message : String(e)}`;
+    throw e;
   } finally {
     parent?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await ctl.close(`${ended}; it takes no more commands`);
   }
 }
 
-function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions, disabled: ReadonlyMap<string, string>, stop: AbortSignal, forceStop: AbortSignal): Promise<WorkerEnd> {
+function runWorker(
+  req: PaperRequest, io: PaperConsole, opts: SupervisionOptions, disabled: ReadonlyMap<string, string>, pending: readonly PendingCommand[], ctl: SupervisedControl,
+  stop: AbortSignal, forceStop: AbortSignal,
+): Promise<WorkerEnd> {
   const heartbeat = new SharedArrayBuffer(8);
   const watchBuffer = new SharedArrayBuffer(4 * WATCH_SLOTS);
   const beat = new Int32Array(heartbeat);
@@ -116,8 +163,12 @@ function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions
     heartbeat,
     watch: watchBuffer,
     disabled: [...disabled],
+    pending,
   };
   const worker = new Worker(workerUrl(), { workerData: data });
+  ctl.relay?.handedOver(pending.map((p) => p.id));
+  /** Restored, and its calls relayed (the control endpoint speaks to this thread). */
+  let attached = false;
   const send = (m: SupervisorToWorker): void => worker.postMessage(m);
   const stateDir = req.stateDir ?? DEFAULT_STATE_DIR;
   const ids: string[] = [];
@@ -169,6 +220,13 @@ function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions
         case 'err': io.err(m.line); break;
         case 'status': io.status?.(m.line); break;
         case 'ready': runId = m.runId; break;
+        case 'control':
+          runId = m.runId;
+          attached = true;
+          ctl.attach(m.runId, m.store, send);
+          break;
+        case 'answer': ctl.relay?.answer(m.id, m.value, m.error); break;
+        case 'publish': ctl.relay?.publish(m.message); break;
         case 'strategy': ids[m.index] = m.id; break;
         case 'failed': if (!disabled.has(m.id)) failedHere.set(m.id, m.message); break;
         case 'done': finish({ kind: 'done', outcome: m.outcome }); break;
@@ -205,9 +263,15 @@ function runWorker(req: PaperRequest, io: PaperConsole, opts: SupervisionOptions
         inCallbackSinceMs = now;
       }
       const inCallbackMs = cur === 0 ? 0 : now - inCallbackSinceMs;
+      const id = ids[cur - 1] ?? `#${cur}`;
+      const relay = attached ? ctl.relay : null;
+      relay?.setThreadState(inCallbackMs >= BUSY_MS ? { state: 'stuck', message: `strategy ${id} has not returned from its code for ${(inCallbackMs / 1000).toFixed(1)} s` } : null);
       if (inCallbackMs > opts.stuckAfterMs) {
-        const id = ids[cur - 1] ?? `#${cur}`;
         const why = `strategy ${id} was stopped by the watchdog: its code had not returned for ${(inCallbackMs / 1000).toFixed(1)} s (limit --strategy-timeout ${opts.stuckAfterMs / 1000} s)`;
+        terminate({ kind: 'stuck', strategyId: id, why, runId, failed: failedHere });
+      } else if (relay?.commandWaiting() === true && inCallbackMs >= Math.min(OPERATOR_WAIT_MS, opts.stuckAfterMs) && !stop.aborted) {
+        // An operator's command cannot wait for the watchdog: the stuck thread goes now, the restarted node runs it.
+        const why = `strategy ${id} was stopped: its code had not returned for ${(inCallbackMs / 1000).toFixed(1)} s when an operator command came (a command waits at most ${Math.min(OPERATOR_WAIT_MS, opts.stuckAfterMs) / 1000} s for strategy code)`;
         terminate({ kind: 'stuck', strategyId: id, why, runId, failed: failedHere });
       } else if (stopRequestedMs !== null && now - stopRequestedMs > graceMs && now - lastBeatMs > graceMs) {
         terminate({ kind: 'terminated' }, `error: the node did not stop within ${(graceMs / 1000).toFixed(1)} s of the stop request (its thread is busy); it was stopped. The store is as after a crash (nothing lost or duplicated): the next start resumes the run`);

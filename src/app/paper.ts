@@ -252,7 +252,21 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
  * once restored, before the first bar or quote; `onStatus` every second from then on. With `host`, the run
  * is one of several in a process that owns the store (the API server): see startHosted.
  */
-export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void, host?: PaperHost): Promise<PaperSession> {
+/**
+ * A node whose control endpoint is served by someone else: the paper supervisor (paper-supervisor.ts) serves it
+ * on the main thread, which strategy code cannot block, and relays each request to the node's thread.
+ */
+export interface PaperControlHooks {
+  /** Serve the control endpoint from this node (default true). */
+  readonly serveEndpoint?: boolean;
+  /**
+   * Called once the node is restored and its control handle exists, before the first status, the start line and
+   * any strategy code (onStart, bars): trading starts when it resolves. A command run here takes effect first.
+   */
+  readonly onControl?: (c: { readonly handle: LocalNodeHandle; readonly control: PaperNodeControl; readonly storeLocation: string }) => Promise<void>;
+}
+
+export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatus) => void, onReady?: (ready: PaperStart) => void, host?: PaperHost, hooks?: PaperControlHooks): Promise<PaperSession> {
   checkRequest(request);
   if (host !== undefined) return startHosted(request, host, onStatus, onReady);
   const heapMb = heapLimitMb(request.maxHeapMb);
@@ -273,7 +287,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     // file the kill switch used before the channel existed is ignored and removed.
     rmSync(join(stateDir, 'control.json'), { force: true });
     const { control, processor, handle } = await openControl(node, store, plan.runId, strategyIds, feedHealth);
-    const endpoint = await serveControl(handle, stateDir, store.location);
+    const endpoint = hooks?.serveEndpoint === false ? null : await serveControl(handle, stateDir, store.location);
+    await hooks?.onControl?.({ handle, control, storeLocation: store.location });
     const report = (): void => {
       const s = node.status();
       writeFileSync(statusFile, JSON.stringify({ ...s, store: store.location, writtenMs: Date.now() }));
@@ -295,7 +310,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       stopper?.clear();
       // A command running now (a stop, a flatten) is finished and recorded before the store closes.
       await processor.close();
-      await endpoint.close();
+      await endpoint?.close();
       rmSync(join(stateDir, 'paper.pid'), { force: true });
       writeFileSync(statusFile, JSON.stringify({ ...node.status(), store: store.location, writtenMs: Date.now(), ended: true }));
       await store.close();
