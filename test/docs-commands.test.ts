@@ -1,5 +1,6 @@
 // Every `sextant ...` / `npx sextant ...` command in the code blocks of README.md and docs/*.md runs, in
-// process through main(), in one temporary working directory that a user following the docs would have:
+// process through main() (the built package's when dist/ is built from the current sources, as bin/sextant.js
+// runs it; else the sources'), in one temporary working directory that a user following the docs would have:
 // first the state a paper run leaves (the live run `paper` in ./.sextant), then the files the commands
 // mention (prices.csv and other CSVs, a user strategy file, risk.json, sextant.json, query.sql, the run.json
 // of a backtest, an instrument reference file, an audit checkpoint). Each must exit 0 and do what it says (write its output file, process > 0 bars, ...).
@@ -9,10 +10,12 @@
 //   `[--flag value]` groups are dropped and the rest runs (so `sextant status [--run id]` runs `sextant status`).
 // - `a | b` alternatives run as two commands.
 // - Bounded variants of long-running commands: `paper` on the live market gets `--duration 3` (or its own
-//   --duration capped at 3 s), a replay without `--speed` gets `--speed max`; `kill` runs against a paper
-//   session started for it (a kill with no paper process running would have nothing to act on); `worker` is a
-//   real process (`node bin/sextant.js worker`) stopped with SIGTERM once a `--queue` command was served;
-//   `rl train` trains for at most 4,000 steps (its --steps capped).
+//   --duration capped at 3 s), a replay without `--speed` gets `--speed max`; the `kill` commands run in turn
+//   against one paper node started for them (a kill with no paper process running would have nothing to act
+//   on), stopped after the last; `worker` is a real process (`node bin/sextant.js worker`), which also serves
+//   the docs' commands sent to the queue, stopped with SIGTERM once it served a `--queue` command; `rl train`
+//   and `rl evaluate` train each policy for at most 1,024 steps (their --steps capped; on the market that is one
+//   PPO update of 8 environments x 128 steps).
 // - Servers: Redis URLs in the docs (redis://10.0.0.5:6379) point at the local server 127.0.0.1:6379 with a
 //   queue name of this test's own; without a reachable Redis those commands are skipped, saying so.
 // - Absolute example paths (/data/spy.csv) are moved under the working directory.
@@ -21,16 +24,32 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeHandle } from '../src/app/node-handle.ts';
 import { Rng } from '../src/core/rng.ts';
-import { main } from '../src/cli/main.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = mkdtempSync(join(tmpdir(), 'sextant-docs-'));
 const REDIS = { host: '127.0.0.1', port: 6379 };
 const QUEUE_NAME = `docs-${process.pid}`;
 const MAX_PAPER_S = 3;
-const MAX_RL_STEPS = 4000;
+const MAX_RL_STEPS = 1024;
+
+/**
+ * The CLI runs from the built package (dist/) when the suite runs it for spawned commands too (the test runner sets
+ * SEXTANT_FROM_SOURCE=auto when dist/ was built after every change to src/, as `npm ci` leaves it), imported with
+ * Node's own loader as bin/sextant.js does: its worker threads (paper nodes, model fits, sweeps) then load the
+ * compiled package, as users' do, instead of each registering a TypeScript loader to load the sources. Else (or on
+ * a Node without vm's main-context loader) the sources, through the test runner.
+ */
+const MAIN_LOADER = (vm.constants as Partial<typeof vm.constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const FROM_BUILD = process.env.SEXTANT_FROM_SOURCE === 'auto' && MAIN_LOADER !== undefined && existsSync(join(ROOT, 'dist/cli/main.js'));
+/** A module of dist/ (`cli/main` for dist/cli/main.js) imported by Node itself, not by the test runner. */
+const builtModule = <T>(module: string): Promise<T> =>
+  (vm.runInThisContext('(url) => import(url)', { importModuleDynamically: MAIN_LOADER! }) as (url: string) => Promise<T>)(pathToFileURL(join(ROOT, 'dist', `${module}.js`)).href);
+const { main } = FROM_BUILD ? await builtModule<typeof import('../src/cli/main.ts')>('cli/main') : await import('../src/cli/main.ts');
 
 interface DocCommand {
   readonly where: string;
@@ -146,7 +165,10 @@ function writeCsv(path: string, seed: number, opts: { bars?: number; start?: str
   if (existsSync(path)) return;
   mkdirSync(dirname(path), { recursive: true });
   const rng = new Rng(seed);
-  const n = opts.bars ?? 900;
+  // 650 daily bars (2019-01 to 2021-06): the longest windows of the examples (slow=200), the 2020 stress window,
+  // and two walk-forward folds of `ml evaluate` (50 bars of feature warm-up, 300 to train, 250 and 51 to test)
+  // and of `rl evaluate` (325 to train, more than an episode needs, 250 and 75 to test). More only costs time.
+  const n = opts.bars ?? 650;
   const t0 = Date.parse(`${opts.start ?? '2019-01-02'}T00:00:00Z`);
   const rows = ['Date,Open,High,Low,Close,Volume'];
   let p = opts.base ?? 50;
@@ -248,8 +270,9 @@ function bounded(argv: readonly string[]): string[] {
       else if (Number(d) > MAX_PAPER_S) a[a.lastIndexOf('--duration') + 1] = String(MAX_PAPER_S);
     }
   }
-  // Training a policy for the docs' step count only repeats what the first few thousand steps show.
-  if (a[0] === 'rl' && a[1] === 'train' && Number(flagValue(a, '--steps') ?? 0) > MAX_RL_STEPS) a[a.lastIndexOf('--steps') + 1] = String(MAX_RL_STEPS);
+  // Training a policy (`rl train`, each walk-forward window of `rl evaluate`) for the docs' step count only
+  // repeats what its first PPO updates show.
+  if (a[0] === 'rl' && (a[1] === 'train' || a[1] === 'evaluate') && Number(flagValue(a, '--steps') ?? 0) > MAX_RL_STEPS) a[a.lastIndexOf('--steps') + 1] = String(MAX_RL_STEPS);
   return a;
 }
 
@@ -322,10 +345,17 @@ const PHASE: Record<string, number> = {
   rl: 1.8,
   backtest: 2, sql: 2,
   risk: 3, tax: 3, montecarlo: 3, optimize: 3, walkforward: 3, stress: 3, lookahead: 3, recursive: 3,
-  paper: 4, status: 5, kill: 5, worker: 6,
+  // `status` reads the stored runs before the kill commands' paper node runs (status would show that node).
+  paper: 4, status: 5, kill: 5.5,
 };
 const phaseOf = (c: DocCommand): number => {
   if (c.argv[0] === 'data' && c.argv[1] === 'list') return 1.5;
+  // The servers share a state folder, and a server starts again the bots of the one before it: the demo bot
+  // (`serve --demo`) comes last, so that it does not trade in the other servers too.
+  if (c.argv[0] === 'serve' && c.argv.includes('--demo')) return 3.5;
+  // `worker` after the commands sent to a queue: one worker process serves them all (withWorker), and the
+  // worker command's own check stops it.
+  if (c.argv[0] === 'worker') return 6.5;
   if (c.argv.some((w) => w.startsWith('redis://'))) return 6;
   if (c.argv.some((w) => w.startsWith('csv:') === false && /^store:/.test(w))) return 2.5;
   return PHASE[c.argv[0]!] ?? 3;
@@ -362,9 +392,12 @@ describe('every command in README.md and docs/*.md', () => {
     expect(r.code, r.err).toBe(0);
   }, 120_000);
 
-  afterAll(() => {
+  afterAll(async () => {
+    // Left running only when a test stopped early: the worker or kill node its last command would have stopped.
+    if (queueWorker !== null) await stopWorker(queueWorker);
+    if (killNode !== null) await stopKillNode(killNode);
     process.chdir(cwd);
-  });
+  }, 60_000);
 
   it('finds the commands (and lists the synopses it does not run)', () => {
     expect(commands.length).toBeGreaterThan(30);
@@ -398,31 +431,93 @@ describe('every command in README.md and docs/*.md', () => {
 });
 
 async function runChecked(argv: readonly string[]): Promise<void> {
-  const before = filesUnder(WORK);
+  // The files before the command, for `new` (checked by the files it makes) only: the folder holds thousands of
+  // files once the servers' and the restored stores are in it, a walk the other commands do not need.
+  const before = argv[0] === 'new' ? filesUnder(WORK) : new Set<string>();
   const r = await run(argv);
   expect(r.code, `exit code of sextant ${argv.join(' ')}\n${r.err.slice(-2000)}`).toBe(0);
   checkEffects(argv, r, before);
 }
 
-let killRuns = 0;
+/** The run of the kill commands' paper node: the one a docs' kill names (`kill --resume --run bot1`), else its own. */
+const KILL_RUN = commands.map((c) => (c.argv[0] === 'kill' ? flagValue(c.argv, '--run') : undefined)).find((r) => r !== undefined) ?? 'for-kill';
+/** The kill commands that have not run yet: the last one stops the node. */
+let killsLeft = new Set(commands.filter((c) => c.argv[0] === 'kill').map((c) => runKey(bounded(c.argv)).join('\u0000'))).size;
 
-/** `kill` acts on a running paper node: one is started (its own run, live market) and must end halted. */
-async function killDuringPaper(argv: readonly string[]): Promise<void> {
-  const state = resolve(WORK, flagValue(argv, '--state-dir') ?? '.sextant');
-  // The run the docs' command names (`--run`), else one of its own.
-  const runId = flagValue(argv, '--run') ?? `for-kill-${++killRuns}`;
-  const paper = run(['paper', '--strategy', 'buy-and-hold', '--symbols', 'BTC-USD', '--bar-ms', '200', '--run', runId, '--duration', '4', '--quiet']);
+interface KillNode {
+  readonly stateDir: string;
+  readonly runId: string;
+  readonly paper: Promise<Ran>;
+  ended: Ran | null;
+}
+let killNode: KillNode | null = null;
+
+/** A paper node for the kill commands (live market, bars every 200 ms) once it serves its control endpoint. */
+async function startKillNode(stateDir: string, runId: string): Promise<KillNode> {
+  // Its --duration only bounds it should a test stop early: the last kill command stops it.
+  const paper = run(['paper', '--strategy', 'buy-and-hold', '--symbols', 'BTC-USD', '--bar-ms', '200', '--run', runId, '--state-dir', stateDir, '--duration', '170', '--quiet']);
+  const node: KillNode = { stateDir, runId, paper, ended: null };
+  void paper.then((p) => (node.ended = p));
   // The node answers commands once it serves its control endpoint (the file appears after the restore).
-  let ended: Ran | null = null;
-  void paper.then((p) => (ended = p));
-  for (let i = 0; i < 1200 && ended === null && !existsSync(join(state, 'node-endpoint.json')); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(ended, 'the paper session for kill ended before its node served commands').toBeNull();
-  const r = await run(argv);
-  expect(r.code, r.err).toBe(0);
-  const p = await paper;
+  for (let i = 0; i < 1200 && node.ended === null && !existsSync(join(stateDir, 'node-endpoint.json')); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(node.ended, 'the paper session for kill ended before its node served commands').toBeNull();
+  return node;
+}
+
+async function connectTo(node: KillNode): Promise<NodeHandle> {
+  const { connectNode } = FROM_BUILD ? await builtModule<typeof import('../src/app/connect-node.ts')>('app/connect-node') : await import('../src/app/connect-node.ts');
+  return connectNode({ stateDir: node.stateDir, runId: node.runId });
+}
+
+/** Stops the node gracefully (as SIGTERM does); it must end cleanly. */
+async function stopKillNode(node: KillNode): Promise<Ran> {
+  if (node.ended === null) {
+    const handle = await connectTo(node);
+    try {
+      expect((await handle.stop()).status).toBe('done');
+    } finally {
+      await handle.close();
+    }
+  }
+  const p = await node.paper;
   expect(p.code, p.err).toBe(0);
-  const status = JSON.parse(readFileSync(join(state, 'status.json'), 'utf8')) as { halted: boolean };
-  expect(status.halted).toBe(!argv.includes('--resume'));
+  return p;
+}
+
+/**
+ * `kill` acts on a running paper node. One node serves the kill commands in turn (not a paper session each):
+ * before each, it is put in the state the command changes (trading before a kill, halted before `--resume`), and
+ * after it, it must be in the state the command leaves (asked of the node). The last kill command stops the node,
+ * which must end cleanly in that state (its status file).
+ */
+async function killDuringPaper(argv: readonly string[]): Promise<void> {
+  const last = --killsLeft === 0;
+  const stateDir = resolve(WORK, flagValue(argv, '--state-dir') ?? '.sextant');
+  const runId = flagValue(argv, '--run') ?? killNode?.runId ?? KILL_RUN;
+  const resume = argv.includes('--resume');
+  if (killNode !== null && (killNode.ended !== null || killNode.stateDir !== stateDir || killNode.runId !== runId)) {
+    const other = killNode;
+    killNode = null;
+    await stopKillNode(other);
+  }
+  const node = (killNode ??= await startKillNode(stateDir, runId));
+  const handle = await connectTo(node);
+  try {
+    if ((await handle.status()).halted !== resume) expect((resume ? await handle.pause() : await handle.resume()).status).toBe('done');
+    expect((await handle.status()).halted, 'the node before the command').toBe(resume);
+    const r = await run(argv);
+    expect(r.code, r.err).toBe(0);
+    expect((await handle.status()).halted, 'the state the command leaves').toBe(!resume);
+  } finally {
+    await handle.close();
+  }
+  if (last) {
+    killNode = null;
+    await stopKillNode(node);
+    const status = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as { halted: boolean; ended?: boolean };
+    expect(status.ended).toBe(true);
+    expect(status.halted).toBe(!resume);
+  }
 }
 
 /** The argv as it runs: `serve` gets a free port whatever port the docs print, so `serve --port 9000` is `serve`. */
@@ -455,26 +550,58 @@ async function serverServes(argv: readonly string[]): Promise<void> {
 
 const LOCAL_WORKER = ['worker', '--queue', `redis://${REDIS.host}:${REDIS.port}`, '--queue-name', QUEUE_NAME];
 
-/** A real worker process (`worker` argv) serving this test's queue while `fn` runs. */
-async function withWorker(fn: () => Promise<void>, worker: readonly string[] = LOCAL_WORKER): Promise<void> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), ...worker], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
+interface WorkerProcess {
+  readonly argv: readonly string[];
+  readonly exited: Promise<number | null>;
+  kill(): void;
+  text(): string;
+}
+/** The worker process serving this test's queue, started by the first command that needs one. */
+let queueWorker: WorkerProcess | null = null;
+
+/** A real worker process (`worker` argv) serving this test's queue once it says so. */
+async function startWorker(argv: readonly string[]): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/sextant.js'), ...argv], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (b: Buffer) => (text += b.toString()));
   child.stderr.on('data', (b: Buffer) => (text += b.toString()));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  try {
-    for (let i = 0; i < 600 && !/serving queue/.test(text); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(text).toMatch(/serving queue/);
-    await fn();
-  } finally {
-    child.kill('SIGTERM');
-  }
-  expect(await exited, text).toBe(0);
+  const w: WorkerProcess = { argv, exited: new Promise<number | null>((res) => child.on('exit', (code) => res(code))), kill: () => child.kill('SIGTERM'), text: () => text };
+  for (let i = 0; i < 600 && !/serving queue/.test(text); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!/serving queue/.test(text)) w.kill();
+  expect(text).toMatch(/serving queue/);
+  return w;
 }
 
-/** `worker` (the docs' command, as a process) runs until stopped: it must serve a distributed optimize, then stop cleanly on SIGTERM. */
+/** Stops the worker with SIGTERM: it must exit cleanly. */
+async function stopWorker(w: WorkerProcess): Promise<void> {
+  w.kill();
+  expect(await w.exited, w.text()).toBe(0);
+}
+
+/**
+ * `fn` runs while a real worker process (`worker` argv) serves this test's queue: one process for all the
+ * commands sent to the queue (started by the first, left running for the next), as a user's worker serves
+ * job after job.
+ */
+async function withWorker(fn: () => Promise<void>, worker: readonly string[] = LOCAL_WORKER): Promise<void> {
+  if (queueWorker !== null && queueWorker.argv.join('\u0000') !== worker.join('\u0000')) {
+    const other = queueWorker;
+    queueWorker = null;
+    await stopWorker(other);
+  }
+  queueWorker ??= await startWorker(worker);
+  await fn();
+}
+
+/**
+ * `worker` (the docs' command, as a process) runs until stopped: it must serve a distributed optimize (besides
+ * the docs' commands sent to the queue before, when it served those), then stop cleanly on SIGTERM.
+ */
 async function workerServes(argv: readonly string[]): Promise<void> {
   writeCsv(resolve(WORK, 'prices.csv'), 1);
   const optimize = ['optimize', '--strategy', 'sma-cross', '--data', 'csv:prices.csv', '--space', 'fast=5:15:5,slow=20:40:10', '--queue', flagValue(argv, '--queue')!, '--queue-name', flagValue(argv, '--queue-name')!];
   await withWorker(() => runChecked(optimize), argv);
+  const w = queueWorker!;
+  queueWorker = null;
+  await stopWorker(w);
 }
