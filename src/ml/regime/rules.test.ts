@@ -99,4 +99,23 @@ describe('rule-based regimes', () => {
     expect(() => parseRegimeRules({ volMinHistory: 300, volLookback: 100 })).toThrow(/volMinHistory/);
     expect(() => parseRegimeRules({ trendWindow: 0 })).toThrow(ConfigError);
   });
+
+  it('measures the drawdown from the highest close of the last drawdownWindow bars (property: equals a plain scan)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        // Few distinct prices, so ties and long falls and rises are common.
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 200 }),
+        (drawdownWindow, trendWindow, prices) => {
+          const c = new RuleRegimeClassifier({ drawdownWindow, trendWindow, volWindow: 2, volLookback: 2, volMinHistory: 1 });
+          prices.forEach((p, n) => {
+            c.update(p);
+            const peak = Math.max(...prices.slice(Math.max(0, n - drawdownWindow + 1), n + 1));
+            expect(c.reading.drawdown).toBe(1 - p / peak);
+          });
+        },
+      ),
+    );
+  });
 });

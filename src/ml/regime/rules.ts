@@ -53,6 +53,14 @@ export class RuleRegimeClassifier {
   readonly #rets: Float64Array;
   #n = 0;
   readonly #vols: SortedWindow;
+  /**
+   * Bar numbers of the closes that can still be the drawdown window's peak, oldest first, their closes
+   * strictly falling (a monotonic queue): the peak is the first, found in O(1) per bar instead of a scan of
+   * drawdownWindow closes. A ring of drawdownWindow slots, from #peakHead for #peakLen.
+   */
+  readonly #peakBars: Float64Array;
+  #peakHead = 0;
+  #peakLen = 0;
   readonly reading: RegimeReading = { trendReturn: NaN, vol: NaN, volRank: NaN, drawdown: NaN };
 
   constructor(config: RegimeRulesConfig = {}) {
@@ -61,6 +69,25 @@ export class RuleRegimeClassifier {
     this.#closes = new Float64Array(Math.max(r.trendWindow + 1, r.drawdownWindow));
     this.#rets = new Float64Array(r.volWindow);
     this.#vols = new SortedWindow(r.volLookback);
+    this.#peakBars = new Float64Array(r.drawdownWindow);
+  }
+
+  /** The highest close of bars n-drawdownWindow+1..n, after close (bar n) joins the window. */
+  #peakAfter(n: number, close: number): number {
+    const ring = this.#peakBars;
+    const size = ring.length;
+    const closes = this.#closes;
+    const cap = closes.length;
+    // The oldest leaves once it falls out of the window (one bar enters per call, so at most one leaves).
+    if (this.#peakLen > 0 && ring[this.#peakHead]! <= n - size) {
+      this.#peakHead = this.#peakHead + 1 === size ? 0 : this.#peakHead + 1;
+      this.#peakLen--;
+    }
+    // Closes at or below the new one can never be the peak again (the new one outlives them).
+    while (this.#peakLen > 0 && closes[ring[(this.#peakHead + this.#peakLen - 1) % size]! % cap]! <= close) this.#peakLen--;
+    ring[(this.#peakHead + this.#peakLen) % size] = n;
+    this.#peakLen++;
+    return closes[ring[this.#peakHead]! % cap]!;
   }
 
   /** Takes the next close and returns the regime code of this bar (-1 while warming up). */
@@ -83,9 +110,7 @@ export class RuleRegimeClassifier {
       rd.volRank = this.#vols.count >= r.volMinHistory ? this.#vols.midRankOf(rd.vol) : NaN;
     }
     rd.trendReturn = n >= r.trendWindow ? Math.log(close / this.#closes[(n - r.trendWindow) % cap]!) : NaN;
-    let peak = close;
-    for (let j = Math.max(0, n - r.drawdownWindow + 1); j < n; j++) peak = Math.max(peak, this.#closes[j % cap]!);
-    rd.drawdown = 1 - close / peak;
+    rd.drawdown = 1 - close / this.#peakAfter(n, close);
     if (Number.isNaN(rd.trendReturn) || Number.isNaN(rd.volRank)) return UNKNOWN_REGIME;
     if (rd.drawdown >= r.crisisDrawdown && rd.volRank >= r.crisisVolRank) return REGIME_CODE.crisis;
     const volatile = rd.volRank >= r.volatileRank ? 1 : 0;
@@ -96,6 +121,8 @@ export class RuleRegimeClassifier {
 
   reset(): void {
     this.#n = 0;
+    this.#peakHead = 0;
+    this.#peakLen = 0;
     this.#vols.reset();
     Object.assign(this.reading, { trendReturn: NaN, vol: NaN, volRank: NaN, drawdown: NaN });
   }
