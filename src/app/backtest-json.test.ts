@@ -2,10 +2,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, InputError } from '../core/errors.ts';
 import { runBacktest } from './backtest.ts';
-import { readBacktestJson, writeBacktestJson } from './backtest-json.ts';
+import { readBacktestJson, reportJsonPieces, writeBacktestJson } from './backtest-json.ts';
+import { equityJsonPieces, equityPoints, pendingEquityColumns } from './equity-points.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-bjson-'));
 
@@ -18,6 +19,49 @@ describe('backtest JSON', () => {
     expect(back).toEqual(JSON.parse(readFileSync(path, 'utf8')));
     expect(`${JSON.stringify(back, null, 1)}\n`).toBe(readFileSync(path, 'utf8'));
     expect(back.trades.length).toBe(report.trades.length);
+  });
+
+  it('writes the equity points from the columns: the very bytes of JSON.stringify(report, null, 1), to a file and to stdout', async () => {
+    const req = { strategy: 'sma-cross', params: { fast: 5, slow: 20 }, data: ['synthetic:6'], commission: 0.001 };
+    const report = await runBacktest(req);
+    expect(pendingEquityColumns(report)).toBeDefined();
+    const path = join(dir, 'columns.json');
+    writeBacktestJson(report, path);
+    // Written without building the points.
+    expect(pendingEquityColumns(report)).toBeDefined();
+    const eager = await runBacktest(req);
+    const expected = `${JSON.stringify({ ...eager, runSeconds: report.runSeconds }, null, 1)}\n`;
+    expect(eager.equity.length).toBeGreaterThan(1000);
+    expect(readFileSync(path, 'utf8')).toBe(expected);
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => printed.push(String(s)) > 0);
+    try {
+      writeBacktestJson(report, '-');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed.length).toBeGreaterThan(2);
+    expect(printed.join('')).toBe(expected);
+    // Once the points are built (read), the report is written as JSON.stringify writes it.
+    expect(report.equity.length).toBe(eager.equity.length);
+    expect([...reportJsonPieces(report)]).toEqual([expected]);
+  });
+
+  it('formats the points as JSON.stringify does at any depth: none, one, NaN and infinite equity, many pieces', () => {
+    // The array nested `depth` objects deep, and the same document with the pieces' text in its place.
+    const nest = (depth: number, v: unknown): unknown => (depth === 0 ? v : { k: nest(depth - 1, v) });
+    const around = (depth: number, level: number, text: string): string =>
+      depth === 0 ? text : `{\n${' '.repeat(level + 1)}"k": ${around(depth - 1, level + 1, text)}\n${' '.repeat(level)}}`;
+    for (const n of [0, 1, 3, 2500]) {
+      const time = Float64Array.from({ length: n }, (_, i) => Date.UTC(1999, 11, 31, 23, 59) + i * 61_001);
+      const equity = Float64Array.from({ length: n }, (_, i) => (i % 7 === 3 ? NaN : i % 11 === 5 ? -Infinity : i === 1 ? -0 : 1e5 + i * 0.1));
+      const points = equityPoints(time, equity);
+      for (const depth of [0, 1, 3]) {
+        const pieces = [...equityJsonPieces({ time, equity }, depth)];
+        if (n === 2500) expect(pieces.length).toBe(3);
+        expect(around(depth, 0, pieces.join(''))).toBe(JSON.stringify(nest(depth, points), null, 1));
+      }
+    }
   });
 
   it("keeps the strategy's ctx.log lines with their bar times (the meta strategy's allocation decisions)", async () => {

@@ -1,21 +1,59 @@
 // The `--json` document of the backtest contract (docs/cli.md, docs/backtest-json.md): a run's report written to a file or to stdout
 // (target `-`), and read back through the RunReport schema.
-import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import { JsonFile, RunReportSchema, type RunReport } from './dto/index.ts';
+import { equityJsonPieces, pendingEquityColumns } from './equity-points.ts';
 
-/** Writes `report` as `backtest --json` does; a target that cannot be written is a ConfigError on field `target`. */
+/**
+ * Writes `report` as `backtest --json` does: the text of `JSON.stringify(report, null, 1)` and a newline. A
+ * report whose equity points were never built (a 200k-bar run's 200k objects) gets them written straight from
+ * the engine's columns, in pieces: the same bytes, without the objects or one string of the whole document.
+ * A target that cannot be written is a ConfigError on field `target`.
+ */
 export function writeBacktestJson(report: RunReport, target: string): void {
-  const text = `${JSON.stringify(report, null, 1)}\n`;
+  const pieces = reportJsonPieces(report);
+  // The first piece holds every field but the equity points: computed (the analysis) before the target is
+  // opened, so a failure there leaves no half-written file.
+  const first = pieces.next();
   if (target === '-') {
-    process.stdout.write(text);
+    for (let p = first; p.done !== true; p = pieces.next()) process.stdout.write(p.value);
     return;
   }
+  let fd: number | undefined;
   try {
-    writeFileSync(target, text);
+    fd = openSync(target, 'w');
+    for (let p = first; p.done !== true; p = pieces.next()) writeWhole(fd, p.value);
   } catch (e) {
     throw new ConfigError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`, { file: target, field: 'target' });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+function writeWhole(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+}
+
+/** The document in pieces that join to `JSON.stringify(report, null, 1)` and a newline. */
+export function* reportJsonPieces(report: RunReport): Generator<string> {
+  const columns = pendingEquityColumns(report);
+  if (columns === undefined) {
+    yield `${JSON.stringify(report, null, 1)}\n`;
+    return;
+  }
+  // Every other field as JSON.stringify writes it (same keys, same order), the equity array spliced in
+  // where a placeholder no report can hold stands.
+  const placeholder = `sextant-equity-${randomUUID()}`;
+  const shell: Record<string, unknown> = {};
+  for (const key of Object.keys(report)) shell[key] = key === 'equity' ? placeholder : (report as unknown as Record<string, unknown>)[key];
+  const text = JSON.stringify(shell, null, 1);
+  const at = text.indexOf(`"${placeholder}"`);
+  yield text.slice(0, at);
+  yield* equityJsonPieces(columns, 1);
+  yield `${text.slice(at + placeholder.length + 2)}\n`;
 }
 
 /** A whole saved report, validated; a missing, old or malformed file is an InputError naming file, line and field. */
