@@ -34,10 +34,7 @@ function lockHolder(path: string): number | null {
   }
 }
 
-/**
- * Removes the endpoint file only if it is still the one read (same token): a node restarted meanwhile in the
- * same process (the supervisor restarts a stuck node's thread) has written its own.
- */
+/** Removes the endpoint file only if it is still the one read (same token): a process started meanwhile has written its own. */
 function removeIfSame(file: string, token: string): void {
   try {
     if ((JSON.parse(readFileSync(file, 'utf8')) as { token?: unknown }).token === token) rmSync(file, { force: true });
@@ -87,8 +84,9 @@ async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<Nod
     const s = await handle.status();
     if (s.node?.pid !== ep.pid) throw stale(`another process answers on its port (pid ${s.node?.pid ?? '?'}, not ${ep.pid})`);
   } catch (e) {
-    // Nothing listens (the pid was reused by another program) or someone else does: stale. A timeout is not.
-    if (e instanceof ConfigError && /cannot reach the node|answered 401/.test(e.message)) throw stale(`nothing answers for process ${ep.pid} on ${ep.url} (its node thread may be restarting after the watchdog stopped it: try again in a few seconds; or the pid now belongs to another program)`);
+    // Nothing listens (the pid was reused by another program) or someone else does: stale. A timeout is not. (A
+    // paper process's supervisor serves the endpoint for the process's whole life, through node restarts.)
+    if (e instanceof ConfigError && /cannot reach the node|answered 401/.test(e.message)) throw stale(`nothing answers for process ${ep.pid} on ${ep.url} (the pid now belongs to another program, or that process is ending)`);
     throw e;
   }
   return handle;

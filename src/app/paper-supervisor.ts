@@ -117,7 +117,8 @@ export async function supervisePaper(req: PaperRequest, io: PaperConsole, opts: 
   try {
     for (;;) {
       const end = await runWorker(current, io, opts, disabled, pending, ctl, stop.signal, forceStop.signal);
-      if (end.kind === 'done') return end.outcome;
+      // A strategy this supervisor stopped failed, even when the node it restarted never ran it (stopped first).
+      if (end.kind === 'done') return disabled.size > 0 ? 'failed' : end.outcome;
       if (end.kind === 'terminated') return 'failed';
       disabled.set(end.strategyId, end.why);
       for (const [id, message] of end.failed) disabled.set(id, message);

@@ -71,7 +71,9 @@ export class HttpNodeHandle extends CommandsBase implements NodeHandle {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
       throw new ConfigError(
         cause === 'TimeoutError'
-          ? `the node (process ${this.#ep.pid}) did not answer within ${((init.timeoutMs ?? 5000) / 1000).toFixed(0)} s on ${this.#ep.url}: it may be stuck in a strategy callback`
+          // The endpoint is served by the paper process's supervisor, which strategy code cannot block: a query
+          // answers within about a second, a command once done (after restarting a stuck node, if need be).
+          ? `the node (process ${this.#ep.pid}) did not answer within ${((init.timeoutMs ?? 5000) / 1000).toFixed(0)} s on ${this.#ep.url}: the process is stopped (SIGSTOP) or overloaded`
           : `cannot reach the node (process ${this.#ep.pid}) on ${this.#ep.url}: ${cause}`,
       );
     }
