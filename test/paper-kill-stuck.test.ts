@@ -9,32 +9,36 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import { connectNode } from '../src/app/connect-node.ts';
 import { ENDPOINT_FILE } from '../src/app/control-endpoint.ts';
 import type { NodeStatus } from '../src/app/node-handle.ts';
 import { openStore } from '../src/store/open.ts';
 import { fixtureAsJsFile } from './helpers/fixture-as-js-file.ts';
 import { cli } from './helpers/in-process-cli.ts';
+import { TEST_PG_URL, postgresForTests } from './helpers/postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-kill-stuck-'));
 // test/fixtures/hold-bid-then-loop.ts as a user's JavaScript file: buys 1 BTC-USD, bids far below, then loops in onBar.
 const STUCK = await fixtureAsJsFile('hold-bid-then-loop.ts');
+const pgUp = await postgresForTests('paper kill while stuck');
 /** Both runs share one embedded store (a new store costs a CPU-second more than opening one). */
 const stateDir = join(dir, 'state');
-const env = (): NodeJS.ProcessEnv => {
+const env = (db: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   const e = { ...process.env };
   delete e.DATABASE_URL;
-  return e;
+  delete e.SEXTANT_DB_SCHEMA;
+  return { ...e, ...db };
 };
 
 interface Exit { code: number | null; stdout: string; stderr: string; seconds: number }
 
-function start(args: readonly string[]): { child: ChildProcess; exit: Promise<Exit> } {
+function start(args: readonly string[], db: NodeJS.ProcessEnv = {}): { child: ChildProcess; exit: Promise<Exit> } {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(db), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -43,14 +47,14 @@ function start(args: readonly string[]): { child: ChildProcess; exit: Promise<Ex
 }
 
 /** A live paper node on BTC-USD (300 ms bars, 100 ms ticks) whose strategy loops from its 6th bar; the watchdog waits 120 s. */
-const stuckPaper = (runId: string): { child: ChildProcess; exit: Promise<Exit> } =>
-  start(['paper', '--strategy', STUCK, '--param', 'at=6', '--symbols', 'BTC-USD', '--bar-ms', '300', '--tick-ms', '100', '--cash', '1000000', '--state-dir', stateDir, '--run', runId, '--strategy-timeout', '120', '--quiet']);
+const stuckPaper = (runId: string, folder = stateDir, db: NodeJS.ProcessEnv = {}): { child: ChildProcess; exit: Promise<Exit> } =>
+  start(['paper', '--strategy', STUCK, '--param', 'at=6', '--symbols', 'BTC-USD', '--bar-ms', '300', '--tick-ms', '100', '--cash', '1000000', '--state-dir', folder, '--run', runId, '--strategy-timeout', '120', '--quiet'], db);
 
 /** Polls the node's status (through its control endpoint) every 250 ms until its strategy is stuck. */
-async function stuck(runId: string): Promise<NodeStatus> {
+async function stuck(runId: string, folder = stateDir, db: NodeJS.ProcessEnv = {}): Promise<NodeStatus> {
   const end = Date.now() + 60_000;
   for (;;) {
-    const s = await connectNode({ stateDir, runId, env: {} }).then(async (h) => {
+    const s = await connectNode({ stateDir: folder, runId, env: db }).then(async (h) => {
       try {
         return await h.status();
       } finally {
@@ -149,6 +153,47 @@ describe('sextant kill while a strategy callback is stuck (embedded store)', () 
       expect(await store.getSetting('halted:keep')).toBe(true);
       expect((await store.positionsFromFills('keep')).map((p) => [p.symbol, p.qty])).toEqual([['BTC-USD', 1]]);
       expect(await store.loadOpenOrders('keep')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 180_000);
+});
+
+describe.skipIf(!pgUp)('kill while a strategy callback is stuck, Postgres', () => {
+  const schema = `sextant_kill_stuck_${process.pid}`;
+  const db = { DATABASE_URL: TEST_PG_URL, SEXTANT_DB_SCHEMA: schema };
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: TEST_PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  });
+
+  it("from the node's machine and state folder the kill goes through its supervisor's endpoint (a store row would expire untaken), recorded in the store", async () => {
+    const folder = join(dir, 'pg');
+    const node = stuckPaper('pg', folder, db);
+    try {
+      await stuck('pg', folder, db);
+      const h = await connectNode({ stateDir: folder, runId: 'pg', env: db });
+      try {
+        const t0 = Date.now();
+        const reply = await h.kill({ flatten: true });
+        expect(reply.status).toBe('done');
+        expect(reply.message).toMatch(/^halted; 1 order canceled; 1 position flattened: BTC-USD 1 @ [\d.]+$/);
+        expect(Date.now() - t0).toBeLessThan(20_000);
+      } finally {
+        await h.close();
+      }
+    } finally {
+      node.child.kill('SIGTERM');
+    }
+    const end = await node.exit;
+    expect(end.code).toBe(3);
+    const store = await openStore({ url: TEST_PG_URL, schema, mustExist: true });
+    try {
+      expect((await store.listCommands('pg')).map((c) => [c.kind, c.status, c.node?.pid])).toEqual([['kill', 'done', node.child.pid]]);
+      expect(await store.getSetting('halted:pg')).toBe(true);
+      expect((await store.positionsFromFills('pg')).filter((p) => p.qty !== 0)).toEqual([]);
     } finally {
       await store.close();
     }

@@ -1,12 +1,15 @@
 // Finds the running node of a run from another process and returns its NodeHandle, or says exactly why there
 // is none ("no running node for run X", a ConfigError: exit 2). Embedded store: the endpoint file in the state
-// folder (a stale one, left by a killed process, is detected and removed). Postgres: the run's live owner
-// (its advisory lock), so a request never waits in the store for a node that is not there.
+// folder (a stale one, left by a killed process, is detected and removed). Postgres: the node of the state
+// folder on this machine through its endpoint when it trades the run on the same database (its supervisor answers
+// while strategy code is stuck), else the run's live owner (its advisory lock), so a request never waits in the
+// store for a node that is not there.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { openStore, resolveStoreTarget } from '../store/open.ts';
+import { redactUrl } from '../store/redact.ts';
 import { LOCK_FILE } from '../store/safety.ts';
 import { ENDPOINT_FILE, EndpointFileSchema, type EndpointFile } from './control-endpoint.ts';
 import type { NodeHandle } from './node-handle.ts';
@@ -48,7 +51,29 @@ const forRun = (runId: string | undefined): string => (runId === undefined ? '' 
 export async function connectNode(opts: ConnectOptions = {}): Promise<NodeHandle> {
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
   const target = resolveStoreTarget({ dir: join(stateDir, 'db'), env: opts.env });
-  return target.kind === 'postgres' ? connectOverStore(opts) : connectLocal(stateDir, opts);
+  if (target.kind === 'postgres') return (await nodeHere(stateDir, opts, redactUrl(target.url))) ?? connectOverStore(opts);
+  return connectLocal(stateDir, opts);
+}
+
+/**
+ * Postgres: the node serving the state folder's endpoint, when it runs on this machine and trades the run asked for
+ * (or, without a run, its own) on the same database; else null, and the store's way is taken. Through the endpoint
+ * its supervisor answers while strategy code is stuck (a row in the store would expire untaken); the command is
+ * recorded in the store all the same, by the node. Nothing is removed here: a stale file is the folder's own business.
+ */
+async function nodeHere(stateDir: string, opts: ConnectOptions, database: string): Promise<NodeHandle | null> {
+  let ep: EndpointFile;
+  try {
+    ep = EndpointFileSchema.parse(JSON.parse(readFileSync(join(stateDir, ENDPOINT_FILE), 'utf8')));
+  } catch {
+    return null;
+  }
+  if (ep.host !== hostname() || ep.store !== database || !isProcessAlive(ep.pid) || (opts.runId !== undefined && opts.runId !== ep.runId)) return null;
+  const handle = new HttpNodeHandle(ep, opts.requester);
+  const s = await handle.status().catch(() => null);
+  if (s !== null && s.node?.pid === ep.pid && s.runId === ep.runId) return handle;
+  await handle.close();
+  return null;
 }
 
 async function connectLocal(stateDir: string, opts: ConnectOptions): Promise<NodeHandle> {
