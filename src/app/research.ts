@@ -9,7 +9,7 @@ import type { BarSeries } from '../model/bar.ts';
 import { BacktestNode } from '../engine/backtest-node.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { FixedBpsSlippage, NoSlippage } from '../execution/slippage.ts';
-import { builtinStrategy } from '../strategies/registry.ts';
+import { builtinStrategy } from '../strategies/builtin-classes.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import type { StrategyClass } from '../strategies/strategy.ts';
 import { allOf, parseConstraint, schemaConstraint, type Constraint } from '../research/constraints.ts';

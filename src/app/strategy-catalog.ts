@@ -1,7 +1,7 @@
 // The built-in strategies with their rules and parameters: `sextant strategies` prints it, the API serves it
 // (with each strategy's JSON Schema, so a client can render a form and validate it the same way).
 import { z } from 'zod';
-import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
+import { builtinStrategy, builtinStrategyNames } from '../strategies/builtin-classes.ts';
 
 export const StrategyParamSchema = z.object({ name: z.string(), type: z.string(), default: z.unknown(), description: z.string() });
 export const StrategyInfoSchema = z.object({

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { FileParamError, fileParamsOf } from '../strategies/file-params.ts';
-import { builtinStrategy } from '../strategies/registry.ts';
 
 /** The line of a character offset in `text` (1-based). */
 function lineAt(text: string, offset: number): number {
@@ -88,16 +87,3 @@ export function storedConfig(cls: unknown, config: object): object {
   return Object.keys(fileParamsOf(cls)).length === 0 ? config : (JSON.parse(JSON.stringify(config)) as object);
 }
 
-/**
- * The first param of `params` that one of the built-in `strategies` reads as a file (a model, a policy), or
- * null. A client of the server naming a file on the server's disk needs the admin scope (as a csv: source).
- */
-export function fileParamIn(strategies: readonly unknown[], params: unknown): string | null {
-  if (params === null || typeof params !== 'object') return null;
-  const given = params as Record<string, unknown>;
-  for (const name of strategies) {
-    if (typeof name !== 'string') continue;
-    for (const key of Object.keys(fileParamsOf(builtinStrategy(name)))) if (typeof given[key] === 'string' && given[key] !== '') return key;
-  }
-  return null;
-}

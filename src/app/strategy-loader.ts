@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { watched } from './strategy-watch.ts';
 import { ConfigError } from '../core/errors.ts';
-import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
+import { builtinStrategyNames, loadBuiltinStrategy } from '../strategies/registry.ts';
 import type { StrategyClass } from '../strategies/strategy.ts';
 
 export interface LoadedStrategy {
@@ -53,7 +53,7 @@ function isStrategyClass(v: unknown): v is StrategyClass<object> {
 }
 
 export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
-  const builtin = builtinStrategy(spec);
+  const builtin = await loadBuiltinStrategy(spec);
   if (builtin !== undefined) return { name: spec, cls: builtin };
   if (!STRATEGY_FILE.test(spec)) {
     throw new ConfigError(`unknown strategy "${spec}"; built-ins: ${builtinStrategyNames().join(', ')}; or give a path to a .ts, .mts, .js or .mjs file`, { field: '--strategy' });

@@ -5,7 +5,7 @@ import { recordBacktest } from '../app/warehouse.ts';
 import { writeBacktestReport } from '../app/report.ts';
 import { startBacktestWatchdog, type BacktestWatchdog } from '../app/backtest-watchdog.ts';
 import { DEFAULT_STRATEGY_TIMEOUT_SEC } from '../app/paper-supervisor.ts';
-import { builtinStrategy } from '../strategies/registry.ts';
+import { builtinStrategyNames } from '../strategies/registry.ts';
 import { bool, num, str, type CommandIO, type ParsedArgs } from './args.ts';
 import { withFlags } from './field-flags.ts';
 import { EXIT_STRATEGY_FAILED } from './exit-codes.ts';
@@ -22,7 +22,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const progress = new ProgressBar('backtest');
   const req = { ...runRequest(a), riskFile: str(a, 'risk') };
   // User strategy code gets a watchdog (built-ins are Sextant's own code and run unwrapped, at full speed).
-  const dog: BacktestWatchdog | undefined = builtinStrategy(req.strategy) === undefined
+  const dog: BacktestWatchdog | undefined = !builtinStrategyNames().includes(req.strategy)
     ? startBacktestWatchdog(req.strategy, (num(a, 'strategy-timeout') ?? DEFAULT_STRATEGY_TIMEOUT_SEC) * 1000)
     : undefined;
   let report: BacktestReport;

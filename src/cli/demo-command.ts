@@ -1,7 +1,7 @@
 // `sextant demo`: the built-in strategies backtested on the embedded synthetic market, compared.
 import { runBacktest } from '../app/backtest.ts';
 import { fileParamsOf } from '../strategies/file-params.ts';
-import { builtinStrategy, builtinStrategyNames } from '../strategies/registry.ts';
+import { builtinStrategy, builtinStrategyNames } from '../strategies/builtin-classes.ts';
 import { num, type CommandIO, type ParsedArgs } from './args.ts';
 import { fmtNum, fmtPct, renderTable } from './table.ts';
 

@@ -7,7 +7,7 @@ import { draftJob } from '../app/jobs/job-draft.ts';
 import { BacktestJobSchema, JOB_KINDS, OptimizeJobSchema, WalkForwardJobSchema, type JobKind } from '../app/jobs/job-request.ts';
 import { JOB_STATES, type Job } from '../app/jobs/job-service.ts';
 import { describeStrategies } from '../app/strategy-catalog.ts';
-import { fileParamIn } from '../app/strategy-file-params.ts';
+import { fileParamIn } from '../app/file-param-scope.ts';
 import { resultSummary } from './result-summary.ts';
 import { READ_ONLY, tool, type ToolDef } from './tool.ts';
 

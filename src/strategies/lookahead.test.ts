@@ -9,7 +9,8 @@ import type { StrategyContext } from './context.ts';
 import { barTimes, findLookahead, firstBars, type FillRunner } from './lookahead.ts';
 import { handModel } from './builtin/ml-ensemble-testing.ts';
 import { handPolicy } from './builtin/rl-agent-testing.ts';
-import { builtinStrategy, builtinStrategyNames, parseStrategyConfig } from './registry.ts';
+import { builtinStrategy, builtinStrategyNames } from './builtin-classes.ts';
+import { parseStrategyConfig } from './registry.ts';
 import { Strategy } from './strategy.ts';
 
 /** A runner for `findLookahead`: a fresh strategy (made from the data it will see) in a margin account. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { builtinStrategy, builtinStrategyNames, parseStrategyConfig } from './registry.ts';
+import { BUILTIN_CLASSES, builtinStrategy, builtinStrategyNames } from './builtin-classes.ts';
+import { loadBuiltinStrategy, parseStrategyConfig } from './registry.ts';
 
 const DOC = readFileSync(join(import.meta.dirname, '../../docs/strategies.md'), 'utf8');
 
@@ -40,6 +41,12 @@ describe('the strategy registry', () => {
     const documented = documentedParams(name);
     expect([...documented.keys()].sort()).toEqual(Object.keys(json.properties ?? {}).sort());
     for (const [param, value] of Object.entries(defaults)) expect(documented.get(param), `${name}.${param}`).toBe(`\`${JSON.stringify(value)}\``);
+  });
+
+  it('loads each built-in by name on demand: the same names, in the same order, and the same classes as the full list', async () => {
+    expect([...BUILTIN_CLASSES.keys()]).toEqual(builtinStrategyNames());
+    for (const [name, cls] of BUILTIN_CLASSES) expect(await loadBuiltinStrategy(name), name).toBe(cls);
+    expect(await loadBuiltinStrategy('nope')).toBeUndefined();
   });
 
   it('coerces CLI strings: booleans, numbers and lists', () => {

@@ -1,60 +1,56 @@
-// The built-in strategies by name, with their schemas and descriptions.
+// The built-in strategies by name, each loaded only when a run asks for it: a paper or live node trading
+// sma-cross does not load the ML, RL and statistics code of the others (about 80 modules, a tenth of a
+// second of every start). Callers that need every class at once (catalogs, validation of requests) use
+// builtin-classes.ts, which imports them all.
 import { ConfigError } from '../core/errors.ts';
 import type { StrategyClass } from './strategy.ts';
-import { BollingerReversion } from './builtin/bollinger.ts';
-import { BookImbalance } from './builtin/book-imbalance.ts';
-import { CorrelationRegime } from './builtin/correlation-regime.ts';
-import { LiquiditySweep } from './builtin/liquidity-sweep.ts';
-import { SmartMoneyDivergence } from './builtin/smart-money-divergence.ts';
-import { VolumeProfileReversion } from './builtin/volume-profile.ts';
-import { BuyAndHold } from './builtin/buy-and-hold.ts';
-import { DonchianBreakout } from './builtin/donchian-breakout.ts';
-import { Ensemble } from './builtin/ensemble.ts';
-import { MacdStrategy } from './builtin/macd.ts';
-import { MetaStrategy } from './builtin/meta.ts';
-import { MlEnsemble } from './builtin/ml-ensemble.ts';
-import { MtfTrend } from './builtin/mtf-trend.ts';
-import { RlAgent } from './builtin/rl-agent.ts';
-import { PairsTrading } from './builtin/pairs.ts';
-import { RsiEnhanced } from './builtin/rsi-enhanced.ts';
-import { RsiStrategy } from './builtin/rsi.ts';
-import { SmaCross } from './builtin/sma-cross.ts';
-import { StatArb } from './builtin/stat-arb.ts';
-import { ZScoreReversion } from './builtin/zscore-reversion.ts';
 
-const BUILTINS = new Map<string, StrategyClass<object>>([
-  ['sma-cross', SmaCross as unknown as StrategyClass<object>],
-  ['rsi', RsiStrategy as unknown as StrategyClass<object>],
-  ['bollinger', BollingerReversion as unknown as StrategyClass<object>],
-  ['macd', MacdStrategy as unknown as StrategyClass<object>],
-  ['buy-and-hold', BuyAndHold as unknown as StrategyClass<object>],
-  ['donchian-breakout', DonchianBreakout as unknown as StrategyClass<object>],
-  ['zscore-reversion', ZScoreReversion as unknown as StrategyClass<object>],
-  ['rsi-enhanced', RsiEnhanced as unknown as StrategyClass<object>],
-  ['ensemble', Ensemble as unknown as StrategyClass<object>],
-  ['pairs', PairsTrading as unknown as StrategyClass<object>],
-  ['stat-arb', StatArb as unknown as StrategyClass<object>],
-  ['mtf-trend', MtfTrend as unknown as StrategyClass<object>],
-  ['volume-profile', VolumeProfileReversion as unknown as StrategyClass<object>],
-  ['liquidity-sweep', LiquiditySweep as unknown as StrategyClass<object>],
-  ['smart-money-divergence', SmartMoneyDivergence as unknown as StrategyClass<object>],
-  ['correlation-regime', CorrelationRegime as unknown as StrategyClass<object>],
-  ['book-imbalance', BookImbalance as unknown as StrategyClass<object>],
-  ['ml-ensemble', MlEnsemble as unknown as StrategyClass<object>],
-  ['meta', MetaStrategy as unknown as StrategyClass<object>],
-  ['rl-agent', RlAgent as unknown as StrategyClass<object>],
+type Loader = () => Promise<StrategyClass<object>>;
+const as = (cls: unknown): StrategyClass<object> => cls as StrategyClass<object>;
+
+/** Every built-in, in the order listings show them. builtin-classes.ts holds the same names (a test checks). */
+const LOADERS = new Map<string, Loader>([
+  ['sma-cross', async () => as((await import('./builtin/sma-cross.ts')).SmaCross)],
+  ['rsi', async () => as((await import('./builtin/rsi.ts')).RsiStrategy)],
+  ['bollinger', async () => as((await import('./builtin/bollinger.ts')).BollingerReversion)],
+  ['macd', async () => as((await import('./builtin/macd.ts')).MacdStrategy)],
+  ['buy-and-hold', async () => as((await import('./builtin/buy-and-hold.ts')).BuyAndHold)],
+  ['donchian-breakout', async () => as((await import('./builtin/donchian-breakout.ts')).DonchianBreakout)],
+  ['zscore-reversion', async () => as((await import('./builtin/zscore-reversion.ts')).ZScoreReversion)],
+  ['rsi-enhanced', async () => as((await import('./builtin/rsi-enhanced.ts')).RsiEnhanced)],
+  ['ensemble', async () => as((await import('./builtin/ensemble.ts')).Ensemble)],
+  ['pairs', async () => as((await import('./builtin/pairs.ts')).PairsTrading)],
+  ['stat-arb', async () => as((await import('./builtin/stat-arb.ts')).StatArb)],
+  ['mtf-trend', async () => as((await import('./builtin/mtf-trend.ts')).MtfTrend)],
+  ['volume-profile', async () => as((await import('./builtin/volume-profile.ts')).VolumeProfileReversion)],
+  ['liquidity-sweep', async () => as((await import('./builtin/liquidity-sweep.ts')).LiquiditySweep)],
+  ['smart-money-divergence', async () => as((await import('./builtin/smart-money-divergence.ts')).SmartMoneyDivergence)],
+  ['correlation-regime', async () => as((await import('./builtin/correlation-regime.ts')).CorrelationRegime)],
+  ['book-imbalance', async () => as((await import('./builtin/book-imbalance.ts')).BookImbalance)],
+  ['ml-ensemble', async () => as((await import('./builtin/ml-ensemble.ts')).MlEnsemble)],
+  ['meta', async () => as((await import('./builtin/meta.ts')).MetaStrategy)],
+  ['rl-agent', async () => as((await import('./builtin/rl-agent.ts')).RlAgent)],
 ]);
 
+/** Strategies added at run time (tests): found by name like the built-ins, and before them. */
+const REGISTERED = new Map<string, StrategyClass<object>>();
+
 export function registerStrategy(name: string, cls: StrategyClass<object>): void {
-  BUILTINS.set(name, cls);
+  REGISTERED.set(name, cls);
 }
 
-export function builtinStrategy(name: string): StrategyClass<object> | undefined {
-  return BUILTINS.get(name);
+/** A strategy added by registerStrategy, or undefined. */
+export function registeredStrategy(name: string): StrategyClass<object> | undefined {
+  return REGISTERED.get(name);
+}
+
+/** The built-in strategy called `name` (loaded now if it was not yet), or undefined when there is none. */
+export async function loadBuiltinStrategy(name: string): Promise<StrategyClass<object> | undefined> {
+  return REGISTERED.get(name) ?? (await LOADERS.get(name)?.());
 }
 
 export function builtinStrategyNames(): string[] {
-  return [...BUILTINS.keys()];
+  return [...new Set([...LOADERS.keys(), ...REGISTERED.keys()])];
 }
 
 /** Validates raw params (strings from the CLI are coerced to numbers/booleans) against the schema. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { builtinStrategy, builtinStrategyNames, parseStrategyConfig } from './registry.ts';
+import { builtinStrategy, builtinStrategyNames } from './builtin-classes.ts';
+import { parseStrategyConfig } from './registry.ts';
 import { PerSymbol } from './strategy.ts';
 
 describe('PerSymbol', () => {

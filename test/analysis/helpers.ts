@@ -8,7 +8,8 @@ import { traceOf } from '../../src/app/analysis.ts';
 import type { TraceRunner } from '../../src/research/lookahead-analysis.ts';
 import { WarmupGate, type GatedRunner } from '../../src/research/recursive-analysis.ts';
 import type { Strategy } from '../../src/strategies/strategy.ts';
-import { builtinStrategy, parseStrategyConfig } from '../../src/strategies/registry.ts';
+import { builtinStrategy } from '../../src/strategies/builtin-classes.ts';
+import { parseStrategyConfig } from '../../src/strategies/registry.ts';
 
 export type Make = (series: readonly BarSeries[]) => Strategy;
 

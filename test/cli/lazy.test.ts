@@ -56,6 +56,12 @@ describe('the CLI entry', () => {
     expect(graph(join(ROOT, 'src/cli/backtest-command.ts')).files.size).toBeGreaterThan(30);
   });
 
+  it('a paper node\'s thread loads the built-in strategies it trades only: none of them, nor the ML code, statically', () => {
+    const rel = [...graph(join(ROOT, 'src/app/paper-worker.ts')).files].map((f) => f.slice(ROOT.length + 1));
+    expect(rel).toEqual(expect.arrayContaining(['src/app/paper.ts', 'src/app/strategy-loader.ts', 'src/strategies/registry.ts']));
+    expect(rel.filter((f) => f.startsWith('src/strategies/builtin') || f.startsWith('src/ml/'))).toEqual([]);
+  });
+
   it('has one loader per command, each a dynamic import of an existing module', () => {
     expect(Object.keys(LOADERS).sort()).toEqual(COMMANDS.map(commandName).sort());
     const text = readFileSync(join(ROOT, 'src/cli/loaders.ts'), 'utf8');

@@ -4,7 +4,8 @@
 // the params sent are the values that differ from the defaults.
 import { describe, expect, it } from 'vitest';
 import { describeStrategies } from '../../src/app/strategy-catalog.ts';
-import { builtinStrategy, parseStrategyConfig } from '../../src/strategies/registry.ts';
+import { builtinStrategy } from '../../src/strategies/builtin-classes.ts';
+import { parseStrategyConfig } from '../../src/strategies/registry.ts';
 import { initialValues, paramsOf, schemaFields, validateField } from '../../web/src/lib/json-schema.ts';
 
 const catalog = describeStrategies();

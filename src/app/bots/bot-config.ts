@@ -3,7 +3,8 @@
 // definition and the OpenAPI document's type. A bot's id is also its run id in the store.
 import { z } from 'zod';
 import { InputError, SextantError } from '../../core/errors.ts';
-import { builtinStrategy, parseStrategyConfig } from '../../strategies/registry.ts';
+import { builtinStrategy } from '../../strategies/builtin-classes.ts';
+import { parseStrategyConfig } from '../../strategies/registry.ts';
 import { parseRunRiskConfig } from '../risk-config.ts';
 import type { PaperRequest } from '../paper.ts';
 

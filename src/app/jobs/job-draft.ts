@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
 import { domainSize, gridSize, parseSpace, type ParamDomain } from '../../research/space.ts';
-import { builtinStrategy, parseStrategyConfig } from '../../strategies/registry.ts';
+import { builtinStrategy } from '../../strategies/builtin-classes.ts';
+import { parseStrategyConfig } from '../../strategies/registry.ts';
 import { checkRunSettings } from '../run-settings.ts';
 import { checkJobRequest, JobSubmitSchema, MAX_PARAMETER_SETS, type JobKind, type JobSubmit } from './job-request.ts';
 

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BotConfigSchema, BotIdSchema } from '../../app/bots/bot-config.ts';
 import { CommandReplySchema } from '../../app/node-handle.ts';
-import { fileParamIn } from '../../app/strategy-file-params.ts';
+import { fileParamIn } from '../../app/file-param-scope.ts';
 import { BotSchema, botDto } from '../bot-dto.ts';
 import { principalOf, requesterOf } from '../auth.ts';
 import { HttpProblem, problem, ProblemSchema } from '../problem.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { isUserError } from '../../core/errors.ts';
 import { RunReportSchema } from '../../app/dto/index.ts';
-import { fileParamIn } from '../../app/strategy-file-params.ts';
+import { fileParamIn } from '../../app/file-param-scope.ts';
 import { JOB_KINDS, JobSubmitSchema } from '../../app/jobs/job-request.ts';
 import { JOB_STATES, JobSchema } from '../../app/jobs/job-service.ts';
 import { PastRunEquitySchema, PastRunSchema, RunComparisonSchema, StoredSymbolSchema } from '../../app/jobs/past-runs.ts';

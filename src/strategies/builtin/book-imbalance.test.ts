@@ -3,7 +3,8 @@ import { generateL2, type L2Event } from '../../data/synthetic-l2.ts';
 import { BacktestNode, type TickEvent } from '../../engine/backtest-node.ts';
 import { makeInstrument } from '../../model/instrument.ts';
 import { bookImbalance, microPrice, type OrderBookSnapshot } from '../../model/market.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { BookImbalance, type BookImbalanceParams } from './book-imbalance.ts';
 
 const SYM = 'BTC-USD';

@@ -3,7 +3,8 @@ import { BacktestNode } from '../../engine/backtest-node.ts';
 import { BarSeries, type Bar } from '../../model/bar.ts';
 import { randomWalk, series, T0 } from '../../../test/helpers/bars.ts';
 import { MS_PER_DAY } from '../../core/time.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { signalModel } from '../signal-models.ts';
 import { averageCorrelation, CorrelationRegime, type CorrelationRegimeParams } from './correlation-regime.ts';
 

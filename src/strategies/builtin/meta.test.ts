@@ -8,7 +8,8 @@ import { BarSeries, type Bar } from '../../model/bar.ts';
 import { T0 } from '../../../test/helpers/bars.ts';
 import type { StrategyContext } from '../context.ts';
 import { barTimes, findLookahead, type FillRunner } from '../lookahead.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import type { Agent } from './meta-agents.ts';
 import { MetaStrategy, type MetaParams } from './meta.ts';
 

@@ -3,7 +3,8 @@ import { MS_PER_DAY } from '../../core/time.ts';
 import { BacktestNode } from '../../engine/backtest-node.ts';
 import { BarSeries } from '../../model/bar.ts';
 import { T0 } from '../../../test/helpers/bars.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { MtfTrend, MtfTrendModel } from './mtf-trend.ts';
 
 // Five weeks of weekday bars from Monday T0; bar i = week floor(i/5), day i%5. Weeks 0-2 fall one a

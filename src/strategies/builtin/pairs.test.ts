@@ -4,7 +4,8 @@ import { Rng } from '../../core/rng.ts';
 import { BacktestNode } from '../../engine/backtest-node.ts';
 import { BarSeries } from '../../model/bar.ts';
 import { T0 } from '../../../test/helpers/bars.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { PairsTrading } from './pairs.ts';
 
 // X is a random walk; log Y = 0.5 + 0.8 log X + noise (sd 0.003), so the pair is cointegrated. On bars

@@ -3,7 +3,8 @@ import { BacktestNode } from '../../engine/backtest-node.ts';
 import { RSI } from '../../indicators/rsi.ts';
 import { SMA } from '../../indicators/sma.ts';
 import { series } from '../../../test/helpers/bars.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { RsiEnhanced } from './rsi-enhanced.ts';
 
 const P = { period: 3, lower: 30, upper: 70, volumePeriod: 5, volumeFactor: 2, trendPeriod: 16, maxBars: 4 };

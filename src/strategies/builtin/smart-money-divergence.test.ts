@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BacktestNode } from '../../engine/backtest-node.ts';
 import type { Bar } from '../../model/bar.ts';
 import { randomWalk, series, type Ohlc } from '../../../test/helpers/bars.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { SmartMoneyDivergence, SmartMoneyDivergenceModel, type SmartMoneyDivergenceParams } from './smart-money-divergence.ts';
 
 const params = (p: Record<string, unknown>): SmartMoneyDivergenceParams =>

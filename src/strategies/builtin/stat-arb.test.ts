@@ -5,7 +5,8 @@ import { BacktestNode } from '../../engine/backtest-node.ts';
 import { BarSeries } from '../../model/bar.ts';
 import { T0 } from '../../../test/helpers/bars.ts';
 import { sScores } from '../math/sscore.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { StatArb } from './stat-arb.ts';
 
 // Six stocks driven by one market factor (betas 0.8-1.3) plus a mean-reverting idiosyncratic part

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BacktestNode } from '../../engine/backtest-node.ts';
 import type { BarSeries } from '../../model/bar.ts';
 import { series, type Ohlc } from '../../../test/helpers/bars.ts';
-import { builtinStrategy, parseStrategyConfig } from '../registry.ts';
+import { builtinStrategy } from '../builtin-classes.ts';
+import { parseStrategyConfig } from '../registry.ts';
 import { ZScoreModel, ZScoreReversion } from './zscore-reversion.ts';
 
 const b = (c: number): Ohlc => [c, c, c, c];
