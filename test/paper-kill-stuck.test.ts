@@ -15,7 +15,7 @@ import { connectNode } from '../src/app/connect-node.ts';
 import { ENDPOINT_FILE } from '../src/app/control-endpoint.ts';
 import type { NodeStatus } from '../src/app/node-handle.ts';
 import { openStore } from '../src/store/open.ts';
-import { fixtureAsJsFile } from './helpers/fixture-as-js-file.ts';
+import { fixtureAsJsFile } from './helpers/fixture-as-user-file.ts';
 import { cli } from './helpers/in-process-cli.ts';
 import { TEST_PG_URL, postgresForTests } from './helpers/postgres.ts';
 
@@ -23,7 +23,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/sextant.js');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-kill-stuck-'));
 // test/fixtures/hold-bid-then-loop.ts as a user's JavaScript file: buys 1 BTC-USD, bids far below, then loops in onBar.
-const STUCK = await fixtureAsJsFile('hold-bid-then-loop.ts');
+const STUCK = fixtureAsJsFile('hold-bid-then-loop.ts');
 const pgUp = await postgresForTests('paper kill while stuck');
 /** Both runs share one embedded store (a new store costs a CPU-second more than opening one). */
 const stateDir = join(dir, 'state');

@@ -12,7 +12,7 @@ import { connectNode } from '../src/app/connect-node.ts';
 import { ENDPOINT_FILE } from '../src/app/control-endpoint.ts';
 import { openStore } from '../src/store/open.ts';
 import { writeWalkCsv } from './helpers/bars.ts';
-import { fixtureAsJsFile } from './helpers/fixture-as-js-file.ts';
+import { fixtureAsJsFile } from './helpers/fixture-as-user-file.ts';
 import { TEST_PG_URL, postgresForTests } from './helpers/postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -20,7 +20,7 @@ const BIN = join(ROOT, 'bin/sextant.js');
 const dir = mkdtempSync(join(tmpdir(), 'sextant-kill-'));
 // test/fixtures/hold-and-bid.ts as a user's JavaScript file importing 'sextant': each start of a paper node
 // (three of them, and two resumes of their runs) loads neither tsx nor the source tree for it.
-const HOLD_AND_BID = await fixtureAsJsFile('hold-and-bid.ts');
+const HOLD_AND_BID = fixtureAsJsFile('hold-and-bid.ts');
 const pgUp = await postgresForTests('paper kill');
 
 type Env = Record<string, string | undefined>;

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { openStore } from '../../src/store/open.ts';
 import type { FillInput, OrderRecord, RiskEventRecord } from '../../src/store/store.ts';
 import type { FakeBinanceVenue } from '../fakes/binance/venue.ts';
-import { fixtureAsJsFile } from '../helpers/fixture-as-js-file.ts';
+import { fixtureAsJsFile } from '../helpers/fixture-as-user-file.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RUN = 'live-binance';
@@ -22,7 +22,7 @@ export const TICK_MS = 250;
  * The strategy of the live runs: test/fixtures/live-alternator.ts as a user's JavaScript file importing 'sextant'
  * (test/helpers/fixture-as-js-file.ts), so that each start of `sextant live` loads neither tsx nor the source tree.
  */
-export const alternator = (): Promise<string> => fixtureAsJsFile('live-alternator.ts');
+export const alternator = (): string => fixtureAsJsFile('live-alternator.ts');
 
 export interface LiveChild {
   readonly child: ChildProcess;

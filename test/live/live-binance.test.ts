@@ -44,7 +44,7 @@ describe('sextant live --venue binance against the fake Binance venue', () => {
   beforeAll(async () => {
     venue = await FakeBinanceVenue.start({ startPrice: 30_000, tickMs: TICK_MS, apiKey: key, secret });
     stateDir = mkdtempSync(join(tmpdir(), 'sextant-live-binance-'));
-    strategy = await alternator();
+    strategy = alternator();
   });
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');

@@ -33,7 +33,7 @@ describe('a live node survives SIGKILL while trading at a venue', () => {
   beforeAll(async () => {
     venue = await FakeBinanceVenue.start({ startPrice: 30_000, tickMs: TICK_MS });
     stateDir = mkdtempSync(join(tmpdir(), 'sextant-live-kill-'));
-    strategy = await alternator();
+    strategy = alternator();
   });
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');
