@@ -6,7 +6,8 @@
 // Held commands live in this process's memory only: they never outlive it.
 import { ConfigError } from '../core/errors.ts';
 import type { ControlTarget } from './control-endpoint.ts';
-import { parseAt, TopicSchema, type CommandReply, type CommandRequest, type NodeMessage, type NodeStatus, type OrderView, type PositionView, type Topic } from './node-handle.ts';
+import { type CommandReply, type CommandRequest, type NodeMessage, type NodeStatus, type OrderView, type PositionView, type Topic } from './node-handle.ts';
+import { TopicSubscribers } from './topic-subscribers.ts';
 import { fromWire, type NodeCall, type PendingCommand, type SupervisorToWorker, type WireError } from './paper-supervision.ts';
 
 /** How long a query waits for the node's thread before the last published status answers for it. */
@@ -19,7 +20,6 @@ interface Waiting {
   readonly reject: (e: Error) => void;
 }
 
-type Listener = { readonly topics: ReadonlySet<Topic>; readonly fn: (m: NodeMessage) => void };
 
 /** Why the node's thread cannot answer now, as the supervisor knows it. */
 export type NodeThreadState = { readonly state: 'stuck' | 'restarting'; readonly message: string };
@@ -35,7 +35,7 @@ export class ControlRelay implements ControlTarget {
   #last: NodeStatus | null = null;
   #thread: NodeThreadState | null = null;
   #closed: string | null = null;
-  readonly #listeners = new Set<Listener>();
+  readonly #subscribers = new TopicSubscribers();
 
   constructor(runId: string) {
     this.runId = runId;
@@ -99,14 +99,7 @@ export class ControlRelay implements ControlTarget {
   /** A status or a finished command from the node: kept (the last status) and sent to the subscribers. */
   publish(m: NodeMessage): void {
     if (m.topic === 'status') this.#last = m.status;
-    for (const l of this.#listeners) {
-      if (!l.topics.has(m.topic)) continue;
-      try {
-        l.fn(m);
-      } catch {
-        this.#listeners.delete(l);
-      }
-    }
+    this.#subscribers.publish(m);
   }
 
   /** No node will take calls any more (the run ended): whatever waits fails with `why`. */
@@ -116,7 +109,7 @@ export class ControlRelay implements ControlTarget {
     for (const w of [...this.#sent.values(), ...this.#held]) w.reject(new ConfigError(why));
     this.#sent.clear();
     this.#held = [];
-    this.#listeners.clear();
+    this.#subscribers.clear();
   }
 
   status(): Promise<NodeStatus> {
@@ -130,9 +123,7 @@ export class ControlRelay implements ControlTarget {
   }
 
   subscribe(topics: readonly Topic[], listener: (m: NodeMessage) => void): Promise<() => void> {
-    const l: Listener = { topics: new Set(topics.map((t, i) => parseAt(TopicSchema, t, `topics.${i}`))), fn: listener };
-    this.#listeners.add(l);
-    return Promise.resolve(() => void this.#listeners.delete(l));
+    return this.#subscribers.subscribe(topics, listener);
   }
 
   submit(request: CommandRequest): Promise<CommandReply> {

@@ -5,19 +5,19 @@ import { hostname } from 'node:os';
 import type { CommandKind, Store } from '../store/store.ts';
 import type { CommandProcessor } from './command-processor.ts';
 import {
-  COMMAND_RUN_MS, COMMAND_TTL_MS, CommandArgsSchema, CommandKindSchema, TopicSchema, parseAt, replyOf, type CommandArgs, type CommandReply, type NodeHandle,
+  COMMAND_RUN_MS, COMMAND_TTL_MS, CommandArgsSchema, CommandKindSchema, parseAt, replyOf, type CommandArgs, type CommandReply, type NodeHandle,
   type NodeMessage, type NodeStatus, type OrderView, type PositionView, type Topic,
 } from './node-handle.ts';
 import type { PaperNodeControl } from './paper-control.ts';
+import { TopicSubscribers } from './topic-subscribers.ts';
 
-type Listener = { topics: ReadonlySet<Topic>; fn: (m: NodeMessage) => void };
 
 export class LocalNodeHandle implements NodeHandle {
   readonly runId: string;
   readonly #store: Store;
   readonly #control: PaperNodeControl;
   readonly #processor: CommandProcessor;
-  readonly #listeners = new Set<Listener>();
+  readonly #subscribers = new TopicSubscribers();
 
   constructor(runId: string, store: Store, control: PaperNodeControl, processor: CommandProcessor) {
     this.runId = runId;
@@ -37,21 +37,12 @@ export class LocalNodeHandle implements NodeHandle {
   }
 
   subscribe(topics: readonly Topic[], listener: (m: NodeMessage) => void): Promise<() => void> {
-    const l: Listener = { topics: new Set(topics.map((t, i) => parseAt(TopicSchema, t, `topics.${i}`))), fn: listener };
-    this.#listeners.add(l);
-    return Promise.resolve(() => void this.#listeners.delete(l));
+    return this.#subscribers.subscribe(topics, listener);
   }
 
   /** Sends a message to the subscribers of its topic (a failing listener is dropped, never the node's problem). */
   publish(m: NodeMessage): void {
-    for (const l of this.#listeners) {
-      if (!l.topics.has(m.topic)) continue;
-      try {
-        l.fn(m);
-      } catch {
-        this.#listeners.delete(l);
-      }
-    }
+    this.#subscribers.publish(m);
   }
 
   pause(): Promise<CommandReply> {
@@ -96,7 +87,7 @@ export class LocalNodeHandle implements NodeHandle {
   }
 
   close(): Promise<void> {
-    this.#listeners.clear();
+    this.#subscribers.clear();
     return Promise.resolve();
   }
 }
