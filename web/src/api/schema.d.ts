@@ -794,6 +794,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         }[];
@@ -1004,6 +1009,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         };
@@ -1214,6 +1224,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         };
@@ -1425,6 +1440,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         };
@@ -3344,6 +3364,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         };
@@ -4209,6 +4234,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         };
@@ -4806,6 +4836,11 @@ export interface paths {
                                     strategyId: string;
                                     tsMs: number;
                                 }[];
+                                supervisor?: {
+                                    message: string;
+                                    /** @enum {string} */
+                                    state: "stuck" | "restarting";
+                                };
                             } | null;
                             updatedTime: string;
                         };
