@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectNode } from '../src/app/connect-node.ts';
 import { ENDPOINT_FILE } from '../src/app/control-endpoint.ts';
 import type { NodeStatus } from '../src/app/node-handle.ts';
+import { SUPERVISOR_FILE } from '../src/app/state-dir.ts';
 import { openStore } from '../src/store/open.ts';
 import { fixtureAsJsFile } from './helpers/fixture-as-user-file.ts';
 import { cli } from './helpers/in-process-cli.ts';
@@ -91,6 +92,11 @@ describe('sextant kill while a strategy callback is stuck (embedded store)', () 
       expect(s.positions.map((p) => [p.symbol, p.qty])).toEqual([['BTC-USD', 1]]);
       expect(s.openOrders).toBe(1);
       expect(s.halted).toBe(false);
+      // `sextant status` reads files, not the endpoint: the supervisor's note says the node is stuck, and why.
+      const seen = await cli(['status', '--state-dir', stateDir, '--run', 'flat']);
+      expect(seen.code).toBe(0);
+      expect(seen.stdout).toMatch(/^STUCK at \d{4}-\d\d-\d\dT[\d:.]+Z: strategy .*hold-bid-then-loop.* has not returned from its code for \d+\.\d s \(`sextant kill` still works/m);
+      expect(existsSync(join(stateDir, SUPERVISOR_FILE))).toBe(true);
 
       killed = await start(['kill', '--flatten', '--state-dir', stateDir]).exit;
       expect(killed.stderr).toBe('');
@@ -104,6 +110,8 @@ describe('sextant kill while a strategy callback is stuck (embedded store)', () 
       expect(st.stdout).toMatch(/HALTED/);
       expect(st.stdout).toMatch(new RegExp(`FAILED strategy .*hold-bid-then-loop.* ${STOPPED.source}`));
       expect(st.stdout).not.toMatch(/BTC-USD/);
+      // The restarted node answers: no note any more.
+      expect(st.stdout).not.toMatch(/STUCK|RESTARTING/);
     } finally {
       node.child.kill('SIGTERM');
     }
@@ -112,6 +120,7 @@ describe('sextant kill while a strategy callback is stuck (embedded store)', () 
     expect(end.stderr).not.toMatch(/did not stop within|stopped at once/);
     expect(end.code).toBe(3);
     expect(existsSync(join(stateDir, ENDPOINT_FILE))).toBe(false);
+    expect(existsSync(join(stateDir, SUPERVISOR_FILE))).toBe(false);
     expect(existsSync(join(stateDir, 'db', 'lock'))).toBe(false);
 
     const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true, env: {} });

@@ -37,14 +37,25 @@ export class ControlRelay implements ControlTarget {
   #closed: string | null = null;
   readonly #subscribers = new TopicSubscribers();
 
-  constructor(runId: string) {
+  /** Told each time why the node thread cannot answer is set (stuck, restarting, or null once it answers again). */
+  readonly #onThreadState: (thread: NodeThreadState | null) => void;
+
+  constructor(runId: string, onThreadState: (thread: NodeThreadState | null) => void = () => {}) {
     this.runId = runId;
+    this.#onThreadState = onThreadState;
+  }
+
+  /** Sets #thread and tells the listener (a clearing only when there was something to clear). */
+  #setThread(thread: NodeThreadState | null): void {
+    const was = this.#thread;
+    this.#thread = thread;
+    if (thread !== null || was !== null) this.#onThreadState(thread);
   }
 
   /** A node thread is ready for calls: commands held for it go first. */
   attach(send: (m: SupervisorToWorker) => void): void {
     this.#send = send;
-    this.#thread = null;
+    this.#setThread(null);
     const held = this.#held;
     this.#held = [];
     for (const w of held) this.#post(w);
@@ -56,7 +67,7 @@ export class ControlRelay implements ControlTarget {
    */
   detach(thread: NodeThreadState): void {
     this.#send = null;
-    this.#thread = thread;
+    this.#setThread(thread);
     for (const w of this.#sent.values()) {
       if (w.call.what === 'command') this.#held.push(w);
       else this.#answerFromLast(w);
@@ -66,7 +77,7 @@ export class ControlRelay implements ControlTarget {
 
   /** Sets (or clears) why the attached thread cannot answer now: a strategy callback that has run for a while. */
   setThreadState(thread: NodeThreadState | null): void {
-    this.#thread = thread;
+    this.#setThread(thread);
   }
 
   /** Whether an operator command waits for the attached node thread. */

@@ -8,14 +8,14 @@
 // It also serves the node's control endpoint (control-relay.ts): an operator command that finds a strategy
 // callback running for OPERATOR_WAIT_MS gets the same treatment at once, and the restarted node runs the
 // command right after its restore, before any strategy code, and answers it.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LOCK_FILE } from '../store/safety.ts';
 import { serveControl, type ControlEndpoint } from './control-endpoint.ts';
-import { ControlRelay } from './control-relay.ts';
+import { ControlRelay, type NodeThreadState } from './control-relay.ts';
 import type { PaperRequest } from './paper.ts';
-import { DEFAULT_STATE_DIR } from './state-dir.ts';
+import { DEFAULT_STATE_DIR, SUPERVISOR_FILE } from './state-dir.ts';
 import type { PaperConsole, PaperOutcome } from './paper-console.ts';
 import { shouldWatchParent, watchParent } from './parent-guard.ts';
 import {
@@ -75,7 +75,7 @@ class SupervisedControl {
 
   /** A node thread is restored and takes calls. */
   attach(runId: string, store: string, send: (m: SupervisorToWorker) => void): void {
-    const relay = (this.relay ??= new ControlRelay(runId));
+    const relay = (this.relay ??= new ControlRelay(runId, (t) => this.#noteThread(t)));
     this.#endpoint ??= serveControl(relay, this.#stateDir, store).catch((e: unknown) => {
       this.#io.err(`warning: no control endpoint (sextant kill cannot reach this node): ${e instanceof Error ? e.message : String(e)}`);
       return null;
@@ -83,9 +83,34 @@ class SupervisedControl {
     relay.attach(send);
   }
 
+  #noted: { state: string; atMs: number } | null = null;
+
+  /**
+   * Why the node's thread cannot answer, for `sextant status` (which reads files, not the endpoint): written to
+   * SUPERVISOR_FILE when it starts or changes, then at most once a second (its message counts the seconds), and
+   * removed once the thread answers again.
+   */
+  #noteThread(t: NodeThreadState | null): void {
+    const path = join(this.#stateDir, SUPERVISOR_FILE);
+    if (t === null) {
+      this.#noted = null;
+      rmSync(path, { force: true });
+      return;
+    }
+    const now = Date.now();
+    if (this.#noted !== null && this.#noted.state === t.state && now - this.#noted.atMs < 1000) return;
+    this.#noted = { state: t.state, atMs: now };
+    try {
+      writeFileSync(path, JSON.stringify({ ...t, pid: process.pid, writtenMs: now }));
+    } catch {
+      // A state folder that cannot be written: only the status command's note is lost.
+    }
+  }
+
   /** The session ends: whatever waits fails with `why`, the endpoint closes and its file goes. */
   async close(why: string): Promise<void> {
     this.relay?.close(why);
+    this.#noteThread(null);
     await (await this.#endpoint)?.close();
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { openStore, resolveStoreTarget } from '../store/open.ts';
 import { foldFills } from '../store/positions.ts';
-import { DEFAULT_STATE_DIR } from './state-dir.ts';
+import { DEFAULT_STATE_DIR, SUPERVISOR_FILE } from './state-dir.ts';
 
 export interface StatusReport {
   source: 'store' | 'running-process';
@@ -32,6 +32,11 @@ export interface StatusReport {
   abortReason: string | null;
   /** Live runs: the venue and its link (a running process only), and the last start's reconciliation report. */
   venue: { name: string | null; connection: string | null; reconciliation: string[] } | null;
+  /**
+   * A running process only: why its node cannot answer now, as its supervisor wrote it (a strategy callback stuck,
+   * or the node restarting after the watchdog or an operator's command stopped one); null when it answers.
+   */
+  supervisor: { state: 'stuck' | 'restarting'; message: string; time: string } | null;
 }
 
 const when = (ms: number): string | null => (ms > 0 ? new Date(ms).toISOString() : null);
@@ -52,6 +57,20 @@ function processAlive(pidFile: string): boolean {
   }
 }
 
+/** The supervisor's note of a running process (SUPERVISOR_FILE), if it wrote one that can be read. */
+function supervisorNote(stateDir: string): StatusReport['supervisor'] {
+  try {
+    const n = JSON.parse(readFileSync(join(stateDir, SUPERVISOR_FILE), 'utf8')) as { state?: unknown; message?: unknown; writtenMs?: unknown; pid?: unknown };
+    // One left by a process killed while stuck is not this process's.
+    if (String(n.pid) !== readFileSync(join(stateDir, 'paper.pid'), 'utf8').trim()) return null;
+    if ((n.state !== 'stuck' && n.state !== 'restarting') || typeof n.message !== 'string' || typeof n.writtenMs !== 'number') return null;
+    return { state: n.state, message: n.message, time: new Date(n.writtenMs).toISOString() };
+  } catch {
+    // None (the node answers), or removed while being read.
+    return null;
+  }
+}
+
 export async function readStatus(opts: { runId?: string; stateDir?: string } = {}): Promise<StatusReport> {
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
   const target = resolveStoreTarget({ dir: join(stateDir, 'db') });
@@ -68,6 +87,7 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       strategyErrors: (s.strategyErrors ?? []).map((e) => ({ strategyId: e.strategyId, message: e.message, time: when(e.tsMs) })),
       halted: s.halted === true, abortReason: s.abortReason ?? null,
       venue: s.venue ? { name: s.venue.name, connection: s.venue.connection, reconciliation: s.venue.reconciliation } : null,
+      supervisor: supervisorNote(stateDir),
     };
   }
   const store = await openStore({ dir: join(stateDir, 'db'), mustExist: true, existingField: '--state-dir' });
@@ -105,6 +125,7 @@ export async function readStatus(opts: { runId?: string; stateDir?: string } = {
       positions: positions.filter((p) => p.qty !== 0).map((p) => ({ strategyId: p.strategyId, symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, realizedPnl: p.realizedPnl })),
       strategyErrors, halted: halted === true, abortReason: abort?.reason ?? null,
       venue: run?.kind === 'live' || reconciled.length > 0 ? { name: venueOf(run?.config), connection: null, reconciliation } : null,
+      supervisor: null,
     };
   } finally {
     await store.close();

@@ -11,6 +11,10 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   io.out(`run ${s.runId ?? '-'} (${s.runStatus ?? 'none'}) on ${s.store} [${s.source}]: equity ${s.equity?.toFixed(2) ?? '-'}, cash ${s.cash?.toFixed(2) ?? '-'}, ${s.orders} orders, ${s.fills} fills, last event ${s.lastEventTime ?? '-'}`);
   const again = s.venue?.name != null ? `sextant live --venue ${s.venue.name} --run ${s.runId}` : `sextant paper --run ${s.runId}`;
   if (s.runStatus === 'interrupted') io.out(`INTERRUPTED: the process trading run ${s.runId} ended without closing it (killed or crashed); \`${again}\` resumes it`);
+  if (s.supervisor !== null) {
+    const hint = s.supervisor.state === 'stuck' ? ' (`sextant kill` still works: the supervisor stops the stuck strategy and runs it)' : '';
+    io.out(`${s.supervisor.state.toUpperCase()} at ${s.supervisor.time}: ${s.supervisor.message}${hint}`);
+  }
   if (s.halted) io.out('HALTED: trading is halted by the kill switch (`sextant kill --resume` on the running node resumes it)');
   if (s.abortReason !== null) io.out(`ABORTED: ${s.abortReason}`);
   for (const e of s.strategyErrors) io.out(`FAILED strategy ${e.strategyId} at ${e.time ?? 'start'}: ${e.message}`);
