@@ -8,7 +8,7 @@ import type { StrategyClass } from './strategy.ts';
 type Loader = () => Promise<StrategyClass<object>>;
 const as = (cls: unknown): StrategyClass<object> => cls as StrategyClass<object>;
 
-/** Every built-in, in the order listings show them. builtin-classes.ts holds the same names (a test checks). */
+/** Every built-in, in the order listings show them (builtin-classes.ts loads them all from here). */
 const LOADERS = new Map<string, Loader>([
   ['sma-cross', async () => as((await import('./builtin/sma-cross.ts')).SmaCross)],
   ['rsi', async () => as((await import('./builtin/rsi.ts')).RsiStrategy)],
@@ -47,6 +47,11 @@ export function registeredStrategy(name: string): StrategyClass<object> | undefi
 /** The built-in strategy called `name` (loaded now if it was not yet), or undefined when there is none. */
 export async function loadBuiltinStrategy(name: string): Promise<StrategyClass<object> | undefined> {
   return REGISTERED.get(name) ?? (await LOADERS.get(name)?.());
+}
+
+/** Every strategy shipped with Sextant (not those added by registerStrategy), loaded, in listing order. */
+export async function loadShippedStrategies(): Promise<[string, StrategyClass<object>][]> {
+  return Promise.all([...LOADERS].map(async ([name, load]) => [name, await load()] as [string, StrategyClass<object>]));
 }
 
 export function builtinStrategyNames(): string[] {
