@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { BackupSummary } from '../store/backup.ts';
 import { backupStore, restoreStore, type RestoreResult } from '../store/restore.ts';
-import { DEFAULT_STATE_DIR } from './paper.ts';
+import { DEFAULT_STATE_DIR } from './state-dir.ts';
 
 export interface BackupRequest {
   /** A file to create, or an existing folder to create `sextant-<time>.backup` in. */

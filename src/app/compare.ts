@@ -10,7 +10,7 @@ import { ConfigError } from '../core/errors.ts';
 import { openStore } from '../store/open.ts';
 import type { FillInput } from '../store/store.ts';
 import { readBacktestJson } from './backtest-json.ts';
-import { DEFAULT_STATE_DIR } from './paper.ts';
+import { DEFAULT_STATE_DIR } from './state-dir.ts';
 
 export interface CompareFill {
   readonly symbol: string;

@@ -9,7 +9,7 @@ import { complianceRule, reasonCode } from '../risk/checks/codes.ts';
 import { NEAR_MISS_KIND, parseNearMiss } from '../risk/checks/near-miss.ts';
 import { openStore } from '../store/open.ts';
 import type { OrderRecord, RiskEventRecord, Store } from '../store/store.ts';
-import { DEFAULT_STATE_DIR } from './paper.ts';
+import { DEFAULT_STATE_DIR } from './state-dir.ts';
 import { toCsv } from './reports/csv-table.ts';
 import { checkDay, dayIn } from './reports/days.ts';
 import { allOrders } from './reports/run-records.ts';

@@ -92,7 +92,6 @@ export interface PaperRequest {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-export { DEFAULT_STATE_DIR };
 
 /** Crypto symbols trade 24/7; everything else is an equity on NYSE sessions. */
 export function instrumentFor(symbol: string, sectorIndex: number): Instrument {

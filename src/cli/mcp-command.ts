@@ -7,7 +7,7 @@
 // the client closes stdin.
 import { openCheckedServerServices } from '../app/checked-services.ts';
 import { openServerServices } from '../app/server-services.ts';
-import { DEFAULT_STATE_DIR } from '../app/paper.ts';
+import { DEFAULT_STATE_DIR } from '../app/state-dir.ts';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ConfigError } from '../core/errors.ts';
 import { bridge, endpointOf } from '../mcp/bridge.ts';

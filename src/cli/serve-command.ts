@@ -4,7 +4,7 @@
 import { serve } from '../server/serve.ts';
 import { serveMcpHttp } from '../mcp/http.ts';
 import { ConfigError } from '../core/errors.ts';
-import { DEFAULT_STATE_DIR } from '../app/paper.ts';
+import { DEFAULT_STATE_DIR } from '../app/state-dir.ts';
 import { shouldWatchParent, watchParent, type ParentGuard } from '../app/parent-guard.ts';
 import { bool, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
 import { EXIT_OK } from './exit-codes.ts';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
-import { DEFAULT_STATE_DIR } from '../paper.ts';
+import { DEFAULT_STATE_DIR } from '../state-dir.ts';
 import { AuditLog } from './audit-log.ts';
 import { SessionService } from './sessions.ts';
 import { TokenService } from './tokens.ts';

@@ -6,7 +6,7 @@ import { ConfigError } from '../../core/errors.ts';
 import { openStore } from '../../store/open.ts';
 import type { BlotterDto, Form13fDto, TcaDto } from '../dto/reports.ts';
 import { loadMarketData } from '../market-data.ts';
-import { DEFAULT_STATE_DIR } from '../paper.ts';
+import { DEFAULT_STATE_DIR } from '../state-dir.ts';
 import { buildBlotter } from './blotter.ts';
 import { checkDay, dayIn } from './days.ts';
 import { buildForm13f, quarterEnd } from './form13f.ts';
