@@ -62,7 +62,16 @@ export interface ExecutionCapabilities {
   readonly nativeOco: boolean;
   /** Exit attachments on an entry (`OrderRequest.exits`: stop-loss, take-profit, trailing, time, break-even). */
   readonly exitAttachments: boolean;
+  /**
+   * Flags above that are false because the venue takes only some shapes of them natively (Alpaca: an
+   * entry's exits when they are one stop-loss and one take-profit at a price, on a stock). Which orders
+   * it takes as they are is `ExecutionClient.takesNatively`; the OrderEmulator holds the rest.
+   */
+  readonly partialNative?: readonly PartialCapability[];
 }
+
+/** The all-or-nothing capabilities a client may cover in part (`ExecutionCapabilities.partialNative`). */
+export type PartialCapability = 'nativeBrackets' | 'nativeOco' | 'exitAttachments';
 
 /** A venue's order rules for one symbol (any may be unknown). */
 export interface InstrumentRules {
@@ -104,6 +113,11 @@ export interface ExecutionClient {
    * node builds its instruments with them so that sizing rounds to what the venue accepts. Null when unknown.
    */
   instrumentRules?(symbol: string): InstrumentRules | null;
+  /**
+   * For a client with `capabilities.partialNative`: whether it takes this order as it is although a flag
+   * says no (the OrderEmulator then passes it through). Depends on the order's shape only, never on state.
+   */
+  takesNatively?(order: Order): boolean;
 
   /** The venue's view of one order, for ambiguous outcomes (a submit whose answer was lost); null if unknown. */
   queryOrder(clientOrderId: string): Promise<OrderStatusReport | null>;

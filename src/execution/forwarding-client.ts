@@ -42,6 +42,10 @@ export class ForwardingExecutionClient implements ExecutionClient {
     const inner = this.inner;
     return inner.adopt === undefined ? undefined : (order) => inner.adopt!(order);
   }
+  get takesNatively(): ((order: Order) => boolean) | undefined {
+    const inner = this.inner;
+    return inner.takesNatively === undefined ? undefined : (order) => inner.takesNatively!(order);
+  }
   queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
     return this.inner.queryOrder(clientOrderId);
   }

@@ -161,6 +161,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   needsEmulation(order: Order): boolean {
     const c = this.#client.capabilities;
     const r = order.request;
+    // A shape the client takes natively although its flags say no (capabilities.partialNative) goes through.
+    if (this.#client.takesNatively?.(order) === true) return false;
     return (
       !c.orderTypes.includes(r.type) ||
       (order.links.parentId !== undefined && !c.nativeBrackets) ||
@@ -577,7 +579,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       this.#children.delete(o.id);
       for (const c of children) this.#arm(c, o, ts);
     }
-    if (o.request.exits !== undefined && o.filledQty > EPS && !this.#client.capabilities.exitAttachments) this.#attachExits(o, ts);
+    if (o.request.exits !== undefined && o.filledQty > EPS && !this.#client.capabilities.exitAttachments && this.#client.takesNatively?.(o) !== true) this.#attachExits(o, ts);
     const group = o.links.ocoGroup;
     if (group !== undefined) {
       const members = this.#oco.get(group);

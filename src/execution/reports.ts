@@ -103,6 +103,10 @@ export const CapabilitiesSchema = z.strictObject({
   nativeBrackets: z.boolean(),
   nativeOco: z.boolean(),
   exitAttachments: z.boolean(),
+  partialNative: z.array(z.enum(['nativeBrackets', 'nativeOco', 'exitAttachments'])).optional(),
+}).superRefine((c, ctx) => {
+  // A capability taken in part is one whose flag says no: the emulator holds what the client does not take.
+  for (const f of c.partialNative ?? []) if (c[f]) ctx.addIssue({ code: 'custom', path: ['partialNative'], message: `${f} is true: only a flag that is false can be taken in part` });
 });
 
 export type VenueOrderStatus = (typeof VENUE_ORDER_STATUSES)[number];

@@ -149,6 +149,8 @@ export function executionClientContract(name: string, make: (sink: ExecutionSink
       const caps = CapabilitiesSchema.parse(client.capabilities);
       expect(caps.orderTypes).toEqual(expect.arrayContaining(['market', 'limit']));
       expect(client.venue.length).toBeGreaterThan(0);
+      // A capability taken in part needs the per-order answer the emulator asks for.
+      if ((caps.partialNative ?? []).length > 0) expect(typeof client.takesNatively).toBe('function');
     });
 
     describe('connection', () => {
