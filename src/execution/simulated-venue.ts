@@ -149,6 +149,8 @@ export class SimulatedVenue implements ExecutionClient {
   #workingCount = 0;
   /** Matching pass in progress: 0 at the open, 1 stops, 2 limits; -1 outside matching. */
   #pass = -1;
+  /** The symbol whose market data is being matched (null outside matching). */
+  #matching: string | null = null;
   readonly venue: string;
   readonly capabilities: ExecutionCapabilities;
   readonly #journal: VenueJournal | null;
@@ -397,7 +399,11 @@ export class SimulatedVenue implements ExecutionClient {
     const parentId = order.links.parentId;
     const parent = parentId === undefined ? undefined : this.#orders.get(parentId)?.order;
     const active = parent === undefined || parent.status === 'filled';
-    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: false, journalAt });
+    // Placed while this symbol's bar is matched (from a fill's callback: an exit, a bracket child): placed at
+    // the open it meets the rest of the bar from the stops pass on; placed inside the bar it works from the
+    // next bar, since the rest of this bar's path is unknown to it.
+    const inside = this.#matching === order.symbol && this.#pass > 0;
+    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: inside, journalAt });
     if (parentId !== undefined) {
       const list = this.#children.get(parentId) ?? [];
       list.push(order);
@@ -480,9 +486,11 @@ export class SimulatedVenue implements ExecutionClient {
     }
     // Two passes: what happens at the open (market orders, gaps) before what happens inside the bar;
     // inside the bar, stops before limits (the conservative order when both could have hit).
+    this.#matching = slot.symbol;
     for (let pass = 0; pass < 3; pass++) {
       this.#pass = pass;
       book = slot.working.slice();
+      if (pass < 2 && book.length > 1) stopsByPath(book);
       for (let k = 0; k < book.length; k++) {
         const o = book[k]!;
         if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
@@ -494,6 +502,7 @@ export class SimulatedVenue implements ExecutionClient {
       }
     }
     this.#pass = -1;
+    this.#matching = null;
     // Bookkeeping after the bar: trailing stops move, IOC/FOK/DAY end, children arm.
     book = slot.working.slice();
     for (let k = 0; k < book.length; k++) {
@@ -818,4 +827,43 @@ export class SimulatedVenue implements ExecutionClient {
   get fillCount(): number {
     return this.#fillSeq;
   }
+}
+
+/**
+ * Stops of one side are met in the order a path from the open reaches them: sell stops from the highest
+ * down, buy stops from the lowest up (so of two stops protecting one position the tighter fills first).
+ * Permutes them among the places stops of that side hold in `book`; everything else keeps its place.
+ */
+function stopsByPath(book: Order[]): void {
+  let sells = 0;
+  let buys = 0;
+  for (let k = 0; k < book.length; k++) {
+    const o = book[k]!;
+    if ((o.type === 'stop' || o.type === 'trailing-stop') && o.stopPrice !== undefined) {
+      if (o.side === 'sell') sells++;
+      else buys++;
+    }
+  }
+  if (sells > 1) sortSide(book, 'sell');
+  if (buys > 1) sortSide(book, 'buy');
+}
+
+function sortSide(book: Order[], side: OrderSide): void {
+  const at: number[] = [];
+  const stops: Order[] = [];
+  for (let k = 0; k < book.length; k++) {
+    const o = book[k]!;
+    if (o.side === side && (o.type === 'stop' || o.type === 'trailing-stop') && o.stopPrice !== undefined) {
+      at.push(k);
+      stops.push(o);
+    }
+  }
+  // A stable sort: stops at one price keep their book order; a trailing stop without a level yet (NaN) goes last.
+  const key = (o: Order): number => (Number.isNaN(o.stopPrice!) ? Infinity : side === 'sell' ? -o.stopPrice! : o.stopPrice!);
+  stops.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x === y ? 0 : x < y ? -1 : 1;
+  });
+  for (let i = 0; i < at.length; i++) book[at[i]!] = stops[i]!;
 }
