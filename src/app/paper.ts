@@ -10,7 +10,7 @@ import { ReplayFeed } from '../data/live/replay.ts';
 import { parseTimeframe, timeframeMs } from '../data/resample.ts';
 import { SinkRelay } from '../execution/sink-relay.ts';
 import type { ExecutionClient } from '../execution/execution-client.ts';
-import { createBrokerClient, createVenueFeed, parseVenue, venueInstrument, type VenueConnection } from '../engine/venues.ts';
+import { createBrokerClient, createVenueFeed, parseVenue, venueInstrument, type IbLink, type VenueConnection } from '../engine/venues.ts';
 import type { BrokerLink } from '../engine/live-node.ts';
 import { SyntheticLiveFeed } from '../data/live/synthetic-live.ts';
 import { FractionCommission } from '../execution/commission.ts';
@@ -81,7 +81,7 @@ export interface PaperRequest {
   readonly baseUrl?: string;
   readonly streamUrl?: string;
   /** `--ib-host` etc.: TWS or IB Gateway. */
-  readonly ib?: { readonly host: string; readonly port: number; readonly clientId: number; readonly account: string };
+  readonly ib?: IbLink;
   /** How often positions are compared with the venue's while running (seconds; default 30). */
   readonly positionCheckSec?: number;
   /** Venue feeds: bars of recent history replayed into the strategies before trading (default 200). */

@@ -30,8 +30,14 @@ const VENUE_URL_FLAGS: readonly FlagDef[] = [
   flag.str('base-url', '<url>', "REST root of a compatible server (a testnet, a sandbox, a local fake at the venue's own paths)", 'http://127.0.0.1:8080', { default: "the venue's" }),
   flag.str('stream-url', '<url>', "WebSocket origin of a compatible server (the venue's stream paths are added)", 'ws://127.0.0.1:8080', { default: "the venue's" }),
 ];
+/** Where TWS / IB Gateway listens (`--venue ib`, `--feed ib`); the market-data link takes client id + 1. */
+const IB_LINK_FLAGS: readonly FlagDef[] = [
+  flag.str('ib-host', '<host>', 'TWS or IB Gateway host', '127.0.0.1', { default: '127.0.0.1' }),
+  flag.num('ib-port', '<port>', 'TWS or IB Gateway API port: 7497 TWS paper, 7496 TWS live, 4002/4001 Gateway', { min: 1, max: 65_535, integer: true }, '7497'),
+  flag.num('ib-client-id', '<n>', 'API client id (unique per TWS session; market data uses the next one)', { min: 0, max: 2 ** 31 - 2, integer: true }, '1', { default: '1' }),
+];
 const WARMUP_FLAG = flag.num('warmup', '<bars>', "bars of the venue's recent history replayed into the strategies before trading (orders meanwhile are not sent)", { min: 0, max: 5000, integer: true }, '200', { default: '200' });
-const FEED_FLAG = flag.str('feed', '<venue>', 'trade on this venue\'s live market data: binance, ccxt:<exchangeId> (no orders reach the venue; keys optional)', 'binance');
+const FEED_FLAG = flag.str('feed', '<venue>', 'trade on this venue\'s live market data: binance, ccxt:<exchangeId>, alpaca, ib (no orders reach the venue; keys optional)', 'binance');
 
 /** What every `ml` command reads: the bars, the features and the labels. */
 const ML_DATA_FLAGS: readonly FlagDef[] = [
@@ -211,6 +217,7 @@ export const COMMANDS: readonly CommandDef[] = [
       WARMUP_FLAG,
       flag.bool('testnet', "the feed venue's test network"),
       ...VENUE_URL_FLAGS,
+      ...IB_LINK_FLAGS,
     ],
     examples: [
       'sextant paper --strategy rsi --replay csv:prices.csv --speed max', 'sextant paper --run two --strategy sma-cross --strategy rsi:25000 --duration 60',
@@ -235,9 +242,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('cash', '<n>', "cash the run may use, at most the account's free balance", { min: 0, minExclusive: true, max: 1e15 }, '1000', { default: "the account's free balance in the symbols' quote currency" }),
       flag.str('size', '<sizer>', 'default order size: pct-cash:<p>, qty:<n> or pct-equity:<p>', 'qty:0.001', { default: 'pct-cash:95' }),
       flag.num('position-check', '<seconds>', "compare positions with the venue's this often while running (0: never)", { min: 0, max: 86_400 }, '30', { default: '30' }),
-      flag.str('ib-host', '<host>', 'TWS or IB Gateway host', '127.0.0.1', { default: '127.0.0.1' }),
-      flag.num('ib-port', '<port>', 'TWS or IB Gateway API port: 7497 TWS paper, 7496 TWS live, 4002/4001 Gateway', { min: 1, max: 65_535, integer: true }, '7497'),
-      flag.num('ib-client-id', '<n>', 'API client id (unique per TWS session)', { min: 0, max: 2 ** 31 - 1, integer: true }, '1', { default: '1' }),
+      ...IB_LINK_FLAGS,
       flag.str('ib-account', '<id>', 'the IB account orders go to', 'DU1234567'),
       flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '3600', { default: 'until Ctrl-C' }),
       STATE_DIR_FLAG,

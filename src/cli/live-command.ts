@@ -3,12 +3,10 @@
 // (docs/live.md). It reconciles with the venue before trading and refuses to trade on a mismatch
 // (exit 4, with the report); credentials come from the environment and never reach output or the store.
 import { bool, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
-import { commonRequest, superviseFromCli } from './paper-command.ts';
+import { commonRequest, ibLink, superviseFromCli } from './paper-command.ts';
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
-  const port = num(a, 'ib-port');
-  const account = str(a, 'ib-account');
-  const ib = port !== undefined && account !== undefined ? { host: str(a, 'ib-host') ?? '127.0.0.1', port, clientId: num(a, 'ib-client-id') ?? 1, account } : undefined;
+  const ib = ibLink(a);
   return superviseFromCli(
     {
       ...commonRequest(a), venue: str(a, 'venue'), feed: str(a, 'feed'), symbols: strs(a, 'symbols'), timeframe: str(a, 'timeframe'),

@@ -14,7 +14,7 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
     {
       ...commonRequest(a), symbols: strs(a, 'symbols'), replay: str(a, 'replay'), speed: num(a, 'speed'), commission: num(a, 'commission'),
       barMs: num(a, 'bar-ms'), tickMs: num(a, 'tick-ms'), seed: num(a, 'seed'), alwaysOpen: bool(a, 'always-open'), ...instrumentFlags(a),
-      feed: str(a, 'feed'), testnet: bool(a, 'testnet'), warmupBars: num(a, 'warmup'),
+      feed: str(a, 'feed'), testnet: bool(a, 'testnet'), warmupBars: num(a, 'warmup'), ib: ibLink(a),
     },
     a,
     io,
@@ -28,6 +28,14 @@ export function commonRequest(a: ParsedArgs): PaperRequest {
     durationSec: num(a, 'duration'), stateDir: str(a, 'state-dir'), riskFile: str(a, 'risk'), haltOnStrategyError: bool(a, 'halt-on-strategy-error'),
     maxHeapMb: num(a, 'max-heap-mb'), baseUrl: str(a, 'base-url'), streamUrl: str(a, 'stream-url'),
   };
+}
+
+/** `--ib-host`, `--ib-port`, `--ib-client-id`, `--ib-account`: the TWS / IB Gateway link, when a port is named. */
+export function ibLink(a: ParsedArgs): PaperRequest['ib'] {
+  const port = num(a, 'ib-port');
+  if (port === undefined) return undefined;
+  const account = str(a, 'ib-account');
+  return { host: str(a, 'ib-host') ?? '127.0.0.1', port, clientId: num(a, 'ib-client-id') ?? 1, ...(account !== undefined && { account }) };
 }
 
 /** Runs the node in its supervised worker with the status line; exit 3 when a strategy failed. */

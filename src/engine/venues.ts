@@ -13,6 +13,14 @@ export type VenueSpec =
   | { readonly kind: 'ccxt'; readonly name: string; readonly exchangeId: string }
   | { readonly kind: 'ib'; readonly name: 'ib' };
 
+/** `--ib-host`, `--ib-port`, `--ib-client-id`, `--ib-account`: where TWS / IB Gateway listens, and the account orders go to. */
+export interface IbLink {
+  readonly host: string;
+  readonly port: number;
+  readonly clientId: number;
+  readonly account?: string;
+}
+
 export const VENUE_NAMES = 'alpaca, binance, ccxt:<exchangeId> (e.g. ccxt:kraken), ib';
 
 /** Parses `--venue` / `--feed`; an unknown name is a ConfigError naming the flag. */
@@ -37,8 +45,8 @@ export interface VenueConnection {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The symbols traded (ccxt: unified `BTC/USDT`; Alpaca: `AAPL`, `BTC/USD`). */
   readonly symbols: readonly string[];
-  /** IB: TWS / IB Gateway address, API client id and account. */
-  readonly ib?: { readonly host: string; readonly port: number; readonly clientId: number; readonly account: string };
+  /** IB: TWS / IB Gateway address, API client id and account (orders only); the market-data link uses client id + 1. */
+  readonly ib?: IbLink;
   readonly log?: (line: string) => void;
   /** What the market-data feed says about itself (reconnects, staleness, rejected frames, backfills), as one line each. */
   readonly onFeedStatus?: (kind: string, line: string) => void;
@@ -63,9 +71,9 @@ export async function createBrokerClient(spec: VenueSpec, c: VenueConnection, si
       return createAlpacaExecutionClient({ paper: c.testnet, baseUrl: c.baseUrl, streamUrl: streamAt(c.streamUrl, '/stream'), env: c.env }, sink);
     }
     case 'ib': {
-      if (c.ib === undefined) throw new ConfigError('--venue ib needs --ib-host, --ib-port, --ib-client-id and --ib-account (TWS or IB Gateway)', { field: '--venue' });
+      if (c.ib === undefined || c.ib.account === undefined) throw new ConfigError('--venue ib needs --ib-host, --ib-port, --ib-client-id and --ib-account (TWS or IB Gateway)', { field: '--venue' });
       const { createIbExecutionClient } = await import('../brokers/ib/index.ts');
-      return createIbExecutionClient({ ...c.ib }, sink);
+      return createIbExecutionClient({ ...c.ib, account: c.ib.account }, sink);
     }
   }
 }
@@ -94,8 +102,16 @@ export async function createVenueFeed(spec: VenueSpec, c: VenueConnection, timef
         log: c.log,
       });
     }
-    case 'ib':
-      throw new ConfigError('market data from ib is not available; take it from another venue (--feed binance, --feed alpaca) or replay history', { field: '--feed' });
+    case 'ib': {
+      if (c.ib === undefined) throw new ConfigError('--feed ib needs --ib-port (and --ib-host, --ib-client-id): the TWS or IB Gateway API port', { field: '--feed' });
+      const { createIbFeed } = await import('../brokers/ib/feed.ts');
+      const say = c.onFeedStatus;
+      // Its own API connection: client id + 1, so a live run's order link (client id) and its feed can share one TWS.
+      return createIbFeed({
+        host: c.ib.host, port: c.ib.port, clientId: c.ib.clientId + 1, symbols: c.symbols, timeframe,
+        onStatus: say === undefined ? undefined : (s) => say(s.kind, feedStatusLine(spec.name, s)),
+      });
+    }
   }
 }
 

@@ -21,6 +21,8 @@ export interface IbSessionHandlers {
   dropped(reason: string): void;
   /** A message that failed validation or decoding: skipped. */
   bad(what: string, detail: string): void;
+  /** More messages to listen to on each new connection (market data), guarded like the others. */
+  wire?(on: (event: EventName, what: string, fn: (...args: never[]) => void) => void): void;
 }
 
 export interface IbSessionOptions {
@@ -351,6 +353,7 @@ export class IbSession {
       if (rows !== undefined) rows.push(parseSummaryRow(reqId, account, tag, value, currency));
     });
     on(EventName.accountSummaryEnd, 'accountSummaryEnd', (reqId: number) => this.#settle(`summary:${reqId}`));
+    this.h.wire?.(on);
   }
 
   #maybeReady(): void {

@@ -51,6 +51,16 @@ interface TwsExec {
   readonly corrected?: { readonly qty: number; readonly price: number };
 }
 
+/** A request the fake's own switch does not answer, offered to extensions (market data: ./market-data.ts). */
+export interface ExtensionRequest {
+  readonly msgId: number;
+  readonly cursor: FieldCursor;
+  readonly clientId: number | null;
+  /** Sends messages to the session that asked (dropped once its socket is gone). */
+  send(messages: readonly (readonly Field[])[]): void;
+  alive(): boolean;
+}
+
 export interface LoggedRequest {
   readonly clientId: number | null;
   readonly msgId: number;
@@ -61,6 +71,7 @@ const TYPE_OF: Readonly<Record<string, FakeType>> = { MKT: 'market', LMT: 'limit
 
 export class FakeTws {
   readonly requests: LoggedRequest[] = [];
+  readonly #extensions: ((r: ExtensionRequest) => boolean)[] = [];
   readonly #sessions = new Set<Session>();
   readonly #orders = new Map<string, TwsOrder>();
   readonly #byFakeId = new Map<string, TwsOrder>();
@@ -119,6 +130,11 @@ export class FakeTws {
   /** Sends raw bytes to every started session. */
   broadcastRaw(bytes: Buffer): void {
     for (const s of this.#sessions) if (s.started) s.socket.write(bytes);
+  }
+
+  /** Offers requests the fake does not answer itself to `fn` (true: handled). */
+  extend(fn: (r: ExtensionRequest) => boolean): void {
+    this.#extensions.push(fn);
   }
 
   /** The next placeOrder is carried out, but TWS's answers about it are lost until the client asks. */
@@ -290,6 +306,9 @@ export class FakeTws {
       case M.OUT.REQ_CURRENT_TIME:
         return this.#send(s, [M.currentTime(Math.floor(this.exchange.now() / 1000))]);
       default:
+        for (const ext of this.#extensions) {
+          if (ext({ msgId, cursor: c, clientId: s.clientId, send: (m) => this.#send(s, m), alive: () => !s.socket.destroyed && this.#sessions.has(s) })) return;
+        }
         return; // cancelPositions, cancelAccountSummary, reqAutoOpenOrders, ...: nothing to answer
     }
   }
