@@ -1,9 +1,10 @@
 // The ccxt.pro exchange object behind the execution client: one instance for REST (orders, queries)
-// and the user-data stream, with ccxt's own rate limiter on (enableRateLimit: Binance's published
-// weights per endpoint), spot only, and URL overrides that point REST and the WebSocket API at a fake
-// server in tests (or a regional endpoint in production).
+// and the user-data stream, with ccxt's rate limits on (enableRateLimit: Binance's published weights
+// per endpoint, paced by rate-limit.ts's bucket), spot only, and URL overrides that point REST and the
+// WebSocket API at a fake server in tests (or a regional endpoint in production).
 import { pro, type Exchange } from 'ccxt';
 import { ConfigError } from '../../core/errors.ts';
+import { useCcxtBucket } from './rate-limit.ts';
 
 export interface ExchangeOptions {
   readonly exchangeId: string;
@@ -49,6 +50,8 @@ export function makeExchange(o: ExchangeOptions): Exchange {
       ...(o.recvWindowMs !== undefined && { recvWindow: o.recvWindowMs }),
     },
   });
+  // ccxt's pacing (rateLimit and per-endpoint costs), without its sleeps after an idle spell (rate-limit.ts).
+  useCcxtBucket(ex);
   if (o.sandbox === true) ex.setSandboxMode(true);
   if (o.baseUrl !== undefined) {
     const root = o.baseUrl.replace(/\/+$/, '');

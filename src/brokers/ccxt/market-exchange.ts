@@ -2,6 +2,7 @@
 // pointed at a compatible server when asked (`baseUrl`, `streamUrl`: a local fake, a proxy, a testnet).
 import ccxt, { NetworkError, OperationFailed, type Exchange } from 'ccxt';
 import { ConfigError } from '../../core/errors.ts';
+import { useCcxtBucket } from './rate-limit.ts';
 
 /** A market handed in instead of loaded from the venue (no exchangeInfo call). */
 export interface MarketSpec {
@@ -108,6 +109,7 @@ function point(ex: Exchange, o: MarketExchangeOptions): void {
 export function makeRestExchange(o: MarketExchangeOptions): Exchange {
   const ex = new (exchangeClass(ccxt as unknown as Record<string, unknown>, o.exchangeId, ''))(config(o));
   point(ex, o);
+  useCcxtBucket(ex);
   return ex;
 }
 
@@ -124,6 +126,7 @@ export async function makeStreamingExchange(o: MarketExchangeOptions, tap: (mess
   };
   const ex = new Tapped(config(o));
   point(ex, o);
+  useCcxtBucket(ex);
   // ccxt.pro reaches a plain ws:// server only through an http agent it loads on demand.
   if (o.streamUrl?.startsWith('ws://')) await ex.loadHttpProxyAgent();
   return ex;
