@@ -8,6 +8,9 @@
 //   `<id>~r<n>` so it maps back to the same Sextant order; capabilities say nativeModify: false.
 // - a dropped stream reports 'reconnecting'; once the SDK has reconnected and listens again, every open
 //   order is read back by REST and missed fills are taken from the FILL activities (gap fill).
+// - an entry whose exits are a stop-loss and/or a take-profit at a price (a stock) goes as one bracket or
+//   OTO request (order-class.ts); its legs are Sextant orders `<entry>-sl`/`<entry>-tp` from the moment it
+//   is sent (held at Alpaca until the entry fills), found again by that id after a restart.
 import { InvariantError, RetryableVenueError } from '../../core/errors.ts';
 import type { Order } from '../../model/order.ts';
 import { ConnectionTracker } from '../../execution/connection.ts';
@@ -20,10 +23,11 @@ import { TokenBucket } from '../shared/rate-limiter.ts';
 import { DEFAULT_SAFE_SUBMIT, submitSafely, type SafeSubmitPolicy } from '../shared/safe-submit.ts';
 import { AlpacaRejectedError, AlpacaRetryableError, classifySubmitFailure, retryAfterOf, toVenueError } from './errors.ts';
 import {
-  ALPACA_TIF_OF, ALPACA_TYPE_OF, AlpacaPayloadError, NOTHING_CARRIED, VENUE, orderReport, parseTradeUpdate, replaceClientId, splitClientId, tradeIdOf,
+  ALPACA_TIF_OF, ALPACA_TYPE_OF, AlpacaPayloadError, NOTHING_CARRIED, VENUE, legsOf, orderReport, parseTradeUpdate, replaceClientId, splitClientId, tradeIdOf,
   type AlpacaFillActivity, type AlpacaOrder, type Carried,
 } from './parse.ts';
 import { AlpacaRest, carriedOf, decimalString, type NewOrderBody, type OrderChain } from './rest.ts';
+import { ADVANCED_CLASSES, classFields, legId, legOrders, nativeExitsProblem, parseLegId, roleOf, takesExitsNatively } from './order-class.ts';
 import { TradeStream } from './stream.ts';
 import { fromAlpacaSymbol, isCrypto, toAlpacaSymbol } from './symbols.ts';
 
@@ -81,11 +85,17 @@ export const ALPACA_CAPABILITIES: ExecutionCapabilities = Object.freeze<Executio
   // PATCH replaces the order: new venue order id (and a new client order id, mapped back).
   nativeModify: false,
   // Alpaca's bracket/OCO/OTO are one request for a whole group; the port sends orders one at a time
-  // with links, so Sextant's OrderEmulator holds them (docs/venues/alpaca.md).
+  // with links, so Sextant's OrderEmulator holds linked orders (docs/venues/alpaca.md). An entry's exits
+  // are one order, and Alpaca takes them as a bracket or OTO when they are a stop-loss and/or a
+  // take-profit at a price on a stock (takesNatively); the emulator holds the other exits.
   nativeBrackets: false,
   nativeOco: false,
   exitAttachments: false,
+  partialNative: ['exitAttachments'],
 });
+
+/** What the generic checks see for an entry Alpaca takes with its exits. */
+const WITH_NATIVE_EXITS: ExecutionCapabilities = Object.freeze({ ...ALPACA_CAPABILITIES, exitAttachments: true });
 
 interface ChainState {
   /** The replacement number of the Alpaca order standing for the Sextant order (0: the original). */
@@ -119,6 +129,10 @@ export class AlpacaExecutionClient implements ExecutionClient {
   /** Per order: the command in flight (a cancel or modify waits for the submit before it). */
   readonly #pending = new Map<string, Promise<void>>();
   readonly #tasks = new Set<Promise<unknown>>();
+  /** Native bracket/OTO entries -> their legs' Sextant orders. */
+  readonly #legsOfEntry = new Map<string, Order[]>();
+  /** Orders adopted at a restart -> what they had filled then (their earlier FILL activities are booked already). */
+  readonly #adoptedFilled = new Map<string, number>();
   #resync: Promise<void> | null = null;
   #resyncAgain = false;
   readonly anomalies: TrackerAnomaly[] = [];
@@ -224,6 +238,11 @@ export class AlpacaExecutionClient implements ExecutionClient {
 
   // --- commands ---
 
+  /** Whether Alpaca takes this order as it is although the capability flags say no (an entry with native exits). */
+  takesNatively(order: Order): boolean {
+    return takesExitsNatively(order);
+  }
+
   submit(order: Order, nowMs: number): void {
     if (this.#tracker.has(order.id)) {
       this.#tracker.commandRejected('submit', order.id, `duplicate client order id ${order.id}: an order with this id was already sent`, nowMs);
@@ -233,18 +252,48 @@ export class AlpacaExecutionClient implements ExecutionClient {
       this.#tracker.rejected(order, `not connected to alpaca (${this.#conn.state})`, nowMs);
       return;
     }
-    const problem = submitProblem(order, this.capabilities, 0) ?? alpacaProblem(order);
+    const withExits = order.request.exits !== undefined;
+    const problem = (withExits ? nativeExitsProblem(order) : null) ?? submitProblem(order, withExits ? WITH_NATIVE_EXITS : this.capabilities, 0) ?? alpacaProblem(order);
     if (problem !== null) {
       this.#tracker.rejected(order, problem, nowMs);
       return;
     }
     this.#tracker.submitted(order, nowMs);
     this.#chains.set(order.id, { seq: 0, replaced: new Map() });
+    if (withExits) this.#openLegs(order, nowMs);
     this.#serial(order.id, () => this.#send(order));
   }
 
+  /** The legs of a native entry become Sextant orders now: the store has them before any of them can fill. */
+  #openLegs(entry: Order, nowMs: number): void {
+    const legs = legOrders(entry, nowMs).filter((l) => !this.#tracker.has(l.id));
+    this.#legsOfEntry.set(entry.id, legs);
+    for (const leg of legs) {
+      this.#tracker.submitted(leg, nowMs);
+      this.#chains.set(leg.id, { seq: 0, replaced: new Map() });
+    }
+  }
+
+  /** Ends the legs of an entry that never became an order at Alpaca (they never existed there either). */
+  #rejectLegs(entryId: string, reason: string): void {
+    for (const leg of this.#legsOfEntry.get(entryId) ?? []) if (leg.isOpen) this.#tracker.rejected(leg, `${reason} (its entry ${entryId})`, this.#clock());
+  }
+
+  /** Links a native entry's legs to Alpaca's (by type) and applies their state (held: accepted). */
+  async #linkLegs(entryId: string, parent: AlpacaOrder): Promise<void> {
+    if (!this.#legsOfEntry.has(entryId)) return;
+    let legs = legsOf(parent);
+    if (legs.length === 0) legs = legsOf((await this.#rest.orderById(parent.id, true)) ?? parent);
+    for (const v of legs) {
+      const id = legId(entryId, roleOf(v));
+      if (!this.#tracker.has(id)) continue;
+      const chain = await this.#rest.follow(v, NO_REPLACED);
+      if (this.#applyChain(id, chain)) this.#checkLater(id, chain.order.filled_qty);
+    }
+  }
+
   async #send(order: Order): Promise<void> {
-    const body = orderBody(order);
+    const body = { ...orderBody(order), ...(this.#legsOfEntry.has(order.id) && classFields(order, decimalString)) };
     const outcome = await submitSafely<AlpacaOrder>({
       send: () => this.#rest.submitOrder(body),
       lookup: () => this.#rest.orderByClientId(order.id),
@@ -258,9 +307,11 @@ export class AlpacaExecutionClient implements ExecutionClient {
       case 'found':
         this.#unresolved.delete(order.id);
         if (this.#applyChain(order.id, await this.#rest.follow(outcome.value, NO_REPLACED))) this.#checkLater(order.id, outcome.value.filled_qty);
+        await this.#linkLegs(order.id, outcome.value);
         return;
       case 'rejected':
         this.#tracker.rejected(order, outcome.reason, this.#clock());
+        this.#rejectLegs(order.id, outcome.reason);
         return;
       case 'unresolved':
         // Never resent blindly: it stays submitted until a gap fill finds it (or finds it never arrived).
@@ -321,6 +372,18 @@ export class AlpacaExecutionClient implements ExecutionClient {
     this.#tracker.amended(order.id, changes, this.#clock());
   }
 
+  /**
+   * After a restart: follows an order Alpaca is working (reconciled from the store), legs included; the
+   * next gap fill links it to its Alpaca order (a leg through its entry) and applies what it missed.
+   */
+  adopt(order: Order): void {
+    if (this.#tracker.has(order.id)) return;
+    this.#tracker.add(order);
+    this.#chainOf(order.id);
+    this.#adoptedFilled.set(order.id, order.filledQty);
+    if (this.#conn.state === 'connected') this.#scheduleResync();
+  }
+
   cancel(orderId: string, nowMs: number, _reason?: string): void {
     const order = this.#tracker.get(orderId);
     const refuse = (reason: string): void => this.#tracker.commandRejected('cancel', orderId, reason, nowMs);
@@ -368,7 +431,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
   async queryOrder(clientOrderId: string): Promise<OrderStatusReport | null> {
     this.#mustBeConnected('queryOrder');
     const chain = await this.#call(() => this.#current(clientOrderId), 'query order');
-    return chain === null ? null : orderReport(chain.order, carriedOf(chain.replaced));
+    return chain === null ? null : orderReport(chain.order, carriedOf(chain.replaced), clientOrderId);
   }
 
   async openOrders(symbol?: string): Promise<OrderStatusReport[]> {
@@ -376,7 +439,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
     return this.#call(async () => {
       const open = await this.#rest.openOrders(symbol === undefined ? undefined : toAlpacaSymbol(symbol));
       const out: OrderStatusReport[] = [];
-      for (const o of open) out.push(orderReport(o, o.replaces ? carriedOf(await this.#rest.replacedBefore(o)) : NOTHING_CARRIED));
+      for (const o of open) out.push(orderReport(o, o.replaces ? carriedOf(await this.#rest.replacedBefore(o)) : NOTHING_CARRIED, await this.#sextantIdOf(o)));
       return out;
     }, 'open orders');
   }
@@ -467,11 +530,13 @@ export class AlpacaExecutionClient implements ExecutionClient {
         const since = this.#unresolved.get(order.id);
         if (since !== undefined && this.#clock() - since >= (this.#opts.unknownAfterMs ?? 60_000)) {
           this.#unresolved.delete(order.id);
-          this.#tracker.rejected(order, 'alpaca never received the order (its submit was unresolved and alpaca does not know it)', this.#clock());
+          const reason = 'alpaca never received the order (its submit was unresolved and alpaca does not know it)';
+          this.#tracker.rejected(order, reason, this.#clock());
+          this.#rejectLegs(order.id, reason);
         }
         return;
       }
-      this.#unresolved.delete(order.id);
+      if (this.#unresolved.delete(order.id)) await this.#linkLegs(order.id, chain.order);
       if (this.#applyChain(order.id, chain)) needFillsFrom = Math.min(needFillsFrom, order.createdMs, chain.order.created_at);
     });
     if (needFillsFrom !== Infinity) await this.#gapFill(needFillsFrom);
@@ -510,8 +575,35 @@ export class AlpacaExecutionClient implements ExecutionClient {
       const latest = await this.#rest.orderByClientId(replaceClientId(baseId, known.seq));
       if (latest !== null) return this.#remember(baseId, await this.#rest.follow(latest, known.replaced));
     }
-    const first = await this.#rest.orderByClientId(baseId);
+    const first = (await this.#rest.orderByClientId(baseId)) ?? (await this.#legByName(baseId));
     return first === null ? null : this.#remember(baseId, await this.#rest.follow(first, NO_REPLACED));
+  }
+
+  /** A bracket/OTO leg by its Sextant name `<entry>-sl`/`-tp`: the entry by client order id, then its leg of that role. */
+  async #legByName(id: string): Promise<AlpacaOrder | null> {
+    const leg = parseLegId(id);
+    if (leg === null) return null;
+    const entry = await this.#rest.orderByClientId(leg.entryId);
+    if (entry === null || !ADVANCED_CLASSES.has(entry.order_class ?? '')) return null;
+    let legs = legsOf(entry);
+    if (legs.length === 0) legs = legsOf((await this.#rest.orderById(entry.id, true)) ?? entry);
+    return legs.find((l) => roleOf(l) === leg.role) ?? null;
+  }
+
+  /**
+   * The Sextant order id behind an Alpaca order: its client order id, or, for a leg (whose client order
+   * id Alpaca made), `<entry>-sl`/`-tp` from its parent.
+   */
+  async #sextantIdOf(o: AlpacaOrder): Promise<string> {
+    const own = splitClientId(o.client_order_id).baseId;
+    if (!ADVANCED_CLASSES.has(o.order_class ?? '') || this.#tracker.has(own) || parseLegId(own) !== null) return own;
+    const known = this.#baseOfVenueId.get(o.id) ?? this.#owners.get(o.id)?.baseId;
+    if (known !== undefined) return known;
+    if (legsOf(o).length > 0) return own; // a parent
+    const parent = await this.#rest.parentOfLeg(o);
+    const id = parent === null ? own : legId(splitClientId(parent.client_order_id).baseId, roleOf(o));
+    this.#owners.set(o.id, { baseId: id, symbol: fromAlpacaSymbol(o.symbol, o.asset_class) });
+    return id;
   }
 
   #remember(baseId: string, chain: OrderChain): OrderChain {
@@ -590,6 +682,9 @@ export class AlpacaExecutionClient implements ExecutionClient {
   #applyActivity(a: AlpacaFillActivity): void {
     const baseId = this.#baseOfVenueId.get(a.order_id);
     if (baseId === undefined || !this.#tracker.has(baseId)) return;
+    // What an adopted order had filled at the restart is booked already (from the store).
+    const adopted = this.#adoptedFilled.get(baseId);
+    if (adopted !== undefined && a.cum_qty <= adopted + 1e-9 && this.#chainOf(baseId).seq === 0) return;
     this.#tracker.fill({ tradeId: tradeIdOf(a.order_id, a.cum_qty), clientOrderId: baseId, qty: a.qty, price: a.price, commission: 0, liquidity: 'taker', tsEventMs: a.transaction_time });
   }
 
@@ -605,8 +700,19 @@ export class AlpacaExecutionClient implements ExecutionClient {
       return;
     }
     const o = u.order;
-    const { baseId, seq } = splitClientId(o.client_order_id);
-    if (!this.#tracker.has(baseId)) return; // another session's or a manual order: reconciliation's business
+    let { baseId, seq } = splitClientId(o.client_order_id);
+    if (!this.#tracker.has(baseId)) {
+      // A bracket/OTO leg goes by Alpaca's own client order id: known by its Alpaca id once linked.
+      const leg = this.#baseOfVenueId.get(o.id);
+      if (leg !== undefined && this.#tracker.has(leg)) {
+        baseId = leg;
+        seq = 0;
+      } else {
+        // A leg of ours heard before its entry's answer linked it: read back.
+        if (ADVANCED_CLASSES.has(o.order_class ?? '') && this.#legsOfEntry.size > 0) this.#scheduleResync();
+        return; // another session's or a manual order: reconciliation's business
+      }
+    }
     const chain = this.#chainOf(baseId);
     this.#baseOfVenueId.set(o.id, baseId);
     if (seq > chain.seq && u.event !== 'rejected') {
@@ -682,7 +788,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
     if (cached !== undefined) return cached;
     const o = await this.#rest.orderById(venueOrderId);
     if (o === null) return null;
-    const owner = { baseId: splitClientId(o.client_order_id).baseId, symbol: fromAlpacaSymbol(o.symbol, o.asset_class) };
+    const owner = { baseId: await this.#sextantIdOf(o), symbol: fromAlpacaSymbol(o.symbol, o.asset_class) };
     this.#owners.set(venueOrderId, owner);
     return owner;
   }

@@ -57,8 +57,24 @@ const OrderSchema = z.looseObject({
   updated_at: timeOrDate.nullish(),
   replaced_by: z.string().nullish(),
   replaces: z.string().nullish(),
+  /** '' or 'simple' for a plain order; 'bracket', 'oto', 'oco' for a parent and its legs alike. */
+  order_class: z.string().nullish(),
+  /** A parent's legs (in answers to submits and single-order reads, and in nested lists); read by `legsOf`. */
+  legs: z.array(z.unknown()).nullish(),
 });
 export type AlpacaOrder = z.infer<typeof OrderSchema>;
+
+/** A parent order's legs, each checked as an order (an error names `legs.<i>.<field>`). */
+export function legsOf(o: AlpacaOrder): AlpacaOrder[] {
+  return (o.legs ?? []).map((leg, i) => {
+    try {
+      return parseOrder(leg);
+    } catch (e) {
+      if (e instanceof AlpacaPayloadError) throw new AlpacaPayloadError('order', `legs.${i}.${e.field}`, `${e.message.replace(/^.*?: field "[^"]*": /, '')} (legs of ${o.client_order_id})`);
+      throw e;
+    }
+  });
+}
 
 export const TRADE_UPDATE_EVENTS = [
   'new', 'fill', 'partial_fill', 'canceled', 'expired', 'done_for_day', 'replaced', 'rejected', 'pending_new', 'stopped',
@@ -197,14 +213,15 @@ export const NOTHING_CARRIED: Carried = { qty: 0, notional: 0 };
  * The report of one Sextant order from the Alpaca order that currently stands for it. A replacing order
  * is sent for what was left, so the fills of the orders it replaced (`carried`) are added back.
  */
-export function orderReport(o: AlpacaOrder, carried: Carried = NOTHING_CARRIED): OrderStatusReport {
+export function orderReport(o: AlpacaOrder, carried: Carried = NOTHING_CARRIED, clientOrderId?: string): OrderStatusReport {
   const filledQty = carried.qty + o.filled_qty;
   const qty = carried.qty + o.qty;
   const notional = carried.notional + o.filled_qty * (o.filled_avg_price ?? 0);
   const type = TYPES[o.type];
   const created = o.created_at;
   return {
-    clientOrderId: splitClientId(o.client_order_id).baseId,
+    // A bracket leg's Alpaca client order id is Alpaca's own: the caller names it (`<entry>-sl`, order-class.ts).
+    clientOrderId: clientOrderId ?? splitClientId(o.client_order_id).baseId,
     venueOrderId: o.id,
     symbol: fromAlpacaSymbol(o.symbol, o.asset_class),
     side: o.side satisfies OrderSide,

@@ -7,7 +7,7 @@ import type { TokenBucket } from '../shared/rate-limiter.ts';
 import { withRetry } from '../shared/retry.ts';
 import { AlpacaRejectedError, AlpacaRetryableError, retryAfterOf, toVenueError } from './errors.ts';
 import {
-  AlpacaPayloadError, parseAccount, parseFillActivity, parseList, parseOrder, parsePosition,
+  AlpacaPayloadError, legsOf, parseAccount, parseFillActivity, parseList, parseOrder, parsePosition,
   type AlpacaAccount, type AlpacaFillActivity, type AlpacaOrder, type AlpacaPosition, type Carried,
 } from './parse.ts';
 
@@ -59,6 +59,10 @@ export interface NewOrderBody {
   readonly trailPrice?: string;
   readonly trailPercent?: string;
   readonly clientOrderId: string;
+  /** Bracket (entry with both legs) or OTO (one leg); absent for a simple order (order-class.ts). */
+  readonly orderClass?: 'bracket' | 'oto';
+  readonly takeProfit?: { readonly limitPrice: string };
+  readonly stopLoss?: { readonly stopPrice: string; readonly limitPrice?: string };
 }
 
 export interface ReplaceBody {
@@ -161,9 +165,10 @@ export class AlpacaRest {
     }
   }
 
-  async orderById(venueOrderId: string): Promise<AlpacaOrder | null> {
+  /** The order with this Alpaca id (`nested`: a parent with its legs); null when Alpaca does not know it. */
+  async orderById(venueOrderId: string, nested = false): Promise<AlpacaOrder | null> {
     try {
-      return await this.#read('order by id', () => body_(this.#orders.getOrderByOrderIDRaw({ orderId: venueOrderId })), parseOrder);
+      return await this.#read('order by id', () => body_(this.#orders.getOrderByOrderIDRaw({ orderId: venueOrderId, ...(nested && { nested }) })), parseOrder);
     } catch (e) {
       if (e instanceof AlpacaRejectedError && e.notFound) return null;
       throw e;
@@ -211,6 +216,23 @@ export class AlpacaRest {
       if (page.length < limit) return out;
       after = new Date(page.at(-1)!.created_at).toISOString();
     }
+  }
+
+  /**
+   * The parent of a bracket/OTO leg: legs are made with their parent, in the same instant, so the nested
+   * list of that symbol's orders around the leg's creation holds it. Null when no parent lists the leg
+   * (the order is a parent itself, or a plain order).
+   */
+  async parentOfLeg(leg: AlpacaOrder): Promise<AlpacaOrder | null> {
+    const page = await this.#read(
+      'orders around a leg',
+      () => body_(this.#orders.getAllOrdersRaw({
+        status: 'all', limit: 500, direction: 'asc', nested: true, symbols: leg.symbol,
+        after: new Date(leg.created_at - 1_000).toISOString(), until: new Date(leg.created_at + 1_000).toISOString(),
+      })),
+      (d) => parseList(parseOrder, 'order list', d),
+    );
+    return page.find((p) => p.id !== leg.id && legsOf(p).some((l) => l.id === leg.id)) ?? null;
   }
 
   /** FILL activities after a time (exclusive), oldest first, following page tokens. */

@@ -2,12 +2,15 @@
 // over node:http, and the trade_updates WebSocket (authenticate, listen, then JSON frames sent as binary
 // like the paper stream), both wrapping the shared FakeExchange matcher with client order ids unique
 // for ever as Alpaca keeps them. Faults (faults.ts) are injected per request and per stream frame.
-// The matcher's request log proves no client order id was ever accepted twice.
+// The matcher's request log proves no client order id was ever accepted twice. Order classes (bracket, OTO,
+// OCO; order-classes.ts): legs wait here, 'held', until their parent fills, then work in the matcher under
+// the ids Alpaca gave them; a fill of one cancels the other.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeExchange, isWorking, type FakeFill, type FakeOrder, type FakeOrderRequest, type FakeQuote } from '../fake-exchange.ts';
 import { AlpacaFaults, type RestFault } from './faults.ts';
+import { heldLegJson, makeLegs, parseClassRequest, type FakeLeg } from './order-classes.ts';
 import { accountJson, alpacaStatus, dec, fillActivity, isCryptoSymbol, orderJson, positionJson, time, uuidOf, type FillActivity, type OrderOverlay } from './payloads.ts';
 
 export interface FakeAlpacaOptions {
@@ -65,10 +68,17 @@ export class FakeAlpacaServer {
   readonly #listeners = new Set<WebSocket>();
   readonly #overlay = new Map<string, OrderOverlay>();
   readonly #byUuid = new Map<string, string>();
+  /** Alpaca ids decided before the matcher places the order (a leg keeps the id it had while held). */
+  readonly #presetIds = new Map<string, string>();
   readonly #tifByClientId = new Map<string, string>();
   readonly #lastStatus = new Map<string, string>();
   readonly #replacing = new Set<string>();
   readonly #activities: FillActivity[] = [];
+  /** Order classes: the parent's client order id -> its class and its legs; a leg's client order ids (its replacements' too) and id -> the leg. */
+  readonly #classOf = new Map<string, string>();
+  readonly #legsOf = new Map<string, FakeLeg[]>();
+  readonly #legByClientId = new Map<string, FakeLeg>();
+  readonly #legById = new Map<string, FakeLeg>();
   #buffer: string[] | null = null;
   #held: string | null = null;
   #down = false;
@@ -153,7 +163,12 @@ export class FakeAlpacaServer {
   /** The Alpaca view of an order by client order id (tests compare it with what the client reports). */
   orderJsonByClientId(clientOrderId: string): Record<string, unknown> | null {
     const o = this.exchange.order({ clientOrderId });
-    return o === undefined ? null : orderJson(o, this.#ov(o));
+    return o === undefined ? null : this.#json(o, true);
+  }
+
+  /** The legs of a bracket/OTO/OCO parent as Alpaca shows them now (held, or their matcher order). */
+  legsOf(parentClientId: string): Record<string, unknown>[] {
+    return (this.#legsOf.get(parentClientId) ?? []).map((l) => this.#legJson(l));
   }
 
   async close(): Promise<void> {
@@ -252,22 +267,32 @@ export class FakeAlpacaServer {
     if (path === '/v2/account/activities/FILL' && method === 'GET') return this.#fills(q);
     if (path === '/v2/orders:by_client_order_id' && method === 'GET') {
       const o = this.exchange.order({ clientOrderId: q.get('client_order_id') ?? '' });
-      return o === undefined ? err(404, 40410000, 'order not found') : { status: 200, body: orderJson(o, this.#ov(o)) };
+      return o === undefined ? err(404, 40410000, 'order not found') : { status: 200, body: this.#json(o) };
     }
     if (path === '/v2/orders') {
       if (method === 'POST') return this.#submit(raw);
       if (method === 'GET') return this.#list(q);
       if (method === 'DELETE') {
         const canceled = this.exchange.cancelAll();
-        return { status: 207, body: canceled.map((o) => ({ id: this.#ov(o).id, status: 200, body: orderJson(o, this.#ov(o)) })) };
+        return { status: 207, body: canceled.map((o) => ({ id: this.#ov(o).id, status: 200, body: this.#json(o) })) };
       }
     }
     const m = /^\/v2\/orders\/([^/]+)$/.exec(path);
     if (m !== null) {
       const venueId = this.#byUuid.get(decodeURIComponent(m[1]!));
       const o = venueId === undefined ? undefined : this.exchange.order({ venueOrderId: venueId });
+      const held = this.#legById.get(decodeURIComponent(m[1]!));
+      if (o === undefined && held !== undefined && held.matcherId === null) {
+        if (method === 'GET') return { status: 200, body: heldLegJson(held) };
+        if (method === 'DELETE') {
+          if (held.heldStatus !== 'held') return err(422, 42210000, 'order is already in "canceled" state');
+          this.#cancelLeg(held);
+          return { status: 204 };
+        }
+        return err(422, 42210000, 'order is not in a replaceable state (held)');
+      }
       if (o === undefined) return err(404, 40410000, 'order not found');
-      if (method === 'GET') return { status: 200, body: orderJson(o, this.#ov(o)) };
+      if (method === 'GET') return { status: 200, body: this.#json(o, q.get('nested') === 'true') };
       if (method === 'DELETE') {
         if (!isWorking(o) || this.#ov(o).replacedBy !== null) return err(422, 42210000, `order is already in "${alpacaStatus(o, this.#ov(o))}" state`);
         this.exchange.cancel({ venueOrderId: o.venueOrderId });
@@ -303,11 +328,15 @@ export class FakeAlpacaServer {
       if (v === undefined) return undefined;
       return DECIMAL.test(v) && Number(v) > 0 ? Number(v) : null;
     };
-    const limit = price('limit_price');
+    let limit = price('limit_price');
     const stop = price('stop_price');
     const trailPrice = price('trail_price');
     const trailPct = price('trail_percent');
     if (limit === null || stop === null || trailPrice === null || trailPct === null) return err(422, 40010001, 'prices must be positive decimals');
+    const cls = parseClassRequest(b, { symbol, side, type, tif, qty, limit, crypto: isCryptoSymbol(symbol) });
+    if (cls !== null && 'error' in cls) return err(422, 40010001, cls.error);
+    // An OCO's parent is its take-profit: its limit price is take_profit.limit_price.
+    if (cls?.orderClass === 'oco') limit ??= cls.takeProfit!.limitPrice;
     const t = TYPES[type]!;
     if ((t === 'limit' || t === 'stop-limit') && limit === undefined) return err(422, 40010001, 'limit_price is required for limit orders');
     if ((t === 'stop' || t === 'stop-limit') && stop === undefined) return err(422, 40010001, 'stop_price is required for stop orders');
@@ -323,8 +352,31 @@ export class FakeAlpacaServer {
       ...(trailPrice !== undefined && { trailing: { kind: 'amount' as const, value: trailPrice } }),
       ...(trailPct !== undefined && { trailing: { kind: 'percent' as const, value: trailPct } }),
     };
+    // Legs exist before the parent is placed: a parent filled on arrival activates them.
+    const fresh = cls !== null && this.exchange.order({ clientOrderId: cid }) === undefined;
+    if (fresh) {
+      const legs = makeLegs(cid, cls, { symbol, side, qty: Number(qty), tif }, this.exchange.now());
+      this.#classOf.set(cid, cls.orderClass);
+      this.#legsOf.set(cid, legs);
+      for (const l of legs) {
+        this.#legByClientId.set(l.clientOrderId, l);
+        this.#legById.set(l.id, l);
+      }
+    }
     const r = this.exchange.place(req);
-    if (r.ok) return { status: 200, body: orderJson(r.order, this.#ov(r.order)) };
+    if (r.ok) {
+      // An OCO's stop works from the start, beside its parent.
+      if (cls?.orderClass === 'oco') for (const l of this.#legsOf.get(cid) ?? []) this.#activate(l);
+      return { status: 200, body: this.#json(r.order, true) };
+    }
+    if (fresh) {
+      for (const l of this.#legsOf.get(cid) ?? []) {
+        this.#legByClientId.delete(l.clientOrderId);
+        this.#legById.delete(l.id);
+      }
+      this.#classOf.delete(cid);
+      this.#legsOf.delete(cid);
+    }
     switch (r.code) {
       case 'duplicate':
         return err(422, 40010001, 'client_order_id must be unique');
@@ -371,6 +423,9 @@ export class FakeAlpacaServer {
       ...(old.trailing !== null && { trailing: old.trailing }),
     };
     this.#tifByClientId.set(cid, ov.tif);
+    // A replaced leg stays its parent's leg.
+    const leg = this.#legByClientId.get(old.clientOrderId);
+    if (leg !== undefined) this.#legByClientId.set(cid, leg);
     this.#replacing.add(old.venueOrderId);
     this.#buffer = [];
     this.exchange.cancel({ venueOrderId: old.venueOrderId });
@@ -385,10 +440,11 @@ export class FakeAlpacaServer {
     }
     ov.replacedBy = this.#ov(r.order).id;
     ov.replacedAtMs = this.exchange.now();
+    if (leg !== undefined) leg.matcherId = r.order.venueOrderId;
     this.#ov(r.order).replaces = ov.id;
     this.#broadcast(this.#frame('replaced', old));
     for (const f of buffered) this.#broadcast(f);
-    return { status: 200, body: orderJson(r.order, this.#ov(r.order)) };
+    return { status: 200, body: this.#json(r.order) };
   }
 
   #list(q: URLSearchParams): Answer {
@@ -397,12 +453,106 @@ export class FakeAlpacaServer {
     const symbols = q.get('symbols')?.split(',').filter((s) => s !== '');
     const after = q.has('after') ? Date.parse(q.get('after')!) : -Infinity;
     const until = q.has('until') ? Date.parse(q.get('until')!) : Infinity;
-    let list = this.exchange.allOrders().filter((o) => {
-      const open = isWorking(o) && this.#ov(o).replacedBy === null;
-      return (status === 'all' || (status === 'open') === open) && (symbols === undefined || symbols.includes(o.symbol)) && o.createdMs > after && o.createdMs < until;
-    });
+    // Flat (nested=false): legs are orders of their own, held ones included. Nested: legs ride in their
+    // parent's `legs`, and a parent counts as open while any of its legs is.
+    const nested = q.get('nested') === 'true';
+    const rows: { readonly createdMs: number; readonly symbol: string; readonly open: boolean; readonly json: () => unknown }[] = [];
+    for (const o of this.exchange.allOrders()) {
+      if (nested && this.#legByClientId.has(o.clientOrderId)) continue;
+      const legs = nested ? (this.#legsOf.get(o.clientOrderId) ?? []) : [];
+      const open = (isWorking(o) && this.#ov(o).replacedBy === null) || legs.some((l) => this.#legOpen(l));
+      rows.push({ createdMs: o.createdMs, symbol: o.symbol, open, json: () => this.#json(o, nested) });
+    }
+    if (!nested) for (const l of this.#legById.values()) if (l.matcherId === null) rows.push({ createdMs: l.createdMs, symbol: l.symbol, open: l.heldStatus === 'held', json: () => heldLegJson(l) });
+    let list = rows
+      .filter((r) => (status === 'all' || (status === 'open') === r.open) && (symbols === undefined || symbols.includes(r.symbol)) && r.createdMs > after && r.createdMs < until)
+      .sort((a, b) => a.createdMs - b.createdMs);
     if ((q.get('direction') ?? 'desc') === 'desc') list = list.reverse();
-    return { status: 200, body: list.slice(0, limit).map((o) => orderJson(o, this.#ov(o))) };
+    return { status: 200, body: list.slice(0, limit).map((r) => r.json()) };
+  }
+
+  // --- order classes ---
+
+  /** An order as Alpaca shows it: with its class, and (`withLegs`: a parent) its legs. */
+  #json(o: FakeOrder, withLegs = false): Record<string, unknown> {
+    const j = orderJson(o, this.#ov(o));
+    const leg = this.#legByClientId.get(o.clientOrderId);
+    const cls = leg?.orderClass ?? this.#classOf.get(o.clientOrderId);
+    if (cls === undefined) return j;
+    const legs = leg === undefined ? this.#legsOf.get(o.clientOrderId) : undefined;
+    return { ...j, order_class: cls, legs: withLegs && legs !== undefined ? legs.map((l) => this.#legJson(l)) : null };
+  }
+
+  #legJson(l: FakeLeg): Record<string, unknown> {
+    const m = l.matcherId === null ? undefined : this.exchange.order({ venueOrderId: l.matcherId });
+    return m === undefined ? heldLegJson(l) : this.#json(m);
+  }
+
+  #legOpen(l: FakeLeg): boolean {
+    const m = l.matcherId === null ? undefined : this.exchange.order({ venueOrderId: l.matcherId });
+    return m === undefined ? l.heldStatus === 'held' : isWorking(m) && this.#ov(m).replacedBy === null;
+  }
+
+  /** A held leg starts working (its parent filled): placed in the matcher under the id Alpaca gave it. */
+  #activate(l: FakeLeg, qty = l.qty): void {
+    if (l.matcherId !== null || l.heldStatus !== 'held') return;
+    l.qty = qty;
+    this.#tifByClientId.set(l.clientOrderId, l.tif);
+    this.#presetIds.set(l.clientOrderId, l.id);
+    const r = this.exchange.place({
+      clientOrderId: l.clientOrderId, symbol: l.symbol, side: l.side, type: l.type, tif: l.tif.toUpperCase(), qty,
+      ...(l.limitPrice !== null && { limitPrice: l.limitPrice }), ...(l.stopPrice !== null && { stopPrice: l.stopPrice }),
+    });
+    if (r.ok) l.matcherId = r.order.venueOrderId;
+    else this.#cancelLeg(l);
+  }
+
+  /** Cancels a leg: held, it ends here ('canceled' on the stream); working, in the matcher. */
+  #cancelLeg(l: FakeLeg): void {
+    if (l.matcherId !== null) {
+      const m = this.exchange.order({ venueOrderId: l.matcherId });
+      if (m !== undefined && isWorking(m)) this.exchange.cancel({ venueOrderId: m.venueOrderId });
+      return;
+    }
+    if (l.heldStatus !== 'held') return;
+    l.heldStatus = 'canceled';
+    l.updatedMs = this.exchange.now();
+    this.#broadcast(JSON.stringify({ stream: 'trade_updates', data: { event: 'canceled', timestamp: time(l.updatedMs), order: heldLegJson(l) } }));
+  }
+
+  /** After a fill that completed an order: a bracket/OTO parent's legs start; a leg's siblings (an OCO's parent too) are canceled. */
+  #afterFill(o: FakeOrder): void {
+    if (o.qty - o.filledQty > 1e-9) return;
+    const legs = this.#legsOf.get(o.clientOrderId);
+    if (legs !== undefined) {
+      const oco = this.#classOf.get(o.clientOrderId) === 'oco';
+      queueMicrotask(() => {
+        for (const l of legs) {
+          if (oco) this.#cancelLeg(l);
+          else this.#activate(l);
+        }
+      });
+    }
+    const leg = this.#legByClientId.get(o.clientOrderId);
+    if (leg !== undefined) {
+      queueMicrotask(() => {
+        for (const other of this.#legsOf.get(leg.parentClientId) ?? []) if (other !== leg) this.#cancelLeg(other);
+        const parent = leg.orderClass === 'oco' ? this.exchange.order({ clientOrderId: leg.parentClientId }) : undefined;
+        if (parent !== undefined && isWorking(parent)) this.exchange.cancel({ venueOrderId: parent.venueOrderId });
+      });
+    }
+  }
+
+  /** A parent that ended before filling: its held legs end too (or start for what it filled). */
+  #afterEnd(o: FakeOrder): void {
+    const legs = this.#legsOf.get(o.clientOrderId);
+    if (legs === undefined || this.#classOf.get(o.clientOrderId) === 'oco') return;
+    queueMicrotask(() => {
+      for (const l of legs) {
+        if (o.filledQty > 1e-9) this.#activate(l, o.filledQty);
+        else this.#cancelLeg(l);
+      }
+    });
   }
 
   #fills(q: URLSearchParams): Answer {
@@ -432,7 +582,7 @@ export class FakeAlpacaServer {
   #ov(o: FakeOrder): OrderOverlay {
     let ov = this.#overlay.get(o.venueOrderId);
     if (ov === undefined) {
-      ov = { id: uuidOf(`order:${o.venueOrderId}`), assetId: uuidOf(o.symbol), tif: this.#tifByClientId.get(o.clientOrderId) ?? o.tif.toLowerCase(), replacedBy: null, replaces: null, replacedAtMs: null };
+      ov = { id: this.#presetIds.get(o.clientOrderId) ?? uuidOf(`order:${o.venueOrderId}`), assetId: uuidOf(o.symbol), tif: this.#tifByClientId.get(o.clientOrderId) ?? o.tif.toLowerCase(), replacedBy: null, replaces: null, replacedAtMs: null };
       this.#overlay.set(o.venueOrderId, ov);
       this.#byUuid.set(ov.id, o.venueOrderId);
     }
@@ -469,7 +619,7 @@ export class FakeAlpacaServer {
   }
 
   #frame(event: string, o: FakeOrder, extra: Record<string, unknown> = {}): string {
-    return JSON.stringify({ stream: 'trade_updates', data: { event, timestamp: time(o.updatedMs), order: orderJson(o, this.#ov(o)), ...extra } });
+    return JSON.stringify({ stream: 'trade_updates', data: { event, timestamp: time(o.updatedMs), order: this.#json(o), ...extra } });
   }
 
   #onOrder(o: FakeOrder): void {
@@ -483,6 +633,7 @@ export class FakeAlpacaServer {
     if (prev === o.status) return;
     if (o.status === 'canceled' && !this.#replacing.has(o.venueOrderId)) this.#broadcast(this.#frame('canceled', o));
     if (o.status === 'expired') this.#broadcast(this.#frame('expired', o));
+    if ((o.status === 'canceled' && !this.#replacing.has(o.venueOrderId)) || o.status === 'expired') this.#afterEnd(o);
   }
 
   #onFill(f: FakeFill, o: FakeOrder): void {
@@ -493,8 +644,9 @@ export class FakeAlpacaServer {
     this.#lastStatus.set(o.venueOrderId, o.status);
     const frame = JSON.stringify({
       stream: 'trade_updates',
-      data: { event, execution_id: uuidOf(`exec:${f.tradeId}`), timestamp: time(f.tsMs), price: dec(f.price), qty: dec(f.qty), position_qty: dec(pos), order: orderJson(o, ov) },
+      data: { event, execution_id: uuidOf(`exec:${f.tradeId}`), timestamp: time(f.tsMs), price: dec(f.price), qty: dec(f.qty), position_qty: dec(pos), order: this.#json(o) },
     });
+    this.#afterFill(o);
     if (this.#buffer === null && this.faults.roll('dropOnFill')) {
       this.dropStreams();
       return;
