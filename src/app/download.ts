@@ -24,19 +24,19 @@ const CLOSE_GRACE_MS = 5_000;
 
 export type VenueSpec =
   | { readonly kind: 'ccxt'; readonly exchangeId: string; readonly venue: string }
-  | { readonly kind: 'yahoo' | 'alpaca'; readonly venue: string };
+  | { readonly kind: 'yahoo' | 'alpaca' | 'ib'; readonly venue: string };
 
 /** `binance`, `ccxt:<id>`, `yahoo`, `alpaca` (ConfigError naming --venue otherwise). */
 export function parseVenue(text: string): VenueSpec {
   const t = text.trim().toLowerCase();
   if (t === 'binance') return { kind: 'ccxt', exchangeId: 'binance', venue: 'binance' };
-  if (t === 'yahoo' || t === 'alpaca') return { kind: t, venue: t };
+  if (t === 'yahoo' || t === 'alpaca' || t === 'ib') return { kind: t, venue: t };
   const m = /^ccxt:([a-z0-9]+)$/.exec(t);
   if (m !== null) {
     checkExchangeId(m[1]!);
     return { kind: 'ccxt', exchangeId: m[1]!, venue: t };
   }
-  throw new ConfigError(`unknown venue "${text}": use binance, ccxt:<exchange id> (ccxt:kraken, ccxt:coinbase, ...), yahoo or alpaca`, { field: '--venue' });
+  throw new ConfigError(`unknown venue "${text}": use binance, ccxt:<exchange id> (ccxt:kraken, ccxt:coinbase, ...), yahoo, alpaca or ib`, { field: '--venue' });
 }
 
 export interface DownloadRequest extends WarehouseOptions {
@@ -51,6 +51,8 @@ export interface DownloadRequest extends WarehouseOptions {
   readonly as?: string;
   /** A compatible server instead of the venue's (http://127.0.0.1:8080). */
   readonly baseUrl?: string;
+  /** `--venue ib`: where TWS / IB Gateway listens, and the API client id the download connects as. */
+  readonly ib?: { readonly host: string; readonly port: number; readonly clientId: number };
   readonly apiKey?: string;
   readonly secret?: string;
   readonly onProgress?: (p: DownloadProgress) => void;
@@ -84,6 +86,8 @@ export interface DownloadSummary {
   readonly to: string;
   /** Bars fetched and written now (none when already up to date). */
   readonly fetched: number;
+  /** Rows the venue sent without prices and were left out (Yahoo's null candles for holidays and halts). */
+  readonly skipped: number;
   readonly requests: number;
   /** Bars the warehouse held for the symbol before and after. */
   readonly before: number;
@@ -113,16 +117,24 @@ export function checkDownloadRequest(req: DownloadRequest): Checked {
   const toMs = toGiven === undefined ? now : /^\d{4}-\d{2}-\d{2}$/.test(req.to!) ? toGiven + MS_PER_DAY - 1 : toGiven;
   if (fromMs > now) throw new ConfigError(`--from ${req.from} is in the future`, { field: '--from' });
   if (fromMs > toMs) throw new ConfigError(`--from ${req.from} is after --to ${req.to}`, { field: '--from' });
+  if (spec.kind === 'ib' && req.ib === undefined && req.source === undefined) throw new ConfigError('--venue ib needs --ib-port (and --ib-host, --ib-client-id): the TWS or IB Gateway API port', { field: '--ib-port' });
   if (req.baseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(req.baseUrl)) throw new ConfigError(`"${req.baseUrl}" is not an http(s) url`, { field: '--base-url' });
-  if (spec.kind === 'yahoo' && req.source === undefined) {
-    throw new ConfigError(`--venue ${spec.venue}: history from ${spec.venue} is not available in this build (ccxt venues and alpaca are; see docs/venues/market-data.md)`, { field: '--venue' });
-  }
   return { spec, fromMs, toMs, tfMs };
 }
 
-function sourceFor(req: DownloadRequest, spec: VenueSpec): HistorySource {
+async function sourceFor(req: DownloadRequest, spec: VenueSpec): Promise<HistorySource> {
   if (req.source !== undefined) return req.source;
+  if (spec.kind === 'yahoo') {
+    // Loaded here: only a Yahoo download loads yahoo-finance2.
+    const { createYahooHistorySource } = await import('../brokers/yahoo/history-source.ts');
+    return createYahooHistorySource({ ...(req.baseUrl !== undefined && { baseUrl: req.baseUrl }), ...(req.onRetry !== undefined && { onRetry: req.onRetry }) });
+  }
   if (spec.kind === 'alpaca') return createAlpacaHistorySource({ ...(req.baseUrl !== undefined && { dataUrl: req.baseUrl }), ...(req.apiKey !== undefined && req.secret !== undefined && { keyId: req.apiKey, secretKey: req.secret }) });
+  if (spec.kind === 'ib') {
+    const { createIbHistorySource } = await import('../brokers/ib/history-source.ts');
+    // Market data connects as client id + 1 (as `--feed ib` does), so a live run's order link on the same TWS is not disturbed.
+    return createIbHistorySource({ host: req.ib!.host, port: req.ib!.port, clientId: req.ib!.clientId + 1, ...(req.onRetry !== undefined && { onRetry: req.onRetry }) });
+  }
   if (spec.kind !== 'ccxt') throw new ConfigError(`no history source for ${spec.venue}`, { field: '--venue' });
   return createCcxtHistorySource({
     exchangeId: spec.exchangeId, venue: spec.venue, baseUrl: req.baseUrl, apiKey: req.apiKey, secret: req.secret, onRetry: req.onRetry,
@@ -135,7 +147,7 @@ export async function downloadHistory(req: DownloadRequest): Promise<DownloadSum
   const nowMs = req.nowMs ?? Date.now();
   // The last bar whose period has ended, with a margin for a clock ahead of the venue's (no still-forming bar is stored).
   const endMs = Math.min(toMs, nowMs - tfMs - CLOSE_GRACE_MS);
-  const source = sourceFor(req, spec);
+  const source = await sourceFor(req, spec);
   const dir = warehouseDir(req);
   let w: Warehouse | undefined;
   try {
@@ -199,7 +211,7 @@ export async function downloadHistory(req: DownloadRequest): Promise<DownloadSum
     }
     const summary = after > 0 ? (await w.listBars()).find((s) => s.symbol === storedAs) : undefined;
     return {
-      venue: source.venue, symbol, storedAs, timeframe: req.timeframe, from: toIso(fromMs), to: toIso(toMs), fetched, requests, before, after: summary?.bars ?? after,
+      venue: source.venue, symbol, storedAs, timeframe: req.timeframe, from: toIso(fromMs), to: toIso(toMs), fetched, skipped: source.skipped ?? 0, requests, before, after: summary?.bars ?? after,
       first: summary ? toIso(summary.firstMs) : null,
       last: summary ? toIso(summary.lastMs) : null,
       file: summary ? barsFile(dir, storedAs) : null,

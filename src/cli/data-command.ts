@@ -5,6 +5,7 @@ import { RetryableVenueError, VenueRejectedError } from '../core/errors.ts';
 import { toIso } from '../core/time.ts';
 import { importBars, listStoredBars, warehouseDir } from '../app/warehouse.ts';
 import { bool, str, type CommandIO, type ParsedArgs } from './args.ts';
+import { ibLink } from './ib-flags.ts';
 import { jsonOnStdout, writeJsonFlag } from './output.ts';
 import { invoke } from './program.ts';
 import type { CommandDef } from './spec.ts';
@@ -51,7 +52,7 @@ export async function runDownload(a: ParsedArgs, io: CommandIO): Promise<number>
   const quiet = bool(a, 'quiet');
   const req = {
     venue: str(a, 'venue')!, symbol: str(a, 'symbol')!, timeframe: str(a, 'timeframe') ?? '1d', from: str(a, 'from')!, to: str(a, 'to'),
-    as: str(a, 'as'), baseUrl: str(a, 'base-url'), dir: warehouseDir({ dir: str(a, 'warehouse') }),
+    as: str(a, 'as'), baseUrl: str(a, 'base-url'), dir: warehouseDir({ dir: str(a, 'warehouse') }), ib: ibLink(a),
   };
   checkDownloadRequest(req);
   let shown = 0;
@@ -77,6 +78,7 @@ export async function runDownload(a: ParsedArgs, io: CommandIO): Promise<number>
   }
   writeJsonFlag(a, r, io);
   if (jsonOnStdout(a) || quiet) return 0;
+  if (r.skipped > 0) io.out(`${r.skipped} row(s) without prices skipped (${r.venue} sends empty rows for holidays and halts)`);
   if (r.fetched === 0) io.out(`${r.storedAs}: up to date (${r.after} ${r.timeframe} bar(s) stored${r.last ? `, last ${r.last}` : ''}; nothing new from ${r.venue} up to ${r.to})`);
   else io.out(`${r.storedAs}: ${r.fetched} ${r.timeframe} bar(s) downloaded from ${r.venue} in ${r.requests} request(s); ${r.after} stored (${r.first} .. ${r.last}) in ${r.file}`);
   return 0;

@@ -3,7 +3,8 @@
 // (docs/live.md). It reconciles with the venue before trading and refuses to trade on a mismatch
 // (exit 4, with the report); credentials come from the environment and never reach output or the store.
 import { bool, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
-import { commonRequest, ibLink, superviseFromCli } from './paper-command.ts';
+import { ibLink } from './ib-flags.ts';
+import { commonRequest, superviseFromCli } from './paper-command.ts';
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   const ib = ibLink(a);

@@ -7,6 +7,7 @@ import { DEFAULT_STRATEGY_TIMEOUT_SEC, supervisePaper } from '../app/paper-super
 import { ttyStatusWriter } from '../app/status-line.ts';
 import { bool, keyValues, num, str, strs, type CommandIO, type ParsedArgs } from './args.ts';
 import { EXIT_OK, EXIT_STRATEGY_FAILED } from './exit-codes.ts';
+import { ibLink } from './ib-flags.ts';
 import { instrumentFlags } from './run-flags.ts';
 
 export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
@@ -28,14 +29,6 @@ export function commonRequest(a: ParsedArgs): PaperRequest {
     durationSec: num(a, 'duration'), stateDir: str(a, 'state-dir'), riskFile: str(a, 'risk'), haltOnStrategyError: bool(a, 'halt-on-strategy-error'),
     maxHeapMb: num(a, 'max-heap-mb'), baseUrl: str(a, 'base-url'), streamUrl: str(a, 'stream-url'),
   };
-}
-
-/** `--ib-host`, `--ib-port`, `--ib-client-id`, `--ib-account`: the TWS / IB Gateway link, when a port is named. */
-export function ibLink(a: ParsedArgs): PaperRequest['ib'] {
-  const port = num(a, 'ib-port');
-  if (port === undefined) return undefined;
-  const account = str(a, 'ib-account');
-  return { host: str(a, 'ib-host') ?? '127.0.0.1', port, clientId: num(a, 'ib-client-id') ?? 1, ...(account !== undefined && { account }) };
 }
 
 /** Runs the node in its supervised worker with the status line; exit 3 when a strategy failed. */
