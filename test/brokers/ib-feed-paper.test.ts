@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPaper, type PaperSession } from '../../src/app/paper.ts';
 import { until } from '../execution/execution-client.contract.ts';
-import { marketHarness, type MarketHarness } from '../fakes/ib/market-setup.ts';
+import { marketHarness, MD_ACCOUNT, type MarketHarness } from '../fakes/ib/market-setup.ts';
 
 let h: MarketHarness | undefined;
 let session: PaperSession | undefined;
@@ -59,5 +59,37 @@ describe('paper --feed ib', () => {
     await session.stop();
     await session.done;
     await until(() => market.active().length === 0, 'the subscriptions canceled at stop', 5_000);
+  }, 60_000);
+
+  it('live --venue ib takes its market data from IB too: orders on client id 7, data on 8', async () => {
+    h = await marketHarness();
+    const stateDir = mkdtempSync(join(tmpdir(), 'sextant-ib-live-'));
+    session = await startPaper({
+      strategies: ['buy-and-hold'], venue: 'ib', symbols: ['EUR/USD'], timeframe: '5s', ib: { host: '127.0.0.1', port: h.port, clientId: 7, account: MD_ACCOUNT },
+      stateDir, runId: 'ib-live', warmupBars: 0, size: 'qty:1000', positionCheckSec: 0,
+    });
+    const market = h.market;
+    await until(() => market.active('mkt').length === 1 && market.active('rtb').length === 1, 'the feed subscribed at TWS', 10_000);
+    expect(market.active().map((s) => [s.clientId, s.kind, s.whatToShow ?? ''])).toEqual(expect.arrayContaining([[8, 'mkt', ''], [8, 'rtb', 'MIDPOINT']]));
+    let t = Math.floor(Date.now() / 5000) * 5 - 60;
+    const drive = setInterval(() => {
+      const mid = 1.1 + (t % 7) / 1000;
+      // The same market at the venue's matcher and in TWS's market data.
+      h!.tws.exchange.quote('EUR/USD', { bid: mid - 0.0001, ask: mid + 0.0001 });
+      market.quote('EUR/USD', { bid: mid - 0.0001, ask: mid + 0.0001, bidSize: 1e6, askSize: 1e6 });
+      market.bar5s('EUR/USD', t, mid, mid + 0.001, mid - 0.001, mid, 0);
+      t += 5;
+    }, 40);
+    try {
+      await until(() => h!.tws.exchange.fills().length > 0, 'a fill at the venue', 20_000);
+    } finally {
+      clearInterval(drive);
+    }
+    const placed = h.tws.requests.filter((r) => r.msgId === 3 /* PLACE_ORDER */);
+    expect(placed.length).toBe(1);
+    expect(placed[0]!.clientId).toBe(7);
+    expect(h.tws.exchange.fills()[0]).toMatchObject({ symbol: 'EUR/USD', side: 'buy', qty: 1000 });
+    await session.stop();
+    await session.done;
   }, 60_000);
 });
