@@ -40,5 +40,7 @@ export interface HistorySource {
    * more in the window. Transient failures are retried inside; what is thrown is final.
    */
   fetchPage(req: HistoryPageRequest): Promise<HistoryBar[]>;
+  /** Rows the venue sent without prices (Yahoo's null candles for holidays and halts), left out so far. */
+  readonly skipped?: number;
   close(): Promise<void>;
 }

@@ -1,41 +1,20 @@
 // `sextant data download` as a user runs it (a spawned `node bin/sextant.js`, the sources under test) against
 // the fake Binance server: the warehouse ends up equal to the venue's klines, a killed download resumes where
 // its last write ended, and bad input is exit 2 naming the flag before any network call.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { readStoredSeries } from '../../src/app/warehouse.ts';
 import { stopSyncReader } from '../../src/store/warehouse/index.ts';
 import { makeKlines, type Kline } from '../fakes/binance/market-klines.ts';
 import { FakeBinanceMarket } from '../fakes/binance/market-server.ts';
+import { sextant, storedBars as stored } from '../helpers/download-cli.ts';
 import { tempDir } from '../warehouse/helpers.ts';
 
 afterAll(() => stopSyncReader());
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;
-
-interface Run { code: number | null; signal: NodeJS.Signals | null; out: string; err: string }
-
-function sextant(argv: string[], opts: { killWhen?: () => boolean } = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/sextant.js', ...argv], { cwd: ROOT, env: { ...process.env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    child.stderr.on('data', (d) => (err += String(d)));
-    const timer = opts.killWhen === undefined ? undefined : setInterval(() => {
-      if (opts.killWhen!()) child.kill('SIGKILL');
-    }, 20);
-    child.on('close', (code, signal) => {
-      clearInterval(timer);
-      done({ code, signal, out, err });
-    });
-  });
-}
 
 async function inProcess(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -45,11 +24,6 @@ async function inProcess(argv: string[]): Promise<{ code: number; out: string; e
 }
 
 type Ohlcv = Omit<Kline, 'trades'>;
-
-async function stored(dir: string, symbol: string): Promise<Ohlcv[]> {
-  const s = await readStoredSeries(symbol, { dir });
-  return Array.from({ length: s.length }, (_, i) => ({ openMs: s.time[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! }));
-}
 
 const strip = (ks: readonly Ohlcv[]): Ohlcv[] => ks.map(({ openMs, open, high, low, close, volume }) => ({ openMs, open, high, low, close, volume }));
 
@@ -103,7 +77,7 @@ describe('sextant data download', () => {
   it.each([
     [['--venue', 'nasdaq'], '--venue', 'unknown venue "nasdaq"'],
     [['--venue', 'ccxt:nosuchexchange'], 'exchange', 'unknown ccxt exchange "nosuchexchange"'],
-    [['--venue', 'yahoo'], '--venue', 'not available in this build'],
+    [['--venue', 'yahoo', '--timeframe', '1h'], '--timeframe', 'Yahoo gives daily bars here: use --timeframe 1d'],
     [['--from', '2024-02-01', '--to', '2024-01-01'], '--from', '--from 2024-02-01 is after --to 2024-01-01'],
     [['--from', '2024-02-30'], '--from', '--from must be a date'],
     [['--from', '2999-01-01'], '--from', 'is in the future'],
