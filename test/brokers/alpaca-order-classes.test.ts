@@ -203,6 +203,9 @@ describe('Alpaca behind the OrderEmulator', () => {
       { exits: { stopLoss: { pct: 3 } } },
       { symbol: 'BTC/USD' },
     ] satisfies Partial<OrderRequest>[]) expect(emu.needsEmulation(entry(s, req))).toBe(true);
+    // Linked orders (ctx.bracket's children, OCO groups) are the emulator's: Alpaca would name their legs itself.
+    const child = new Order('child-1', 'brackets', { symbol: 'AAPL', side: 'sell', type: 'limit', qty: 10, limitPrice: 110, reduceOnly: true }, s.driver.now(), { parentId: 'parent-1', ocoGroup: 'g' });
+    expect(emu.needsEmulation(child)).toBe(true);
 
     const native = entry(s);
     emu.submit(native, s.driver.now());
@@ -222,5 +225,36 @@ describe('Alpaca behind the OrderEmulator', () => {
     await until(() => rec.types(`${trailing.id}-trail`).includes('OrderAccepted'), 'emulated trailing exit placed');
     await client.idle();
     expect(s.server.orderJsonByClientId(`${trailing.id}-trail-E1`)).toMatchObject({ order_class: '', type: 'trailing_stop', legs: null });
+  });
+});
+
+describe('the fake Alpaca server\'s OCO class (Trading API v2 payloads)', () => {
+  it('an OCO exit for a held position: the take-profit is the parent, its stop works at once; a fill of either cancels the other', async () => {
+    const { s, client } = await start();
+    const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+      const r = await fetch(`${s.server.baseUrl}${path}`, {
+        method, headers: { 'APCA-API-KEY-ID': s.server.keyId, 'APCA-API-SECRET-KEY': s.server.secretKey, 'Content-Type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+    };
+    const buy = new Order(`P${process.pid}-${++n}`, 'brackets', { symbol: 'AAPL', side: 'buy', type: 'market', qty: 10 }, s.driver.now());
+    client.submit(buy, s.driver.now());
+    await until(() => buy.status === 'filled', 'position opened');
+    const oco = (cid: string, extra: Record<string, unknown> = {}): Promise<{ status: number; json: Record<string, unknown> }> =>
+      call('POST', '/v2/orders', { symbol: 'AAPL', qty: '10', side: 'sell', type: 'limit', time_in_force: 'gtc', order_class: 'oco', client_order_id: cid, take_profit: { limit_price: '110' }, stop_loss: { stop_price: '95' }, ...extra });
+    expect((await oco('oco-bad-tif', { time_in_force: 'ioc' })).json.message).toMatch(/time_in_force must be day or gtc/);
+    expect((await oco('oco-bad-type', { type: 'market' })).json.message).toMatch(/oco orders must be limit orders/);
+    expect((await oco('oco-wrong-side', { stop_loss: { stop_price: '111' } })).status).toBe(422);
+    const placed = await oco('oco-1');
+    expect(placed.status).toBe(200);
+    expect(placed.json).toMatchObject({ client_order_id: 'oco-1', order_class: 'oco', type: 'limit', limit_price: '110', status: 'new' });
+    const legs = placed.json.legs as Record<string, unknown>[];
+    expect(legs.map((l) => [l.order_class, l.type, l.side, l.stop_price, l.status])).toEqual([['oco', 'stop', 'sell', '95', 'new']]);
+    expect(legs[0]!.client_order_id).not.toBe('oco-1');
+    const nested = await call('GET', `/v2/orders/${String(placed.json.id)}?nested=true`);
+    expect((nested.json.legs as unknown[]).length).toBe(1);
+    s.server.quote('AAPL', { bid: 111, ask: 112 });
+    await until(() => s.server.orderJsonByClientId('oco-1')!.status === 'filled' && statusOf(s.server.legsOf('oco-1')).join() === 'stop:canceled', 'take-profit filled, stop canceled');
+    expect(await client.positions()).toEqual([]);
   });
 });
