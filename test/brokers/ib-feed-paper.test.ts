@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPaper, type PaperSession } from '../../src/app/paper.ts';
 import { until } from '../execution/execution-client.contract.ts';
+import { cli } from '../helpers/in-process-cli.ts';
 import { marketHarness, MD_ACCOUNT, type MarketHarness } from '../fakes/ib/market-setup.ts';
 
 let h: MarketHarness | undefined;
@@ -91,5 +92,32 @@ describe('paper --feed ib', () => {
     expect(h.tws.exchange.fills()[0]).toMatchObject({ symbol: 'EUR/USD', side: 'buy', qty: 1000 });
     await session.stop();
     await session.done;
+  }, 60_000);
+
+  it('sextant paper --feed ib on the command line: the --ib-* flags reach the feed', async () => {
+    h = await marketHarness();
+    const stateDir = mkdtempSync(join(tmpdir(), 'sextant-ib-cli-'));
+    const market = h.market;
+    let t = Math.floor(Date.now() / 5000) * 5 - 60;
+    const drive = setInterval(() => {
+      market.quote('AAA', { bid: 99.98, ask: 100.02, bidSize: 200, askSize: 300 });
+      market.bar5s('AAA', t, 100, 100.1, 99.9, 100, 1_000);
+      t += 5;
+    }, 40);
+    try {
+      const r = await cli(['paper', '--feed', 'ib', '--ib-port', String(h.port), '--ib-client-id', '30', '--symbols', 'AAA', '--timeframe', '5s', '--strategy', 'buy-and-hold', '--warmup', '0', '--duration', '3', '--state-dir', stateDir, '--run', 'ib-cli', '--quiet']);
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.code).toBe(0);
+    } finally {
+      clearInterval(drive);
+    }
+    const md = h.tws.requests.filter((q) => q.msgId === 1 /* REQ_MKT_DATA */);
+    expect(md.length).toBe(1);
+    expect(md[0]!.clientId).toBe(31);
+    expect(h.tws.requests.filter((q) => q.msgId === 3 /* PLACE_ORDER */)).toEqual([]);
+    // The simulated venue filled the buy at IB's ask, 300 at a time (IB's ask size).
+    const st = await cli(['status', '--state-dir', stateDir]);
+    expect(st.stdout).toMatch(/run ib-cli \(stopped\).*1 orders, 4 fills/);
+    expect(st.stdout).toMatch(/buy-and-hold\s+AAA\s+950\s+100\.0200/);
   }, 60_000);
 });
