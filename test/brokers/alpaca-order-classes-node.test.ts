@@ -128,4 +128,28 @@ describe('a live node on Alpaca with native brackets', () => {
     expect(await store.loadOpenOrders('live-alpaca')).toEqual([]);
     expect(server.duplicateAcceptances()).toEqual([]);
   });
+
+  it('restarts while the entry works and its legs are held: all three adopted; the entry fills, then a leg, heard by the new node', async () => {
+    server = await FakeAlpacaServer.start({ symbols: [SYMBOL], cash: 100_000 });
+    store = await openStore({ url: 'memory://' });
+    server.quote(SYMBOL, { bid: 99, ask: 100 });
+    const s1 = new Scripted({});
+    s1.queue.push([{ ...bracket(95, 110), type: 'limit', limitPrice: 98 }]);
+    const first = await startNode(s1);
+    await first.feed.bar(T0, 100);
+    await until(() => first.node.status().openOrders === 3, 'entry working, two legs held', 5000);
+    await stop(first);
+
+    const second = await startNode(new Scripted({}));
+    expect(second.node.status().openOrders).toBe(3);
+    expect(second.node.status().venue!.reconciliation.join('\n')).not.toMatch(/MISMATCH|external/);
+    server.quote(SYMBOL, { bid: 97, ask: 98 });
+    await until(() => second.node.status().fills === 1 && second.node.status().openOrders === 2, 'entry filled after the restart, legs working', 5000);
+    server.quote(SYMBOL, { bid: 94, ask: 95 });
+    await until(() => second.node.status().fills === 2 && second.node.status().openOrders === 0, 'stop-loss filled, take-profit canceled', 5000);
+    expect(second.node.status().positions).toEqual([]);
+    await stop(second);
+    expect((await store.loadFills('live-alpaca')).map((f) => `${f.side} ${f.qty} @ ${f.price}`)).toEqual(['buy 10 @ 98', 'sell 10 @ 94']);
+    expect(await store.loadOpenOrders('live-alpaca')).toEqual([]);
+  });
 });
