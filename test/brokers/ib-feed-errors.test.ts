@@ -94,6 +94,14 @@ describe('IB market data errors', () => {
     expect(sink.bars[0]).toEqual({ symbol: 'AAA', tsMs: T0 * 1000, open: 10, high: 10.5, low: 9.5, close: 10.2, volume: 7 });
   });
 
+  it('TWS not listening: start() fails naming host and port', async () => {
+    h = await marketHarness();
+    const port = h.port;
+    await h.tws.close();
+    const err = await h.feed({ connectTimeoutMs: 1_000 }).start(new RecordingMarketSink()).then(() => null, (e: unknown) => e as Error);
+    expect(err?.message).toMatch(new RegExp(`^ib market data: ib: (cannot connect to TWS at 127\\.0\\.0\\.1:${port}|no answer from TWS at 127\\.0\\.0\\.1:${port})`));
+  });
+
   it('says stale when nothing comes for staleAfterMs, and fresh when data flows again', async () => {
     h = await marketHarness();
     const feed = h.feed({ channels: quotesOnly, staleAfterMs: 150 });

@@ -10,7 +10,7 @@
 // (354, 10168, 10089) end the feed with an error (the run stops rather than trade blind); delayed data
 // (10167) and other problems are reported and the feed goes on.
 import { EventName } from '@stoqey/ib';
-import { ConfigError, InputError } from '../../core/errors.ts';
+import { ConfigError, InputError, RetryableVenueError } from '../../core/errors.ts';
 import type { LiveFeed, MarketSink, WarmupBar } from '../../data/live/feed.ts';
 import { parseTimeframe, timeframeMs } from '../../data/resample.ts';
 import type { FeedStatus } from '../ccxt/feed.ts';
@@ -169,7 +169,8 @@ export class IbLiveFeed implements LiveFeed {
       if (!this.#session.connected) await this.#session.connect(this.#o.connectTimeoutMs ?? 5_000);
     } catch (e) {
       this.#running = false;
-      throw new InputError(`ib market data: ${e instanceof Error ? e.message : String(e)}`);
+      this.#end = null;
+      throw new RetryableVenueError(`ib market data: ${e instanceof Error ? e.message : String(e)}`);
     }
     const stale = this.#o.staleAfterMs ?? 30_000;
     this.#timer = setInterval(() => this.#tick(stale), Math.max(10, Math.min(1000, stale / 4)));
