@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Order, type OrderRequest } from '../../src/model/order.ts';
 import type { AlpacaExecutionClient } from '../../src/brokers/alpaca/index.ts';
+import { legsOf, parseOrder } from '../../src/brokers/alpaca/parse.ts';
 import { OrderEmulator } from '../../src/execution/order-emulator.ts';
 import { CapabilitiesSchema } from '../../src/execution/reports.ts';
 import type { ExecutionSink } from '../../src/execution/execution-client.ts';
@@ -81,6 +82,18 @@ describe('Alpaca native brackets and OTO', () => {
     client.cancel(e.id, s.driver.now());
     await until(() => e.status === 'canceled' && rec.types(`${e.id}-sl`).includes('OrderCanceled'), 'entry and leg canceled');
     expect(statusOf(s.server.legsOf(e.id))).toEqual(['stop:canceled']);
+  });
+
+  it('a bad leg in Alpaca\'s answer is refused naming the leg and the field', async () => {
+    const rec = new RecordingSink();
+    const { s, client } = await start(rec);
+    const e = entry(s, { type: 'limit', limitPrice: 98 });
+    client.submit(e, s.driver.now());
+    await client.idle();
+    const parent = parseOrder(s.server.orderJsonByClientId(e.id));
+    expect(legsOf(parent).map((l) => l.status)).toEqual(['held', 'held']);
+    const bad = parseOrder({ ...s.server.orderJsonByClientId(e.id), legs: [{ ...s.server.legsOf(e.id)[0], qty: 'ten' }] });
+    expect(() => legsOf(bad)).toThrow(/invalid alpaca order: field "legs\.0\.qty": expected a decimal string/);
   });
 
   it('a leg can be modified (Alpaca replaces it) and stays the same Sextant order', async () => {
