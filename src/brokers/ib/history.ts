@@ -13,15 +13,22 @@ import type { IbSymbols } from './symbols.ts';
 /** Bar lengths IB serves, by Sextant timeframe: IB's bar size and the longest window one request may cover. */
 export const IB_BAR_SIZES: Readonly<Record<string, { readonly barSize: string; readonly ms: number; readonly duration: string; readonly durationMs: number }>> = {
   '5s': { barSize: '5 secs', ms: 5_000, duration: '3600 S', durationMs: 3_600_000 },
+  '10s': { barSize: '10 secs', ms: 10_000, duration: '14400 S', durationMs: 14_400_000 },
   '15s': { barSize: '15 secs', ms: 15_000, duration: '14400 S', durationMs: 14_400_000 },
   '30s': { barSize: '30 secs', ms: 30_000, duration: '28800 S', durationMs: 28_800_000 },
   '1m': { barSize: '1 min', ms: 60_000, duration: '1 D', durationMs: 86_400_000 },
   '2m': { barSize: '2 mins', ms: 120_000, duration: '2 D', durationMs: 2 * 86_400_000 },
+  '3m': { barSize: '3 mins', ms: 180_000, duration: '1 W', durationMs: 7 * 86_400_000 },
   '5m': { barSize: '5 mins', ms: 300_000, duration: '1 W', durationMs: 7 * 86_400_000 },
+  '10m': { barSize: '10 mins', ms: 600_000, duration: '1 W', durationMs: 7 * 86_400_000 },
   '15m': { barSize: '15 mins', ms: 900_000, duration: '1 W', durationMs: 7 * 86_400_000 },
+  '20m': { barSize: '20 mins', ms: 1_200_000, duration: '1 W', durationMs: 7 * 86_400_000 },
   '30m': { barSize: '30 mins', ms: 1_800_000, duration: '1 M', durationMs: 30 * 86_400_000 },
   '1h': { barSize: '1 hour', ms: 3_600_000, duration: '1 M', durationMs: 30 * 86_400_000 },
+  '2h': { barSize: '2 hours', ms: 7_200_000, duration: '1 M', durationMs: 30 * 86_400_000 },
+  '3h': { barSize: '3 hours', ms: 10_800_000, duration: '1 M', durationMs: 30 * 86_400_000 },
   '4h': { barSize: '4 hours', ms: 14_400_000, duration: '1 M', durationMs: 30 * 86_400_000 },
+  '8h': { barSize: '8 hours', ms: 28_800_000, duration: '1 M', durationMs: 30 * 86_400_000 },
   '1d': { barSize: '1 day', ms: 86_400_000, duration: '1 Y', durationMs: 365 * 86_400_000 },
 };
 
