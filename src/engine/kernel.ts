@@ -96,8 +96,9 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
   /** Matches orders against the market data the kernel feeds it (backtests, paper); never asked for orders. */
   venue!: SimulatedVenue;
   /**
-   * Live clients without trailing stops, brackets, OCO or exits: the OrderEmulator that holds them sees each
-   * bar, quote and trade before the venue does (null in backtests and paper: the simulated venue does all).
+   * The OrderEmulator in front of the execution client (docs/architecture.md, "The order path"): it holds
+   * brackets, OCO groups and exit attachments (and, for a client without them, stop and trailing types).
+   * It sees each bar, quote and trade before the venue matches it (held triggers) and after (exits).
    */
   emulator: OrderEmulator | null = null;
   readonly #clock: Clock;
@@ -214,8 +215,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     feed.history.cursor = index;
     feed.cursor = index;
     this.#barIndex = index;
-    if (this.emulator !== null && !this.warmingUp) this.emulator.onBar(view);
+    const emulator = this.warmingUp ? null : this.emulator;
+    if (emulator !== null) emulator.onBar(view);
     if (feed.venueSlot >= 0 && this.matchOnBars && !this.warmingUp) this.venue.onBar(feed.venueSlot, view);
+    // Exits it manages see the bar as matched (break-even, time exits).
+    if (emulator !== null) emulator.afterBar(view);
     feed.position.lastPrice = view.close;
     if (feed.lines.length !== 0 || this.#marketHooks) this.#barHooks(feed, view, index);
     const slots = this.#slots;
@@ -251,6 +255,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     if (feed === undefined) return;
     if (this.emulator !== null) this.emulator.onQuote(q);
     if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, q);
+    if (this.emulator !== null) this.emulator.afterQuote(q);
     feed.position.lastPrice = (q.bid + q.ask) / 2;
     for (const s of this.#slots) {
       if (!s.running || s.strategy.onQuote === undefined) continue;
@@ -289,6 +294,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
       const top = { symbol: book.symbol, tsEventMs: book.tsEventMs, bid: bid.price, ask: ask.price, bidSize: bid.size, askSize: ask.size };
       if (this.emulator !== null) this.emulator.onQuote(top);
       if (feed.venueSlot >= 0) this.venue.onQuote(feed.venueSlot, top);
+      if (this.emulator !== null) this.emulator.afterQuote(top);
       feed.position.lastPrice = (bid.price + ask.price) / 2;
     }
     for (const s of this.#slots) {

@@ -203,8 +203,8 @@ export class LiveNode implements MarketSink {
     this.#client = client!;
     this.#clock = this.node.clock;
     this.kernel = this.node.kernel;
-    // Market data reaches the emulator before the simulated venue (which, live, holds no order).
-    this.kernel.emulator = this.#emulator;
+    // A broker's emulator sees the market data (the simulated venue, live, holds no order); paper keeps the node's.
+    if (this.#emulator !== null) this.kernel.emulator = this.#emulator;
     this.venue = this.node.venue;
     // The store writer is the bus's first subscriber: it sees each event before monitors do. Its own
     // failure is the node's failure (the run stops); any other subscriber's is recorded and trading goes on.

@@ -6,7 +6,7 @@ import type { BarSeries } from '../model/bar.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import type { ExecutionClient, ExecutionSink } from '../execution/execution-client.ts';
-import type { SimulatedVenue, VenueConfig } from '../execution/simulated-venue.ts';
+import type { VenueConfig } from '../execution/simulated-venue.ts';
 import type { CircuitBreakerConfig } from '../risk/breakers/index.ts';
 import type { RiskConfig } from '../risk/checks/index.ts';
 import type { PreTradeCheck, RiskLimits } from '../risk/risk-engine.ts';
@@ -60,11 +60,11 @@ export interface ExecutionConfig {
   /** The simulated venue's settings (matching, fees, slippage). */
   readonly venue?: Partial<VenueConfig>;
   /**
-   * The client the kernel sends to, in front of the venue (e.g. a durable client that persists each
-   * intent first), or a broker adapter instead of it (live); `sink` is where a client reports (the
-   * kernel). Default: the simulated venue itself.
+   * The client the kernel sends to, in front of `sim` (the simulated venue behind its OrderEmulator; e.g.
+   * a durable client that persists each intent first), or a broker adapter instead of it (live); `sink` is
+   * where a client reports (the kernel). Default: `sim` itself.
    */
-  readonly client?: (venue: SimulatedVenue, sink: ExecutionSink) => ExecutionClient;
+  readonly client?: (sim: ExecutionClient, sink: ExecutionSink) => ExecutionClient;
 }
 
 export interface NodeConfig {

@@ -7,9 +7,10 @@ import { SimulatedClock, type Clock } from '../core/clock.ts';
 import { ConfigError } from '../core/errors.ts';
 import { EventBus } from '../core/event-bus.ts';
 import { BarSeries } from '../model/bar.ts';
-import { makeInstrument } from '../model/instrument.ts';
+import { makeInstrument, roundPrice } from '../model/instrument.ts';
 import type { QuoteTick, TradeTick } from '../model/market.ts';
 import type { ExecutionClient } from '../execution/execution-client.ts';
+import { OrderEmulator } from '../execution/order-emulator.ts';
 import { DEFAULT_VENUE_CONFIG, SimulatedVenue } from '../execution/simulated-venue.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { breakerCheck, circuitBreakerSetFromConfig, type CircuitBreakerConfig, type CircuitBreakerSet } from '../risk/breakers/index.ts';
@@ -55,7 +56,9 @@ export class TradingNode {
   readonly kind: RunKind;
   readonly kernel: Kernel;
   readonly venue: SimulatedVenue;
-  /** Where the kernel sends orders: the injected client, or the venue itself. */
+  /** Holds contingent orders (brackets, OCO, exits) in front of the simulated venue. */
+  readonly emulator: OrderEmulator;
+  /** Where the kernel sends orders: the injected client, or the emulator in front of the venue. */
   readonly client: ExecutionClient;
   readonly feeds: Feed[] = [];
   readonly clock: Clock;
@@ -91,10 +94,25 @@ export class TradingNode {
     this.kernel.wholeSeries = !pushed && config.lines !== 'streaming';
     this.kernel.matchOnBars = !pushed || data.matchOn === 'bars';
     const daily = pushed ? data.barMs >= DAY_MS : data.series.every((s) => s.timeframeMs === 0 || s.timeframeMs >= DAY_MS);
-    this.venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: daily, ...config.execution?.venue }, this.kernel, this.kernel);
-    const client = config.execution?.client?.(this.venue, this.kernel);
-    this.client = client ?? this.venue;
-    this.kernel.attachVenue(this.venue, client);
+    // Every mode sends through the OrderEmulator: it holds brackets, OCO groups and exit attachments and
+    // releases them as plain orders, the only kind the simulated venue matches (docs/architecture.md).
+    const kernel = this.kernel;
+    this.emulator = new OrderEmulator(kernel, {
+      roundPrice: (symbol, price) => {
+        const inst = kernel.instrument(symbol);
+        return inst === undefined ? price : roundPrice(inst, price);
+      },
+      clock: () => this.clock.nowMs(),
+      positionQty: (symbol) => kernel.positionQty(symbol),
+      insideBar: (symbol) => this.venue.insideBar(symbol),
+      orderOf: (id) => kernel.orderCache.get(id),
+    });
+    this.venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, dailyBars: daily, ...config.execution?.venue }, this.emulator, kernel);
+    this.emulator.attach(this.venue);
+    const client = config.execution?.client?.(this.emulator, kernel);
+    this.client = client ?? this.emulator;
+    kernel.attachVenue(this.venue, this.client);
+    kernel.emulator = this.emulator;
     if (pushed) for (const inst of config.instruments!) this.#addFeed(BarSeries.empty(inst.symbol, data.barMs), inst, true);
     else this.#addHistoryFeeds(data);
     const n = config.strategies.length;

@@ -94,8 +94,10 @@ export interface ExecutionClient {
   /**
    * Sends a new order (already risk-checked). Idempotent by client order id (`order.id`): a second
    * submit of an id the venue knows creates no second order (a `CommandRejected` says so).
+   * `trailFrom`: where a trailing stop starts trailing (the OrderEmulator releasing an exit gives its
+   * entry's fill price); without it, or at a venue that cannot take it, from the market.
    */
-  submit(order: Order, nowMs: number): void;
+  submit(order: Order, nowMs: number, trailFrom?: number): void;
   /** Changes a working order's quantity, limit or trigger (`OrderUpdated`, or `CommandRejected`). */
   modify(clientOrderId: string, changes: OrderModification, nowMs: number): void;
   /** Asks to cancel a working order (`OrderCanceled`, or `CommandRejected` when unknown or finished). */

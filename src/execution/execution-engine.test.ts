@@ -7,6 +7,7 @@ import { makeInstrument } from '../model/instrument.ts';
 import { isTerminal, type OrderStatus } from '../model/order-status.ts';
 import { Order, type OrderRequest } from '../model/order.ts';
 import { ExecutionEngine, type OrderReport, type OrderRoute } from './execution-engine.ts';
+import { OrderEmulator } from './order-emulator.ts';
 import { DEFAULT_VENUE_CONFIG, SimulatedVenue } from './simulated-venue.ts';
 
 /** A client that only records the commands it is given (reports are fed to the engine by the test). */
@@ -183,7 +184,8 @@ describe('ExecutionEngine: commands', () => {
 describe('ExecutionEngine: a client that shares the order (the simulated venue)', () => {
   const bar = (t: number, open: number, high: number, low: number, close: number): Bar => ({ symbol: 'X', tsEventMs: t, open, high, low, close, volume: 1e6 });
 
-  function venueSetup(config: Partial<typeof DEFAULT_VENUE_CONFIG> = {}): { engine: ExecutionEngine; venue: SimulatedVenue; events: { event: OrderEvent; order: Order }[]; slot: number; pos: { qty: number } } {
+  /** The engine sending to the venue, or (emulated) to the OrderEmulator in front of it, as every node does. */
+  function venueSetup(config: Partial<typeof DEFAULT_VENUE_CONFIG> = {}, emulated = false): { engine: ExecutionEngine; venue: SimulatedVenue; events: { event: OrderEvent; order: Order }[]; slot: number; pos: { qty: number } } {
     const events: { event: OrderEvent; order: Order }[] = [];
     const pos = { qty: 0 };
     const engine = new ExecutionEngine({
@@ -192,8 +194,9 @@ describe('ExecutionEngine: a client that shares the order (the simulated venue)'
         if (event.type === 'OrderFilled') pos.qty += event.fill.side === 'buy' ? event.fill.qty : -event.fill.qty;
       },
     });
-    const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, ...config }, engine, { rejectReason: () => null, positionQty: () => pos.qty });
-    engine.addClient(venue);
+    const emulator = emulated ? new OrderEmulator(engine, { positionQty: () => pos.qty }) : null;
+    const venue = new SimulatedVenue({ ...DEFAULT_VENUE_CONFIG, ...config }, emulator ?? engine, { rejectReason: () => null, positionQty: () => pos.qty });
+    engine.addClient(emulator?.attach(venue) ?? venue);
     const slot = venue.addInstrument(makeInstrument('X'));
     venue.onBar(slot, bar(0, 100, 101, 99, 100));
     return { engine, venue, events, slot, pos };
@@ -237,8 +240,8 @@ describe('ExecutionEngine: a client that shares the order (the simulated venue)'
     expect([o.status, o.filledQty, engine.cache.workingCount]).toEqual(['filled', 10, 0]);
   });
 
-  it('adopts the orders the venue makes itself (exit attachments) and tracks them to the end', () => {
-    const { engine, venue, events, slot } = venueSetup();
+  it('adopts the orders its client makes itself (exit attachments, made by the emulator) and tracks them to the end', () => {
+    const { engine, venue, events, slot } = venueSetup({}, true);
     const o = new Order('O-1', 's', { symbol: 'X', side: 'buy', type: 'market', qty: 10, exits: { stopLoss: { price: 90 }, takeProfit: { price: 110 } } }, 0);
     engine.submit(o, 0);
     venue.onBar(slot, bar(1, 102, 103, 101, 102));

@@ -1,5 +1,5 @@
 // Exit attachments end to end: `ctx.buy(symbol, qty, { exits })` through the real kernel and the
-// simulated venue on hand-built bars (docs/fill-assumptions.md, "Exit attachments").
+// OrderEmulator and simulated venue on hand-built bars (docs/fill-assumptions.md, "Exit attachments").
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import type { OrderEvent } from '../model/events.ts';
@@ -43,7 +43,7 @@ describe('stop-loss attachment', () => {
 
   it('is a reduce-only stop placed when the entry fills, with the entry as its parent', () => {
     const r = run([SIGNAL, [100, 101, 99, 100]], long({ stopLoss: { pct: 5 } }));
-    const [stop] = r.kernel.venue.workingOrders(X);
+    const [stop] = r.kernel.workingOrders(X);
     expect(stop).toMatchObject({ id: 'O-1-sl', type: 'stop', side: 'sell', qty: 10, stopPrice: 95, status: 'accepted' });
     expect(stop!.request.reduceOnly).toBe(true);
     expect(stop!.links).toEqual({ parentId: 'O-1', ocoGroup: 'O-1-exits' });
@@ -56,7 +56,7 @@ describe('stop-loss attachment', () => {
   it('is measured from the average fill price and rounded to the tick', () => {
     const r = run([[100.37, 100.37, 100.37, 100.37], [100.37, 100.5, 100, 100.2]], long({ stopLoss: { pct: 3 }, takeProfit: { pct: 7 } }));
     // 100.37 × 0.97 = 97.3589 -> 97.36; 100.37 × 1.07 = 107.3959 -> 107.40
-    expect(r.kernel.venue.workingOrders(X).map((o) => [o.id, o.stopPrice ?? o.limitPrice])).toEqual([['O-1-sl', 97.36], ['O-1-tp', 107.4]]);
+    expect(r.kernel.workingOrders(X).map((o) => [o.id, o.stopPrice ?? o.limitPrice])).toEqual([['O-1-sl', 97.36], ['O-1-tp', 107.4]]);
   });
 
   it('arms from the next bar when the entry filled inside a bar (a limit entry)', () => {
@@ -216,7 +216,7 @@ describe('break-even', () => {
       0: (ctx) => void ctx.buy(X, 10, { type: 'limit', limitPrice: 99, exits: { stopLoss: { pct: 5 }, breakEven: { triggerPct: 5 } } }),
     });
     expect(fillRows(r)).toEqual([['O-1', 'buy', 10, 99, dayMs(1)]]);
-    expect(r.kernel.venue.workingOrders(X)[0]!.stopPrice).toBe(94.05);
+    expect(r.kernel.workingOrders(X)[0]!.stopPrice).toBe(94.05);
   });
 
   it('never loosens a stop that is already tighter', () => {
@@ -332,7 +332,7 @@ describe('validation', () => {
       instruments: [makeInstrument(X, { assetClass: 'future' })], accountType: 'margin', cash: 1_000_000,
     });
     // 4000 × 0.987 = 3948 on a 0.25 tick.
-    expect(r.kernel.venue.workingOrders(X)[0]!.stopPrice).toBe(3948);
+    expect(r.kernel.workingOrders(X)[0]!.stopPrice).toBe(3948);
   });
 });
 

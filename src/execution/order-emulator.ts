@@ -1,15 +1,18 @@
-// The OrderEmulator (docs/architecture.md, "The execution port"): holds, between the ExecutionEngine and a
-// live ExecutionClient, what the client's capabilities lack, and releases it to the venue as plain orders:
+// The OrderEmulator (docs/architecture.md, "The order path"): holds, between the ExecutionEngine and an
+// ExecutionClient, what the client's capabilities lack, and releases it to the venue as plain orders. Every
+// node puts one in front of the simulated venue (backtest, paper, replay, gym), which matches plain orders
+// only, and a live node one in front of a broker lacking something, so contingencies have one implementation:
 // - stops, stop-limits and trailing stops (amount or percent) the venue has no type for: held here, their
 //   trigger tracked from the quotes, trades and bars the kernel feeds `onQuote`/`onTrade`/`onBar`, released
 //   as a market order (stop, trailing stop) or a limit (stop-limit) when triggered;
-// - bracket children (orders with a parent) on a venue without native brackets: released for what their
-//   parent has filled, as it fills (a parent's partial fill releases that part of its children);
+// - bracket children (orders with a parent) on a venue without native brackets: released once their parent
+//   is done (filled, or ended after a partial fill: then they protect that part; docs/fill-assumptions.md);
 // - OCO groups on a venue without native OCO: a fill on one member cancels the others (at the venue when
 //   released, here when held);
 // - exit attachments (`OrderRequest.exits`) on a venue without them: once the entry is done, its exits
 //   become emulated children `<entry>-sl`, `-tp`, `-trail`, `-time`, `-be` in the OCO group
-//   `<entry>-exits`, with the ids, levels and events the simulated venue gives them natively.
+//   `<entry>-exits`; after the venue matched a bar (`afterBar`) or quote (`afterQuote`) the emulator counts
+//   bars held, moves break-even stops and places time exits, as docs/fill-assumptions.md says.
 // Everything the client can do goes straight through; so does every query and event of such orders.
 //
 // Ids: the strategy's order keeps its client order id, and the strategy sees the events a native venue
@@ -59,6 +62,8 @@ interface Emulated {
   readonly pieceBase: Map<string, { readonly qty: number; readonly avg: number }>;
   /** Best price seen by a held trailing stop. */
   best: number;
+  /** Where a released trailing stop starts (its entry's or parent's fill price), or NaN for the market. */
+  trailFrom: number;
   /** A cancel is under way: it finishes when no piece is working at the venue. */
   cancelling: boolean;
   cancelReason: string;
@@ -78,10 +83,13 @@ interface ExitGroup {
   readonly timeExitBars: number | null;
   readonly members: Emulated[];
   stop: Emulated | null;
+  /** Bars of the symbol since the entry filled, the bar of the fill included. */
   barsHeld: number;
   best: number;
   breakEvenDone: boolean;
   timeExitPlaced: boolean;
+  /** The entry filled inside the current bar: its path before the fill does not count for break-even. */
+  skipBar: boolean;
 }
 
 export interface OrderEmulatorOptions {
@@ -89,6 +97,12 @@ export interface OrderEmulatorOptions {
   readonly roundPrice?: (symbol: string, price: number) => number;
   /** Time of events the emulator makes outside market data and commands (default: the latest data time). */
   readonly clock?: () => number;
+  /** The account's signed position in a symbol: exits whose position is gone are ended (default: never asked). */
+  readonly positionQty?: (symbol: string) => number;
+  /** True while the venue is matching a bar of `symbol` past its open (an entry filled inside the bar). */
+  readonly insideBar?: (symbol: string) => boolean;
+  /** Orders the engine knows by client order id (a bracket's parent sent as it is); default: those sent through here. */
+  readonly orderOf?: (clientOrderId: string) => Order | undefined;
 }
 
 export class OrderEmulator implements ExecutionClient, ExecutionSink {
@@ -116,9 +130,10 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   anomalies = 0;
   /** Symbols whose bars the emulator has seen: a trailing stop then starts from the last close. */
   readonly #barSeen = new Set<string>();
-  readonly #lastBarMs = new Map<string, number>();
   /** Latest price per symbol (bar close, else quote mid, else trade): where a trailing stop starts. */
   readonly #last = new Map<string, number>();
+  /** The client lacks a triggered order type: prices are followed for held triggers (else bars cost nothing here). */
+  #tracksPrices = true;
 
   constructor(
     private readonly sink: ExecutionSink,
@@ -129,6 +144,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   attach(inner: ExecutionClient): this {
     this.#inner = inner;
     const c = inner.capabilities;
+    this.#tracksPrices = TRIGGERED_TYPES.some((t) => !c.orderTypes.includes(t));
     this.#caps = Object.freeze({ ...c, orderTypes: ALL_ORDER_TYPES, nativeBrackets: true, nativeOco: true, exitAttachments: true });
     return this;
   }
@@ -177,7 +193,9 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       // Sent as it is; followed only when emulated orders depend on it (their parent, an OCO sibling).
       const group = order.links.ocoGroup;
       if (group !== undefined && this.#oco.has(group)) this.#oco.get(group)!.push(order);
-      this.#native.set(order.id, order);
+      // With the engine's orders to look parents up in, only orders that have dependents already are followed
+      // (a plain order then costs no bookkeeping here).
+      if (this.options.orderOf === undefined || group !== undefined || order.request.exits !== undefined) this.#native.set(order.id, order);
       this.#client.submit(order, nowMs);
       return;
     }
@@ -339,8 +357,12 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     const rec = this.#pieceOf.get(order.id);
     if (rec !== undefined) return this.#quiet ? undefined : this.#onPiece(rec, event, order);
     this.sink.onOrderEvent(event, order);
-    const native = this.#native.get(order.id);
-    if (native === undefined) return;
+    let native = this.#native.get(order.id);
+    if (native === undefined) {
+      // A parent sent as it is, whose emulated children wait for it.
+      if (this.#children.size === 0 || !this.#children.has(order.id)) return;
+      native = order;
+    }
     if (event.type === 'OrderFilled') this.#afterFill(native, event.tsEventMs);
     if (native.isClosed) {
       this.#native.delete(order.id);
@@ -360,29 +382,77 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     this.sink.onCommandRejected?.({ ...event, clientOrderId: rec.order.id, reason: `${event.reason} (released as ${event.clientOrderId})` });
   }
 
-  // ---- market data (the kernel feeds it before the venue matches) ----
+  // ---- market data (the kernel feeds `onBar`/`onQuote`/`onTrade` before the venue matches, `afterBar`/`afterQuote` after) ----
 
   onQuote(q: QuoteTick): void {
+    if (!this.#tracksPrices) return;
     this.#tick(q.tsEventMs);
     if (!this.#barSeen.has(q.symbol)) this.#last.set(q.symbol, (q.bid + q.ask) / 2);
-    this.#onPrices(q.symbol, quotePrices(q.bid, q.ask), q.tsEventMs, false);
+    this.#onPrices(q.symbol, quotePrices(q.bid, q.ask), q.tsEventMs);
   }
 
   onTrade(t: TradeTick): void {
+    if (!this.#tracksPrices) return;
     this.#tick(t.tsEventMs);
     if (!this.#last.has(t.symbol)) this.#last.set(t.symbol, t.price);
-    this.#onPrices(t.symbol, tradePrices(t.price), t.tsEventMs, false);
+    this.#onPrices(t.symbol, tradePrices(t.price), t.tsEventMs);
   }
 
   onBar(bar: Pick<Bar, 'symbol' | 'tsEventMs' | 'high' | 'low' | 'close'>): void {
+    if (!this.#tracksPrices) return;
     this.#tick(bar.tsEventMs);
     this.#barSeen.add(bar.symbol);
-    this.#lastBarMs.set(bar.symbol, bar.tsEventMs);
-    this.#onPrices(bar.symbol, barPrices(bar.high, bar.low), bar.tsEventMs, true);
+    this.#onPrices(bar.symbol, barPrices(bar.high, bar.low), bar.tsEventMs);
     this.#last.set(bar.symbol, bar.close);
   }
 
-  #onPrices(symbol: string, p: TriggerPrices, ts: number, isBar: boolean): void {
+  /**
+   * After the venue matched a bar (the kernel calls it after `venue.onBar`): exits whose position is gone
+   * end, each group counts the bar, break-even stops move with its high or low, time exits are placed, as
+   * docs/fill-assumptions.md ("Exit attachments") says. Nothing held: one size check.
+   */
+  afterBar(bar: Pick<Bar, 'symbol' | 'tsEventMs' | 'high' | 'low'>): void {
+    if (this.#exitGroups.size === 0) return;
+    this.#tick(bar.tsEventMs);
+    const ts = bar.tsEventMs;
+    for (const g of [...this.#exitGroups.values()]) {
+      if (g.symbol !== bar.symbol || !this.#exitGroups.has(g.id) || this.#positionGone(g, ts)) continue;
+      g.barsHeld++;
+      if (g.skipBar) g.skipBar = false;
+      else if (!g.breakEvenDone) {
+        g.best = g.dir > 0 ? Math.max(g.best, bar.high) : Math.min(g.best, bar.low);
+        if (breakEvenReached(g.dir, g.best, g.breakEven!.trigger)) this.#breakEven(g, ts);
+      }
+      if (!g.timeExitPlaced && g.barsHeld >= g.timeExitBars!) {
+        g.timeExitPlaced = true;
+        // A market order: at the next bar's open, or at this bar's close when market orders fill at the close.
+        this.#placeExit(g, 'time', { type: 'market', tag: 'time-exit' }, ts);
+      }
+    }
+  }
+
+  /** After the venue matched a quote: break-even follows the bid of a long and the ask of a short (quotes never count as bars). */
+  afterQuote(q: QuoteTick): void {
+    if (this.#exitGroups.size === 0) return;
+    this.#tick(q.tsEventMs);
+    for (const g of [...this.#exitGroups.values()]) {
+      if (g.symbol !== q.symbol || !this.#exitGroups.has(g.id) || this.#positionGone(g, q.tsEventMs)) continue;
+      g.skipBar = false;
+      if (g.breakEvenDone) continue;
+      g.best = g.dir > 0 ? Math.max(g.best, q.bid) : Math.min(g.best, q.ask);
+      if (breakEvenReached(g.dir, g.best, g.breakEven!.trigger)) this.#breakEven(g, q.tsEventMs);
+    }
+  }
+
+  /** Ends a group whose position is flat or on the other side (closed by hand or by other orders). */
+  #positionGone(g: ExitGroup, ts: number): boolean {
+    const position = this.options.positionQty;
+    if (position === undefined || position(g.symbol) * g.dir > 0) return false;
+    this.#endGroup(g, ts, 'the position the exits protect is closed');
+    return true;
+  }
+
+  #onPrices(symbol: string, p: TriggerPrices, ts: number): void {
     const held = this.#watch.get(symbol);
     if (held !== undefined && held.length !== 0) {
       for (const rec of held.slice()) {
@@ -403,7 +473,6 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         }
       }
     }
-    if (this.#exitGroups.size !== 0) this.#manageExits(symbol, p, ts, isBar);
   }
 
   // ---- holding and releasing ----
@@ -413,7 +482,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     const trigger = TRIGGERED_TYPES.includes(type) && !this.#client.capabilities.orderTypes.includes(type);
     const rec: Emulated = {
       order, trigger, releaseType: !trigger ? type : type === 'stop-limit' ? 'limit' : 'market', armedQty: 0, releasedQty: 0, nextPiece: 0, pieces: [],
-      pieceBase: new Map(), best: NaN, cancelling: false, cancelReason: '', venueEnd: null,
+      pieceBase: new Map(), best: NaN, trailFrom: NaN, cancelling: false, cancelReason: '', venueEnd: null,
     };
     this.#records.set(order.id, rec);
     this.#emit(order, 'accepted', nowMs);
@@ -424,7 +493,12 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       else members.push(order);
     }
     const parentId = order.links.parentId;
-    const parent = parentId === undefined || this.#client.capabilities.nativeBrackets ? undefined : (this.#records.get(parentId)?.order ?? this.#native.get(parentId));
+    const parent = parentId === undefined || this.#client.capabilities.nativeBrackets ? undefined : (this.#records.get(parentId)?.order ?? this.#native.get(parentId) ?? this.options.orderOf?.(parentId));
+    if (parent !== undefined && parent.isClosed) {
+      // Done before its child arrived (filled at the close as it was sent): nothing to wait for.
+      this.#arm(rec, parent, nowMs);
+      return;
+    }
     if (parent !== undefined) {
       const list = this.#children.get(parent.id);
       if (list === undefined) this.#children.set(parent.id, [rec]);
@@ -436,12 +510,18 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     this.#setArmed(rec, order.qty, nowMs);
   }
 
-  /** A child takes what its parent has filled; a parent done with nothing filled cancels it. */
+  /**
+   * A child is released once its parent is done (docs/fill-assumptions.md, "Brackets and OCO"): filled, or
+   * ended after a partial fill, when it protects the part that filled; a parent done with nothing filled
+   * cancels it. A reduce-only child at a venue with reduce-only keeps its quantity (the venue caps it at
+   * the position); elsewhere it is cut to what its parent filled.
+   */
   #arm(rec: Emulated, parent: Order, nowMs: number): void {
-    if (!rec.order.isOpen || rec.cancelling) return;
-    if (parent.isClosed && !(parent.filledQty > EPS)) return this.#cancelRecord(rec, nowMs, `parent ${parent.id} ${parent.status}`);
-    const armed = Math.min(rec.order.qty, parent.filledQty);
-    if (parent.isClosed && armed < rec.order.qty - EPS) {
+    if (!rec.order.isOpen || rec.cancelling || !parent.isClosed) return;
+    if (!(parent.filledQty > EPS)) return this.#cancelRecord(rec, nowMs, `parent ${parent.id} ${parent.status}`);
+    const capped = rec.order.request.reduceOnly === true && this.#client.capabilities.reduceOnly;
+    const armed = capped ? rec.order.qty : Math.min(rec.order.qty, parent.filledQty);
+    if (armed < rec.order.qty - EPS) {
       // The parent is done with part of its quantity: the child protects that part only.
       if (armed > rec.order.filledQty + EPS) {
         rec.order.amend({ qty: armed }, nowMs);
@@ -453,6 +533,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
 
   #setArmed(rec: Emulated, qty: number, nowMs: number, trailRef?: number): void {
     const first = rec.armedQty === 0;
+    if (trailRef !== undefined) rec.trailFrom = trailRef;
     rec.armedQty = qty;
     const o = rec.order;
     if (rec.trigger && !o.triggered) {
@@ -499,7 +580,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     rec.releasedQty += qty;
     rec.pieces.push(piece);
     this.#pieceOf.set(piece.id, rec);
-    this.#client.submit(piece, nowMs);
+    if (t === 'trailing-stop' && !Number.isNaN(rec.trailFrom)) this.#client.submit(piece, nowMs, rec.trailFrom);
+    else this.#client.submit(piece, nowMs);
   }
 
   /** What the venue says about a released order, told as what happened to the emulated one. */
@@ -568,8 +650,6 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         }
       }
     }
-    const children = this.#children.get(o.id);
-    if (children !== undefined) for (const c of children.slice()) this.#arm(c, o, ts);
   }
 
   /** An order (emulated or sent as it is) is finished: its children and exits follow. */
@@ -628,8 +708,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     const g: ExitGroup = {
       id: `${entry.id}-exits`, entryId: entry.id, strategyId: entry.strategyId, symbol: entry.symbol, dir: entry.sign, qty: entry.filledQty,
       // Filled while a bar is matched: that bar counts (as at the simulated venue); between bars, none yet.
-      breakEven: levels.breakEven ?? null, timeExitBars: levels.timeExitBars ?? null, members: [], stop: null, barsHeld: this.#lastBarMs.get(entry.symbol) === ts ? 1 : 0, best: entry.avgFillPrice,
-      breakEvenDone: levels.breakEven === undefined, timeExitPlaced: levels.timeExitBars === undefined,
+      breakEven: levels.breakEven ?? null, timeExitBars: levels.timeExitBars ?? null, members: [], stop: null, barsHeld: 0, best: entry.avgFillPrice,
+      breakEvenDone: levels.breakEven === undefined, timeExitPlaced: levels.timeExitBars === undefined, skipBar: this.options.insideBar?.(entry.symbol) ?? false,
     };
     this.#exitGroups.set(g.id, g);
     if (levels.stopLoss !== undefined) g.stop = this.#placeExit(g, 'sl', { type: 'stop', stopPrice: levels.stopLoss, tag: 'stop-loss' }, ts);
@@ -643,7 +723,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     this.#emit(child, 'submitted', ts);
     const trigger = TRIGGERED_TYPES.includes(child.type) && !this.#client.capabilities.orderTypes.includes(child.type);
     const rec: Emulated = {
-      order: child, trigger, releaseType: !trigger ? child.type : 'market', armedQty: 0, releasedQty: 0, nextPiece: 0, pieces: [], pieceBase: new Map(), best: NaN,
+      order: child, trigger, releaseType: !trigger ? child.type : 'market', armedQty: 0, releasedQty: 0, nextPiece: 0, pieces: [], pieceBase: new Map(), best: NaN, trailFrom: NaN,
       cancelling: false, cancelReason: '', venueEnd: null,
     };
     this.#records.set(child.id, rec);
@@ -654,26 +734,6 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     else members.push(child);
     this.#setArmed(rec, g.qty, ts, trailRef);
     return child.isOpen ? rec : null;
-  }
-
-  /** Quotes and bars move break-even stops; bars count towards time exits. */
-  #manageExits(symbol: string, p: TriggerPrices, ts: number, isBar: boolean): void {
-    for (const g of [...this.#exitGroups.values()]) {
-      if (g.symbol !== symbol || !this.#exitGroups.has(g.id)) continue;
-      if (!g.breakEvenDone) {
-        g.best = g.dir > 0 ? Math.max(g.best, p.sellBest) : Math.min(g.best, p.buyBest);
-        if (breakEvenReached(g.dir, g.best, g.breakEven!.trigger)) this.#breakEven(g, ts);
-      }
-      if (isBar) {
-        // The position has lived its bars: the time exit goes out before this bar is matched (the simulated
-        // venue places it after the last counted bar, to fill at this one's open).
-        if (!g.timeExitPlaced && g.barsHeld >= g.timeExitBars!) {
-          g.timeExitPlaced = true;
-          this.#placeExit(g, 'time', { type: 'market', tag: 'time-exit' }, ts);
-        }
-        g.barsHeld++;
-      }
-    }
   }
 
   /** Moves the stop to break-even (never looser), or places one when the exits have no stop. */
@@ -744,7 +804,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       const trigger = TRIGGERED_TYPES.includes(o.type) && !client.capabilities.orderTypes.includes(o.type);
       const rec: Emulated = {
         order: o, trigger, releaseType: !trigger ? o.type : o.type === 'stop-limit' ? 'limit' : 'market', armedQty: r.armedQty, releasedQty: r.releasedQty,
-        nextPiece: r.nextPiece, pieces: [], pieceBase: new Map(), best: r.best ?? NaN, cancelling: r.cancelling, cancelReason: r.cancelReason, venueEnd: null,
+        nextPiece: r.nextPiece, pieces: [], pieceBase: new Map(), best: r.best ?? NaN, trailFrom: NaN, cancelling: r.cancelling, cancelReason: r.cancelReason, venueEnd: null,
       };
       this.#records.set(o.id, rec);
       for (const p of r.pieces) {
@@ -784,6 +844,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       this.#exitGroups.set(g.id, {
         id: g.id, entryId: g.entryId, strategyId: first.strategyId, symbol: first.symbol, dir: g.dir, qty: g.qty, breakEven: g.breakEven, timeExitBars: g.timeExitBars,
         members, stop: g.stopId === null ? null : (this.#records.get(g.stopId) ?? null), barsHeld: g.barsHeld, best: g.best, breakEvenDone: g.breakEvenDone, timeExitPlaced: g.timeExitPlaced,
+        skipBar: false,
       });
     }
   }

@@ -1,5 +1,8 @@
 // The simulated venue: matches working orders against bars under the rules of docs/fill-assumptions.md.
 // Orders live per symbol slot so a bar with nothing working costs one length check.
+// It matches plain orders only (market, limit, stop, stop-limit, trailing stop): brackets, OCO groups and
+// exit attachments are held by the OrderEmulator in front of it in every mode (./order-emulator.ts), which
+// releases them as plain orders, so there is one implementation of contingencies.
 // It is a full ExecutionClient (docs/architecture.md, "The execution port"): connection states, modify,
 // cancelAll, order queries and mass status from its journal (./venue-journal.ts). None of that changes
 // how orders match or fill.
@@ -9,9 +12,8 @@ import type { Bar } from '../model/bar.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { QuoteTick } from '../model/market.ts';
-import { roundPrice, roundQty } from '../model/instrument.ts';
-import { Order, oppositeSide, type OrderRequest, type OrderSide } from '../model/order.ts';
-import { exitLevels, exitsProblem, tighterStop, type ExitLevels } from '../risk/exits/levels.ts';
+import { roundQty } from '../model/instrument.ts';
+import type { Order, OrderSide } from '../model/order.ts';
 import type { CommissionModel } from './commission.ts';
 import { fillCommission, NO_COMMISSION } from './commission.ts';
 import type { OrderEvent } from '../model/events.ts';
@@ -44,10 +46,14 @@ export const DEFAULT_VENUE_CONFIG: VenueConfig = {
   dailyBars: true,
 };
 
-/** What the simulated venue supports: everything (a narrower set plays a venue that lacks something). Fractional quantities are accepted; each instrument's lot size still rounds fills. */
+/**
+ * What the simulated venue supports: every order type and time in force (a narrower set plays a venue that
+ * lacks something), no contingencies (the OrderEmulator in front of it holds brackets, OCO and exits).
+ * Fractional quantities are accepted; each instrument's lot size still rounds fills.
+ */
 export const SIMULATED_CAPABILITIES: ExecutionCapabilities = Object.freeze({
   orderTypes: ALL_ORDER_TYPES, timeInForce: ALL_TIME_IN_FORCE, fractionalQty: true, shorting: true, reduceOnly: true,
-  nativeModify: true, nativeBrackets: true, nativeOco: true, exitAttachments: true,
+  nativeModify: true, nativeBrackets: false, nativeOco: false, exitAttachments: false,
 });
 
 /** The ExecutionClient side of the simulated venue; none of it changes matching. */
@@ -89,34 +95,8 @@ interface Slot {
   /** EWMA variance of log returns, for volatility-aware slippage. */
   ewVar: number;
   lastClose: number;
-  /** Exit attachments of filled entries in this symbol that are still managed. */
-  exits: ExitGroup[];
   /** The journal's position in this symbol (held here so a fill needs no lookup). */
   readonly position: PositionState;
-}
-
-/** The exits of one filled entry (docs/fill-assumptions.md, "Exit attachments"): one OCO group. */
-interface ExitGroup {
-  /** The OCO group of its orders. */
-  readonly id: string;
-  readonly entry: Order;
-  /** Direction of the position it protects: +1 long, -1 short. */
-  readonly dir: 1 | -1;
-  readonly exitSide: OrderSide;
-  readonly qty: number;
-  readonly levels: ExitLevels;
-  /** Orders placed so far (stop-loss, take-profit, trailing, time exit, break-even stop). */
-  readonly members: Order[];
-  /** The stop that break-even moves (the stop-loss, or the one break-even placed). */
-  stop: Order | null;
-  /** Bars of the symbol matched since the entry filled, the bar of the fill included. */
-  barsHeld: number;
-  /** Most favourable price since the fill (break-even). */
-  best: number;
-  breakEvenDone: boolean;
-  timeExitPlaced: boolean;
-  /** The entry filled inside the current bar: its path before the fill does not count for break-even. */
-  skipBar: boolean;
 }
 
 /** An order on the book with its matching state (one map entry per working order, not two). */
@@ -126,8 +106,6 @@ interface Extra {
   day: number;
   /** Best price since submission (trailing stops). */
   best: number;
-  /** Children wait for their parent's fill. */
-  active: boolean;
   /** Bars this order has met. */
   barsSeen: number;
   /** Its position in the venue's journal. */
@@ -141,9 +119,6 @@ export class SimulatedVenue implements ExecutionClient {
   readonly #slotOf = new Map<string, number>();
   /** Working orders by id, each with its matching state. */
   readonly #orders = new Map<string, Extra>();
-  readonly #children = new Map<string, Order[]>();
-  /** Managed exit attachments by OCO group. */
-  readonly #exitGroups = new Map<string, ExitGroup>();
   readonly #trackVol: boolean;
   #fillSeq = 0;
   #workingCount = 0;
@@ -169,7 +144,8 @@ export class SimulatedVenue implements ExecutionClient {
   ) {
     this.#trackVol = config.slippage.name === 'sqrt-impact';
     this.venue = options.name ?? 'simulated';
-    this.capabilities = Object.freeze({ ...SIMULATED_CAPABILITIES, ...options.capabilities });
+    // Narrowed as asked; contingencies are never native here.
+    this.capabilities = Object.freeze({ ...SIMULATED_CAPABILITIES, ...options.capabilities, nativeBrackets: false, nativeOco: false, exitAttachments: false });
     this.#journal = options.journal === true ? new VenueJournal('SIM', options.account ?? { currency: 'USD', cash: 0 }) : null;
     this.#live = options.connected ?? true;
     this.#conn = new ConnectionTracker(this.#live ? 'connected' : 'disconnected', (e) => this.sink.onConnectionState?.(e));
@@ -279,13 +255,18 @@ export class SimulatedVenue implements ExecutionClient {
     const known = this.#slotOf.get(inst.symbol);
     if (known !== undefined) return known;
     const slot = this.#slots.length;
-    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, exits: [], position: this.#journal?.positionOf(inst.symbol) ?? { qty: 0, avgPrice: 0, tsMs: 0 } });
+    this.#slots.push({ symbol: inst.symbol, instrument: inst, working: [], lastBar: null, lastQuote: null, ewVar: NaN, lastClose: NaN, position: this.#journal?.positionOf(inst.symbol) ?? { qty: 0, avgPrice: 0, tsMs: 0 } });
     this.#slotOf.set(inst.symbol, slot);
     return slot;
   }
 
   slotOf(symbol: string): number | undefined {
     return this.#slotOf.get(symbol);
+  }
+
+  /** True while a bar (or quote) of `symbol` is being matched past its open: a fill now came inside the bar. */
+  insideBar(symbol: string): boolean {
+    return this.#pass > 0 && this.#matching === symbol;
   }
 
   /** Orders working at the venue now (kept as a count, so risk checks ask without allocating). */
@@ -325,7 +306,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.#journal?.swap(x.journalAt, order);
   }
 
-  submit(order: Order, nowMs: number): void {
+  submit(order: Order, nowMs: number, trailFrom?: number): void {
     if (!this.#live) {
       // Never reached the venue: refused here, and reported even though the link is down.
       order.transition('submitted', nowMs);
@@ -348,7 +329,7 @@ export class SimulatedVenue implements ExecutionClient {
       this.#reject(order, nowMs, problem);
       return;
     }
-    this.#place(order, nowMs);
+    this.#place(order, nowMs, trailFrom);
   }
 
   /** Changes a working order in place (nativeModify) or by cancel-replace: a new venue order id, the back of the queue. */
@@ -368,7 +349,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.#emit({ type: 'OrderUpdated', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
   }
 
-  /** Cancels every working order (of one symbol); children go with their parents. */
+  /** Cancels every working order (of one symbol). */
   cancelAll(nowMs: number, symbol?: string): void {
     const orders = this.workingOrders(symbol);
     for (let k = 0; k < orders.length; k++) if (orders[k]!.isOpen) this.cancel(orders[k]!.id, nowMs, 'cancel all');
@@ -379,7 +360,7 @@ export class SimulatedVenue implements ExecutionClient {
     return known === undefined ? `unknown order ${clientOrderId}` : `order ${clientOrderId} is ${known.status}, not working`;
   }
 
-  /** Accepts an order onto the book; a trailing stop starts from `trailRef` when given (else the last price). */
+  /** Accepts a plain order onto the book; a trailing stop starts from `trailRef` when given (else the last price). */
   #place(order: Order, nowMs: number, trailRef?: number): void {
     const slotIdx = this.#slotOf.get(order.symbol);
     order.transition('submitted', nowMs);
@@ -389,33 +370,19 @@ export class SimulatedVenue implements ExecutionClient {
       this.#reject(order, nowMs, `no market data for ${order.symbol} at this venue`);
       return;
     }
-    const exits = order.request.exits;
-    const problem = exits === undefined ? null : exitsProblem(exits, order.side, order.request.reduceOnly ?? false);
-    if (problem !== null) {
-      this.#reject(order, nowMs, `${problem.field}: ${problem.message}`);
-      return;
-    }
     const slot = this.#slots[slotIdx]!;
-    const parentId = order.links.parentId;
-    const parent = parentId === undefined ? undefined : this.#orders.get(parentId)?.order;
-    const active = parent === undefined || parent.status === 'filled';
     // Placed while this symbol's bar is matched (from a fill's callback: an exit, a bracket child): placed at
     // the open it meets the rest of the bar from the stops pass on; placed inside the bar it works from the
     // next bar, since the rest of this bar's path is unknown to it.
     const inside = this.#matching === order.symbol && this.#pass > 0;
-    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, active, barsSeen: 0, waitNextBar: inside, journalAt });
-    if (parentId !== undefined) {
-      const list = this.#children.get(parentId) ?? [];
-      list.push(order);
-      this.#children.set(parentId, list);
-    }
+    this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, barsSeen: 0, waitNextBar: inside, journalAt });
     order.transition('accepted', nowMs);
     this.#emit({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (order.type === 'trailing-stop') this.#initTrailing(order, slot, trailRef);
     slot.working.push(order);
     this.#workingCount++;
     const atClose = order.type === 'market' && (order.request.fillAtClose ?? this.config.marketFill === 'close');
-    if (atClose && active && slot.lastBar !== null) this.#fillAtClose(order, slot, slot.lastBar, nowMs);
+    if (atClose && slot.lastBar !== null) this.#fillAtClose(order, slot, slot.lastBar, nowMs);
   }
 
   cancel(orderId: string, nowMs: number, reason = 'canceled by request'): void {
@@ -423,9 +390,6 @@ export class SimulatedVenue implements ExecutionClient {
     const order = this.#orders.get(orderId)?.order;
     if (order === undefined || !order.isOpen) return this.#refuse('cancel', orderId, this.#notWorking(orderId), nowMs);
     this.#finish(order, 'canceled', nowMs, reason);
-    // Exits are one attachment: canceling one of them removes the entry's other exits too.
-    const group = order.links.ocoGroup === undefined ? undefined : this.#exitGroups.get(order.links.ocoGroup);
-    if (group !== undefined) this.#endGroup(group, nowMs, `exit ${order.id} canceled`);
   }
 
   /**
@@ -434,11 +398,8 @@ export class SimulatedVenue implements ExecutionClient {
   onBar(slotIdx: number, bar: Bar): void {
     const slot = this.#slots[slotIdx]!;
     if (this.#trackVol) this.#updateVol(slot, bar.close);
-    if (slot.exits.length !== 0) this.#orderStops(slot);
     if (slot.working.length !== 0) this.#match(slot, bar);
     slot.lastBar = bar;
-    // After matching: groups of entries that filled in this bar count it too.
-    if (slot.exits.length !== 0) this.#manageExits(slot, bar);
   }
 
   /**
@@ -449,19 +410,10 @@ export class SimulatedVenue implements ExecutionClient {
   onQuote(slotIdx: number, q: QuoteTick): void {
     const slot = this.#slots[slotIdx]!;
     slot.lastQuote = q;
-    if (slot.exits.length !== 0) this.#orderStops(slot);
     if (slot.working.length !== 0) {
       const side = (price: number, size: number): Bar => ({ symbol: q.symbol, tsEventMs: q.tsEventMs, open: price, high: price, low: price, close: price, volume: size });
       this.#match(slot, side(q.ask, q.askSize), 'buy', 'touch', q.askSize);
       if (slot.working.length !== 0) this.#match(slot, side(q.bid, q.bidSize), 'sell', 'touch', q.bidSize);
-    }
-    // Quotes move break-even stops (a long exits at the bid, a short at the ask); only bars count for time exits.
-    for (const g of [...slot.exits]) {
-      if (!this.#exitGroups.has(g.id) || this.#positionGone(g, slot, q.tsEventMs)) continue;
-      g.skipBar = false;
-      if (g.breakEvenDone) continue;
-      g.best = g.dir > 0 ? Math.max(g.best, q.bid) : Math.min(g.best, q.ask);
-      this.#checkBreakEven(g, slot, q.tsEventMs);
     }
   }
 
@@ -480,7 +432,6 @@ export class SimulatedVenue implements ExecutionClient {
       // Ending a parent ends its children too: skip what an earlier iteration already took off the book.
       if (!o.isOpen) continue;
       const x = this.#orders.get(o.id)!;
-      if (!x.active) continue;
       if (o.tif === 'GTD' && o.request.expireTimeMs !== undefined && nowMs >= o.request.expireTimeMs) this.#finish(o, 'expired', nowMs, 'good-till-date passed');
       else if (o.tif === 'DAY' && x.day !== -1 && day > x.day) this.#finish(o, 'expired', nowMs, 'day order not filled');
     }
@@ -495,7 +446,7 @@ export class SimulatedVenue implements ExecutionClient {
         const o = book[k]!;
         if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
         const x = this.#orders.get(o.id)!;
-        if (!x.active || x.waitNextBar) continue;
+        if (x.waitNextBar) continue;
         const price = this.#priceFor(o, bar, x, pass, limitMode);
         if (Number.isNaN(price)) continue;
         capacity -= this.#fill(o, x, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
@@ -509,7 +460,6 @@ export class SimulatedVenue implements ExecutionClient {
       const o = book[k]!;
       if (!o.isOpen || (onlySide !== undefined && o.side !== onlySide)) continue;
       const x = this.#orders.get(o.id)!;
-      if (!x.active) continue;
       if (x.waitNextBar) {
         x.waitNextBar = false;
         continue;
@@ -610,150 +560,7 @@ export class SimulatedVenue implements ExecutionClient {
     if (this.#journal !== null) this.#journal.recordFill(x.journalAt, fill, inst.multiplier, slot.position);
     if (!o.isOpen) this.#remove(o);
     this.#emit({ type: 'OrderFilled', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, fill, status: o.status }, o);
-    this.#afterFill(o, nowMs);
     return qty;
-  }
-
-  /** Arms bracket children and places exit attachments when their parent is done; cancels OCO siblings. */
-  #afterFill(o: Order, nowMs: number): void {
-    if (o.status === 'filled') {
-      this.#armChildren(o);
-      this.#attachExits(o, nowMs);
-    }
-    const group = o.links.ocoGroup;
-    if (group === undefined) return;
-    const exitGroup = this.#exitGroups.get(group);
-    if (exitGroup !== undefined) this.#forgetGroup(exitGroup);
-    for (const { order: other } of this.#orders.values()) {
-      if (other !== o && other.isOpen && other.links.ocoGroup === group) this.#finish(other, 'canceled', nowMs, `OCO sibling ${o.id} filled`);
-    }
-  }
-
-  // ---- exit attachments (docs/fill-assumptions.md, "Exit attachments") ----
-
-  /** Places the exits of an entry that is done with its fills: reduce-only orders in one OCO group. */
-  #attachExits(entry: Order, nowMs: number): void {
-    const exits = entry.request.exits;
-    if (exits === undefined || !(entry.filledQty > 0)) return;
-    const slot = this.#slots[this.#slotOf.get(entry.symbol)!]!;
-    const inst = slot.instrument;
-    const levels = exitLevels(exits, entry.side, entry.avgFillPrice, (p) => roundPrice(inst, p));
-    const g: ExitGroup = {
-      id: `${entry.id}-exits`, entry, dir: entry.sign, exitSide: oppositeSide(entry.side), qty: entry.filledQty, levels, members: [], stop: null,
-      barsHeld: 0, best: entry.avgFillPrice, breakEvenDone: levels.breakEven === undefined, timeExitPlaced: levels.timeExitBars === undefined,
-      skipBar: this.#pass > 0,
-    };
-    this.#exitGroups.set(g.id, g);
-    slot.exits.push(g);
-    if (levels.stopLoss !== undefined) g.stop = this.#placeExit(g, 'sl', { type: 'stop', stopPrice: levels.stopLoss, tag: 'stop-loss' }, nowMs);
-    if (levels.takeProfit !== undefined) this.#placeExit(g, 'tp', { type: 'limit', limitPrice: levels.takeProfit, tag: 'take-profit' }, nowMs);
-    if (levels.trailing !== undefined) this.#placeExit(g, 'trail', { type: 'trailing-stop', trailing: levels.trailing, tag: 'trailing-stop' }, nowMs, entry.avgFillPrice);
-  }
-
-  /**
-   * Places one exit of a group. Placed while an entry fills at the open it works for the rest of the
-   * bar; placed inside a bar, or after a bar (time exit, break-even stop), it works from the next bar.
-   */
-  #placeExit(g: ExitGroup, suffix: string, fields: Pick<OrderRequest, 'type' | 'stopPrice' | 'limitPrice' | 'trailing' | 'tag'>, nowMs: number, trailRef?: number): Order {
-    const request: OrderRequest = { symbol: g.entry.symbol, side: g.exitSide, qty: g.qty, reduceOnly: true, ...fields };
-    const child = new Order(`${g.entry.id}-${suffix}`, g.entry.strategyId, request, nowMs, { parentId: g.entry.id, ocoGroup: g.id });
-    g.members.push(child);
-    this.#place(child, nowMs, trailRef);
-    const x = this.#orders.get(child.id);
-    if (x !== undefined) x.waitNextBar = this.#pass > 0;
-    return child;
-  }
-
-  /** After a bar: ends groups whose position is gone, counts the bar, moves break-even stops, places time exits. */
-  #manageExits(slot: Slot, bar: Bar): void {
-    const nowMs = bar.tsEventMs;
-    for (const g of [...slot.exits]) {
-      if (!this.#exitGroups.has(g.id) || this.#positionGone(g, slot, nowMs)) continue;
-      g.barsHeld++;
-      if (g.skipBar) g.skipBar = false;
-      else if (!g.breakEvenDone) {
-        g.best = g.dir > 0 ? Math.max(g.best, bar.high) : Math.min(g.best, bar.low);
-        this.#checkBreakEven(g, slot, nowMs);
-      }
-      if (!g.timeExitPlaced && g.barsHeld >= g.levels.timeExitBars!) {
-        g.timeExitPlaced = true;
-        // A market order: at the next bar's open, or at this bar's close when market orders fill at the close.
-        this.#placeExit(g, 'time', { type: 'market', tag: 'time-exit' }, nowMs);
-      }
-    }
-  }
-
-  /** Ends a group whose position is flat or on the other side (closed by hand or by other orders). */
-  #positionGone(g: ExitGroup, slot: Slot, nowMs: number): boolean {
-    if (this.guard.positionQty(slot.symbol) * g.dir > 0) return false;
-    this.#endGroup(g, nowMs, 'the position the exits protect is closed');
-    return true;
-  }
-
-  /** Moves the stop to break-even once the best price has reached the trigger; it never loosens. */
-  #checkBreakEven(g: ExitGroup, slot: Slot, nowMs: number): void {
-    const be = g.levels.breakEven!;
-    if (g.dir > 0 ? g.best < be.trigger : g.best > be.trigger) return;
-    g.breakEvenDone = true;
-    const stop = g.stop;
-    if (stop === null) {
-      g.stop = this.#placeExit(g, 'be', { type: 'stop', stopPrice: be.stop, tag: 'break-even' }, nowMs);
-      this.#orderStops(slot);
-      return;
-    }
-    if (!stop.isOpen) return;
-    const next = tighterStop(g.exitSide, stop.stopPrice, be.stop);
-    if (next === stop.stopPrice) return;
-    stop.stopPrice = next;
-    stop.updatedMs = nowMs;
-    this.#emit({ type: 'OrderUpdated', orderId: stop.id, strategyId: stop.strategyId, symbol: stop.symbol, tsEventMs: nowMs }, stop);
-  }
-
-  /**
-   * Within each exit group, the tightest stop comes first on the book: when a bar falls through two
-   * stops of one position, it reaches the tighter one first, and that one fills.
-   */
-  #orderStops(slot: Slot): void {
-    for (const g of slot.exits) {
-      if (g.members.length < 2) continue;
-      const stops = g.members.filter((m) => m.isOpen && (m.type === 'stop' || m.type === 'trailing-stop') && m.stopPrice !== undefined);
-      if (stops.length < 2) continue;
-      const at = stops.map((m) => slot.working.indexOf(m)).sort((a, b) => a - b);
-      stops.sort((a, b) => (g.exitSide === 'sell' ? b.stopPrice! - a.stopPrice! : a.stopPrice! - b.stopPrice!));
-      at.forEach((i, k) => {
-        slot.working[i] = stops[k]!;
-      });
-    }
-  }
-
-  /** Cancels what is left of a group and stops managing it. */
-  #endGroup(g: ExitGroup, nowMs: number, reason: string): void {
-    this.#forgetGroup(g);
-    for (const m of g.members) if (m.isOpen) this.#finish(m, 'canceled', nowMs, reason);
-  }
-
-  #forgetGroup(g: ExitGroup): void {
-    if (!this.#exitGroups.delete(g.id)) return;
-    const slot = this.#slots[this.#slotOf.get(g.entry.symbol)!]!;
-    const i = slot.exits.indexOf(g);
-    if (i >= 0) slot.exits.splice(i, 1);
-  }
-
-  /** Activates the exits of a parent that is done with a position (filled, or partly filled and then ended). */
-  #armChildren(o: Order): void {
-    // Most orders have no children: return before making an empty array and an iterator for each fill.
-    const children = this.#children.get(o.id);
-    if (children === undefined) return;
-    for (const child of children) {
-      const x = this.#orders.get(child.id);
-      if (x !== undefined && child.isOpen) {
-        x.active = true;
-        // Filled inside a bar (not at its open): the children start with the next bar.
-        x.waitNextBar = this.#pass > 0;
-        const slot = this.#slots[this.#slotOf.get(child.symbol)!]!;
-        if (child.type === 'trailing-stop') this.#initTrailing(child, slot, o.avgFillPrice);
-      }
-    }
   }
 
   #initTrailing(o: Order, slot: Slot, ref?: number): void {
@@ -768,7 +575,6 @@ export class SimulatedVenue implements ExecutionClient {
     o.transition('rejected', nowMs, reason);
     this.#remove(o);
     this.#emit({ type: 'OrderRejected', orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs, reason }, o);
-    this.#cancelChildren(o, nowMs);
   }
 
   #finish(o: Order, status: 'canceled' | 'expired', nowMs: number, reason: string): void {
@@ -776,20 +582,6 @@ export class SimulatedVenue implements ExecutionClient {
     this.#remove(o);
     const base = { orderId: o.id, strategyId: o.strategyId, symbol: o.symbol, tsEventMs: nowMs };
     this.#emit(status === 'canceled' ? { ...base, type: 'OrderCanceled', reason } : { ...base, type: 'OrderExpired' }, o);
-    // A parent ended after a partial fill left a position: its exits protect that part (reduce-only caps them).
-    if (o.filledQty === 0) this.#cancelChildren(o, nowMs);
-    else {
-      this.#armChildren(o);
-      this.#attachExits(o, nowMs);
-    }
-  }
-
-  #cancelChildren(o: Order, nowMs: number): void {
-    const children = this.#children.get(o.id);
-    if (children === undefined) return;
-    for (const child of children) {
-      if (child.isOpen) this.#finish(child, 'canceled', nowMs, `parent ${o.id} ${o.status}`);
-    }
   }
 
   /** Takes a finished order off the book and forgets its matching state. */
@@ -806,14 +598,6 @@ export class SimulatedVenue implements ExecutionClient {
       this.#workingCount--;
     }
     this.#orders.delete(o.id);
-    // Parent/child bookkeeping: nothing to do while no order has children (no map lookups per order).
-    if (this.#children.size === 0) return;
-    const parentId = o.links.parentId;
-    if (parentId !== undefined && !this.#orders.has(parentId)) {
-      const siblings = this.#children.get(parentId);
-      if (siblings !== undefined && siblings.every((c) => !c.isOpen)) this.#children.delete(parentId);
-    }
-    if (o.links.parentId === undefined && (this.#children.get(o.id)?.every((c) => !c.isOpen) ?? false)) this.#children.delete(o.id);
   }
 
   #updateVol(slot: Slot, close: number): void {

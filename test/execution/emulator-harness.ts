@@ -1,6 +1,6 @@
-// A SimulatedVenue driven by quotes, with an ExecutionEngine in front of it, either as it is (everything
-// native) or narrowed to market + limit orders with the OrderEmulator between the two (a live venue such as
-// Binance spot). Events are what the engine applied (its anomaly counts must stay zero); a restart gives a new
+// A SimulatedVenue driven by quotes, with an ExecutionEngine and the OrderEmulator in front of it, the venue
+// either as it is (its own order types native; brackets, OCO and exits held by the emulator, as in every
+// node) or narrowed to market + limit orders (a live venue such as Binance spot). Events are what the engine applied (its anomaly counts must stay zero); a restart gives a new
 // engine and emulator over the same venue.
 import type { OrderEvent } from '../../src/model/events.ts';
 import { makeInstrument, roundPrice } from '../../src/model/instrument.ts';
@@ -72,14 +72,14 @@ export class Harness {
   }
 
   #makeNode(): Node {
-    let emu: OrderEmulator | null = null;
     const node = new Node(null);
-    if (this.mode === 'emulated') {
-      const inst = this.#inst;
-      emu = new OrderEmulator(node.sink, { roundPrice: (_s, p) => roundPrice(inst, p) }).attach(this.wrap(this.venue));
-      (node as { emulator: OrderEmulator | null }).emulator = emu;
-    }
-    node.engine.addClient(emu ?? this.venue);
+    const inst = this.#inst;
+    const venue = this.venue;
+    const emu = new OrderEmulator(node.sink, {
+      roundPrice: (_s, p) => roundPrice(inst, p), positionQty: () => this.position, insideBar: (s) => venue.insideBar(s),
+    }).attach(this.wrap(venue));
+    (node as { emulator: OrderEmulator | null }).emulator = emu;
+    node.engine.addClient(emu);
     return node;
   }
 
@@ -97,14 +97,16 @@ export class Harness {
     const q: QuoteTick = { symbol: SYMBOL, tsEventMs: this.#now, bid, ask, bidSize: size, askSize: size };
     this.node.emulator?.onQuote(q);
     this.venue.onQuote(this.#slot, q);
+    this.node.emulator?.afterQuote(q);
   }
 
-  /** A bar one second after the last (one per step): the emulator sees it first, then the venue matches. */
+  /** A bar one second after the last (one per step): the emulator sees it first, then the venue matches, then the emulator's exits see it. */
   bar(open: number, high: number, low: number, close: number): void {
     this.#now += 1000;
     const b = { symbol: SYMBOL, tsEventMs: this.#now, open, high, low, close, volume: 1e9 };
     this.node.emulator?.onBar(b);
     this.venue.onBar(this.#slot, b);
+    this.node.emulator?.afterBar(b);
   }
 
   /** A quote path given as bids with a fixed spread. */
