@@ -341,6 +341,7 @@ export class IbLiveFeed implements LiveFeed {
   }
 
   #bar(s: SymbolState, b: ClosedBar): void {
+    if (!this.#running) return;
     if (s.held !== null) {
       s.held.push(b);
       return;
