@@ -215,11 +215,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     feed.history.cursor = index;
     feed.cursor = index;
     this.#barIndex = index;
-    const emulator = this.warmingUp ? null : this.emulator;
-    if (emulator !== null) emulator.onBar(view);
+    const emulator = this.emulator;
+    if (emulator !== null && emulator.marketWork && !this.warmingUp) emulator.onBar(view);
     if (feed.venueSlot >= 0 && this.matchOnBars && !this.warmingUp) this.venue.onBar(feed.venueSlot, view);
-    // Exits it manages see the bar as matched (break-even, time exits).
-    if (emulator !== null) emulator.afterBar(view);
+    // Exits it manages see the bar as matched (break-even, time exits); a fill just now may have placed some.
+    if (emulator !== null && emulator.marketWork && !this.warmingUp) emulator.afterBar(view);
     feed.position.lastPrice = view.close;
     if (feed.lines.length !== 0 || this.#marketHooks) this.#barHooks(feed, view, index);
     const slots = this.#slots;

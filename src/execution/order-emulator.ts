@@ -134,6 +134,13 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   readonly #last = new Map<string, number>();
   /** The client lacks a triggered order type: prices are followed for held triggers (else bars cost nothing here). */
   #tracksPrices = true;
+  /** The client takes every order type. */
+  #allTypes = false;
+  /**
+   * Bars and quotes have work here (prices followed, or exits managed): the kernel reads this field before
+   * calling `onBar`/`afterBar`, so a bar with nothing held costs one field read.
+   */
+  marketWork = true;
 
   constructor(
     private readonly sink: ExecutionSink,
@@ -145,6 +152,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     this.#inner = inner;
     const c = inner.capabilities;
     this.#tracksPrices = TRIGGERED_TYPES.some((t) => !c.orderTypes.includes(t));
+    this.#allTypes = ALL_ORDER_TYPES.every((t) => c.orderTypes.includes(t));
+    this.#barWork();
     this.#caps = Object.freeze({ ...c, orderTypes: ALL_ORDER_TYPES, nativeBrackets: true, nativeOco: true, exitAttachments: true });
     return this;
   }
@@ -180,7 +189,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     // A shape the client takes natively although its flags say no (capabilities.partialNative) goes through.
     if (this.#client.takesNatively?.(order) === true) return false;
     return (
-      !c.orderTypes.includes(r.type) ||
+      (!this.#allTypes && !c.orderTypes.includes(r.type)) ||
       (order.links.parentId !== undefined && !c.nativeBrackets) ||
       (order.links.ocoGroup !== undefined && (!c.nativeOco || this.#oco.has(order.links.ocoGroup))) ||
       (r.exits !== undefined && !c.exitAttachments)
@@ -354,6 +363,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
 
   onOrderEvent(event: OrderEvent, order: Order): void {
     this.#tick(event.tsEventMs);
+    // Nothing emulated yet and nothing followed: a plain order's report goes straight on.
+    if (this.#pieceOf.size === 0 && this.#native.size === 0 && this.#children.size === 0) return this.sink.onOrderEvent(event, order);
     const rec = this.#pieceOf.get(order.id);
     if (rec !== undefined) return this.#quiet ? undefined : this.#onPiece(rec, event, order);
     this.sink.onOrderEvent(event, order);
@@ -641,7 +652,10 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       const members = this.#oco.get(group);
       if (members !== undefined) {
         const exitGroup = this.#exitGroups.get(group);
-        if (exitGroup !== undefined) this.#exitGroups.delete(group);
+        if (exitGroup !== undefined) {
+          this.#exitGroups.delete(group);
+          this.#barWork();
+        }
         for (const m of members) {
           if (m === o || !m.isOpen) continue;
           const rec = this.#records.get(m.id);
@@ -712,6 +726,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       breakEvenDone: levels.breakEven === undefined, timeExitPlaced: levels.timeExitBars === undefined, skipBar: this.options.insideBar?.(entry.symbol) ?? false,
     };
     this.#exitGroups.set(g.id, g);
+    this.#barWork();
     if (levels.stopLoss !== undefined) g.stop = this.#placeExit(g, 'sl', { type: 'stop', stopPrice: levels.stopLoss, tag: 'stop-loss' }, ts);
     if (levels.takeProfit !== undefined) this.#placeExit(g, 'tp', { type: 'limit', limitPrice: levels.takeProfit, tag: 'take-profit' }, ts);
     if (levels.trailing !== undefined) this.#placeExit(g, 'trail', { type: 'trailing-stop', trailing: levels.trailing, tag: 'trailing-stop' }, ts, entry.avgFillPrice);
@@ -761,6 +776,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
 
   #endGroup(g: ExitGroup, ts: number, reason: string): void {
     this.#exitGroups.delete(g.id);
+    this.#barWork();
     for (const m of g.members) if (m.order.isOpen && !m.cancelling) this.#cancelRecord(m, ts, reason);
   }
 
@@ -846,6 +862,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         members, stop: g.stopId === null ? null : (this.#records.get(g.stopId) ?? null), barsHeld: g.barsHeld, best: g.best, breakEvenDone: g.breakEvenDone, timeExitPlaced: g.timeExitPlaced,
         skipBar: false,
       });
+      this.#barWork();
     }
   }
 
@@ -890,6 +907,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       const group = rec.order.links.ocoGroup;
       if (!filledWhileDown || group === undefined) continue;
       this.#exitGroups.delete(group);
+      this.#barWork();
       for (const sib of recs) {
         if (sib === rec || sib.order.links.ocoGroup !== group || sib.cancelling) continue;
         sib.cancelling = true;
@@ -966,6 +984,10 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
 
   #tick(ts: number): void {
     if (ts > this.#lastMs) this.#lastMs = ts;
+  }
+
+  #barWork(): void {
+    this.marketWork = this.#tracksPrices || this.#exitGroups.size !== 0;
   }
 
   /** Now, for callers without a time (the clock when given). */
