@@ -131,6 +131,8 @@ export class LiveNode implements MarketSink {
   #baseline: ReadonlyMap<string, number> = new Map();
   /** Holds what the broker cannot do (stops, trailing, brackets, OCO, exits on a spot exchange); null when it can. */
   #emulator: OrderEmulator | null = null;
+  /** Paper: the node's own emulator in front of the simulated venue (its exit groups are snapshotted). */
+  #paperEmulator: OrderEmulator | null = null;
   /** The emulator's last stored snapshot (JSON), so an unchanged one is not written again. */
   #emulatorSaved = '';
   readonly #clock: Clock;
@@ -205,6 +207,7 @@ export class LiveNode implements MarketSink {
     this.kernel = this.node.kernel;
     // A broker's emulator sees the market data (the simulated venue, live, holds no order); paper keeps the node's.
     if (this.#emulator !== null) this.kernel.emulator = this.#emulator;
+    else if (broker === null) this.#paperEmulator = this.node.emulator;
     this.venue = this.node.venue;
     // The store writer is the bus's first subscriber: it sees each event before monitors do. Its own
     // failure is the node's failure (the run stops); any other subscriber's is recorded and trading goes on.
@@ -339,7 +342,15 @@ export class LiveNode implements MarketSink {
       }
       await this.#reconcileVenue(open, fills, existing.startedMs);
     }
-    else for (const rec of open) this.kernel.resubmit(restoreOrder(rec));
+    else {
+      for (const rec of open) this.kernel.resubmit(restoreOrder(rec));
+      // Exits come back with their management (bars held, break-even, time exit); their orders were just sent again.
+      const held = this.#paperEmulator === null ? null : await store.loadStrategyState(runId, EMULATOR_STATE_ID);
+      if (held !== null) {
+        this.#paperEmulator!.restoreExitGroups(held.state);
+        this.#emulatorSaved = JSON.stringify(held.state);
+      }
+    }
     this.kernel.halted = halted === true;
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
     // Restored: the run is running again (until now its stored status was that of its last end).
@@ -727,9 +738,13 @@ export class LiveNode implements MarketSink {
    * come back together after a crash; an intent without it is re-sent by reconciliation).
    */
   #emulatorRow(tsMs: number): StrategyStateRecord[] {
-    if (this.#emulator === null) return [];
+    const emulator = this.#emulator ?? this.#paperEmulator;
+    if (emulator === null) return [];
+    const snapshot = emulator.state();
+    // A paper run that never held anything stores no snapshot.
+    if (this.#emulatorSaved === '' && snapshot.orders.length === 0 && snapshot.exitGroups.length === 0) return [];
     // Through JSON text: what is stored is plain JSON (an absent link is left out, not `undefined`).
-    const text = JSON.stringify(this.#emulator.state());
+    const text = JSON.stringify(snapshot);
     if (text === this.#emulatorSaved) return [];
     this.#emulatorSaved = text;
     const state = JSON.parse(text) as JsonValue;

@@ -121,6 +121,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   /** Orders sent as they are that emulated orders wait for (parents) or are grouped with (OCO). */
   readonly #native = new Map<string, Order>();
   readonly #exitGroups = new Map<string, ExitGroup>();
+  /** Restored exit groups (paper restart) waiting for their members to be sent again: member id -> its group. */
+  readonly #awaiting = new Map<string, { readonly group: ExitGroup; readonly stop: boolean; readonly stopPrice: number | null }>();
   #lastMs = 0;
   /** Restoring: what the venue says about released orders only updates them (the node has not adopted anything yet). */
   #quiet = false;
@@ -496,6 +498,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       pieceBase: new Map(), best: NaN, trailFrom: NaN, cancelling: false, cancelReason: '', venueEnd: null,
     };
     this.#records.set(order.id, rec);
+    if (this.#awaiting.size !== 0) this.#rejoin(rec);
     this.#emit(order, 'accepted', nowMs);
     const group = order.links.ocoGroup;
     if (group !== undefined) {
@@ -864,6 +867,43 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       });
       this.#barWork();
     }
+  }
+
+  /**
+   * Paper restart: the simulated venue forgot everything with the process and the node sends the working
+   * orders of its store again, exits included (same ids). The exit groups of a snapshot (`state()`) are
+   * rebuilt here with their bars held, best price, break-even and time-exit state, and take their members
+   * back as those orders arrive.
+   */
+  restoreExitGroups(data: unknown): void {
+    const s = parseEmulatorState(data);
+    for (const g of s.exitGroups) {
+      const first = s.orders.find((o) => g.memberIds.includes(o.id));
+      if (first === undefined || this.#exitGroups.has(g.id)) continue;
+      const group: ExitGroup = {
+        id: g.id, entryId: g.entryId, strategyId: first.strategyId, symbol: first.request.symbol, dir: g.dir, qty: g.qty, breakEven: g.breakEven, timeExitBars: g.timeExitBars,
+        members: [], stop: null, barsHeld: g.barsHeld, best: g.best, breakEvenDone: g.breakEvenDone, timeExitPlaced: g.timeExitPlaced, skipBar: false,
+      };
+      this.#exitGroups.set(g.id, group);
+      for (const id of g.memberIds) {
+        this.#awaiting.set(id, { group, stop: id === g.stopId, stopPrice: s.orders.find((o) => o.id === id)?.stopPrice ?? null });
+        const rec = this.#records.get(id);
+        if (rec !== undefined) this.#rejoin(rec);
+      }
+    }
+    this.#barWork();
+  }
+
+  /** A member of a restored exit group is here again. */
+  #rejoin(rec: Emulated): void {
+    const w = this.#awaiting.get(rec.order.id);
+    if (w === undefined) return;
+    this.#awaiting.delete(rec.order.id);
+    w.group.members.push(rec);
+    if (w.stop) w.group.stop = rec;
+    // A stop break-even moved comes back at its moved level (the store's order row has the level it was sent with).
+    const o = rec.order;
+    if (w.stopPrice !== null && o.type === 'stop' && o.stopPrice !== undefined) o.stopPrice = tighterStop(o.side, o.stopPrice, w.stopPrice);
   }
 
   /**
