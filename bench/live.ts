@@ -9,7 +9,7 @@
 // on a shared machine, compare runs taken at similar load. Figures:
 // - live-order-path: one market order at a time, nothing streaming, through the durable client (the intent
 //   committed to PGlite) and the adapter (ccxt: pacing, signing, REST) to the fake's matcher: the order
-//   path's floor, split into the intent commit and adapter -> venue, with the node thread's busy time per order.
+//   path's floor, split into the intent commit and adapter -> venue.
 // - live-tick-to-order: 500 symbols stream quotes, trades and 1 s bars; a strategy sends a market order on
 //   each bar of 6 of them (spread over the 500, so some wait behind the rest of the round's frames). Latency
 //   = from the moment the venue hands that symbol's closing kline frame to its socket to the moment the
@@ -193,7 +193,6 @@ async function orderPath(orders: number): Promise<BenchResult> {
   const commit: number[] = [];
   const wire: number[] = [];
   const total: number[] = [];
-  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   for (let i = 0; i < orders; i++) {
     const id = `path-${i}`;
@@ -211,7 +210,6 @@ async function orderPath(orders: number): Promise<BenchResult> {
     await new Promise((r) => setTimeout(r, 2));
   }
   const seconds = (performance.now() - t0) / 1000;
-  const elu = performance.eventLoopUtilization(elu0);
   const load = await loadAvg();
   await client.idle();
   await client.disconnect();
@@ -225,8 +223,6 @@ async function orderPath(orders: number): Promise<BenchResult> {
     p50Ms: round(pct(total, 50), 3), p99Ms: round(pct(total, 99), 3), minMs: round(Math.min(...total), 3),
     intentCommitP50Ms: round(pct(commit, 50), 3), intentCommitP99Ms: round(pct(commit, 99), 3), intentCommitMinMs: round(Math.min(...commit), 3),
     adapterToVenueP50Ms: round(pct(wire, 50), 3), adapterToVenueP99Ms: round(pct(wire, 99), 3), adapterToVenueMinMs: round(Math.min(...wire), 3),
-    // Busy time of the node's thread per order (its event loop, not idle): commit, send, reply and the user-data stream's reports.
-    nodeThreadBusyMsPerOrder: round((elu.active) / orders, 3),
   };
 }
 
