@@ -86,7 +86,9 @@ export class PaperNodeControl {
   }
 
   orders(): OrderView[] {
-    return this.#node.venue.workingOrders().map(orderView);
+    // The strategies' working orders from the order cache: the venue's book holds what the OrderEmulator released
+    // (under derived ids), not the bracket children and exits it holds.
+    return this.#node.kernel.orderCache.working().map(orderView);
   }
 
   /**
@@ -130,7 +132,7 @@ export class PaperNodeControl {
         return this.#outcome(was ? 'resumed: trading again' : 'not halted: trading already');
       }
       case 'cancel-all': {
-        const working = node.venue.workingOrders();
+        const working = node.kernel.orderCache.working();
         for (const o of working) k.cancel(o.id);
         this.#markApplied();
         await node.settled();
@@ -147,7 +149,7 @@ export class PaperNodeControl {
       }
       case 'kill': {
         const flatten = args.flatten === true;
-        const working = node.venue.workingOrders();
+        const working = node.kernel.orderCache.working();
         const before = flatten ? this.positions() : [];
         const from = k.orders.length;
         await node.kill({ flatten });
