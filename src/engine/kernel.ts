@@ -215,11 +215,11 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     feed.history.cursor = index;
     feed.cursor = index;
     this.#barIndex = index;
-    const emulator = this.emulator;
-    if (emulator !== null && emulator.marketWork && !this.warmingUp) emulator.onBar(view);
-    if (feed.venueSlot >= 0 && this.matchOnBars && !this.warmingUp) this.venue.onBar(feed.venueSlot, view);
-    // Exits it manages see the bar as matched (break-even, time exits); a fill just now may have placed some.
-    if (emulator !== null && emulator.marketWork && !this.warmingUp) emulator.afterBar(view);
+    if (!this.warmingUp) {
+      const emulator = this.emulator;
+      if (emulator !== null && emulator.marketWork) this.#matchHeld(feed, view, emulator);
+      else if (feed.venueSlot >= 0 && this.matchOnBars) this.#matchBar(feed, view, emulator);
+    }
     feed.position.lastPrice = view.close;
     if (feed.lines.length !== 0 || this.#marketHooks) this.#barHooks(feed, view, index);
     const slots = this.#slots;
@@ -234,6 +234,19 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
         this.#fail(s, e);
       }
     }
+  }
+
+  /** The venue matches the bar; a fill may have given the emulator exits to manage, which then see the bar too. */
+  #matchBar(feed: Feed, view: Bar, emulator: OrderEmulator | null): void {
+    this.venue.onBar(feed.venueSlot, view);
+    if (emulator !== null && emulator.marketWork) emulator.afterBar(view);
+  }
+
+  /** The emulator holds something: it sees the bar before the venue matches it (held triggers) and after (exits). */
+  #matchHeld(feed: Feed, view: Bar, emulator: OrderEmulator): void {
+    emulator.onBar(view);
+    if (feed.venueSlot >= 0 && this.matchOnBars) this.venue.onBar(feed.venueSlot, view);
+    if (emulator.marketWork) emulator.afterBar(view);
   }
 
   /**
