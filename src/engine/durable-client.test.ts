@@ -35,11 +35,18 @@ describe('DurableExecutionClient', () => {
     client.cancelAll(1, 'X');
     expect(rec.orderEvents).toEqual([]);
     expect(s.rows.map((r) => r.clientOrderId)).toEqual(['A', 'B']);
+    // The flush starts at the end of this turn, with both intents; C comes while it runs and waits for the next one.
+    await Promise.resolve();
+    expect(s.flushed).toEqual([2]);
+    const c = new Order('C', 's', { symbol: 'X', side: 'buy', type: 'limit', limitPrice: 89, qty: 1 }, 1);
+    client.submit(c, 1);
+    client.cancel('C', 1);
     await client.drained();
-    // The first flush started with A's intent only, so it sends A alone; the second sends the rest in arrival order.
-    expect(s.flushed).toEqual([1, 2]);
+    // Each flush sends only what it committed, in arrival order.
+    expect(s.flushed).toEqual([2, 3]);
     expect(rec.orderEvents.map((e) => `${e.event.orderId} ${e.event.type}`)).toEqual([
       'A OrderSubmitted', 'A OrderAccepted', 'A OrderUpdated', 'B OrderSubmitted', 'B OrderAccepted', 'A OrderCanceled', 'B OrderCanceled',
+      'C OrderSubmitted', 'C OrderAccepted', 'C OrderCanceled',
     ]);
     expect(client.pending).toBe(0);
     expect(await client.queryOrder('A')).toMatchObject({ status: 'canceled', qty: 4, limitPrice: 92 });
