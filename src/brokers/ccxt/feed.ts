@@ -16,9 +16,13 @@ import { backoffMs, withRetry } from '../shared/retry.ts';
 import { redact, redactError } from '../shared/credentials.ts';
 import { BINANCE_FAMILY, checkExchangeId, isRetryableRead, makeRestExchange, makeStreamingExchange, type MarketSpec } from './market-exchange.ts';
 import { parseBinanceFrame, parseOhlcvRows, type KlineMsg, type OhlcvRow } from './market-parse.ts';
+import { CacheReader, planStreams, watchCalls, type StreamPlan } from './unified-watch.ts';
 
 export interface CcxtFeedOptions {
-  /** A ccxt.pro exchange id; default 'binance' (the Binance family is supported: binance, binanceus). */
+  /**
+   * A ccxt.pro exchange id; default 'binance'. The Binance family (binance, binanceus) is read off the socket;
+   * any other through ccxt.pro's unified watch methods (unified-watch.ts).
+   */
   readonly exchangeId?: string;
   /** Unified symbols (`BTC/USDT`); the sink hears these names. */
   readonly symbols: readonly string[];
@@ -121,13 +125,12 @@ export class CcxtFeed implements LiveFeed {
   readonly #wakers = new Set<() => void>();
   /** Channels whose watch failed and has not returned data since: their frames go on to ccxt (see the file comment). */
   readonly #recovering = new Set<string>();
+  /** Told when a watch loop loses its socket (the unified path forgets the candle forming then). */
+  #onDrop: ((channel: string) => void) | null = null;
 
   constructor(opts: CcxtFeedOptions) {
     this.#exchangeId = opts.exchangeId ?? 'binance';
     checkExchangeId(this.#exchangeId, { streaming: true });
-    if (!BINANCE_FAMILY.has(this.#exchangeId)) {
-      throw new ConfigError(`the live feed reads the Binance stream protocol (${[...BINANCE_FAMILY].join(', ')}); "${this.#exchangeId}" is not supported yet (history download works for every ccxt exchange)`, { field: 'exchangeId' });
-    }
     if (opts.symbols.length === 0) throw new ConfigError('no symbols to stream', { field: 'symbols' });
     this.#o = opts;
     this.#timeframe = opts.timeframe ?? '1m';
@@ -154,12 +157,18 @@ export class CcxtFeed implements LiveFeed {
     this.#sink = sink;
     this.#running = true;
     this.#startedMs = this.#now();
+    // The Binance family's frames are read off the socket (tap); other exchanges through ccxt's unified watches.
+    const binance = BINANCE_FAMILY.has(this.#exchangeId);
     const ex = await makeStreamingExchange({
       exchangeId: this.#exchangeId, baseUrl: this.#o.baseUrl, streamUrl: this.#o.streamUrl, apiKey: this.#o.apiKey, secret: this.#o.secret, markets: this.#o.markets,
       wsBackoff: { base: this.#o.reconnectBaseMs ?? 1_000, max: this.#o.reconnectMaxMs ?? 30_000 },
-    }, (m) => this.#tap(m));
+    }, binance ? (m) => this.#tap(m) : () => true);
     this.#ex = ex;
+    const ch = this.#o.channels ?? {};
+    const want = { bars: ch.bars ?? true, trades: ch.trades ?? true, quotes: ch.quotes ?? true };
+    let plan: StreamPlan = {};
     try {
+      if (!binance) plan = planStreams(ex, want);
       await this.#loadMarkets(ex);
       if (!(this.#timeframe in ex.timeframes)) throw new ConfigError(`timeframe "${this.#timeframe}" is not one of ${ex.id}'s: ${Object.keys(ex.timeframes).join(', ')}`, { field: 'timeframe' });
       this.#tfMs = ex.parseTimeframe(this.#timeframe) * 1000;
@@ -183,12 +192,25 @@ export class CcxtFeed implements LiveFeed {
     }
     const stale = this.#o.staleAfterMs ?? 30_000;
     this.#timer = setInterval(() => this.#checkStale(stale), Math.max(10, Math.min(1000, stale / 4)));
-    const ch = this.#o.channels ?? {};
     const symbols = [...this.#o.symbols];
     const loops: Promise<void>[] = [];
-    if (ch.bars ?? true) loops.push(this.#loop('bars', () => ex.watchOHLCVForSymbols(symbols.map((s) => [s, this.#timeframe]))));
-    if (ch.trades ?? true) loops.push(this.#loop('trades', () => ex.watchTradesForSymbols(symbols)));
-    if (ch.quotes ?? true) loops.push(this.#loop('quotes', () => ex.watchBidsAsks(symbols)));
+    if (binance) {
+      if (want.bars) loops.push(this.#loop('bars', () => ex.watchOHLCVForSymbols(symbols.map((s) => [s, this.#timeframe]))));
+      if (want.trades) loops.push(this.#loop('trades', () => ex.watchTradesForSymbols(symbols)));
+      if (want.quotes) loops.push(this.#loop('quotes', () => ex.watchBidsAsks(symbols)));
+    } else {
+      const reader = this.#cacheReader(ex, plan);
+      this.#onDrop = (channel) => {
+        if (channel === 'bars') reader.dropped();
+      };
+      for (const w of watchCalls(ex, plan, symbols, this.#timeframe)) {
+        loops.push(this.#loop(w.channel, async () => {
+          await w.call();
+          this.#fresh();
+          reader.read(w.channel);
+        }));
+      }
+    }
     // After a warm-up (or from sinceMs): the bars closed since come by REST before the stream's.
     this.#backfillAll();
     const stopped = new Promise<void>((r) => (this.#stopped = r));
@@ -274,6 +296,7 @@ export class CcxtFeed implements LiveFeed {
         if (!this.#running) return;
         failures++;
         this.#recovering.add(channel);
+        this.#onDrop?.(channel);
         this.#reconnects++;
         const wait = backoffMs(failures, this.#o.reconnectBaseMs ?? 1_000, this.#o.reconnectMaxMs ?? 30_000);
         this.#status({ kind: 'disconnected', channel, reason: this.#reason(e), retryInMs: wait });
@@ -321,6 +344,33 @@ export class CcxtFeed implements LiveFeed {
       this.#status({ kind: 'error', reason: `the sink failed on a ${msg.kind}: ${this.#reason(e)}` });
     }
     return this.#recovering.has(CHANNEL_OF[msg.kind]);
+  }
+
+  /** Reads ccxt's caches after each unified watch (exchanges outside the Binance family) into the sink. */
+  #cacheReader(ex: Exchange, plan: StreamPlan): CacheReader {
+    const guard = (what: string, f: () => void): void => {
+      try {
+        f();
+      } catch (e) {
+        this.#status({ kind: 'error', reason: `the sink failed on a ${what}: ${this.#reason(e)}` });
+      }
+    };
+    return new CacheReader(ex, this.#o.symbols, this.#timeframe, plan.quotes === 'watchBidsAsks' ? 'bidsasks' : 'tickers', {
+      forming: (symbol, openMs) => {
+        const st = this.#bySymbol.get(symbol)!;
+        if (!(openMs <= st.formingMs)) st.formingMs = openMs;
+      },
+      closedBar: (symbol, bar) => {
+        const st = this.#bySymbol.get(symbol)!;
+        if (bar[0] > st.lastBarMs || Number.isNaN(st.lastBarMs)) this.#closedBar(st, bar);
+      },
+      trade: (symbol, t) => guard('trade', () => this.#sink?.onTrade({ symbol, tsEventMs: t.tsMs, price: t.price, size: t.size, aggressor: t.side === 'buy' ? 'buyer' : t.side === 'sell' ? 'seller' : 'none', tradeId: t.id })),
+      quote: (symbol, q) => guard('quote', () => this.#sink?.onQuote({ symbol, tsEventMs: q.tsMs ?? this.#now(), bid: q.bid, ask: q.ask, bidSize: q.bidSize, askSize: q.askSize })),
+      rejected: (reason) => {
+        this.#rejected++;
+        this.#status({ kind: 'rejected-frame', reason });
+      },
+    });
   }
 
   #fresh(): void {

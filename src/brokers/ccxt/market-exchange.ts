@@ -19,7 +19,7 @@ export interface MarketExchangeOptions {
   readonly exchangeId: string;
   /** Replaces the scheme, host and port of every REST url of the exchange (`http://127.0.0.1:8080`). */
   readonly baseUrl?: string;
-  /** The WebSocket market-stream url (binance family: `urls.api.ws.spot`). */
+  /** The WebSocket market-stream url (binance family: `urls.api.ws.spot`; others: its origin replaces that of every ws url). */
   readonly streamUrl?: string;
   readonly apiKey?: string;
   readonly secret?: string;
@@ -76,6 +76,12 @@ function rewriteOrigins(node: unknown, base: string): unknown {
   return out;
 }
 
+function rewriteWsOrigins(node: unknown, origin: string): unknown {
+  if (typeof node === 'string') return /^wss?:\/\//.test(node) ? node.replace(/^wss?:\/\/[^/]+/, origin) : node;
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, rewriteWsOrigins(v, origin)]));
+}
+
 function checkUrl(url: string, field: string, schemes: readonly string[]): string {
   let u: URL;
   try {
@@ -92,9 +98,11 @@ function point(ex: Exchange, o: MarketExchangeOptions): void {
   if (o.baseUrl !== undefined) urls.api = rewriteOrigins(urls.api, checkUrl(o.baseUrl, 'baseUrl', ['http:', 'https:']));
   if (o.streamUrl !== undefined) {
     const stream = checkUrl(o.streamUrl, 'streamUrl', ['ws:', 'wss:']);
-    if (!BINANCE_FAMILY.has(o.exchangeId)) throw new ConfigError(`a stream url override is only known for ${[...BINANCE_FAMILY].join(', ')}`, { field: 'streamUrl' });
     const api = urls.api as Record<string, unknown>;
-    api.ws = { ...(api.ws as Record<string, unknown>), spot: stream, margin: stream };
+    if (BINANCE_FAMILY.has(o.exchangeId)) api.ws = { ...(api.ws as Record<string, unknown>), spot: stream, margin: stream };
+    // Other exchanges: the origin of every WebSocket url is replaced, the venue's paths kept (OKX:
+    // wss://ws.okx.com:8443/ws/v5 -> ws://127.0.0.1:PORT/ws/v5, whose /public and /business ccxt adds).
+    else api.ws = rewriteWsOrigins(api.ws, new URL(stream).origin.replace(/^http/, 'ws'));
   }
   if (o.markets !== undefined && o.markets.length > 0) {
     ex.setMarkets(o.markets.map((m) => ({
