@@ -80,6 +80,17 @@ export interface InstrumentRules {
   readonly minQty?: number;
 }
 
+/** What the OrderEmulator tells a venue about an order it releases (ExecutionClient.submit). */
+export interface SubmitHints {
+  /** Where a trailing stop starts trailing (an exit's entry fill price); without it, from the market. */
+  readonly trailFrom?: number;
+  /**
+   * Released by its parent's fill (a bracket child): at a venue that matches bars, it was waiting on the
+   * book with its parent, so a fill at the open lets it meet that same open (a stop the open gapped through).
+   */
+  readonly withParentFill?: boolean;
+}
+
 export interface ExecutionClient {
   /** Name of the venue, stamped on reports' errors ('simulated', 'alpaca', ...). */
   readonly venue: string;
@@ -94,10 +105,9 @@ export interface ExecutionClient {
   /**
    * Sends a new order (already risk-checked). Idempotent by client order id (`order.id`): a second
    * submit of an id the venue knows creates no second order (a `CommandRejected` says so).
-   * `trailFrom`: where a trailing stop starts trailing (the OrderEmulator releasing an exit gives its
-   * entry's fill price); without it, or at a venue that cannot take it, from the market.
+   * `hints` come from the OrderEmulator releasing a held order; a venue that cannot use them ignores them.
    */
-  submit(order: Order, nowMs: number, trailFrom?: number): void;
+  submit(order: Order, nowMs: number, hints?: SubmitHints): void;
   /** Changes a working order's quantity, limit or trigger (`OrderUpdated`, or `CommandRejected`). */
   modify(clientOrderId: string, changes: OrderModification, nowMs: number): void;
   /** Asks to cancel a working order (`OrderCanceled`, or `CommandRejected` when unknown or finished). */

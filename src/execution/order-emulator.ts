@@ -121,6 +121,8 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   /** Orders sent as they are that emulated orders wait for (parents) or are grouped with (OCO). */
   readonly #native = new Map<string, Order>();
   readonly #exitGroups = new Map<string, ExitGroup>();
+  /** A bracket child is being released by its parent's fill (SubmitHints.withParentFill). */
+  #byParentFill = false;
   /** Restored exit groups (paper restart) waiting for their members to be sent again: member id -> its group. */
   readonly #awaiting = new Map<string, { readonly group: ExitGroup; readonly stop: boolean; readonly stopPrice: number | null }>();
   #lastMs = 0;
@@ -542,7 +544,14 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         this.#emitUpdated(rec.order, nowMs);
       } else if (rec.pieces.every((p) => !p.isOpen)) return this.#finishRecord(rec, 'canceled', nowMs, `parent ${parent.id} ${parent.status}: nothing left to protect`);
     }
-    if (armed > rec.armedQty + EPS) this.#setArmed(rec, armed, nowMs, parent.avgFillPrice);
+    if (!(armed > rec.armedQty + EPS)) return;
+    const outer = this.#byParentFill;
+    this.#byParentFill = true;
+    try {
+      this.#setArmed(rec, armed, nowMs, parent.avgFillPrice);
+    } finally {
+      this.#byParentFill = outer;
+    }
   }
 
   #setArmed(rec: Emulated, qty: number, nowMs: number, trailRef?: number): void {
@@ -594,8 +603,12 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     rec.releasedQty += qty;
     rec.pieces.push(piece);
     this.#pieceOf.set(piece.id, rec);
-    if (t === 'trailing-stop' && !Number.isNaN(rec.trailFrom)) this.#client.submit(piece, nowMs, rec.trailFrom);
-    else this.#client.submit(piece, nowMs);
+    const trailFrom = t === 'trailing-stop' && !Number.isNaN(rec.trailFrom) ? rec.trailFrom : undefined;
+    const withParentFill = this.#byParentFill;
+    // What the venue does with this order (fills, further releases) is not part of the parent's fill.
+    this.#byParentFill = false;
+    if (trailFrom === undefined && !withParentFill) this.#client.submit(piece, nowMs);
+    else this.#client.submit(piece, nowMs, { ...(trailFrom !== undefined && { trailFrom }), ...(withParentFill && { withParentFill }) });
   }
 
   /** What the venue says about a released order, told as what happened to the emulated one. */

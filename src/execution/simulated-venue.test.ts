@@ -477,6 +477,17 @@ describe('brackets', () => {
     expect(r.kernel.fills).toHaveLength(2);
   });
 
+  it.each([
+    ['stop-loss', 94, ['O-3', 'sell', 10, 94, dayMs(1)], 'O-2'],
+    ['take-profit', 112, ['O-2', 'sell', 10, 112, dayMs(1)], 'O-3'],
+  ] as const)('an entry filled at an open that gaps through its %s exits at that same open', (_exit, open, exitRow, canceled) => {
+    // The children wait on the book with their entry: released by its fill at the open, they meet that
+    // open too (SubmitHints.withParentFill), as a bracket did when the venue held it (checked against bb719e2).
+    const r = runScript(series([[100, 100, 100, 100], [open, open + 1, open - 1, open]]), { 0: bracket() });
+    expect(fillRows(r)).toEqual([['O-1', 'buy', 10, open, dayMs(1)], exitRow]);
+    expect(r.order(canceled)).toMatchObject({ status: 'canceled', reason: `OCO sibling ${exitRow[0]} filled` });
+  });
+
   it('children wait for the entry, and start with the bar after an intrabar entry fill', () => {
     const r = runScript(
       series([[100, 100, 100, 100], [100, 112, 99, 100], [99, 100, 94, 99], [100, 111, 99, 105]]),

@@ -18,7 +18,7 @@ import type { CommissionModel } from './commission.ts';
 import { fillCommission, NO_COMMISSION } from './commission.ts';
 import type { OrderEvent } from '../model/events.ts';
 import { ConnectionTracker } from './connection.ts';
-import type { CommandRejectedEvent, ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, OrderModification } from './execution-client.ts';
+import type { CommandRejectedEvent, ConnectionState, ExecutionCapabilities, ExecutionClient, ExecutionSink, OrderModification, SubmitHints } from './execution-client.ts';
 import { modifyProblem, submitProblem } from './order-checks.ts';
 import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type BalanceReport, type FillReport, type OrderStatusReport, type PositionReport } from './reports.ts';
 import { VenueJournal, type PositionState, type SimAccount } from './venue-journal.ts';
@@ -124,6 +124,8 @@ export class SimulatedVenue implements ExecutionClient {
   #workingCount = 0;
   /** Matching pass in progress: 0 at the open, 1 stops, 2 limits; -1 outside matching. */
   #pass = -1;
+  /** Bracket children released by a fill in the open pass: they meet the open after the book has. */
+  #joinOpen: Order[] = [];
   /** The symbol whose market data is being matched (null outside matching). */
   #matching: string | null = null;
   readonly venue: string;
@@ -306,7 +308,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.#journal?.swap(x.journalAt, order);
   }
 
-  submit(order: Order, nowMs: number, trailFrom?: number): void {
+  submit(order: Order, nowMs: number, hints?: SubmitHints): void {
     if (!this.#live) {
       // Never reached the venue: refused here, and reported even though the link is down.
       order.transition('submitted', nowMs);
@@ -329,7 +331,7 @@ export class SimulatedVenue implements ExecutionClient {
       this.#reject(order, nowMs, problem);
       return;
     }
-    this.#place(order, nowMs, trailFrom);
+    this.#place(order, nowMs, hints?.trailFrom, hints?.withParentFill === true);
   }
 
   /** Changes a working order in place (nativeModify) or by cancel-replace: a new venue order id, the back of the queue. */
@@ -360,8 +362,11 @@ export class SimulatedVenue implements ExecutionClient {
     return known === undefined ? `unknown order ${clientOrderId}` : `order ${clientOrderId} is ${known.status}, not working`;
   }
 
-  /** Accepts a plain order onto the book; a trailing stop starts from `trailRef` when given (else the last price). */
-  #place(order: Order, nowMs: number, trailRef?: number): void {
+  /**
+   * Accepts a plain order onto the book; a trailing stop starts from `trailRef` when given (else the last
+   * price). `withParentFill`: a bracket child released by its parent's fill (SubmitHints).
+   */
+  #place(order: Order, nowMs: number, trailRef?: number, withParentFill = false): void {
     const slotIdx = this.#slotOf.get(order.symbol);
     order.transition('submitted', nowMs);
     const journalAt = this.#journal === null ? -1 : this.#journal.record(order);
@@ -374,13 +379,20 @@ export class SimulatedVenue implements ExecutionClient {
     // Placed while this symbol's bar is matched (from a fill's callback: an exit, a bracket child): placed at
     // the open it meets the rest of the bar from the stops pass on; placed inside the bar it works from the
     // next bar, since the rest of this bar's path is unknown to it.
-    const inside = this.#matching === order.symbol && this.#pass > 0;
+    const matching = this.#matching === order.symbol;
+    const inside = matching && this.#pass > 0;
     this.#orders.set(order.id, { order, day: -1, best: slot.lastBar?.close ?? NaN, barsSeen: 0, waitNextBar: inside, journalAt });
     order.transition('accepted', nowMs);
     this.#emit({ type: 'OrderAccepted', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: nowMs }, order);
     if (order.type === 'trailing-stop') this.#initTrailing(order, slot, trailRef);
     slot.working.push(order);
     this.#workingCount++;
+    if (withParentFill && matching) {
+      // A bracket child waited on the book with its parent: released by a fill at the open, it meets that
+      // open too (#match); it is never filled at the close of the bar before the one being matched.
+      if (this.#pass === 0) this.#joinOpen.push(order);
+      return;
+    }
     const atClose = order.type === 'market' && (order.request.fillAtClose ?? this.config.marketFill === 'close');
     if (atClose && slot.lastBar !== null) this.#fillAtClose(order, slot, slot.lastBar, nowMs);
   }
@@ -442,14 +454,20 @@ export class SimulatedVenue implements ExecutionClient {
       this.#pass = pass;
       book = slot.working.slice();
       if (pass < 2 && book.length > 1) stopsByPath(book);
-      for (let k = 0; k < book.length; k++) {
-        const o = book[k]!;
-        if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
-        const x = this.#orders.get(o.id)!;
-        if (x.waitNextBar) continue;
-        const price = this.#priceFor(o, bar, x, pass, limitMode);
-        if (Number.isNaN(price)) continue;
-        capacity -= this.#fill(o, x, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
+      // In the open pass, bracket children its fills release meet the open after the book (SubmitHints.withParentFill).
+      for (;;) {
+        for (let k = 0; k < book.length; k++) {
+          const o = book[k]!;
+          if (!o.isOpen || capacity <= 0 || (onlySide !== undefined && o.side !== onlySide)) continue;
+          const x = this.#orders.get(o.id)!;
+          if (x.waitNextBar) continue;
+          const price = this.#priceFor(o, bar, x, pass, limitMode);
+          if (Number.isNaN(price)) continue;
+          capacity -= this.#fill(o, x, slot, bar, price, capacity, nowMs, pass === 2 && o.type === 'limit' ? 'maker' : 'taker');
+        }
+        if (this.#joinOpen.length === 0) break;
+        book = this.#joinOpen;
+        this.#joinOpen = [];
       }
     }
     this.#pass = -1;
