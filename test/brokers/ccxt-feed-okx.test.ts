@@ -129,6 +129,26 @@ describe('CcxtFeed on OKX (ccxt.pro unified watches against the fake OKX v5 serv
     expect(feed!.health()).toMatchObject({ barsSent: 6, backfilledBars: 3, duplicateBars: 0 });
   }, 20_000);
 
+  it('fills a gap longer than one OKX page (300 bars) over several REST pages', async () => {
+    const { sink, heard } = recorder();
+    startFeed(heard, sink);
+    await subscribed(6);
+    fake.formBar('BTC-USDT', bar(0, 42_000));
+    fake.closeBar('BTC-USDT', bar(0, 42_000));
+    fake.formBar('BTC-USDT', bar(1, 42_000));
+    await waitFor('bar 0', () => heard.bars.length >= 1);
+    const before = fake.connections;
+    fake.dropAll();
+    for (let i = 1; i < 351; i++) fake.closeBar('BTC-USDT', bar(i, 42_000));
+    await waitFor('a reconnect', () => fake.connections >= before + 2 && fake.subscribers('candle1m', 'BTC-USDT') === 1);
+    fake.formBar('BTC-USDT', bar(351, 42_000));
+    await waitFor('the backfill', () => heard.status.some((s) => s.kind === 'backfilled'), 10_000);
+    expect(heard.bars.map((b) => b.t)).toEqual(Array.from({ length: 351 }, (_, i) => T0 + i * MIN));
+    expect(heard.status).toContainEqual({ kind: 'backfilled', symbol: 'BTC/USDT', bars: 350, fromMs: T0 + MIN, toMs: T0 + 350 * MIN });
+    expect(fake.requests.filter((r) => r.path.startsWith('/api/v5/market/')).every((r) => Number(r.query.limit) <= 300)).toBe(true);
+    expect(feed!.health()).toMatchObject({ backfilledBars: 350, duplicateBars: 0 });
+  }, 20_000);
+
   it('reports a silent stream stale and fresh again; a bad candle is rejected naming the field', async () => {
     const { sink, heard } = recorder();
     feed = createCcxtFeed({

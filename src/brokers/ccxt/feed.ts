@@ -451,7 +451,9 @@ export class CcxtFeed implements LiveFeed {
             sent++;
           }
           fetched += sent;
-          if (sent === 0 || rows.length < REST_PAGE) break;
+          // Binance answers up to REST_PAGE bars, so a shorter page is the last; other venues cap pages lower
+          // (OKX: 300), so they are asked again until nothing new comes.
+          if (sent === 0 || (rows.length < REST_PAGE && BINANCE_FAMILY.has(this.#exchangeId))) break;
         }
       } catch (e) {
         if (this.#running) this.#status({ kind: 'error', reason: `backfill of ${st.symbol} failed: ${this.#reason(e)}` });

@@ -168,7 +168,8 @@ export class FakeOkxMarket {
       if (query.bar !== '1m') return this.#error(res, '51000', 'Parameter bar error');
       const before = query.before === undefined ? -Infinity : Number(query.before);
       const after = query.after === undefined ? Infinity : Number(query.after);
-      const limit = Math.min(Number(query.limit ?? 100), url.pathname.endsWith('/candles') && !url.pathname.includes('history') ? 300 : 100);
+      // At most 300 rows an answer (the cap ccxt 4.5's okx.js assumes for both endpoints).
+      const limit = Math.min(Number(query.limit ?? 100), 300);
       const bars = (this.#closed.get(query.instId ?? '') ?? []).map((b) => candleRow(b, true));
       const forming = this.#forming.get(query.instId ?? '');
       // The recent-candles endpoint includes the bar still forming (confirm "0"); history does not.
