@@ -88,6 +88,13 @@ describe('CcxtFeed on OKX (ccxt.pro unified watches against the fake OKX v5 serv
     expect(heard.trades.map((t) => [t.symbol, t.price, t.size, t.aggressor, t.tradeId, t.tsEventMs])).toEqual([
       ['BTC/USDT', 42_010.5, 0.25, 'buyer', ids[0], now], ['BTC/USDT', 42_009, 0.1, 'seller', ids[1], now], ['ETH/USDT', 2_201.5, 3, 'seller', ids[2], now + 1],
     ]);
+    // A burst over both symbols (several frames per watch call) and a trade stamped earlier than the last: each once.
+    const burst: string[] = [];
+    for (let k = 0; k < 40; k++) burst.push(fake.trade(k % 2 === 0 ? 'BTC-USDT' : 'ETH-USDT', { px: 100 + k, sz: 1, side: 'buy', ts: now + 10 + k }));
+    burst.push(fake.trade('BTC-USDT', { px: 99, sz: 1, side: 'sell', ts: now - 1_000 }));
+    await waitFor('the burst', () => heard.trades.length >= 44);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(heard.trades.slice(3).map((t) => t.tradeId).sort()).toEqual([...burst].sort());
     fake.bbo('BTC-USDT', { bid: 42_000.1, bidSz: 1.5, ask: 42_000.2, askSz: 0.7, ts: now + 2 });
     fake.bbo('ETH-USDT', { bid: 2_200.1, bidSz: 10, ask: 2_200.3, askSz: 4, ts: now + 3 });
     await waitFor('two quotes', () => heard.quotes.length >= 2);

@@ -68,6 +68,8 @@ export interface CacheEvents {
 interface Seen {
   /** Newest candle open time looked at as closed (each is checked once). */
   closedMs: number;
+  /** The last trade object taken from ccxt's cache, and the newest time and the ids at it (the fallback). */
+  lastTrade: Trade | undefined;
   tradeMs: number;
   tradeIds: Set<string>;
   quote: unknown;
@@ -87,7 +89,7 @@ export class CacheReader {
   readonly #seen = new Map<string, Seen>();
 
   constructor(private readonly ex: Exchange, private readonly symbols: readonly string[], private readonly timeframe: string, private readonly quoteCache: 'bidsasks' | 'tickers', private readonly on: CacheEvents) {
-    for (const s of symbols) this.#seen.set(s, { closedMs: -Infinity, tradeMs: -Infinity, tradeIds: new Set(), quote: undefined, stale: undefined });
+    for (const s of symbols) this.#seen.set(s, { closedMs: -Infinity, lastTrade: undefined, tradeMs: -Infinity, tradeIds: new Set(), quote: undefined, stale: undefined });
   }
 
   read(channel: Channel): void {
@@ -133,19 +135,25 @@ export class CacheReader {
     const trades = (this.ex as unknown as Caches).trades?.[symbol];
     if (trades === undefined || trades.length === 0) return;
     const seen = this.#seen.get(symbol)!;
-    // New trades are at the end; walk back to the first one not newer than the last seen.
-    let i = trades.length - 1;
-    while (i >= 0 && Number(trades[i]!.timestamp) >= seen.tradeMs) i--;
+    // ccxt appends each trade object to its cache: the new ones are those after the last one taken. If that
+    // one is gone (more new trades than the cache holds, or a cache made anew), time and id tell.
+    let i = seen.lastTrade === undefined ? -1 : trades.lastIndexOf(seen.lastTrade);
+    const byPosition = i >= 0;
+    if (!byPosition) {
+      i = trades.length - 1;
+      while (i >= 0 && Number(trades[i]!.timestamp) >= seen.tradeMs) i--;
+    }
     for (i++; i < trades.length; i++) {
       const t = trades[i]!;
+      seen.lastTrade = t;
       const ts = Number(t.timestamp);
       const id = String(t.id ?? `${ts}:${String(t.price)}:${String(t.amount)}`);
-      if (ts === seen.tradeMs && seen.tradeIds.has(id)) continue;
+      if (!byPosition && ts === seen.tradeMs && seen.tradeIds.has(id)) continue;
       if (ts > seen.tradeMs) {
         seen.tradeMs = ts;
         seen.tradeIds = new Set();
       }
-      seen.tradeIds.add(id);
+      if (ts === seen.tradeMs) seen.tradeIds.add(id);
       const price = Number(t.price);
       const size = Number(t.amount);
       if (!Number.isInteger(ts) || ts < 0) this.on.rejected(`field "trade.timestamp": bad ${this.ex.id} trade for ${symbol}: not an epoch time`);
