@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPaper, type PaperSession } from '../../src/app/paper.ts';
 import { until } from '../execution/execution-client.contract.ts';
+import { cli } from '../helpers/in-process-cli.ts';
 import { FakeOkxMarket } from '../fakes/okx/market-server.ts';
 
 const MIN = 60_000;
@@ -62,5 +63,33 @@ describe('paper --feed ccxt:okx', () => {
     expect(okx.requests.every((r) => r.path === '/api/v5/public/instruments' || r.path.startsWith('/api/v5/market/'))).toBe(true);
     await session.stop();
     await session.done;
+  }, 60_000);
+
+  it('sextant paper --feed ccxt:okx on the command line: --base-url and --stream-url reach the feed', async () => {
+    fake = await FakeOkxMarket.start();
+    const okx = fake;
+    const stateDir = mkdtempSync(join(tmpdir(), 'sextant-okx-cli-'));
+    let i = 0;
+    const t0 = Math.floor(Date.now() / MIN) * MIN - 100 * MIN;
+    const drive = setInterval(() => {
+      okx.bbo('BTC-USDT', { bid: 41_999.5, bidSz: 2, ask: 42_000.5, askSz: 3, ts: Date.now() });
+      const bar = { ts: t0 + i * MIN, o: 42_000, h: 42_010, l: 41_990, c: 42_000, v: 5 };
+      okx.closeBar('BTC-USDT', bar);
+      okx.formBar('BTC-USDT', { ...bar, ts: bar.ts + MIN });
+      i++;
+    }, 40);
+    try {
+      const r = await cli(['paper', '--feed', 'ccxt:okx', '--base-url', okx.baseUrl, '--stream-url', okx.streamUrl, '--symbols', 'BTC/USDT', '--timeframe', '1m',
+        '--strategy', 'buy-and-hold', '--warmup', '0', '--duration', '3', '--state-dir', stateDir, '--run', 'okx-cli', '--quiet']);
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.code).toBe(0);
+    } finally {
+      clearInterval(drive);
+    }
+    expect(okx.subscribes).toEqual(expect.arrayContaining(['business candle1m:BTC-USDT', 'public trades:BTC-USDT', 'public bbo-tbt:BTC-USDT']));
+    const st = await cli(['status', '--state-dir', stateDir]);
+    // The simulated venue filled the buy at OKX's streamed ask, in one fill (less than the ask's 3 BTC).
+    expect(st.stdout).toMatch(/run okx-cli \(stopped\).*1 orders, 1 fills/);
+    expect(st.stdout).toMatch(/buy-and-hold\s+BTC\/USDT\s+[\d.]+\s+42000\.5000/);
   }, 60_000);
 });
