@@ -156,6 +156,23 @@ describe('CcxtFeed on OKX (ccxt.pro unified watches against the fake OKX v5 serv
     expect(feed!.health()).toMatchObject({ backfilledBars: 350, duplicateBars: 0 });
   }, 20_000);
 
+  it('warm-up: the last closed bars by OKX REST, paged at 300, the forming candle left out', async () => {
+    // 30 s into the minute by the feed's clock: the bar that began a minute ago is the last closed one.
+    const minute = Math.floor(Date.now() / MIN) * MIN;
+    const last = minute - MIN;
+    for (let k = 449; k >= 0; k--) fake.closeBar('BTC-USDT', { ts: last - k * MIN, o: 100 + k, h: 110 + k, l: 90 + k, c: 101 + k, v: 1 });
+    fake.formBar('BTC-USDT', { ts: minute, o: 1, h: 1, l: 1, c: 1, v: 1 });
+    const f = createCcxtFeed({ exchangeId: 'okx', symbols: ['BTC/USDT'], timeframe: '1m', baseUrl: fake.baseUrl, nowMs: () => minute + 30_000 });
+    const bars = await f.warmup(400);
+    expect(bars.length).toBe(400);
+    expect(bars[0]!.tsMs).toBe(last - 399 * MIN);
+    expect(bars[399]).toMatchObject({ symbol: 'BTC/USDT', tsMs: last, open: 100, close: 101 });
+    expect(bars.every((b, i) => i === 0 || b.tsMs - bars[i - 1]!.tsMs === MIN)).toBe(true);
+    const candles = fake.requests.filter((r) => r.path.startsWith('/api/v5/market/'));
+    expect(candles.length).toBeGreaterThanOrEqual(2);
+    expect(candles.every((r) => Number(r.query.limit) <= 300 && r.query.instId === 'BTC-USDT' && r.query.bar === '1m')).toBe(true);
+  });
+
   it('reports a silent stream stale and fresh again; a bad candle is rejected naming the field', async () => {
     const { sink, heard } = recorder();
     feed = createCcxtFeed({
