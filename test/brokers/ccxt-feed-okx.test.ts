@@ -173,7 +173,7 @@ describe('CcxtFeed on OKX (ccxt.pro unified watches against the fake OKX v5 serv
     expect(candles.every((r) => Number(r.query.limit) <= 300 && r.query.instId === 'BTC-USDT' && r.query.bar === '1m')).toBe(true);
   });
 
-  it('reports a silent stream stale and fresh again; a bad candle is rejected naming the field', async () => {
+  it('reports a silent stream stale and fresh again; a bad candle is rejected naming the field; frames ccxt cannot use do not stop it', async () => {
     const { sink, heard } = recorder();
     feed = createCcxtFeed({
       exchangeId: 'okx', symbols: ['BTC/USDT'], timeframe: '1m', baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, staleAfterMs: 150,
@@ -190,6 +190,14 @@ describe('CcxtFeed on OKX (ccxt.pro unified watches against the fake OKX v5 serv
     await waitFor('a rejection', () => heard.status.some((s) => s.kind === 'rejected-frame'));
     expect(heard.status.find((s) => s.kind === 'rejected-frame')).toEqual({ kind: 'rejected-frame', reason: 'field "ohlcv.high": bad okx candle for BTC/USDT: high below low' });
     expect(heard.bars).toEqual([]);
+    // Frames ccxt cannot use (not JSON, a push for an unknown channel, data that is not a list) do not stop the feed.
+    fake.raw('not json {');
+    fake.raw(JSON.stringify({ arg: { channel: 'candle1m', instId: 'BTC-USDT' }, data: 'nope' }));
+    fake.raw(JSON.stringify({ arg: { channel: 'nosuch', instId: 'BTC-USDT' }, data: [] }));
+    fake.closeBar('BTC-USDT', bar(1, 42_000));
+    fake.formBar('BTC-USDT', bar(2, 42_000));
+    await waitFor('bar 1', () => heard.bars.length >= 1);
+    expect(heard.bars).toEqual([{ symbol: 'BTC/USDT', t: T0 + MIN, c: 42_002 }]);
   }, 20_000);
 
   it('an exchange without a stream the run needs is refused at start, naming it and the stream', async () => {
