@@ -3,13 +3,14 @@
 // out once, in order, with first open, highest high, lowest low, last close and summed volume; and no bar
 // comes out before its period has closed.
 import { describe, expect, it } from 'vitest';
-import { BarFolder, type ClosedBar } from '../../src/brokers/ib/bars.ts';
+import { BarFolder } from '../../src/brokers/ib/bars.ts';
+import type { HistoryBar } from '../../src/data/history-source.ts';
 import { seeded } from '../fakes/seeded.ts';
 
 interface Part { t: number; o: number; h: number; l: number; c: number; v: number }
 
-function groupBy(parts: readonly Part[], tf: number): ClosedBar[] {
-  const out: ClosedBar[] = [];
+function groupBy(parts: readonly Part[], tf: number): HistoryBar[] {
+  const out: HistoryBar[] = [];
   for (const p of parts) {
     const period = Math.floor(p.t / tf) * tf;
     const last = out.at(-1);
@@ -35,7 +36,7 @@ describe('BarFolder', () => {
           t += r < 0.85 ? 5_000 : r < 0.97 ? 5_000 * (2 + Math.floor(rnd() * 5)) : 5_000 * (1 + Math.floor(rnd() * 200));
         }
         const folder = new BarFolder(tf);
-        const got: ClosedBar[] = [];
+        const got: HistoryBar[] = [];
         for (const p of parts) {
           for (const b of folder.add(p.t, p.o, p.h, p.l, p.c, p.v)) {
             // Sent at the earliest when the 5 seconds now being folded end at or after the period's end.

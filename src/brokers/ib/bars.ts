@@ -4,16 +4,9 @@
 // or when a bar of a later period comes first (IB skipped some), or when `flushBefore` is told the period
 // has ended (no bar came at all for its end): a bar is never sent before its period has closed.
 
-export const IB_REALTIME_BAR_MS = 5_000;
+import type { HistoryBar } from '../../data/history-source.ts';
 
-export interface ClosedBar {
-  readonly tsMs: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+export const IB_REALTIME_BAR_MS = 5_000;
 
 export class BarFolder {
   #open: { tsMs: number; open: number; high: number; low: number; close: number; volume: number } | null = null;
@@ -27,10 +20,10 @@ export class BarFolder {
   }
 
   /** Folds a 5-second bar (open time `tsMs`); returns the bars it completes, oldest first. */
-  add(tsMs: number, open: number, high: number, low: number, close: number, volume: number): ClosedBar[] {
+  add(tsMs: number, open: number, high: number, low: number, close: number, volume: number): HistoryBar[] {
     if (tsMs <= this.#lastPartMs) return [];
     this.#lastPartMs = tsMs;
-    const out: ClosedBar[] = [];
+    const out: HistoryBar[] = [];
     const period = Math.floor(tsMs / this.periodMs) * this.periodMs;
     const cur = this.#open;
     if (cur !== null && cur.tsMs !== period) {
@@ -53,7 +46,7 @@ export class BarFolder {
   }
 
   /** The forming bar, if its period ended at or before `nowMs` (its last 5-second bar never came). */
-  flushBefore(nowMs: number): ClosedBar | null {
+  flushBefore(nowMs: number): HistoryBar | null {
     const b = this.#open;
     if (b === null || b.tsMs + this.periodMs > nowMs) return null;
     this.#open = null;

@@ -15,7 +15,8 @@ import type { LiveFeed, MarketSink, WarmupBar } from '../../data/live/feed.ts';
 import { parseTimeframe, timeframeMs } from '../../data/resample.ts';
 import type { FeedStatus } from '../ccxt/feed.ts';
 import { backoffMs } from '../shared/retry.ts';
-import { BarFolder, type ClosedBar } from './bars.ts';
+import { BarFolder } from './bars.ts';
+import type { HistoryBar } from '../../data/history-source.ts';
 import { IbHistory, IB_BAR_SIZES, whatToShow } from './history.ts';
 import { parseBidAskTick, parseLastTick, parseRealtimeBar, parseTickPrice, parseTickSize } from './market-parse.ts';
 import { IbSession } from './stream.ts';
@@ -68,7 +69,7 @@ interface SymbolState {
   /** Open time of the last bar sent (NaN before the first). */
   lastBarMs: number;
   /** Bars made while a backfill runs: sent after it, in order. */
-  held: ClosedBar[] | null;
+  held: HistoryBar[] | null;
 }
 
 /** Codes after which a subscription can never deliver: the feed ends with the error (fails closed). */
@@ -340,7 +341,7 @@ export class IbLiveFeed implements LiveFeed {
     });
   }
 
-  #bar(s: SymbolState, b: ClosedBar): void {
+  #bar(s: SymbolState, b: HistoryBar): void {
     if (!this.#running) return;
     if (s.held !== null) {
       s.held.push(b);
