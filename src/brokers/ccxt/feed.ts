@@ -9,6 +9,7 @@
 // When a socket drops, the watch loops reconnect and resubscribe, and bars missed meanwhile are fetched over
 // REST (fetchOHLCV since the last bar sent): per symbol, bars reach the sink in time order, none twice, none
 // lost (a bar after a gap waits until the gap is filled).
+import { Sleeps } from '../../core/sleeps.ts';
 import type { Exchange } from 'ccxt';
 import { ConfigError, InputError } from '../../core/errors.ts';
 import type { LiveFeed, MarketSink, WarmupBar } from '../../data/live/feed.ts';
@@ -122,7 +123,7 @@ export class CcxtFeed implements LiveFeed {
   #barsSent = 0;
   #timer: NodeJS.Timeout | null = null;
   #stopped: (() => void) | null = null;
-  readonly #wakers = new Set<() => void>();
+  readonly #sleeps = new Sleeps();
   /** Channels whose watch failed and has not returned data since: their frames go on to ccxt (see the file comment). */
   readonly #recovering = new Set<string>();
   /** Told when a watch loop loses its socket (the unified path forgets the candle forming then). */
@@ -267,7 +268,7 @@ export class CcxtFeed implements LiveFeed {
     if (!this.#running) return;
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
-    for (const w of this.#wakers) w();
+    this.#sleeps.wakeAll();
     const ex = this.#ex;
     void (ex ? ex.close() : Promise.resolve()).catch(() => {}).finally(() => this.#stopped?.());
   }
@@ -301,21 +302,9 @@ export class CcxtFeed implements LiveFeed {
         const wait = backoffMs(failures, this.#o.reconnectBaseMs ?? 1_000, this.#o.reconnectMaxMs ?? 30_000);
         this.#status({ kind: 'disconnected', channel, reason: this.#reason(e), retryInMs: wait });
         if (channel === 'bars') this.#backfillAll();
-        await this.#sleep(wait);
+        await this.#sleeps.sleep(wait);
       }
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        this.#wakers.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      this.#wakers.add(done);
-    });
   }
 
   /** Every decoded frame: market data to the sink; false keeps a malformed frame from ccxt. */
@@ -439,7 +428,7 @@ export class CcxtFeed implements LiveFeed {
         for (let pages = 0; this.#running && pages < 100; pages++) {
           const since = st.lastBarMs + this.#tfMs;
           const raw = await withRetry(() => ex.fetchOHLCV(st.symbol, this.#timeframe, since, REST_PAGE), {
-            attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isRetryableRead(e), sleep: (ms) => this.#sleep(ms),
+            attempts: 6, baseMs: 250, maxMs: 5_000, isRetryable: (e) => this.#running && isRetryableRead(e), sleep: (ms) => this.#sleeps.sleep(ms),
           });
           const rows = parseOhlcvRows(raw, `${ex.id} fetchOHLCV ${st.symbol}`);
           const closedBefore = Math.min(this.#now() - this.#tfMs - (this.#o.closeGraceMs ?? 3_000), Number.isNaN(st.formingMs) ? Infinity : st.formingMs - 1);

@@ -9,6 +9,7 @@
 // Market-data errors name the symbol: a contract IB does not know (200) or data the account may not see
 // (354, 10168, 10089) end the feed with an error (the run stops rather than trade blind); delayed data
 // (10167) and other problems are reported and the feed goes on.
+import { Sleeps } from '../../core/sleeps.ts';
 import { EventName } from '@stoqey/ib';
 import { ConfigError, InputError, RetryableVenueError } from '../../core/errors.ts';
 import type { LiveFeed, MarketSink, WarmupBar } from '../../data/live/feed.ts';
@@ -108,7 +109,7 @@ export class IbLiveFeed implements LiveFeed {
   #stale = false;
   #timer: NodeJS.Timeout | null = null;
   #end: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  readonly #wakers = new Set<() => void>();
+  readonly #sleeps = new Sleeps();
 
   constructor(opts: IbFeedOptions) {
     if (opts.symbols.length === 0) throw new ConfigError('no symbols to stream', { field: 'symbols' });
@@ -184,7 +185,7 @@ export class IbLiveFeed implements LiveFeed {
     if (!this.#running) return;
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
-    for (const w of this.#wakers) w();
+    this.#sleeps.wakeAll();
     const canceled = this.#cancelAll();
     this.#history.failAll('the feed stopped');
     const end = this.#end;
@@ -251,7 +252,7 @@ export class IbLiveFeed implements LiveFeed {
       for (let attempt = 1; this.#running; attempt++) {
         const wait = backoffMs(attempt, base, max);
         this.#status({ kind: 'disconnected', channel: 'all', reason: attempt === 1 ? reason : `reconnect attempt ${attempt - 1} failed`, retryInMs: wait });
-        await this.#sleep(wait);
+        await this.#sleeps.sleep(wait);
         if (!this.#running) return;
         try {
           await this.#session.connect(this.#o.connectTimeoutMs ?? 5_000);
@@ -462,18 +463,6 @@ export class IbLiveFeed implements LiveFeed {
     } catch (e) {
       this.#status({ kind: 'error', reason: `the sink failed on a ${what}: ${e instanceof Error ? e.message : String(e)}` });
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        this.#wakers.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      this.#wakers.add(done);
-    });
   }
 
   #status(s: FeedStatus): void {
