@@ -6,6 +6,7 @@
 // handed over raw and parsed by the client, failures become state changes.
 import type { Exchange } from 'ccxt';
 import { backoffMs, sleep } from '../shared/retry.ts';
+import { useShortUserDataCaches } from './order-cache.ts';
 
 export interface UserStreamHandlers {
   onOrders(orders: readonly unknown[]): void;
@@ -37,6 +38,7 @@ export class UserStream {
     private readonly o: UserStreamOptions,
   ) {
     markFuturesHandled(ex);
+    useShortUserDataCaches(ex);
   }
 
   /** Subscribes and starts watching; resolves once the first subscription is confirmed (rejects if it fails). */
