@@ -19,6 +19,7 @@ describe('ccxt payloads parsed at the boundary', () => {
     ['an amount of the wrong type', { ...goodOrder, amount: '1.0' }, 'amount'],
     ['an unknown status', { ...goodOrder, status: 'WEIRD' }, 'status'],
     ['a negative filled quantity', { ...goodOrder, filled: -1 }, 'filled'],
+    ['a raw payload that is not an object', { ...goodOrder, info: 'NEW' }, 'info'],
   ])('refuses an order with %s, naming the field', (_what, payload, field) => {
     expect(() => parseVenue(CcxtOrderSchema, 'binance', 'order', payload)).toThrow(VenuePayloadError);
     expect(() => parseVenue(CcxtOrderSchema, 'binance', 'order', payload)).toThrow(`invalid order from binance: field "${field}"`);
@@ -28,6 +29,7 @@ describe('ccxt payloads parsed at the boundary', () => {
     ['a missing price', { ...goodTrade, price: undefined }, 'price'],
     ['a trade id of the wrong type', { ...goodTrade, id: 5000001 }, 'id'],
     ['an unknown side', { ...goodTrade, side: 'long' }, 'side'],
+    ['a raw payload that is a list', { ...goodTrade, info: [1, 2] }, 'info'],
   ])('refuses a trade with %s, naming the field', (_what, payload, field) => {
     expect(() => parseVenue(CcxtTradeSchema, 'binance', 'trade', payload)).toThrow(`invalid trade from binance: field "${field}"`);
   });
@@ -35,6 +37,10 @@ describe('ccxt payloads parsed at the boundary', () => {
   it('accepts the well-formed ones', () => {
     expect(parseVenue(CcxtOrderSchema, 'binance', 'order', goodOrder).id).toBe('1000001');
     expect(parseVenue(CcxtTradeSchema, 'binance', 'trade', goodTrade).amount).toBe(1);
+    // The venue's raw payload is kept as it came (read field by field where it is used).
+    const info = { X: 'NEW', c: 'C1', i: 1000001 };
+    expect(parseVenue(CcxtOrderSchema, 'binance', 'order', { ...goodOrder, info }).info).toEqual(info);
+    expect(parseVenue(CcxtOrderSchema, 'binance', 'order', { ...goodOrder, info: null }).info).toBeNull();
   });
 });
 
