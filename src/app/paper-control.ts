@@ -86,9 +86,17 @@ export class PaperNodeControl {
   }
 
   orders(): OrderView[] {
-    // The strategies' working orders from the order cache: the venue's book holds what the OrderEmulator released
-    // (under derived ids), not the bracket children and exits it holds.
-    return this.#node.kernel.orderCache.working().map(orderView);
+    return this.working().map(orderView);
+  }
+
+  /**
+   * The strategies' working orders from the order cache: the venue's book holds what the OrderEmulator released
+   * (under derived ids), not the bracket children and exits it holds. An order whose own state is already
+   * finished is not listed even if its cache entry has not caught up (seen once under load on Postgres: a
+   * filled flatten order still in the working list).
+   */
+  working(): Order[] {
+    return this.#node.kernel.orderCache.working().filter((o) => o.isOpen);
   }
 
   /**
@@ -132,7 +140,7 @@ export class PaperNodeControl {
         return this.#outcome(was ? 'resumed: trading again' : 'not halted: trading already');
       }
       case 'cancel-all': {
-        const working = node.kernel.orderCache.working();
+        const working = this.working();
         for (const o of working) k.cancel(o.id);
         this.#markApplied();
         await node.settled();
@@ -149,7 +157,7 @@ export class PaperNodeControl {
       }
       case 'kill': {
         const flatten = args.flatten === true;
-        const working = node.kernel.orderCache.working();
+        const working = this.working();
         const before = flatten ? this.positions() : [];
         const from = k.orders.length;
         await node.kill({ flatten });

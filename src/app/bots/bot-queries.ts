@@ -122,7 +122,7 @@ export class BotQueries {
       cash = p.cash;
       buyingPower = p.buyingPower();
       positions = session.control.positions();
-      openOrders = session.node.kernel.orderCache.working().length;
+      openOrders = session.control.working().length;
       halted = k.halted;
       nowMs = k.nowMs();
     } else {
