@@ -622,6 +622,8 @@ export class LiveNode implements MarketSink {
   async #stop(status: 'completed' | 'stopped' | 'failed'): Promise<void> {
     this.#feed?.stop();
     while (this.#client.pending > 0) await this.#client.drained();
+    // A fill the venue made just before the stop, its report still on the way, is booked now, not at the next start.
+    await this.#broker?.client.settle?.().catch((e: unknown) => this.recordRiskEvent('reconcile', `at stop, the venue's last fills could not be read (the next start books them): ${e instanceof Error ? e.message : String(e)}`));
     this.#stopped = true;
     clearInterval(this.#flushTimer);
     this.#cfg.store.setStateSource(null);

@@ -121,6 +121,12 @@ export interface ExecutionClient {
    */
   adopt?(order: Order): void;
   /**
+   * Before a graceful stop: waits for the commands it has in flight and fetches what the venue did that its
+   * stream has not reported yet (a fill made just before the stop), so the node books it before it ends.
+   * Clients whose reports cannot lag (the simulated venue) leave it out.
+   */
+  settle?(): Promise<void>;
+  /**
    * What the venue allows for a symbol's orders (lot step, price tick, minimum quantity), once connected: the
    * node builds its instruments with them so that sizing rounds to what the venue accepts. Null when unknown.
    */

@@ -231,6 +231,24 @@ describe('one fault at a time', () => {
     expect(h.fake.wsConnections).toBeGreaterThan(1);
   });
 
+  it('settle() before a stop books a fill whose report is still on its way, once', async () => {
+    const o = buy({ type: 'limit', limitPrice: 98, qty: 2 });
+    await submitted(o);
+    // The venue fills the order; its executionReport is held back for 10 s (on its way when the node stops).
+    h.fake.faults.stream = { reorder: 1, holdMs: 10_000 };
+    h.fake.quote('BTCUSDT', { bid: 97, ask: 98 });
+    expect(h.fake.exchange.fills().length).toBe(1);
+    expect(rec.fills(o.id)).toEqual([]);
+    await client.settle();
+    expect(o.status).toBe('filled');
+    expect(rec.fills(o.id).map((f) => f.qty)).toEqual([2]);
+    // The held report arrives later: nothing is booked twice.
+    h.fake.faults.stream = null;
+    h.fake.quote('BTCUSDT', { bid: 99, ask: 100 });
+    await h.settle(client, 2000);
+    expect(rec.fills(o.id).map((f) => f.qty)).toEqual([2]);
+  });
+
   it('duplicated and reordered executionReports change nothing twice', async () => {
     h.fake.faults.stream = { duplicate: 1, reorder: 0.5 };
     const o = buy({ type: 'limit', limitPrice: 98, qty: 2 });

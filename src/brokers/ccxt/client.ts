@@ -172,6 +172,14 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.#resolveTimer.unref();
   }
 
+  /** Before a graceful stop: commands in flight finish, then the gap fill reads what the stream has not told yet. */
+  async settle(): Promise<void> {
+    if (this.#conn.state !== 'connected') return;
+    await this.idle();
+    await this.#gapFill();
+    await this.idle();
+  }
+
   async disconnect(): Promise<void> {
     if (this.#conn.state === 'disconnected') return;
     if (this.#resolveTimer !== null) clearInterval(this.#resolveTimer);

@@ -36,6 +36,8 @@ export interface StreamChaos {
   readonly reorder?: number;
   /** Close every user-data socket instead of sending this report (a drop mid-fill: the report is lost). */
   readonly dropBefore?: number;
+  /** How long a reordered report waits for the next one before it goes anyway (default 30 ms). */
+  readonly holdMs?: number;
 }
 
 export interface RestChaos {
@@ -80,7 +82,7 @@ export class FaultPlan {
   }
 
   /** Whether a stream fault of this kind happens to the next report. */
-  roll(kind: keyof StreamChaos): boolean {
+  roll(kind: 'duplicate' | 'reorder' | 'dropBefore'): boolean {
     const rate = this.stream?.[kind];
     if (rate === undefined || !(this.random() < rate)) return false;
     this.count(`ws-${kind}`);

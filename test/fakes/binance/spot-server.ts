@@ -494,7 +494,7 @@ export class FakeBinanceSpot {
     }
     if (this.faults.roll('reorder')) {
       this.#held.push(event);
-      this.#heldTimer ??= setTimeout(() => this.#flushHeld(), 30);
+      this.#heldTimer ??= setTimeout(() => this.#flushHeld(), this.faults.stream?.holdMs ?? 30);
       return;
     }
     this.#sendReport(event);
