@@ -121,8 +121,6 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   /** Orders sent as they are that emulated orders wait for (parents) or are grouped with (OCO). */
   readonly #native = new Map<string, Order>();
   readonly #exitGroups = new Map<string, ExitGroup>();
-  /** A bracket child is being released by its parent's fill (SubmitHints.withParentFill). */
-  #byParentFill = false;
   /** Restored exit groups (paper restart) waiting for their members to be sent again: member id -> its group. */
   readonly #awaiting = new Map<string, { readonly group: ExitGroup; readonly stop: boolean; readonly stopPrice: number | null }>();
   #lastMs = 0;
@@ -544,17 +542,11 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
         this.#emitUpdated(rec.order, nowMs);
       } else if (rec.pieces.every((p) => !p.isOpen)) return this.#finishRecord(rec, 'canceled', nowMs, `parent ${parent.id} ${parent.status}: nothing left to protect`);
     }
-    if (!(armed > rec.armedQty + EPS)) return;
-    const outer = this.#byParentFill;
-    this.#byParentFill = true;
-    try {
-      this.#setArmed(rec, armed, nowMs, parent.avgFillPrice);
-    } finally {
-      this.#byParentFill = outer;
-    }
+    if (armed > rec.armedQty + EPS) this.#setArmed(rec, armed, nowMs, parent.avgFillPrice, true);
   }
 
-  #setArmed(rec: Emulated, qty: number, nowMs: number, trailRef?: number): void {
+  /** `byParentFill`: armed by its parent's fill, as it happens (a bracket child; SubmitHints.withParentFill). */
+  #setArmed(rec: Emulated, qty: number, nowMs: number, trailRef?: number, byParentFill = false): void {
     const first = rec.armedQty === 0;
     if (trailRef !== undefined) rec.trailFrom = trailRef;
     rec.armedQty = qty;
@@ -569,7 +561,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       }
       return;
     }
-    this.#release(rec, nowMs);
+    this.#release(rec, nowMs, byParentFill);
   }
 
   #trigger(rec: Emulated, ts: number): void {
@@ -582,7 +574,7 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
   }
 
   /** Sends what is armed and not yet released as one order `<id>-E<n>`. */
-  #release(rec: Emulated, nowMs: number): void {
+  #release(rec: Emulated, nowMs: number, withParentFill = false): void {
     const o = rec.order;
     const qty = rec.armedQty - rec.releasedQty;
     if (!o.isOpen || rec.cancelling || !(qty > EPS)) return;
@@ -604,9 +596,6 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     rec.pieces.push(piece);
     this.#pieceOf.set(piece.id, rec);
     const trailFrom = t === 'trailing-stop' && !Number.isNaN(rec.trailFrom) ? rec.trailFrom : undefined;
-    const withParentFill = this.#byParentFill;
-    // What the venue does with this order (fills, further releases) is not part of the parent's fill.
-    this.#byParentFill = false;
     if (trailFrom === undefined && !withParentFill) this.#client.submit(piece, nowMs);
     else this.#client.submit(piece, nowMs, { ...(trailFrom !== undefined && { trailFrom }), ...(withParentFill && { withParentFill }) });
   }
