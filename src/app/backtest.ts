@@ -15,7 +15,7 @@ import { loadRiskConfig } from './risk-config.ts';
 import { checkRunSettings, type StrategyRunRequest } from './run-settings.ts';
 import { instrumentParams } from './instrument-flags.ts';
 import { runWarnings } from './run-warnings.ts';
-import { analyzeBacktest } from './report.ts';
+import { analyzeBacktest } from './backtest-analysis.ts';
 import { defineLazyEquity } from './equity-points.ts';
 import { defineLazy } from './lazy-property.ts';
 import { fillDtoOf, positionDtoOf, rejectedOrderDtoOf, tradeDtoOf, type RunParamsDto, type RunReport } from './dto/index.ts';

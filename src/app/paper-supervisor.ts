@@ -32,7 +32,7 @@ export interface SupervisionOptions {
   readonly checkEveryMs?: number;
 }
 
-export const DEFAULT_STRATEGY_TIMEOUT_SEC = 10;
+export { DEFAULT_STRATEGY_TIMEOUT_SEC } from './strategy-watch.ts';
 /**
  * An operator command (kill, halt, ...) waits at most this long for a strategy callback to return (or the
  * watchdog's budget, if shorter); then the callback counts as stuck and the node is restarted to run the command.

@@ -13,6 +13,9 @@ export const CURRENT = 0;
 export const ENTRIES = 1;
 export const WATCH_SLOTS = 2;
 
+/** Seconds a strategy callback may run before the watchdog (paper or backtest) calls it stuck, unless `--strategy-timeout` says otherwise. */
+export const DEFAULT_STRATEGY_TIMEOUT_SEC = 10;
+
 const CALLBACKS = ['onStart', 'onBar', 'onQuote', 'onTrade', 'onBook', 'onOrderEvent', 'onStop'] as const;
 
 interface WatchState {

@@ -1,10 +1,8 @@
 // `sextant backtest`: the stable contract of docs/cli.md (flags, JSON schema, exit codes); a strategy that threw makes exit 3.
 import { writeBacktestJson } from '../app/backtest-json.ts';
 import { runBacktest, type BacktestReport } from '../app/backtest.ts';
-import { recordBacktest } from '../app/warehouse.ts';
-import { writeBacktestReport } from '../app/report.ts';
 import { startBacktestWatchdog, type BacktestWatchdog } from '../app/backtest-watchdog.ts';
-import { DEFAULT_STRATEGY_TIMEOUT_SEC } from '../app/paper-supervisor.ts';
+import { DEFAULT_STRATEGY_TIMEOUT_SEC } from '../app/strategy-watch.ts';
 import { builtinStrategyNames } from '../strategies/registry.ts';
 import { bool, num, str, type CommandIO, type ParsedArgs } from './args.ts';
 import { withFlags } from './field-flags.ts';
@@ -33,8 +31,13 @@ export async function run(a: ParsedArgs, io: CommandIO): Promise<number> {
   }
   progress.finish();
   if (json !== undefined) withFlags({ target: '--json' }, () => writeBacktestJson(report, json));
-  if (reportPath !== undefined) withFlags({ path: '--report' }, () => writeBacktestReport(report, reportPath, { logScale: logScaleOf(str(a, 'report-scale')) }));
+  // The tearsheet renderer and the warehouse are loaded only when asked for (start-up of a plain backtest).
+  if (reportPath !== undefined) {
+    const { writeBacktestReport } = await import('../app/report.ts');
+    withFlags({ path: '--report' }, () => writeBacktestReport(report, reportPath, { logScale: logScaleOf(str(a, 'report-scale')) }));
+  }
   if (bool(a, 'save')) {
+    const { recordBacktest } = await import('../app/warehouse.ts');
     const saved = await recordBacktest(report);
     if (!quiet) io.out(`saved as run ${saved.runId} in the warehouse (sextant sql "select * from runs")`);
   }

@@ -1,12 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toIso, toIsoDate } from './time.ts';
+import { toIso, toIsoDate, writeIso } from './time.ts';
 
 const MAX_DATE_MS = 8.64e15;
 
 describe('toIso', () => {
   it('equals Date#toISOString over the whole Date range', () => {
     fc.assert(fc.property(fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }), (t) => toIso(t) === new Date(t).toISOString()), { numRuns: 20_000 });
+  });
+
+  it('writeIso writes the bytes of toIso, also for fractional ms and years outside 0000..9999', () => {
+    const out = new Uint8Array(64);
+    const ts = fc.oneof(fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }), fc.integer({ min: Date.UTC(0, 0, 1) - 86_400_000, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 86_400_000 }), fc.double({ min: -1e13, max: 1e13, noNaN: true }));
+    fc.assert(
+      fc.property(ts, fc.integer({ min: 0, max: 30 }), (t, at) => {
+        const s = toIso(t);
+        const end = writeIso(t, out, at);
+        return end === at + s.length && Buffer.from(out.subarray(at, end)).toString('latin1') === s;
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(() => writeIso(NaN, out, 0)).toThrow(RangeError);
   });
 
   it('equals Date#toISOString for years 0000..9999, where it formats without a Date', () => {

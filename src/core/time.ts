@@ -46,6 +46,54 @@ export function toIso(tsMs: number): string {
   );
 }
 
+/**
+ * Writes the characters of `toIso(tsMs)` into `out` from `at` as ASCII bytes and returns where they end,
+ * without making the string (the `--json` writer's 200k equity times). `out` needs 27 bytes of room (a
+ * Date-path year has six digits and a sign); fractional ms and years outside 0000..9999 go through toIso.
+ */
+export function writeIso(tsMs: number, out: Uint8Array, at: number): number {
+  if (!(tsMs >= FAST_MIN_MS && tsMs <= FAST_MAX_MS) || Math.floor(tsMs) !== tsMs) {
+    const s = toIso(tsMs);
+    for (let k = 0; k < s.length; k++) out[at + k] = s.charCodeAt(k);
+    return at + s.length;
+  }
+  const day = Math.floor(tsMs / MS_PER_DAY);
+  let ms = tsMs - day * MS_PER_DAY;
+  if (day !== lastDay) setDay(day);
+  const h = Math.floor(ms / MS_PER_HOUR);
+  ms -= h * MS_PER_HOUR;
+  const m = Math.floor(ms / MS_PER_MINUTE);
+  ms -= m * MS_PER_MINUTE;
+  const s = Math.floor(ms / MS_PER_SECOND);
+  ms -= s * MS_PER_SECOND;
+  const ms10 = Math.floor(ms / 10);
+  out[at] = y0;
+  out[at + 1] = y1;
+  out[at + 2] = y2;
+  out[at + 3] = y3;
+  out[at + 4] = 45;
+  out[at + 5] = mo0;
+  out[at + 6] = mo1;
+  out[at + 7] = 45;
+  out[at + 8] = d0;
+  out[at + 9] = d1;
+  out[at + 10] = 84;
+  out[at + 11] = 48 + Math.floor(h / 10);
+  out[at + 12] = 48 + (h % 10);
+  out[at + 13] = 58;
+  out[at + 14] = 48 + Math.floor(m / 10);
+  out[at + 15] = 48 + (m % 10);
+  out[at + 16] = 58;
+  out[at + 17] = 48 + Math.floor(s / 10);
+  out[at + 18] = 48 + (s % 10);
+  out[at + 19] = 46;
+  out[at + 20] = 48 + Math.floor(ms / 100);
+  out[at + 21] = 48 + (ms10 % 10);
+  out[at + 22] = 48 + (ms % 10);
+  out[at + 23] = 90;
+  return at + 24;
+}
+
 /** Caches the digits of a day given as whole days since 1970-01-01 (H. Hinnant's civil_from_days), years 0..9999. */
 function setDay(days: number): void {
   const z = days + 719_468;

@@ -49,16 +49,21 @@ export interface RegimeReading {
 
 export class RuleRegimeClassifier {
   readonly rules: RegimeRules;
+  /** The last closes, a ring: bar n at n % length, which #slot tracks (ring positions move by one a bar, no division). */
   readonly #closes: Float64Array;
+  /** The last volWindow log returns, a ring: bar n's return at (n − 1) % volWindow, which #retSlot tracks. */
   readonly #rets: Float64Array;
   #n = 0;
+  #slot = 0;
+  #retSlot = 0;
   readonly #vols: SortedWindow;
   /**
-   * Bar numbers of the closes that can still be the drawdown window's peak, oldest first, their closes
-   * strictly falling (a monotonic queue): the peak is the first, found in O(1) per bar instead of a scan of
-   * drawdownWindow closes. A ring of drawdownWindow slots, from #peakHead for #peakLen.
+   * The closes that can still be the drawdown window's peak, oldest first and strictly falling (a monotonic
+   * queue), with their bar numbers: the peak is the first, found in O(1) per bar instead of a scan of
+   * drawdownWindow closes. Rings of drawdownWindow slots, from #peakHead for #peakLen.
    */
   readonly #peakBars: Float64Array;
+  readonly #peakCloses: Float64Array;
   #peakHead = 0;
   #peakLen = 0;
   readonly reading: RegimeReading = { trendReturn: NaN, vol: NaN, volRank: NaN, drawdown: NaN };
@@ -70,46 +75,67 @@ export class RuleRegimeClassifier {
     this.#rets = new Float64Array(r.volWindow);
     this.#vols = new SortedWindow(r.volLookback);
     this.#peakBars = new Float64Array(r.drawdownWindow);
+    this.#peakCloses = new Float64Array(r.drawdownWindow);
   }
 
   /** The highest close of bars n-drawdownWindow+1..n, after close (bar n) joins the window. */
   #peakAfter(n: number, close: number): number {
-    const ring = this.#peakBars;
-    const size = ring.length;
-    const closes = this.#closes;
-    const cap = closes.length;
+    const bars = this.#peakBars;
+    const closes = this.#peakCloses;
+    const size = bars.length;
+    let head = this.#peakHead;
+    let len = this.#peakLen;
     // The oldest leaves once it falls out of the window (one bar enters per call, so at most one leaves).
-    if (this.#peakLen > 0 && ring[this.#peakHead]! <= n - size) {
-      this.#peakHead = this.#peakHead + 1 === size ? 0 : this.#peakHead + 1;
-      this.#peakLen--;
+    if (len > 0 && bars[head]! <= n - size) {
+      head = head + 1 === size ? 0 : head + 1;
+      len--;
     }
     // Closes at or below the new one can never be the peak again (the new one outlives them).
-    while (this.#peakLen > 0 && closes[ring[(this.#peakHead + this.#peakLen - 1) % size]! % cap]! <= close) this.#peakLen--;
-    ring[(this.#peakHead + this.#peakLen) % size] = n;
-    this.#peakLen++;
-    return closes[ring[this.#peakHead]! % cap]!;
+    let tail = head + len - 1;
+    if (tail >= size) tail -= size;
+    while (len > 0 && closes[tail]! <= close) {
+      len--;
+      tail = tail === 0 ? size - 1 : tail - 1;
+    }
+    tail = tail + 1 === size ? 0 : tail + 1;
+    bars[tail] = n;
+    closes[tail] = close;
+    this.#peakHead = head;
+    this.#peakLen = len + 1;
+    return closes[head]!;
   }
 
   /** Takes the next close and returns the regime code of this bar (-1 while warming up). */
   update(close: number): number {
     const r = this.rules;
-    const cap = this.#closes.length;
+    const closes = this.#closes;
+    const rets = this.#rets;
+    const cap = closes.length;
+    const volWindow = r.volWindow;
     const n = this.#n;
-    if (n > 0) this.#rets[(n - 1) % r.volWindow] = Math.log(close / this.#closes[(n - 1) % cap]!);
-    this.#closes[n % cap] = close;
+    const slot = this.#slot;
+    if (n > 0) {
+      rets[this.#retSlot] = Math.log(close / closes[slot === 0 ? cap - 1 : slot - 1]!);
+      this.#retSlot = this.#retSlot + 1 === volWindow ? 0 : this.#retSlot + 1;
+    }
+    closes[slot] = close;
+    this.#slot = slot + 1 === cap ? 0 : slot + 1;
     this.#n = n + 1;
     const rd = this.reading;
     // Realized volatility once volWindow returns exist; its rank once volMinHistory values exist.
-    if (n >= r.volWindow) {
+    if (n >= volWindow) {
       let s = 0;
-      for (let j = 0; j < r.volWindow; j++) s += this.#rets[j]! * this.#rets[j]!;
+      for (let j = 0; j < volWindow; j++) s += rets[j]! * rets[j]!;
       // Rounded to 1e-12 so equal volatilities summed in a different order tie (a flat-volatility stretch
       // ranks 0.5, not a coin flip on rounding noise); far below any volatility a market shows.
-      rd.vol = Math.round(Math.sqrt(s / r.volWindow) * 1e12) / 1e12;
-      this.#vols.push(rd.vol);
-      rd.volRank = this.#vols.count >= r.volMinHistory ? this.#vols.midRankOf(rd.vol) : NaN;
+      rd.vol = Math.round(Math.sqrt(s / volWindow) * 1e12) / 1e12;
+      const rank = this.#vols.pushMidRank(rd.vol);
+      rd.volRank = this.#vols.count >= r.volMinHistory ? rank : NaN;
     }
-    rd.trendReturn = n >= r.trendWindow ? Math.log(close / this.#closes[(n - r.trendWindow) % cap]!) : NaN;
+    if (n >= r.trendWindow) {
+      const back = slot - r.trendWindow;
+      rd.trendReturn = Math.log(close / closes[back < 0 ? back + cap : back]!);
+    } else rd.trendReturn = NaN;
     rd.drawdown = 1 - close / this.#peakAfter(n, close);
     if (Number.isNaN(rd.trendReturn) || Number.isNaN(rd.volRank)) return UNKNOWN_REGIME;
     if (rd.drawdown >= r.crisisDrawdown && rd.volRank >= r.crisisVolRank) return REGIME_CODE.crisis;
@@ -121,6 +147,8 @@ export class RuleRegimeClassifier {
 
   reset(): void {
     this.#n = 0;
+    this.#slot = 0;
+    this.#retSlot = 0;
     this.#peakHead = 0;
     this.#peakLen = 0;
     this.#vols.reset();

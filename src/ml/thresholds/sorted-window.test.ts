@@ -33,6 +33,26 @@ describe('SortedWindow', () => {
     );
   });
 
+  it('pushMidRank keeps the same window and gives the same rank as push then midRankOf', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0, -0, NaN), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 80 }),
+        (size, xs) => {
+          const a = new SortedWindow(size);
+          const b = new SortedWindow(size);
+          for (const x of xs) {
+            a.push(x);
+            expect(b.pushMidRank(x)).toBe(a.midRankOf(x));
+            expect(b.count).toBe(a.count);
+            for (let k = 0; k <= 8; k++) expect(Object.is(b.quantile(k / 8), a.quantile(k / 8))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('ignores NaN, is NaN-quantiled when empty, and resets', () => {
     const w = new SortedWindow(3);
     expect(w.quantile(0.5)).toBeNaN();

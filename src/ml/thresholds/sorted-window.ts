@@ -57,6 +57,36 @@ export class SortedWindow {
     return n === 0 ? 0 : (this.#lower(x, n) + this.#upper(x, n)) / (2 * n);
   }
 
+  /**
+   * `push(x)` then `midRankOf(x)`, for a non-NaN x, in one pass: when full, the oldest value's slot and x's
+   * place are found by one binary search each and only the values between them move; x's ranks come from
+   * where it lands (values equal to it sit just before it). The same window and the same rank as the two calls.
+   */
+  pushMidRank(x: number): number {
+    if (this.#count < this.size || Number.isNaN(x)) {
+      this.push(x);
+      return this.midRankOf(x);
+    }
+    const s = this.#sorted;
+    const n = this.#count;
+    const old = this.#ring[this.#head]!;
+    this.#ring[this.#head] = x;
+    this.#head = this.#head + 1 === this.size ? 0 : this.#head + 1;
+    // push() removes the last value <= old, then inserts x before the first value > x of what is left.
+    const r = this.#upper(old, n) - 1;
+    let at = this.#upper(x, n);
+    if (at <= r) {
+      for (let j = r; j > at; j--) s[j] = s[j - 1]!;
+    } else {
+      at--;
+      for (let j = r; j < at; j++) s[j] = s[j + 1]!;
+    }
+    s[at] = x;
+    let lower = at;
+    while (lower > 0 && s[lower - 1] === x) lower--;
+    return (lower + at + 1) / (2 * n);
+  }
+
   reset(): void {
     this.#head = 0;
     this.#count = 0;
