@@ -28,7 +28,7 @@ describe('PaperNodeControl.orders', () => {
     });
     await node.run();
     const control = new PaperNodeControl(node, store, 'r', ['b']);
-    expect(control.orders().map((o) => [o.clientOrderId, o.type, o.status])).toEqual([['r-1', 'limit', 'accepted'], ['r-2', 'limit', 'accepted'], ['r-3', 'stop', 'accepted']]);
+    expect(control.orders().map((o) => [o.clientOrderId, o.type, o.status])).toEqual([['r-1', 'limit', 'accepted'], ['r-1-tp', 'limit', 'accepted'], ['r-1-sl', 'stop', 'accepted']]);
     // The venue works the entry only; the children wait in the emulator for it to fill.
     expect(node.venue.workingOrders().map((o) => o.id)).toEqual(['r-1']);
     await store.close();

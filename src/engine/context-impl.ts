@@ -1,6 +1,7 @@
 // The StrategyContext the kernel hands each strategy: sizing, orders and read-only views.
 import { ConfigError } from '../core/errors.ts';
 import type { Bar } from '../model/bar.ts';
+import { exitGroupOf, legId } from '../model/exit-ids.ts';
 import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
 import { getIndicator, parseParams } from '../indicators/registry.ts';
 import type {
@@ -20,7 +21,6 @@ import { indicatorLine } from './lines.ts';
 
 export class KernelContext implements StrategyContext {
   readonly size: SizeHelpers;
-  #ocoSeq = 0;
   /** Indicator lines by (symbol, indicator, parsed params, output): made once, shared by both forms. */
   readonly #lines = new Map<string, Line>();
   #indicators: TypedIndicators | undefined;
@@ -148,10 +148,12 @@ export class KernelContext implements StrategyContext {
     });
     if (entry === null || entry.status === 'denied' || entry.status === 'rejected') return null;
     const exitSide: OrderSide = long ? 'sell' : 'buy';
-    const group = `${this.strategyId}-oco-${++this.#ocoSeq}`;
-    const links = { parentId: entry.id, ocoGroup: group };
-    const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'limit', qty, limitPrice: req.takeProfit, reduceOnly: true, tag: 'take-profit' }, links)!;
-    const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'stop', qty, stopPrice: req.stopLoss, reduceOnly: true, tag: 'stop-loss' }, links)!;
+    // Named as an entry's exits are (`<entry>-tp`, `-sl` in `<entry>-exits`, src/model/exit-ids.ts): a venue
+    // that takes the three as one request (Alpaca's bracket) names its legs itself, and a restarted node
+    // finds them from the entry's id.
+    const links = { parentId: entry.id, ocoGroup: exitGroupOf(entry.id) };
+    const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'limit', qty, limitPrice: req.takeProfit, reduceOnly: true, tag: 'take-profit' }, links, legId(entry.id, 'tp'))!;
+    const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'stop', qty, stopPrice: req.stopLoss, reduceOnly: true, tag: 'stop-loss' }, links, legId(entry.id, 'sl'))!;
     return { entry: viewOf(entry), takeProfit: viewOf(takeProfit), stopLoss: viewOf(stopLoss) };
   }
 

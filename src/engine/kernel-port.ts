@@ -19,7 +19,8 @@ export interface KernelPort {
   symbols(): readonly string[];
   lastBar(symbol: string): Bar | null;
   lastPrice(symbol: string): number;
-  submit(strategyId: string, request: OrderRequest, links?: OrderLinks): Order | null;
+  /** `id`: the client order id to give the order (a bracket's children are named after their entry); else the next one. */
+  submit(strategyId: string, request: OrderRequest, links?: OrderLinks, id?: string): Order | null;
   cancel(orderId: string): void;
   log(strategyId: string, message: string): void;
 }

@@ -373,8 +373,8 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
     return f === undefined || f.history.cursor < 0 ? null : f.view;
   }
 
-  /** Makes, risk-checks and sends an order. Returns null when the quantity rounds to nothing. */
-  submit(strategyId: string, request: OrderRequest, links: OrderLinks = NO_LINKS): Order | null {
+  /** Makes, risk-checks and sends an order (`id`: its client order id, else the next one). Returns null when the quantity rounds to nothing. */
+  submit(strategyId: string, request: OrderRequest, links: OrderLinks = NO_LINKS, id?: string): Order | null {
     if (this.warmingUp) {
       this.warmupOrdersSkipped++;
       return null;
@@ -398,7 +398,7 @@ export class Kernel implements ExecutionSink, FillGuard, RiskView, KernelPort {
           };
     validatePrices(normalized);
     const now = this.#clock.nowMs();
-    const order = new Order(this.#ids.next(), strategyId, normalized, now, links);
+    const order = new Order(id ?? this.#ids.next(), strategyId, normalized, now, links);
     const ref = refPrice(normalized, feed.history.cursor >= 0 ? feed.view.close : feed.position.lastPrice);
     // Children of a bracket are exits: they are checked against the position their parent will leave.
     const slot = this.#byId.get(strategyId);

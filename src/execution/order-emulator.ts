@@ -216,7 +216,10 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     }
     this.#emit(order, 'submitted', nowMs);
     if (this.#client.connectionState !== 'connected') return this.#endHeld(order, 'rejected', nowMs, `not connected (${this.#client.connectionState})`);
-    const problem = submitProblem(order, this.#caps!, Infinity) ?? exitsReason(order);
+    // A bracket child is released once its parent filled, as a closing order, without the reduce-only flag a
+    // venue lacks (#release): its flag is no reason to refuse it.
+    const caps = order.links.parentId !== undefined && order.request.reduceOnly === true ? { ...this.#caps!, reduceOnly: true } : this.#caps!;
+    const problem = submitProblem(order, caps, Infinity) ?? exitsReason(order);
     if (problem !== null) return this.#endHeld(order, 'rejected', nowMs, problem);
     this.#accept(order, nowMs);
   }
@@ -454,6 +457,17 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
       if (g.breakEvenDone) continue;
       g.best = g.dir > 0 ? Math.max(g.best, q.bid) : Math.min(g.best, q.ask);
       if (breakEvenReached(g.dir, g.best, g.breakEven!.trigger)) this.#breakEven(g, q.tsEventMs);
+    }
+  }
+
+  /**
+   * Ends the exit groups (of `symbol`, or all) whose position is flat or on the other side, as the next bar
+   * or quote would: a live node asks after each fill it is told and once restored, so a stop the position no
+   * longer needs cannot fire on the next price before that check.
+   */
+  endClosedExits(nowMs: number, symbol?: string): void {
+    for (const g of [...this.#exitGroups.values()]) {
+      if ((symbol === undefined || g.symbol === symbol) && this.#exitGroups.has(g.id)) this.#positionGone(g, nowMs);
     }
   }
 

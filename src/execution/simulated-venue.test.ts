@@ -452,34 +452,34 @@ describe('brackets', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 99, 100], [101, 111, 100, 110]]), { 0: bracket() });
     expect(r.orders.map((o) => [o.id, o.request.tag ?? 'entry', o.type])).toEqual([
       ['O-1', 'entry', 'market'],
-      ['O-2', 'take-profit', 'limit'],
-      ['O-3', 'stop-loss', 'stop'],
+      ['O-1-tp', 'take-profit', 'limit'],
+      ['O-1-sl', 'stop-loss', 'stop'],
     ]);
     expect(fillRows(r)).toEqual([
       ['O-1', 'buy', 10, 100, dayMs(1)],
-      ['O-2', 'sell', 10, 110, dayMs(2)],
+      ['O-1-tp', 'sell', 10, 110, dayMs(2)],
     ]);
-    expect(r.order('O-3')).toMatchObject({ status: 'canceled', reason: 'OCO sibling O-2 filled' });
+    expect(r.order('O-1-sl')).toMatchObject({ status: 'canceled', reason: 'OCO sibling O-1-tp filled' });
     expect(r.kernel.trades.closed).toHaveLength(1);
     expect(r.kernel.trades.closed[0]!.pnl).toBe(100);
   });
 
   it('stop-loss fills and cancels the take-profit', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 99, 100], [99, 100, 94, 95]]), { 0: bracket() });
-    expect(fillRows(r)[1]).toEqual(['O-3', 'sell', 10, 95, dayMs(2)]);
-    expect(r.order('O-2')).toMatchObject({ status: 'canceled', reason: 'OCO sibling O-3 filled' });
+    expect(fillRows(r)[1]).toEqual(['O-1-sl', 'sell', 10, 95, dayMs(2)]);
+    expect(r.order('O-1-tp')).toMatchObject({ status: 'canceled', reason: 'OCO sibling O-1-sl filled' });
   });
 
   it('when one bar touches both exits, the stop is assumed to come first', () => {
     const r = runScript(series([[100, 100, 100, 100], [100, 101, 99, 100], [100, 111, 94, 100]]), { 0: bracket() });
-    expect(fillRows(r)[1]).toEqual(['O-3', 'sell', 10, 95, dayMs(2)]);
-    expect(r.order('O-2').status).toBe('canceled');
+    expect(fillRows(r)[1]).toEqual(['O-1-sl', 'sell', 10, 95, dayMs(2)]);
+    expect(r.order('O-1-tp').status).toBe('canceled');
     expect(r.kernel.fills).toHaveLength(2);
   });
 
   it.each([
-    ['stop-loss', 94, ['O-3', 'sell', 10, 94, dayMs(1)], 'O-2'],
-    ['take-profit', 112, ['O-2', 'sell', 10, 112, dayMs(1)], 'O-3'],
+    ['stop-loss', 94, ['O-1-sl', 'sell', 10, 94, dayMs(1)], 'O-1-tp'],
+    ['take-profit', 112, ['O-1-tp', 'sell', 10, 112, dayMs(1)], 'O-1-sl'],
   ] as const)('an entry filled at an open that gaps through its %s exits at that same open', (_exit, open, exitRow, canceled) => {
     // The children wait on the book with their entry: released by its fill at the open, they meet that
     // open too (SubmitHints.withParentFill), as a bracket did when the venue held it (checked against bb719e2).
@@ -500,17 +500,17 @@ describe('brackets', () => {
     // the bar, and its low (94) does not hit the stop-loss that only starts with bar 3.
     expect(fillRows(r)).toEqual([
       ['O-1', 'buy', 10, 98, dayMs(2)],
-      ['O-2', 'sell', 10, 110, dayMs(3)],
+      ['O-1-tp', 'sell', 10, 110, dayMs(3)],
     ]);
-    expect(r.order('O-3').status).toBe('canceled');
+    expect(r.order('O-1-sl').status).toBe('canceled');
   });
 
   it('a rejected entry cancels its children', () => {
     const r = runScript(series([[100, 100, 100, 100], [101, 102, 100, 101], [90, 91, 80, 85]]), { 0: bracket() }, { cash: 1000 });
     expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.order('O-1')).toMatchObject({ status: 'rejected', reason: 'insufficient cash: fill costs 1010.00, cash 1000.00' });
-    expect(r.order('O-2')).toMatchObject({ status: 'canceled', reason: 'parent O-1 rejected' });
-    expect(r.order('O-3')).toMatchObject({ status: 'canceled', reason: 'parent O-1 rejected' });
+    expect(r.order('O-1-tp')).toMatchObject({ status: 'canceled', reason: 'parent O-1 rejected' });
+    expect(r.order('O-1-sl')).toMatchObject({ status: 'canceled', reason: 'parent O-1 rejected' });
     expect(r.kernel.venue.workingOrders()).toEqual([]);
   });
 
@@ -536,7 +536,7 @@ describe('brackets', () => {
     });
     expect(r.kernel.fills.toArray()).toEqual([]);
     expect(r.orders.map((o) => o.status)).toEqual([tif === 'DAY' ? 'expired' : 'canceled', 'canceled', 'canceled']);
-    expect(r.order('O-2').reason).toBe(`parent O-1 ${tif === 'DAY' ? 'expired' : 'canceled'}`);
+    expect(r.order('O-1-tp').reason).toBe(`parent O-1 ${tif === 'DAY' ? 'expired' : 'canceled'}`);
   });
 
   it('a DAY entry on intraday bars that expires at the next day cancels its children', () => {
@@ -557,11 +557,11 @@ describe('brackets', () => {
     );
     expect(fillRows(r)).toEqual([
       ['O-1', 'buy', 10, 100, dayMs(1)],
-      ['O-3', 'sell', 10, 95, dayMs(3)],
+      ['O-1-sl', 'sell', 10, 95, dayMs(3)],
     ]);
     expect(r.order('O-1')).toMatchObject({ status: 'canceled', filledQty: 10 });
-    expect(r.order('O-2')).toMatchObject({ status: 'canceled', reason: 'OCO sibling O-3 filled' });
-    expect(r.order('O-3').status).toBe('canceled');
+    expect(r.order('O-1-tp')).toMatchObject({ status: 'canceled', reason: 'OCO sibling O-1-sl filled' });
+    expect(r.order('O-1-sl').status).toBe('canceled');
     expect(r.out.feeds[0]!.position.qty).toBe(0);
     expect(r.kernel.venue.workingOrders()).toEqual([]);
   });
@@ -587,9 +587,9 @@ describe('brackets', () => {
     }, { accountType: 'margin' });
     expect(fillRows(r)).toEqual([
       ['O-1', 'sell', 10, 100, dayMs(1)],
-      ['O-2', 'buy', 10, 90, dayMs(2)],
+      ['O-1-tp', 'buy', 10, 90, dayMs(2)],
     ]);
-    expect(r.order('O-3').status).toBe('canceled');
+    expect(r.order('O-1-sl').status).toBe('canceled');
   });
 });
 

@@ -216,7 +216,8 @@ describe('Alpaca behind the OrderEmulator', () => {
       { exits: { stopLoss: { pct: 3 } } },
       { symbol: 'BTC/USD' },
     ] satisfies Partial<OrderRequest>[]) expect(emu.needsEmulation(entry(s, req))).toBe(true);
-    // Linked orders (ctx.bracket's children, OCO groups) are the emulator's: Alpaca would name their legs itself.
+    // A linked order whose parent is not waiting here to be sent with it (ctx.bracket's children ride with their
+    // entry: alpaca-bracket-children.test.ts) is the emulator's: Alpaca cannot add legs to an order sent.
     const child = new Order('child-1', 'brackets', { symbol: 'AAPL', side: 'sell', type: 'limit', qty: 10, limitPrice: 110, reduceOnly: true }, s.driver.now(), { parentId: 'parent-1', ocoGroup: 'g' });
     expect(emu.needsEmulation(child)).toBe(true);
 

@@ -11,6 +11,9 @@
 // - an entry whose exits are a stop-loss and/or a take-profit at a price (a stock) goes as one bracket or
 //   OTO request (order-class.ts); its legs are Sextant orders `<entry>-sl`/`<entry>-tp` from the moment it
 //   is sent (held at Alpaca until the entry fills), found again by that id after a restart.
+// - a strategy's ctx.bracket is one such request too: its children `<entry>-tp`/`-sl` arrive in the same
+//   turn as their entry, while the entry waits to be sent (#unsent), and ride in its request when Alpaca can
+//   take them (takesNatively; the reason is logged when it cannot and the OrderEmulator holds them).
 import { InvariantError, RetryableVenueError } from '../../core/errors.ts';
 import type { Order } from '../../model/order.ts';
 import { ConnectionTracker } from '../../execution/connection.ts';
@@ -27,7 +30,7 @@ import {
   type AlpacaFillActivity, type AlpacaOrder, type Carried,
 } from './parse.ts';
 import { AlpacaRest, carriedOf, decimalString, type NewOrderBody, type OrderChain } from './rest.ts';
-import { ADVANCED_CLASSES, classFields, legId, legOrders, nativeExitsProblem, parseLegId, roleOf, takesExitsNatively } from './order-class.ts';
+import { ADVANCED_CLASSES, bracketLegProblem, classFields, legId, legOrders, nativeExitsProblem, parseLegId, roleOf, takesExitsNatively } from './order-class.ts';
 import { TradeStream } from './stream.ts';
 import { fromAlpacaSymbol, isCrypto, toAlpacaSymbol } from './symbols.ts';
 
@@ -96,6 +99,8 @@ export const ALPACA_CAPABILITIES: ExecutionCapabilities = Object.freeze<Executio
 
 /** What the generic checks see for an entry Alpaca takes with its exits. */
 const WITH_NATIVE_EXITS: ExecutionCapabilities = Object.freeze({ ...ALPACA_CAPABILITIES, exitAttachments: true });
+/** What the generic checks see for a bracket child riding in its entry's request (a closing leg). */
+const AS_LEG: ExecutionCapabilities = Object.freeze({ ...ALPACA_CAPABILITIES, nativeBrackets: true, nativeOco: true, reduceOnly: true });
 
 interface ChainState {
   /** The replacement number of the Alpaca order standing for the Sextant order (0: the original). */
@@ -131,6 +136,8 @@ export class AlpacaExecutionClient implements ExecutionClient {
   readonly #tasks = new Set<Promise<unknown>>();
   /** Native bracket/OTO entries -> their legs' Sextant orders. */
   readonly #legsOfEntry = new Map<string, Order[]>();
+  /** Orders that may carry ctx.bracket children, from their submit until their send starts (the same turn). */
+  readonly #unsent = new Map<string, Order>();
   /** Orders adopted at a restart -> what they had filled then (their earlier FILL activities are booked already). */
   readonly #adoptedFilled = new Map<string, number>();
   #resync: Promise<void> | null = null;
@@ -238,9 +245,35 @@ export class AlpacaExecutionClient implements ExecutionClient {
 
   // --- commands ---
 
-  /** Whether Alpaca takes this order as it is although the capability flags say no (an entry with native exits). */
+  /**
+   * Whether Alpaca takes this order as it is although the capability flags say no: an entry with native
+   * exits, or a ctx.bracket child that can ride in its entry's request (its entry is waiting to be sent).
+   */
   takesNatively(order: Order): boolean {
-    return takesExitsNatively(order);
+    if (order.request.exits !== undefined) return takesExitsNatively(order);
+    if (order.links.parentId === undefined) return false;
+    const problem = this.#ridingProblem(order);
+    if (problem !== null) this.#log(`bracket child ${order.id} is emulated, not sent as an alpaca leg: ${problem}`);
+    return problem === null;
+  }
+
+  /**
+   * Why Alpaca cannot take this order natively although a capability flag says no (null when it can, or
+   * when the order needs no such flag): the reason the OrderEmulator holds it.
+   */
+  nativeProblem(order: Order): string | null {
+    if (order.request.exits !== undefined) return nativeExitsProblem(order);
+    if (order.links.parentId !== undefined) return this.#ridingProblem(order);
+    if (order.links.ocoGroup !== undefined) return 'ocoGroup: an OCO group without a parent is emulated';
+    return null;
+  }
+
+  /** Why a bracket child cannot ride in its entry's request (null: it can). */
+  #ridingProblem(order: Order): string | null {
+    const parentId = order.links.parentId!;
+    const entry = this.#unsent.get(parentId);
+    if (entry === undefined) return `parentId: its entry ${parentId} is not waiting here to be sent with it (sent already, refused, or not an alpaca bracket entry)`;
+    return bracketLegProblem(order, entry, this.#legsOfEntry.get(parentId) ?? []) ?? submitProblem(order, AS_LEG, 0);
   }
 
   submit(order: Order, nowMs: number): void {
@@ -252,6 +285,8 @@ export class AlpacaExecutionClient implements ExecutionClient {
       this.#tracker.rejected(order, `not connected to alpaca (${this.#conn.state})`, nowMs);
       return;
     }
+    const parentId = order.links.parentId;
+    if (parentId !== undefined && this.#unsent.has(parentId)) return this.#ride(order, parentId, nowMs);
     const withExits = order.request.exits !== undefined;
     const problem = (withExits ? nativeExitsProblem(order) : null) ?? submitProblem(order, withExits ? WITH_NATIVE_EXITS : this.capabilities, 0) ?? alpacaProblem(order);
     if (problem !== null) {
@@ -261,7 +296,20 @@ export class AlpacaExecutionClient implements ExecutionClient {
     this.#tracker.submitted(order, nowMs);
     this.#chains.set(order.id, { seq: 0, replaced: new Map() });
     if (withExits) this.#openLegs(order, nowMs);
+    else this.#unsent.set(order.id, order); // children arriving this turn ask it (bracketLegProblem says whether it can carry them)
     this.#serial(order.id, () => this.#send(order));
+  }
+
+  /** A ctx.bracket child joins its entry's request as a leg (sent with it, held at Alpaca until it fills). */
+  #ride(leg: Order, entryId: string, nowMs: number): void {
+    const problem = this.#ridingProblem(leg);
+    if (problem !== null) {
+      this.#tracker.rejected(leg, problem, nowMs);
+      return;
+    }
+    this.#tracker.submitted(leg, nowMs);
+    this.#chains.set(leg.id, { seq: 0, replaced: new Map() });
+    this.#legsOfEntry.set(entryId, [...(this.#legsOfEntry.get(entryId) ?? []), leg]);
   }
 
   /** The legs of a native entry become Sextant orders now: the store has them before any of them can fill. */
@@ -293,7 +341,10 @@ export class AlpacaExecutionClient implements ExecutionClient {
   }
 
   async #send(order: Order): Promise<void> {
-    const body = { ...orderBody(order), ...(this.#legsOfEntry.has(order.id) && classFields(order, decimalString)) };
+    // From here on no child joins the request.
+    this.#unsent.delete(order.id);
+    const legs = order.request.exits !== undefined ? legOrders(order, 0) : (this.#legsOfEntry.get(order.id) ?? []);
+    const body = { ...orderBody(order), ...(legs.length > 0 && classFields(legs, decimalString)) };
     const outcome = await submitSafely<AlpacaOrder>({
       send: () => this.#rest.submitOrder(body),
       lookup: () => this.#rest.orderByClientId(order.id),

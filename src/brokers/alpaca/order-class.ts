@@ -5,16 +5,23 @@
 // trailing stop, a time exit, a break-even move), crypto, and other entry shapes stay with the
 // OrderEmulator: `nativeExitsProblem` says why, naming the field.
 //
+// A strategy's ctx.bracket (an entry, then a limit take-profit and a stop-loss child in one OCO group) goes
+// the same way when Alpaca can take it: its children are named like exits (below) and reach the client in
+// the same turn as their entry, before the entry is sent; `bracketLegProblem` says whether a child can ride
+// in its entry's request, and why not (the OrderEmulator then holds it).
+//
 // Ids: Alpaca gives legs ids and client order ids of its own (a request cannot name them). Sextant names
 // them as the emulator and the simulated venue name an entry's exits, `<entry>-sl` and `<entry>-tp` in the
-// OCO group `<entry>-exits`, so a restarted node finds them from the entry's client order id alone: the
-// entry is looked up by its id, its legs told apart by their type (limit: take-profit; stop: stop-loss).
+// OCO group `<entry>-exits` (src/model/exit-ids.ts), so a restarted node finds them from the entry's client
+// order id alone: the entry is looked up by its id, its legs told apart by their type (limit: take-profit;
+// stop: stop-loss).
+import { exitGroupOf, legId, parseLegId, type LegRole } from '../../model/exit-ids.ts';
 import { Order, oppositeSide, type OrderRequest } from '../../model/order.ts';
 import type { AlpacaOrder } from './parse.ts';
 import type { NewOrderBody } from './rest.ts';
 import { isCrypto } from './symbols.ts';
 
-export type LegRole = 'sl' | 'tp';
+export { exitGroupOf, legId, parseLegId, type LegRole };
 
 /** Order classes whose orders may be legs (Alpaca spells a leg's class as its parent's). */
 export const ADVANCED_CLASSES: ReadonlySet<string> = new Set(['bracket', 'oto', 'oco']);
@@ -43,13 +50,42 @@ export function nativeExitsProblem(order: Order): string | null {
 /** Whether Alpaca takes this order as one bracket or OTO request. */
 export const takesExitsNatively = (order: Order): boolean => order.request.exits !== undefined && nativeExitsProblem(order) === null;
 
-export const legId = (entryId: string, role: LegRole): string => `${entryId}-${role}`;
-export const exitGroupOf = (entryId: string): string => `${entryId}-exits`;
+/**
+ * Why an order sent without exits or links cannot be the entry of a bracket or OTO request (its children,
+ * if any follow, are then emulated), or null when it can.
+ */
+export function bracketEntryProblem(entry: Order): string | null {
+  const r = entry.request;
+  if (isCrypto(r.symbol)) return `symbol: alpaca has no bracket or OTO orders for crypto (${r.symbol})`;
+  if (r.type !== 'market' && r.type !== 'limit') return `type: alpaca bracket and OTO entries are sent as market or limit orders here, got ${r.type}`;
+  if (entry.tif !== 'DAY' && entry.tif !== 'GTC') return `tif: alpaca bracket and OTO orders are DAY or GTC, got ${entry.tif}`;
+  if (!Number.isInteger(r.qty)) return `qty: alpaca bracket and OTO orders are for whole shares, got ${r.qty}`;
+  if (r.expireTimeMs !== undefined) return 'expireTimeMs: alpaca bracket and OTO orders have no expiry time';
+  if (r.exits !== undefined || entry.links.parentId !== undefined || entry.links.ocoGroup !== undefined) return 'the entry has exits or links of its own';
+  return null;
+}
 
-/** `<entry>-sl` / `<entry>-tp`: the entry and the role, or null for any other id. */
-export function parseLegId(id: string): { readonly entryId: string; readonly role: LegRole } | null {
-  const m = /^(.+)-(sl|tp)$/.exec(id);
-  return m === null ? null : { entryId: m[1]!, role: m[2] as LegRole };
+/**
+ * Why a bracket child (an order with a parent) cannot be sent as a leg of its entry's request, or null when
+ * it can: a limit take-profit `<entry>-tp` or a stop / stop-limit stop-loss `<entry>-sl` in the group
+ * `<entry>-exits`, closing all of the entry (same symbol and time in force, the other side), at most one of
+ * each. `legs` are the children already riding with the entry.
+ */
+export function bracketLegProblem(leg: Order, entry: Order, legs: readonly Order[]): string | null {
+  const r = leg.request;
+  const named = parseLegId(leg.id);
+  if (named === null || named.entryId !== entry.id) return `id: a leg of alpaca's bracket is named ${legId(entry.id, 'tp')} or ${legId(entry.id, 'sl')}, got ${leg.id}`;
+  if (leg.links.ocoGroup !== exitGroupOf(entry.id)) return `ocoGroup: a leg of alpaca's bracket is in the group ${exitGroupOf(entry.id)}, got ${leg.links.ocoGroup ?? 'none'}`;
+  const entryProblem = bracketEntryProblem(entry);
+  if (entryProblem !== null) return `entry ${entry.id}: ${entryProblem}`;
+  if (named.role === 'tp' && r.type !== 'limit') return `type: alpaca's take-profit leg is a limit order, got ${r.type}`;
+  if (named.role === 'sl' && r.type !== 'stop' && r.type !== 'stop-limit') return `type: alpaca's stop-loss leg is a stop or stop-limit order, got ${r.type}`;
+  if (legs.some((l) => parseLegId(l.id)?.role === named.role)) return `id: the entry already has a ${named.role} leg`;
+  if (r.symbol !== entry.symbol || r.side !== oppositeSide(entry.side)) return 'symbol/side: a leg closes its entry (same symbol, the other side)';
+  if (Math.abs(r.qty - entry.qty) > 1e-9) return `qty: alpaca's legs are for the entry's quantity ${entry.qty}, got ${r.qty}`;
+  if (leg.tif !== entry.tif) return `tif: alpaca's legs take their entry's time in force ${entry.tif}, got ${leg.tif}`;
+  if (r.trailing !== undefined || r.exits !== undefined || r.expireTimeMs !== undefined) return 'a leg of alpaca\'s bracket has no trailing offset, exits or expiry time';
+  return null;
 }
 
 /** A leg's role from its type: Alpaca's take-profit is a limit, its stop-loss a stop or stop-limit. */
@@ -67,14 +103,13 @@ export function legOrders(entry: Order, nowMs: number): Order[] {
   return out;
 }
 
-/** The order class and legs of a native entry's request. */
-export function classFields(entry: Order, decimal: (x: number) => string): Pick<NewOrderBody, 'orderClass' | 'takeProfit' | 'stopLoss'> {
-  const x = entry.request.exits!;
-  const sl = x.stopLoss?.price;
-  const tp = x.takeProfit?.price;
+/** The order class and legs of a native entry's request, from its legs' Sextant orders (`<entry>-sl`/`-tp`). */
+export function classFields(legs: readonly Order[], decimal: (x: number) => string): Pick<NewOrderBody, 'orderClass' | 'takeProfit' | 'stopLoss'> {
+  const sl = legs.find((l) => parseLegId(l.id)?.role === 'sl');
+  const tp = legs.find((l) => parseLegId(l.id)?.role === 'tp');
   return {
     orderClass: sl !== undefined && tp !== undefined ? 'bracket' : 'oto',
-    ...(tp !== undefined && { takeProfit: { limitPrice: decimal(tp) } }),
-    ...(sl !== undefined && { stopLoss: { stopPrice: decimal(sl) } }),
+    ...(tp !== undefined && { takeProfit: { limitPrice: decimal(tp.limitPrice!) } }),
+    ...(sl !== undefined && { stopLoss: { stopPrice: decimal(sl.stopPrice!), ...(sl.type === 'stop-limit' && { limitPrice: decimal(sl.limitPrice!) }) } }),
   };
 }

@@ -480,7 +480,10 @@ export class FakeAlpacaServer {
     const cls = leg?.orderClass ?? this.#classOf.get(o.clientOrderId);
     if (cls === undefined) return j;
     const legs = leg === undefined ? this.#legsOf.get(o.clientOrderId) : undefined;
-    return { ...j, order_class: cls, legs: withLegs && legs !== undefined ? legs.map((l) => this.#legJson(l)) : null };
+    // A leg is one order from its parent's request on, held or working: it keeps the time it was created
+    // (a replacement of it is a new order, with its own).
+    const created = leg !== undefined && leg.clientOrderId === o.clientOrderId ? { created_at: time(leg.createdMs) } : {};
+    return { ...j, ...created, order_class: cls, legs: withLegs && legs !== undefined ? legs.map((l) => this.#legJson(l)) : null };
   }
 
   #legJson(l: FakeLeg): Record<string, unknown> {
