@@ -192,8 +192,19 @@ export class LiveNode implements MarketSink {
               return inst === undefined ? price : roundPrice(inst, price);
             },
             clock: () => this.#clock.nowMs(),
+            // Exits end with their position, as in backtest and paper (closed by other orders, a flatten).
+            positionQty: (symbol) => this.kernel.positionQty(symbol),
           }).attach(broker.client);
-          broker.relay.attach(emulator);
+          // A fill the venue reports (any order's) may have closed the position exits protect: they end at
+          // once, not at the next bar or quote (which the emulator sees before it checks them).
+          broker.relay.attach({
+            onOrderEvent: (e, o) => {
+              emulator.onOrderEvent(e, o);
+              if (e.type === 'OrderFilled') emulator.endClosedExits(e.tsEventMs, e.symbol);
+            },
+            onConnectionState: (e) => emulator.onConnectionState(e),
+            onCommandRejected: (e) => emulator.onCommandRejected(e),
+          });
           this.#emulator = emulator;
           return durable(emulator);
         },
@@ -341,6 +352,8 @@ export class LiveNode implements MarketSink {
         this.#emulatorSaved = JSON.stringify(held.state);
       }
       await this.#reconcileVenue(open, fills, existing.startedMs);
+      // Exits whose position closed while the node was down (a fill booked just now) end with their orders.
+      this.#emulator?.endClosedExits(this.#clock.nowMs());
     }
     else {
       for (const rec of open) this.kernel.resubmit(restoreOrder(rec));
