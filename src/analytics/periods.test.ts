@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../core/time.ts';
-import { inferPeriodsPerYear } from './periods.ts';
+import { inferPeriodsPerYear, medianGapMs } from './periods.ts';
+import { medianInPlace } from './stats.ts';
 
 const START = Date.UTC(2019, 0, 1);
 const isWeekday = (ms: number): boolean => {
@@ -63,5 +65,30 @@ describe('inferPeriodsPerYear', () => {
     expect(inferPeriodsPerYear([])).toBe(252);
     expect(inferPeriodsPerYear([START])).toBe(252);
     expect(inferPeriodsPerYear([START, START])).toBe(252);
+  });
+});
+
+describe('medianGapMs', () => {
+  /** The median of the positive gaps as a copy and a selection (what inferPeriodsPerYear did before the majority shortcut). */
+  function medianBySelection(t: Float64Array): number {
+    const gaps: number[] = [];
+    for (let i = 1; i < t.length; i++) if (t[i]! - t[i - 1]! > 0) gaps.push(t[i]! - t[i - 1]!);
+    return gaps.length === 0 ? NaN : medianInPlace(Float64Array.from(gaps));
+  }
+
+  it('equals the median of the positive gaps by selection, with or without a majority gap', () => {
+    const step = fc.oneof(
+      fc.constantFrom(MS_PER_MINUTE, MS_PER_MINUTE, MS_PER_MINUTE, MS_PER_HOUR, MS_PER_DAY, 3 * MS_PER_DAY, 0, -MS_PER_MINUTE, NaN),
+      fc.integer({ min: -MS_PER_DAY, max: 40 * MS_PER_DAY }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 0, maxLength: 60 }), (steps) => {
+        const t = new Float64Array(steps.length + 1);
+        t[0] = Date.UTC(2020, 0, 1);
+        for (let i = 0; i < steps.length; i++) t[i + 1] = t[i]! + steps[i]!;
+        expect(Object.is(medianGapMs(t), medianBySelection(t))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -23,14 +23,8 @@ export const SESSION_HOURS = 6.5;
 export function inferPeriodsPerYear(timeMs: Series): number {
   const n = timeMs.length;
   if (n < 2) return TRADING_DAYS_PER_YEAR;
-  const gaps = new Float64Array(n - 1);
-  let m = 0;
-  for (let i = 1; i < n; i++) {
-    const g = timeMs[i]! - timeMs[i - 1]!;
-    if (g > 0) gaps[m++] = g;
-  }
-  if (m === 0) return TRADING_DAYS_PER_YEAR;
-  const median = medianInPlace(gaps.subarray(0, m));
+  const median = medianGapMs(timeMs);
+  if (median !== median) return TRADING_DAYS_PER_YEAR;
 
   if (median >= 300 * MS_PER_DAY) return 1;
   if (median >= 80 * MS_PER_DAY) return 4;
@@ -58,4 +52,38 @@ export function inferPeriodsPerYear(timeMs: Series): number {
     }
   }
   return best;
+}
+
+/**
+ * The median of the positive gaps between consecutive times, NaN when there is none. A bar grid is
+ * mostly one gap: when a gap makes up more than half of them (a majority vote finds it, a count checks
+ * it) it holds both middle places of the sorted gaps, so it is the median, found without a copy of the
+ * gaps or a selection. Otherwise the gaps are copied and the median selected.
+ */
+export function medianGapMs(timeMs: Series): number {
+  const n = timeMs.length;
+  let m = 0;
+  let candidate = NaN;
+  let votes = 0;
+  for (let i = 1; i < n; i++) {
+    const g = timeMs[i]! - timeMs[i - 1]!;
+    if (!(g > 0)) continue;
+    m++;
+    if (votes === 0) {
+      candidate = g;
+      votes = 1;
+    } else if (g === candidate) votes++;
+    else votes--;
+  }
+  if (m === 0) return NaN;
+  let count = 0;
+  for (let i = 1; i < n; i++) if (timeMs[i]! - timeMs[i - 1]! === candidate) count++;
+  if (2 * count > m) return candidate;
+  const gaps = new Float64Array(m);
+  let k = 0;
+  for (let i = 1; i < n; i++) {
+    const g = timeMs[i]! - timeMs[i - 1]!;
+    if (g > 0) gaps[k++] = g;
+  }
+  return medianInPlace(gaps);
 }

@@ -67,11 +67,16 @@ describe('backtest JSON', () => {
   it('writes the same bytes as the text pieces when it writes the points as bytes (times off the fast path too)', () => {
     for (const n of [0, 1, 3, 30_000]) {
       const time = Float64Array.from({ length: n }, (_, i) => (i % 13 === 4 ? -62_200_000_000_000 + i : i % 17 === 2 ? 1.7e12 + i + 0.5 : Date.UTC(1999, 11, 31, 23, 59) + i * 61_001));
-      const equity = Float64Array.from({ length: n }, (_, i) => (i % 7 === 3 ? NaN : i % 11 === 5 ? -Infinity : i === 1 ? -0 : i % 5 === 1 ? -1.234567890123456e-300 : 1e5 + i * 0.1));
+      const equity = Float64Array.from({ length: n }, (_, i) => (i % 7 === 3 ? NaN : i % 11 === 5 ? -Infinity : i === 1 ? -0 : i === 2 ? 0 : i % 5 === 1 ? -1.234567890123456e-300 : i % 3 === 0 ? 1e5 : 1e5 + i * 0.1));
       for (const depth of [0, 1, 3]) {
-        const chunks = [...equityJsonChunks({ time, equity }, depth)];
-        if (n === 30_000) expect(chunks.length).toBeGreaterThan(1);
-        expect(Buffer.concat(chunks).toString('latin1')).toBe([...equityJsonPieces({ time, equity }, depth)].join(''));
+        const text = [...equityJsonPieces({ time, equity }, depth)].join('');
+        for (const reuse of [false, true]) {
+          // A reused buffer's chunk is read before the next is asked for, as the file writer does.
+          const chunks: Buffer[] = [];
+          for (const c of equityJsonChunks({ time, equity }, depth, reuse)) chunks.push(Buffer.from(c));
+          if (n === 30_000) expect(chunks.length).toBeGreaterThan(1);
+          expect(Buffer.concat(chunks).toString('latin1')).toBe(text);
+        }
       }
     }
   });

@@ -13,11 +13,12 @@ import { equityJsonChunks, equityJsonPieces, pendingEquityColumns } from './equi
  * A target that cannot be written is a ConfigError on field `target`.
  */
 export function writeBacktestJson(report: RunReport, target: string): void {
-  const pieces = reportJsonChunks(report);
+  const pieces = reportJsonChunks(report, target !== '-');
   // The first piece holds every field but the equity points: computed (the analysis) before the target is
   // opened, so a failure there leaves no half-written file.
   const first = pieces.next();
   if (target === '-') {
+    // A stream may hold a chunk after write() returns: each gets its own buffer.
     for (let p = first; p.done !== true; p = pieces.next()) process.stdout.write(p.value);
     return;
   }
@@ -54,8 +55,11 @@ export function* reportJsonPieces(report: RunReport): Generator<string> {
   yield tail;
 }
 
-/** As `reportJsonPieces`, with the equity points as bytes (ASCII) written straight from the engine's columns. */
-function* reportJsonChunks(report: RunReport): Generator<string | Uint8Array> {
+/**
+ * As `reportJsonPieces`, with the equity points as bytes (ASCII) written straight from the engine's columns;
+ * with `reuse`, each chunk of them is valid only until the next is asked for (see equityJsonChunks).
+ */
+function* reportJsonChunks(report: RunReport, reuse: boolean): Generator<string | Uint8Array> {
   const columns = pendingEquityColumns(report);
   if (columns === undefined) {
     yield `${JSON.stringify(report, null, 1)}\n`;
@@ -63,7 +67,7 @@ function* reportJsonChunks(report: RunReport): Generator<string | Uint8Array> {
   }
   const [head, tail] = aroundEquity(report);
   yield head;
-  yield* equityJsonChunks(columns, 1);
+  yield* equityJsonChunks(columns, 1, reuse);
   yield tail;
 }
 
