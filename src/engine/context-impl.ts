@@ -5,7 +5,7 @@ import { exitGroupOf, legId } from '../model/exit-ids.ts';
 import type { Order, OrderRequest, OrderSide } from '../model/order.ts';
 import { getIndicator, parseParams } from '../indicators/registry.ts';
 import type {
-  AlgoHandle, BracketRequest, ErcRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
+  AlgoHandle, BracketRequest, ErcRequest, ExecuteOptions, OcoRequest, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
 } from '../strategies/context.ts';
 import { viewOf } from '../strategies/order-view.ts';
 import { isRiskSizer, resolveSize, sizers, type Sizer } from '../strategies/sizing.ts';
@@ -20,6 +20,7 @@ import type { KernelPort as Kernel } from './kernel-port.ts';
 import { indicatorLine } from './lines.ts';
 
 export class KernelContext implements StrategyContext {
+  #ocoSeq = 0;
   readonly size: SizeHelpers;
   /** Indicator lines by (symbol, indicator, parsed params, output): made once, shared by both forms. */
   readonly #lines = new Map<string, Line>();
@@ -155,6 +156,28 @@ export class KernelContext implements StrategyContext {
     const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'limit', qty, limitPrice: req.takeProfit, reduceOnly: true, tag: 'take-profit' }, links, legId(entry.id, 'tp'))!;
     const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side: exitSide, type: 'stop', qty, stopPrice: req.stopLoss, reduceOnly: true, tag: 'stop-loss' }, links, legId(entry.id, 'sl'))!;
     return { entry: viewOf(entry), takeProfit: viewOf(takeProfit), stopLoss: viewOf(stopLoss) };
+  }
+
+  oco(req: OcoRequest): { takeProfit: OrderView; stopLoss: OrderView } | null {
+    const pos = this.position(req.symbol).qty;
+    if (pos === 0) return null;
+    const long = pos > 0;
+    const qty = req.qty ?? Math.abs(pos);
+    if (!(qty > 0) || qty > Math.abs(pos) + 1e-9) throw new ConfigError(`oco on ${req.symbol}: qty must be positive and at most the position ${Math.abs(pos)}, got ${qty}`, { field: 'qty' });
+    const ref = this.kernel.lastBar(req.symbol)?.close ?? this.kernel.lastPrice(req.symbol);
+    if (long ? !(req.stopLoss < ref && req.takeProfit > ref) : !(req.stopLoss > ref && req.takeProfit < ref)) {
+      throw new ConfigError(`oco on ${req.symbol}: stop-loss ${req.stopLoss} and take-profit ${req.takeProfit} must straddle the price ${ref}`);
+    }
+    const side: OrderSide = long ? 'sell' : 'buy';
+    const group = `${this.strategyId}-oco-${++this.#ocoSeq}`;
+    const takeProfit = this.kernel.submit(this.strategyId, { symbol: req.symbol, side, type: 'limit', qty, limitPrice: req.takeProfit, tif: req.tif, reduceOnly: true, tag: 'take-profit' }, { ocoGroup: group });
+    if (takeProfit === null || takeProfit.status === 'denied' || takeProfit.status === 'rejected') return null;
+    // The stop-loss is named after the take-profit (`<take-profit>-sl`, src/model/exit-ids.ts): a venue that takes
+    // the pair as one order (Alpaca's oco, the take-profit its parent) names the stop leg itself, and a
+    // restarted node finds it from the take-profit's id.
+    const stop = req.stopLimit === undefined ? ({ type: 'stop', stopPrice: req.stopLoss } as const) : ({ type: 'stop-limit', stopPrice: req.stopLoss, limitPrice: req.stopLimit } as const);
+    const stopLoss = this.kernel.submit(this.strategyId, { symbol: req.symbol, side, qty, tif: req.tif, reduceOnly: true, tag: 'stop-loss', ...stop }, { ocoGroup: group }, legId(takeProfit.id, 'sl'))!;
+    return { takeProfit: viewOf(takeProfit), stopLoss: viewOf(stopLoss) };
   }
 
   cancel(orderId: string): void {

@@ -216,9 +216,10 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     }
     this.#emit(order, 'submitted', nowMs);
     if (this.#client.connectionState !== 'connected') return this.#endHeld(order, 'rejected', nowMs, `not connected (${this.#client.connectionState})`);
-    // A bracket child is released once its parent filled, as a closing order, without the reduce-only flag a
-    // venue lacks (#release): its flag is no reason to refuse it.
-    const caps = order.links.parentId !== undefined && order.request.reduceOnly === true ? { ...this.#caps!, reduceOnly: true } : this.#caps!;
+    // A bracket child or OCO member is released as a closing order without the reduce-only flag a venue lacks
+    // (#release; its siblings are canceled here when it fills): its flag is no reason to refuse it.
+    const linked = order.links.parentId !== undefined || order.links.ocoGroup !== undefined;
+    const caps = linked && order.request.reduceOnly === true ? { ...this.#caps!, reduceOnly: true } : this.#caps!;
     const problem = submitProblem(order, caps, Infinity) ?? exitsReason(order);
     if (problem !== null) return this.#endHeld(order, 'rejected', nowMs, problem);
     this.#accept(order, nowMs);

@@ -13,7 +13,7 @@ import type { OrderEvent } from '../model/events.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import type { OrderRequest } from '../model/order.ts';
 import type {
-  AlgoHandle, BracketRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
+  AlgoHandle, BracketRequest, ExecuteOptions, OcoRequest, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
 } from '../strategies/context.ts';
 import { barTimes } from '../strategies/lookahead.ts';
 import type { Sizer } from '../strategies/sizing.ts';
@@ -73,6 +73,9 @@ class WarmupContext implements StrategyContext {
   }
   bracket(req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null {
     return this.#open() ? this.ctx.bracket(req) : null;
+  }
+  oco(req: OcoRequest): { takeProfit: OrderView; stopLoss: OrderView } | null {
+    return this.#open() ? this.ctx.oco(req) : null;
   }
   cancel(orderId: string): void {
     this.ctx.cancel(orderId);

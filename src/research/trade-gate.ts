@@ -6,7 +6,7 @@ import type { OrderEvent } from '../model/events.ts';
 import type { OrderBookSnapshot, QuoteTick, TradeTick } from '../model/market.ts';
 import type { OrderRequest } from '../model/order.ts';
 import type {
-  AlgoHandle, BracketRequest, ExecuteOptions, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
+  AlgoHandle, BracketRequest, ExecuteOptions, OcoRequest, HedgeRequest, HedgeResult, History, Line, OrderOptions, OrderView, PositionView, SizeHelpers, StrategyContext, TypedIndicators,
 } from '../strategies/context.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { Strategy } from '../strategies/strategy.ts';
@@ -57,6 +57,9 @@ class MutedContext implements StrategyContext {
     return null;
   }
   bracket(_req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null {
+    return null;
+  }
+  oco(_req: OcoRequest): { takeProfit: OrderView; stopLoss: OrderView } | null {
     return null;
   }
   cancel(orderId: string): void {

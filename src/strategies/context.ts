@@ -68,6 +68,19 @@ export interface BracketRequest {
   readonly tif?: TimeInForce;
 }
 
+/** Two exits for a position held that cancel each other (ctx.oco): a take-profit limit and a stop-loss. */
+export interface OcoRequest {
+  readonly symbol: string;
+  /** Units to close (default: the whole position; at most the position). */
+  readonly qty?: number;
+  /** Limit price of the take-profit. */
+  readonly takeProfit: number;
+  /** Trigger of the stop-loss (a stop order, or a stop-limit with `stopLimit`). */
+  readonly stopLoss: number;
+  readonly stopLimit?: number;
+  readonly tif?: TimeInForce;
+}
+
 /** Equal-risk-contribution weights of some symbols now, and a target sizer per symbol. */
 export interface ErcSizing {
   readonly symbols: readonly string[];
@@ -139,6 +152,11 @@ export interface StrategyContext {
   submit(request: OrderRequest): OrderView | null;
   /** Entry + take-profit + stop-loss; the exits wait for the entry and cancel each other (OCO). */
   bracket(req: BracketRequest): { entry: OrderView; takeProfit: OrderView; stopLoss: OrderView } | null;
+  /**
+   * Take-profit + stop-loss for the position held in `symbol`, reduce-only, in one OCO group: a fill of one
+   * cancels the other. Null when flat (or the quantity rounds to nothing).
+   */
+  oco(req: OcoRequest): { takeProfit: OrderView; stopLoss: OrderView } | null;
   cancel(orderId: string): void;
   cancelAll(symbol?: string): void;
   openOrders(symbol?: string): readonly OrderView[];

@@ -1,4 +1,4 @@
-// A live node whose strategy calls ctx.bracket, on Alpaca (docs/venues/alpaca.md, "Brackets, OTO and OCO"):
+// A live node whose strategy calls ctx.bracket (and ctx.oco, last test), on Alpaca (docs/venues/alpaca.md, "Brackets, OTO and OCO"):
 // the entry and its two children go as one bracket request, and the fills are the ones the emulated path
 // (the OrderEmulator holding the children and releasing them after the entry's fill) gives on the same
 // prices. Restarted while the legs are held and while the node is down after a leg filled: reconciliation
@@ -26,10 +26,11 @@ const SYMBOL = 'AAPL';
 const T0 = Date.UTC(2024, 0, 2, 15);
 
 class Bracketing extends Strategy<object> {
-  queue: BracketRequest[] = [];
+  queue: (BracketRequest | ((ctx: StrategyContext) => void))[] = [];
   override onBar(_bar: Bar, ctx: StrategyContext): void {
     const r = this.queue.shift();
-    if (r !== undefined) ctx.bracket(r);
+    if (typeof r === 'function') r(ctx);
+    else if (r !== undefined) ctx.bracket(r);
   }
 }
 
@@ -184,5 +185,44 @@ describe('a live node on Alpaca whose strategy calls ctx.bracket', () => {
     expect(await storedFills()).toEqual(['entry buy 10 @ 98', 'tp sell 10 @ 111']);
     expect(await store.loadOpenOrders('live-alpaca')).toEqual([]);
     expect(server.duplicateAcceptances()).toEqual([]);
+  });
+
+  it('ctx.oco for a position held: one oco request, the same fills as emulated; restarted with the pair working, the stop fills after', async () => {
+    const run = async (emulated: boolean): Promise<{ fills: string[]; classes: unknown[] }> => {
+      server = await FakeAlpacaServer.start({ symbols: [SYMBOL], cash: 100_000 });
+      store = await openStore({ url: 'memory://' });
+      server.quote(SYMBOL, { bid: 99, ask: 100 });
+      const s = new Bracketing({});
+      s.queue.push((ctx) => void ctx.buy(SYMBOL, 10), (ctx) => void ctx.oco({ symbol: SYMBOL, takeProfit: 110, stopLoss: 95 }));
+      const first = await startNode(s, emulated);
+      await first.feed.bar(T0, 100);
+      await until(() => first.node.status().fills === 1, 'position opened', 5000);
+      await first.feed.bar(T0 + 60_000, 100);
+      await until(() => first.node.status().openOrders === 2, 'take-profit and stop-loss open', 5000);
+      await until(() => server!.exchange.allOrders().filter((o) => o.side === 'sell').length === 2, 'both at alpaca', 5000);
+      await stop(first);
+      // Restarted with both working: adopted; the stop-loss fills, the take-profit is canceled.
+      const second = await startNode(new Bracketing({}), emulated);
+      expect(second.node.status().openOrders).toBe(2);
+      expect(second.node.status().venue!.reconciliation.join('\n')).not.toMatch(/MISMATCH|external/);
+      server.quote(SYMBOL, { bid: 94, ask: 95 });
+      await until(() => second.node.status().fills === 2 && second.node.status().openOrders === 0, 'stop-loss filled, take-profit canceled', 5000);
+      expect(second.node.status().positions).toEqual([]);
+      await stop(second);
+      expect(await store.loadOpenOrders('live-alpaca')).toEqual([]);
+      const classes = server.httpLog.filter((l) => l.method === 'POST' && l.path === '/v2/orders').map((l) => server!.orderJsonByClientId(l.clientOrderId!)?.order_class);
+      const fills = await storedFills();
+      await server.close();
+      await store.close();
+      server = undefined;
+      store = undefined;
+      return { fills, classes };
+    };
+    const native = await run(false);
+    expect(native.fills).toEqual(['entry buy 10 @ 100', 'sl sell 10 @ 94']);
+    expect(native.classes).toEqual(['', 'oco']);
+    const emulated = await run(true);
+    expect(emulated.fills).toEqual(native.fills);
+    expect(emulated.classes).toEqual(['', '', '']);
   });
 });

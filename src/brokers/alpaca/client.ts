@@ -14,6 +14,8 @@
 // - a strategy's ctx.bracket is one such request too: its children `<entry>-tp`/`-sl` arrive in the same
 //   turn as their entry, while the entry waits to be sent (#unsent), and ride in its request when Alpaca can
 //   take them (takesNatively; the reason is logged when it cannot and the OrderEmulator holds them).
+// - a strategy's ctx.oco likewise: its take-profit (a reduce-only limit in an OCO group) waits for the end of
+//   the turn, and its stop-loss `<take-profit>-sl` rides in its request as Alpaca's 'oco' leg.
 import { InvariantError, RetryableVenueError } from '../../core/errors.ts';
 import type { Order } from '../../model/order.ts';
 import { ConnectionTracker } from '../../execution/connection.ts';
@@ -30,7 +32,7 @@ import {
   type AlpacaFillActivity, type AlpacaOrder, type Carried,
 } from './parse.ts';
 import { AlpacaRest, carriedOf, decimalString, type NewOrderBody, type OrderChain } from './rest.ts';
-import { ADVANCED_CLASSES, bracketLegProblem, classFields, legId, legOrders, nativeExitsProblem, parseLegId, roleOf, takesExitsNatively } from './order-class.ts';
+import { ADVANCED_CLASSES, bracketLegProblem, classFields, legId, legOrders, nativeExitsProblem, ocoFields, ocoLegProblem, ocoParentProblem, parseLegId, roleOf, takesExitsNatively } from './order-class.ts';
 import { TradeStream } from './stream.ts';
 import { fromAlpacaSymbol, isCrypto, toAlpacaSymbol } from './symbols.ts';
 
@@ -251,9 +253,9 @@ export class AlpacaExecutionClient implements ExecutionClient {
    */
   takesNatively(order: Order): boolean {
     if (order.request.exits !== undefined) return takesExitsNatively(order);
-    if (order.links.parentId === undefined) return false;
-    const problem = this.#ridingProblem(order);
-    if (problem !== null) this.#log(`bracket child ${order.id} is emulated, not sent as an alpaca leg: ${problem}`);
+    if (order.links.parentId === undefined && order.links.ocoGroup === undefined) return false;
+    const problem = order.links.parentId !== undefined ? this.#ridingProblem(order) : this.#ocoProblem(order).problem;
+    if (problem !== null) this.#log(`${order.links.parentId !== undefined ? 'bracket child' : 'oco order'} ${order.id} is emulated, not sent as an alpaca leg: ${problem}`);
     return problem === null;
   }
 
@@ -264,8 +266,21 @@ export class AlpacaExecutionClient implements ExecutionClient {
   nativeProblem(order: Order): string | null {
     if (order.request.exits !== undefined) return nativeExitsProblem(order);
     if (order.links.parentId !== undefined) return this.#ridingProblem(order);
-    if (order.links.ocoGroup !== undefined) return 'ocoGroup: an OCO group without a parent is emulated';
+    if (order.links.ocoGroup !== undefined) return this.#ocoProblem(order).problem;
     return null;
+  }
+
+  /** An order of an OCO group without a parent: the stop leg of a take-profit waiting here, or a take-profit that can carry one; why not. */
+  #ocoProblem(order: Order): { readonly tpId: string | null; readonly problem: string | null } {
+    const named = parseLegId(order.id);
+    const tp = named?.role === 'sl' ? this.#unsent.get(named.entryId) : undefined;
+    if (tp !== undefined && tp.links.ocoGroup === order.links.ocoGroup && tp.links.parentId === undefined) {
+      return { tpId: tp.id, problem: ocoLegProblem(order, tp, this.#legsOfEntry.get(tp.id) ?? []) ?? submitProblem(order, AS_LEG, 0) };
+    }
+    if (order.type === 'stop' || order.type === 'stop-limit') {
+      return { tpId: null, problem: `ocoGroup: a stop rides in its take-profit's alpaca oco request (named ${named === null ? '<take-profit>-sl' : order.id}), and no such take-profit is waiting here to be sent with it` };
+    }
+    return { tpId: null, problem: ocoParentProblem(order) ?? submitProblem(order, AS_LEG, 0) };
   }
 
   /** Why a bracket child cannot ride in its entry's request (null: it can). */
@@ -286,7 +301,18 @@ export class AlpacaExecutionClient implements ExecutionClient {
       return;
     }
     const parentId = order.links.parentId;
-    if (parentId !== undefined && this.#unsent.has(parentId)) return this.#ride(order, parentId, nowMs);
+    if (parentId !== undefined && this.#unsent.has(parentId)) return this.#ride(order, parentId, this.#ridingProblem(order), nowMs);
+    if (parentId === undefined && order.links.ocoGroup !== undefined) {
+      // A take-profit that can carry its stop as an alpaca oco leg (sent at the end of the turn), or that stop.
+      const { tpId, problem } = this.#ocoProblem(order);
+      if (tpId !== null) return this.#ride(order, tpId, problem, nowMs);
+      if (problem !== null) return this.#tracker.rejected(order, problem, nowMs);
+      this.#tracker.submitted(order, nowMs);
+      this.#chains.set(order.id, { seq: 0, replaced: new Map() });
+      this.#unsent.set(order.id, order);
+      this.#serial(order.id, () => this.#send(order));
+      return;
+    }
     const withExits = order.request.exits !== undefined;
     const problem = (withExits ? nativeExitsProblem(order) : null) ?? submitProblem(order, withExits ? WITH_NATIVE_EXITS : this.capabilities, 0) ?? alpacaProblem(order);
     if (problem !== null) {
@@ -300,9 +326,8 @@ export class AlpacaExecutionClient implements ExecutionClient {
     this.#serial(order.id, () => this.#send(order));
   }
 
-  /** A ctx.bracket child joins its entry's request as a leg (sent with it, held at Alpaca until it fills). */
-  #ride(leg: Order, entryId: string, nowMs: number): void {
-    const problem = this.#ridingProblem(leg);
+  /** A ctx.bracket child (or ctx.oco stop) joins its entry's (take-profit's) request as a leg, sent with it. */
+  #ride(leg: Order, entryId: string, problem: string | null, nowMs: number): void {
     if (problem !== null) {
       this.#tracker.rejected(leg, problem, nowMs);
       return;
@@ -344,7 +369,8 @@ export class AlpacaExecutionClient implements ExecutionClient {
     // From here on no child joins the request.
     this.#unsent.delete(order.id);
     const legs = order.request.exits !== undefined ? legOrders(order, 0) : (this.#legsOfEntry.get(order.id) ?? []);
-    const body = { ...orderBody(order), ...(legs.length > 0 && classFields(legs, decimalString)) };
+    const oco = order.links.ocoGroup !== undefined && order.links.parentId === undefined;
+    const body = { ...orderBody(order), ...(legs.length > 0 && (oco ? ocoFields(order, legs[0]!, decimalString) : classFields(legs, decimalString))) };
     const outcome = await submitSafely<AlpacaOrder>({
       send: () => this.#rest.submitOrder(body),
       lookup: () => this.#rest.orderByClientId(order.id),

@@ -10,6 +10,10 @@
 // the same turn as their entry, before the entry is sent; `bracketLegProblem` says whether a child can ride
 // in its entry's request, and why not (the OrderEmulator then holds it).
 //
+// A strategy's ctx.oco (a reduce-only limit take-profit and a stop-loss `<take-profit>-sl` in one OCO group,
+// closing a position held) is Alpaca's 'oco' class: the take-profit is the order sent, the stop its one leg,
+// both working at once (`ocoParentProblem`, `ocoLegProblem`).
+//
 // Ids: Alpaca gives legs ids and client order ids of its own (a request cannot name them). Sextant names
 // them as the emulator and the simulated venue name an entry's exits, `<entry>-sl` and `<entry>-tp` in the
 // OCO group `<entry>-exits` (src/model/exit-ids.ts), so a restarted node finds them from the entry's client
@@ -44,6 +48,44 @@ export function nativeExitsProblem(order: Order): string | null {
   if (r.reduceOnly === true) return 'reduceOnly: an entry with exits opens a position';
   if (order.links.parentId !== undefined) return 'parentId: a bracket leg cannot itself be an entry with exits';
   if (order.links.ocoGroup !== undefined) return 'ocoGroup: an entry with exits cannot be in an OCO group';
+  return null;
+}
+
+/**
+ * Why an order in an OCO group without a parent cannot be the take-profit of an alpaca 'oco' request (it is
+ * then held by the OrderEmulator), or null when it can: a reduce-only limit on a stock, whole shares, DAY or GTC.
+ */
+export function ocoParentProblem(tp: Order): string | null {
+  const r = tp.request;
+  if (tp.links.ocoGroup === undefined || tp.links.parentId !== undefined) return 'links: an alpaca oco order is a pair in one OCO group without a parent';
+  if (isCrypto(r.symbol)) return `symbol: alpaca has no oco orders for crypto (${r.symbol})`;
+  if (r.type !== 'limit') return `type: an alpaca oco order is sent as its take-profit, a limit order, got ${r.type}`;
+  if (r.reduceOnly !== true) return 'reduceOnly: an alpaca oco order closes a position (a reduce-only take-profit)';
+  if (tp.tif !== 'DAY' && tp.tif !== 'GTC') return `tif: alpaca oco orders are DAY or GTC, got ${tp.tif}`;
+  if (!Number.isInteger(r.qty)) return `qty: alpaca oco orders are for whole shares, got ${r.qty}`;
+  if (r.expireTimeMs !== undefined || r.exits !== undefined) return 'an alpaca oco order has no expiry time or exits';
+  return null;
+}
+
+/**
+ * Why an order cannot be the stop leg of its take-profit's 'oco' request, or null when it can: named
+ * `<take-profit>-sl`, in the take-profit's group, a reduce-only stop or stop-limit on the same side for the same
+ * quantity and time in force. `legs` are the orders already riding with the take-profit.
+ */
+export function ocoLegProblem(leg: Order, tp: Order, legs: readonly Order[]): string | null {
+  const r = leg.request;
+  const named = parseLegId(leg.id);
+  if (named === null || named.entryId !== tp.id || named.role !== 'sl') return `id: the stop of an alpaca oco order is named ${legId(tp.id, 'sl')}, got ${leg.id}`;
+  if (leg.links.parentId !== undefined || leg.links.ocoGroup !== tp.links.ocoGroup) return `ocoGroup: the stop of an alpaca oco order is in its take-profit's group ${tp.links.ocoGroup ?? 'none'}`;
+  const tpProblem = ocoParentProblem(tp);
+  if (tpProblem !== null) return `take-profit ${tp.id}: ${tpProblem}`;
+  if (r.type !== 'stop' && r.type !== 'stop-limit') return `type: the leg of an alpaca oco order is a stop or stop-limit order, got ${r.type}`;
+  if (legs.length > 0) return 'id: the take-profit already has its stop leg';
+  if (r.symbol !== tp.symbol || r.side !== tp.side) return 'symbol/side: both orders of an alpaca oco close the same position (same symbol and side)';
+  if (Math.abs(r.qty - tp.qty) > 1e-9) return `qty: alpaca's oco leg is for its take-profit's quantity ${tp.qty}, got ${r.qty}`;
+  if (leg.tif !== tp.tif) return `tif: alpaca's oco leg takes its take-profit's time in force ${tp.tif}, got ${leg.tif}`;
+  if (r.reduceOnly !== true) return 'reduceOnly: the stop of an alpaca oco order closes the position (reduce-only)';
+  if (r.trailing !== undefined || r.exits !== undefined || r.expireTimeMs !== undefined) return 'the stop of an alpaca oco order has no trailing offset, exits or expiry time';
   return null;
 }
 
@@ -101,6 +143,15 @@ export function legOrders(entry: Order, nowMs: number): Order[] {
   if (x.stopLoss?.price !== undefined) make('sl', { ...base, type: 'stop', stopPrice: x.stopLoss.price, tag: 'stop-loss' });
   if (x.takeProfit?.price !== undefined) make('tp', { ...base, type: 'limit', limitPrice: x.takeProfit.price, tag: 'take-profit' });
   return out;
+}
+
+/** The 'oco' fields of a take-profit's request with its stop leg. */
+export function ocoFields(tp: Order, stop: Order, decimal: (x: number) => string): Pick<NewOrderBody, 'orderClass' | 'takeProfit' | 'stopLoss'> {
+  return {
+    orderClass: 'oco',
+    takeProfit: { limitPrice: decimal(tp.limitPrice!) },
+    stopLoss: { stopPrice: decimal(stop.stopPrice!), ...(stop.type === 'stop-limit' && { limitPrice: decimal(stop.limitPrice!) }) },
+  };
 }
 
 /** The order class and legs of a native entry's request, from its legs' Sextant orders (`<entry>-sl`/`-tp`). */

@@ -59,8 +59,8 @@ export interface NewOrderBody {
   readonly trailPrice?: string;
   readonly trailPercent?: string;
   readonly clientOrderId: string;
-  /** Bracket (entry with both legs) or OTO (one leg); absent for a simple order (order-class.ts). */
-  readonly orderClass?: 'bracket' | 'oto';
+  /** Bracket (entry with both legs), OTO (one leg) or OCO (a take-profit with its stop leg); absent for a simple order (order-class.ts). */
+  readonly orderClass?: 'bracket' | 'oto' | 'oco';
   readonly takeProfit?: { readonly limitPrice: string };
   readonly stopLoss?: { readonly stopPrice: string; readonly limitPrice?: string };
 }
