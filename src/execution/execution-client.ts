@@ -64,7 +64,8 @@ export interface ExecutionCapabilities {
   readonly exitAttachments: boolean;
   /**
    * Flags above that are false because the venue takes only some shapes of them natively (Alpaca: an
-   * entry's exits when they are one stop-loss and one take-profit at a price, on a stock). Which orders
+   * entry's exits when they are one stop-loss and one take-profit at a price, on a stock; ctx.bracket and
+   * ctx.oco sent as one request). Which orders
    * it takes as they are is `ExecutionClient.takesNatively`; the OrderEmulator holds the rest.
    */
   readonly partialNative?: readonly PartialCapability[];
@@ -133,7 +134,9 @@ export interface ExecutionClient {
   instrumentRules?(symbol: string): InstrumentRules | null;
   /**
    * For a client with `capabilities.partialNative`: whether it takes this order as it is although a flag
-   * says no (the OrderEmulator then passes it through). Depends on the order's shape only, never on state.
+   * says no (the OrderEmulator then passes it through). Depends on the order's shape, and for a linked order
+   * also on the order it links to still waiting in the client to be sent (Alpaca: a bracket child rides in
+   * its entry's request); the OrderEmulator asks once, when the order is submitted.
    */
   takesNatively?(order: Order): boolean;
 

@@ -37,7 +37,7 @@ describe('Alpaca native brackets and OTO', () => {
     const { s, client } = await start();
     const caps = CapabilitiesSchema.parse(client.capabilities);
     expect(caps.exitAttachments).toBe(false);
-    expect(caps.partialNative).toEqual(['exitAttachments']);
+    expect(caps.partialNative).toEqual(['nativeBrackets', 'nativeOco', 'exitAttachments']);
     expect(client.takesNatively(entry(s))).toBe(true);
     expect(client.takesNatively(entry(s, { exits: { takeProfit: { price: 110 } } }))).toBe(true);
     expect(client.takesNatively(entry(s, { exits: { stopLoss: { pct: 2 } } }))).toBe(false);

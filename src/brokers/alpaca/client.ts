@@ -89,14 +89,13 @@ export const ALPACA_CAPABILITIES: ExecutionCapabilities = Object.freeze<Executio
   reduceOnly: false,
   // PATCH replaces the order: new venue order id (and a new client order id, mapped back).
   nativeModify: false,
-  // Alpaca's bracket/OCO/OTO are one request for a whole group; the port sends orders one at a time
-  // with links, so Sextant's OrderEmulator holds linked orders (docs/venues/alpaca.md). An entry's exits
-  // are one order, and Alpaca takes them as a bracket or OTO when they are a stop-loss and/or a
-  // take-profit at a price on a stock (takesNatively); the emulator holds the other exits.
+  // Alpaca's bracket/OCO/OTO are one request for a whole group, in some shapes only (docs/venues/alpaca.md):
+  // an entry's exits at a price, a ctx.bracket's children riding in their entry's request, a ctx.oco's stop
+  // in its take-profit's. takesNatively says which orders; the OrderEmulator holds every other linked order.
   nativeBrackets: false,
   nativeOco: false,
   exitAttachments: false,
-  partialNative: ['exitAttachments'],
+  partialNative: ['nativeBrackets', 'nativeOco', 'exitAttachments'],
 });
 
 /** What the generic checks see for an entry Alpaca takes with its exits. */
