@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.ts';
 import { loadCsv, parseCsv, type CsvOptions } from './csv.ts';
@@ -181,5 +182,42 @@ describe('loadCsv', () => {
     const e = inputError(() => loadCsv(join(dir, 'absent.csv')));
     expect(e.where.file).toBe(join(dir, 'absent.csv'));
     expect(e.message).toContain('no such file');
+  });
+});
+
+describe('parseCsv: the one-scan row path', () => {
+  // Comma and semicolon files take the one-scan path, tab files the split-then-parse path: the same rows
+  // written with each must load the same bars and skip the same rows for the same reasons.
+  const price = fc.oneof(
+    fc.double({ min: 1, max: 2, noNaN: true }).map(String),
+    fc.integer({ min: 1, max: 3 }).map(String),
+    fc.constantFrom('1.5', ' 1.5', '1.5 ', '', 'nan', '1e0', '-1', '0', '1.2.3', '"1.5"', 'x'),
+  );
+  const time = fc.oneof(
+    fc.integer({ min: 0, max: 40 }).map((m) => new Date(Date.UTC(2020, 0, 1, 0, m)).toISOString()),
+    fc.integer({ min: 0, max: 40 }).map((m) => `2020-01-01 00:${String(m).padStart(2, '0')}`),
+    fc.constantFrom('2020-01-01', '', 'junk', '2020-13-01'),
+  );
+  const row = fc.tuple(time, price, price, price, price, fc.oneof(fc.integer({ min: 0, max: 9 }).map(String), fc.constantFrom('', '-1', '3.5'))).map((r) => [...r]);
+  const line = fc.oneof({ weight: 8, arbitrary: row }, { weight: 1, arbitrary: fc.constantFrom(['', '1'], ['x'], ['2020-01-01T00:00:00Z', '1', '1', '1', '1', '1', '9']) });
+
+  it('loads and skips as the split path does', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), fc.constantFrom(',', ';'), fc.boolean(), (rows, delim, volume) => {
+        const header = ['Date', 'Open', 'High', 'Low', 'Close', ...(volume ? ['Volume'] : [])];
+        const text = (d: string): string => [header, ...rows.map((r) => (volume || r.length !== 6 ? r : r.slice(0, 5)))].map((r) => r.join(d)).join('\n');
+        const load = (d: string): unknown => {
+          try {
+            const r = parseCsv(text(d), { file: 'f.csv', skipBadRows: true });
+            const s = r.series;
+            return { skipped: r.skipped, rows: r.skippedRows, time: [...s.time.subarray(0, s.length)], ohlcv: [...s.open.subarray(0, s.length), ...s.high.subarray(0, s.length), ...s.low.subarray(0, s.length), ...s.close.subarray(0, s.length), ...s.volume.subarray(0, s.length)] };
+          } catch (e) {
+            return String(e);
+          }
+        };
+        expect(load(delim)).toEqual(load('\t'));
+      }),
+      { numRuns: 1500 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDecimal } from './parse-number.ts';
+import { fieldEnd, parseDecimal, parseDecimalField } from './parse-number.ts';
 
 const parse = (s: string): number => parseDecimal(s, 0, s.length);
 
@@ -77,5 +77,44 @@ describe('parseDecimal', () => {
   it('parses only the given range of a longer string', () => {
     const text = 'x,42.25,y';
     expect(parseDecimal(text, 2, 7)).toBe(42.25);
+  });
+});
+
+describe('parseDecimalField', () => {
+  const field = fc.oneof(
+    fc.double({ noNaN: true }).map(String),
+    fc.double({ min: 1e-3, max: 1e6, noNaN: true }).map(String),
+    fc.integer({ min: -1e9, max: 1e9 }).map(String),
+    fc.constantFrom('', ' ', '-', '+', '.', '-.5', '+4.', '1.2.3', ' 12.5', '12.5 ', '"7"', '1e3', '0x10', 'nan', 'Infinity', '12345678901234567890123', '0.00000000000000000000001234'),
+    fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', '+', 'e', ' ', 'x', ';') }),
+  );
+
+  it('is parseDecimal of the field up to the first delimiter, or gives way (-1) on anything but plain digits', () => {
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 4 }), fc.constantFrom(',', ';'), fc.nat(3), (fields, delim, pick) => {
+        const text = fields.join(delim);
+        const k = pick % fields.length;
+        const start = fields.slice(0, k).reduce((at, f) => at + f.length + 1, 0);
+        const value = parseDecimalField(text, start, text.length, delim.charCodeAt(0));
+        const fe = fieldEnd[0]!;
+        if (fe < 0) return;
+        const next = text.indexOf(delim, start);
+        expect(fe).toBe(next < 0 ? text.length : next);
+        expect(Object.is(value, parseDecimal(text, start, fe))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('parses plain fields in one scan (they do not give way)', () => {
+    const text = '100.03583740909099,-12,7.,.5,42';
+    const ends: number[] = [];
+    const values: number[] = [];
+    for (let p = 0; p < text.length; p = fieldEnd[0]! + 1) {
+      values.push(parseDecimalField(text, p, text.length, 44));
+      ends.push(fieldEnd[0]!);
+    }
+    expect(values).toEqual([100.03583740909099, -12, 7, 0.5, 42]);
+    expect(ends).toEqual([18, 22, 25, 28, 31]);
   });
 });

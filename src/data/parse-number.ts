@@ -22,6 +22,28 @@ export function isBlankChar(c: number): boolean {
  * syntax has been checked here.
  */
 export function parseDecimal(text: string, start: number, end: number): number {
+  return parseDecimalTo(text, start, end, -1);
+}
+
+/**
+ * Where the last `parseDecimalField` stopped: the index of the delimiter after the field or the range's
+ * end; -1 when the field held anything but the plain form (blanks after it, an exponent, junk).
+ */
+export const fieldEnd = new Int32Array(1);
+
+/**
+ * The number at the start of `text[start, end)` up to the first `delimiter` (a char code) or the end:
+ * `parseDecimal` of that field, its end in `fieldEnd[0]`, found in the one scan of the digits (the
+ * CSV row loop's fields without a separate split). When the field is not plain digits, a sign and a dot
+ * (followed directly by the delimiter or the end), `fieldEnd[0]` is -1 and the result is meaningless:
+ * the caller falls back to splitting the line and `parseDecimal`.
+ */
+export function parseDecimalField(text: string, start: number, end: number, delimiter: number): number {
+  return parseDecimalTo(text, start, end, delimiter);
+}
+
+/** parseDecimal, or with a delimiter (>= 0) parseDecimalField. */
+function parseDecimalTo(text: string, start: number, end: number, delimiter: number): number {
   let i = start;
   let c = text.charCodeAt(i);
   while (i < end && (c === 32 || c === 9 || c === 34)) c = text.charCodeAt(++i);
@@ -43,6 +65,15 @@ export function parseDecimal(text: string, start: number, end: number): number {
     } else if (c === 46 && dotAt < 0) {
       dotAt = i;
     } else break;
+  }
+  if (delimiter >= 0) {
+    // The field ends here: the value is parseDecimal's of text[start, i).
+    if (i < end && c !== delimiter) {
+      fieldEnd[0] = -1;
+      return NaN;
+    }
+    fieldEnd[0] = i;
+    end = i;
   }
   if (digits === 0) return NaN;
   const fraction = dotAt < 0 ? 0 : i - dotAt - 1;
