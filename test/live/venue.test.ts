@@ -3,7 +3,7 @@
 // interval's boundaries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { FakeBinanceVenue, restBackend, streamBackend, type BarClosed } from '../fakes/binance/venue.ts';
+import { FakeBinanceVenue, restBackend, streamBackend, venueSymbols, type BarClosed } from '../fakes/binance/venue.ts';
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((res, rej) => {
@@ -88,6 +88,50 @@ describe('FakeBinanceVenue', () => {
     } finally {
       market.close();
       trading.close();
+    }
+  });
+});
+
+describe('MarketDriver on its timer', () => {
+  const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  it('sends a tick\'s quotes in slices with the event loop served between them; a tick by hand or stop() ends a sliced tick', async () => {
+    const venue = await FakeBinanceVenue.start({ symbols: venueSymbols(120), drive: false, sliceSymbols: 50, tickMs: 60_000 });
+    const quoted = (): number => venueSymbols(120).filter((s) => venue.spot.exchange.quoteOf(s.symbol) !== undefined).length;
+    try {
+      venue.driver.start();
+      expect(quoted()).toBe(0);
+      // Work queued meanwhile (an order request read off its socket) runs before the next slice goes out.
+      let between = -1;
+      setImmediate(() => (between = quoted()));
+      await turn();
+      expect(between).toBe(50);
+      await turn();
+      expect(quoted()).toBe(100);
+      await turn();
+      expect(quoted()).toBe(120);
+      const ticks = venue.driver.ticks;
+      // A tick by hand finishes the pending one first, then sends all its own quotes at once.
+      venue.driver.stop();
+      venue.driver.start();
+      const mid = venue.driver.mid('S119USDT');
+      venue.driver.tick();
+      expect(venue.driver.ticks).toBe(ticks + 2);
+      const after = venue.driver.mid('S119USDT');
+      expect(after).not.toBe(mid);
+      venue.driver.stop();
+      await turn();
+      expect(venue.driver.mid('S119USDT')).toBe(after);
+      // stop() drops what a sliced tick has not sent yet.
+      venue.driver.start();
+      const before = venue.driver.mid('S119USDT');
+      venue.driver.stop();
+      await turn();
+      await turn();
+      await turn();
+      expect(venue.driver.mid('S119USDT')).toBe(before);
+    } finally {
+      await venue.close();
     }
   });
 });

@@ -11,6 +11,12 @@
 // market orders fill there) and publishes the same best bid/ask and a trade on the market streams; each time
 // the wall clock crosses a bar boundary of the chosen interval the finished kline is closed (x=true), so a
 // strategy that trades on bars trades, and its orders fill.
+// On its timer the driver sends a tick's closing klines in one go (Binance pushes every symbol's closed kline
+// at the boundary), then the quotes and trades in slices of `sliceSymbols` symbols, each slice after the check
+// phase of the venue's event loop (setImmediate): order requests that arrived meanwhile are read and matched
+// between slices, as a real venue's order gateway does not queue behind its market-data fan-out. Sent as one
+// synchronous burst (sliceSymbols 0), 500 symbols' quotes held an order up to the whole tick's publishing
+// (docs/venues/live-testing.md, "Where the tick-to-order time goes"). `tick()` called by hand stays synchronous.
 //
 // The FakeExchange keeps its own clock (a 2024 date advanced per quote) unless told otherwise; a live node
 // reconciles fills "since" real times, so the venue's clock is the wall clock here.
@@ -32,6 +38,8 @@ export interface FakeBinanceVenueOptions extends FakeBinanceSpotOptions {
   readonly startPrice?: number;
   /** Start the market driver at once (default true). */
   readonly drive?: boolean;
+  /** Symbols whose quote and trade a timer tick sends between two yields to the event loop; default 50, 0 = all at once. */
+  readonly sliceSymbols?: number;
 }
 
 /** Where one request goes. */
@@ -196,8 +204,11 @@ export class MarketDriver extends EventEmitter<DriverEvents> {
   readonly interval: string;
   readonly tfMs: number;
   readonly tickMs: number;
+  readonly sliceSymbols: number;
   readonly #walks: Walk[];
   #timer: NodeJS.Timeout | null = null;
+  /** The rest of a timer tick's quotes: the next slice's first symbol, its tick's bar open and time. */
+  #rest: { next: number; openMs: number; nowMs: number; immediate: NodeJS.Immediate } | null = null;
   #seed: number;
   /** Bars closed so far (all symbols). */
   barsClosed = 0;
@@ -215,19 +226,23 @@ export class MarketDriver extends EventEmitter<DriverEvents> {
     if (tf === undefined) throw new Error(`MarketDriver: the market fake does not serve interval ${this.interval}`);
     this.tfMs = tf;
     this.tickMs = opts.tickMs ?? 100;
+    this.sliceSymbols = Math.max(0, Math.trunc(opts.sliceSymbols ?? 50));
     this.#seed = (opts.seed ?? 7) >>> 0 || 7;
     this.#walks = symbols.map((s) => ({ spot: s, mid: opts.startPrice ?? 100, bar: null }));
   }
 
   start(): void {
     if (this.#timer !== null) return;
-    this.tick();
-    this.#timer = setInterval(() => this.tick(), this.tickMs);
+    this.#timedTick();
+    this.#timer = setInterval(() => this.#timedTick(), this.tickMs);
   }
 
+  /** Stops the timer; a tick's quotes not yet sent are dropped. */
   stop(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    if (this.#rest !== null) clearImmediate(this.#rest.immediate);
+    this.#rest = null;
   }
 
   get running(): boolean {
@@ -244,6 +259,41 @@ export class MarketDriver extends EventEmitter<DriverEvents> {
    * interval), then every symbol moves and gets a new quote, a bookTicker and a trade.
    */
   tick(nowMs = Date.now()): void {
+    this.#finishSlices();
+    const openMs = this.#closeBars(nowMs);
+    for (const w of this.#walks) this.#move(w, openMs, nowMs);
+  }
+
+  /** A tick on the timer: the previous tick's quotes finish first, then bars close and the quotes go in slices. */
+  #timedTick(nowMs = Date.now()): void {
+    this.#finishSlices();
+    const openMs = this.#closeBars(nowMs);
+    if (this.sliceSymbols === 0) {
+      for (const w of this.#walks) this.#move(w, openMs, nowMs);
+      return;
+    }
+    this.#rest = { next: 0, openMs, nowMs, immediate: setImmediate(() => this.#slice(this.sliceSymbols)) };
+  }
+
+  /** Sends what is left of a sliced tick at once (a tick's quotes all precede the next tick's bars). */
+  #finishSlices(): void {
+    if (this.#rest === null) return;
+    clearImmediate(this.#rest.immediate);
+    this.#slice(Infinity);
+  }
+
+  /** Sends up to `count` symbols' quotes of the pending tick; schedules the next slice while some remain. */
+  #slice(count: number): void {
+    const r = this.#rest;
+    if (r === null) return;
+    const end = Math.min(this.#walks.length, r.next + count);
+    for (; r.next < end; r.next++) this.#move(this.#walks[r.next]!, r.openMs, r.nowMs);
+    if (r.next < this.#walks.length) r.immediate = setImmediate(() => this.#slice(this.sliceSymbols));
+    else this.#rest = null;
+  }
+
+  /** Closes the bars whose interval ended by `nowMs` (one burst, as Binance sends them); returns the current bar's open. */
+  #closeBars(nowMs: number): number {
     this.ticks++;
     const openMs = Math.floor(nowMs / this.tfMs) * this.tfMs;
     let closed = 0;
@@ -259,7 +309,7 @@ export class MarketDriver extends EventEmitter<DriverEvents> {
       }
     }
     if (closed > 0) this.emit('round', openMs);
-    for (const w of this.#walks) this.#move(w, openMs, nowMs);
+    return openMs;
   }
 
   /** Sets a symbol's quote at a mid (tests: move the market to fill or not fill a resting order). */
