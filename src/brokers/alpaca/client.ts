@@ -248,7 +248,8 @@ export class AlpacaExecutionClient implements ExecutionClient {
 
   /**
    * Whether Alpaca takes this order as it is although the capability flags say no: an entry with native
-   * exits, or a ctx.bracket child that can ride in its entry's request (its entry is waiting to be sent).
+   * exits, a ctx.bracket child that can ride in its entry's request (its entry is waiting to be sent), a
+   * ctx.oco take-profit that can be an 'oco' order, or its stop riding in that take-profit's request.
    */
   takesNatively(order: Order): boolean {
     if (order.request.exits !== undefined) return takesExitsNatively(order);
