@@ -10,6 +10,10 @@
 //   new venue order id (capabilities.nativeModify = false).
 // - Stream: watchOrders + watchMyTrades; after a drop, re-subscribe, then fetch missed fills and
 //   states by REST.
+// Other exchanges go through ccxt's unified calls (OKX tested, docs/venues/okx.md): the client order id in
+// the venue's alphabet (client-ids.ts), a reply that only acknowledges (OKX's {ordId, sCode}) completed by
+// a fetchOrder, OKX's native amend (same venue order id) for modify, the trades of an order by
+// fetchOrderTrades and the account's by pages of 100 going back (OKX's `after` = billId).
 import type { Exchange } from 'ccxt';
 import { z } from 'zod';
 import { ConfigError, RetryableVenueError } from '../../core/errors.ts';
@@ -24,7 +28,9 @@ import { withRetry } from '../shared/retry.ts';
 import { DEFAULT_SAFE_SUBMIT, submitSafely, type FailureKind, type SafeSubmitPolicy } from '../shared/safe-submit.ts';
 import { classifyCcxtError, isRetryable, toSextantError } from './errors.ts';
 import { makeExchange, type ExchangeOptions } from './exchange.ts';
-import { CcxtBalanceSchema, CcxtOrderSchema, CcxtTradeSchema, clientIdOf, commissionInQuote, fillReportOf, orderReportOf, parseVenue, tradeClientId, type CcxtOrder, type CcxtTrade } from './parse.ts';
+import { FeePrices } from './fee-prices.ts';
+import { CcxtBalanceSchema, CcxtOrderSchema, CcxtTradeSchema, clientIdOf, feeInQuote, fillReportOf, orderReportOf, parseVenue, tradeClientId, type CcxtOrder, type CcxtTrade } from './parse.ts';
+import { clientIdCodec, type ClientIdCodec } from './client-ids.ts';
 import { UserStream } from './stream.ts';
 import { prepareOrder, type MarketLike, type PreparedOrder } from './symbols.ts';
 
@@ -48,6 +54,15 @@ export interface CcxtExecutionClientOptions extends ExchangeOptions {
   readonly fillWaitMs?: number;
   /** Operator log lines (credentials removed). */
   readonly log?: (line: string) => void;
+  /**
+   * The live feed's last price of a market ('BNB/USDT'), when it streams it: fees paid in a third asset are
+   * valued at it (fee-prices.ts); otherwise at a REST ticker read through ccxt.
+   */
+  readonly lastPrice?: (symbol: string) => number | undefined;
+  /** Assets the account may pay fees in besides the traded ones, priced at connect (default on Binance: BNB). */
+  readonly feeAssets?: readonly string[];
+  /** How long a REST price of a fee asset is used (default 30 s). */
+  readonly feePriceTtlMs?: number;
 }
 
 export const CCXT_SPOT_CAPABILITIES: ExecutionCapabilities = Object.freeze({
@@ -62,6 +77,22 @@ export const CCXT_SPOT_CAPABILITIES: ExecutionCapabilities = Object.freeze({
   exitAttachments: false,
 });
 
+/**
+ * OKX spot through ccxt: market and limit orders (IOC, FOK as OKX's ordType ioc / fok) and OKX's amend-order
+ * (the venue order id is kept). Stops are OKX algo orders (another id space and endpoint, not wired here):
+ * the node's OrderEmulator works them locally.
+ */
+export const CCXT_OKX_CAPABILITIES: ExecutionCapabilities = Object.freeze({
+  ...CCXT_SPOT_CAPABILITIES,
+  orderTypes: ['market', 'limit'] as const,
+  nativeModify: true,
+});
+
+/** The capabilities the client declares for a ccxt exchange id. */
+export function ccxtCapabilities(exchangeId: string): ExecutionCapabilities {
+  return exchangeId === 'okx' || exchangeId === 'myokx' || exchangeId === 'okxus' ? CCXT_OKX_CAPABILITIES : CCXT_SPOT_CAPABILITIES;
+}
+
 const FullFillSchema = z.object({ price: z.string(), qty: z.string(), commission: z.string(), commissionAsset: z.string(), tradeId: z.union([z.number(), z.string()]) });
 const FullReplySchema = z.object({ transactTime: z.number().optional(), fills: z.array(FullFillSchema).optional() });
 
@@ -72,8 +103,10 @@ interface Carried {
 
 export class CcxtExecutionClient implements ExecutionClient {
   readonly venue: string;
-  readonly capabilities = CCXT_SPOT_CAPABILITIES;
+  readonly capabilities: ExecutionCapabilities;
   readonly #ex: Exchange;
+  /** Sextant client order ids as the venue takes them (OKX: alphanumerics only). */
+  readonly #ids: ClientIdCodec;
   /** Binance's own parameters (newOrderRespType, stopPrice) are sent only to Binance. */
   readonly #binance: boolean;
   readonly #tracker: VenueOrderTracker;
@@ -81,6 +114,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   readonly #secrets: readonly string[];
   readonly #clock: () => number;
   readonly #stream: UserStream;
+  /** Prices of third assets fees are paid in (BNB), to book those fees in the quote currency. */
+  readonly #feePrices: FeePrices;
   readonly #ops = new Set<Promise<unknown>>();
   readonly #chains = new Map<string, Promise<void>>();
   /** Submits whose outcome the venue has not told yet (resolved by lookups, never by resending). */
@@ -106,12 +141,25 @@ export class CcxtExecutionClient implements ExecutionClient {
   constructor(opts: CcxtExecutionClientOptions, sink: ExecutionSink) {
     this.#opts = opts;
     this.venue = opts.venue ?? opts.exchangeId;
-    this.#secrets = [opts.apiKey, opts.secret].filter((s) => s.length > 0);
+    this.#secrets = [opts.apiKey, opts.secret, opts.password ?? ''].filter((s) => s.length > 0);
     this.#clock = opts.clock ?? Date.now;
     this.#ex = makeExchange(opts);
     this.#binance = this.#ex.id.startsWith('binance');
+    this.capabilities = ccxtCapabilities(this.#ex.id);
+    this.#ids = clientIdCodec(this.#ex.id);
     this.#tracker = new VenueOrderTracker(this.venue, sink, { onAnomaly: (a) => this.#note(`${a.kind} ${a.clientOrderId}: ${a.detail}`) });
     this.#conn = new ConnectionTracker('disconnected', (e) => sink.onConnectionState?.(e));
+    this.#feePrices = new FeePrices({
+      fetchLast: async (symbol) => {
+        const t = (await withRetry(() => this.#ex.fetchTicker(symbol), this.#retryPolicy())) as { last?: number | null; close?: number | null };
+        return t.last ?? t.close ?? undefined;
+      },
+      listed: (symbol) => this.#market(symbol) !== undefined,
+      ...(opts.lastPrice !== undefined && { streamed: opts.lastPrice }),
+      ...(opts.feePriceTtlMs !== undefined && { ttlMs: opts.feePriceTtlMs }),
+      now: this.#clock,
+      onError: (symbol, e) => this.#note(`fee price ${symbol}: ${this.#describe(e)}`),
+    });
     this.#stream = new UserStream(this.#ex, {
       onOrders: (xs) => this.#onStreamOrders(xs),
       onTrades: (xs) => this.#onStreamTrades(xs),
@@ -158,6 +206,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       await this.#loadMarkets();
       const unknown = (this.#opts.symbols ?? []).filter((sym) => this.#market(sym) === undefined);
       if (unknown.length > 0) throw new ConfigError(`${unknown.join(', ')} ${unknown.length === 1 ? 'is not a market' : 'are not markets'} at ${this.venue} (symbols are ccxt's unified ones, e.g. BTC/USDT)`, { field: 'symbols' });
+      await this.#prefetchFeePrices();
       await this.#stream.start();
       await this.#gapFill();
     } catch (e) {
@@ -194,7 +243,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   submit(order: Order, nowMs: number): void {
     if (this.#tracker.has(order.id)) return this.#tracker.commandRejected('submit', order.id, `client order id ${order.id} was already submitted`, nowMs);
     if (!this.#conn.connected) return this.#tracker.rejected(order, `${this.venue} is not connected`, nowMs);
-    const problem = submitProblem(order, this.capabilities, Infinity);
+    const problem = submitProblem(order, this.capabilities, Infinity) ?? this.#ids.problem(order.id);
     if (problem !== null) return this.#tracker.rejected(order, problem, nowMs);
     const market = this.#market(order.symbol);
     if (market === undefined) return this.#tracker.rejected(order, `symbol: ${order.symbol} is not a market at ${this.venue}`, nowMs);
@@ -238,7 +287,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const o = await withRetry(() => this.#signed(() => this.#fetchByClientId(order.symbol, order.id)), this.#retryPolicy());
     if (o === null) return this.#note(`adopted ${order.id} is not known at ${this.venue}`);
     this.#tracker.linkVenueId(order.id, o.id);
-    const raw = await withRetry(() => this.#signed(() => this.#ex.fetchMyTrades(o.symbol, undefined, 1000, { orderId: o.id })), this.#retryPolicy());
+    const raw = await withRetry(() => this.#signed(() => this.#orderTrades(o)), this.#retryPolicy());
     const trades = raw.map((x) => parseVenue(CcxtTradeSchema, this.venue, 'trade', x)).sort((a, b) => a.timestamp - b.timestamp || Number(a.id) - Number(b.id));
     let booked = 0;
     for (const t of trades) {
@@ -269,7 +318,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const raw = await this.#query('openOrders', () => this.#ex.fetchOpenOrders(symbol));
     return raw.map((x) => {
       const o = parseVenue(CcxtOrderSchema, this.venue, 'order', x);
-      const id = clientIdOf(o) ?? o.id;
+      const id = this.#clientIdOf(o) ?? o.id;
       return parseReport('OrderStatusReport', this.venue, orderReportOf(o, id, this.#carried.get(id)));
     });
   }
@@ -319,7 +368,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         // A clock refusal (-1021) is definite: nothing was placed. Resync (in #signed) and send again at once.
         for (let attempt = 1; ; attempt++) {
           try {
-            return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#signed(() => this.#createOrder(order, p)));
+            return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#signed(async () => this.#completed(await this.#createOrder(order, p), order.symbol)));
           } catch (e) {
             if (attempt >= 3 || classifyCcxtError(e).kind !== 'clock') throw e;
           }
@@ -358,7 +407,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   async #fetchByClientId(symbol: string, clientOrderId: string): Promise<CcxtOrder | null> {
     try {
       // ccxt's unified `clientOrderId` param (Binance: origClientOrderId).
-      return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#ex.fetchOrder('', symbol, { clientOrderId }));
+      return parseVenue(CcxtOrderSchema, this.venue, 'order', await this.#ex.fetchOrder('', symbol, { clientOrderId: this.#ids.toVenue(clientOrderId) ?? clientOrderId }));
     } catch (e) {
       if (classifyCcxtError(e).kind === 'not-found') return null;
       throw e;
@@ -371,7 +420,7 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   #orderParams(clientOrderId: string, triggerPrice: number | undefined): Record<string, unknown> {
     if (this.#binance) return { newClientOrderId: clientOrderId, newOrderRespType: 'FULL', ...(triggerPrice !== undefined && { stopPrice: triggerPrice }) };
-    return { clientOrderId, ...(triggerPrice !== undefined && { triggerPrice }) };
+    return { clientOrderId: this.#ids.toVenue(clientOrderId) ?? clientOrderId, ...(triggerPrice !== undefined && { triggerPrice }) };
   }
 
   #failureKind(e: unknown): FailureKind {
@@ -394,6 +443,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const prepared = prepareOrder(market, probe);
     if (!prepared.ok) return this.#tracker.commandRejected('modify', order.id, prepared.reason, now());
     const p = prepared.value;
+    if (this.capabilities.nativeModify) return this.#amend(order, m, qty, p.price);
     const type = order.type === 'limit' || order.type === 'stop-limit' ? 'limit' : 'market';
     const params = this.#orderParams(order.id, p.triggerPrice);
     if (type === 'limit') params.timeInForce = order.tif;
@@ -416,12 +466,56 @@ export class CcxtExecutionClient implements ExecutionClient {
     }
   }
 
+  /**
+   * A venue's own amend (OKX amend-order): the same venue order, its new total quantity (what has filled
+   * included) and price. The reply only acknowledges; the order is read back.
+   */
+  async #amend(order: Order, m: OrderModification, qty: number, price: number | undefined): Promise<void> {
+    const venueId = this.#tracker.venueIdOf(order.id)!;
+    try {
+      const type = order.type === 'limit' || order.type === 'stop-limit' ? 'limit' : 'market';
+      const raw = await this.#signed(async () => this.#completed(await this.#ex.editOrder(venueId, order.symbol, type, order.side, m.qty !== undefined ? qty : undefined, m.limitPrice !== undefined ? price : undefined, {}), order.symbol));
+      const o = parseVenue(CcxtOrderSchema, this.venue, 'order', raw);
+      this.#tracker.amended(order.id, { ...(m.qty !== undefined && { qty: m.qty }), ...(m.limitPrice !== undefined && { limitPrice: m.limitPrice }), ...(m.stopPrice !== undefined && { stopPrice: m.stopPrice }) }, this.#clock());
+      this.#applyOrder(order.id, o, 'reply');
+    } catch (e) {
+      this.#tracker.commandRejected('modify', order.id, classifyCcxtError(e, this.#secrets).reason, this.#clock());
+      await this.#refresh(order).catch((x: unknown) => this.#note(`refresh ${order.id} after modify: ${this.#describe(x)}`));
+    }
+  }
+
+  /** A reply that only acknowledges (no status: OKX's {ordId, clOrdId, sCode}) is completed by reading the order. */
+  async #completed(raw: unknown, symbol: string): Promise<unknown> {
+    const r = raw as { id?: unknown; status?: unknown } | null;
+    if (this.#binance || r === null || typeof r !== 'object' || (r.status !== undefined && r.status !== null) || typeof r.id !== 'string' || r.id === '') return raw;
+    return this.#ex.fetchOrder(r.id, symbol);
+  }
+
+  /** The trades of one venue order (Binance: myTrades by orderId; others: ccxt's fetchOrderTrades, 100 a page at most on OKX). */
+  #orderTrades(o: CcxtOrder): Promise<unknown[]> {
+    if (this.#binance) return this.#ex.fetchMyTrades(o.symbol, undefined, 1000, { orderId: o.id });
+    return this.#ex.fetchOrderTrades(o.id, o.symbol, undefined, 100);
+  }
+
+  /** The Sextant client order id an order payload is about (the venue's spelling read back). */
+  #clientIdOf(o: CcxtOrder): string | undefined {
+    const id = clientIdOf(o);
+    return id === undefined ? undefined : this.#ids.fromVenue(id);
+  }
+
+  /** The Sextant client order id a stream trade carries (Binance `c`, OKX `clOrdId`), if any. */
+  #tradeClientId(t: CcxtTrade): string | undefined {
+    const v = t.info?.clOrdId;
+    const id = tradeClientId(t) ?? (typeof v === 'string' && v !== '' ? v : undefined);
+    return id === undefined ? undefined : this.#ids.fromVenue(id);
+  }
+
   async #cancel(order: Order, reason: string | undefined): Promise<void> {
     if (order.isClosed) return this.#tracker.commandRejected('cancel', order.id, `order ${order.id} is already ${order.status}`, this.#clock());
     if (this.#unresolved.has(order.id)) await this.#resolveOne(order.id);
     const venueId = this.#tracker.venueIdOf(order.id);
     try {
-      const raw = await withRetry(() => this.#signed(() => this.#ex.cancelOrder(venueId ?? '', order.symbol, venueId === undefined ? { clientOrderId: order.id } : {})), this.#retryPolicy());
+      const raw = await withRetry(() => this.#signed(async () => this.#completed(await this.#ex.cancelOrder(venueId ?? '', order.symbol, venueId === undefined ? { clientOrderId: this.#ids.toVenue(order.id) ?? order.id } : {}), order.symbol)), this.#retryPolicy());
       const o = parseVenue(CcxtOrderSchema, this.venue, 'order', raw);
       this.#applyOrder(order.id, o, 'reply', reason);
     } catch (e) {
@@ -478,7 +572,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const current = this.#tracker.venueIdOf(clientOrderId);
     if (current === undefined) this.#tracker.linkVenueId(clientOrderId, o.id);
     else if (current !== o.id) return; // about a venue order a cancel-replace retired
-    if (from === 'reply') for (const f of fullFills(o, this.#market(o.symbol))) this.#tracker.fill({ ...f, clientOrderId });
+    if (from === 'reply') for (const f of fullFills(o, (cost, asset, price, tradeId) => this.#commission(o.symbol, cost, asset, price, tradeId))) this.#tracker.fill({ ...f, clientOrderId });
     const ts = Math.trunc(o.lastUpdateTimestamp ?? o.timestamp);
     const cum = o.filled + (this.#carried.get(clientOrderId)?.qty ?? 0);
     switch (o.status) {
@@ -521,7 +615,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     for (const x of xs) {
       try {
         const o = parseVenue(CcxtOrderSchema, this.venue, 'order', x);
-        const id = clientIdOf(o);
+        const id = this.#clientIdOf(o);
         const order = (id !== undefined ? this.#tracker.get(id) : undefined) ?? this.#tracker.byVenueId(o.id);
         if (order === undefined) continue;
         if (this.#unresolved.has(order.id)) this.#unresolved.delete(order.id);
@@ -536,8 +630,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   #onStreamTrades(xs: readonly unknown[]): void {
     for (const x of xs) {
       try {
-        const t = parseVenue(CcxtTradeSchema, this.venue, 'trade', x);
-        const id = tradeClientId(t) ?? this.#tracker.byVenueId(t.order)?.id;
+        const t = streamFeeSigned(parseVenue(CcxtTradeSchema, this.venue, 'trade', x));
+        const id = this.#tradeClientId(t) ?? this.#tracker.byVenueId(t.order)?.id;
         if (id === undefined) {
           this.#note(`trade ${t.id} of unknown order ${t.order}`);
           continue;
@@ -550,15 +644,14 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   #venueFill(t: CcxtTrade, clientOrderId: string): VenueFill {
-    const m = this.#market(t.symbol);
-    return { tradeId: t.id, clientOrderId, qty: t.amount, price: t.price, commission: m === undefined ? 0 : commissionInQuote(t, m.base, m.quote), liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker', tsEventMs: Math.trunc(t.timestamp) };
+    return { tradeId: t.id, clientOrderId, qty: t.amount, price: t.price, commission: this.#tradeCommission(t), liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker', tsEventMs: Math.trunc(t.timestamp) };
   }
 
   /** Fetches the trades of one venue order and applies those not heard yet. */
   async #fillGapOf(clientOrderId: string, o: CcxtOrder): Promise<void> {
     // An adopted order's catch-up first tells which of its trades were booked before the restart.
     if (this.#adopted.has(clientOrderId)) return;
-    const raw = await withRetry(() => this.#signed(() => this.#ex.fetchMyTrades(o.symbol, undefined, 1000, { orderId: o.id })), this.#retryPolicy());
+    const raw = await withRetry(() => this.#signed(() => this.#orderTrades(o)), this.#retryPolicy());
     const trades = raw.map((x) => parseVenue(CcxtTradeSchema, this.venue, 'trade', x)).sort((a, b) => a.timestamp - b.timestamp);
     for (const t of trades) if (!this.#tracker.hasTrade(t.id) && !this.#booked.has(t.id)) this.#tracker.fill(this.#venueFill(t, clientOrderId));
     // A terminal state that waited for these fills is applied by the tracker; apply the state again for one that did not wait.
@@ -609,6 +702,30 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.#marketsLoaded = true;
   }
 
+  /** Prices the fee assets of the traded markets' quotes before any fill can need them (one ticker each, paced). */
+  async #prefetchFeePrices(): Promise<void> {
+    const assets = this.#opts.feeAssets ?? (this.#binance ? ['BNB'] : []);
+    const quotes = new Set(this.#symbols().map((s) => this.#market(s)!.quote));
+    await Promise.all([...quotes].flatMap((q) => assets.filter((a) => a !== q).map((a) => this.#feePrices.prefetch(a, q))));
+  }
+
+  #tradeCommission(t: CcxtTrade): number {
+    return this.#commission(t.symbol, t.fee?.cost ?? 0, t.fee?.currency ?? undefined, t.price, t.id);
+  }
+
+  /**
+   * A fee as the venue charged it (`cost` of `asset`; no asset: the quote), in the quote currency. A fee in a
+   * third asset with no price known yet is booked as 0 and said so (the price is being read for later fills).
+   */
+  #commission(symbol: string, cost: number, asset: string | undefined, price: number, tradeId: string): number {
+    const m = this.#market(symbol);
+    if (m === undefined) return 0;
+    const v = feeInQuote(cost, asset ?? m.quote, price, m.base, m.quote, (a, q) => this.#feePrices.priceOf(a, q));
+    if (v !== null) return v;
+    this.#note(`fee of trade ${tradeId} (${cost} ${asset}) booked as 0 ${m.quote}: no price of ${asset}/${m.quote} yet`);
+    return 0;
+  }
+
   #market(symbol: string): MarketLike | undefined {
     const m = (this.#ex.markets as Record<string, MarketLike> | undefined)?.[symbol];
     return m;
@@ -622,7 +739,6 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   async #fillsOf(symbol: string, sinceMs: number): Promise<FillReport[]> {
     const trades = await this.#trades(symbol, sinceMs);
-    const m = this.#market(symbol)!;
     const ids = new Map<string, string>();
     const out: FillReport[] = [];
     for (const t of trades) {
@@ -630,10 +746,10 @@ export class CcxtExecutionClient implements ExecutionClient {
       if (id === undefined) {
         const raw = await this.#query(`order ${t.order}`, () => this.#ex.fetchOrder(t.order, symbol));
         const o = parseVenue(CcxtOrderSchema, this.venue, 'order', raw);
-        id = clientIdOf(o) ?? o.id;
+        id = this.#clientIdOf(o) ?? o.id;
         ids.set(t.order, id);
       }
-      out.push(parseReport('FillReport', this.venue, fillReportOf(t, id, commissionInQuote(t, m.base, m.quote))));
+      out.push(parseReport('FillReport', this.venue, fillReportOf(t, id, this.#tradeCommission(t))));
     }
     return out;
   }
@@ -644,6 +760,7 @@ export class CcxtExecutionClient implements ExecutionClient {
    * trades by id from the first one (1,000 a page), keeping those at or after `sinceMs`.
    */
   async #trades(symbol: string, sinceMs: number): Promise<CcxtTrade[]> {
+    if (!this.#binance) return this.#tradesBack(symbol, sinceMs);
     const out: CcxtTrade[] = [];
     const recent = sinceMs > 0 && this.#clock() - sinceMs < 23 * 3_600_000;
     let page = await this.#query('myTrades', () => this.#ex.fetchMyTrades(symbol, recent ? sinceMs : undefined, 1000, recent ? {} : { fromId: 0 }));
@@ -655,6 +772,28 @@ export class CcxtExecutionClient implements ExecutionClient {
       page = await this.#query('myTrades', () => this.#ex.fetchMyTrades(symbol, undefined, 1000, { fromId: last + 1 }));
     }
     return out;
+  }
+
+  /**
+   * Every trade of a symbol at or after `sinceMs` on OKX: pages of 100, newest first, each older than the
+   * last one's `billId` (OKX's `after`), until a page is empty or reaches before `sinceMs`. OKX keeps three
+   * months of fills on this endpoint (fills-history).
+   */
+  async #tradesBack(symbol: string, sinceMs: number): Promise<CcxtTrade[]> {
+    const out: CcxtTrade[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.#query('myTrades', () => this.#ex.fetchMyTrades(symbol, undefined, 100, after === undefined ? {} : { after }));
+      const parsed = page.map((x) => parseVenue(CcxtTradeSchema, this.venue, 'trade', x));
+      out.push(...parsed.filter((t) => t.timestamp >= sinceMs));
+      // ccxt hands the page back oldest first: the next page goes on from the oldest bill.
+      const bills = parsed.map((t) => t.info?.billId).filter((x): x is string => typeof x === 'string' && x !== '');
+      if (parsed.length === 0 || bills.length < parsed.length || Math.min(...parsed.map((t) => t.timestamp)) < sinceMs) break;
+      const oldest = bills.reduce((a, b) => (b.length < a.length || (b.length === a.length && b < a) ? b : a));
+      if (oldest === after) break;
+      after = oldest;
+    }
+    return out.sort((a, b) => a.timestamp - b.timestamp || Number(a.id) - Number(b.id));
   }
 
   async #balances(): Promise<z.infer<typeof CcxtBalanceSchema>> {
@@ -742,16 +881,25 @@ export class CcxtExecutionClient implements ExecutionClient {
 }
 
 /** The fills a Binance FULL reply lists (fills made on arrival), as tracker fills without a client id. */
-function fullFills(o: CcxtOrder, m: MarketLike | undefined): Omit<VenueFill, 'clientOrderId'>[] {
+function fullFills(o: CcxtOrder, inQuote: (cost: number, asset: string, price: number, tradeId: string) => number): Omit<VenueFill, 'clientOrderId'>[] {
   const r = FullReplySchema.safeParse(o.info ?? {});
   if (!r.success || r.data.fills === undefined) return [];
   const ts = Math.trunc(r.data.transactTime ?? o.timestamp);
   return r.data.fills.map((f) => {
     const price = Number(f.price);
-    const commission = Number(f.commission);
-    const inQuote = m === undefined || f.commissionAsset === m.quote ? commission : f.commissionAsset === m.base ? commission * price : 0;
-    return { tradeId: String(f.tradeId), qty: Number(f.qty), price, commission: inQuote, liquidity: 'taker' as const, tsEventMs: ts };
+    const tradeId = String(f.tradeId);
+    return { tradeId, qty: Number(f.qty), price, commission: inQuote(Number(f.commission), f.commissionAsset, price, tradeId), liquidity: 'taker' as const, tsEventMs: ts };
   });
+}
+
+/**
+ * ccxt.pro's OKX trade from the orders channel keeps OKX's sign of `fillFee` (negative: charged), where its
+ * REST trades (fills-history `fee`) are turned to a positive cost: the stream's is turned the same way.
+ */
+function streamFeeSigned(t: CcxtTrade): CcxtTrade {
+  const raw = t.info?.fillFee;
+  if (typeof raw !== 'string' || raw === '' || t.fee?.cost === undefined || t.fee.cost === null || t.fee.cost !== Number(raw)) return t;
+  return { ...t, fee: { ...t.fee, cost: -t.fee.cost } };
 }
 
 /** Average cost of what a symbol's trades leave held (sells take out at the running average). */

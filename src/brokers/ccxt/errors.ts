@@ -20,8 +20,8 @@ export interface ClassifiedError {
   readonly retryAfterMs?: number;
 }
 
-/** Binance's text for a client order id already used by an open order (-2010). */
-const DUPLICATE = /duplicate order/i;
+/** The text for a client order id already in use: Binance's -2010 "Duplicate order sent", OKX's 51016 "Duplicated clOrdId". */
+const DUPLICATE = /duplicate order|duplicated clordid|"sCode"\s*:\s*"51016"/i;
 
 /** The venue's message out of a ccxt error text ("binance {"code":-2010,"msg":"..."}"): code and msg when present. */
 export function venueMessage(text: string): string {

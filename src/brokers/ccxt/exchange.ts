@@ -4,17 +4,20 @@
 // WebSocket API at a fake server in tests (or a regional endpoint in production).
 import { pro, type Exchange } from 'ccxt';
 import { ConfigError } from '../../core/errors.ts';
+import { rewriteOrigins, rewriteWsOrigins } from './market-exchange.ts';
 import { useCcxtBucket } from './rate-limit.ts';
 
 export interface ExchangeOptions {
   readonly exchangeId: string;
   readonly apiKey: string;
   readonly secret: string;
+  /** ccxt's `password`: the API passphrase some exchanges require with the key (OKX). */
+  readonly password?: string;
   /** The venue's test network (Binance spot testnet). */
   readonly sandbox?: boolean;
   /** REST root ('http://127.0.0.1:1234'): every REST entry of `urls.api` that ccxt uses for spot goes there. */
   readonly baseUrl?: string;
-  /** WebSocket API endpoint for the user-data stream ('ws://127.0.0.1:1234/ws-api/v3'). */
+  /** WebSocket API endpoint for the user-data stream ('ws://127.0.0.1:1234/ws-api/v3'); other exchanges take its origin and keep their paths (OKX: <origin>/ws/v5/private). */
   readonly streamUrl?: string;
   /** ccxt's per-request timeout (ms); a request past it is ambiguous. */
   readonly timeoutMs?: number;
@@ -35,6 +38,7 @@ export function makeExchange(o: ExchangeOptions): Exchange {
   const ex = new Ctor({
     apiKey: o.apiKey,
     secret: o.secret,
+    ...(o.password !== undefined && o.password !== '' && { password: o.password }),
     enableRateLimit: o.enableRateLimit ?? true,
     timeout: o.timeoutMs ?? 10_000,
     ...(o.rateLimitMs !== undefined && { rateLimit: o.rateLimitMs }),
@@ -53,6 +57,13 @@ export function makeExchange(o: ExchangeOptions): Exchange {
   // ccxt's pacing (rateLimit and per-endpoint costs), without its sleeps after an idle spell (rate-limit.ts).
   useCcxtBucket(ex);
   if (o.sandbox === true) ex.setSandboxMode(true);
+  if (!ex.id.startsWith('binance')) {
+    // Other exchanges (OKX): every REST origin is replaced, every WebSocket origin by the stream's, paths kept.
+    pointOrigins(ex, o);
+    // Their currency lists are private calls ccxt makes when keys are set (OKX /asset/currencies): not needed for spot orders.
+    (ex.has as Record<string, unknown>).fetchCurrencies = false;
+    return ex;
+  }
   if (o.baseUrl !== undefined) {
     const root = o.baseUrl.replace(/\/+$/, '');
     const api = ex.urls.api as Record<string, unknown>;
@@ -69,4 +80,13 @@ export function makeExchange(o: ExchangeOptions): Exchange {
     if (wsApi !== undefined) wsApi.spot = o.streamUrl;
   }
   return ex;
+}
+
+function pointOrigins(ex: Exchange, o: ExchangeOptions): void {
+  const urls = ex.urls as { api: unknown };
+  if (o.baseUrl !== undefined) urls.api = rewriteOrigins(urls.api, o.baseUrl.replace(/\/+$/, ''));
+  if (o.streamUrl !== undefined) {
+    const api = urls.api as Record<string, unknown>;
+    api.ws = rewriteWsOrigins(api.ws, new URL(o.streamUrl).origin.replace(/^http/, 'ws'));
+  }
 }

@@ -68,7 +68,7 @@ function config(o: MarketExchangeOptions): Record<string, unknown> {
 }
 
 /** Every REST url under `urls.api` with its origin replaced by `baseUrl` (WebSocket urls untouched). */
-function rewriteOrigins(node: unknown, base: string): unknown {
+export function rewriteOrigins(node: unknown, base: string): unknown {
   if (typeof node === 'string') return /^https?:\/\//.test(node) ? node.replace(/^https?:\/\/[^/]+/, base) : node;
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
   const out: Record<string, unknown> = {};
@@ -76,7 +76,7 @@ function rewriteOrigins(node: unknown, base: string): unknown {
   return out;
 }
 
-function rewriteWsOrigins(node: unknown, origin: string): unknown {
+export function rewriteWsOrigins(node: unknown, origin: string): unknown {
   if (typeof node === 'string') return /^wss?:\/\//.test(node) ? node.replace(/^wss?:\/\/[^/]+/, origin) : node;
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, rewriteWsOrigins(v, origin)]));

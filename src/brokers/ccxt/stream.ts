@@ -25,7 +25,7 @@ export interface UserStreamOptions {
   readonly describe: (e: unknown) => string;
 }
 
-type SubscribingExchange = Exchange & { ensureUserDataStreamWsSubscribeSignature?(marketType?: string): Promise<void> };
+type SubscribingExchange = Exchange & { ensureUserDataStreamWsSubscribeSignature?(marketType?: string): Promise<void>; authenticate?(params?: Record<string, unknown>): Promise<unknown> };
 
 export class UserStream {
   #running = false;
@@ -62,8 +62,10 @@ export class UserStream {
 
   async #subscribe(): Promise<void> {
     const ex = this.ex as SubscribingExchange;
-    // Binance spot: the WebSocket API subscription; other exchanges subscribe inside their watch calls.
+    // Binance spot: the WebSocket API subscription; other exchanges subscribe inside their watch calls,
+    // after a login that is made here first so a refused key fails connect() (OKX: login on /ws/v5/private).
     if (typeof ex.ensureUserDataStreamWsSubscribeSignature === 'function' && ex.id.startsWith('binance')) await ex.ensureUserDataStreamWsSubscribeSignature('spot');
+    else if (typeof ex.authenticate === 'function') await ex.authenticate();
   }
 
   async #run(): Promise<void> {
@@ -115,13 +117,14 @@ export class UserStream {
 }
 
 type Future = Promise<unknown>;
-type WsClient = { future(hash: string): Future; sextantHandled?: boolean };
+type WsClient = { future(hash: string): Future; send(message: unknown): Future; sextantHandled?: boolean };
 
 /**
  * ccxt.pro creates some futures nobody awaits (Binance's subscription creates one ahead of its request
  * for concurrent callers and rejects it when the venue refuses the subscription): such a rejection is
  * unhandled and would end a Node process. Every future of this exchange's sockets gets a no-op handler;
- * whoever awaits a future still receives its rejection.
+ * whoever awaits a future still receives its rejection. So does every send's: a subscribe or login that
+ * ccxt sends after its rate limiter, on a socket closed meanwhile (OKX), fails a send nobody awaits.
  */
 function markFuturesHandled(ex: Exchange): void {
   const host = ex as unknown as { client(url: string): WsClient };
@@ -132,6 +135,12 @@ function markFuturesHandled(ex: Exchange): void {
       const future = c.future.bind(c);
       c.future = (hash: string): Future => {
         const f = future(hash);
+        f.catch(() => undefined);
+        return f;
+      };
+      const send = c.send.bind(c);
+      c.send = (message: unknown): Future => {
+        const f = send(message);
         f.catch(() => undefined);
         return f;
       };

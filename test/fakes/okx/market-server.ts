@@ -6,13 +6,21 @@
 // answered by `{event:"subscribe", arg}` per channel, pushes `{arg, data:[...]}`, and the text `ping` ->
 // `pong` keep-alive. A channel on the wrong endpoint is OKX's error 60018.
 // Tests drive the market by hand (formBar, closeBar, trade, bbo) and switch faults on: drop every socket,
-// close a bar without streaming it.
+// close a bar without streaming it. A `privateApi` (test/fakes/okx/trade-api.ts: the signed trading REST and
+// /ws/v5/private) may sit on the same port: it sees each request and upgrade first.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface OkxBar { readonly ts: number; readonly o: number; readonly h: number; readonly l: number; readonly c: number; readonly v: number }
 export interface OkxInstrument { readonly instId: string; readonly base: string; readonly quote: string }
+
+/** Trading endpoints on the same port: `rest` answers a request (true) or leaves it to the market fake. */
+export interface OkxPrivateApi {
+  rest(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Takes the WebSocket upgrade of `path` (true) or leaves it. */
+  upgrade(path: string, req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): boolean;
+}
 
 interface Conn { readonly ws: WebSocket; readonly endpoint: 'public' | 'business'; readonly channels: Set<string> }
 
@@ -37,13 +45,21 @@ export class FakeOkxMarket {
     this.#instruments = instruments;
   }
 
-  static async start(opts: { instruments?: OkxInstrument[] } = {}): Promise<FakeOkxMarket> {
+  /** The instruments served (the trading fake trades these). */
+  get instruments(): readonly OkxInstrument[] {
+    return this.#instruments;
+  }
+
+  static async start(opts: { instruments?: OkxInstrument[]; privateApi?: OkxPrivateApi } = {}): Promise<FakeOkxMarket> {
     const server = createServer();
     const wss = new WebSocketServer({ noServer: true });
     const fake = new FakeOkxMarket(server, opts.instruments ?? DEFAULT_INSTRUMENTS);
-    server.on('request', (req, res) => fake.#rest(req, res));
+    server.on('request', (req, res) => {
+      if (opts.privateApi?.rest(req, res) !== true) fake.#rest(req, res);
+    });
     server.on('upgrade', (req, socket, head) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (opts.privateApi?.upgrade(path, req, socket, head) === true) return;
       const endpoint = path === '/ws/v5/public' ? 'public' : path === '/ws/v5/business' ? 'business' : null;
       if (endpoint === null) return void socket.destroy();
       wss.handleUpgrade(req, socket, head, (ws) => fake.#accept(ws, endpoint));
