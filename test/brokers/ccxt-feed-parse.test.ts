@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
-import { parseBinanceFrame, parseOhlcvRows } from '../../src/brokers/ccxt/market-parse.ts';
+import { parseBinanceFrame, parseBinanceFrameWithZod, parseOhlcvRows } from '../../src/brokers/ccxt/market-parse.ts';
 
 // Binance's documented examples (binance-spot-api-docs, web-socket-streams.md).
 const KLINE = {
@@ -57,6 +57,33 @@ describe('parseBinanceFrame', () => {
         expect(e).toBeInstanceOf(InputError);
       }
     }), { numRuns: 2000 });
+  });
+
+  it('reads every frame as zod alone does: the same message, or the same InputError', () => {
+    const outcome = (parse: (m: unknown) => unknown, f: unknown): unknown => {
+      try {
+        return { ok: parse(f) };
+      } catch (e) {
+        return { error: e instanceof InputError ? e.message : `not an InputError: ${String(e)}` };
+      }
+    };
+    const value = fc.oneof(
+      fc.jsonValue(), fc.constant(undefined), fc.string(), fc.integer(), fc.double(), fc.boolean(),
+      fc.constantFrom('0', '-1', '1e5', '0.5', '00.10', '1.', '.5', 'Infinity', '9'.repeat(400), 2 ** 60, -0, 1.5),
+      fc.double({ min: 0, max: 1e6, noNaN: true }).map((x) => String(x)),
+    );
+    const frames = fc.oneof(
+      fc.array(fc.tuple(fc.constantFrom('o', 'h', 'l', 'c', 'v', 't', 'T', 'x', 'i', 's'), value), { maxLength: 3 })
+        .map((edits) => ({ ...KLINE, k: { ...KLINE.k, ...Object.fromEntries(edits) } })),
+      fc.tuple(fc.constantFrom('E', 's', 'k', 'e'), value).map(([f, v]) => ({ ...KLINE, [f]: v })),
+      fc.array(fc.tuple(fc.constantFrom('p', 'q', 'T', 't', 'm', 's', 'E'), value), { maxLength: 3 }).map((edits) => ({ ...TRADE, ...Object.fromEntries(edits) })),
+      fc.array(fc.tuple(fc.constantFrom('b', 'B', 'a', 'A', 'u', 's'), value), { maxLength: 3 }).map((edits) => ({ ...BOOK, ...Object.fromEntries(edits) })),
+    ).chain((f) => fc.boolean().map((wrap) => (wrap ? { stream: 'x@y', data: f } : f)));
+    fc.assert(fc.property(frames, (f) => {
+      expect(outcome(parseBinanceFrame, f)).toEqual(outcome(parseBinanceFrameWithZod, f));
+    }), { numRuns: 5000 });
+    // The documented frames and the fake venue's own (prices on a cent grid) read alike.
+    for (const f of [KLINE, { ...KLINE, k: { ...KLINE.k, x: true } }, TRADE, BOOK]) expect(parseBinanceFrame(f)).toEqual(parseBinanceFrameWithZod(f));
   });
 });
 
