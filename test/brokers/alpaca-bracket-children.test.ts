@@ -9,6 +9,7 @@ import { Order, type OrderRequest } from '../../src/model/order.ts';
 import type { AlpacaExecutionClient } from '../../src/brokers/alpaca/index.ts';
 import { OrderEmulator } from '../../src/execution/order-emulator.ts';
 import { RecordingSink, until } from '../execution/execution-client.contract.ts';
+import { AlpacaFaults } from '../fakes/alpaca/faults.ts';
 import { alpacaSetup, type AlpacaSetup } from './alpaca-setup.ts';
 
 let setup: AlpacaSetup | undefined;
@@ -25,11 +26,11 @@ interface Started {
   readonly log: string[];
 }
 
-async function start(): Promise<Started> {
+async function start(faults?: AlpacaFaults): Promise<Started> {
   const rec = new RecordingSink();
   const emu = new OrderEmulator(rec);
   const log: string[] = [];
-  setup = await alpacaSetup(emu, {}, { fillGraceMs: 100, log: (l) => log.push(l) });
+  setup = await alpacaSetup(emu, faults === undefined ? {} : { faults }, { fillGraceMs: 100, log: (l) => log.push(l), ...(faults !== undefined && { requestTimeoutMs: 150 }) });
   const client = setup.client as AlpacaExecutionClient;
   emu.attach(client);
   await client.connect();
@@ -144,6 +145,26 @@ describe('ctx.bracket on Alpaca: one bracket request', () => {
     expect(b.sl!.status).toBe('accepted');
     t.emu.cancel(b.sl!.id, s.driver.now());
     await until(() => b.sl!.status === 'canceled', 'stop-loss canceled');
+  });
+
+  it('the bracket request\'s reply lost: found by the entry\'s client order id, never sent again; the legs linked and heard', async () => {
+    const faults = new AlpacaFaults();
+    const t = await start(faults);
+    const { s, client, rec } = t;
+    faults.next({ kind: 'lost-reply', method: 'POST', path: '/v2/orders', delayMs: 300 });
+    const b = bracket(s, { entry: { type: 'market', limitPrice: undefined } });
+    send(t, b);
+    await until(() => b.e.status === 'filled', 'the entry filled');
+    await until(() => statusOf(s.server.legsOf(b.e.id)).join() === 'limit:new,stop:new', 'legs working');
+    await client.idle();
+    expect(faults.counts.get('lost-reply')).toBe(1);
+    expect(posts(s)).toBe(1);
+    expect(s.server.orderJsonByClientId(b.e.id)!.order_class).toBe('bracket');
+    s.server.quote('AAPL', { bid: 111, ask: 112 });
+    await until(() => b.tp!.status === 'filled' && b.sl!.status === 'canceled', 'take-profit filled, stop-loss canceled');
+    await s.driver.settle();
+    expect(rec.fills(b.tp!.id).map((f) => [f.side, f.qty, f.price])).toEqual([['sell', 10, 111]]);
+    expect(s.server.duplicateAcceptances()).toEqual([]);
   });
 
   it('Alpaca refusing the request rejects the entry and both children with its reason', async () => {
