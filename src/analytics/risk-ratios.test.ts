@@ -146,6 +146,29 @@ describe('value at risk', () => {
     expect(parametricCVaR(rs, 0.05)).toBeCloseTo(m - (sd * 0.10313564037537128) / 0.05, 14);
   });
 
+  it('gives every statistic exactly as its own function does (moments taken once)', () => {
+    const returns = fc.oneof(fc.array(ret, { maxLength: 40 }), fc.tuple(ret, fc.nat(6)).map(([x, k]) => new Array<number>(k).fill(x)));
+    fc.assert(
+      fc.property(returns, fc.constantFrom(0.05, 0.01, 0.1), fc.constantFrom(0, 0.1), (rs, cutoff, requiredReturn) => {
+        const o = { periodsPerYear: 252, riskFreeRate: 0.02, requiredReturn, cutoff };
+        const s = returnDistributionStats(rs, o);
+        const each = {
+          skew: skewness(rs),
+          excessKurtosis: excessKurtosis(rs),
+          omega: omegaRatio(rs, o),
+          tailRatio: tailRatio(rs),
+          cutoff,
+          historicalVaR: historicalVaR(rs, cutoff),
+          historicalCVaR: historicalCVaR(rs, cutoff),
+          parametricVaR: parametricVaR(rs, cutoff),
+          parametricCVaR: parametricCVaR(rs, cutoff),
+        };
+        for (const [k, v] of Object.entries(each)) expect(Object.is(s[k as keyof typeof s], v), k).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('reports null for empty input in every distribution statistic', () => {
     const s = returnDistributionStats([]);
     expect(Object.entries(s).filter(([k, v]) => k !== 'cutoff' && v !== null)).toEqual([]);

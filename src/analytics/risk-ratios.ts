@@ -130,6 +130,11 @@ export function excessKurtosis(returns: Series): number | null {
   if (n < 4) return null;
   const { m2, m4 } = centralMoments(returns);
   if (isNegligibleVariance(m2, meanSquare(returns))) return null;
+  return kurtosisOf(n, m2, m4);
+}
+
+/** G2 from n ≥ 4 and the central moments m2, m4. */
+function kurtosisOf(n: number, m2: number, m4: number): number {
   const g2 = m4 / (m2 * m2) - 3;
   return (((n + 1) * g2 + 6) * (n - 1)) / ((n - 2) * (n - 3));
 }
@@ -198,20 +203,27 @@ export interface ReturnDistributionStats {
   parametricCVaR: number | null;
 }
 
-/** All distribution statistics at once (one scratch copy of the returns, no sorting). */
+/**
+ * All distribution statistics at once (one scratch copy of the returns, no sorting; the moments and the
+ * mean square taken once for the four statistics that read them: the same values as the functions one by one).
+ */
 export function returnDistributionStats(returns: Series, o?: AnnualizationOptions & { cutoff?: number; requiredReturn?: number }): ReturnDistributionStats {
   const cutoff = o?.cutoff ?? 0.05;
-  const empty = returns.length === 0;
+  const n = returns.length;
+  const empty = n === 0;
   const scratch = Float64Array.from(returns);
+  const mo = n >= 2 ? centralMoments(returns) : null;
+  const flat = n >= 3 && isNegligibleVariance(mo!.m2, meanSquare(returns));
+  const sd = mo === null ? NaN : Math.sqrt((mo.m2 * n) / (n - 1));
   return {
-    skew: skewness(returns),
-    excessKurtosis: excessKurtosis(returns),
+    skew: n < 3 || flat ? null : (Math.sqrt(n * (n - 1)) / (n - 2)) * (mo!.m3 / Math.pow(mo!.m2, 1.5)),
+    excessKurtosis: n < 4 || flat ? null : kurtosisOf(n, mo!.m2, mo!.m4),
     omega: omegaRatio(returns, o),
     tailRatio: empty ? null : tailRatioOf(scratch),
     cutoff,
     historicalVaR: empty ? null : quantileInPlace(scratch, cutoff),
     historicalCVaR: empty ? null : cvarOf(scratch, cutoff),
-    parametricVaR: parametricVaR(returns, cutoff),
-    parametricCVaR: parametricCVaR(returns, cutoff),
+    parametricVaR: mo === null ? null : mo.mean + sd * normalPpf(cutoff),
+    parametricCVaR: mo === null ? null : mo.mean - (sd * normalPdf(normalPpf(cutoff))) / cutoff,
   };
 }
