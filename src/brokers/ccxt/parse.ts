@@ -190,14 +190,24 @@ export function orderReportOf(o: CcxtOrder, clientOrderId: string, carried?: { r
   };
 }
 
-/** The commission of a trade in the quote currency (Binance charges a buy's fee in the base asset). */
-export function commissionInQuote(t: CcxtTrade, base: string, quote: string): number {
-  const cost = t.fee?.cost ?? 0;
-  const cur = t.fee?.currency ?? quote;
-  if (cost === 0 || cur === quote) return cost;
-  if (cur === base) return cost * t.price;
-  // Paid in a third asset (BNB): no price for it here; the balance report shows what it cost.
-  return 0;
+/** The price of one unit of `asset` in `quote` now, if one is known (fee-prices.ts). */
+export type FeePriceOf = (asset: string, quote: string) => number | undefined;
+
+/**
+ * The commission of a trade in the quote currency. Binance charges a buy's fee in the base asset (valued at
+ * the trade's price) and, with "pay fees with BNB", any trade's fee in BNB: a fee in such a third asset is
+ * valued at `priceOf(asset, quote)`; null when no price of it is known yet.
+ */
+export function commissionInQuote(t: CcxtTrade, base: string, quote: string, priceOf?: FeePriceOf): number | null {
+  return feeInQuote(t.fee?.cost ?? 0, t.fee?.currency ?? quote, t.price, base, quote, priceOf);
+}
+
+/** A fee of `cost` units of `currency` on a trade at `price`, in the quote currency (null: no price of the asset yet). */
+export function feeInQuote(cost: number, currency: string, price: number, base: string, quote: string, priceOf?: FeePriceOf): number | null {
+  if (cost === 0 || currency === quote) return cost;
+  if (currency === base) return cost * price;
+  const px = priceOf?.(currency, quote);
+  return px === undefined ? null : cost * px;
 }
 
 export function fillReportOf(t: CcxtTrade, clientOrderId: string, commission: number): FillReport {

@@ -19,7 +19,7 @@ import { FakeExchange, isWorking, type FakeFill, type FakeOrder, type FakeOrderR
 import { exchangeInfo } from './market-payloads.ts';
 import { checkSigned, splitSignature, wsSignedPayload } from './spot-auth.ts';
 import { FaultPlan, seeded, type RestFault } from './spot-faults.ts';
-import { accountInfo, accountPosition, cancelReply, executionReport, myTrade, newOrderReply, orderInfo, type AssetBalance, type ExecType, type SpotSymbol } from './spot-payloads.ts';
+import { accountInfo, accountPosition, cancelReply, dec, executionReport, myTrade, newOrderReply, orderInfo, type AssetBalance, type ExecType, type SpotSymbol } from './spot-payloads.ts';
 
 export interface FakeBinanceSpotOptions {
   readonly symbols?: readonly SpotSymbol[];
@@ -32,6 +32,13 @@ export interface FakeBinanceSpotOptions {
   readonly seed?: number;
   /** The venue's clock for order and trade times (default: the FakeExchange's own, a 2024 date advanced per quote). */
   readonly now?: () => number;
+  /**
+   * Fees charged in a third asset, as Binance's "pay fees with BNB": commissionRate of each fill's notional,
+   * valued at `price` quote units per unit of `asset`, is taken from a balance of `balance` units of it (not
+   * from the quote); <ASSET><QUOTE> is listed in exchangeInfo and its ticker (/api/v3/ticker/24hr) answers
+   * `price` (feePrice changes it).
+   */
+  readonly feeAsset?: { readonly asset: string; readonly price: number; readonly balance: number };
 }
 
 /** A Binance error answer. */
@@ -86,6 +93,11 @@ export class FakeBinanceSpot {
   #heldTimer: NodeJS.Timeout | null = null;
   #subscriptions = 0;
   #captured: FakeFill[] | null = null;
+  /** Price of the fee asset in the quote (feeAsset), and what is left of it. */
+  feePrice: number;
+  #feeBalance: number;
+  /** Fee asset charged per trade id (feeAsset only). */
+  readonly #fees = new Map<string, number>();
   readonly #pending = new Set<ServerResponse>();
 
   private constructor(
@@ -98,13 +110,21 @@ export class FakeBinanceSpot {
     this.quoteAsset = opts.quoteAsset ?? symbols[0]!.quote;
     this.apiKey = opts.apiKey ?? 'fake-api-key';
     this.secret = opts.secret ?? 'fake-api-secret';
+    this.feePrice = opts.feeAsset?.price ?? 0;
+    this.#feeBalance = opts.feeAsset?.balance ?? 0;
     this.faults = new FaultPlan();
     if (opts.seed !== undefined) (this as { faults: FaultPlan }).faults = new FaultPlan(seeded(opts.seed));
-    this.exchange = new FakeExchange({ symbols: [...this.#symbols.keys()], cash: opts.cash ?? 100_000, currency: this.quoteAsset, clientIds: 'open-orders', shorting: false, fractional: true, commissionRate: opts.commissionRate ?? 0, cashOnly: true, ...(opts.now !== undefined && { now: opts.now }) });
+    this.exchange = new FakeExchange({ symbols: [...this.#symbols.keys()], cash: opts.cash ?? 100_000, currency: this.quoteAsset, clientIds: 'open-orders', shorting: false, fractional: true, commissionRate: opts.feeAsset === undefined ? (opts.commissionRate ?? 0) : 0, cashOnly: true, ...(opts.now !== undefined && { now: opts.now }) });
     this.exchange.on('order', (o) => this.#onOrder(o));
     this.exchange.on('fill', (f, o) => {
+      if (opts.feeAsset !== undefined) {
+        // Charged as reported: Binance states (and takes) a commission to 8 decimals.
+        const fee = Number(dec((f.qty * f.price * (opts.commissionRate ?? 0)) / this.feePrice));
+        this.#fees.set(f.tradeId, fee);
+        this.#feeBalance -= fee;
+      }
       this.#captured?.push(f);
-      this.#report(executionReport(o, 'TRADE', f.tsMs, f, this.quoteAsset));
+      this.#report(executionReport(o, 'TRADE', f.tsMs, this.#charged(f), this.#commissionAsset));
       this.#pushBalances();
     });
   }
@@ -158,7 +178,18 @@ export class FakeBinanceSpot {
     return n;
   }
 
-  /** Balances per asset: the quote asset is the exchange's cash; a base asset is the position. */
+  /** The asset fees are charged in. */
+  get #commissionAsset(): string {
+    return this.opts.feeAsset?.asset ?? this.quoteAsset;
+  }
+
+  /** A fill with the commission the venue charged (in the fee asset when there is one). */
+  #charged(f: FakeFill): FakeFill {
+    const fee = this.#fees.get(f.tradeId);
+    return fee === undefined ? f : { ...f, commission: fee };
+  }
+
+  /** Balances per asset: the quote asset is the exchange's cash; a base asset is the position; then the fee asset. */
   balances(): AssetBalance[] {
     const cash = this.exchange.balance();
     const out: AssetBalance[] = [{ asset: this.quoteAsset, free: cash.free, locked: cash.locked }];
@@ -168,6 +199,7 @@ export class FakeBinanceSpot {
       const locked = this.exchange.openOrders(s.symbol).filter((o) => o.side === 'sell').reduce((a, o) => a + o.qty - o.filledQty, 0);
       out.push({ asset: s.base, free: qty - locked, locked });
     }
+    if (this.opts.feeAsset !== undefined) out.push({ asset: this.opts.feeAsset.asset, free: this.#feeBalance, locked: 0 });
     return out;
   }
 
@@ -272,7 +304,9 @@ export class FakeBinanceSpot {
       case 'GET /api/v3/time':
         return { serverTime: Date.now() + this.skewMs };
       case 'GET /api/v3/exchangeInfo':
-        return exchangeInfo([...this.#symbols.values()], Date.now());
+        return exchangeInfo([...this.#symbols.values(), ...this.#feeMarket()], Date.now());
+      case 'GET /api/v3/ticker/24hr':
+        return this.#ticker(need(p, 'symbol'));
       case 'POST /api/v3/order':
         return this.#newOrder(p);
       case 'GET /api/v3/order':
@@ -360,11 +394,26 @@ export class FakeBinanceSpot {
     }
   }
 
+  /** The fee asset's market, when it is not traded here. */
+  #feeMarket(): SpotSymbol[] {
+    const a = this.opts.feeAsset?.asset;
+    return a === undefined || this.#symbols.has(`${a}${this.quoteAsset}`) ? [] : [{ symbol: `${a}${this.quoteAsset}`, base: a, quote: this.quoteAsset }];
+  }
+
+  /** GET /api/v3/ticker/24hr of the fee asset's market (its last price is feePrice). */
+  #ticker(symbol: string): unknown {
+    const m = this.#feeMarket().find((s) => s.symbol === symbol);
+    if (m === undefined) throw new ApiError(400, -1121, 'Invalid symbol.');
+    const px = String(this.feePrice);
+    const now = Date.now();
+    return { symbol, priceChange: '0', priceChangePercent: '0', weightedAvgPrice: px, prevClosePrice: px, lastPrice: px, lastQty: '1', bidPrice: px, bidQty: '1', askPrice: px, askQty: '1', openPrice: px, highPrice: px, lowPrice: px, volume: '0', quoteVolume: '0', openTime: now - 86_400_000, closeTime: now, firstId: 0, lastId: 0, count: 0 };
+  }
+
   #newOrder(p: Record<string, string>): unknown {
     const id = p.newClientOrderId ?? `web_${randomBytes(12).toString('hex')}`;
     const { order, fills } = this.#place(this.#request(p, id));
     const respType = p.newOrderRespType ?? (order.type === 'market' || order.type === 'limit' ? 'FULL' : 'ACK');
-    return newOrderReply(order, respType, fills, this.quoteAsset);
+    return newOrderReply(order, respType, fills.map((f) => this.#charged(f)), this.#commissionAsset);
   }
 
   #cancel(p: Record<string, string>): unknown {
@@ -394,7 +443,7 @@ export class FakeBinanceSpot {
     try {
       const id = p.newClientOrderId ?? `web_${randomBytes(12).toString('hex')}`;
       const { order, fills } = this.#place(this.#request(p, id));
-      return { cancelResult: 'SUCCESS', newOrderResult: 'SUCCESS', cancelResponse: canceled, newOrderResponse: newOrderReply(order, p.newOrderRespType ?? 'ACK', fills, this.quoteAsset) };
+      return { cancelResult: 'SUCCESS', newOrderResult: 'SUCCESS', cancelResponse: canceled, newOrderResponse: newOrderReply(order, p.newOrderRespType ?? 'ACK', fills.map((f) => this.#charged(f)), this.#commissionAsset) };
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       throw failure(409, -2021, 'Order cancel-replace partially failed.', { cancelResult: 'SUCCESS', newOrderResult: 'FAILURE', cancelResponse: canceled, newOrderResponse: { code: e.code, msg: e.message } });
@@ -420,7 +469,7 @@ export class FakeBinanceSpot {
     if (p.startTime !== undefined) list = list.filter((f) => f.tsMs >= Number(p.startTime));
     if (p.endTime !== undefined) list = list.filter((f) => f.tsMs <= Number(p.endTime));
     const from = p.fromId !== undefined || p.startTime !== undefined;
-    return (from ? list.slice(0, limit) : list.slice(-limit)).map((f) => myTrade(f, this.quoteAsset));
+    return (from ? list.slice(0, limit) : list.slice(-limit)).map((f) => myTrade(this.#charged(f), this.#commissionAsset));
   }
 
   // ---- user-data stream (WebSocket API) ----------------------------------------------------------
