@@ -518,7 +518,9 @@ export class OrderEmulator implements ExecutionClient, ExecutionSink {
     const group = order.links.ocoGroup;
     if (group !== undefined) {
       const members = this.#oco.get(group);
-      if (members === undefined) this.#oco.set(group, [order]);
+      // Members the client took as they are before this one (a venue that takes some shapes natively: Alpaca's
+      // bracket leg beside an emulated sibling) join the group, so a fill of either cancels the other.
+      if (members === undefined) this.#oco.set(group, [...[...this.#native.values()].filter((o) => o.links.ocoGroup === group && o.isOpen), order]);
       else members.push(order);
     }
     const parentId = order.links.parentId;

@@ -207,6 +207,28 @@ describe('ctx.bracket on Alpaca: what stays emulated, and why', () => {
     expect(t.client.nativeProblem(late.tp!)).toMatch(/^parentId: its entry \S+ is not waiting here to be sent with it/);
   });
 
+  it.each([
+    ['the emulated stop-loss fills: the emulator cancels the native take-profit leg', { bid: 94, ask: 95 }, 'sl', 'tp'],
+    ['the native take-profit leg fills: the emulator cancels the held stop-loss', { bid: 111, ask: 112 }, 'tp', 'sl'],
+  ] as const)('one child rides, its sibling cannot (another time in force): still one OCO group; %s', async (_what, quote, filled, canceled) => {
+    const t = await start();
+    const { s, client, rec } = t;
+    const b = bracket(s, { entry: { type: 'market', limitPrice: undefined }, sl: { tif: 'DAY' } });
+    send(t, b);
+    await client.idle();
+    expect(s.server.orderJsonByClientId(b.e.id)!.order_class).toBe('oto');
+    expect(t.log.some((l) => l.includes(`bracket child ${b.sl!.id} is emulated`) && l.includes('time in force GTC, got DAY'))).toBe(true);
+    await until(() => b.e.status === 'filled', 'the entry filled');
+    await until(() => statusOf(s.server.legsOf(b.e.id)).join() === 'limit:new' && s.server.orderJsonByClientId(`${b.sl!.id}-E1`) !== null, 'leg working, stop-loss released');
+    await client.idle();
+    s.server.quote('AAPL', quote);
+    const byRole = { tp: b.tp!, sl: b.sl! };
+    await until(() => rec.types(byRole[filled].id).includes('OrderFilled') && rec.types(byRole[canceled].id).includes('OrderCanceled'), `${filled} filled, ${canceled} canceled`);
+    await s.driver.settle();
+    expect(rec.fills(byRole[filled].id).map((f) => [f.side, f.qty])).toEqual([['sell', 10]]);
+    expect(await client.positions()).toEqual([]);
+  });
+
   it('a DAY entry with GTC children: the entry is a plain order, the children held by the emulator and released once it fills; OCO by the emulator', async () => {
     const t = await start();
     const { s, client, rec } = t;
