@@ -16,6 +16,7 @@ export function orderInput(order: Order, runId: string): OrderInput {
     limitPrice: r.limitPrice ?? null, stopPrice: r.stopPrice ?? null, tif: order.tif, expireTimeMs: r.expireTimeMs ?? null,
     parentId: order.links.parentId ?? null, ocoGroup: order.links.ocoGroup ?? null, tag: r.tag ?? null, reduceOnly: r.reduceOnly ?? false,
     createdMs: order.createdMs,
+    ...(r.trailing !== undefined && { trailKind: r.trailing.kind, trailValue: r.trailing.value, trailStop: order.stopPrice !== undefined && Number.isFinite(order.stopPrice) ? order.stopPrice : null }),
   };
 }
 

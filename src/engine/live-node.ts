@@ -27,6 +27,7 @@ import { DurableExecutionClient, orderInput } from './durable-client.ts';
 import type { Kernel } from './kernel.ts';
 import type { NodeBus } from './node-bus.ts';
 import { TradingNode } from './node.ts';
+import { TrailStops } from './trail-stops.ts';
 import { recordBaseline, restoreFromVenue, type VenueRestoreEffects } from './venue-restore.ts';
 import { PositionWatch } from './position-watch.ts';
 
@@ -138,6 +139,8 @@ export class LiveNode implements MarketSink {
   readonly #clock: Clock;
   readonly #eventSeq = new Map<string, number>();
   readonly #fillSeq = new Map<string, number>();
+  /** Working trailing stops' levels as stored: a level the venue moved silently is stored by the node. */
+  readonly #trails = new TrailStops();
   readonly #client: DurableExecutionClient;
   readonly #startingCash: number;
   #flushTimer: NodeJS.Timeout | undefined;
@@ -363,6 +366,9 @@ export class LiveNode implements MarketSink {
         this.#paperEmulator!.restoreExitGroups(held.state);
         this.#emulatorSaved = JSON.stringify(held.state);
       }
+      // The orders sent again are at the venue before the first bar, as they were in the run that stopped
+      // (each goes out after a store commit: a first bar could otherwise be matched without them).
+      while (this.#client.pending > 0) await this.#client.drained();
     }
     this.kernel.halted = halted === true;
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
@@ -470,6 +476,8 @@ export class LiveNode implements MarketSink {
     if (!this.node.pushBar(symbol, tsMs, open, high, low, close, volume, marker)) return;
     this.#barsSeen++;
     if (fresh) this.#cursorMs = tsMs;
+    // The simulated venue trails its stops after the bar: their new levels are stored with the bar.
+    if (this.kernel.matchOnBars) this.#storeTrailMoves();
     this.afterBar?.();
   }
 
@@ -644,6 +652,7 @@ export class LiveNode implements MarketSink {
     this.#positionWatch?.stop();
     this.node.stop();
     const states = this.#strategyStates();
+    this.#storeTrailMoves();
     if (!this.kernel.matchOnBars) this.#snapshotEquity();
     else if (this.#cursorMs === this.#cursorMs) {
       // The closing equity of a replay, just after its last bar.
@@ -683,9 +692,10 @@ export class LiveNode implements MarketSink {
     const seq = (this.#eventSeq.get(order.id) ?? 0) + 1;
     this.#eventSeq.set(order.id, seq);
     const venueOrderId = this.kernel.orderCache.venueOrderId(order);
+    const trailStop = this.#trails.onEvent(order);
     store.appendOrderEvents([{
       orderId: order.id, seq, type: e.type, status: order.status, reason: 'reason' in e ? e.reason : '', filledQty: order.filledQty,
-      avgFillPrice: order.avgFillPrice, tsMs: e.tsEventMs, ...(venueOrderId === undefined ? {} : { venueOrderId }),
+      avgFillPrice: order.avgFillPrice, tsMs: e.tsEventMs, ...(venueOrderId === undefined ? {} : { venueOrderId }), ...(trailStop === undefined ? {} : { trailStop }),
     }]);
     if (e.type !== 'OrderFilled') return;
     const f = e.fill;
@@ -715,6 +725,18 @@ export class LiveNode implements MarketSink {
     if (Number.isFinite(eq)) this.#cfg.store.appendEquity([{ runId: this.#cfg.runId, tsMs: this.#clock.nowMs(), equity: eq, cash: p.freeCash() }]);
   }
 
+  /** Stores, as an OrderUpdated event, the level of each working trailing stop the venue moved since it was stored. */
+  #storeTrailMoves(): void {
+    const moved = this.#trails.moved();
+    if (moved.length === 0) return;
+    const tsMs = this.#clock.nowMs();
+    this.#cfg.store.appendOrderEvents(moved.map((o) => {
+      const seq = (this.#eventSeq.get(o.id) ?? 0) + 1;
+      this.#eventSeq.set(o.id, seq);
+      return { orderId: o.id, seq, type: 'OrderUpdated', status: o.status, reason: 'trailing stop moved', filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, trailStop: o.stopPrice!, tsMs };
+    }));
+  }
+
   /** Flushes until nothing is buffered or in flight (or the store has failed). */
   // (Replays need no separate cursor write: the per-bar equity rows are the cursor.)
   async #flushAll(): Promise<void> {
@@ -725,6 +747,8 @@ export class LiveNode implements MarketSink {
   /** Commits buffered rows and the strategies' own state as of the same moment, in one transaction (a checkpoint). */
   #flush(): Promise<void> {
     if (this.#flushing !== null) return this.#flushing;
+    // Live data: a venue trails its stops on quotes and trades; the moved levels go with this commit.
+    if (!this.#stopped && !this.kernel.matchOnBars) this.#storeTrailMoves();
     // States are taken even when no row waits: other writers (the durable client persisting intents)
     // may have flushed the rows already, and a changed state must not wait for the next buffered row.
     const states = this.#stopped ? null : this.#strategyStates();
@@ -791,10 +815,13 @@ export function restoreOrder(rec: OrderRecord): Order {
     {
       symbol: rec.symbol, side: rec.side, type: rec.type, qty: rec.qty, limitPrice: rec.limitPrice ?? undefined, stopPrice: rec.stopPrice ?? undefined,
       tif: rec.tif, expireTimeMs: rec.expireTimeMs ?? undefined, reduceOnly: rec.reduceOnly, tag: rec.tag ?? undefined,
+      ...(typeof rec.trailKind === 'string' && typeof rec.trailValue === 'number' && { trailing: { kind: rec.trailKind, value: rec.trailValue } }),
     },
     rec.createdMs,
     { parentId: rec.parentId ?? undefined, ocoGroup: rec.ocoGroup ?? undefined },
   );
+  // A trailing stop goes on from the level it had reached (never looser), not from the price at the restart.
+  if (typeof rec.trailStop === 'number') order.stopPrice = rec.trailStop;
   order.filledQty = rec.filledQty;
   order.avgFillPrice = rec.avgFillPrice;
   return order;

@@ -485,7 +485,8 @@ export class SimulatedVenue implements ExecutionClient {
       x.barsSeen++;
       if (x.day === -1) x.day = day;
       if (o.type === 'trailing-stop' && o.isOpen) {
-        x.best = o.side === 'sell' ? Math.max(x.best, bar.high) : Math.min(x.best, bar.low);
+        // No price when it was placed (a restart sends it again before any bar): this bar's is its first.
+        x.best = Number.isNaN(x.best) ? (o.side === 'sell' ? bar.high : bar.low) : o.side === 'sell' ? Math.max(x.best, bar.high) : Math.min(x.best, bar.low);
         o.stopPrice = trailStop(o.side, o.stopPrice ?? NaN, x.best, o.request.trailing!);
       }
       if (!o.isOpen) continue;

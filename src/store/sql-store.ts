@@ -721,12 +721,12 @@ class SqlStore implements Store {
 async function insertOrders(tx: SqlConn, rows: readonly OrderInput[]): Promise<OrderInput[]> {
   const r = await tx.query<{ client_order_id: string }>(
     `INSERT INTO orders (client_order_id, run_id, strategy_id, symbol, side, type, qty, limit_price, stop_price, tif,
-       expire_ms, parent_id, oco_group, tag, reduce_only, status, created_ms, updated_ms)
+       expire_ms, parent_id, oco_group, tag, reduce_only, status, created_ms, trail_kind, trail_value, trail_stop, updated_ms)
      SELECT u.*, u.created_ms FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
        $7::float8[], $8::float8[], $9::float8[], $10::text[], $11::int8[], $12::text[], $13::text[], $14::text[],
-       $15::bool[], $16::text[], $17::int8[])
+       $15::bool[], $16::text[], $17::int8[], $18::text[], $19::float8[], $20::float8[])
        AS u(client_order_id, run_id, strategy_id, symbol, side, type, qty, limit_price, stop_price, tif,
-            expire_ms, parent_id, oco_group, tag, reduce_only, status, created_ms)
+            expire_ms, parent_id, oco_group, tag, reduce_only, status, created_ms, trail_kind, trail_value, trail_stop)
      ON CONFLICT DO NOTHING RETURNING client_order_id`,
     [
       rows.map((o) => o.clientOrderId), rows.map((o) => o.runId), rows.map((o) => o.strategyId), rows.map((o) => o.symbol),
@@ -734,6 +734,7 @@ async function insertOrders(tx: SqlConn, rows: readonly OrderInput[]): Promise<O
       rows.map((o) => o.stopPrice ?? null), rows.map((o) => o.tif ?? 'GTC'), rows.map((o) => o.expireTimeMs ?? null),
       rows.map((o) => o.parentId ?? null), rows.map((o) => o.ocoGroup ?? null), rows.map((o) => o.tag ?? null),
       rows.map((o) => o.reduceOnly ?? false), rows.map((o) => o.status ?? 'initialized'), rows.map((o) => o.createdMs),
+      rows.map((o) => o.trailKind ?? null), rows.map((o) => o.trailValue ?? null), rows.map((o) => o.trailStop ?? null),
     ],
   );
   if (r.rows.length === rows.length) return [...rows];
@@ -809,6 +810,16 @@ async function insertOrderEvents(tx: SqlConn, rows: readonly OrderEventInput[]):
       `UPDATE orders o SET venue_order_id = v.venue_order_id FROM unnest($1::text[], $2::text[]) AS v(order_id, venue_order_id)
        WHERE o.client_order_id = v.order_id AND o.venue_order_id IS DISTINCT FROM v.venue_order_id`,
       [[...venueIds.keys()], [...venueIds.values()]],
+    );
+  }
+  // A trailing stop's trigger level, as the newest event that carries one gives it.
+  const trail = new Map<string, { seq: number; stop: number }>();
+  for (const e of rows) if (e.trailStop !== undefined && e.seq >= (trail.get(e.orderId)?.seq ?? 0)) trail.set(e.orderId, { seq: e.seq, stop: e.trailStop });
+  if (trail.size > 0) {
+    await tx.query(
+      `UPDATE orders o SET trail_stop = v.trail_stop FROM unnest($1::text[], $2::float8[]) AS v(order_id, trail_stop)
+       WHERE o.client_order_id = v.order_id AND o.trail_stop IS DISTINCT FROM v.trail_stop`,
+      [[...trail.keys()], [...trail.values()].map((t) => t.stop)],
     );
   }
   return r.rows.length === rows.length ? [...rows] : rows.filter((e) => inserted.has(key(e.orderId, e.seq)));
@@ -945,6 +956,9 @@ function toOrder(x: Row): OrderRecord {
     ocoGroup: strOrNull(x.oco_group),
     tag: strOrNull(x.tag),
     reduceOnly: x.reduce_only === true,
+    trailKind: x.trail_kind === 'amount' || x.trail_kind === 'percent' ? x.trail_kind : null,
+    trailValue: numOrNull(x.trail_value),
+    trailStop: numOrNull(x.trail_stop),
     status: x.status as OrderStatus,
     filledQty: num(x.filled_qty),
     avgFillPrice: num(x.avg_fill_price),

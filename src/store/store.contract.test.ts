@@ -217,6 +217,34 @@ function contract(name: string, make: () => Harness): void {
       expect(() => store.appendOrderEvents([event(b, 2, 'OrderAccepted', 'accepted', { venueOrderId: '' })])).toThrow('orderEvents[0].venueOrderId');
     });
 
+    it("keeps a trailing stop's offset and its newest trigger level on the order row (the level its events carry)", async () => {
+      const run = await newRun();
+      const [t, p, m] = [`${run}-TA`, `${run}-TP`, `${run}-TM`];
+      await store.write({
+        orders: [
+          order(run, t, { side: 'sell', type: 'trailing-stop', trailKind: 'amount', trailValue: 2.5, trailStop: 97.5 }),
+          order(run, p, { side: 'sell', type: 'trailing-stop', trailKind: 'percent', trailValue: 1.5 }),
+          order(run, m),
+        ],
+      });
+      const trail = async (id: string) => {
+        const o = (await store.getOrder(id))!;
+        return [o.trailKind, o.trailValue, o.trailStop];
+      };
+      expect(await trail(t)).toEqual(['amount', 2.5, 97.5]);
+      expect(await trail(p)).toEqual(['percent', 1.5, null]);
+      expect(await trail(m)).toEqual([null, null, null]);
+      await store.write({ orderEvents: [event(t, 1, 'OrderAccepted', 'accepted'), event(t, 2, 'OrderUpdated', 'accepted', { trailStop: 98.25 }), event(t, 3, 'OrderUpdated', 'accepted', { trailStop: 99.125 })] });
+      await store.write({ orderEvents: [event(p, 1, 'OrderUpdated', 'accepted', { trailStop: 0.1 + 0.2 })] });
+      expect(await trail(t)).toEqual(['amount', 2.5, 99.125]);
+      // Floats come back exactly (float8).
+      expect(await trail(p)).toEqual(['percent', 1.5, 0.1 + 0.2]);
+      expect((await store.loadOpenOrders(run)).find((o) => o.clientOrderId === t)?.trailStop).toBe(99.125);
+      expect(() => store.appendOrders([order(run, `${run}-TX`, { type: 'trailing-stop', trailKind: 'amount' })])).toThrow('orders[0].trailValue');
+      expect(() => store.appendOrders([order(run, `${run}-TY`, { type: 'trailing-stop', trailKind: 'amount', trailValue: -1 })])).toThrow('orders[0].trailValue');
+      expect(() => store.appendOrderEvents([event(t, 4, 'OrderUpdated', 'accepted', { trailStop: Number.NaN })])).toThrow('orderEvents[0].trailStop');
+    });
+
     it('moves the order row to its newest event and never back to an older one', async () => {
       const run = await newRun();
       const id = `${run}-M`;

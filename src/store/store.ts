@@ -59,6 +59,11 @@ export interface OrderInput {
   readonly ocoGroup?: string | null;
   readonly tag?: string | null;
   readonly reduceOnly?: boolean;
+  /** A trailing stop's offset (both or neither). */
+  readonly trailKind?: 'amount' | 'percent' | null;
+  readonly trailValue?: number | null;
+  /** A trailing stop's trigger level when stored (null before its first price); later ones arrive with order events. */
+  readonly trailStop?: number | null;
   /** Defaults to 'initialized'. Later states arrive as order events. */
   readonly status?: OrderStatus;
   readonly createdMs: number;
@@ -80,6 +85,11 @@ export interface OrderRecord {
   readonly ocoGroup: string | null;
   readonly tag: string | null;
   readonly reduceOnly: boolean;
+  /** A trailing stop's offset; null (or absent) for other orders. */
+  readonly trailKind?: 'amount' | 'percent' | null;
+  readonly trailValue?: number | null;
+  /** A trailing stop's trigger level as last stored (null before its first price). */
+  readonly trailStop?: number | null;
   readonly status: OrderStatus;
   readonly filledQty: number;
   readonly avgFillPrice: number;
@@ -107,6 +117,8 @@ export interface OrderEventInput {
   readonly avgFillPrice?: number;
   /** The venue's id of the order when it is known (kept on the order row: the latest one given). */
   readonly venueOrderId?: string;
+  /** A trailing stop's trigger level after this event (kept on the order row: the newest one given). */
+  readonly trailStop?: number;
   readonly tsMs: number;
 }
 

@@ -147,7 +147,16 @@ export function checkOrder(v: unknown, f: string): OrderInput {
     reduceOnly: r.reduceOnly === undefined ? false : bool(r.reduceOnly, `${f}.reduceOnly`),
     status: r.status === undefined ? 'initialized' : oneOf<OrderStatus>(r.status, ORDER_STATUSES, `${f}.status`),
     createdMs: epochMs(r.createdMs, `${f}.createdMs`),
+    ...checkTrailing(r, f),
   };
+}
+
+/** A trailing stop's offset (kind and value together, or neither) and trigger level. */
+function checkTrailing(r: Record<string, unknown>, f: string): Pick<OrderInput, 'trailKind' | 'trailValue' | 'trailStop'> {
+  const kind = r.trailKind === undefined || r.trailKind === null ? null : oneOf(r.trailKind, ['amount', 'percent'] as const, `${f}.trailKind`);
+  const value = r.trailValue === undefined || r.trailValue === null ? null : positive(r.trailValue, `${f}.trailValue`);
+  if ((kind === null) !== (value === null)) fail(`${f}.trailValue`, 'a trailing offset needs both trailKind and trailValue');
+  return { trailKind: kind, trailValue: value, trailStop: optPrice(r.trailStop, `${f}.trailStop`) };
 }
 
 function bool(v: unknown, field: string): boolean {
@@ -168,7 +177,11 @@ export function checkOrderEvent(v: unknown, f: string): OrderEventInput {
   const filledQty = r.filledQty === undefined ? undefined : nonNegative(r.filledQty, `${f}.filledQty`);
   const avgFillPrice = r.avgFillPrice === undefined ? undefined : finite(r.avgFillPrice, `${f}.avgFillPrice`);
   const venueOrderId = r.venueOrderId === undefined ? undefined : text(r.venueOrderId, `${f}.venueOrderId`, 200);
-  return { ...out, ...(filledQty === undefined ? {} : { filledQty }), ...(avgFillPrice === undefined ? {} : { avgFillPrice }), ...(venueOrderId === undefined ? {} : { venueOrderId }) };
+  const trailStop = r.trailStop === undefined ? undefined : finite(r.trailStop, `${f}.trailStop`);
+  return {
+    ...out, ...(filledQty === undefined ? {} : { filledQty }), ...(avgFillPrice === undefined ? {} : { avgFillPrice }), ...(venueOrderId === undefined ? {} : { venueOrderId }),
+    ...(trailStop === undefined ? {} : { trailStop }),
+  };
 }
 
 export function checkFill(v: unknown, f: string): FillInput {

@@ -6,6 +6,7 @@ import * as m003 from './003_commands.ts';
 import * as m004 from './004_access.ts';
 import * as m005 from './005_audit.ts';
 import * as m006 from './006_venue_order_ids.ts';
+import * as m007 from './007_trailing_stops.ts';
 
 export interface Migration {
   readonly version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
