@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.ts';
 import { MS_PER_DAY } from '../core/time.ts';
-import { attribute, pairwiseCorrelation, type Attribution, type AttributionFill, type AttributionRow, type MarkSeries } from './attribution.ts';
+import { attribute, pairwiseCorrelation, selfCorrelated, type Attribution, type AttributionFill, type AttributionRow, type MarkSeries } from './attribution.ts';
 import { sampleStd } from './stats.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -144,6 +144,16 @@ describe('pairwiseCorrelation', () => {
   it('is null for a constant series or fewer than three pairs', () => {
     expect(pairwiseCorrelation([1, 1, 1, 1], [1, 2, 3, 4])).toBeNull();
     expect(pairwiseCorrelation([1, 2], [2, 1])).toBeNull();
+  });
+
+  it('selfCorrelated(x) says whether pairwiseCorrelation(x, x) is defined (the matrix diagonal)', () => {
+    const v = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(NaN, 0, 1e-300, Infinity, 0.5));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(v, { maxLength: 12 }), fc.tuple(v, fc.nat(6)).map(([x, k]) => new Array<number>(k).fill(x))), (x) => {
+        expect(selfCorrelated(x)).toBe(pairwiseCorrelation(x, x) !== null);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

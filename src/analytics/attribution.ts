@@ -535,6 +535,32 @@ export function pairwiseCorrelation(x: Series, y: Series): number | null {
   return Math.max(-1, Math.min(1, c));
 }
 
+/** Whether pairwiseCorrelation(x, x) is not null: the same count, mean and sums, for x alone. */
+export function selfCorrelated(x: Series): boolean {
+  let count = 0;
+  let sx = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i]!;
+    if (a === a) {
+      count++;
+      sx += a;
+    }
+  }
+  if (count < 3) return false;
+  const mx = sx / count;
+  let xx = 0;
+  let qx = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i]!;
+    if (a === a) {
+      const da = a - mx;
+      xx += da * da;
+      qx += a * a;
+    }
+  }
+  return !isNegligibleVariance(xx / count, qx / count);
+}
+
 function correlationMatrix(
   strategies: readonly { label: string; kind: 'strategy'; values: Float64Array }[],
   assets: readonly { label: string; kind: 'asset'; values: Float64Array }[],
@@ -544,9 +570,10 @@ function correlationMatrix(
   const m = all.length;
   const matrix: (number | null)[][] = Array.from({ length: m }, () => new Array<number | null>(m).fill(null));
   for (let a = 0; a < m; a++) {
-    for (let b = a; b < m; b++) {
-      const c = pairwiseCorrelation(all[a]!.values, all[b]!.values);
-      const v = a === b && c !== null ? 1 : c;
+    // The diagonal is 1 where a series' correlation with itself is defined (one pass fewer than the pair's).
+    matrix[a]![a] = selfCorrelated(all[a]!.values) ? 1 : null;
+    for (let b = a + 1; b < m; b++) {
+      const v = pairwiseCorrelation(all[a]!.values, all[b]!.values);
       matrix[a]![b] = v;
       matrix[b]![a] = v;
     }
