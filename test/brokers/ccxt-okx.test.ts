@@ -94,3 +94,38 @@ describe('OKX fees', () => {
     expect(reports.map((f) => [f.clientOrderId, f.commission])).toEqual([['F-1', 0.2]]);
   });
 });
+
+describe('OKX orders channel', () => {
+  it('a fill made after the login and before OKX confirms the subscription is heard (connect and reconnect)', async () => {
+    h = await startOkxHarness();
+    const t = h.trading;
+    t.subscribeDelayMs = 300;
+    const rec = new RecordingSink();
+    const c = h.make(rec);
+    t.quote('BTC-USDT', { bid: 99, ask: 100 });
+    // Connect: an order of an earlier session (same client id space) fills 100 ms after the login.
+    const placed = t.exchange.place({ clientOrderId: 'OZ2d1', symbol: 'BTC-USDT', side: 'buy', type: 'limit', tif: 'GTC', qty: 1, limitPrice: 98 });
+    expect(placed.ok).toBe(true);
+    t.onLogin = () => setTimeout(() => t.quote('BTC-USDT', { bid: 97, ask: 98 }), 100);
+    await c.connect();
+    const restored = new Order('O-1', 's', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: 1, limitPrice: 98 }, 0);
+    restored.status = 'accepted';
+    c.adopt(restored);
+    await until(() => restored.status === 'filled', 'the adopted order filled');
+    t.onLogin = null;
+    t.quote('BTC-USDT', { bid: 99, ask: 100 });
+
+    // Reconnect: a resting order fills 100 ms after the new login, 200 ms before the subscription is in place.
+    const o = new Order('O-2', 's', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: 1, limitPrice: 98 }, 0);
+    c.submit(o, 0);
+    await until(() => o.status === 'accepted', 'accepted');
+    t.refuseStreams = true;
+    t.dropStreams();
+    await until(() => c.connectionState === 'reconnecting', 'reconnecting');
+    t.onLogin = () => setTimeout(() => t.quote('BTC-USDT', { bid: 97, ask: 98 }), 100);
+    t.refuseStreams = false;
+    await until(() => c.connectionState === 'connected', 'connected again', 5000);
+    await until(() => o.status === 'filled', `O-2 filled after the reconnect (is ${o.status})`, 3000);
+    expect(rec.fills('O-2').map((f) => f.qty)).toEqual([1]);
+  });
+});

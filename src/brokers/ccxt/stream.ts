@@ -23,6 +23,8 @@ export interface UserStreamOptions {
   readonly reconnectMaxMs?: number;
   /** Error text with credentials removed. */
   readonly describe: (e: unknown) => string;
+  /** How long start() waits for the venue to confirm a subscription made by the watch calls (default 10 s). */
+  readonly ackTimeoutMs?: number;
 }
 
 type SubscribingExchange = Exchange & { ensureUserDataStreamWsSubscribeSignature?(marketType?: string): Promise<void>; authenticate?(params?: Record<string, unknown>): Promise<unknown> };
@@ -31,6 +33,13 @@ export class UserStream {
   #running = false;
   #loop: Promise<void> | null = null;
   #subscribed: (() => void) | null = null;
+  /**
+   * Exchanges whose watch calls subscribe (OKX): the venue's acknowledgement of a subscription, told by
+   * ccxt's handleSubscriptionStatus. 'Up' waits for it, so that a gap fill reads the venue only once the
+   * stream tells what happens after.
+   */
+  readonly #acks: SubscriptionAcks | null;
+  #firstUp: (() => void) | null = null;
 
   constructor(
     private readonly ex: Exchange,
@@ -39,6 +48,7 @@ export class UserStream {
   ) {
     markFuturesHandled(ex);
     useShortUserDataCaches(ex);
+    this.#acks = ex.id.startsWith('binance') ? null : SubscriptionAcks.of(ex);
   }
 
   /** Subscribes and starts watching; resolves once the first subscription is confirmed (rejects if it fails). */
@@ -46,7 +56,10 @@ export class UserStream {
     if (this.#running) return;
     await this.#subscribe();
     this.#running = true;
+    const up = this.#acks === null ? null : new Promise<void>((r) => (this.#firstUp = r));
     this.#loop = this.#run();
+    // Resolved by the venue's confirmation, or after the wait for one (or at once if the first watch fails: the loop reconnects).
+    if (up !== null) await Promise.race([up, idle((this.o.ackTimeoutMs ?? 10_000) + 100)]);
   }
 
   /** Stops watching and closes the exchange's sockets (pending watches and subscriptions fail at once). */
@@ -73,14 +86,15 @@ export class UserStream {
     let afterDrop = false;
     while (this.#running) {
       try {
+        const again = afterDrop;
         if (afterDrop) {
           await this.#subscribe();
           if (!this.#running) break;
           failures = 0;
-          await this.h.onUp(true);
+          if (this.#acks === null) await this.h.onUp(true);
         }
         afterDrop = true;
-        await this.#watchBoth();
+        await this.#watchBoth(again);
       } catch (e) {
         if (!this.#running) break;
         afterDrop = true;
@@ -93,12 +107,20 @@ export class UserStream {
   }
 
   /** Runs both watch loops until either fails (a dropped socket fails both); closes the rest. */
-  async #watchBoth(): Promise<void> {
+  async #watchBoth(afterDrop: boolean): Promise<void> {
     let failed: unknown = null;
     const stopped = new Promise<void>((r) => (this.#subscribed = r));
+    const acked = this.#acks?.next();
     const orders = this.#watch(() => this.ex.watchOrders(), (xs) => this.h.onOrders(xs));
     const trades = this.#watch(() => this.ex.watchMyTrades(), (xs) => this.h.onTrades(xs));
-    await Promise.race([orders.catch((e: unknown) => void (failed = e)), trades.catch((e: unknown) => void (failed = e)), stopped]);
+    const ended = Promise.race([orders.catch((e: unknown) => void (failed = e)), trades.catch((e: unknown) => void (failed = e)), stopped]);
+    // An exchange that does not confirm (or not in time) is taken as subscribed after the wait.
+    if (acked !== undefined && (await Promise.race([acked.then(() => true), idle(this.o.ackTimeoutMs ?? 10_000).then(() => true), ended.then(() => false)])) && this.#running) {
+      if (afterDrop) await this.h.onUp(true);
+      this.#firstUp?.();
+      this.#firstUp = null;
+    }
+    await ended;
     if (!this.#running) return;
     // One watch failed: make sure the other does not linger on a half-dead client.
     const clients = Object.values((this.ex as unknown as { clients: Record<string, { close?(): Promise<void> }> }).clients);
@@ -113,6 +135,32 @@ export class UserStream {
       if (!this.#running) throw new Error('stopped');
       handle(xs);
     }
+  }
+}
+
+/** A wait that does not keep the process alive. */
+const idle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Tells when the venue next confirms a subscription (ccxt's handleSubscriptionStatus: OKX's {event:"subscribe"}). */
+class SubscriptionAcks {
+  readonly #waiting = new Set<() => void>();
+
+  static of(ex: Exchange): SubscriptionAcks | null {
+    const host = ex as unknown as { handleSubscriptionStatus?: (client: unknown, message: unknown) => unknown };
+    if (typeof host.handleSubscriptionStatus !== 'function') return null;
+    const acks = new SubscriptionAcks();
+    const original = host.handleSubscriptionStatus.bind(ex);
+    host.handleSubscriptionStatus = (client: unknown, message: unknown): unknown => {
+      const out = original(client, message);
+      for (const w of acks.#waiting) w();
+      acks.#waiting.clear();
+      return out;
+    };
+    return acks;
+  }
+
+  next(): Promise<void> {
+    return new Promise<void>((r) => this.#waiting.add(r));
   }
 }
 

@@ -54,6 +54,10 @@ export class FakeOkxTrading implements OkxPrivateApi {
   readonly logins: boolean[] = [];
   /** Refuse new private sockets (the link is down). */
   refuseStreams = false;
+  /** How long a subscription to the orders channel takes to be in place (and acknowledged) after it is asked. */
+  subscribeDelayMs = 0;
+  /** Called after each accepted login (tests act in the moment before the subscription is in place). */
+  onLogin: (() => void) | null = null;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #conns = new Set<PrivateConn>();
   readonly #byInst: Map<string, OkxInstrument>;
@@ -310,7 +314,8 @@ export class FakeOkxTrading implements OkxPrivateApi {
         this.logins.push(good);
         if (!good) return void ws.send(JSON.stringify({ event: 'error', code: '60009', msg: 'Login failed.', connId: 'fake' }));
         conn.loggedIn = true;
-        return void ws.send(JSON.stringify({ event: 'login', code: '0', msg: '', connId: 'fake' }));
+        ws.send(JSON.stringify({ event: 'login', code: '0', msg: '', connId: 'fake' }));
+        return void this.onLogin?.();
       }
       if (msg.op !== 'subscribe' && msg.op !== 'unsubscribe') return void ws.send(JSON.stringify({ event: 'error', code: '60012', msg: `Illegal request: ${text}` }));
       for (const arg of msg.args ?? []) {
@@ -324,8 +329,12 @@ export class FakeOkxTrading implements OkxPrivateApi {
           ws.send(JSON.stringify({ event: 'error', code: '60018', msg: `Wrong URL or channel:${channel},instType:${instType} doesn't exist.`, connId: 'fake' }));
           continue;
         }
-        conn.orders = msg.op === 'subscribe';
-        ws.send(JSON.stringify({ event: msg.op, arg: { channel, instType }, connId: 'fake' }));
+        const done = (): void => {
+          conn.orders = msg.op === 'subscribe';
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: msg.op, arg: { channel, instType }, connId: 'fake' }));
+        };
+        if (this.subscribeDelayMs > 0) setTimeout(done, this.subscribeDelayMs);
+        else done();
       }
     });
   }
