@@ -1,4 +1,4 @@
-// A live node trading native Alpaca brackets (docs/venues/alpaca.md, "Brackets and OTO"), restarted while
+// A live node trading native Alpaca brackets (docs/venues/alpaca.md, "Brackets, OTO and OCO"), restarted while
 // the legs work and while the node is down: the store keeps the legs as the entry's children, start-up
 // reconciliation finds them at Alpaca under <entry>-sl/-tp, books what filled while the node was down,
 // finishes the leg its sibling's fill canceled, and adopts legs still working. The real SDK against the

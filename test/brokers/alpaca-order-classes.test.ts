@@ -1,4 +1,4 @@
-// Alpaca's native bracket and OTO orders (docs/venues/alpaca.md, "Brackets and OTO"): an entry whose exits
+// Alpaca's native bracket and OTO orders (docs/venues/alpaca.md, "Brackets, OTO and OCO"): an entry whose exits
 // are a stop-loss and/or a take-profit at a price goes as one request; its legs are Sextant orders
 // `<entry>-sl`/`-tp`, held until the entry fills, then an OCO pair; a restarted client finds them by those
 // ids. Every other exit shape stays with the OrderEmulator. The real SDK against the fake Alpaca server.

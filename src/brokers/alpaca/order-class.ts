@@ -1,4 +1,4 @@
-// Alpaca's order classes (docs/venues/alpaca.md, "Brackets and OTO"): an entry whose exits are one
+// Alpaca's order classes (docs/venues/alpaca.md, "Brackets, OTO and OCO"): an entry whose exits are one
 // stop-loss and/or one take-profit at a price goes to Alpaca as one request, `order_class` 'bracket'
 // (both exits) or 'oto' (one), and Alpaca holds the exits as legs ('held') until the entry fills, then
 // works them as an OCO pair. Everything else an entry's exits can say (a percent of the fill price, a
