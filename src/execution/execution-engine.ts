@@ -92,6 +92,9 @@ export class ExecutionEngine implements ExecutionSink {
   submit(order: Order, nowMs: number, reservedPerUnit = 0, reserved = 0): void {
     const client = this.clientFor(order.symbol);
     const e = this.cache.add(order);
+    // An order sent again after a restart (same id) with part of it filled before: that part is booked
+    // already, as for an adopted order. From zero, the fill of its rest would leave the entry working.
+    e.filledQty = order.filledQty;
     if (reserved > 0) {
       e.reservedPerUnit = reservedPerUnit;
       e.reserved = reserved;
