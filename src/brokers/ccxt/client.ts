@@ -182,6 +182,11 @@ export class CcxtExecutionClient implements ExecutionClient {
     return this.#tracker.get(clientOrderId);
   }
 
+  /** ccxt requires a passphrase (`password`) with this exchange's keys (OKX) and none was given. */
+  get missingPassword(): boolean {
+    return (this.#ex.requiredCredentials as { password?: boolean }).password === true && (this.#opts.password ?? '') === '';
+  }
+
   /** Resolves when no command this client started is still in flight. */
   async idle(): Promise<void> {
     while (this.#ops.size > 0) await Promise.allSettled([...this.#ops]);

@@ -1,5 +1,4 @@
 // Binance spot (and other ccxt exchanges) as a Sextant ExecutionClient: docs/venues/binance.md.
-import { pro } from 'ccxt';
 import { ConfigError } from '../../core/errors.ts';
 import type { ExecutionClient, ExecutionSink } from '../../execution/execution-client.ts';
 import { readCredentials } from '../shared/credentials.ts';
@@ -37,13 +36,8 @@ export function createCcxtExecutionClient(opts: CcxtFactoryOptions, sink: Execut
     apiKey = creds.key;
     secret = creds.secret;
   }
-  if (needsPassword(exchangeId) && (password === undefined || password === '')) throw new ConfigError(`${prefix}_API_PASSWORD must be set in the environment to trade on ${exchangeId} (the API key's passphrase)`);
-  return new CcxtExecutionClient({ ...opts, exchangeId, apiKey, secret, ...(password !== undefined && password !== '' && { password }) }, sink);
-}
-
-/** Whether ccxt requires a passphrase (`requiredCredentials.password`) for this exchange's private calls. */
-function needsPassword(exchangeId: string): boolean {
-  const Ctor = (pro as unknown as Record<string, (new () => { requiredCredentials?: { password?: boolean } }) | undefined>)[exchangeId];
-  if (Ctor === undefined) return false;
-  return new Ctor().requiredCredentials?.password === true;
+  const client = new CcxtExecutionClient({ ...opts, exchangeId, apiKey, secret, ...(password !== undefined && password !== '' && { password }) }, sink);
+  // Asked of the client's own exchange object (ccxt's requiredCredentials): no second one is made for it.
+  if (client.missingPassword) throw new ConfigError(`${prefix}_API_PASSWORD must be set in the environment to trade on ${exchangeId} (the API key's passphrase)`);
+  return client;
 }
