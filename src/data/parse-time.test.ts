@@ -15,6 +15,28 @@ describe('DateTimeParser', () => {
     );
   });
 
+  it('reads the 24 characters of toISOString in one go as the general path reads them, valid or not', () => {
+    const digit = fc.constantFrom('0', '1', '2', '3', '5', '9');
+    const two = fc.oneof(fc.tuple(digit, digit).map(([a, b]) => a + b), fc.constantFrom('00', '01', '12', '13', '23', '24', '29', '30', '31', '59', '60', 'x1', ' 1'));
+    const iso = fc
+      .tuple(fc.oneof(fc.integer({ min: 0, max: 9999 }).map((y) => String(y).padStart(4, '0')), fc.constantFrom('2o20', '+020')), fc.constantFrom('-', '/', 'T'), two, two, fc.constantFrom('T', 't', ' '), two, two, two, fc.oneof(fc.integer({ min: 0, max: 999 }).map((x) => String(x).padStart(3, '0')), fc.constantFrom('1 3', '0.1')), fc.constantFrom('Z', 'z', '0', ' '))
+      .map(([y, sep, mo, d, t, h, mi, sec, ms, z]) => `${y}${sep}${mo}${sep}${d}${t}${h}:${mi}:${sec}.${ms}${z}`);
+    fc.assert(
+      fc.property(iso, fc.boolean(), (text, warm) => {
+        const one = new DateTimeParser();
+        const general = new DateTimeParser();
+        // The same day cached first, or not.
+        if (warm) {
+          one.parse(text, 0, 24);
+          general.parse(` ${text}`, 0, 25);
+        }
+        // With a blank in front the 24 characters are 25 and take the general path (which trims the blank).
+        expect(Object.is(one.parse(text, 0, 24), general.parse(` ${text}`, 0, 25))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('reads a date without a time as midnight UTC', () => {
     expect(parse('2014-01-02')).toBe(Date.UTC(2014, 0, 2));
     expect(parse('2014/01/02')).toBe(Date.UTC(2014, 0, 2));
