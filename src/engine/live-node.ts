@@ -730,11 +730,16 @@ export class LiveNode implements MarketSink {
     const moved = this.#trails.moved();
     if (moved.length === 0) return;
     const tsMs = this.#clock.nowMs();
-    this.#cfg.store.appendOrderEvents(moved.map((o) => {
-      const seq = (this.#eventSeq.get(o.id) ?? 0) + 1;
-      this.#eventSeq.set(o.id, seq);
-      return { orderId: o.id, seq, type: 'OrderUpdated', status: o.status, reason: 'trailing stop moved', filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, trailStop: o.stopPrice!, tsMs };
-    }));
+    try {
+      this.#cfg.store.appendOrderEvents(moved.map((o) => {
+        const seq = (this.#eventSeq.get(o.id) ?? 0) + 1;
+        this.#eventSeq.set(o.id, seq);
+        return { orderId: o.id, seq, type: 'OrderUpdated', status: o.status, reason: 'trailing stop moved', filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, trailStop: o.stopPrice!, tsMs };
+      }));
+    } catch (e) {
+      // Called from the flush timer and the bar path: the store's failure is the node's, as the store writer's is.
+      this.#fail(e);
+    }
   }
 
   /** Flushes until nothing is buffered or in flight (or the store has failed). */
