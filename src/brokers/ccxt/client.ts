@@ -170,6 +170,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       },
       onDown: (reason) => this.#conn.set('reconnecting', this.#clock(), reason),
       onError: (e) => this.#resyncOnClock(e),
+      onBadReport: (e) => this.#note(`stream report dropped: ${this.#describe(e)}`),
     }, { describe: (e) => this.#describe(e), ...(opts.reconnectBaseMs !== undefined && { reconnectBaseMs: opts.reconnectBaseMs }), ...(opts.reconnectMaxMs !== undefined && { reconnectMaxMs: opts.reconnectMaxMs }) });
   }
 

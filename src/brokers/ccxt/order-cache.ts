@@ -16,6 +16,8 @@
 //   count of entries per symbol kept here says whether the real map is empty.
 // ccxt replaces a cache when it cleans its WebSocket data (`this.orders = undefined`, a new one at the next
 // update): every cache assigned to the exchange's `orders` or `myTrades` is treated the same way.
+// Binance spot executionReports no longer reach these caches (execution-report.ts reads them); the caches serve
+// the other exchanges' user-data streams (OKX's orders channel).
 import type { Exchange } from 'ccxt';
 
 type Entry = Record<string, unknown>;

@@ -6,6 +6,7 @@
 // handed over raw and parsed by the client, failures become state changes.
 import type { Exchange } from 'ccxt';
 import { backoffMs, sleep } from '../shared/retry.ts';
+import { useOwnExecutionReports } from './execution-report.ts';
 import { useShortUserDataCaches } from './order-cache.ts';
 
 export interface UserStreamHandlers {
@@ -16,6 +17,8 @@ export interface UserStreamHandlers {
   onDown(reason: string): void;
   /** Every failure of the stream (a refused subscription's clock error is repaired here). */
   onError?(e: unknown): Promise<void>;
+  /** A Binance executionReport that failed its checks (execution-report.ts); nothing of it was handed on. */
+  onBadReport?(e: Error): void;
 }
 
 export interface UserStreamOptions {
@@ -48,6 +51,8 @@ export class UserStream {
   ) {
     markFuturesHandled(ex);
     useShortUserDataCaches(ex);
+    // Binance spot executionReports are read by execution-report.ts, not by ccxt (handed on as onOrders/onTrades).
+    useOwnExecutionReports(ex, { onOrders: (xs) => h.onOrders(xs), onTrades: (xs) => h.onTrades(xs), onBad: (e) => h.onBadReport?.(e) });
     this.#acks = ex.id.startsWith('binance') ? null : SubscriptionAcks.of(ex);
   }
 
