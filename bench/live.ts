@@ -24,7 +24,9 @@
 //   (after GC; the node's thread only: the fake's heap is its own thread's).
 // - live-reconcile-read: what a restart's reconciliation reads per symbol at the default rate-limiter pace.
 // LIVE_BENCH_ONLY=path,tick,orders,reconcile picks figures; LIVE_BENCH_SECONDS (default 30) and
-// LIVE_BENCH_SYMBOLS (default 500) size the tick-to-order run.
+// LIVE_BENCH_SYMBOLS (default 500) size the tick-to-order run. LIVE_BENCH_DURABILITY=process|fsync|store (default
+// process, as `sextant live`) picks where an intent is durable before it is sent: the intent journal (written;
+// written and fdatasync'ed) or the store (committed); "intentCommit" is then the journal write or the store commit.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,7 @@ import type { ExecutionSink } from '../src/execution/execution-client.ts';
 import { SinkRelay } from '../src/execution/sink-relay.ts';
 import type { Bar } from '../src/model/bar.ts';
 import { Order } from '../src/model/order.ts';
+import { IntentJournal, type Durability } from '../src/store/intent-journal.ts';
 import { openStore } from '../src/store/open.ts';
 import type { StrategyContext } from '../src/strategies/context.ts';
 import { Strategy } from '../src/strategies/strategy.ts';
@@ -52,6 +55,9 @@ const TRADED = [...new Set([0, 1, 2, 3, 4, 5].map((k) => Math.round((k * (SYMBOL
 const STREAM_SECONDS = Number(process.env.LIVE_BENCH_SECONDS ?? 30);
 /** LIVE_BENCH_VENUE=inline runs the fake venue in the node's thread (the method of the first figures). */
 const THREAD = process.env.LIVE_BENCH_VENUE !== 'inline';
+const DURABILITY = (process.env.LIVE_BENCH_DURABILITY ?? 'process') as Durability;
+/** The run's intent journal in `dir` (null for durability store). */
+const journalIn = (dir: string, runId: string): IntentJournal | null => (DURABILITY === 'store' ? null : IntentJournal.open(join(dir, 'journal'), runId, { fsync: DURABILITY === 'fsync' }));
 
 const unified = (venueId: string): string => venueId.replace(/USDT$/, '/USDT');
 
@@ -122,7 +128,9 @@ async function tickToOrder(): Promise<BenchResult[]> {
     submit(order, nowMs);
   };
   const feed = createCcxtFeed({ symbols, timeframe: '1s', baseUrl: venue.marketUrl, streamUrl: `${venue.marketUrl.replace('http:', 'ws:')}/ws` });
+  const journal = journalIn(dir, 'bench-live');
   const node = new LiveNode({
+    journal,
     runId: 'bench-live', kind: 'live', broker: { client, relay, positionCheckEveryMs: 0 }, instruments: symbols.map(venueInstrument),
     strategies: [{ strategy: new BarTrader({ symbols: traded }), id: 'bar-trader' }], feed, store, clock: new RealClock(), cash: 1e9, matchOn: 'quotes', barMs: 1000,
   });
@@ -143,12 +151,13 @@ async function tickToOrder(): Promise<BenchResult[]> {
   const streamed = (performance.now() - t1) / 1000;
   await node.stop();
   await trading;
+  journal?.close();
   await venue.close();
   rmSync(dir, { recursive: true, force: true });
   const where = THREAD ? 'fake venue in its own thread' : 'fake venue in the node\'s thread';
   return [
     {
-      name: 'live-tick-to-order', work: `${SYMBOLS} symbols streaming (quotes+trades every 200 ms, 1 s bars); market order per bar on ${traded.length}; ${latencies.length} orders; ${where}`,
+      name: 'live-tick-to-order', work: `${SYMBOLS} symbols streaming (quotes+trades every 200 ms, 1 s bars); market order per bar on ${traded.length}; ${latencies.length} orders; ${where}; durability ${DURABILITY}`,
       seconds: round(streamed), rate: latencies.length / streamed, peakRssMb: peakRssMb(), loadAvg: load, nodeThreadBusy: round(busy, 3),
       p50Ms: round(pct(latencies, 50)), p90Ms: round(pct(latencies, 90)), p99Ms: round(pct(latencies, 99)), maxMs: round(Math.max(...latencies)),
       frameToStrategyP50Ms: round(pct(feedPart, 50)), frameToStrategyP99Ms: round(pct(feedPart, 99)), strategyToVenueP50Ms: round(pct(orderPart, 50)), strategyToVenueP99Ms: round(pct(orderPart, 99)),
@@ -187,7 +196,8 @@ async function orderPath(orders: number): Promise<BenchResult> {
     handed.set(order.id, sharedNowMs());
     submit(order, nowMs);
   };
-  const durable = new DurableExecutionClient(client, store, 'bench-path', Date.now, (e) => (failure = e));
+  const journal = journalIn(dir, 'bench-path');
+  const durable = new DurableExecutionClient(client, store, 'bench-path', Date.now, (e) => (failure = e), journal);
   const arrived = new Map<string, (at: number) => void>();
   venue.on('order', (o) => arrived.get(o.clientOrderId)?.(o.at));
   const commit: number[] = [];
@@ -212,13 +222,16 @@ async function orderPath(orders: number): Promise<BenchResult> {
   const seconds = (performance.now() - t0) / 1000;
   const load = await loadAvg();
   await client.idle();
+  await durable.drained();
+  journal?.close();
   await client.disconnect();
   await store.close();
   await venue.close();
   rmSync(dir, { recursive: true, force: true });
   if (failure !== null) throw failure instanceof Error ? failure : new Error(String(failure));
+  const intent = DURABILITY === 'store' ? 'PGlite commit' : DURABILITY === 'fsync' ? 'journal write + fdatasync, PGlite commit after sending' : 'journal write, PGlite commit after sending';
   return {
-    name: 'live-order-path', work: `${orders} market orders one at a time, nothing streaming: durable intent (PGlite commit) + Binance adapter to the fake's matcher (${THREAD ? 'its own thread' : "the node's thread"})`,
+    name: 'live-order-path', work: `${orders} market orders one at a time, nothing streaming: durable intent (${intent}) + Binance adapter to the fake's matcher (${THREAD ? 'its own thread' : "the node's thread"}); durability ${DURABILITY}`,
     seconds: round(seconds), rate: orders / seconds, peakRssMb: peakRssMb(), loadAvg: load,
     p50Ms: round(pct(total, 50), 3), p99Ms: round(pct(total, 99), 3), minMs: round(Math.min(...total), 3),
     intentCommitP50Ms: round(pct(commit, 50), 3), intentCommitP99Ms: round(pct(commit, 99), 3), intentCommitMinMs: round(Math.min(...commit), 3),

@@ -16,6 +16,7 @@ import { SyntheticLiveFeed } from '../data/live/synthetic-live.ts';
 import { FractionCommission } from '../execution/commission.ts';
 import { LiveNode, type LiveStatus } from '../engine/live-node.ts';
 import { MAX_TIMEOUT_MS, setLongTimeout, type LongTimer } from '../engine/long-timer.ts';
+import { DURABILITIES, IntentJournal, type Durability } from '../store/intent-journal.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { parseStrategyConfig } from '../strategies/registry.ts';
@@ -57,6 +58,13 @@ export interface PaperRequest {
   readonly durationSec?: number;
   /** State folder for the embedded store, status snapshot and control endpoint file. */
   readonly stateDir?: string;
+  /**
+   * `--durability`: where an order intent is durable before the order is sent (docs/live.md, "Durability"):
+   * `process` (default) the intent journal in the state folder, `fsync` the journal synced to disk, `store` the
+   * store committed. A replay (which resumes after its last committed bar) and a run hosted by the API server
+   * (no state folder) always use `store`.
+   */
+  readonly durability?: Durability;
   readonly alwaysOpen?: boolean;
   /** A JSON file with pre-trade checks and circuit breakers (docs/risk.md). */
   readonly riskFile?: string;
@@ -145,6 +153,29 @@ function checkRequest(r: PaperRequest): void {
   checkMs(r.barMs, '--bar-ms');
   checkMs(r.tickMs, '--tick-ms');
   if (r.stateDir === '') throw new ConfigError('--state-dir must not be empty', { field: '--state-dir' });
+  if (r.durability !== undefined && !DURABILITIES.includes(r.durability)) throw new ConfigError(`--durability must be one of ${DURABILITIES.join(', ')}, got "${r.durability}"`, { field: '--durability' });
+}
+
+/**
+ * The run's intent journal in `<stateDir>/journal` (durability process/fsync; store: recovery only). The fault hook
+ * SEXTANT_FAULT_KILL_AFTER_INTENTS=<n> (tests) kills the process with SIGKILL once n intents were journaled and
+ * sent, before their store commit.
+ */
+function journalFor(request: PaperRequest, stateDir: string): { journal: (runId: string, replay: boolean) => IntentJournal; afterJournal: ((n: number) => void) | null } {
+  const killAt = Number((request.env ?? process.env).SEXTANT_FAULT_KILL_AFTER_INTENTS ?? NaN);
+  return {
+    journal: (runId, replay) => {
+      // A replay resumes after the last bar its store committed: an intent journaled ahead of its bar's commit
+      // would have that bar decided again (a second order for it), so a replay's intents go to the store first.
+      const durability = request.durability ?? (replay ? 'store' : 'process');
+      if (replay && durability !== 'store') {
+        throw new ConfigError(`--durability ${durability} cannot be used with a replay: a replay resumes after the last bar committed to the store, so its intents are committed before they are sent (--durability store)`, { field: '--durability' });
+      }
+      // With store, what an earlier process journaled is still recovered.
+      return IntentJournal.open(join(stateDir, 'journal'), runId, { fsync: durability === 'fsync', recoverOnly: durability === 'store' });
+    },
+    afterJournal: Number.isInteger(killAt) && killAt > 0 ? (n) => n >= killAt && process.kill(process.pid, 'SIGKILL') : null,
+  };
 }
 
 /** A node built for a run (new or resumed), not yet restored. */
@@ -162,7 +193,13 @@ interface BuiltNode {
  * feed, the broker link of a live run. `onBroker` gets the broker link as soon as it exists (the caller
  * disconnects it if anything later fails).
  */
-async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b: BrokerLink) => void, onFeedStatus?: (kind: string, reason: string) => void): Promise<BuiltNode> {
+async function buildPaperNode(
+  request: PaperRequest,
+  store: Store,
+  onBroker: (b: BrokerLink) => void,
+  onFeedStatus?: (kind: string, reason: string) => void,
+  durable?: ReturnType<typeof journalFor> & { readonly opened: (j: IntentJournal) => void },
+): Promise<BuiltNode> {
   const speed = request.speed ?? 1;
   let broker: BrokerLink | undefined;
   const feedHealth = new FeedHealth();
@@ -171,6 +208,9 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
   const plan = await planPaperRun({ ...request, venue: named(request.venue, '--venue'), feed: named(request.feed, '--feed') }, store);
   // One live owner per run: a second process on the same run (Postgres) stops here, before any order.
   await store.lockRun(plan.runId);
+  // The journal is opened by the run's one owner (the lock above; on PGlite the store's folder lock).
+  const journal = durable?.journal(plan.runId, plan.replay !== undefined) ?? null;
+  if (journal !== null) durable!.opened(journal);
   const run = checkRunSettings({ cash: plan.cash, commission: plan.commission, size: plan.size, asset: plan.asset, instrument: plan.instrument, timeframe: plan.timeframe });
   let barMs = plan.barMs ?? 1000;
   const clockless = plan.replay !== undefined;
@@ -233,6 +273,7 @@ async function buildPaperNode(request: PaperRequest, store: Store, onBroker: (b:
     venue: { commission: new FractionCommission(run.commission), marketFill: run.fill },
     matchOn: clockless ? 'bars' : 'quotes', barMs, ...(request.risk ?? loadRiskConfig(request.riskFile)), haltOnStrategyError: request.haltOnStrategyError === true,
     warmupBars: feedVenue === undefined ? 0 : (request.warmupBars ?? 200),
+    journal, afterJournal: durable?.afterJournal ?? null,
     // A real venue: an order that must execute at once waits for its market's session (equities).
     extraChecks: venue === undefined ? undefined : [new MarketHoursCheck(instruments)],
     runConfig: {
@@ -274,8 +315,9 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
   const store = await openStore({ dir: join(stateDir, 'db') });
   let releaseExit: (() => void) | undefined;
   let broker: BrokerLink | undefined;
+  let journal: IntentJournal | undefined;
   try {
-    const { node, plan, settings, strategyIds, feedHealth } = await buildPaperNode(request, store, (b) => (broker = b));
+    const { node, plan, settings, strategyIds, feedHealth } = await buildPaperNode(request, store, (b) => (broker = b), undefined, { ...journalFor(request, stateDir), opened: (j) => (journal = j) });
     // Strategy code cannot end the process from here on (onLoad, onStart, every bar, onStop).
     releaseExit = blockProcessExit();
     await node.restore();
@@ -312,6 +354,8 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
       await endpoint?.close();
       rmSync(join(stateDir, 'paper.pid'), { force: true });
       writeFileSync(statusFile, JSON.stringify({ ...node.status(), store: store.location, writtenMs: Date.now(), ended: true }));
+      // Every intent is committed by now: the journal's last (empty) segment goes.
+      journal?.close();
       await store.close();
     });
     if (request.durationSec !== undefined) stopper = setLongTimeout(() => void node.stop(), request.durationSec * 1000);
@@ -320,6 +364,7 @@ export async function startPaper(request: PaperRequest, onStatus?: (s: LiveStatu
     releaseExit?.();
     // The venue's link is closed too (its sockets would keep the process alive); working orders stay there.
     await broker?.client.disconnect().catch(() => undefined);
+    journal?.close();
     await store.close();
     throw e;
   }

@@ -3,7 +3,7 @@
 // src/cli/loaders.ts with a dynamic import() only when its command runs (test/cli/lazy.test.ts checks this).
 import {
   count, DATA_FLAG, flag, FROM_FLAG, INSTRUMENT_FLAGS, JSON_FLAG, PARAM_FLAG, QUIET_FLAG, RESEARCH_FLAGS, RISK_FILE_FLAG, RUN_FLAGS, SEED_RANGE,
-  SKIP_BAD_ROWS_FLAG, STATE_DIR_FLAG, TO_FLAG, WAREHOUSE_FLAG,
+  SKIP_BAD_ROWS_FLAG, STATE_DIR_FLAG, DURABILITY_FLAG, TO_FLAG, WAREHOUSE_FLAG,
 } from './flags.ts';
 import type { CommandDef, FlagDef, GroupDef } from './spec.ts';
 
@@ -206,6 +206,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.num('seed', '<n>', 'seed of the live synthetic market', SEED_RANGE, '42', { default: '42' }),
       flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '60', { default: 'until Ctrl-C or the replay ends' }),
       STATE_DIR_FLAG,
+      DURABILITY_FLAG,
       flag.bool('always-open', 'trade equities around the clock (demos)'),
       flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
       flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's old-space limit" }),
@@ -246,6 +247,7 @@ export const COMMANDS: readonly CommandDef[] = [
       flag.str('ib-account', '<id>', 'the IB account orders go to', 'DU1234567'),
       flag.num('duration', '<seconds>', 'stop after this many seconds of wall time', { min: 0, minExclusive: true, max: TEN_YEARS_S }, '3600', { default: 'until Ctrl-C' }),
       STATE_DIR_FLAG,
+      DURABILITY_FLAG,
       flag.bool('halt-on-strategy-error', 'halt all trading (kill switch, no flatten) when any strategy fails'),
       flag.num('max-heap-mb', '<MB>', 'stop the run cleanly when its heap passes this many MB', { min: 16, max: 1e6, integer: true }, '2048', { default: "85% of node's old-space limit" }),
       STRATEGY_TIMEOUT_FLAG,

@@ -31,6 +31,12 @@ export const FROM_FLAG = flag.date('from', 'keep bars at or after this UTC day',
 export const TO_FLAG = flag.date('to', 'keep bars up to this UTC day (inclusive)', { default: 'all' });
 export const WAREHOUSE_FLAG = flag.dir('warehouse', 'the warehouse folder', { default: '.sextant/warehouse' });
 export const STATE_DIR_FLAG = flag.dir('state-dir', 'the state folder of paper runs', { default: '.sextant' });
+/** `paper` and `live`: where an order intent is durable before the order is sent (docs/live.md, "Durability"). */
+export const DURABILITY_FLAG = flag.choice(
+  'durability', ['process', 'fsync', 'store'],
+  'where an order intent is durable before it is sent: process (the intent journal written: survives a killed process), fsync (the journal synced to disk: survives power loss), store (committed to the store)',
+  { default: 'process; store for a replay (the only one a replay takes)' },
+);
 export const RISK_FILE_FLAG = flag.input('risk', 'pre-trade checks and circuit breakers: { "checks": {...}, "breakers": {...} } (docs/risk.md)');
 
 /** How data of another asset class trades: lot and tick defaults, and the instrument's terms. */

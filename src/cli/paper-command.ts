@@ -27,6 +27,7 @@ export function commonRequest(a: ParsedArgs): PaperRequest {
   return {
     strategies: strs(a, 'strategy'), params: keyValues(strs(a, 'param'), '--param'), runId: str(a, 'run'), cash: num(a, 'cash'), size: str(a, 'size'),
     durationSec: num(a, 'duration'), stateDir: str(a, 'state-dir'), riskFile: str(a, 'risk'), haltOnStrategyError: bool(a, 'halt-on-strategy-error'),
+    durability: str(a, 'durability') as PaperRequest['durability'],
     maxHeapMb: num(a, 'max-heap-mb'), baseUrl: str(a, 'base-url'), streamUrl: str(a, 'stream-url'),
   };
 }

@@ -21,9 +21,11 @@ import type { RiskConfig } from '../risk/checks/index.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import type { Sizer } from '../strategies/sizing.ts';
 import { foldFills } from '../store/positions.ts';
+import type { IntentJournal } from '../store/intent-journal.ts';
 import type { FillInput, JsonValue, OrderRecord, PositionRecord, Store, StrategyStateRecord } from '../store/store.ts';
 import { loadStrategyStates, saveStrategyStates, snapshotStrategyStates, type StrategyStates } from './strategy-state.ts';
 import { DurableExecutionClient, orderInput } from './durable-client.ts';
+import { recoverJournal } from './journal-recovery.ts';
 import type { Kernel } from './kernel.ts';
 import type { NodeBus } from './node-bus.ts';
 import { TradingNode } from './node.ts';
@@ -66,6 +68,14 @@ export interface LiveNodeConfig {
   readonly barMs?: number;
   /** How often buffered events are committed (ms). */
   readonly flushEveryMs?: number;
+  /**
+   * The run's write-ahead intent journal (durability process/fsync, store/intent-journal.ts): intents are
+   * journaled, sent, then committed, and restore stores what it holds first. Without it, or with one opened
+   * to recover only (durability store), every intent is committed to the store before it is sent.
+   */
+  readonly journal?: IntentJournal | null;
+  /** Fault hook (tests): called after journaled intents were sent, before their store commit (DurableExecutionClient). */
+  readonly afterJournal?: ((journaled: number) => void) | null;
   /** How often an equity snapshot is stored (ms of wall time). */
   readonly equityEveryMs?: number;
   readonly onError?: (e: unknown) => void;
@@ -170,7 +180,7 @@ export class LiveNode implements MarketSink {
     const split = cfg.strategies.length > 1 ? this.#startingCash / cfg.strategies.length : undefined;
     let client: DurableExecutionClient | undefined;
     const broker = (this.#broker = cfg.broker ?? null);
-    const durable = (inner: ExecutionClient): DurableExecutionClient => (client = new DurableExecutionClient(inner, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e)));
+    const durable = (inner: ExecutionClient): DurableExecutionClient => (client = new DurableExecutionClient(inner, cfg.store, cfg.runId, () => this.#clock.nowMs(), (e) => this.#fail(e), cfg.journal?.writes === true ? cfg.journal : null, cfg.afterJournal ?? null));
     this.node = new TradingNode({
       kind: cfg.kind ?? 'paper', clock: cfg.clock, instruments: cfg.instruments,
       data: { kind: 'pushed', barMs: cfg.barMs ?? 0, matchOn: cfg.matchOn ?? 'bars' },
@@ -299,6 +309,8 @@ export class LiveNode implements MarketSink {
   async restore(): Promise<void> {
     const { store, runId } = this.#cfg;
     const existing = await store.getRun(runId);
+    // Journaled intents the last process may not have committed are stored before anything reads the store.
+    if (this.#cfg.journal) await recoverJournal(this.#cfg.journal, store, runId, existing !== null, Date.now());
     if (this.#broker !== null) await this.#broker.client.connect();
     if (existing === null) {
       const startedMs = Date.now();
