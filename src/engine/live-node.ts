@@ -716,6 +716,7 @@ export class LiveNode implements MarketSink {
     store.appendFills([{
       fillId: `${order.id}#${fseq}`, orderId: order.id, seq: fseq, runId, strategyId: f.strategyId, symbol: f.symbol, side: f.side, qty: f.qty,
       price: f.price, commission: f.commission, liquidity: f.liquidity, tsMs: f.tsEventMs,
+      ...(f.commissionAsset !== undefined && f.commissionQty !== undefined && { commissionAsset: f.commissionAsset, commissionQty: f.commissionQty }),
     }]);
     const pos = this.kernel.book(f.strategyId).position(f.symbol);
     store.appendPositions([{ runId, strategyId: f.strategyId, symbol: f.symbol, qty: pos.qty, avgPrice: pos.avgPrice, realizedPnl: pos.realizedPnl, commission: pos.commission, updatedMs: f.tsEventMs }]);

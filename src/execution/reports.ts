@@ -66,6 +66,9 @@ export const FillReportSchema = z.strictObject({
   price: positive,
   /** In the account currency; negative for a rebate. */
   commission: z.number(),
+  /** The fee as the venue charged it when not in the account currency: commissionQty units of commissionAsset. */
+  commissionAsset: id.optional(),
+  commissionQty: z.number().optional(),
   liquidity: z.enum(['maker', 'taker']),
   tsEventMs: timeMs,
 });

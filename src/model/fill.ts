@@ -9,6 +9,12 @@ export interface Fill {
   readonly qty: number;
   readonly price: number;
   readonly commission: number;
+  /**
+   * The fee as the venue charged it when that was not in the account currency (Binance: the base asset of a
+   * buy, or BNB): `commissionQty` units of `commissionAsset`; `commission` is its value in the account currency.
+   */
+  readonly commissionAsset?: string;
+  readonly commissionQty?: number;
   /** Maker (resting limit) or taker (crossed the spread). */
   readonly liquidity: 'maker' | 'taker';
   readonly tsEventMs: number;

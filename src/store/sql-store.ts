@@ -828,17 +828,18 @@ async function insertOrderEvents(tx: SqlConn, rows: readonly OrderEventInput[]):
 /** Inserts fills; returns those newly stored (a replayed identical fill is skipped, a conflicting one refused). */
 async function insertFills(tx: SqlConn, rows: readonly FillInput[]): Promise<FillInput[]> {
   const r = await tx.query<{ fill_id: string }>(
-    `INSERT INTO fills (fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms)
-     SELECT fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms
+    `INSERT INTO fills (fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms, commission_asset, commission_qty)
+     SELECT fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms, commission_asset, commission_qty
      FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
-                 $9::float8[], $10::float8[], $11::text[], $12::int8[])
-       WITH ORDINALITY AS u(fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms, n)
+                 $9::float8[], $10::float8[], $11::text[], $12::int8[], $13::text[], $14::float8[])
+       WITH ORDINALITY AS u(fill_id, order_id, seq, run_id, strategy_id, symbol, side, qty, price, commission, liquidity, ts_ms, commission_asset, commission_qty, n)
      ORDER BY n
      ON CONFLICT DO NOTHING RETURNING fill_id`,
     [
       rows.map((f) => f.fillId), rows.map((f) => f.orderId), rows.map((f) => f.seq), rows.map((f) => f.runId),
       rows.map((f) => f.strategyId), rows.map((f) => f.symbol), rows.map((f) => f.side), rows.map((f) => f.qty),
       rows.map((f) => f.price), rows.map((f) => f.commission), rows.map((f) => f.liquidity), rows.map((f) => f.tsMs),
+      rows.map((f) => f.commissionAsset ?? null), rows.map((f) => f.commissionQty ?? null),
     ],
   );
   if (r.rows.length === rows.length) return [...rows];
@@ -981,6 +982,7 @@ function toFill(x: Row): FillInput {
     qty: num(x.qty),
     price: num(x.price),
     commission: num(x.commission),
+    ...(x.commission_asset !== null && x.commission_asset !== undefined && { commissionAsset: String(x.commission_asset), commissionQty: num(x.commission_qty) }),
     liquidity: x.liquidity as FillInput['liquidity'],
     tsMs: num(x.ts_ms),
   };

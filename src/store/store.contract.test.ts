@@ -205,6 +205,16 @@ function contract(name: string, make: () => Harness): void {
       expect(await store.loadFills(run)).toHaveLength(1);
     });
 
+    it('keeps a fee charged in another asset (BNB) with its fill, and refuses half of one', async () => {
+      const run = await newRun();
+      const [a, b] = [`${run}-FA`, `${run}-FB`];
+      const paid = fill(run, a, 1, { commission: 0.06, commissionAsset: 'BNB', commissionQty: 0.0002 });
+      await store.write({ orders: [order(run, a), order(run, b)], fills: [paid, fill(run, b, 1)] });
+      expect(await store.loadFills(run)).toEqual([paid, fill(run, b, 1)]);
+      await expectInputError(store.write({ fills: [fill(run, b, 2, { commissionAsset: 'BNB' })] }), 'fills[0].commissionQty');
+      await expectInputError(store.write({ fills: [fill(run, b, 2, { commissionQty: 0.1 })] }), 'fills[0].commissionQty');
+    });
+
     it("keeps the venue's order id its events carry: the latest given (a cancel-replace's new id), per run", async () => {
       const run = await newRun();
       const [a, b] = [`${run}-VA`, `${run}-VB`];

@@ -148,6 +148,12 @@ export interface FillInput {
   readonly qty: number;
   readonly price: number;
   readonly commission: number;
+  /**
+   * The fee as the venue charged it when not in the account currency: `commissionQty` units of
+   * `commissionAsset` (both or neither; `commission` is its value in the account currency).
+   */
+  readonly commissionAsset?: string | null;
+  readonly commissionQty?: number | null;
   readonly liquidity: 'maker' | 'taker';
   readonly tsMs: number;
 }

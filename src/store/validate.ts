@@ -199,9 +199,18 @@ export function checkFill(v: unknown, f: string): FillInput {
     price: finite(r.price, `${f}.price`),
     // Negative commissions are maker rebates.
     commission: finite(r.commission, `${f}.commission`),
+    ...checkFeeAsset(r, f),
     liquidity: oneOf(r.liquidity, LIQUIDITY, `${f}.liquidity`) as 'maker' | 'taker',
     tsMs: epochMs(r.tsMs, `${f}.tsMs`),
   };
+}
+
+/** A fee charged in another asset than the account's: its asset and quantity together, or neither. */
+function checkFeeAsset(r: Record<string, unknown>, f: string): Pick<FillInput, 'commissionAsset' | 'commissionQty'> {
+  const asset = r.commissionAsset === undefined || r.commissionAsset === null ? null : text(r.commissionAsset, `${f}.commissionAsset`, 40);
+  const qty = r.commissionQty === undefined || r.commissionQty === null ? null : finite(r.commissionQty, `${f}.commissionQty`);
+  if ((asset === null) !== (qty === null)) fail(`${f}.commissionQty`, 'a fee in another asset needs both commissionAsset and commissionQty');
+  return asset === null ? {} : { commissionAsset: asset, commissionQty: qty };
 }
 
 export function checkPosition(v: unknown, f: string): PositionInput {

@@ -63,9 +63,15 @@ describe('fees charged in BNB', () => {
     expect(paid).toBeCloseTo((BNB.balance - bal.get('BNB')!) * BNB.price, 9);
     expect(paid).toBeGreaterThan(0);
 
+    // Each fill carries the fee as charged: BNB, the amount the venue took from the BNB balance.
+    expect(fills.every((f) => f.commissionAsset === 'BNB')).toBe(true);
+    expect(fills.reduce((a, f) => a + f.commissionQty!, 0)).toBeCloseTo(BNB.balance - bal.get('BNB')!, 12);
+    for (const f of fills) expect(f.commission).toBeCloseTo(f.commissionQty! * BNB.price, 12);
+
     // Reconciliation by REST (myTrades commission/commissionAsset) books the same commissions.
     const rest = await client.fillsSince(0);
     expect(rest.map((f) => f.commission).sort()).toEqual(fills.map((f) => f.commission).sort());
+    expect(rest.map((f) => [f.commissionAsset, f.commissionQty]).sort()).toEqual(fills.map((f) => [f.commissionAsset, f.commissionQty]).sort());
     expect(tickers()).toBe(1); // cached: no read per fill
     expect(client.anomalies.filter((a) => a.includes('fee'))).toEqual([]);
   });

@@ -29,7 +29,7 @@ import { DEFAULT_SAFE_SUBMIT, submitSafely, type FailureKind, type SafeSubmitPol
 import { classifyCcxtError, isRetryable, toSextantError } from './errors.ts';
 import { makeExchange, type ExchangeOptions } from './exchange.ts';
 import { FeePrices } from './fee-prices.ts';
-import { CcxtBalanceSchema, CcxtOrderSchema, CcxtTradeSchema, clientIdOf, feeInQuote, fillReportOf, orderReportOf, parseVenue, tradeClientId, type CcxtOrder, type CcxtTrade } from './parse.ts';
+import { CcxtBalanceSchema, CcxtOrderSchema, CcxtTradeSchema, chargedFee, clientIdOf, feeInQuote, fillReportOf, orderReportOf, parseVenue, tradeClientId, type CcxtOrder, type CcxtTrade } from './parse.ts';
 import { clientIdCodec, type ClientIdCodec } from './client-ids.ts';
 import { UserStream } from './stream.ts';
 import { prepareOrder, type MarketLike, type PreparedOrder } from './symbols.ts';
@@ -578,7 +578,7 @@ export class CcxtExecutionClient implements ExecutionClient {
     const current = this.#tracker.venueIdOf(clientOrderId);
     if (current === undefined) this.#tracker.linkVenueId(clientOrderId, o.id);
     else if (current !== o.id) return; // about a venue order a cancel-replace retired
-    if (from === 'reply') for (const f of fullFills(o, (cost, asset, price, tradeId) => this.#commission(o.symbol, cost, asset, price, tradeId))) this.#tracker.fill({ ...f, clientOrderId });
+    if (from === 'reply') for (const f of fullFills(o, (cost, asset, price, tradeId) => this.#commission(o.symbol, cost, asset, price, tradeId), this.#market(o.symbol)?.quote)) this.#tracker.fill({ ...f, clientOrderId });
     const ts = Math.trunc(o.lastUpdateTimestamp ?? o.timestamp);
     const cum = o.filled + (this.#carried.get(clientOrderId)?.qty ?? 0);
     switch (o.status) {
@@ -650,7 +650,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   #venueFill(t: CcxtTrade, clientOrderId: string): VenueFill {
-    return { tradeId: t.id, clientOrderId, qty: t.amount, price: t.price, commission: this.#tradeCommission(t), liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker', tsEventMs: Math.trunc(t.timestamp) };
+    return { tradeId: t.id, clientOrderId, qty: t.amount, price: t.price, commission: this.#tradeCommission(t), ...chargedFee(t.fee?.cost ?? 0, t.fee?.currency ?? undefined, this.#market(t.symbol)?.quote), liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker', tsEventMs: Math.trunc(t.timestamp) };
   }
 
   /** Fetches the trades of one venue order and applies those not heard yet. */
@@ -755,7 +755,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         id = this.#clientIdOf(o) ?? o.id;
         ids.set(t.order, id);
       }
-      out.push(parseReport('FillReport', this.venue, fillReportOf(t, id, this.#tradeCommission(t))));
+      out.push(parseReport('FillReport', this.venue, fillReportOf(t, id, this.#tradeCommission(t), this.#market(symbol)?.quote)));
     }
     return out;
   }
@@ -887,14 +887,15 @@ export class CcxtExecutionClient implements ExecutionClient {
 }
 
 /** The fills a Binance FULL reply lists (fills made on arrival), as tracker fills without a client id. */
-function fullFills(o: CcxtOrder, inQuote: (cost: number, asset: string, price: number, tradeId: string) => number): Omit<VenueFill, 'clientOrderId'>[] {
+function fullFills(o: CcxtOrder, inQuote: (cost: number, asset: string, price: number, tradeId: string) => number, quote: string | undefined): Omit<VenueFill, 'clientOrderId'>[] {
   const r = FullReplySchema.safeParse(o.info ?? {});
   if (!r.success || r.data.fills === undefined) return [];
   const ts = Math.trunc(r.data.transactTime ?? o.timestamp);
   return r.data.fills.map((f) => {
     const price = Number(f.price);
     const tradeId = String(f.tradeId);
-    return { tradeId, qty: Number(f.qty), price, commission: inQuote(Number(f.commission), f.commissionAsset, price, tradeId), liquidity: 'taker' as const, tsEventMs: ts };
+    const cost = Number(f.commission);
+    return { tradeId, qty: Number(f.qty), price, commission: inQuote(cost, f.commissionAsset, price, tradeId), ...chargedFee(cost, f.commissionAsset, quote), liquidity: 'taker' as const, tsEventMs: ts };
   });
 }
 

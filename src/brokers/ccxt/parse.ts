@@ -210,7 +210,12 @@ export function feeInQuote(cost: number, currency: string, price: number, base: 
   return px === undefined ? null : cost * px;
 }
 
-export function fillReportOf(t: CcxtTrade, clientOrderId: string, commission: number): FillReport {
+/** A trade's fee as charged when not in the quote currency (FillReport commissionAsset/commissionQty). */
+export function chargedFee(cost: number, asset: string | undefined, quote: string | undefined): { commissionAsset: string; commissionQty: number } | null {
+  return asset === undefined || asset === '' || asset === quote || cost === 0 ? null : { commissionAsset: asset, commissionQty: cost };
+}
+
+export function fillReportOf(t: CcxtTrade, clientOrderId: string, commission: number, quote?: string): FillReport {
   return {
     tradeId: t.id,
     clientOrderId,
@@ -220,6 +225,7 @@ export function fillReportOf(t: CcxtTrade, clientOrderId: string, commission: nu
     qty: t.amount,
     price: t.price,
     commission,
+    ...chargedFee(t.fee?.cost ?? 0, t.fee?.currency ?? undefined, quote),
     liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker',
     tsEventMs: Math.trunc(t.timestamp),
   };

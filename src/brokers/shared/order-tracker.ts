@@ -26,6 +26,9 @@ export interface VenueFill {
   readonly price: number;
   /** In the account currency. */
   readonly commission: number;
+  /** The fee as charged, when not in the account currency (model/fill.ts). */
+  readonly commissionAsset?: string;
+  readonly commissionQty?: number;
   readonly liquidity: 'maker' | 'taker';
   readonly tsEventMs: number;
 }
@@ -225,8 +228,9 @@ export class VenueOrderTracker {
     }
     const qty = Math.min(f.qty, order.leavesQty);
     order.applyFill(qty, f.price, f.commission, f.tsEventMs);
-    const fill: Fill = { orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, side: order.side, qty, price: f.price, commission: f.commission, liquidity: f.liquidity, tsEventMs: f.tsEventMs };
-    this.#fills.push({ tradeId: f.tradeId, clientOrderId: order.id, venueOrderId: this.#venueIds.get(order.id) ?? order.id, symbol: order.symbol, side: order.side, qty, price: f.price, commission: f.commission, liquidity: f.liquidity, tsEventMs: f.tsEventMs });
+    const charged = f.commissionAsset === undefined || f.commissionQty === undefined ? null : { commissionAsset: f.commissionAsset, commissionQty: f.commissionQty };
+    const fill: Fill = { orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, side: order.side, qty, price: f.price, commission: f.commission, ...charged, liquidity: f.liquidity, tsEventMs: f.tsEventMs };
+    this.#fills.push({ tradeId: f.tradeId, clientOrderId: order.id, venueOrderId: this.#venueIds.get(order.id) ?? order.id, symbol: order.symbol, side: order.side, qty, price: f.price, commission: f.commission, ...charged, liquidity: f.liquidity, tsEventMs: f.tsEventMs });
     this.#emit({ type: 'OrderFilled', orderId: order.id, strategyId: order.strategyId, symbol: order.symbol, tsEventMs: f.tsEventMs, fill, status: order.status }, order);
     const pending = this.#pendingTerminal.get(order.id);
     if (pending !== undefined && !order.isClosed && order.filledQty + EPS >= pending.cumFilledQty) {

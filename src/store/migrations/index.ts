@@ -7,6 +7,7 @@ import * as m004 from './004_access.ts';
 import * as m005 from './005_audit.ts';
 import * as m006 from './006_venue_order_ids.ts';
 import * as m007 from './007_trailing_stops.ts';
+import * as m008 from './008_fill_fee_asset.ts';
 
 export interface Migration {
   readonly version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
