@@ -25,7 +25,7 @@
 // - live-reconcile-read: what a restart's reconciliation reads per symbol at the default rate-limiter pace.
 // LIVE_BENCH_ONLY=path,tick,orders,reconcile picks figures; LIVE_BENCH_SECONDS (default 30) and
 // LIVE_BENCH_SYMBOLS (default 500) size the tick-to-order run. LIVE_BENCH_DURABILITY=process|fsync|store (default
-// process, as `sextant live`) picks where an intent is durable before it is sent: the intent journal (written;
+// process; `sextant live` defaults to store) picks where an intent is durable before it is sent: the intent journal (written;
 // written and fdatasync'ed) or the store (committed); "intentCommit" is then the journal write or the store commit.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -60,9 +60,9 @@ export interface PaperRequest {
   readonly stateDir?: string;
   /**
    * `--durability`: where an order intent is durable before the order is sent (docs/live.md, "Durability"):
-   * `process` (default) the intent journal in the state folder, `fsync` the journal synced to disk, `store` the
-   * store committed. A replay (which resumes after its last committed bar) and a run hosted by the API server
-   * (no state folder) always use `store`.
+   * `store` (default) the store committed with the strategies' state, `process` the intent journal in the state
+   * folder (the store commit follows the send), `fsync` the journal synced to disk. A replay (which resumes after
+   * its last committed bar) and a run hosted by the API server (no state folder) always use `store`.
    */
   readonly durability?: Durability;
   readonly alwaysOpen?: boolean;
@@ -167,7 +167,9 @@ function journalFor(request: PaperRequest, stateDir: string): { journal: (runId:
     journal: (runId, replay) => {
       // A replay resumes after the last bar its store committed: an intent journaled ahead of its bar's commit
       // would have that bar decided again (a second order for it), so a replay's intents go to the store first.
-      const durability = request.durability ?? (replay ? 'store' : 'process');
+      // The default is `store`: the intent commits with the strategies' state and the fills that led to it, so a
+      // kill can never leave a strategy's saved state behind an order it sent (docs/live.md, "Durability").
+      const durability = request.durability ?? 'store';
       if (replay && durability !== 'store') {
         throw new ConfigError(`--durability ${durability} cannot be used with a replay: a replay resumes after the last bar committed to the store, so its intents are committed before they are sent (--durability store)`, { field: '--durability' });
       }

@@ -35,7 +35,7 @@ export const STATE_DIR_FLAG = flag.dir('state-dir', 'the state folder of paper r
 export const DURABILITY_FLAG = flag.choice(
   'durability', ['process', 'fsync', 'store'],
   'where an order intent is durable before it is sent: process (the intent journal written: survives a killed process), fsync (the journal synced to disk: survives power loss), store (committed to the store)',
-  { default: 'process; store for a replay (the only one a replay takes)' },
+  { default: 'store (the only one a replay takes)' },
 );
 export const RISK_FILE_FLAG = flag.input('risk', 'pre-trade checks and circuit breakers: { "checks": {...}, "breakers": {...} } (docs/risk.md)');
 

@@ -1,4 +1,4 @@
-// The intent journal's crash window (durability process, the default): `sextant live` against the fake Binance
+// The intent journal's crash window (durability process, chosen with --durability process): `sextant live` against the fake Binance
 // venue kills itself with SIGKILL right after intents were journaled and handed to the adapter, before their
 // store commit (fault hook SEXTANT_FAULT_KILL_AFTER_INTENTS). The store then lacks them and only the journal has
 // them. The next start must store them from the journal before reconciling (a 'journal' risk event names
@@ -13,7 +13,7 @@ import { parseJournal } from '../../src/store/intent-journal.ts';
 import { FakeBinanceVenue } from '../fakes/binance/venue.ts';
 import { alternator, expectSameFills, readStore, RUN, startLive, storePositions, TICK_MS, until, venuePositions, type LiveChild } from './harness.ts';
 
-const ARGS = ['--param', 'qty=0.01', '--param', 'rest=0.2', '--warmup', '0'];
+const ARGS = ['--param', 'qty=0.01', '--param', 'rest=0.2', '--warmup', '0', '--durability', 'process'];
 
 describe('a live node killed between the journal write and the store commit', () => {
   let venue: FakeBinanceVenue;
