@@ -157,6 +157,20 @@ function checkRequest(r: PaperRequest): void {
 }
 
 /**
+ * Where a run's order intents are durable before they are sent. The default is `store`: the intent commits with
+ * the strategies' state and the fills that led to it, so a kill can never leave a strategy's saved state behind
+ * an order it sent (docs/live.md, "Durability"). A replay resumes after the last bar its store committed: an
+ * intent journaled ahead of its bar's commit would have that bar decided again, so a replay takes only `store`.
+ */
+export function durabilityOf(asked: Durability | undefined, replay: boolean): Durability {
+  const durability = asked ?? 'store';
+  if (replay && durability !== 'store') {
+    throw new ConfigError(`--durability ${durability} cannot be used with a replay: a replay resumes after the last bar committed to the store, so its intents are committed before they are sent (--durability store)`, { field: '--durability' });
+  }
+  return durability;
+}
+
+/**
  * The run's intent journal in `<stateDir>/journal` (durability process/fsync; store: recovery only). The fault hook
  * SEXTANT_FAULT_KILL_AFTER_INTENTS=<n> (tests) kills the process with SIGKILL once n intents were journaled and
  * sent, before their store commit.
@@ -165,14 +179,7 @@ function journalFor(request: PaperRequest, stateDir: string): { journal: (runId:
   const killAt = Number((request.env ?? process.env).SEXTANT_FAULT_KILL_AFTER_INTENTS ?? NaN);
   return {
     journal: (runId, replay) => {
-      // A replay resumes after the last bar its store committed: an intent journaled ahead of its bar's commit
-      // would have that bar decided again (a second order for it), so a replay's intents go to the store first.
-      // The default is `store`: the intent commits with the strategies' state and the fills that led to it, so a
-      // kill can never leave a strategy's saved state behind an order it sent (docs/live.md, "Durability").
-      const durability = request.durability ?? 'store';
-      if (replay && durability !== 'store') {
-        throw new ConfigError(`--durability ${durability} cannot be used with a replay: a replay resumes after the last bar committed to the store, so its intents are committed before they are sent (--durability store)`, { field: '--durability' });
-      }
+      const durability = durabilityOf(request.durability, replay);
       // With store, what an earlier process journaled is still recovered.
       return IntentJournal.open(join(stateDir, 'journal'), runId, { fsync: durability === 'fsync', recoverOnly: durability === 'store' });
     },
