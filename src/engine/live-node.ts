@@ -361,11 +361,8 @@ export class LiveNode implements MarketSink {
     if (this.#broker !== null) {
       // Held orders first (their released pieces are looked up at the venue), then reconciliation sees
       // the venue through the emulator, with released orders under the strategies' own ids.
-      const held = this.#emulator === null ? null : await store.loadStrategyState(runId, EMULATOR_STATE_ID);
-      if (held !== null) {
-        await this.#emulator!.restore(held.state);
-        this.#emulatorSaved = JSON.stringify(held.state);
-      }
+      const held = this.#emulator === null ? null : await this.#loadEmulatorState();
+      if (held !== null) await this.#emulator!.restore(held);
       await this.#reconcileVenue(open, fills, existing.startedMs);
       // Exits whose position closed while the node was down (a fill booked just now) end with their orders.
       this.#emulator?.endClosedExits(this.#clock.nowMs());
@@ -373,11 +370,8 @@ export class LiveNode implements MarketSink {
     else {
       for (const rec of open) this.kernel.resubmit(restoreOrder(rec));
       // Exits come back with their management (bars held, break-even, time exit); their orders were just sent again.
-      const held = this.#paperEmulator === null ? null : await store.loadStrategyState(runId, EMULATOR_STATE_ID);
-      if (held !== null) {
-        this.#paperEmulator!.restoreExitGroups(held.state);
-        this.#emulatorSaved = JSON.stringify(held.state);
-      }
+      const held = this.#paperEmulator === null ? null : await this.#loadEmulatorState();
+      if (held !== null) this.#paperEmulator!.restoreExitGroups(held);
       // The orders sent again are at the venue before the first bar, as they were in the run that stopped
       // (each goes out after a store commit: a first bar could otherwise be matched without them).
       while (this.#client.pending > 0) await this.#client.drained();
@@ -386,6 +380,14 @@ export class LiveNode implements MarketSink {
     this.#restored = { fills: fills.length, openOrders: open.length, mismatches };
     // Restored: the run is running again (until now its stored status was that of its last end).
     await store.resumeRun(runId);
+  }
+
+  /** The emulator's stored snapshot (remembered as saved, so an unchanged one is not written again), or null. */
+  async #loadEmulatorState(): Promise<JsonValue | null> {
+    const held = await this.#cfg.store.loadStrategyState(this.#cfg.runId, EMULATOR_STATE_ID);
+    if (held === null) return null;
+    this.#emulatorSaved = JSON.stringify(held.state);
+    return held.state;
   }
 
   /** Start-up reconciliation with the broker (venue-restore.ts); throws ReconciliationError on a mismatch. */

@@ -39,7 +39,7 @@ export class FeePrices {
     const live = this.o.streamed?.(symbol);
     if (live !== undefined && Number.isFinite(live) && live > 0) return live;
     const c = this.#cache.get(symbol);
-    if (c === undefined || this.#now() - c.atMs > (this.o.ttlMs ?? 30_000)) void this.#read(symbol);
+    if (!this.#fresh(c)) void this.#read(symbol);
     return c?.price;
   }
 
@@ -47,9 +47,13 @@ export class FeePrices {
   async prefetch(asset: string, quote: string): Promise<void> {
     const symbol = `${asset}/${quote}`;
     if (this.o.streamed?.(symbol) !== undefined) return;
-    const c = this.#cache.get(symbol);
-    if (c !== undefined && this.#now() - c.atMs <= (this.o.ttlMs ?? 30_000)) return;
+    if (this.#fresh(this.#cache.get(symbol))) return;
     await this.#read(symbol);
+  }
+
+  /** A cached REST price still within its time (ttlMs). */
+  #fresh(c: Cached | undefined): c is Cached {
+    return c !== undefined && this.#now() - c.atMs <= (this.o.ttlMs ?? 30_000);
   }
 
   /** One read per market at a time; a failure leaves the cache as it was (logged, tried again on the next look-up). */
